@@ -1,0 +1,66 @@
+# Tsunagu: `make run` to try it, `make test` for everything CI runs. Every tool is installed by
+# scripts/setup.sh, so both work on a fresh machine with only Rust, apt and this repository.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 60
+
+BIND ?= 127.0.0.1:8080
+DATABASE_URL ?= sqlite://data/tsunagu.db
+
+.PHONY: run test setup setup-test web server lint unit wasm-test conformance e2e bench openapi screenshot
+
+## run: install what is missing, build the SPA (release), start the server with demo data
+run: setup web
+	cargo build --locked --profile server -p tsunagu-server
+	target/server/tsunagu-server serve --bind $(BIND) --database-url $(DATABASE_URL) --dist dist --demo
+
+## test: formatting, lints, unit and integration tests, wasm tests in Chromium, the conformance
+## suite and the browser end-to-end tests against the release build
+test: setup-test lint unit wasm-test web conformance e2e
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh --test
+
+## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132)
+web: setup
+	trunk build --release
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --locked --workspace --exclude tsunagu-web --all-targets -- -D warnings
+	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --locked -p tsunagu-web --tests -- -D warnings
+
+unit:
+	cargo test --locked --workspace
+
+wasm-test:
+	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --test web
+
+conformance:
+	scripts/conformance.sh
+
+e2e: web
+	cargo build --locked -p tsunagu-server
+	TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server \
+	  cargo test --locked -p tsunagu-web --test e2e -- --ignored --test-threads=1
+
+## screenshot: refresh docs/timeline.png from the end-to-end run
+screenshot: web
+	cargo build --locked -p tsunagu-server
+	TSUNAGU_UPDATE_SCREENSHOTS=1 TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server \
+	  cargo test --locked -p tsunagu-web --test e2e -- --ignored --test-threads=1 a_nurse_logs_in
+
+## openapi: regenerate api/openapi.yaml from the server's code
+openapi:
+	cargo run --locked -q -p tsunagu-server -- openapi > api/openapi.yaml
+
+## bench: shipped size of the release build and server latency; prints, never fails on numbers
+bench: setup-test web
+	scripts/bench.sh

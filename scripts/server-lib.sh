@@ -1,0 +1,25 @@
+# Sourced by scripts that need a throwaway server: start_server BIN [extra args...] starts it on a
+# free loopback port with a fresh SQLite database and demo data, sets SERVER_URL, and stops it
+# (and removes the database) on exit.
+start_server() {
+  local bin=$1
+  shift
+  SERVER_TMP=$(mktemp -d)
+  "$bin" serve --bind 127.0.0.1:0 --database-url "sqlite://$SERVER_TMP/tsunagu.db" --demo "$@" \
+    >"$SERVER_TMP/stdout" 2>"$SERVER_TMP/stderr" &
+  SERVER_PID=$!
+  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$SERVER_TMP"' EXIT
+  for _ in $(seq 1 600); do
+    SERVER_URL=$(sed -n 's/.*Tsunagu listening on \(http[^ ]*\).*/\1/p' "$SERVER_TMP/stdout" | head -n 1)
+    [ -n "$SERVER_URL" ] && return 0
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "the server exited:" >&2
+      cat "$SERVER_TMP/stderr" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "the server did not start within 60 s" >&2
+  cat "$SERVER_TMP/stderr" >&2
+  return 1
+}

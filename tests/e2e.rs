@@ -1,0 +1,199 @@
+//! Browser end-to-end tests: the real server on a temporary database serves the release-built SPA
+//! (`dist/`, exactly what `make run` serves), and headless Chromium, driven through chromedriver,
+//! uses it as a person would — controls are found by role and accessible name, not CSS paths.
+//!
+//! Run by `make e2e` (part of `make test`), which builds `dist/` and the server first:
+//! `cargo test -p tsunagu-web --test e2e -- --ignored --test-threads=1`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::time::Duration;
+use support::{Browser, Stack, DEMO_PASSWORD};
+
+/// Step 3 of the walking skeleton: log in (a wrong password first), see my groups, open one,
+/// read its timeline oldest-first with "load older", write a post, switch language, log out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_nurse_logs_in_reads_a_timeline_posts_and_logs_out() {
+    let stack = Stack::start().await;
+    // Another member has been busy: more posts than one page, so "load older" matters.
+    let api = stack.api_login("dr.sato").await;
+    let group = stack.group_id_by_name(&api, "山田 花子 様").await;
+    for i in 1..=60 {
+        stack
+            .api_post(
+                &api,
+                group,
+                &format!("経過記録 {i:02}: 訪問時バイタル安定。"),
+            )
+            .await;
+    }
+
+    let b = Browser::open(&stack).await;
+    b.goto("/").await;
+
+    // Wrong password: a clear Japanese message, and the login ID stays as typed.
+    let login_id = b.by_role("textbox", "ログインID").await;
+    login_id.send_keys("ns.tanaka").await.unwrap();
+    let password = b.by_label("input[type=password]", "パスワード").await;
+    password.send_keys("wrong-password-123").await.unwrap();
+    b.by_role("button", "ログイン").await.click().await.unwrap();
+    let alert = b
+        .by_role_text("alert", "ログインIDまたはパスワードが正しくありません")
+        .await;
+    assert!(alert.is_displayed().await.unwrap());
+    assert_eq!(
+        b.by_role("textbox", "ログインID")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("ns.tanaka"),
+        "the login ID typed must survive a failed login"
+    );
+
+    let password = b.by_label("input[type=password]", "パスワード").await;
+    password.clear().await.unwrap();
+    password.send_keys(DEMO_PASSWORD).await.unwrap();
+    b.by_role("button", "ログイン").await.click().await.unwrap();
+
+    // My groups: the three demo groups ns.tanaka belongs to, as links named after the group.
+    for name in [
+        "山田 花子 様",
+        "中村 一郎 様",
+        "あおば訪問看護ステーション 連絡",
+    ] {
+        b.by_role("link", name).await;
+    }
+    b.by_role("link", "山田 花子 様")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.by_role("heading", "山田 花子 様").await;
+    let log = b.by_role("log", "タイムライン").await;
+
+    // The latest page: 50 posts, oldest at the top and the newest at the bottom.
+    let bodies = b.wait_post_count(50, Duration::from_secs(10)).await;
+    assert!(
+        bodies.last().unwrap().contains("経過記録 60"),
+        "newest must be last: {bodies:?}"
+    );
+    assert!(bodies[bodies.len() - 2].contains("経過記録 59"));
+    assert!(log.is_displayed().await.unwrap());
+
+    // Load older through the keyset cursor until everything is there; no duplicates.
+    b.by_role("button", "以前の投稿を読み込む")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let all = b
+        .wait_post_count_at_least(85, Duration::from_secs(10))
+        .await;
+    let ids = b.post_ids().await;
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "a post is shown twice");
+    assert!(all.last().unwrap().contains("経過記録 60"));
+    let first_new = all.iter().position(|t| t.contains("経過記録 01")).unwrap();
+    assert!(
+        first_new > 0,
+        "demo posts (older) must come before the new ones"
+    );
+    b.wait_gone("button", "以前の投稿を読み込む").await;
+
+    // Write a post: it appears at the bottom, the editor empties, and it is on the server.
+    let text = "本日15時訪問。仙骨部の褥瘡、滲出液減少。体温36.6℃。";
+    let editor = b.by_role("textbox", "メッセージ").await;
+    editor.send_keys(text).await.unwrap();
+    b.by_role("button", "送信").await.click().await.unwrap();
+    let after = b
+        .wait_post_count_at_least(all.len() + 1, Duration::from_secs(10))
+        .await;
+    assert!(
+        after.last().unwrap().contains(text),
+        "sent post must be last: {:?}",
+        after.last()
+    );
+    assert_eq!(
+        b.by_role("textbox", "メッセージ")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("")
+    );
+    b.screenshot("timeline.png").await;
+    let on_server = stack.api_latest_bodies(&api, group).await;
+    assert_eq!(on_server.first().map(String::as_str), Some(text));
+
+    // Reload: still logged in, the post is still there (it came from the server).
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    let reloaded = b
+        .wait_post_count_at_least(50, Duration::from_secs(10))
+        .await;
+    assert!(reloaded.last().unwrap().contains(text));
+
+    // English, remembered across a reload, then back to Japanese.
+    b.by_role("button", "English").await.click().await.unwrap();
+    b.wait_html_lang("en").await;
+    b.refresh().await;
+    b.wait_html_lang("en").await;
+    b.by_role("button", "日本語").await.click().await.unwrap();
+    b.wait_html_lang("ja").await;
+
+    // Log out: back at the login screen; the old session is dead on the server too.
+    let token = b.local_storage_token().await;
+    b.by_role("button", "ログアウト")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.by_role("button", "ログイン").await;
+    assert_eq!(stack.api_status_with_token(&token, "/me").await, 401);
+    b.goto(&format!("/groups/{group}")).await;
+    b.by_role("button", "ログイン").await;
+    b.close().await;
+}
+
+/// A professional who is not a member gets nothing of a patient group, even by direct URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_non_member_sees_no_trace_of_a_patient_group() {
+    let stack = Stack::start().await;
+    let api = stack.api_login("ns.tanaka").await;
+    let group = stack.group_id_by_name(&api, "山田 花子 様").await;
+
+    let b = Browser::open(&stack).await;
+    b.goto("/").await;
+    b.by_role("textbox", "ログインID")
+        .await
+        .send_keys("ns.kobayashi")
+        .await
+        .unwrap();
+    b.by_label("input[type=password]", "パスワード")
+        .await
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.by_role("button", "ログイン").await.click().await.unwrap();
+    b.by_role("link", "あおば訪問看護ステーション 連絡").await;
+    assert!(
+        !b.page_text().await.contains("山田"),
+        "the list leaks another group"
+    );
+
+    b.goto(&format!("/groups/{group}")).await;
+    b.by_role_text("alert", "見つかりません").await;
+    let page = b.page_text().await;
+    assert!(!page.contains("山田"), "the page leaks the patient's name");
+    assert!(
+        b.post_ids().await.is_empty(),
+        "posts of a foreign group are shown"
+    );
+    b.close().await;
+}

@@ -1,0 +1,577 @@
+//! Harness for the browser end-to-end tests: starts the real server and chromedriver on free
+//! loopback ports, opens headless Chromium with a fresh profile, and finds elements the way
+//! assistive technology does — by computed ARIA role and accessible name (WebDriver's
+//! `computedrole` / `computedlabel`). Everything is torn down on drop, also when a test fails.
+
+use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const DEMO_PASSWORD: &str = "Tsunagu-Demo-2026";
+const WAIT: Duration = Duration::from_secs(15);
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A unique scratch directory under `target/e2e/`, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = repo_root()
+            .join("target/e2e")
+            .join(format!("{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A child process killed on drop, so a failing test leaves nothing running.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real server (temporary SQLite database with demo data, serving `dist/`) and chromedriver.
+pub struct Stack {
+    pub base: String,
+    driver_url: String,
+    http: reqwest::Client,
+    _server: Proc,
+    _driver: Proc,
+    scratch: Scratch,
+}
+
+impl Stack {
+    pub async fn start() -> Self {
+        let root = repo_root();
+        let dist = root.join("dist");
+        assert!(
+            dist.join("index.html").is_file(),
+            "dist/index.html is missing: build the release SPA first (`make web`)"
+        );
+        let server_bin = std::env::var_os("TSUNAGU_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target/debug/tsunagu-server"));
+        assert!(
+            server_bin.is_file(),
+            "{} is missing: `cargo build -p tsunagu-server` first",
+            server_bin.display()
+        );
+        let scratch = Scratch::new("stack");
+        let db = scratch.0.join("e2e.db");
+        let mut server = Command::new(&server_bin)
+            .args(["serve", "--bind", "127.0.0.1:0", "--demo", "--database-url"])
+            .arg(format!("sqlite://{}", db.display()))
+            .arg("--dist")
+            .arg(&dist)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tsunagu-server");
+        let base = read_listen_url(&mut server);
+        let server = Proc(server);
+
+        let port = free_port();
+        let driver = Proc(
+            Command::new(chromedriver())
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let driver_url = format!("http://127.0.0.1:{port}");
+        wait_until(|| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()).await;
+        Self {
+            base,
+            driver_url,
+            http: reqwest::Client::new(),
+            _server: server,
+            _driver: driver,
+            scratch,
+        }
+    }
+
+    fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base.trim_end_matches('/'))
+    }
+
+    /// Logs in over the API (as another member would from their own device).
+    pub async fn api_login(&self, login_id: &str) -> String {
+        let resp: Value = self
+            .http
+            .post(self.api("/sessions"))
+            .json(&json!({"login_id": login_id, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        resp["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn group_id_by_name(&self, token: &str, name: &str) -> String {
+        let page: Value = self
+            .http
+            .get(self.api("/groups?limit=100"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == name)
+            .unwrap_or_else(|| panic!("no group named {name}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn api_post(&self, token: &str, group: &str, body: &str) {
+        let status = self
+            .http
+            .post(self.api(&format!("/groups/{group}/posts")))
+            .bearer_auth(token)
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 201);
+    }
+
+    /// Bodies of the latest page, newest first.
+    pub async fn api_latest_bodies(&self, token: &str, group: &str) -> Vec<String> {
+        let page: Value = self
+            .http
+            .get(self.api(&format!("/groups/{group}/posts?limit=5")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["body"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    pub async fn api_status_with_token(&self, token: &str, path: &str) -> u16 {
+        self.http
+            .get(self.api(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+fn chromedriver() -> PathBuf {
+    std::env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"))
+}
+
+/// Reads the server's stdout until it says where it listens; keeps draining it afterwards so the
+/// pipe never fills and blocks the server.
+fn read_listen_url(server: &mut Child) -> String {
+    const MARK: &str = "Tsunagu listening on ";
+    let stdout = server.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if !sent {
+                if let Some(url) = line.split(MARK).nth(1) {
+                    let _ = tx.send(url.trim().to_owned());
+                    sent = true;
+                }
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the server did not report its address within 60 s")
+}
+
+async fn wait_until(mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < WAIT, "timed out waiting");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// WebDriver's "Get Computed Role" / "Get Computed Label" (chromedriver implements both).
+#[derive(Debug)]
+struct Computed {
+    element: String,
+    what: &'static str,
+}
+
+impl WebDriverCompatibleCommand for Computed {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/element/{}/{}",
+            session.unwrap_or_default(),
+            self.element,
+            self.what
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::GET, None)
+    }
+}
+
+/// CSS candidates for a role; the computed role then decides.
+fn candidates(role: &str) -> &'static str {
+    match role {
+        "button" => "button, [role=button], input[type=submit], input[type=button]",
+        "textbox" => "input:not([type]), input[type=text], input[type=email], input[type=url], input[type=search], textarea, [role=textbox]",
+        "link" => "a[href], [role=link]",
+        "heading" => "h1, h2, h3, h4, [role=heading]",
+        "alert" => "[role=alert]",
+        "log" => "[role=log]",
+        _ => "*",
+    }
+}
+
+/// A headless Chromium session with a fresh profile.
+pub struct Browser {
+    client: Option<Client>,
+    base: String,
+    shots: PathBuf,
+    _profile: Scratch,
+}
+
+impl Browser {
+    pub async fn open(stack: &Stack) -> Self {
+        let profile = Scratch::new("profile");
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ]
+            }
+        });
+        let client = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&stack.driver_url)
+            .await
+            .expect("open a Chromium session through chromedriver");
+        let shots = stack.scratch.0.parent().unwrap().to_path_buf();
+        Self {
+            client: Some(client),
+            base: stack.base.trim_end_matches('/').to_owned(),
+            shots,
+            _profile: profile,
+        }
+    }
+
+    fn c(&self) -> &Client {
+        self.client.as_ref().unwrap()
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.c()
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    pub async fn refresh(&self) {
+        self.c().refresh().await.unwrap();
+    }
+
+    async fn computed(&self, el: &Element, what: &'static str) -> String {
+        let v = self
+            .c()
+            .issue_cmd(Computed {
+                element: el.element_id().to_string(),
+                what,
+            })
+            .await
+            .unwrap_or(Value::Null);
+        v.as_str().unwrap_or_default().trim().to_owned()
+    }
+
+    async fn find_matching(
+        &self,
+        css: &str,
+        role: Option<&str>,
+        name: &str,
+        exact: bool,
+    ) -> Option<Element> {
+        let els = self.c().find_all(Locator::Css(css)).await.ok()?;
+        for el in els {
+            if !el.is_displayed().await.unwrap_or(false) {
+                continue;
+            }
+            if let Some(role) = role {
+                if self.computed(&el, "computedrole").await != role {
+                    continue;
+                }
+            }
+            let label = if exact {
+                self.computed(&el, "computedlabel").await
+            } else {
+                el.text().await.unwrap_or_default()
+            };
+            if (exact && label == name) || (!exact && label.contains(name)) {
+                return Some(el);
+            }
+        }
+        None
+    }
+
+    /// The visible element with this ARIA role and exactly this accessible name.
+    pub async fn by_role(&self, role: &str, name: &str) -> Element {
+        self.wait_for(
+            || self.find_matching(candidates(role), Some(role), name, true),
+            role,
+            name,
+        )
+        .await
+    }
+
+    /// A visible element matching `css` whose accessible name is `name` (for controls such as
+    /// password fields, which have no ARIA role).
+    pub async fn by_label(&self, css: &str, name: &str) -> Element {
+        self.wait_for(|| self.find_matching(css, None, name, true), css, name)
+            .await
+    }
+
+    /// The visible element with this role whose text contains `text` (alerts, live regions).
+    pub async fn by_role_text(&self, role: &str, text: &str) -> Element {
+        self.wait_for(
+            || self.find_matching(candidates(role), Some(role), text, false),
+            role,
+            text,
+        )
+        .await
+    }
+
+    async fn wait_for<'a, F, Fut>(&'a self, mut find: F, what: &str, name: &str) -> Element
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<Element>> + 'a,
+    {
+        let start = Instant::now();
+        loop {
+            if let Some(el) = find().await {
+                return el;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!(
+                    "no visible {what} named {name:?} after {WAIT:?}; page text:\n{}",
+                    self.page_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no visible element with this role and name remains.
+    pub async fn wait_gone(&self, role: &str, name: &str) {
+        let start = Instant::now();
+        while self
+            .find_matching(candidates(role), Some(role), name, true)
+            .await
+            .is_some()
+        {
+            assert!(start.elapsed() < WAIT, "{role} {name:?} is still shown");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Texts of the posts in the timeline, top to bottom.
+    pub async fn post_texts(&self) -> Vec<String> {
+        let v = self
+            .c()
+            .execute(
+                "return Array.from(document.querySelectorAll('[role=log] article[data-post-id]')).map(a => a.innerText)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    pub async fn post_ids(&self) -> Vec<String> {
+        let v = self
+            .c()
+            .execute(
+                "return Array.from(document.querySelectorAll('article[data-post-id]')).map(a => a.dataset.postId)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    pub async fn wait_post_count(&self, n: usize, within: Duration) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let texts = self.post_texts().await;
+            if texts.len() == n {
+                return texts;
+            }
+            assert!(
+                start.elapsed() < within,
+                "expected {n} posts, have {}",
+                texts.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn wait_post_count_at_least(&self, n: usize, within: Duration) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let texts = self.post_texts().await;
+            if texts.len() >= n {
+                return texts;
+            }
+            assert!(
+                start.elapsed() < within,
+                "expected at least {n} posts, have {}",
+                texts.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn wait_html_lang(&self, lang: &str) {
+        let start = Instant::now();
+        loop {
+            let v = self
+                .c()
+                .execute("return document.documentElement.lang", vec![])
+                .await
+                .unwrap();
+            if v == lang {
+                return;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "<html lang> is {v}, expected {lang}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn page_text(&self) -> String {
+        self.c()
+            .execute("return document.body.innerText", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The session token the SPA keeps in localStorage (to prove logout killed it server-side).
+    pub async fn local_storage_token(&self) -> String {
+        let v = self
+            .c()
+            .execute("return localStorage.getItem('tsunagu.session')", vec![])
+            .await
+            .unwrap();
+        let raw = v.as_str().expect("no session in localStorage");
+        let parsed: Value = serde_json::from_str(raw).unwrap_or(Value::String(raw.to_owned()));
+        parsed
+            .get("token")
+            .and_then(Value::as_str)
+            .or(parsed.as_str())
+            .expect("no token in the stored session")
+            .to_owned()
+    }
+
+    /// Saves a PNG under target/e2e/ (and docs/ when TSUNAGU_UPDATE_SCREENSHOTS=1).
+    pub async fn screenshot(&self, name: &str) {
+        if let Ok(png) = self.c().screenshot().await {
+            let _ = std::fs::write(self.shots.join(name), &png);
+            if std::env::var_os("TSUNAGU_UPDATE_SCREENSHOTS").is_some() {
+                let _ = std::fs::write(Path::new(&repo_root()).join("docs").join(name), &png);
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        if let Some(c) = self.client.take() {
+            let _ = c.close().await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // A failed test drops without `close()`: end the WebDriver session so Chromium exits
+        // (chromedriver itself is killed by `Stack`, taking any remaining browser with it).
+        if let Some(c) = self.client.take() {
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                let _ = std::thread::spawn(move || {
+                    handle.block_on(async move {
+                        let _ = c.close().await;
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
