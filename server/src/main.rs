@@ -1,1 +1,19 @@
-fn main() {}
+//! `tsunagu-server`: parses the command line and hands over to the library.
+
+use clap::Parser;
+use tsunagu_server::config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            tsunagu_server::init_tracing();
+            tsunagu_server::serve(args).await
+        }
+        Command::Openapi => {
+            print!("{}", tsunagu_server::openapi::yaml()?);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Command line and environment configuration.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "tsunagu-server", version, about = "Tsunagu reference backend")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the /api/v1 contract and the built SPA.
+    Serve(ServeArgs),
+    /// Print the OpenAPI document (YAML) generated from the code.
+    Openapi,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the chosen one is printed).
+    #[arg(long, env = "TSUNAGU_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// SQLite database; the file and its directory are created when missing.
+    #[arg(
+        long,
+        env = "TSUNAGU_DATABASE_URL",
+        default_value = "sqlite://data/tsunagu.db"
+    )]
+    pub database_url: String,
+
+    /// Directory of the built SPA (trunk's output). Without it only the API is served.
+    #[arg(long, env = "TSUNAGU_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Seed demo facilities, users, groups and posts (once; later starts leave them alone).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Seconds of inactivity after which a session ends.
+    #[arg(long, env = "TSUNAGU_SESSION_IDLE_TIMEOUT_SECS", default_value_t = 1800,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_idle_timeout_secs: u32,
+
+    /// Seconds after login after which a session ends whatever the activity.
+    #[arg(long, env = "TSUNAGU_SESSION_MAX_LIFETIME_SECS", default_value_t = 43200,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_max_lifetime_secs: u32,
+}
+
+/// Settings the request handlers need, independent of how they were given.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub session_idle_timeout: Duration,
+    pub session_max_lifetime: Duration,
+    /// Built SPA to serve for non-API paths; `None` serves the API only.
+    pub dist: Option<PathBuf>,
+    pub login_limit: LoginLimit,
+}
+
+/// Failed-login throttling: at most `max_failures` within `window`, per login ID and per address.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimit {
+    pub max_failures: usize,
+    pub window: Duration,
+}
+
+impl Default for LoginLimit {
+    fn default() -> Self {
+        Self {
+            max_failures: 10,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_idle_timeout: Duration::from_secs(1800),
+            session_max_lifetime: Duration::from_secs(43200),
+            dist: None,
+            login_limit: LoginLimit::default(),
+        }
+    }
+}

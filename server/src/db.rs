@@ -1,0 +1,70 @@
+//! Database connection, migrations and housekeeping.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::time::now_ms;
+
+/// How long idempotency keys are kept; the contract promises at least 24 h.
+pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Opens (creating if missing) the SQLite database and brings its schema up to date.
+pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(database_url)
+        .with_context(|| format!("invalid database URL {database_url:?}"))?
+        .create_if_missing(true)
+        // WAL lets readers proceed while a post is written.
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: an acknowledged post survives a power cut, not only a process crash.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+
+    let filename = options.get_filename();
+    if let Some(parent) = filename.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if filename != Path::new(":memory:") {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create directory {}", parent.display()))?;
+        }
+    }
+
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open database {database_url:?}"))?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .context("database migration failed")?;
+    Ok(pool)
+}
+
+/// Idled-out sessions are kept this long after they expired, so a returning user is told
+/// `session_expired` (not `unauthenticated`) before the row goes.
+const IDLE_SESSION_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Deletes idempotency keys past retention and sessions past their absolute expiry or long
+/// idled out.
+pub async fn prune(pool: &SqlitePool, idle_timeout: Duration) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX / 2);
+    let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at_ms < ?")
+        .bind(now - IDEMPOTENCY_KEY_RETENTION_MS)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= ? OR last_seen_ms < ?")
+        .bind(now)
+        .bind(now - idle_ms - IDLE_SESSION_GRACE_MS)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    tracing::debug!(keys, sessions, "pruned expired rows");
+    Ok(())
+}

@@ -1,0 +1,430 @@
+//! Demo data (`serve --demo`): five facilities, six professionals, two patient groups and a
+//! workplace group with a week of posts ending about now. Seeded once; later starts find the
+//! data and leave it alone.
+
+use anyhow::Context;
+use chrono::{Days, FixedOffset, NaiveTime, TimeZone, Utc};
+use sqlx::SqlitePool;
+use tsunagu_api::{FacilityKind, GroupKind, MemberRole, Profession};
+use uuid::{NoContext, Timestamp, Uuid};
+
+/// Password of every demo account.
+pub const DEMO_PASSWORD: &str = "Tsunagu-Demo-2026";
+
+struct Facility {
+    name: &'static str,
+    kana: &'static str,
+    kind: FacilityKind,
+}
+
+const FACILITIES: &[Facility] = &[
+    Facility {
+        name: "さくら内科クリニック",
+        kana: "さくらないかくりにっく",
+        kind: FacilityKind::Clinic,
+    },
+    Facility {
+        name: "あおば訪問看護ステーション",
+        kana: "あおばほうもんかんごすてーしょん",
+        kind: FacilityKind::HomeNursingStation,
+    },
+    Facility {
+        name: "みどり居宅介護支援事業所",
+        kana: "みどりきょたくかいごしえんじぎょうしょ",
+        kind: FacilityKind::CareManagementOffice,
+    },
+    Facility {
+        name: "ひかり薬局",
+        kana: "ひかりやっきょく",
+        kind: FacilityKind::Pharmacy,
+    },
+    Facility {
+        name: "はなまる訪問介護",
+        kana: "はなまるほうもんかいご",
+        kind: FacilityKind::HomeHelpOffice,
+    },
+];
+
+pub struct DemoUser {
+    pub login_id: &'static str,
+    pub name: &'static str,
+    pub kana: &'static str,
+    pub profession: Profession,
+    /// Index into `FACILITIES`.
+    facility: usize,
+}
+
+pub const USERS: &[DemoUser] = &[
+    DemoUser {
+        login_id: "dr.sato",
+        name: "佐藤 健一",
+        kana: "さとう けんいち",
+        profession: Profession::Physician,
+        facility: 0,
+    },
+    DemoUser {
+        login_id: "ns.tanaka",
+        name: "田中 美咲",
+        kana: "たなか みさき",
+        profession: Profession::Nurse,
+        facility: 1,
+    },
+    DemoUser {
+        login_id: "cm.suzuki",
+        name: "鈴木 由美",
+        kana: "すずき ゆみ",
+        profession: Profession::CareManager,
+        facility: 2,
+    },
+    DemoUser {
+        login_id: "ph.takahashi",
+        name: "高橋 誠",
+        kana: "たかはし まこと",
+        profession: Profession::Pharmacist,
+        facility: 3,
+    },
+    DemoUser {
+        login_id: "hh.ito",
+        name: "伊藤 さおり",
+        kana: "いとう さおり",
+        profession: Profession::CareWorker,
+        facility: 4,
+    },
+    // In no patient group: the outsider the tests use.
+    DemoUser {
+        login_id: "ns.kobayashi",
+        name: "小林 直子",
+        kana: "こばやし なおこ",
+        profession: Profession::Nurse,
+        facility: 1,
+    },
+];
+
+struct DemoGroup {
+    kind: GroupKind,
+    name: &'static str,
+    kana: Option<&'static str>,
+    /// The first member created the group.
+    members: &'static [(&'static str, MemberRole)],
+}
+
+const GROUPS: &[DemoGroup] = &[
+    DemoGroup {
+        kind: GroupKind::Patient,
+        name: "山田 花子 様",
+        kana: Some("やまだ はなこ"),
+        members: &[
+            ("dr.sato", MemberRole::Admin),
+            ("ns.tanaka", MemberRole::Member),
+            ("cm.suzuki", MemberRole::Admin),
+            ("hh.ito", MemberRole::Member),
+            ("ph.takahashi", MemberRole::Member),
+        ],
+    },
+    DemoGroup {
+        kind: GroupKind::Patient,
+        name: "中村 一郎 様",
+        kana: Some("なかむら いちろう"),
+        members: &[
+            ("dr.sato", MemberRole::Admin),
+            ("ns.tanaka", MemberRole::Member),
+            ("ph.takahashi", MemberRole::Member),
+            ("cm.suzuki", MemberRole::Member),
+        ],
+    },
+    DemoGroup {
+        kind: GroupKind::Workplace,
+        name: "あおば訪問看護ステーション 連絡",
+        kana: None,
+        members: &[
+            ("ns.tanaka", MemberRole::Admin),
+            ("ns.kobayashi", MemberRole::Member),
+        ],
+    },
+];
+
+/// (group index, day 0..=6 where 6 is the last day, local time in Japan, author, body).
+type DemoPost = (usize, u64, &'static str, &'static str, &'static str);
+
+const POSTS: &[DemoPost] = &[
+    // 山田 花子 様: heart failure with a sacral pressure ulcer; diuretic adjusted over the week.
+    (0, 0, "09:30", "ns.tanaka", "訪問看護報告です。BP 132/78、P 76、SpO2 96%、KT 36.5℃。仙骨部の褥瘡は 2.5×2.0cm、浸出液少量、肉芽良好です。洗浄後ゲーベンクリームを塗布し、ハイドロサイトで保護しました。"),
+    (0, 0, "11:15", "hh.ito", "昼食の介助に入りました。主食は半分、副菜は全量召し上がりました。水分はお茶200ml。表情は穏やかです。"),
+    (0, 0, "16:40", "cm.suzuki", "来週のサービス担当者会議の日程調整をお願いします。候補は木曜14時か金曜10時です。ご都合を返信ください。"),
+    (0, 0, "18:05", "dr.sato", "木曜14時で参加可能です。"),
+    (0, 1, "08:50", "ph.takahashi", "本日定期薬をお届けしました。一包化（朝・夕）7日分です。フロセミド錠20mgは朝食後で変更ありません。残薬はありませんでした。"),
+    (0, 1, "10:20", "ns.tanaka", "両下腿のむくみがやや増えています（圧痕 2mm 程度）。体重は先週より +1.2kg（42.8kg）。息切れの訴えはありません。佐藤先生、ご確認をお願いします。"),
+    (0, 1, "13:05", "dr.sato", "了解しました。明日の往診で診察します。それまで水分は1日1000ml程度を目安にしてください。"),
+    (0, 1, "15:30", "hh.ito", "午後の訪問で排泄介助。尿量はいつもより少なめとご家族より。夜間のトイレは2回だったそうです。"),
+    (0, 2, "14:10", "dr.sato", "往診しました。心音・呼吸音に大きな変化なし、下腿浮腫あり。フロセミドを 20mg → 40mg（朝）に増量します。3日後に体重と浮腫の再評価をお願いします。"),
+    (0, 2, "14:45", "ph.takahashi", "処方変更承知しました。本日夕方に差し替え分をお届けし、お薬カレンダーも入れ替えます。ふらつきとトイレ回数の増加に注意するよう、ご家族にお伝えします。"),
+    (0, 2, "17:20", "ph.takahashi", "差し替え完了しました。旧分（20mg）は回収済みです。"),
+    (0, 2, "17:50", "cm.suzuki", "利尿剤の増量でトイレの回数が増えそうなので、ポータブルトイレの設置を福祉用具事業者に相談しています。"),
+    (0, 3, "09:40", "ns.tanaka", "BP 124/72、P 80、SpO2 97%、KT 36.3℃。体重 42.1kg（-0.7kg）。浮腫は軽減傾向です。褥瘡 2.3×1.8cm、ポケットなし、周囲の発赤なし。"),
+    (0, 3, "10:05", "ns.tanaka", "体位変換は2時間ごとに継続をお願いします。エアマットの圧設定は体重に合わせて確認済みです。"),
+    (0, 3, "12:30", "hh.ito", "昼食は7割摂取。ご本人から「足が軽くなった」とのことです。"),
+    (0, 3, "16:00", "cm.suzuki", "ポータブルトイレは明日午前に搬入予定です。設置場所はベッドの右側で、ご家族と確認しました。"),
+    (0, 4, "11:10", "hh.ito", "ポータブルトイレの搬入に立ち会いました。移乗は手すりにつかまってご自身で可能ですが、ふらつきがあるため見守りが必要です。"),
+    (0, 4, "15:20", "cm.suzuki", "ケアプランを一部変更します。夕方の訪問介護（排泄介助）を週3回から毎日に増やします。ご家族の同意を得ました。"),
+    (0, 4, "19:45", "ns.tanaka", "夜にご家族から電話があり、トイレへ移動する時に軽いふらつきがあったそうです。転倒はありません。明朝の訪問で確認します。"),
+    (0, 5, "09:15", "ns.tanaka", "BP 118/70、P 78、起立時 BP 104/66 で軽度の起立性低血圧があります。体重 41.6kg、浮腫はほぼ消失。佐藤先生、利尿剤の量についてご検討をお願いします。"),
+    (0, 5, "12:40", "dr.sato", "確認しました。明日からフロセミドを 30mg に調整します。処方は薬局へ送ります。起き上がる時はゆっくり動くよう声かけをお願いします。"),
+    (0, 5, "13:30", "ph.takahashi", "30mg（20mg 1錠＋10mg 1錠）で明日朝の分からお届けします。一包化し直します。"),
+    (0, 5, "16:50", "hh.ito", "夕方の訪問で、ポータブルトイレ使用時に見守りをしました。ふらつきはありません。夕食は全量摂取です。"),
+    (0, 6, "09:20", "ns.tanaka", "BP 126/74、P 74、SpO2 97%、KT 36.4℃。体重 41.8kg。褥瘡は 2.0×1.5cm に縮小しています。処置は継続します。"),
+    (0, 6, "10:30", "cm.suzuki", "木曜14時のサービス担当者会議はご自宅で行います。議題：利尿剤調整後の経過、排泄の支援、褥瘡ケア。よろしくお願いします。"),
+    // 中村 一郎 様: COPD on home oxygen; a cough that settles.
+    (1, 0, "10:00", "ns.tanaka", "訪問看護報告。安静時 SpO2 93%（酸素 1L/分）、P 88、BP 138/82、KT 36.6℃。労作時は SpO2 88% まで低下し、休息で回復します。痰は白色で少量。"),
+    (1, 0, "14:30", "ph.takahashi", "吸入薬の手技を確認しました。吸気が弱く、1回で吸いきれていないことがあります。声かけして2回に分けて吸入してもらっています。"),
+    (1, 1, "09:45", "cm.suzuki", "酸素濃縮器の業者点検が今週金曜の午前に入ります。ご家族へ連絡済みです。"),
+    (1, 1, "16:20", "dr.sato", "吸入の件、ありがとうございます。次回の往診でスペーサー併用の要否を判断します。"),
+    (1, 2, "10:10", "ns.tanaka", "SpO2 94%（1L/分）、呼吸数 20回/分。シャワー浴を実施し、入浴中は指示どおり酸素を 2L/分 に上げました。SpO2 は 90% 以上を維持しています。"),
+    (1, 2, "11:30", "dr.sato", "入浴・労作時の 2L/分 はそのままで結構です。安静時は 1L/分 でお願いします。"),
+    (1, 3, "08:40", "cm.suzuki", "ご家族（長男さん）から、夜間の咳で眠れていないと相談がありました。"),
+    (1, 3, "13:50", "dr.sato", "往診しました。両下肺に軽度の湿性ラ音、発熱なし。抗菌薬は見合わせて経過観察とし、去痰薬を追加します。38℃以上の発熱や痰の色の変化があれば連絡をください。"),
+    (1, 3, "15:15", "ph.takahashi", "去痰薬（カルボシステイン 500mg 1日3回）が追加になりました。本日お届けし、一包化に組み込みました。"),
+    (1, 4, "10:05", "ns.tanaka", "KT 36.9℃、SpO2 93%。痰はやや黄色味があり、量は少量です。食欲は普段どおり。明日も状態を確認しに伺います。"),
+    (1, 4, "17:30", "dr.sato", "報告ありがとうございます。明日の体温と痰の性状を知らせてください。"),
+    (1, 5, "10:20", "ns.tanaka", "KT 36.5℃、SpO2 95%、痰は白色に戻っています。夜間の咳も減り、昨夜は眠れたとのことです。"),
+    (1, 5, "11:00", "cm.suzuki", "酸素濃縮器の点検が終わりました。異常なしです。"),
+    (1, 6, "09:50", "ph.takahashi", "残薬を確認しました。飲み忘れはありません。吸入は2回に分ける方法で安定してできています。"),
+    (1, 6, "14:40", "dr.sato", "経過良好です。去痰薬は1週間で終了の予定。次回の往診は2週間後とします。"),
+    // Workplace group of the nursing station.
+    (2, 1, "08:15", "ns.tanaka", "本日の訪問予定です。田中：山田様 9:00、中村様 10:00、午後は新規契約の面談。小林さんは午後の2件をお願いします。"),
+    (2, 1, "08:30", "ns.kobayashi", "承知しました。午後の2件を担当します。"),
+    (2, 3, "18:10", "ns.tanaka", "来週の勉強会のテーマは「DESIGN-R 2020 による褥瘡の評価」です。水曜17時半から事務所で行います。"),
+    (2, 4, "08:20", "ns.kobayashi", "社用車2号車にタイヤ空気圧の警告が出ています。本日中に点検に出します。"),
+    (2, 5, "12:15", "ns.tanaka", "オンコール当番表を更新しました。今週末は土曜が田中、日曜が小林さんです。"),
+    (2, 6, "17:40", "ns.kobayashi", "2号車の点検が終わりました。異常なしで戻っています。"),
+];
+
+/// The login table shown on start with `--demo`.
+pub fn print_logins() {
+    println!("Demo logins (password for all: {DEMO_PASSWORD})");
+    for user in USERS {
+        println!(
+            "  {:<14} {}（{}） {}",
+            user.login_id,
+            user.name,
+            profession_ja(user.profession),
+            FACILITIES[user.facility].name
+        );
+    }
+}
+
+fn profession_ja(p: Profession) -> &'static str {
+    match p {
+        Profession::Physician => "医師",
+        Profession::Nurse => "看護師",
+        Profession::CareManager => "ケアマネジャー",
+        Profession::Pharmacist => "薬剤師",
+        Profession::CareWorker => "介護職",
+        _ => "",
+    }
+}
+
+fn v7_at(ms: i64) -> Uuid {
+    let ms = u64::try_from(ms).unwrap_or_default();
+    Uuid::new_v7(Timestamp::from_unix(
+        NoContext,
+        ms / 1000,
+        (ms % 1000) as u32 * 1_000_000,
+    ))
+}
+
+/// Post times in Unix ms, in `POSTS` order: day 6 is today in Japan, or yesterday if today's
+/// posts would lie in the future, so the week ends about now at plausible hours.
+fn post_times() -> anyhow::Result<Vec<i64>> {
+    let jst = FixedOffset::east_opt(9 * 3600).context("JST offset")?;
+    let now = Utc::now().with_timezone(&jst);
+    let parse = |hm: &str| NaiveTime::parse_from_str(hm, "%H:%M").context("demo post time");
+    let mut last_day_latest = NaiveTime::MIN;
+    for (_, day, hm, _, _) in POSTS {
+        if *day == 6 {
+            last_day_latest = last_day_latest.max(parse(hm)?);
+        }
+    }
+    let mut last_day = now.date_naive();
+    if now.time() < last_day_latest {
+        last_day = last_day - Days::new(1);
+    }
+    POSTS
+        .iter()
+        .map(|(_, day, hm, _, _)| {
+            let date = last_day - Days::new(6 - day);
+            let local = date.and_time(parse(hm)?);
+            Ok(jst
+                .from_local_datetime(&local)
+                .single()
+                .context("demo post time")?
+                .timestamp_millis())
+        })
+        .collect()
+}
+
+/// Seeds the demo data unless it is there. Returns whether it seeded.
+pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
+    const PRESENT: &str = "SELECT 1 FROM users WHERE login_id = ?";
+    let marker = USERS[0].login_id;
+    let present: Option<i64> = sqlx::query_scalar(PRESENT)
+        .bind(marker)
+        .fetch_optional(db)
+        .await?;
+    if present.is_some() {
+        return Ok(false);
+    }
+
+    // Hash outside the transaction: it is slow and needs no lock.
+    let mut hashes = Vec::with_capacity(USERS.len());
+    for _ in USERS {
+        hashes.push(crate::password::hash(DEMO_PASSWORD.to_owned()).await?);
+    }
+    let times = post_times()?;
+    let first_post_ms = times
+        .iter()
+        .copied()
+        .min()
+        .unwrap_or_else(crate::time::now_ms);
+    // Accounts and groups existed well before the week shown.
+    let setup_ms = first_post_ms - 30 * 24 * 3600 * 1000;
+
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    // Checked again under the write lock: two servers started at once seed only once.
+    let present: Option<i64> = sqlx::query_scalar(PRESENT)
+        .bind(marker)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if present.is_some() {
+        return Ok(false);
+    }
+
+    let facility_ids: Vec<Uuid> = FACILITIES.iter().map(|_| v7_at(setup_ms)).collect();
+    for (facility, id) in FACILITIES.iter().zip(&facility_ids) {
+        sqlx::query(
+            "INSERT INTO facilities (id, name, name_kana, kind, created_at_ms)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id.hyphenated())
+        .bind(facility.name)
+        .bind(facility.kana)
+        .bind(facility.kind.as_str())
+        .bind(setup_ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let user_ids: Vec<Uuid> = USERS.iter().map(|_| v7_at(setup_ms)).collect();
+    let user_id = |login: &str| -> anyhow::Result<Uuid> {
+        USERS
+            .iter()
+            .position(|u| u.login_id == login)
+            .map(|i| user_ids[i])
+            .with_context(|| format!("unknown demo user {login}"))
+    };
+    for ((user, id), hash) in USERS.iter().zip(&user_ids).zip(&hashes) {
+        sqlx::query(
+            "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
+                                profession, facility_id, created_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.hyphenated())
+        .bind(user.login_id)
+        .bind(hash)
+        .bind(user.name)
+        .bind(user.kana)
+        .bind(user.profession.as_str())
+        .bind(facility_ids[user.facility].hyphenated())
+        .bind(setup_ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let group_ids: Vec<Uuid> = GROUPS.iter().map(|_| v7_at(setup_ms)).collect();
+    for (index, (group, id)) in GROUPS.iter().zip(&group_ids).enumerate() {
+        let last_post_ms = POSTS
+            .iter()
+            .zip(&times)
+            .filter(|((g, ..), _)| *g == index)
+            .map(|(_, ms)| *ms)
+            .max();
+        sqlx::query(
+            "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
+                                 last_post_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.hyphenated())
+        .bind(group.kind.as_str())
+        .bind(group.name)
+        .bind(group.kana)
+        .bind(user_id(group.members[0].0)?.hyphenated())
+        .bind(setup_ms)
+        .bind(last_post_ms)
+        .execute(&mut *tx)
+        .await?;
+        for (login, role) in group.members {
+            sqlx::query(
+                "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(id.hyphenated())
+            .bind(user_id(login)?.hyphenated())
+            .bind(role.as_str())
+            .bind(setup_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+
+    for ((group, _, _, author, body), ms) in POSTS.iter().zip(&times) {
+        sqlx::query(
+            "INSERT INTO posts (id, group_id, author_id, body, created_at_ms)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(v7_at(*ms).hyphenated())
+        .bind(group_ids[*group].hyphenated())
+        .bind(user_id(author)?.hyphenated())
+        .bind(*body)
+        .bind(*ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_are_by_members_and_in_time_order_within_each_day() {
+        for (group, _, _, author, _) in POSTS {
+            assert!(
+                GROUPS[*group].members.iter().any(|(m, _)| m == author),
+                "{author} is not in {}",
+                GROUPS[*group].name
+            );
+        }
+        let times = post_times().unwrap();
+        assert!(*times.iter().max().unwrap() <= Utc::now().timestamp_millis());
+        for group in 0..GROUPS.len() {
+            let ts: Vec<i64> = POSTS
+                .iter()
+                .zip(&times)
+                .filter(|((g, ..), _)| *g == group)
+                .map(|(_, t)| *t)
+                .collect();
+            assert!(
+                ts.windows(2).all(|w| w[0] < w[1]),
+                "group {group} out of order"
+            );
+        }
+    }
+
+    #[test]
+    fn the_outsider_is_in_no_patient_group() {
+        for group in GROUPS.iter().filter(|g| g.kind == GroupKind::Patient) {
+            assert!(!group.members.iter().any(|(m, _)| *m == "ns.kobayashi"));
+        }
+    }
+}

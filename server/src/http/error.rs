@@ -1,0 +1,169 @@
+//! The one error type of the API, rendered as `application/problem+json` (RFC 9457).
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tsunagu_api::{ErrorCode, FieldError, Problem, PROBLEM_JSON};
+
+/// Everything a handler can fail with. Each variant maps to one status and one stable `code`;
+/// variants that wrap internals log them and answer a bare 500.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("session expired")]
+    SessionExpired,
+    #[error("invalid login ID or password")]
+    InvalidCredentials,
+    /// Also for resources that exist but the caller may not see: existence must not leak.
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("malformed request: {0}")]
+    MalformedRequest(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// One invalid field; the field's code is also the problem's code.
+    #[error("invalid field {field}")]
+    Validation {
+        field: &'static str,
+        code: ErrorCode,
+    },
+    #[error("Idempotency-Key must be a UUID")]
+    IdempotencyKeyInvalid,
+    #[error("Idempotency-Key was used for a different request")]
+    IdempotencyKeyReused,
+    #[error("too many failed attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("database error")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MalformedRequest(_) | Self::IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Validation { .. } | Self::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Sqlx(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::SessionExpired => ErrorCode::SessionExpired,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::NotFound => ErrorCode::NotFound,
+            // No dedicated code in v1; a conforming client never sends a wrong method.
+            Self::MethodNotAllowed => ErrorCode::MalformedRequest,
+            Self::MalformedRequest(_) => ErrorCode::MalformedRequest,
+            Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            // `file_too_large` would tell the user a file was too big; a JSON body over the
+            // limit comes only from a non-conforming client, so it is a malformed request.
+            Self::PayloadTooLarge => ErrorCode::MalformedRequest,
+            Self::Validation { code, .. } => *code,
+            Self::IdempotencyKeyInvalid => ErrorCode::IdempotencyKeyInvalid,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Sqlx(_) | Self::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+
+    /// Text safe to show to the client: never the text of an internal error.
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::Sqlx(_) | Self::Internal(_) => None,
+            Self::NotFound | Self::InvalidCredentials => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let errors = match self {
+            Self::Validation { field, code } => vec![FieldError {
+                field: (*field).to_owned(),
+                code: *code,
+            }],
+            _ => Vec::new(),
+        };
+        Problem {
+            // `about:blank` with the status phrase as title is RFC 9457's choice when the
+            // problem types have no documentation URLs; `code` is what clients act on.
+            type_: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: self.code(),
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Sqlx(e) => tracing::error!(error = %e, "database error"),
+            Self::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            _ => {}
+        }
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        match &self {
+            // RFC 9110: every 401 names the scheme; RFC 6750 says why a token was refused.
+            Self::Unauthenticated | Self::InvalidCredentials => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"tsunagu\""),
+                );
+            }
+            Self::SessionExpired => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"tsunagu\", error=\"invalid_token\""),
+                );
+            }
+            Self::RateLimited { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType,
+            JsonRejection::JsonSyntaxError(e) => Self::MalformedRequest(e.body_text()),
+            JsonRejection::JsonDataError(e) => Self::MalformedRequest(e.body_text()),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            other => Self::MalformedRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::MalformedRequest(rejection.body_text())
+    }
+}

@@ -1,0 +1,32 @@
+//! `GET /api/v1/meta`: what this backend is and implements.
+
+use axum::extract::State;
+use axum::Json;
+use tsunagu_api::{Limits, Meta, MAX_PAGE_LIMIT, MAX_POST_CHARS};
+
+use super::AppState;
+
+/// Backend name, version, optional capabilities and limits. No authentication: the login
+/// screen reads it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meta",
+    tag = "meta",
+    responses(
+        (status = 200, description = "Backend identity, capabilities and limits", body = Meta),
+    )
+)]
+pub async fn get_meta(State(state): State<AppState>) -> Json<Meta> {
+    Json(Meta {
+        name: env!("CARGO_PKG_NAME").to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        api_version: "v1".to_owned(),
+        // None of the optional capabilities (search, web_push, resumable_upload) yet.
+        capabilities: Vec::new(),
+        limits: Limits {
+            max_post_chars: MAX_POST_CHARS as u32,
+            max_page_limit: MAX_PAGE_LIMIT,
+            session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
+        },
+    })
+}

@@ -1,0 +1,146 @@
+//! The HTTP layer: application state, the router, and cross-cutting middleware.
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use sqlx::SqlitePool;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::config::Settings;
+use crate::rate_limit::LoginThrottle;
+
+mod error;
+mod extract;
+mod groups;
+mod me;
+mod meta;
+mod posts;
+mod sessions;
+mod spa;
+
+pub use error::Error;
+pub use extract::AuthUser;
+
+/// Largest JSON request body. A maximal post (10,000 characters, each escaped as `\uXXXX`) is
+/// about 60 KiB, so this leaves room without letting a client make us buffer megabytes.
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+
+/// Shared by all handlers; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    pub settings: Arc<Settings>,
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Verified against when a login ID is unknown, so the response time does not reveal which
+    /// IDs exist.
+    pub dummy_hash: Arc<str>,
+}
+
+impl AppState {
+    pub async fn new(db: SqlitePool, settings: Settings) -> anyhow::Result<Self> {
+        let dummy_hash = crate::password::hash(crate::token::generate()).await?;
+        Ok(Self {
+            db,
+            login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
+            settings: Arc::new(settings),
+            dummy_hash: dummy_hash.into(),
+        })
+    }
+}
+
+/// Every `/api/v1` route, each with its OpenAPI documentation: a route cannot be added without
+/// appearing in the document.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(meta::get_meta))
+        .routes(routes!(sessions::create_session))
+        .routes(routes!(sessions::delete_current_session))
+        .routes(routes!(me::get_me))
+        .routes(routes!(groups::list_groups))
+        .routes(routes!(groups::get_group))
+        .routes(routes!(posts::list_posts, posts::create_post))
+        .routes(routes!(posts::get_post))
+}
+
+/// The whole application: the API, the SPA for every other path, and the common middleware.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = api_router().split_for_parts();
+    let spa = state.settings.dist.as_deref().map(spa::router);
+    api.method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .fallback(move |request: Request| fallback(spa.clone(), request))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotSecret)))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Unknown API paths answer a problem; everything else is the SPA's (or 404 without one).
+async fn fallback(spa: Option<Router>, request: Request) -> Response {
+    if is_api_path(request.uri().path()) {
+        return Error::NotFound.into_response();
+    }
+    match spa {
+        Some(spa) => {
+            let Ok(response) = tower::ServiceExt::oneshot(spa, request).await;
+            response
+        }
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let api = is_api_path(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if api {
+        // Patient data must not linger in browser or proxy caches.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Response extension marking a body that carries a secret (the session token). Such bodies
+/// are not compressed: compressing a secret next to attacker-influenced bytes is what
+/// BREACH-style attacks exploit.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretBody;
+
+#[derive(Debug, Clone, Copy)]
+struct NotSecret;
+
+impl Predicate for NotSecret {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.extensions().get::<SecretBody>().is_none()
+    }
+}

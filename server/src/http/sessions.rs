@@ -1,0 +1,139 @@
+//! `POST /api/v1/sessions` (log in) and `DELETE /api/v1/sessions/current` (log out).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tsunagu_api::{LoginRequest, Problem, Session};
+
+use super::extract::{ClientIp, Json};
+use super::me::UserRow;
+use super::{AppState, AuthUser, Error, SecretBody};
+use crate::audit::{self, Action, Entry};
+use crate::time::{from_ms, now_ms};
+
+/// Logs in with login ID and password and returns a new bearer token.
+///
+/// Failed attempts are throttled per login ID and per client address (10 within 15 minutes by
+/// default); a throttled attempt is refused before the password is checked.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    request_body = LoginRequest,
+    responses(
+        (status = 201, description = "Logged in", body = Session),
+        (status = 400, description = "Malformed JSON body (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown login ID or wrong password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"tsunagu\"`"))),
+        (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until another attempt is accepted"))),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_session(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(login): Json<LoginRequest>,
+) -> Result<Response, Error> {
+    if let Some(wait) = state.login_throttle.check(&login.login_id, ip) {
+        return Err(Error::RateLimited {
+            // Round up: retrying a fraction of a second early would be refused again.
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        });
+    }
+
+    let user: Option<UserRow> = sqlx::query_as(&format!(
+        "{} WHERE u.login_id = ? AND u.disabled = 0",
+        UserRow::SELECT
+    ))
+    .bind(&login.login_id)
+    .fetch_optional(&state.db)
+    .await?;
+
+    // Verify even when the user is unknown, against a hash of a random password, so both cases
+    // cost the same time and answer the same.
+    let phc = user
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.to_string(), |u| u.password_hash.clone());
+    let password_ok = crate::password::verify(login.password, phc).await?;
+    let user = match user {
+        Some(user) if password_ok => user,
+        user => {
+            state.login_throttle.record_failure(&login.login_id, ip);
+            let user_id = user.map(|u| u.id.into_uuid());
+            audit::record(
+                &state.db,
+                Entry::new(Action::SessionLoginFailed, user_id, ip),
+            )
+            .await?;
+            return Err(Error::InvalidCredentials);
+        }
+    };
+    state.login_throttle.record_success(&login.login_id);
+
+    let token = crate::token::generate();
+    let now = now_ms();
+    let expires_at_ms = now + state.settings.session_max_lifetime.as_millis() as i64;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(crate::token::hash(&token))
+    .bind(user.id)
+    .bind(now)
+    .bind(now)
+    .bind(expires_at_ms)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::SessionCreate, Some(user.id.into_uuid()), ip),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let session = Session {
+        token,
+        expires_at: from_ms(expires_at_ms),
+        idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
+        user: user.into_me(),
+    };
+    let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
+    response.extensions_mut().insert(SecretBody);
+    Ok(response)
+}
+
+/// Logs out: the presented token stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_current_session(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+) -> Result<StatusCode, Error> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(&auth.token_hash)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::SessionDelete, Some(auth.user_id), ip),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

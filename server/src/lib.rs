@@ -1,0 +1,124 @@
+//! Tsunagu reference backend: the `/api/v1` contract over SQLite, plus the built SPA.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+pub mod audit;
+pub mod config;
+pub mod cursor;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod openapi;
+pub mod password;
+pub mod rate_limit;
+pub mod time;
+pub mod token;
+
+pub use http::{app, AppState};
+
+use config::{LoginLimit, ServeArgs, Settings};
+
+/// How often expired sessions, old idempotency keys and stale throttle entries are dropped.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in journald or log files.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let db = db::connect(&args.database_url).await?;
+    if args.demo {
+        if demo::seed(&db).await? {
+            tracing::info!("demo data seeded");
+        }
+        demo::print_logins();
+    }
+    let dist = if args.dist.is_dir() {
+        Some(args.dist.clone())
+    } else {
+        tracing::warn!(
+            dist = %args.dist.display(),
+            "SPA directory not found; serving the API only"
+        );
+        None
+    };
+    let settings = Settings {
+        session_idle_timeout: Duration::from_secs(args.session_idle_timeout_secs.into()),
+        session_max_lifetime: Duration::from_secs(args.session_max_lifetime_secs.into()),
+        dist,
+        login_limit: LoginLimit::default(),
+    };
+    let state = AppState::new(db.clone(), settings).await?;
+
+    let listener = TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(maintenance(state.clone()));
+
+    // Printed after binding so it carries the real port (tests and scripts read this line).
+    println!("Tsunagu listening on http://{addr}/");
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    db.close().await;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// Periodic housekeeping; the first round runs at once.
+async fn maintenance(state: AppState) {
+    let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
+    loop {
+        interval.tick().await;
+        if let Err(e) = db::prune(&state.db, state.settings.session_idle_timeout).await {
+            tracing::error!(error = %e, "pruning expired rows failed");
+        }
+        state.login_throttle.prune();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing open requests");
+}

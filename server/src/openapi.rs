@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the routes and wire types; `api/openapi.yaml` is its
+//! committed copy (a test fails when the two differ).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tsunagu API",
+        version = "1",
+        description = "The Tsunagu care-collaboration contract, version 1. Errors are \
+            `application/problem+json` (RFC 9457) with a stable `code`; clients act on the code."
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(tsunagu_api::Problem, tsunagu_api::ErrorCode, tsunagu_api::FieldError)),
+    tags(
+        (name = "meta", description = "Backend identity and capabilities"),
+        (name = "sessions", description = "Logging in and out"),
+        (name = "me", description = "The logged-in user"),
+        (name = "groups", description = "Patient, workplace and direct groups"),
+        (name = "posts", description = "Group timelines"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Opaque session token from `POST /api/v1/sessions`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document of every route the server registers.
+pub fn document() -> utoipa::openapi::OpenApi {
+    crate::http::api_router().into_openapi()
+}
+
+/// The document as YAML, as committed in `api/openapi.yaml`.
+pub fn yaml() -> anyhow::Result<String> {
+    Ok(document().to_yaml()?)
+}

@@ -1,0 +1,13 @@
+//! Millisecond timestamps, the unit stored in the database and sent on the wire.
+
+use chrono::{DateTime, Utc};
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Unix milliseconds to a UTC time; out-of-range values (a corrupt row) clamp to the epoch.
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,109 @@
+//! The access log: written for every read and write of group data, and append-only.
+
+mod common;
+
+use common::{TestApp, YAMADA};
+use serde_json::json;
+
+#[derive(Debug, PartialEq, sqlx::FromRow)]
+struct Row {
+    user_id: Option<String>,
+    action: String,
+    group_id: Option<String>,
+    target_id: Option<String>,
+    client_ip: Option<String>,
+}
+
+#[tokio::test]
+async fn reads_and_writes_are_logged() {
+    let app = TestApp::start().await;
+    let failed = app.login_response("ns.tanaka", "wrong").await;
+    assert_eq!(failed.status(), 401);
+    let token = app.login("ns.tanaka").await;
+    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE login_id = 'ns.tanaka'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let group = app.group_id(YAMADA).await;
+    assert_eq!(app.get(&token, "/api/v1/groups").await.status(), 200);
+    assert_eq!(
+        app.get(&token, &format!("/api/v1/groups/{group}"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&token, &format!("/api/v1/groups/{group}/posts"))
+            .await
+            .status(),
+        200
+    );
+    let created = app
+        .post_json(
+            &token,
+            &format!("/api/v1/groups/{group}/posts"),
+            &json!({ "body": "褥瘡処置を実施しました。" }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let post_id = created.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT user_id, action, group_id, target_id, client_ip FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let row = |action: &str, group_id: Option<String>, target_id: Option<String>| Row {
+        user_id: Some(user.clone()),
+        action: action.to_owned(),
+        group_id,
+        target_id,
+        client_ip: Some("127.0.0.1".to_owned()),
+    };
+    let g = Some(group.to_string());
+    assert_eq!(
+        rows,
+        vec![
+            row("session.login_failed", None, None),
+            row("session.create", None, None),
+            row("groups.list", None, None),
+            row("group.read", g.clone(), None),
+            row("posts.read", g.clone(), None),
+            row("post.create", g, Some(post_id)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_log_cannot_be_changed_or_deleted() {
+    let app = TestApp::start().await;
+    app.login("dr.sato").await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 1);
+
+    let update = sqlx::query("UPDATE audit_log SET user_id = NULL")
+        .execute(&app.db)
+        .await
+        .unwrap_err();
+    assert!(update.to_string().contains("append-only"), "{update}");
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(&app.db)
+        .await
+        .unwrap_err();
+    assert!(delete.to_string().contains("append-only"), "{delete}");
+    assert_eq!(count().await, 1);
+    let user: Option<String> = sqlx::query_scalar("SELECT user_id FROM audit_log")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(user.is_some());
+}

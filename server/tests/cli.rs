@@ -1,0 +1,148 @@
+//! The binary itself: start-up line with the real port, demo seeding once, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+struct Server {
+    child: Child,
+    base: String,
+    stdout: Vec<String>,
+}
+
+fn start(db: &Path, dist: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--demo"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        .arg("--dist")
+        .arg(dist)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdout = Vec::new();
+    let base = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        stdout.push(line.clone());
+        if let Some(url) = line.strip_prefix("Tsunagu listening on ") {
+            break url.trim_end_matches('/').to_owned();
+        }
+    };
+    Server {
+        child,
+        base,
+        stdout,
+    }
+}
+
+fn stop(mut server: Server) {
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "graceful shutdown exits 0, got {status}");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no shutdown on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+async fn posts_seen_by(base: &str, login_id: &str) -> usize {
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let session: Value = client
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({ "login_id": login_id, "password": "Tsunagu-Demo-2026" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let groups: Value = client
+        .get(format!("{base}/api/v1/groups"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut total = 0;
+    for group in groups["items"].as_array().unwrap() {
+        let page: Value = client
+            .get(format!(
+                "{base}/api/v1/groups/{}/posts?limit=100",
+                group["id"].as_str().unwrap()
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        total += page["items"].as_array().unwrap().len();
+    }
+    total
+}
+
+#[tokio::test]
+async fn serves_on_an_ephemeral_port_and_seeds_demo_data_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new/dir/tsunagu.db");
+    let dist = dir.path().join("no-dist-here");
+
+    let server = start(&db, &dist);
+    assert!(db.exists(), "database file and its directories are created");
+    let port: u16 = server.base.rsplit(':').next().unwrap().parse().unwrap();
+    assert_ne!(port, 0);
+    let output = server.stdout.join("\n");
+    assert!(output.contains("Tsunagu-Demo-2026"), "{output}");
+    assert!(output.contains("ns.kobayashi"), "{output}");
+    let meta: Value = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{}/api/v1/meta", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meta["name"], "tsunagu-server");
+    // ns.tanaka is in all three demo groups: 25 + 15 + 6 posts.
+    assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 46);
+    stop(server);
+
+    // A second start with --demo keeps the data as it is.
+    let server = start(&db, &dist);
+    assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 46);
+    stop(server);
+}
+
+#[test]
+fn openapi_subcommand_prints_the_document() {
+    let output = Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
+        .arg("openapi")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(yaml, tsunagu_server::openapi::yaml().unwrap());
+}

@@ -1,0 +1,146 @@
+//! The SPA, fallbacks and headers common to every response.
+
+mod common;
+
+use common::{expect_problem, TestApp};
+
+async fn app_with_dist() -> TestApp {
+    let app = TestApp::start().await;
+    std::fs::write(
+        app.dist.join("index.html"),
+        "<!doctype html><title>Tsunagu</title>",
+    )
+    .unwrap();
+    std::fs::write(
+        app.dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+    std::fs::write(
+        app.dist.join("manifest.webmanifest"),
+        "{\"name\":\"Tsunagu\"}",
+    )
+    .unwrap();
+    std::fs::write(
+        app.dist.join("tsunagu-web-4f2a9c1e7b3d5a60.js"),
+        "export default function init() {}\n".repeat(100),
+    )
+    .unwrap();
+    app
+}
+
+#[tokio::test]
+async fn client_routes_load_the_app_uncached() {
+    let app = app_with_dist().await;
+    for path in [
+        "/",
+        "/groups/0193a6f0-0000-7000-8000-000000000000",
+        "/login",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Tsunagu</title>"));
+    }
+    // Files whose names do not change across deploys.
+    for path in ["/sw.js", "/manifest.webmanifest", "/index.html"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_compressed() {
+    let app = app_with_dist().await;
+    let response = app
+        .client
+        .get(app.url("/tsunagu-web-4f2a9c1e7b3d5a60.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+
+    // A missing file is not answered with the app's HTML.
+    let response = app
+        .client
+        .get(app.url("/tsunagu-web-0000000000000000.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response_and_no_store_on_the_api() {
+    let app = app_with_dist().await;
+    for path in ["/", "/api/v1/meta", "/api/v1/me"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        if path.starts_with("/api/") {
+            assert_eq!(h["cache-control"], "no-store", "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_login_response_is_never_compressed() {
+    let app = TestApp::start().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/sessions"))
+        .header("accept-encoding", "gzip, br")
+        .json(&serde_json::json!({ "login_id": "dr.sato", "password": common::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert!(response.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_are_problems() {
+    let app = app_with_dist().await;
+    for path in ["/api/v1/nothing-here", "/api/v2/meta", "/api"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        expect_problem(response, 404, "not_found").await;
+    }
+    let response = app
+        .client
+        .put(app.url("/api/v1/meta"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, 405, "malformed_request").await;
+}
+
+#[tokio::test]
+async fn without_a_dist_only_the_api_is_served() {
+    let app = TestApp::start_with(|s| s.dist = None).await;
+    let response = app.client.get(app.url("/groups/x")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    let response = app
+        .client
+        .get(app.url("/api/v1/meta"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
