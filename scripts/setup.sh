@@ -67,6 +67,8 @@ if [ "$want_test" = 1 ]; then
   command -v brotli >/dev/null || missing+=(brotli)
   command -v wrk >/dev/null || missing+=(wrk)
   command -v curl >/dev/null || missing+=(curl)
+  # Japanese glyphs for screenshots (README's, and failure shots from the e2e tests).
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]}"
     apt_install "${missing[@]}"

@@ -1,1 +1,68 @@
-//! Tsunagu SPA.
+//! Tsunagu SPA: Leptos (client-side rendering) compiled to WebAssembly.
+//!
+//! [`App`] provides the contexts (locale, session) and routes `/login`, `/` (my groups) and
+//! `/groups/:id` (a timeline); the routes other than `/login` require a session.
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+pub mod storage;
+pub mod time_format;
+pub mod timeline_model;
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use components::app_header::AppHeader;
+use components::select_group_hint::SelectGroupHint;
+use pages::group_page::GroupPage;
+use pages::home_page::HomePage;
+use pages::login_page::LoginPage;
+use pages::not_found_page::NotFoundPage;
+
+/// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]) and session
+/// ([`session::provide_session`]).
+#[component]
+pub fn Providers(
+    /// The app (or, in tests, the part of it under test).
+    children: Children,
+) -> impl IntoView {
+    i18n::provide_i18n();
+    session::provide_session();
+    children()
+}
+
+/// The whole application.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Providers>
+            <Router>
+                <AppRoutes/>
+            </Router>
+        </Providers>
+    }
+}
+
+/// Header and routes; everything but `/login` redirects there without a session.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    let session = session::use_session();
+    session::refresh_me(session);
+
+    view! {
+        <AppHeader/>
+        <main class="app-main">
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=HomePage>
+                    <Route path=path!("") view=SelectGroupHint/>
+                    <Route path=path!("/groups/:id") view=GroupPage/>
+                </ParentRoute>
+            </Routes>
+        </main>
+    }
+}

@@ -24,7 +24,7 @@ async fn a_nurse_logs_in_reads_a_timeline_posts_and_logs_out() {
         stack
             .api_post(
                 &api,
-                group,
+                &group,
                 &format!("経過記録 {i:02}: 訪問時バイタル安定。"),
             )
             .await;
@@ -127,7 +127,7 @@ async fn a_nurse_logs_in_reads_a_timeline_posts_and_logs_out() {
         Some("")
     );
     b.screenshot("timeline.png").await;
-    let on_server = stack.api_latest_bodies(&api, group).await;
+    let on_server = stack.api_latest_bodies(&api, &group).await;
     assert_eq!(on_server.first().map(String::as_str), Some(text));
 
     // Reload: still logged in, the post is still there (it came from the server).

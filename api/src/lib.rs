@@ -45,7 +45,10 @@ pub mod rfc3339_millis {
     pub mod option {
         use super::*;
 
-        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match t {
                 Some(t) => super::serialize(t, s),
                 None => s.serialize_none(),
@@ -470,7 +473,11 @@ mod tests {
 
     #[test]
     fn enums_round_trip_their_wire_names() {
-        for p in [Profession::CareManager, Profession::Nurse, Profession::Family] {
+        for p in [
+            Profession::CareManager,
+            Profession::Nurse,
+            Profession::Family,
+        ] {
             assert_eq!(Profession::parse(p.as_str()), p);
         }
         for k in [FacilityKind::HomeNursingStation, FacilityKind::Pharmacy] {

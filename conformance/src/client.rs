@@ -195,7 +195,10 @@ impl Ctx {
     }
 
     pub async fn login_outsider(&self) -> Check<Session> {
-        self.login(&self.options.outsider_login, &self.options.outsider_password)
-            .await
+        self.login(
+            &self.options.outsider_login,
+            &self.options.outsider_password,
+        )
+        .await
     }
 }

@@ -22,13 +22,21 @@ pub struct Options {
     #[arg(long, env = "TSUNAGU_MEMBER_LOGIN", default_value = "ns.tanaka")]
     pub member_login: String,
     /// Password of the member account.
-    #[arg(long, env = "TSUNAGU_MEMBER_PASSWORD", default_value = "Tsunagu-Demo-2026")]
+    #[arg(
+        long,
+        env = "TSUNAGU_MEMBER_PASSWORD",
+        default_value = "Tsunagu-Demo-2026"
+    )]
     pub member_password: String,
     /// Login ID of a professional who is not a member of the member's first patient group.
     #[arg(long, env = "TSUNAGU_OUTSIDER_LOGIN", default_value = "ns.kobayashi")]
     pub outsider_login: String,
     /// Password of the outsider account.
-    #[arg(long, env = "TSUNAGU_OUTSIDER_PASSWORD", default_value = "Tsunagu-Demo-2026")]
+    #[arg(
+        long,
+        env = "TSUNAGU_OUTSIDER_PASSWORD",
+        default_value = "Tsunagu-Demo-2026"
+    )]
     pub outsider_password: String,
     /// Run only scenarios whose name contains this text.
     #[arg(long)]

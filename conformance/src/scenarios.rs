@@ -138,7 +138,11 @@ async fn meta_describes_the_backend(ctx: &Ctx) -> Check {
     let ct = reply.header("content-type").unwrap_or_default();
     ensure!(ct.starts_with("application/json"), "content type {ct:?}");
     let meta: Meta = reply.decode()?;
-    ensure!(meta.api_version == "v1", "api_version {:?}", meta.api_version);
+    ensure!(
+        meta.api_version == "v1",
+        "api_version {:?}",
+        meta.api_version
+    );
     ensure!(!meta.name.is_empty(), "empty name");
     ensure!(
         meta.limits.max_post_chars as usize >= MAX_POST_CHARS,
@@ -189,13 +193,18 @@ async fn requests_without_a_valid_token_are_refused(ctx: &Ctx) -> Check {
 async fn login_returns_a_session_for_me(ctx: &Ctx) -> Check {
     let reply = ctx
         .post("/sessions")
-        .json(&json!({"login_id": ctx.options.member_login, "password": ctx.options.member_password}))
+        .json(
+            &json!({"login_id": ctx.options.member_login, "password": ctx.options.member_password}),
+        )
         .send()
         .await?;
     reply.expect_status(201)?;
     check_times(&reply.json()?)?;
     let session: Session = reply.decode()?;
-    ensure!(session.token.len() >= 20, "token too short to be unguessable");
+    ensure!(
+        session.token.len() >= 20,
+        "token too short to be unguessable"
+    );
     ensure!(
         session.expires_at > chrono::Utc::now(),
         "session already expired"
@@ -309,7 +318,10 @@ async fn non_members_get_404_indistinguishable_from_missing(ctx: &Ctx) -> Check 
 async fn posting_appears_at_the_top_of_the_latest_page(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
     let group = member_patient_group(ctx, &member).await?;
-    let body = format!("体温36.8℃、血圧128/76。褥瘡部位の発赤なし。({})", Uuid::now_v7());
+    let body = format!(
+        "体温36.8℃、血圧128/76。褥瘡部位の発赤なし。({})",
+        Uuid::now_v7()
+    );
     let reply = ctx
         .post(&format!("/groups/{}/posts", group.id))
         .bearer(&member.token)
@@ -321,7 +333,11 @@ async fn posting_appears_at_the_top_of_the_latest_page(ctx: &Ctx) -> Check {
     check_times(&reply.json()?)?;
     let post: Post = reply.decode()?;
     ensure!(is_uuid_v7(&post.id.to_string()), "post id is not a UUIDv7");
-    ensure!(post.body == body, "body changed on the way: {:?}", post.body);
+    ensure!(
+        post.body == body,
+        "body changed on the way: {:?}",
+        post.body
+    );
     ensure!(post.group_id == group.id, "wrong group_id");
     ensure!(post.author.id == member.user.id, "wrong author");
     let (page, _) = latest(ctx, &member.token, group.id, "").await?;
@@ -367,7 +383,10 @@ async fn idempotency_key_creates_exactly_once(ctx: &Ctx) -> Check {
     ensure!(a == b, "replay returned a different post");
     let (page, _) = latest(ctx, &member.token, group.id, "?limit=20").await?;
     let copies = page.items.iter().filter(|p| p.body == body.body).count();
-    ensure!(copies == 1, "{copies} copies stored for one idempotency key");
+    ensure!(
+        copies == 1,
+        "{copies} copies stored for one idempotency key"
+    );
     Ok(())
 }
 
@@ -417,7 +436,11 @@ async fn pagination_is_stable_while_posts_are_inserted(ctx: &Ctx) -> Check {
     // Everything that exists now must be seen exactly once while walking back in pages of 3,
     // even though new posts land at the head between page requests.
     let (first, _) = latest(ctx, &member.token, group.id, "?limit=3").await?;
-    ensure!(first.items.len() == 3, "limit=3 returned {}", first.items.len());
+    ensure!(
+        first.items.len() == 3,
+        "limit=3 returned {}",
+        first.items.len()
+    );
     let mut seen: Vec<Post> = first.items.clone();
     let mut cursor = first.next_cursor.clone();
     let mut guard = 0;
@@ -436,7 +459,10 @@ async fn pagination_is_stable_while_posts_are_inserted(ctx: &Ctx) -> Check {
         guard += 1;
         ensure!(guard < 10_000, "pagination does not end");
     }
-    ensure!(by_time_desc(&seen), "walking back is not strictly newest-first");
+    ensure!(
+        by_time_desc(&seen),
+        "walking back is not strictly newest-first"
+    );
     let ids: HashSet<_> = seen.iter().map(|p| p.id).collect();
     ensure!(ids.len() == seen.len(), "a post was returned twice");
     // `after` a cursor returns exactly the newer posts, oldest first.

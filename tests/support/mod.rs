@@ -72,6 +72,8 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start() -> Self {
+        // Two rustls providers are compiled in (fantoccini's and reqwest's); choose one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let root = repo_root();
         let dist = root.join("dist");
         assert!(

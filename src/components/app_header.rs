@@ -1,0 +1,59 @@
+//! The bar at the top of every page.
+
+use leptos::prelude::*;
+
+use crate::i18n::{profession_label, use_i18n, Msg};
+use crate::session::use_session;
+
+/// App name (つなぐ Tsunagu), the current user's name and profession, the language switch and
+/// the logout button.
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let me = move || session.me();
+
+    view! {
+        <header class="app-header">
+            <a class="app-header__brand" href="/">
+                {move || i18n.t(Msg::AppName)}
+            </a>
+            <div class="app-header__actions">
+                {move || {
+                    me()
+                        .map(|me| {
+                            let profession = me.profession;
+                            view! {
+                                <span class="app-header__user">
+                                    <span class="visually-hidden">
+                                        {move || i18n.t(Msg::SignedInAs)}
+                                    </span>
+                                    <span class="app-header__user-name">{me.display_name}</span>
+                                    <span class="app-header__user-profession">
+                                        {move || profession_label(profession, i18n.locale())}
+                                    </span>
+                                </span>
+                            }
+                        })
+                }}
+                <button
+                    type="button"
+                    class="button button--ghost app-header__lang"
+                    lang=move || i18n.locale().other().tag()
+                    on:click=move |_| i18n.toggle()
+                >
+                    {move || i18n.t(Msg::SwitchLanguage)}
+                </button>
+                <Show when=move || session.is_logged_in()>
+                    <button
+                        type="button"
+                        class="button button--ghost app-header__logout"
+                        on:click=move |_| session.logout()
+                    >
+                        {move || i18n.t(Msg::Logout)}
+                    </button>
+                </Show>
+            </div>
+        </header>
+    }
+}

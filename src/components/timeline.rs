@@ -1,0 +1,7 @@
+//! A group's timeline: loading, scrolling, and the list of posts.
+
+pub mod post_tile;
+pub mod timeline_list;
+pub mod timeline_panel;
+
+pub use timeline_panel::TimelinePanel;

@@ -1,0 +1,530 @@
+//! Every user-visible string of the SPA, in Japanese (default) and English.
+//!
+//! Components never write text themselves: they ask for a [`Msg`], an [`ErrorCode`] translation,
+//! a label of a wire enum, or one of the small formatting functions here. The current locale lives
+//! in a context ([`provide_i18n`] / [`use_i18n`]), is remembered in `localStorage`
+//! (`tsunagu.locale`) and mirrored to `<html lang>`.
+
+use leptos::prelude::*;
+use tsunagu_api::{ErrorCode, FacilityKind, GroupKind, Profession, MAX_POST_CHARS};
+
+use crate::api::ApiError;
+use crate::storage;
+
+/// `localStorage` key remembering the chosen locale.
+pub const LOCALE_KEY: &str = "tsunagu.locale";
+
+/// A language the UI is available in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    /// Japanese, the default.
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// Every supported locale.
+    pub const ALL: [Locale; 2] = [Locale::Ja, Locale::En];
+
+    /// BCP 47 tag, for `<html lang>` and `Intl`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Ja => "ja",
+            Locale::En => "en",
+        }
+    }
+
+    /// Parses a stored tag; anything unknown is `None`.
+    pub fn parse(s: &str) -> Option<Locale> {
+        match s.trim() {
+            "ja" => Some(Locale::Ja),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The other locale, which the language switch offers.
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Ja => Locale::En,
+            Locale::En => Locale::Ja,
+        }
+    }
+
+    /// Locale passed to `Date.prototype.toLocaleString`.
+    pub fn date_locale(self) -> &'static str {
+        match self {
+            Locale::Ja => "ja-JP",
+            Locale::En => "en-US",
+        }
+    }
+}
+
+macro_rules! messages {
+    ($( $(#[$meta:meta])* $name:ident => $ja:literal, $en:literal; )*) => {
+        /// A fixed user-visible text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $( $(#[$meta])* $name, )*
+        }
+
+        impl Msg {
+            /// Every message, for completeness tests.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            /// The text of this message in `locale`.
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $(
+                        (Msg::$name, Locale::Ja) => $ja,
+                        (Msg::$name, Locale::En) => $en,
+                    )*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    /// Product name, the same in every language.
+    AppName => "つなぐ Tsunagu", "つなぐ Tsunagu";
+    /// Heading of the login page.
+    LoginTitle => "ログイン", "Log in";
+    /// Label of the login ID input.
+    LoginId => "ログインID", "Login ID";
+    /// Label of the password input.
+    Password => "パスワード", "Password";
+    /// The login button.
+    LoginButton => "ログイン", "Log in";
+    /// The login button while submitting.
+    LoggingIn => "ログイン中…", "Logging in…";
+    /// Collapsible server setting on the login page.
+    ServerSection => "接続先サーバー", "Server";
+    /// Label of the server URL input.
+    ServerUrl => "サーバーのURL", "Server URL";
+    /// Explanation under the server URL input.
+    ServerUrlHint => "空欄のときは、このページと同じサーバーに接続します。", "Leave empty to use the server this page came from.";
+    /// Button saving the server URL.
+    ServerSave => "保存", "Save";
+    /// Confirmation after saving the server URL.
+    ServerSaved => "接続先を保存しました。", "Server saved.";
+    /// Accessible name of the language switch: the language it switches to.
+    SwitchLanguage => "English", "日本語";
+    /// The logout button.
+    Logout => "ログアウト", "Log out";
+    /// Label before the current user's name in the header.
+    SignedInAs => "ログイン中", "Signed in as";
+    /// Heading of the group list.
+    MyGroups => "マイグループ", "My groups";
+    /// Empty group list.
+    NoGroups => "参加しているグループはまだありません。", "You are not in any group yet.";
+    /// Generic loading indicator.
+    Loading => "読み込み中…", "Loading…";
+    /// Placeholder of the right pane when no group is open.
+    SelectGroup => "一覧からグループを選んでください。", "Choose a group from the list.";
+    /// Back link from a group to the list (phones).
+    BackToGroups => "グループ一覧", "All groups";
+    /// Group list item without any post yet.
+    NoPostsShort => "投稿なし", "No posts yet";
+    /// Prefix of the last post time in the group list.
+    LastPost => "最終投稿", "Last post";
+    /// Accessible name of the timeline region.
+    Timeline => "タイムライン", "Timeline";
+    /// Button loading older posts.
+    LoadOlder => "以前の投稿を読み込む", "Load earlier posts";
+    /// Empty timeline.
+    NoPosts => "まだ投稿はありません。最初の投稿をしてみましょう。", "No posts yet. Write the first one.";
+    /// Label of the composer text area.
+    Message => "メッセージ", "Message";
+    /// The send button.
+    Send => "送信", "Send";
+    /// The send button while sending.
+    Sending => "送信中…", "Sending…";
+    /// Keyboard hint under the composer.
+    SendHint => "Ctrl+Enter(⌘+Enter)でも送信できます。", "Press Ctrl+Enter (⌘+Enter) to send.";
+    /// Accessible name of the character counter.
+    CharCount => "文字数", "Characters";
+    /// Accessible name of the composer region.
+    Composer => "投稿の作成", "Write a post";
+    /// Marker of the current user's own posts.
+    You => "あなた", "You";
+    /// Retry button after a failed load.
+    Retry => "再読み込み", "Retry";
+    /// Unknown route.
+    PageNotFound => "ページが見つかりません。", "Page not found.";
+    /// Link back home from an unknown route.
+    GoHome => "ホームへ戻る", "Go to home";
+    /// Network failure (no response at all).
+    NetworkError => "サーバーに接続できません。通信状況を確認してください。", "Cannot reach the server. Please check your connection.";
+}
+
+/// Translation of a machine error code from the API.
+pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
+    use ErrorCode::*;
+    match locale {
+        Locale::Ja => match code {
+            InvalidCredentials => "ログインIDまたはパスワードが正しくありません。",
+            Unauthenticated => "ログインしてください。",
+            SessionExpired => {
+                "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+            }
+            NotFound => "見つかりません。削除されたか、参加していないグループの可能性があります。",
+            NotAMember => "このグループのメンバーではありません。",
+            ValidationFailed => "入力内容に誤りがあります。確認してください。",
+            PostTooLong => "投稿は10,000文字以内で入力してください。",
+            PostEmpty => "投稿内容を入力してください。",
+            MalformedRequest => "リクエストが正しくありません。ページを再読み込みしてください。",
+            UnsupportedMediaType => "この形式のファイルは送信できません。",
+            FileTooLarge => "ファイルが大きすぎます。",
+            IdempotencyKeyReused => {
+                "同じ送信が別の内容で繰り返されました。もう一度送信してください。"
+            }
+            IdempotencyKeyInvalid => "送信情報が正しくありません。もう一度送信してください。",
+            RateLimited => "操作が集中しています。しばらく待ってからもう一度お試しください。",
+            InternalError => {
+                "サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。"
+            }
+            Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
+        },
+        Locale::En => match code {
+            InvalidCredentials => "The login ID or password is incorrect.",
+            Unauthenticated => "Please log in.",
+            SessionExpired => {
+                "You were logged out after a period of inactivity. Please log in again."
+            }
+            NotFound => {
+                "Not found. It may have been deleted, or you are not a member of this group."
+            }
+            NotAMember => "You are not a member of this group.",
+            ValidationFailed => "Some of the input is invalid. Please check it.",
+            PostTooLong => "Posts can be at most 10,000 characters long.",
+            PostEmpty => "Please enter a message.",
+            MalformedRequest => "The request was invalid. Please reload the page.",
+            UnsupportedMediaType => "Files of this type cannot be sent.",
+            FileTooLarge => "The file is too large.",
+            IdempotencyKeyReused => {
+                "The same submission was repeated with different content. Please send again."
+            }
+            IdempotencyKeyInvalid => "The submission was invalid. Please send again.",
+            RateLimited => "Too many attempts. Please wait a moment and try again.",
+            InternalError => "A server error occurred. Please try again later.",
+            Unknown => "Something went wrong. Please try again later.",
+        },
+    }
+}
+
+/// Translation of any API failure, including a network failure.
+pub fn api_error_text(err: &ApiError, locale: Locale) -> &'static str {
+    match err {
+        ApiError::Problem { code, .. } => error_text(*code, locale),
+        ApiError::Network => Msg::NetworkError.text(locale),
+    }
+}
+
+/// Name of a profession.
+pub fn profession_label(p: Profession, locale: Locale) -> &'static str {
+    use Profession::*;
+    match locale {
+        Locale::Ja => match p {
+            Physician => "医師",
+            Dentist => "歯科医師",
+            Pharmacist => "薬剤師",
+            Nurse => "看護師",
+            CareManager => "ケアマネジャー",
+            CareWorker => "介護職",
+            Therapist => "リハビリ職",
+            SocialWorker => "ソーシャルワーカー",
+            Administrative => "事務職",
+            Family => "家族",
+            Other => "その他",
+        },
+        Locale::En => match p {
+            Physician => "Physician",
+            Dentist => "Dentist",
+            Pharmacist => "Pharmacist",
+            Nurse => "Nurse",
+            CareManager => "Care manager",
+            CareWorker => "Care worker",
+            Therapist => "Therapist",
+            SocialWorker => "Social worker",
+            Administrative => "Administrative staff",
+            Family => "Family",
+            Other => "Other",
+        },
+    }
+}
+
+/// Name of a facility type, as in the medical association's registration table.
+pub fn facility_kind_label(k: FacilityKind, locale: Locale) -> &'static str {
+    use FacilityKind::*;
+    match locale {
+        Locale::Ja => match k {
+            Clinic => "医科診療所",
+            Hospital => "病院",
+            DentalClinic => "歯科診療所",
+            Pharmacy => "保険薬局",
+            CareManagementOffice => "居宅介護支援事業所",
+            HomeNursingStation => "訪問看護ステーション",
+            HomeHelpOffice => "訪問介護事業所",
+            CommunitySupportCenter => "地域包括支援センター",
+            Municipality => "行政",
+            Other => "その他",
+        },
+        Locale::En => match k {
+            Clinic => "Clinic",
+            Hospital => "Hospital",
+            DentalClinic => "Dental clinic",
+            Pharmacy => "Pharmacy",
+            CareManagementOffice => "Care management office",
+            HomeNursingStation => "Home-visit nursing station",
+            HomeHelpOffice => "Home-help office",
+            CommunitySupportCenter => "Community support center",
+            Municipality => "Municipality",
+            Other => "Other",
+        },
+    }
+}
+
+/// Short label of a group kind.
+pub fn group_kind_label(k: GroupKind, locale: Locale) -> &'static str {
+    match (k, locale) {
+        (GroupKind::Patient, Locale::Ja) => "患者",
+        (GroupKind::Workplace, Locale::Ja) => "職場",
+        (GroupKind::Direct, Locale::Ja) => "ダイレクト",
+        (GroupKind::Patient, Locale::En) => "Patient",
+        (GroupKind::Workplace, Locale::En) => "Workplace",
+        (GroupKind::Direct, Locale::En) => "Direct",
+    }
+}
+
+/// Formats a count with thousands separators, e.g. `10,000`.
+pub fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The composer's character counter, e.g. `12 / 10,000`.
+pub fn char_counter(count: usize) -> String {
+    format!("{} / {}", group_digits(count), group_digits(MAX_POST_CHARS))
+}
+
+/// Member count of a group, e.g. `5人` / `5 members`.
+pub fn member_count(n: u32, locale: Locale) -> String {
+    match locale {
+        Locale::Ja => format!("{n}人"),
+        Locale::En if n == 1 => "1 member".to_owned(),
+        Locale::En => format!("{n} members"),
+    }
+}
+
+/// The current locale, shared by every component.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    /// The current locale (tracked).
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    /// Switches the locale, remembers it and updates `<html lang>`.
+    pub fn set_locale(&self, locale: Locale) {
+        storage::set(LOCALE_KEY, locale.tag());
+        set_html_lang(locale);
+        self.locale.set(locale);
+    }
+
+    /// Switches to the other locale.
+    pub fn toggle(&self) {
+        self.set_locale(self.locale.get_untracked().other());
+    }
+
+    /// Text of a message in the current locale (tracked).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.locale())
+    }
+
+    /// Translation of an API failure in the current locale (tracked).
+    pub fn api_error(&self, err: &ApiError) -> &'static str {
+        api_error_text(err, self.locale())
+    }
+}
+
+/// The locale remembered in `localStorage`, Japanese when none is.
+pub fn stored_locale() -> Locale {
+    storage::get(LOCALE_KEY)
+        .and_then(|s| Locale::parse(&s))
+        .unwrap_or_default()
+}
+
+fn set_html_lang(locale: Locale) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", locale.tag());
+    }
+}
+
+/// Provides the i18n context, starting from the remembered locale.
+pub fn provide_i18n() -> I18n {
+    let locale = stored_locale();
+    set_html_lang(locale);
+    let i18n = I18n {
+        locale: RwSignal::new(locale),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+/// The i18n context; panics when [`provide_i18n`] was not called above.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL_CODES: [ErrorCode; 16] = [
+        ErrorCode::InvalidCredentials,
+        ErrorCode::Unauthenticated,
+        ErrorCode::SessionExpired,
+        ErrorCode::NotFound,
+        ErrorCode::NotAMember,
+        ErrorCode::ValidationFailed,
+        ErrorCode::PostTooLong,
+        ErrorCode::PostEmpty,
+        ErrorCode::MalformedRequest,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::FileTooLarge,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::IdempotencyKeyInvalid,
+        ErrorCode::RateLimited,
+        ErrorCode::InternalError,
+        ErrorCode::Unknown,
+    ];
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for &m in Msg::ALL {
+            let ja = m.text(Locale::Ja);
+            let en = m.text(Locale::En);
+            assert!(!ja.trim().is_empty(), "{m:?} has no Japanese");
+            assert!(!en.trim().is_empty(), "{m:?} has no English");
+            if m != Msg::AppName {
+                assert_ne!(ja, en, "{m:?} is not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_both_languages() {
+        for code in ALL_CODES {
+            let ja = error_text(code, Locale::Ja);
+            let en = error_text(code, Locale::En);
+            assert!(!ja.is_empty() && !en.is_empty(), "{code:?}");
+            assert_ne!(ja, en, "{code:?}");
+        }
+        let net_ja = api_error_text(&ApiError::Network, Locale::Ja);
+        assert_eq!(
+            net_ja,
+            "サーバーに接続できません。通信状況を確認してください。"
+        );
+        assert_ne!(net_ja, api_error_text(&ApiError::Network, Locale::En));
+    }
+
+    #[test]
+    fn required_japanese_wording() {
+        let ja = |c| error_text(c, Locale::Ja);
+        assert_eq!(
+            ja(ErrorCode::InvalidCredentials),
+            "ログインIDまたはパスワードが正しくありません。"
+        );
+        assert_eq!(
+            ja(ErrorCode::SessionExpired),
+            "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+        );
+        assert_eq!(
+            ja(ErrorCode::PostTooLong),
+            "投稿は10,000文字以内で入力してください。"
+        );
+        assert_eq!(Msg::SwitchLanguage.text(Locale::Ja), "English");
+        assert_eq!(Msg::SwitchLanguage.text(Locale::En), "日本語");
+    }
+
+    #[test]
+    fn enum_labels_are_translated() {
+        use FacilityKind as F;
+        use Profession as P;
+        let professions = [
+            P::Physician,
+            P::Dentist,
+            P::Pharmacist,
+            P::Nurse,
+            P::CareManager,
+            P::CareWorker,
+            P::Therapist,
+            P::SocialWorker,
+            P::Administrative,
+            P::Family,
+            P::Other,
+        ];
+        for p in professions {
+            assert_ne!(
+                profession_label(p, Locale::Ja),
+                profession_label(p, Locale::En)
+            );
+        }
+        let facilities = [
+            F::Clinic,
+            F::Hospital,
+            F::DentalClinic,
+            F::Pharmacy,
+            F::CareManagementOffice,
+            F::HomeNursingStation,
+            F::HomeHelpOffice,
+            F::CommunitySupportCenter,
+            F::Municipality,
+            F::Other,
+        ];
+        for f in facilities {
+            assert_ne!(
+                facility_kind_label(f, Locale::Ja),
+                facility_kind_label(f, Locale::En)
+            );
+        }
+        for g in [GroupKind::Patient, GroupKind::Workplace, GroupKind::Direct] {
+            assert_ne!(
+                group_kind_label(g, Locale::Ja),
+                group_kind_label(g, Locale::En)
+            );
+        }
+        assert_eq!(group_kind_label(GroupKind::Patient, Locale::Ja), "患者");
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(1234567), "1,234,567");
+        assert_eq!(char_counter(12), "12 / 10,000");
+        assert_eq!(member_count(3, Locale::Ja), "3人");
+        assert_eq!(member_count(1, Locale::En), "1 member");
+        assert_eq!(Locale::parse("en"), Some(Locale::En));
+        assert_eq!(Locale::parse("fr"), None);
+        assert_eq!(Locale::Ja.other(), Locale::En);
+    }
+}

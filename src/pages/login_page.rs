@@ -1,0 +1,171 @@
+//! The login page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use tsunagu_api::LoginRequest;
+
+use crate::api::{self, ApiError, Client};
+use crate::i18n::{error_text, use_i18n, Msg};
+use crate::session::use_session;
+
+/// Login form (ログインID, パスワード, ログイン) and the collapsible server setting. A failed login
+/// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
+/// itself shows why. Logged-in users are sent home.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+
+    let login_id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+
+    Effect::new(move |_| {
+        if session.is_logged_in() {
+            navigate("/", NavigateOptions::default());
+        }
+    });
+
+    let login = Action::new_local(move |req: &LoginRequest| {
+        let req = req.clone();
+        let client = Client::new(api::api_base(), None);
+        async move {
+            match client.login(&req).await {
+                Ok(s) => session.set_session(s),
+                Err(e) => {
+                    password.set(String::new());
+                    error.set(Some(e));
+                }
+            }
+        }
+    });
+    let pending = login.pending();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        error.set(None);
+        session.clear_notice();
+        login.dispatch(LoginRequest {
+            login_id: login_id.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        });
+    };
+
+    // One alert: the login error, else why the previous session ended.
+    let alert = move || {
+        let locale = i18n.locale();
+        match (error.get(), session.notice()) {
+            (Some(e), _) => Some(crate::i18n::api_error_text(&e, locale)),
+            (None, Some(code)) => Some(error_text(code, locale)),
+            (None, None) => None,
+        }
+    };
+
+    let base = RwSignal::new(api::api_base());
+    let saved = RwSignal::new(false);
+    let save_base = move |_| {
+        api::set_api_base(&base.get_untracked());
+        base.set(api::api_base());
+        saved.set(true);
+    };
+
+    view! {
+        <div class="login">
+            <form class="login__card" on:submit=on_submit aria-labelledby="login-title">
+                <h1 class="login__title" id="login-title">
+                    {move || i18n.t(Msg::LoginTitle)}
+                </h1>
+                {move || {
+                    alert()
+                        .map(|text| {
+                            view! {
+                                <p class="login__error" role="alert">
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
+                <div class="field">
+                    <label class="field__label" for="login-id">
+                        {move || i18n.t(Msg::LoginId)}
+                    </label>
+                    <input
+                        class="field__input"
+                        id="login-id"
+                        name="username"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        prop:value=move || login_id.get()
+                        on:input=move |ev| login_id.set(event_target_value(&ev))
+                    />
+                </div>
+                <div class="field">
+                    <label class="field__label" for="login-password">
+                        {move || i18n.t(Msg::Password)}
+                    </label>
+                    <input
+                        class="field__input"
+                        id="login-password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </div>
+                <button
+                    type="submit"
+                    class="button button--primary login__submit"
+                    disabled=move || pending.get()
+                    aria-busy=move || pending.get().to_string()
+                >
+                    {move || i18n.t(Msg::LoginButton)}
+                </button>
+                <p class="login__status" role="status">
+                    {move || pending.get().then(|| i18n.t(Msg::LoggingIn))}
+                </p>
+            </form>
+            <details class="login__server">
+                <summary class="login__server-summary">
+                    {move || i18n.t(Msg::ServerSection)}
+                </summary>
+                <div class="field">
+                    <label class="field__label" for="login-api-base">
+                        {move || i18n.t(Msg::ServerUrl)}
+                    </label>
+                    <input
+                        class="field__input"
+                        id="login-api-base"
+                        type="url"
+                        inputmode="url"
+                        placeholder="https://"
+                        aria-describedby="login-api-base-hint"
+                        prop:value=move || base.get()
+                        on:input=move |ev| {
+                            saved.set(false);
+                            base.set(event_target_value(&ev));
+                        }
+                    />
+                    <p class="field__hint" id="login-api-base-hint">
+                        {move || i18n.t(Msg::ServerUrlHint)}
+                    </p>
+                </div>
+                <button type="button" class="button button--secondary" on:click=save_base>
+                    {move || i18n.t(Msg::ServerSave)}
+                </button>
+                <p class="login__status" role="status">
+                    {move || saved.get().then(|| i18n.t(Msg::ServerSaved))}
+                </p>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,136 @@
+//! The login session: bearer token and current user, persisted in `localStorage`
+//! (`tsunagu.session`) so a reload keeps the user logged in.
+//!
+//! [`SessionCtx::client`] hands out API clients that carry the token and, when the server says the
+//! session is expired or missing, drop it and remember why, so the login page can say so.
+
+use leptos::prelude::*;
+use tsunagu_api::{ErrorCode, Me, Session};
+
+use crate::api::{self, Client};
+use crate::storage;
+
+/// `localStorage` key of the persisted session.
+pub const SESSION_KEY: &str = "tsunagu.session";
+
+/// The session context.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCtx {
+    session: RwSignal<Option<Session>>,
+    /// Why the user was sent back to the login page, shown there once.
+    notice: RwSignal<Option<ErrorCode>>,
+}
+
+impl SessionCtx {
+    /// Whether a token is present (tracked).
+    pub fn is_logged_in(&self) -> bool {
+        self.session.with(Option::is_some)
+    }
+
+    /// The bearer token (tracked).
+    pub fn token(&self) -> Option<String> {
+        self.session.with(|s| s.as_ref().map(|s| s.token.clone()))
+    }
+
+    /// The logged-in user (tracked).
+    pub fn me(&self) -> Option<Me> {
+        self.session.with(|s| s.as_ref().map(|s| s.user.clone()))
+    }
+
+    /// The logged-in user's id (tracked).
+    pub fn my_id(&self) -> Option<uuid::Uuid> {
+        self.session.with(|s| s.as_ref().map(|s| s.user.id))
+    }
+
+    /// Why the previous session ended, if it ended by itself (tracked).
+    pub fn notice(&self) -> Option<ErrorCode> {
+        self.notice.get()
+    }
+
+    /// Forgets the logout reason.
+    pub fn clear_notice(&self) {
+        self.notice.set(None);
+    }
+
+    /// Stores a new session after a successful login.
+    pub fn set_session(&self, session: Session) {
+        if let Ok(json) = serde_json::to_string(&session) {
+            storage::set(SESSION_KEY, &json);
+        }
+        self.notice.set(None);
+        self.session.set(Some(session));
+    }
+
+    /// Replaces the stored user after a `GET /me`.
+    pub fn set_me(&self, me: Me) {
+        self.session.update(|s| {
+            if let Some(s) = s {
+                s.user = me;
+                if let Ok(json) = serde_json::to_string(&*s) {
+                    storage::set(SESSION_KEY, &json);
+                }
+            }
+        });
+    }
+
+    /// Drops the session locally, remembering `reason` for the login page.
+    pub fn drop_session(&self, reason: Option<ErrorCode>) {
+        storage::remove(SESSION_KEY);
+        self.notice.set(reason);
+        self.session.set(None);
+    }
+
+    /// An API client carrying the current token (untracked); a lost session drops it.
+    pub fn client(&self) -> Client {
+        let token = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+        let this = *self;
+        Client::new(api::api_base(), token).with_auth_lost(Callback::new(move |code| {
+            this.drop_session(Some(code));
+        }))
+    }
+
+    /// Logs out: tells the server (best effort), then forgets the session.
+    pub fn logout(&self) {
+        let client = self.client();
+        self.drop_session(None);
+        leptos::task::spawn_local(async move {
+            let _ = client.logout().await;
+        });
+    }
+}
+
+/// The session remembered in `localStorage`, if any.
+pub fn stored_session() -> Option<Session> {
+    storage::get(SESSION_KEY).and_then(|s| serde_json::from_str(&s).ok())
+}
+
+/// Provides the session context, restoring the remembered session.
+pub fn provide_session() -> SessionCtx {
+    let ctx = SessionCtx {
+        session: RwSignal::new(stored_session()),
+        notice: RwSignal::new(None),
+    };
+    provide_context(ctx);
+    ctx
+}
+
+/// Re-validates a restored session with `GET /me`, refreshing the user (a lost session is dropped
+/// by the client).
+pub fn refresh_me(ctx: SessionCtx) {
+    if !ctx.session.with_untracked(Option::is_some) {
+        return;
+    }
+    let client = ctx.client();
+    leptos::task::spawn_local(async move {
+        if let Ok(me) = client.me().await {
+            ctx.set_me(me);
+        }
+    });
+}
+
+/// The session context; panics when [`provide_session`] was not called above.
+pub fn use_session() -> SessionCtx {
+    expect_context::<SessionCtx>()
+}

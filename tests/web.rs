@@ -1,0 +1,395 @@
+//! Browser tests of the SPA (headless Chromium through wasm-bindgen-test-runner):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p tsunagu-web --test web`
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use tsunagu_api::{ErrorCode, Me, Meta, Post};
+use tsunagu_web::api::{self, ApiError, Client};
+use tsunagu_web::components::app_header::AppHeader;
+use tsunagu_web::components::composer::ComposerPanel;
+use tsunagu_web::i18n::{self, Locale};
+use tsunagu_web::pages::login_page::LoginPage;
+use tsunagu_web::{session, Providers};
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A port nothing listens on: requests to it fail without a response.
+const DEAD_BASE: &str = "http://127.0.0.1:9";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn reset_storage() {
+    storage().clear().unwrap();
+}
+
+fn html_lang() -> String {
+    document()
+        .document_element()
+        .unwrap()
+        .get_attribute("lang")
+        .unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to ~3 s) until `cond` holds.
+async fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if cond() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A fresh element in `<body>` to mount a view into.
+fn test_root() -> HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default().trim().to_owned()
+}
+
+/// The form control whose `<label>` reads exactly `name`.
+fn labelled(root: &Element, name: &str) -> Option<Element> {
+    all(root, "label")
+        .into_iter()
+        .find(|l| text(l) == name)
+        .and_then(|l| l.get_attribute("for"))
+        .and_then(|id| document().get_element_by_id(&id))
+}
+
+/// The button whose text reads exactly `name`.
+fn button(root: &Element, name: &str) -> Option<HtmlElement> {
+    all(root, "button")
+        .into_iter()
+        .find(|b| text(b) == name)
+        .map(JsCast::unchecked_into)
+}
+
+fn alert_text(root: &Element) -> Option<String> {
+    root.query_selector("[role=alert]")
+        .unwrap()
+        .map(|e| text(&e))
+}
+
+fn type_into(el: &Element, value: &str) {
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(value);
+    }
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+fn problem_response(status: u16, content_type: &str, body: &str) -> gloo_net::http::Response {
+    let headers = web_sys::Headers::new().unwrap();
+    headers.set("Content-Type", content_type).unwrap();
+    let init = web_sys::ResponseInit::new();
+    init.set_status(status);
+    init.set_headers(&headers);
+    web_sys::Response::new_with_opt_str_and_init(Some(body), &init)
+        .unwrap()
+        .into()
+}
+
+#[wasm_bindgen_test]
+fn locale_is_remembered_and_restored_by_a_fresh_context() {
+    reset_storage();
+    Owner::new().with(|| {
+        let i18n = i18n::provide_i18n();
+        assert_eq!(i18n.locale(), Locale::Ja, "Japanese by default");
+        assert_eq!(html_lang(), "ja");
+        i18n.set_locale(Locale::En);
+        assert_eq!(
+            storage().get_item(i18n::LOCALE_KEY).unwrap().as_deref(),
+            Some("en")
+        );
+        assert_eq!(html_lang(), "en");
+    });
+    Owner::new().with(|| {
+        let i18n = i18n::provide_i18n();
+        assert_eq!(i18n.locale(), Locale::En, "restored after a reload");
+        assert_eq!(html_lang(), "en");
+        i18n.toggle();
+        assert_eq!(i18n.locale(), Locale::Ja);
+    });
+    assert_eq!(
+        storage().get_item(i18n::LOCALE_KEY).unwrap().as_deref(),
+        Some("ja")
+    );
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
+fn api_base_setting_is_persisted() {
+    reset_storage();
+    assert_eq!(api::api_base(), "", "same origin by default");
+    api::set_api_base(" https://tsunagu.example.jp/ ");
+    assert_eq!(
+        storage().get_item(api::API_BASE_KEY).unwrap().as_deref(),
+        Some("https://tsunagu.example.jp")
+    );
+    assert_eq!(api::api_base(), "https://tsunagu.example.jp");
+    assert_eq!(
+        Client::new(api::api_base(), None).url("/meta"),
+        "https://tsunagu.example.jp/api/v1/meta"
+    );
+    api::set_api_base("  ");
+    assert_eq!(storage().get_item(api::API_BASE_KEY).unwrap(), None);
+    assert_eq!(api::api_base(), "");
+}
+
+#[wasm_bindgen_test]
+async fn problem_json_responses_decode_to_their_code() {
+    let expired = problem_response(
+        401,
+        tsunagu_api::PROBLEM_JSON,
+        r#"{"type":"about:blank","title":"Unauthorized","status":401,"code":"session_expired"}"#,
+    );
+    let err = api::decode::<Me>(expired).await.unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::Problem {
+            status: 401,
+            code: ErrorCode::SessionExpired
+        }
+    );
+    assert!(err.is_auth_lost());
+
+    let too_long = problem_response(
+        422,
+        tsunagu_api::PROBLEM_JSON,
+        r#"{"type":"about:blank","title":"Unprocessable","status":422,"code":"post_too_long","errors":[{"field":"body","code":"post_too_long"}]}"#,
+    );
+    let err = api::decode::<Post>(too_long).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::PostTooLong));
+    assert!(!err.is_auth_lost());
+
+    let newer = problem_response(
+        409,
+        tsunagu_api::PROBLEM_JSON,
+        r#"{"type":"about:blank","title":"x","status":409,"code":"some_future_code"}"#,
+    );
+    assert_eq!(
+        api::decode::<Post>(newer).await.unwrap_err().code(),
+        Some(ErrorCode::Unknown)
+    );
+
+    let proxy = problem_response(502, "text/html", "<html><body>Bad Gateway</body></html>");
+    assert_eq!(
+        api::decode::<Post>(proxy).await.unwrap_err(),
+        ApiError::Problem {
+            status: 502,
+            code: ErrorCode::InternalError
+        }
+    );
+
+    let ok = problem_response(
+        200,
+        "application/json",
+        r#"{"name":"tsunagu-server","version":"0.1.0","api_version":"v1","capabilities":[],"limits":{"max_post_chars":10000,"max_page_limit":100,"session_idle_timeout_seconds":1800}}"#,
+    );
+    let meta: Meta = api::decode(ok).await.unwrap();
+    assert_eq!(meta.limits.max_post_chars, 10_000);
+}
+
+#[wasm_bindgen_test]
+async fn no_response_is_a_network_error() {
+    let err = Client::new(DEAD_BASE, None).meta().await.unwrap_err();
+    assert_eq!(err, ApiError::Network);
+    assert_eq!(err.code(), None);
+}
+
+#[wasm_bindgen_test]
+async fn login_page_has_accessible_controls_in_both_languages() {
+    reset_storage();
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        view! {
+            <Providers>
+                <Router>
+                    <AppHeader/>
+                    <LoginPage/>
+                </Router>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+
+    let id = labelled(el, "ログインID").expect("textbox ログインID");
+    assert_eq!(id.get_attribute("type").as_deref(), Some("text"));
+    let pw = labelled(el, "パスワード").expect("textbox パスワード");
+    assert_eq!(pw.get_attribute("type").as_deref(), Some("password"));
+    let submit = button(el, "ログイン").expect("button ログイン");
+    assert_eq!(submit.get_attribute("type").as_deref(), Some("submit"));
+    assert!(
+        labelled(el, "サーバーのURL").is_some(),
+        "server URL input is labelled"
+    );
+    assert!(
+        button(el, "ログアウト").is_none(),
+        "no logout without a session"
+    );
+    assert_eq!(html_lang(), "ja");
+
+    button(el, "English").expect("language switch").click();
+    wait_for("English labels", || labelled(el, "Login ID").is_some()).await;
+    assert!(labelled(el, "Password").is_some());
+    assert!(button(el, "Log in").is_some());
+    assert!(
+        button(el, "日本語").is_some(),
+        "switch back offers Japanese"
+    );
+    assert_eq!(html_lang(), "en");
+    assert_eq!(
+        storage().get_item(i18n::LOCALE_KEY).unwrap().as_deref(),
+        Some("en")
+    );
+
+    button(el, "日本語").unwrap().click();
+    wait_for("Japanese labels", || labelled(el, "ログインID").is_some()).await;
+    assert_eq!(html_lang(), "ja");
+
+    drop(handle);
+    root.remove();
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
+async fn failed_login_shows_a_translated_alert_and_keeps_the_login_id() {
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        view! {
+            <Providers>
+                <Router>
+                    <LoginPage/>
+                </Router>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+
+    let id = labelled(el, "ログインID").unwrap();
+    let pw = labelled(el, "パスワード").unwrap();
+    type_into(&id, "nurse.sato");
+    type_into(&pw, "wrong password");
+    assert_eq!(alert_text(el), None);
+    button(el, "ログイン").unwrap().click();
+
+    wait_for("the alert", || alert_text(el).is_some()).await;
+    assert_eq!(
+        alert_text(el).unwrap(),
+        "サーバーに接続できません。通信状況を確認してください。"
+    );
+    let id: HtmlInputElement = labelled(el, "ログインID").unwrap().unchecked_into();
+    assert_eq!(id.value(), "nurse.sato", "login ID kept");
+    let submit: web_sys::HtmlButtonElement = button(el, "ログイン").unwrap().unchecked_into();
+    assert!(!submit.disabled(), "button enabled again");
+
+    drop(handle);
+    root.remove();
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
+async fn composer_validates_before_sending_and_keeps_the_text() {
+    reset_storage();
+    let root = test_root();
+    let sent = RwSignal::new(0u32);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <ComposerPanel
+                    group_id=Uuid::now_v7()
+                    on_sent=Callback::new(move |_: Post| sent.update(|n| *n += 1))
+                />
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+
+    let area = labelled(el, "メッセージ").expect("textarea メッセージ");
+    assert_eq!(area.tag_name().to_lowercase(), "textarea");
+    assert!(text(el).contains("0 / 10,000"));
+
+    type_into(&area, "  \n ");
+    wait_for("counter", || text(el).contains("4 / 10,000")).await;
+    button(el, "送信").expect("button 送信").click();
+    wait_for("the alert", || alert_text(el).is_some()).await;
+    assert_eq!(alert_text(el).unwrap(), "投稿内容を入力してください。");
+    let area: HtmlTextAreaElement = labelled(el, "メッセージ").unwrap().unchecked_into();
+    assert_eq!(area.value(), "  \n ", "text kept");
+
+    let long = "褥".repeat(tsunagu_api::MAX_POST_CHARS + 1);
+    type_into(&area, &long);
+    button(el, "送信").unwrap().click();
+    wait_for("the too-long alert", || {
+        alert_text(el).as_deref() == Some("投稿は10,000文字以内で入力してください。")
+    })
+    .await;
+    assert_eq!(
+        area.value().chars().count(),
+        tsunagu_api::MAX_POST_CHARS + 1
+    );
+    assert!(text(el).contains("10,001 / 10,000"));
+    assert_eq!(sent.get_untracked(), 0, "nothing was sent");
+
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_stored_session_survives_a_reload_and_is_dropped_on_auth_loss() {
+    reset_storage();
+    let stored = r#"{"token":"tok-123","expires_at":"2026-11-24T12:00:00.000Z","idle_timeout_seconds":1800,"user":{"id":"0192f0c4-0000-7000-8000-000000000001","login_id":"nurse.sato","display_name":"佐藤 花子","display_name_kana":"さとう はなこ","profession":"nurse","facility":null}}"#;
+    storage().set_item(session::SESSION_KEY, stored).unwrap();
+    Owner::new().with(|| {
+        let s = session::provide_session();
+        assert!(s.is_logged_in());
+        assert_eq!(s.token().as_deref(), Some("tok-123"));
+        assert_eq!(s.me().unwrap().display_name, "佐藤 花子");
+        s.drop_session(Some(ErrorCode::SessionExpired));
+        assert!(!s.is_logged_in());
+        assert_eq!(s.notice(), Some(ErrorCode::SessionExpired));
+    });
+    assert_eq!(storage().get_item(session::SESSION_KEY).unwrap(), None);
+    reset_storage();
+}
