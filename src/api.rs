@@ -10,9 +10,13 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::{on_cleanup, Callable, Callback};
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use tsunagu_api::{
-    ErrorCode, Group, GroupPage, LoginRequest, Me, Meta, NewPost, Post, PostPage, Problem, Session,
-    API_PREFIX, IDEMPOTENCY_KEY,
+    AddMember, DeclineInvitation, DirectoryPage, ErrorCode, FacilityKind, FacilityList, Group,
+    GroupPage, GroupUpdate, Invitation, InvitationKind, InvitationLink, InvitationList,
+    JoinAsFamily, JoinInfo, LoginRequest, Me, Member, MemberList, MemberRole, MemberUpdate, Meta,
+    NewGroup, NewInvitationLink, NewPost, OpenDirect, Post, PostPage, Problem, Profession,
+    ReadMarker, Session, Timeline, API_PREFIX, IDEMPOTENCY_KEY,
 };
 use uuid::Uuid;
 
@@ -173,6 +177,47 @@ pub enum PostCursor {
     After(String),
 }
 
+/// What adding a member did: it took effect (201), or it waits for the attending physician
+/// (202).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddOutcome {
+    /// The person is a member now.
+    Added(Member),
+    /// The invitation waits for the attending physician's approval.
+    Pending(Box<Invitation>),
+}
+
+/// Filters of a directory search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryQuery {
+    /// Name, kana or facility, as a substring.
+    pub q: String,
+    /// Only this facility type.
+    pub facility_kind: Option<FacilityKind>,
+    /// Only this profession.
+    pub profession: Option<Profession>,
+}
+
+impl DirectoryQuery {
+    /// The query string of `GET /directory/people`.
+    pub fn to_query(&self, limit: u32) -> String {
+        let q = self.q.trim();
+        query(&[
+            ("q", (!q.is_empty()).then(|| q.to_owned())),
+            (
+                "facility_kind",
+                self.facility_kind.map(|k| k.as_str().to_owned()),
+            ),
+            ("profession", self.profession.map(|p| p.as_str().to_owned())),
+            ("limit", Some(limit.to_string())),
+        ])
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|_| ApiError::Network)
+}
+
 /// A configured API client: base URL, optional bearer token and what to do when the session is
 /// lost.
 #[derive(Clone)]
@@ -305,6 +350,7 @@ impl Client {
     pub async fn posts(
         &self,
         group: Uuid,
+        timeline: Option<Timeline>,
         cursor: PostCursor,
         limit: Option<u32>,
     ) -> Result<PostPage, ApiError> {
@@ -314,6 +360,7 @@ impl Client {
             PostCursor::After(c) => (None, Some(c)),
         };
         let q = query(&[
+            ("timeline", timeline.map(|t| t.as_str().to_owned())),
             ("limit", limit.map(|l| l.to_string())),
             ("before", before),
             ("after", after),
@@ -339,6 +386,206 @@ impl Client {
             .await?,
         )
         .await
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        decode(self.fetch(method, path, body, None).await?).await
+    }
+
+    async fn send_empty(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(), ApiError> {
+        self.fetch(method, path, body, None).await.map(|_| ())
+    }
+
+    /// `PUT /groups/{id}/read`: everything up to `up_to` in `timeline` has been read.
+    pub async fn mark_read(&self, group: Uuid, marker: &ReadMarker) -> Result<(), ApiError> {
+        let body = to_json(marker)?;
+        self.send_empty(Method::PUT, &format!("/groups/{group}/read"), Some(body))
+            .await
+    }
+
+    /// `POST /groups`: creates a group.
+    pub async fn create_group(&self, new: &NewGroup) -> Result<Group, ApiError> {
+        self.send_json(Method::POST, "/groups", Some(to_json(new)?))
+            .await
+    }
+
+    /// `PATCH /groups/{id}` (admins).
+    pub async fn update_group(&self, group: Uuid, update: &GroupUpdate) -> Result<Group, ApiError> {
+        self.send_json(
+            Method::PATCH,
+            &format!("/groups/{group}"),
+            Some(to_json(update)?),
+        )
+        .await
+    }
+
+    /// `POST /groups/{id}/archive` (admins).
+    pub async fn archive_group(&self, group: Uuid) -> Result<Group, ApiError> {
+        self.send_json(Method::POST, &format!("/groups/{group}/archive"), None)
+            .await
+    }
+
+    /// `POST /direct`: opens (or reuses) the direct message with a person.
+    pub async fn open_direct(&self, user_id: Uuid) -> Result<Group, ApiError> {
+        self.send_json(
+            Method::POST,
+            "/direct",
+            Some(to_json(&OpenDirect { user_id })?),
+        )
+        .await
+    }
+
+    /// `GET /groups/{id}/members`.
+    pub async fn members(&self, group: Uuid) -> Result<MemberList, ApiError> {
+        self.get_json(&format!("/groups/{group}/members")).await
+    }
+
+    /// `POST /groups/{id}/members` (admins): 201 with the member, or 202 with the pending
+    /// invitation.
+    pub async fn add_member(
+        &self,
+        group: Uuid,
+        user_id: Uuid,
+        role: MemberRole,
+    ) -> Result<AddOutcome, ApiError> {
+        let body = to_json(&AddMember { user_id, role })?;
+        let resp = self
+            .fetch(
+                Method::POST,
+                &format!("/groups/{group}/members"),
+                Some(body),
+                None,
+            )
+            .await?;
+        if resp.status() == 202 {
+            decode(resp).await.map(|i| AddOutcome::Pending(Box::new(i)))
+        } else {
+            decode(resp).await.map(AddOutcome::Added)
+        }
+    }
+
+    /// `PATCH /groups/{id}/members/{user}`: changes a role.
+    pub async fn update_member(
+        &self,
+        group: Uuid,
+        user_id: Uuid,
+        role: MemberRole,
+    ) -> Result<Member, ApiError> {
+        self.send_json(
+            Method::PATCH,
+            &format!("/groups/{group}/members/{user_id}"),
+            Some(to_json(&MemberUpdate { role })?),
+        )
+        .await
+    }
+
+    /// `DELETE /groups/{id}/members/{user}`: removes a member (yourself: leave).
+    pub async fn remove_member(&self, group: Uuid, user_id: Uuid) -> Result<(), ApiError> {
+        self.send_empty(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{user_id}"),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /invitations`: waiting for my approval as attending physician.
+    pub async fn invitations(&self) -> Result<InvitationList, ApiError> {
+        self.get_json("/invitations").await
+    }
+
+    /// `POST /invitations/{id}/approve`.
+    pub async fn approve_invitation(&self, id: Uuid) -> Result<Invitation, ApiError> {
+        self.send_json(Method::POST, &format!("/invitations/{id}/approve"), None)
+            .await
+    }
+
+    /// `POST /invitations/{id}/decline` with the reason.
+    pub async fn decline_invitation(&self, id: Uuid, reason: &str) -> Result<Invitation, ApiError> {
+        let body = to_json(&DeclineInvitation {
+            reason: reason.to_owned(),
+        })?;
+        self.send_json(
+            Method::POST,
+            &format!("/invitations/{id}/decline"),
+            Some(body),
+        )
+        .await
+    }
+
+    /// `POST /groups/{id}/invitation-links` (admins).
+    pub async fn create_link(
+        &self,
+        group: Uuid,
+        kind: InvitationKind,
+    ) -> Result<InvitationLink, ApiError> {
+        self.send_json(
+            Method::POST,
+            &format!("/groups/{group}/invitation-links"),
+            Some(to_json(&NewInvitationLink { kind })?),
+        )
+        .await
+    }
+
+    /// `GET /groups/{id}/invitation-links` (admins).
+    pub async fn links(&self, group: Uuid) -> Result<InvitationList, ApiError> {
+        self.get_json(&format!("/groups/{group}/invitation-links"))
+            .await
+    }
+
+    /// `DELETE /groups/{id}/invitation-links/{invitation}` (admins).
+    pub async fn revoke_link(&self, group: Uuid, invitation: Uuid) -> Result<(), ApiError> {
+        self.send_empty(
+            Method::DELETE,
+            &format!("/groups/{group}/invitation-links/{invitation}"),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /join/{token}` (no login).
+    pub async fn join_info(&self, token: &str) -> Result<JoinInfo, ApiError> {
+        self.get_json(&format!("/join/{}", encode_query_value(token)))
+            .await
+    }
+
+    /// `POST /join/{token}` (no login): creates the family account and logs in.
+    pub async fn join_as_family(
+        &self,
+        token: &str,
+        req: &JoinAsFamily,
+    ) -> Result<Session, ApiError> {
+        self.send_json(
+            Method::POST,
+            &format!("/join/{}", encode_query_value(token)),
+            Some(to_json(req)?),
+        )
+        .await
+    }
+
+    /// `GET /directory/people`.
+    pub async fn directory_people(
+        &self,
+        q: &DirectoryQuery,
+        limit: u32,
+    ) -> Result<DirectoryPage, ApiError> {
+        self.get_json(&format!("/directory/people{}", q.to_query(limit)))
+            .await
+    }
+
+    /// `GET /directory/facilities`.
+    pub async fn facilities(&self) -> Result<FacilityList, ApiError> {
+        self.get_json("/directory/facilities").await
     }
 }
 
@@ -393,6 +640,15 @@ mod tests {
                 ("before", Some("a+b/c=".into()))
             ]),
             "?limit=50&before=a%2Bb%2Fc%3D"
+        );
+        let dq = DirectoryQuery {
+            q: " 高橋 ".into(),
+            facility_kind: Some(FacilityKind::Pharmacy),
+            profession: None,
+        };
+        assert_eq!(
+            dq.to_query(20),
+            "?q=%E9%AB%98%E6%A9%8B&facility_kind=pharmacy&limit=20"
         );
     }
 }

@@ -5,6 +5,9 @@
 //! in a context ([`provide_i18n`] / [`use_i18n`]), is remembered in `localStorage`
 //! (`tsunagu.locale`) and mirrored to `<html lang>`.
 
+pub mod labels;
+pub mod system;
+
 use leptos::prelude::*;
 use tsunagu_api::{ErrorCode, FacilityKind, GroupKind, Profession, MAX_POST_CHARS};
 
@@ -158,6 +161,182 @@ messages! {
     GoHome => "ホームへ戻る", "Go to home";
     /// Network failure (no response at all).
     NetworkError => "サーバーに接続できません。通信状況を確認してください。", "Cannot reach the server. Please check your connection.";
+    /// Heading of the patient-group section of the home list.
+    PatientGroups => "患者グループ", "Patient groups";
+    /// Heading of the workplace-group section of the home list.
+    WorkplaceGroups => "職場グループ", "Workplace groups";
+    /// Heading of the direct-message section of the home list.
+    DirectMessages => "ダイレクトメッセージ", "Direct messages";
+    /// Label of the group filter textbox.
+    FilterGroups => "グループを絞り込み", "Filter groups";
+    /// No group matches the filter.
+    NoMatchingGroups => "該当するグループはありません。", "No group matches.";
+    /// Link to the new-group page, and its heading.
+    NewGroup => "新しいグループ", "New group";
+    /// Link to the directory, and its heading.
+    Directory => "名簿", "Directory";
+    /// Link to the physician's inbox.
+    PendingApprovals => "承認待ち", "Awaiting approval";
+    /// Heading of the physician's inbox.
+    InboxTitle => "承認待ちの招待", "Invitations awaiting your approval";
+    /// Empty physician inbox.
+    InboxEmpty => "承認待ちの招待はありません。", "No invitations are waiting for you.";
+    /// Accessible name of the navigation of the home list.
+    HomeNav => "メニュー", "Menu";
+    /// Tab of the professionals-only timeline.
+    CareTimeline => "ケア（専門職）", "Care (professionals)";
+    /// Tab of the timeline shared with the family.
+    FamilyTimeline => "家族と共有", "Shared with family";
+    /// Accessible name of the timeline tab list.
+    Timelines => "タイムラインの切り替え", "Timelines";
+    /// Link to the members panel.
+    Members => "メンバー", "Members";
+    /// Banner of an archived group.
+    ArchivedBanner => "このグループはアーカイブされています（閲覧のみ）", "This group is archived (read only).";
+    /// Back link from the members panel to the timeline.
+    BackToTimeline => "タイムラインへ戻る", "Back to the timeline";
+    /// Role badge: admin.
+    RoleAdmin => "管理者", "Admin";
+    /// Role badge: member.
+    RoleMember => "メンバー", "Member";
+    /// Role badge: family.
+    RoleFamily => "家族", "Family";
+    /// Heading of the pending invitations of a group.
+    PendingInvitations => "主治医の承認待ち", "Awaiting the attending physician";
+    /// Shown after adding someone needed the physician's approval.
+    AddedPending => "主治医の承認待ちです。承認されると参加します。", "Waiting for the attending physician's approval; they join once approved.";
+    /// Shown after adding someone took effect.
+    AddedMember => "メンバーに追加しました。", "Added to the group.";
+    /// Heading / toggle of the add-member search.
+    AddMember => "メンバーを追加", "Add a member";
+    /// Label of the directory search box.
+    SearchPeople => "名前・よみ・事業所で検索", "Search by name, reading or facility";
+    /// Label of the facility-type filter.
+    FacilityKindFilter => "事業所の種類", "Facility type";
+    /// Label of the profession filter.
+    ProfessionFilter => "職種", "Profession";
+    /// "Any" option of a filter.
+    Any => "すべて", "All";
+    /// Button adding a person (visible text).
+    Add => "追加", "Add";
+    /// No directory result.
+    NoPeople => "該当する人はいません。", "Nobody matches.";
+    /// Make a member an admin (visible text).
+    MakeAdmin => "管理者にする", "Make admin";
+    /// Make an admin a member (visible text).
+    MakeMember => "メンバーにする", "Make member";
+    /// Remove a member (visible text).
+    Remove => "削除", "Remove";
+    /// Leave the group.
+    LeaveGroup => "グループから退出", "Leave the group";
+    /// Confirmation question before leaving.
+    ConfirmLeave => "このグループから退出しますか？", "Leave this group?";
+    /// Archive the group.
+    Archive => "アーカイブ", "Archive";
+    /// Confirmation question before archiving.
+    ConfirmArchive => "このグループをアーカイブしますか？以後は閲覧のみになります。", "Archive this group? It becomes read only.";
+    /// Confirmation question before removing a member.
+    ConfirmRemove => "このメンバーを削除しますか？", "Remove this member?";
+    /// Confirm button of a confirmation.
+    Confirm => "はい", "Yes";
+    /// Cancel button.
+    Cancel => "キャンセル", "Cancel";
+    /// Create a family invitation link.
+    InviteFamily => "家族を招待", "Invite family";
+    /// Label of the invitation link textbox.
+    InvitationLink => "招待リンク", "Invitation link";
+    /// Copy the link.
+    Copy => "コピー", "Copy";
+    /// Confirmation after copying.
+    Copied => "コピーしました。", "Copied.";
+    /// Accessible name of the QR code.
+    InvitationQr => "招待リンクのQRコード", "QR code of the invitation link";
+    /// Label before a link's expiry time.
+    ExpiresAt => "有効期限", "Expires";
+    /// Heading of the list of open links.
+    OpenLinks => "有効な招待リンク", "Open invitation links";
+    /// Revoke a link (visible text).
+    Revoke => "取り消す", "Revoke";
+    /// Heading of the patient profile card.
+    PatientProfile => "患者情報", "Patient";
+    /// Patient name field.
+    PatientName => "氏名", "Name";
+    /// Kana reading field.
+    NameKana => "よみがな", "Reading (kana)";
+    /// Birth date field.
+    BirthDate => "生年月日", "Date of birth";
+    /// Attending physician field.
+    AttendingPhysician => "主治医", "Attending physician";
+    /// Care manager field.
+    CareManager => "ケアマネジャー", "Care manager";
+    /// Notes field.
+    Notes => "メモ", "Notes";
+    /// Edit button.
+    Edit => "編集", "Edit";
+    /// Save button.
+    Save => "保存", "Save";
+    /// Not set.
+    NotSet => "未設定", "Not set";
+    /// Approve an invitation (visible text).
+    Approve => "承認", "Approve";
+    /// Decline an invitation (visible text).
+    Decline => "辞退", "Decline";
+    /// Label of the decline reason.
+    DeclineReason => "辞退の理由", "Reason for declining";
+    /// Submit the decline.
+    SendDecline => "辞退を送信", "Send decline";
+    /// Label before the inviter.
+    InvitedBy => "招待した人", "Invited by";
+    /// Label before the group.
+    GroupLabel => "グループ", "Group";
+    /// Kind radio group label.
+    GroupKindLabel => "グループの種類", "Kind of group";
+    /// Kind radio: patient.
+    KindPatient => "患者グループ", "Patient group";
+    /// Kind radio: workplace.
+    KindWorkplace => "職場グループ", "Workplace group";
+    /// Group name field.
+    GroupName => "グループ名", "Group name";
+    /// Physician rule radio group label.
+    PhysicianRuleLabel => "主治医以外の管理者が招待するとき", "When an admin other than the physician invites";
+    /// Physician rule: approval.
+    RuleApproval => "招待には主治医の承認が必要", "Invitations need the physician's approval";
+    /// Physician rule: inform only.
+    RuleInform => "主治医には通知のみ", "Only inform the physician";
+    /// Create button.
+    Create => "作成", "Create";
+    /// Choose a person from the search.
+    Choose => "選択", "Choose";
+    /// Clear a chosen person.
+    ClearChoice => "選択を解除", "Clear";
+    /// Message button (visible text).
+    SendMessage => "メッセージ", "Message";
+    /// Facilities section of the directory.
+    Facilities => "事業所", "Facilities";
+    /// People section of the directory.
+    People => "人を探す", "Find people";
+    /// Staff count suffix label.
+    Staff => "登録者", "Staff";
+    /// Join: display name.
+    DisplayName => "表示名", "Display name";
+    /// Join: relationship.
+    Relationship => "続柄", "Relationship";
+    /// Join: password confirmation.
+    PasswordConfirm => "パスワード（確認）", "Password (again)";
+    /// Join: password policy hint.
+    PasswordHint => "13文字以上で、英字・数字・記号のうち2種類以上を含めてください。", "At least 13 characters, with at least two of letters, digits and symbols.";
+    /// Join: mismatching passwords.
+    PasswordMismatch => "パスワードが一致しません。", "The passwords do not match.";
+    /// Join button.
+    Join => "参加する", "Join";
+    /// Join: registration links are not available yet.
+    RegistrationSoon => "この招待は事業所の利用登録用です。登録手続きは近日対応予定です。グループの管理者にお問い合わせください。", "This link is for registering a professional. Registration will be available soon; please contact the group admin.";
+    /// Join: heading when the link is invalid.
+    JoinTitle => "招待", "Invitation";
+    /// Required field is empty (client-side).
+    Required => "入力してください。", "Please fill this in.";
+    /// Prefix of the unread count for screen readers.
+    Unread => "未読", "Unread";
 }
 
 /// Translation of a machine error code from the API.
@@ -186,6 +365,19 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             InternalError => {
                 "サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。"
             }
+            Forbidden => "この操作は許可されていません。",
+            LastAdmin => "最後の管理者は退出できません。先に他のメンバーを管理者にしてください。",
+            AlreadyMember => "すでにこのグループのメンバーです。",
+            GroupArchived => "このグループはアーカイブされているため変更できません。",
+            InvitationInvalid => "この招待リンクは無効です（使用済み・取り消し・期限切れ）。",
+            InvitationDecided => "この招待はすでに処理されています。",
+            LoginIdTaken => "このログインIDはすでに使われています。別のIDを入力してください。",
+            PasswordTooWeak => {
+                "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。"
+            }
+            FieldRequired => "必須項目が入力されていません。",
+            FieldTooLong => "入力が長すぎます。",
+            FieldInvalid => "入力の形式が正しくありません。",
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -210,6 +402,19 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             IdempotencyKeyInvalid => "The submission was invalid. Please send again.",
             RateLimited => "Too many attempts. Please wait a moment and try again.",
             InternalError => "A server error occurred. Please try again later.",
+            Forbidden => "You are not allowed to do this.",
+            LastAdmin => "The last admin cannot leave. Make another member an admin first.",
+            AlreadyMember => "This person is already a member of the group.",
+            GroupArchived => "This group is archived and cannot be changed.",
+            InvitationInvalid => "This invitation link is not valid (used, revoked or expired).",
+            InvitationDecided => "This invitation has already been decided.",
+            LoginIdTaken => "This login ID is already taken. Please choose another.",
+            PasswordTooWeak => {
+                "Passwords need at least 13 characters, with at least two of letters, digits and symbols."
+            }
+            FieldRequired => "A required field is empty.",
+            FieldTooLong => "An entry is too long.",
+            FieldInvalid => "An entry is not in the expected format.",
             Unknown => "Something went wrong. Please try again later.",
         },
     }
@@ -397,7 +602,18 @@ pub fn use_i18n() -> I18n {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [ErrorCode; 16] = [
+    const ALL_CODES: [ErrorCode; 27] = [
+        ErrorCode::Forbidden,
+        ErrorCode::LastAdmin,
+        ErrorCode::AlreadyMember,
+        ErrorCode::GroupArchived,
+        ErrorCode::InvitationInvalid,
+        ErrorCode::InvitationDecided,
+        ErrorCode::LoginIdTaken,
+        ErrorCode::PasswordTooWeak,
+        ErrorCode::FieldRequired,
+        ErrorCode::FieldTooLong,
+        ErrorCode::FieldInvalid,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
@@ -459,6 +675,18 @@ mod tests {
         assert_eq!(
             ja(ErrorCode::PostTooLong),
             "投稿は10,000文字以内で入力してください。"
+        );
+        assert_eq!(
+            ja(ErrorCode::LastAdmin),
+            "最後の管理者は退出できません。先に他のメンバーを管理者にしてください。"
+        );
+        assert_eq!(
+            ja(ErrorCode::InvitationInvalid),
+            "この招待リンクは無効です（使用済み・取り消し・期限切れ）。"
+        );
+        assert_eq!(
+            ja(ErrorCode::PasswordTooWeak),
+            "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。"
         );
         assert_eq!(Msg::SwitchLanguage.text(Locale::Ja), "English");
         assert_eq!(Msg::SwitchLanguage.text(Locale::En), "日本語");

@@ -1,11 +1,15 @@
 //! Tsunagu SPA: Leptos (client-side rendering) compiled to WebAssembly.
 //!
-//! [`App`] provides the contexts (locale, session) and routes `/login`, `/` (my groups) and
-//! `/groups/:id` (a timeline); the routes other than `/login` require a session.
+//! [`App`] provides the contexts (locale, session) and routes `/login`, `/join/:token` (family
+//! invitation links), `/` (my groups), `/groups/:id` (a timeline), `/groups/:id/members`,
+//! `/groups/new`, `/invitations` (the physician's inbox) and `/directory`; the routes other than
+//! `/login` and `/join/:token` require a session.
 
 pub mod api;
 pub mod components;
+pub mod home_model;
 pub mod i18n;
+pub mod kana;
 pub mod pages;
 pub mod session;
 pub mod storage;
@@ -18,9 +22,14 @@ use leptos_router::path;
 
 use components::app_header::AppHeader;
 use components::select_group_hint::SelectGroupHint;
+use pages::directory_page::DirectoryPage;
 use pages::group_page::GroupPage;
 use pages::home_page::HomePage;
+use pages::invitations_page::InvitationsPage;
+use pages::join_page::JoinPage;
 use pages::login_page::LoginPage;
+use pages::members_page::MembersPage;
+use pages::new_group_page::NewGroupPage;
 use pages::not_found_page::NotFoundPage;
 
 /// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]) and session
@@ -47,7 +56,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Header and routes; everything but `/login` redirects there without a session.
+/// Header and routes; everything but `/login` and `/join/:token` redirects to `/login` without
+/// a session.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     let session = session::use_session();
@@ -58,9 +68,14 @@ pub fn AppRoutes() -> impl IntoView {
         <main class="app-main">
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/join/:token") view=JoinPage/>
                 <ParentRoute path=path!("") view=HomePage>
                     <Route path=path!("") view=SelectGroupHint/>
+                    <Route path=path!("/groups/new") view=NewGroupPage/>
                     <Route path=path!("/groups/:id") view=GroupPage/>
+                    <Route path=path!("/groups/:id/members") view=MembersPage/>
+                    <Route path=path!("/invitations") view=InvitationsPage/>
+                    <Route path=path!("/directory") view=DirectoryPage/>
                 </ParentRoute>
             </Routes>
         </main>

@@ -1,6 +1,11 @@
 //! Routed pages.
 
+pub mod directory_page;
 pub mod group_page;
 pub mod home_page;
+pub mod invitations_page;
+pub mod join_page;
 pub mod login_page;
+pub mod members_page;
+pub mod new_group_page;
 pub mod not_found_page;

@@ -112,6 +112,8 @@ mod tests {
             },
             body: body.into(),
             created_at: t0() + Duration::seconds(secs),
+            timeline: Default::default(),
+            system: None,
         }
     }
 

@@ -197,3 +197,165 @@ async fn a_non_member_sees_no_trace_of_a_patient_group() {
     );
     b.close().await;
 }
+
+/// The physician rule, end to end: a care manager (an admin who is not the attending physician)
+/// adds a nurse; the invitation waits for the physician, who approves it in the inbox; the nurse
+/// then sees the group and the system entries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_care_manager_invites_and_the_physician_approves() {
+    let stack = Stack::start().await;
+    let cm = Browser::open(&stack).await;
+    cm.login("cm.suzuki").await;
+    cm.click("link", "山田 花子 様").await;
+    cm.by_role("heading", "山田 花子 様").await;
+    cm.click("link", "メンバー").await;
+    cm.by_role("heading", "メンバー").await;
+    cm.click("button", "メンバーを追加").await;
+    cm.type_into("searchbox", "名前・よみ・事業所で検索", "小林")
+        .await;
+    cm.click("button", "小林 直子さんを追加").await;
+    cm.by_role_text("status", "主治医の承認待ちです").await;
+    cm.by_role("heading", "主治医の承認待ち").await;
+    cm.close().await;
+
+    let b = Browser::open(&stack).await;
+    b.login("dr.sato").await;
+    b.by_role_text("link", "承認待ち")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.by_role("heading", "承認待ちの招待").await;
+    b.click("button", "小林 直子さんの招待を承認").await;
+    b.wait_gone("button", "小林 直子さんの招待を承認").await;
+    b.by_role_text("paragraph", "承認待ちの招待はありません")
+        .await;
+    b.logout().await;
+
+    b.login("ns.kobayashi").await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_timeline_text("鈴木 由美さんが小林 直子さんを招待しました（主治医の承認待ち）")
+        .await;
+    b.wait_timeline_text("佐藤 健一さん（主治医）が承認しました")
+        .await;
+    b.by_role_text("note", "承認しました").await;
+    b.close().await;
+}
+
+/// A family link: the care manager creates it, a relative opens it in a fresh browser, joins,
+/// lands in the family timeline (no care tab, no directory) and posts; the professional reads it
+/// under "家族と共有".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_relative_joins_through_a_family_link_and_posts() {
+    let stack = Stack::start().await;
+    let cm = Browser::open(&stack).await;
+    cm.login("cm.suzuki").await;
+    cm.click("link", "山田 花子 様").await;
+    cm.click("link", "メンバー").await;
+    cm.click("button", "家族を招待").await;
+    let link = cm.by_role("textbox", "招待リンク").await;
+    // Chromium reports role="img" as "image": find the SVG by its accessible name.
+    cm.by_label("svg", "招待リンクのQRコード").await;
+    cm.screenshot("members.png").await;
+    let url = link.prop("value").await.unwrap().unwrap_or_default();
+    assert!(url.contains("/join/"), "not a join link: {url:?}");
+    let path = &url[url.find("/join/").unwrap()..];
+
+    let fam = Browser::open(&stack).await;
+    fam.goto(path).await;
+    fam.by_role("heading", "山田 花子 様に招待されています")
+        .await;
+    fam.type_into("textbox", "表示名", "山田 次郎").await;
+    fam.type_into("textbox", "ログインID", "yamada.jiro").await;
+    fam.by_label("input[type=password]", "パスワード")
+        .await
+        .send_keys("yamada-family-02")
+        .await
+        .unwrap();
+    fam.by_label("input[type=password]", "パスワード（確認）")
+        .await
+        .send_keys("yamada-family-02")
+        .await
+        .unwrap();
+    fam.click("button", "参加する").await;
+    fam.by_role("heading", "山田 花子 様").await;
+    fam.by_role("log", "タイムライン").await;
+    assert_eq!(fam.count_css("[role=tab]").await, 0, "family sees a tab");
+    assert_eq!(
+        fam.count_css("a[href='/directory']").await,
+        0,
+        "family sees 名簿"
+    );
+    let text = "次男の次郎です。週末は私が付き添います。";
+    fam.type_into("textbox", "メッセージ", text).await;
+    fam.click("button", "送信").await;
+    fam.wait_timeline_text(text).await;
+    fam.close().await;
+
+    cm.click("link", "山田 花子 様").await;
+    cm.click("tab", "家族と共有").await;
+    cm.wait_timeline_text(text).await;
+    cm.close().await;
+}
+
+/// A direct message round trip through the directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_direct_message_round_trip_through_the_directory() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "名簿").await;
+    b.by_role("heading", "名簿").await;
+    b.type_into("searchbox", "名前・よみ・事業所で検索", "たかはし")
+        .await;
+    b.click("button", "高橋 誠さんにメッセージ").await;
+    b.by_role("heading", "高橋 誠").await;
+    let question = "高橋さん、山田様の新しい処方は明日届きますか？";
+    b.type_into("textbox", "メッセージ", question).await;
+    b.click("button", "送信").await;
+    b.wait_timeline_text(question).await;
+    b.logout().await;
+
+    b.login("ph.takahashi").await;
+    b.by_role("heading", "ダイレクトメッセージ").await;
+    b.click("link", "田中 美咲").await;
+    b.wait_timeline_text(question).await;
+    let answer = "明日の午前中にお届けします。";
+    b.type_into("textbox", "メッセージ", answer).await;
+    b.click("button", "送信").await;
+    b.wait_timeline_text(answer).await;
+    b.logout().await;
+
+    b.login("ns.tanaka").await;
+    b.click("link", "高橋 誠").await;
+    b.wait_timeline_text(answer).await;
+    b.close().await;
+}
+
+/// Creating a patient group through the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_patient_group_is_created_through_the_form() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("cm.suzuki").await;
+    b.click("link", "新しいグループ").await;
+    b.by_role("heading", "新しいグループ").await;
+    b.by_role("radio", "患者グループ").await;
+    b.type_into("textbox", "氏名", "木下 春子").await;
+    b.type_into("textbox", "よみがな", "きのした はるこ").await;
+    b.type_into("searchbox", "名前・よみ・事業所で検索", "佐藤")
+        .await;
+    b.click("button", "佐藤 健一さんを選択").await;
+    b.by_role("button", "選択を解除").await;
+    b.type_into("textbox", "メモ", "キーパーソン: 長女").await;
+    b.click("button", "作成").await;
+    b.by_role("heading", "木下 春子 様").await;
+    b.by_role("link", "木下 春子 様").await;
+    b.by_role("tab", "ケア（専門職）").await;
+    b.close().await;
+}

@@ -4,11 +4,14 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use tsunagu_api::{ErrorCode, Me, Meta, Post};
+use tsunagu_api::{ErrorCode, Group, JoinInfo, Me, Meta, Post};
 use tsunagu_web::api::{self, ApiError, Client};
 use tsunagu_web::components::app_header::AppHeader;
 use tsunagu_web::components::composer::ComposerPanel;
+use tsunagu_web::components::group_list::filtered_groups::FilteredGroups;
+use tsunagu_web::components::qr_code::QrCode;
 use tsunagu_web::i18n::{self, Locale};
+use tsunagu_web::pages::join_page::JoinForm;
 use tsunagu_web::pages::login_page::LoginPage;
 use tsunagu_web::{session, Providers};
 use uuid::Uuid;
@@ -392,4 +395,139 @@ fn a_stored_session_survives_a_reload_and_is_dropped_on_auth_loss() {
     });
     assert_eq!(storage().get_item(session::SESSION_KEY).unwrap(), None);
     reset_storage();
+}
+
+fn demo_group(n: u128, kind: tsunagu_api::GroupKind, name: &str, kana: Option<&str>) -> Group {
+    Group {
+        id: Uuid::from_u128(n),
+        kind,
+        name: name.into(),
+        name_kana: kana.map(str::to_owned),
+        my_role: tsunagu_api::MemberRole::Member,
+        member_count: 3,
+        created_at: chrono::Utc::now(),
+        last_post_at: None,
+        archived: false,
+        timelines: vec![tsunagu_api::Timeline::Care],
+        unread_count: n as u32,
+        last_post: None,
+        patient: None,
+        physician_rule: None,
+        peer: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_home_filter_narrows_the_mounted_list() {
+    reset_storage();
+    let root = test_root();
+    use tsunagu_api::GroupKind as K;
+    let groups = vec![
+        demo_group(1, K::Patient, "山田 花子 様", Some("やまだ はなこ")),
+        demo_group(2, K::Patient, "中村 一郎 様", Some("なかむら いちろう")),
+        demo_group(3, K::Workplace, "あおば訪問看護ステーション 連絡", None),
+    ];
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let filter = RwSignal::new(String::new());
+        view! {
+            <Providers>
+                <Router>
+                    <FilteredGroups groups=groups.clone() filter/>
+                </Router>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let links = |el: &Element| all(el, "a").iter().map(text).collect::<Vec<_>>();
+    wait_for("three links", || links(el).len() == 3).await;
+    let headings: Vec<String> = all(el, "h3").iter().map(text).collect();
+    assert_eq!(headings, ["患者グループ", "職場グループ"]);
+    assert!(text(el).contains("未読 2件"), "unread badge is read out");
+
+    let input = labelled(el, "グループを絞り込み").expect("filter textbox");
+    type_into(&input, "ヤマダ");
+    wait_for("one link", || links(el).len() == 1).await;
+    assert_eq!(links(el), ["山田 花子 様"]);
+    type_into(&input, "該当なし");
+    wait_for("no match", || links(el).is_empty()).await;
+    assert!(text(el).contains("該当するグループはありません。"));
+
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_join_form_refuses_a_weak_password_before_sending() {
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    let root = test_root();
+    let info = JoinInfo {
+        kind: tsunagu_api::InvitationKind::Family,
+        group_name: "山田 花子 様".into(),
+        invited_by: tsunagu_api::Author {
+            id: Uuid::now_v7(),
+            display_name: "鈴木 由美".into(),
+            profession: tsunagu_api::Profession::CareManager,
+            facility_name: None,
+        },
+        expires_at: chrono::Utc::now(),
+    };
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <Router>
+                    <JoinForm info=info.clone() token="tok".to_owned()/>
+                </Router>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    assert!(text(el).contains("山田 花子 様に招待されています"));
+    type_into(&labelled(el, "表示名").unwrap(), "山田 太郎");
+    type_into(&labelled(el, "ログインID").unwrap(), "yamada.taro");
+    type_into(&labelled(el, "パスワード").unwrap(), "short-1A");
+    type_into(&labelled(el, "パスワード（確認）").unwrap(), "short-1A");
+    button(el, "参加する").expect("button 参加する").click();
+    wait_for("the alert", || alert_text(el).is_some()).await;
+    assert_eq!(
+        alert_text(el).unwrap(),
+        "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。"
+    );
+    sleep(100).await;
+    assert_eq!(
+        alert_text(el).unwrap(),
+        "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。",
+        "nothing was sent (a send to the dead server would say network error)"
+    );
+    let login: HtmlInputElement = labelled(el, "ログインID").unwrap().unchecked_into();
+    assert_eq!(login.value(), "yamada.taro", "fields kept");
+    let name: HtmlInputElement = labelled(el, "表示名").unwrap().unchecked_into();
+    assert_eq!(name.value(), "山田 太郎");
+
+    drop(handle);
+    root.remove();
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_qr_code_is_an_svg_with_its_accessible_name() {
+    reset_storage();
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <QrCode text=Signal::derive(|| "https://example.org/join/abc".to_owned())/>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let svg = el.query_selector("svg").unwrap().expect("an svg");
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        svg.get_attribute("aria-label").as_deref(),
+        Some("招待リンクのQRコード")
+    );
+    assert!(!all(el, "svg rect, svg path").is_empty());
+    drop(handle);
+    root.remove();
 }

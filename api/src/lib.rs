@@ -224,6 +224,13 @@ pub struct Me {
     pub profession: Profession,
     /// The facility the user works for; `null` for patients and family.
     pub facility: Option<FacilityRef>,
+    /// Operator (medical association secretariat): approves facilities, issues accounts. Being
+    /// an operator grants no access to any group's content.
+    #[serde(default)]
+    pub is_operator: bool,
+    /// Representative of `facility`: manages that facility's staff accounts.
+    #[serde(default)]
+    pub is_facility_admin: bool,
 }
 
 /// Kind of a group.
@@ -308,6 +315,457 @@ pub struct Group {
     #[serde(with = "rfc3339_millis::option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub last_post_at: Option<DateTime<Utc>>,
+    /// Archived groups are read-only: no posts, no membership changes.
+    #[serde(default)]
+    pub archived: bool,
+    /// The timelines the caller may read, in display order (`care` first). Professionals see
+    /// both timelines of a patient group, family members only `family`; other groups have `care`.
+    #[serde(default)]
+    pub timelines: Vec<Timeline>,
+    /// Posts in timelines the caller may read that are newer than the caller's read marker and
+    /// not written by the caller.
+    #[serde(default)]
+    pub unread_count: u32,
+    /// The newest post the caller may read, for the home screen.
+    #[serde(default)]
+    pub last_post: Option<PostPreview>,
+    /// Patient groups only: the patient's profile (family members get it too: it is their own).
+    #[serde(default)]
+    pub patient: Option<PatientProfile>,
+    /// Patient groups only: what happens when an admin other than the attending physician
+    /// invites someone.
+    #[serde(default)]
+    pub physician_rule: Option<PhysicianRule>,
+    /// Direct messages only: the other person.
+    #[serde(default)]
+    pub peer: Option<Author>,
+}
+
+/// A timeline of a group. Patient groups have two: `care` (professionals only) and `family`
+/// (professionals and the invited patient/family). Workplace groups and direct messages have
+/// only `care`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Timeline {
+    #[default]
+    Care,
+    Family,
+}
+
+impl Timeline {
+    /// The wire name, as used in JSON and stored by the reference server.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Care => "care",
+            Self::Family => "family",
+        }
+    }
+
+    /// Parses a wire name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "care" => Some(Self::Care),
+            "family" => Some(Self::Family),
+            _ => None,
+        }
+    }
+}
+
+/// The newest post of a group, as the home screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostPreview {
+    pub timeline: Timeline,
+    /// `null` for system entries.
+    pub author_name: Option<String>,
+    /// The first characters of the body (at most 80); empty for system entries.
+    pub excerpt: String,
+    /// Set for system entries (membership changes), so the client can phrase them.
+    pub system: Option<SystemEventKind>,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// The patient a patient group is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatientProfile {
+    pub name: String,
+    pub name_kana: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// The attending physician (主治医), a member of the group.
+    pub attending_physician: Option<Author>,
+    /// The care manager (ケアマネジャー), a member of the group.
+    pub care_manager: Option<Author>,
+    /// Short notes (e.g. key person, allergies, visiting schedule), at most 2,000 characters.
+    pub notes: String,
+}
+
+/// The seed's rule: when an admin who is not the attending physician invites someone, the
+/// physician is informed beforehand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhysicianRule {
+    /// The invitation waits as `pending_physician` until the physician approves it.
+    #[default]
+    ApprovalRequired,
+    /// The invitation takes effect at once; the physician is notified.
+    InformOnly,
+}
+
+/// `POST /api/v1/groups` body. `patient` is required for `kind = patient`, forbidden otherwise;
+/// direct messages are opened with `POST /api/v1/direct`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewGroup {
+    pub kind: GroupKind,
+    /// Workplace groups: the group's name. Patient groups: ignored (the name is the patient's
+    /// name followed by " 様").
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub patient: Option<PatientProfileInput>,
+    #[serde(default)]
+    pub physician_rule: Option<PhysicianRule>,
+}
+
+/// Patient profile as written by an admin. People are referenced by user id and must be
+/// members (the creator's group starts with only the creator; the physician and care manager
+/// given here are added as members when the group is created).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatientProfileInput {
+    pub name: String,
+    pub name_kana: String,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub attending_physician_id: Option<Uuid>,
+    #[serde(default)]
+    pub care_manager_id: Option<Uuid>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// `PATCH /api/v1/groups/{group_id}` body (admins): only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GroupUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<PatientProfileInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physician_rule: Option<PhysicianRule>,
+}
+
+/// `POST /api/v1/direct` body: open (or reuse) the direct message with this person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OpenDirect {
+    pub user_id: Uuid,
+}
+
+/// Relationship of a family account to the patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    /// 本人: the patient.
+    #[serde(rename = "self")]
+    Patient,
+    Spouse,
+    Child,
+    ChildInLaw,
+    Grandchild,
+    Sibling,
+    OtherRelative,
+    Other,
+}
+
+impl Relationship {
+    /// The wire name, as used in JSON and stored by the reference server.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Patient => "self",
+            Self::Spouse => "spouse",
+            Self::Child => "child",
+            Self::ChildInLaw => "child_in_law",
+            Self::Grandchild => "grandchild",
+            Self::Sibling => "sibling",
+            Self::OtherRelative => "other_relative",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses a wire name; unknown names map to `Other`.
+    pub fn parse(s: &str) -> Self {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).unwrap_or(Self::Other)
+    }
+}
+
+/// A member of a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Member {
+    pub person: Author,
+    pub role: MemberRole,
+    /// Family members only.
+    pub relationship: Option<Relationship>,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub joined_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/groups/{group_id}/members`: everyone in the group (family members see only the
+/// professionals' names and professions, and each other).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberList {
+    pub items: Vec<Member>,
+    /// Invitations of this group waiting for the attending physician (admins only; empty for
+    /// everyone else).
+    pub pending: Vec<Invitation>,
+}
+
+/// `POST /api/v1/groups/{group_id}/members` body (admins): add a registered professional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AddMember {
+    pub user_id: Uuid,
+    /// `admin` or `member` (family join through family invitations).
+    #[serde(default = "default_member_role")]
+    pub role: MemberRole,
+}
+
+fn default_member_role() -> MemberRole {
+    MemberRole::Member
+}
+
+/// `PATCH /api/v1/groups/{group_id}/members/{user_id}` body (admins): change a role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberUpdate {
+    pub role: MemberRole,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    /// Waiting for the attending physician's approval.
+    PendingPhysician,
+    /// Waiting for the invitee to open the link (family and registration invitations).
+    Open,
+    /// Took effect: the invitee is a member.
+    Accepted,
+    /// The physician declined it (see `decline_reason`).
+    Declined,
+    /// An admin revoked the link.
+    Revoked,
+    /// Not used within its lifetime.
+    Expired,
+}
+
+/// What an invitation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationKind {
+    /// A registered professional, added by an admin.
+    Member,
+    /// The patient or a relative, through a one-time link.
+    Family,
+    /// A professional not yet registered, through a link to the registration flow.
+    Registration,
+}
+
+/// A minimal reference to a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GroupRef {
+    pub id: Uuid,
+    pub kind: GroupKind,
+    pub name: String,
+}
+
+/// An invitation to a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Invitation {
+    pub id: Uuid,
+    pub kind: InvitationKind,
+    pub status: InvitationStatus,
+    pub group: GroupRef,
+    /// The person invited (member invitations); `null` for links.
+    pub invitee: Option<Author>,
+    /// Role the invitee gets.
+    pub role: MemberRole,
+    pub invited_by: Author,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+    /// Links only: when the link stops working.
+    #[serde(with = "rfc3339_millis::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Who approved, declined or revoked it, and when.
+    pub decided_by: Option<Author>,
+    #[serde(with = "rfc3339_millis::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decline_reason: Option<String>,
+}
+
+/// `GET /api/v1/invitations`: invitations waiting for the caller's decision as attending
+/// physician.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationList {
+    pub items: Vec<Invitation>,
+}
+
+/// `POST /api/v1/invitations/{invitation_id}/decline` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeclineInvitation {
+    /// Why, shown to the inviting admin (required, at most 500 characters).
+    pub reason: String,
+}
+
+/// `POST /api/v1/groups/{group_id}/invitation-links` body (admins).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewInvitationLink {
+    /// `family` (patient groups only) or `registration`.
+    pub kind: InvitationKind,
+}
+
+/// A created one-time link. The secret `token` is shown only in this response; the link is
+/// `<app origin>/join/<token>`. Single use, expires after 72 hours, revocable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationLink {
+    pub invitation: Invitation,
+    pub token: String,
+}
+
+/// `GET /api/v1/join/{token}` (no login): what the link invites to, so the person can decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JoinInfo {
+    pub kind: InvitationKind,
+    /// The group's name (for family: the patient's name).
+    pub group_name: String,
+    pub invited_by: Author,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/join/{token}` body for a family link: create the family account, join the
+/// group, and log in (the response is a `Session`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JoinAsFamily {
+    pub display_name: String,
+    pub relationship: Relationship,
+    pub login_id: String,
+    /// At least 13 characters of at least two kinds (letters, digits, symbols), as the MHLW
+    /// guideline requires without a second factor.
+    pub password: String,
+}
+
+/// A person in the directory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DirectoryPerson {
+    pub id: Uuid,
+    pub display_name: String,
+    pub display_name_kana: String,
+    pub profession: Profession,
+    pub facility: FacilityRef,
+}
+
+/// `GET /api/v1/directory/people?q=&facility_id=&facility_kind=&profession=&limit=&before=`:
+/// professionals, by kana reading. `q` matches name or kana as a substring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DirectoryPage {
+    pub items: Vec<DirectoryPerson>,
+    pub next_cursor: Option<String>,
+}
+
+/// A facility in the directory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FacilitySummary {
+    pub id: Uuid,
+    pub name: String,
+    pub name_kana: String,
+    pub kind: FacilityKind,
+    pub staff_count: u32,
+}
+
+/// `GET /api/v1/directory/facilities`: every facility, ordered by kind then kana.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FacilityList {
+    pub items: Vec<FacilitySummary>,
+}
+
+/// `PUT /api/v1/groups/{group_id}/read` body: everything up to this post in this timeline has
+/// been read (markers only move forward).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReadMarker {
+    pub timeline: Timeline,
+    pub up_to: Uuid,
+}
+
+/// Kinds of system entries in a timeline: membership changes, shown to everyone in the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SystemEventKind {
+    GroupCreated,
+    /// `actor` added `subject` (it took effect).
+    MemberAdded,
+    /// `actor` invited `subject`; waiting for the attending physician.
+    InvitationPending,
+    /// The physician (`actor`) approved the invitation of `subject`.
+    InvitationApproved,
+    /// The physician (`actor`) declined the invitation of `subject`; `detail` is the reason.
+    InvitationDeclined,
+    /// `subject` joined through a link (family).
+    MemberJoined,
+    /// `actor` removed `subject`.
+    MemberRemoved,
+    /// `subject` left.
+    MemberLeft,
+    /// `actor` made `subject` an admin / a member (`detail` is the new role).
+    RoleChanged,
+    /// `actor` archived the group.
+    GroupArchived,
+    /// `actor` edited the patient profile.
+    ProfileUpdated,
+    #[serde(other)]
+    Unknown,
+}
+
+/// A system entry's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SystemEvent {
+    pub kind: SystemEventKind,
+    pub actor: Option<Author>,
+    pub subject: Option<Author>,
+    pub detail: Option<String>,
 }
 
 /// One page of groups.
@@ -342,6 +800,12 @@ pub struct Post {
     #[serde(with = "rfc3339_millis")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub timeline: Timeline,
+    /// Set for system entries (membership changes); their `body` is empty and `author` is the
+    /// actor.
+    #[serde(default)]
+    pub system: Option<SystemEvent>,
 }
 
 /// One page of posts. Without a cursor or with `before`, the newest posts first (scrolling back
@@ -360,6 +824,9 @@ pub struct PostPage {
 pub struct NewPost {
     /// Post text, 1 to `limits.max_post_chars` characters, not only whitespace.
     pub body: String,
+    /// Which timeline; default `care`. Family members may only write to `family`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
 }
 
 /// Stable machine-readable error codes. Clients translate by code, never by parsing text.
@@ -382,6 +849,25 @@ pub enum ErrorCode {
     IdempotencyKeyInvalid,
     RateLimited,
     InternalError,
+    /// The caller can see the resource but may not do this (e.g. a member adding members).
+    Forbidden,
+    /// The last admin cannot leave or step down without handing over.
+    LastAdmin,
+    AlreadyMember,
+    /// The group is archived and read-only.
+    GroupArchived,
+    /// The invitation link is unknown, used, revoked or expired.
+    InvitationInvalid,
+    /// The invitation was already decided.
+    InvitationDecided,
+    LoginIdTaken,
+    PasswordTooWeak,
+    /// A required field is missing or empty.
+    FieldRequired,
+    /// A field is too long.
+    FieldTooLong,
+    /// A date or value is not in the expected format.
+    FieldInvalid,
     /// A code this client does not know yet (newer backend); shown as a generic error.
     #[serde(other)]
     Unknown,
@@ -424,6 +910,31 @@ pub fn validate_post_body(body: &str) -> Result<(), ErrorCode> {
         Err(ErrorCode::PostEmpty)
     } else if post_chars(body) > MAX_POST_CHARS {
         Err(ErrorCode::PostTooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// Shortest password accepted while accounts have no second factor (MHLW guideline 6.0: 13+
+/// characters mixing kinds without 2FA).
+pub const MIN_PASSWORD_CHARS: usize = 13;
+/// Longest patient notes accepted.
+pub const MAX_NOTES_CHARS: usize = 2_000;
+/// Lifetime of invitation links, in hours.
+pub const INVITATION_LINK_HOURS: i64 = 72;
+
+/// Checks a new password against the policy, as the server does, so the client can refuse
+/// early with the same code: at least [`MIN_PASSWORD_CHARS`] characters of at least two kinds
+/// (lower-case letters, upper-case letters, digits, anything else).
+pub fn validate_password(password: &str) -> Result<(), ErrorCode> {
+    let kinds = [
+        password.chars().any(|c| c.is_lowercase()),
+        password.chars().any(|c| c.is_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_alphanumeric()),
+    ];
+    if password.chars().count() < MIN_PASSWORD_CHARS || kinds.iter().filter(|k| **k).count() < 2 {
+        Err(ErrorCode::PasswordTooWeak)
     } else {
         Ok(())
     }
@@ -472,6 +983,20 @@ mod tests {
     }
 
     #[test]
+    fn password_policy_needs_length_and_two_kinds() {
+        assert_eq!(validate_password("Tsunagu-Demo-2026"), Ok(()));
+        assert_eq!(validate_password("yamada-family-01"), Ok(()));
+        assert_eq!(
+            validate_password("short-1A"),
+            Err(ErrorCode::PasswordTooWeak)
+        );
+        assert_eq!(
+            validate_password("onlylowercaseletters"),
+            Err(ErrorCode::PasswordTooWeak)
+        );
+    }
+
+    #[test]
     fn enums_round_trip_their_wire_names() {
         for p in [
             Profession::CareManager,
@@ -485,5 +1010,14 @@ mod tests {
         }
         assert_eq!(GroupKind::parse("patient"), GroupKind::Patient);
         assert_eq!(MemberRole::parse("admin"), MemberRole::Admin);
+        for r in [
+            Relationship::Patient,
+            Relationship::ChildInLaw,
+            Relationship::Spouse,
+        ] {
+            assert_eq!(Relationship::parse(r.as_str()), r);
+        }
+        assert_eq!(Timeline::parse("family"), Some(Timeline::Family));
+        assert_eq!(Timeline::parse("both"), None);
     }
 }

@@ -194,6 +194,14 @@ impl Ctx {
             .await
     }
 
+    pub async fn login_physician(&self) -> Check<Session> {
+        self.login(
+            &self.options.physician_login,
+            &self.options.physician_password,
+        )
+        .await
+    }
+
     pub async fn login_outsider(&self) -> Check<Session> {
         self.login(
             &self.options.outsider_login,

@@ -1,9 +1,9 @@
 //! `tsunagu-conformance`: checks that a backend at any base URL implements the Tsunagu `/api/v1`
 //! contract, by running user-level scenarios over real HTTP.
 //!
-//! It needs two accounts on the backend: a *member* of at least one patient group and an
-//! *outsider* who is not a member of that group. It creates posts, so point it at a test
-//! instance, never at production data.
+//! It needs three accounts on the backend: a *member* of at least one patient group, an
+//! *outsider* who is not a member of that group, and a *physician*. It creates posts, groups,
+//! links and family accounts, so point it at a test instance, never at production data.
 
 mod client;
 mod scenarios;
@@ -38,6 +38,17 @@ pub struct Options {
         default_value = "Tsunagu-Demo-2026"
     )]
     pub outsider_password: String,
+    /// Login ID of a physician (profession `physician`), who becomes the attending physician of
+    /// the patient groups the scenarios create.
+    #[arg(long, env = "TSUNAGU_PHYSICIAN_LOGIN", default_value = "dr.sato")]
+    pub physician_login: String,
+    /// Password of the physician account.
+    #[arg(
+        long,
+        env = "TSUNAGU_PHYSICIAN_PASSWORD",
+        default_value = "Tsunagu-Demo-2026"
+    )]
+    pub physician_password: String,
     /// Run only scenarios whose name contains this text.
     #[arg(long)]
     pub only: Option<String>,

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use tsunagu_api::{
-    ErrorCode, Group, GroupKind, GroupPage, Me, Meta, NewPost, Post, PostPage, Session,
+    DirectoryPage, ErrorCode, Group, GroupKind, GroupPage, Invitation, InvitationKind,
+    InvitationLink, InvitationList, InvitationStatus, JoinInfo, Me, Member, MemberList, MemberRole,
+    Meta, NewPost, PhysicianRule, Post, PostPage, Session, SystemEventKind, Timeline,
     IDEMPOTENCY_KEY, MAX_POST_CHARS,
 };
 use uuid::Uuid;
@@ -43,6 +45,15 @@ scenarios!(
     post_length_is_validated_in_characters,
     malformed_and_wrong_type_bodies_are_problems,
     unknown_api_paths_are_problems,
+    groups_are_created_edited_and_archived,
+    members_are_added_removed_and_the_last_admin_stays,
+    the_physician_approves_and_declines_invitations,
+    inform_only_adds_members_at_once,
+    family_links_create_an_isolated_family_account,
+    direct_messages_are_opened_once_per_pair,
+    directory_finds_people_by_name_and_kana,
+    read_markers_drive_unread_counts,
+    patient_groups_have_separate_timelines,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.
@@ -108,6 +119,7 @@ async fn create_post(ctx: &Ctx, token: &str, group: Uuid, body: &str) -> Check<P
         .header(IDEMPOTENCY_KEY, &Uuid::now_v7().to_string())
         .json(&NewPost {
             body: body.to_owned(),
+            timeline: None,
         })
         .send()
         .await?
@@ -301,6 +313,7 @@ async fn non_members_get_404_indistinguishable_from_missing(ctx: &Ctx) -> Check 
             .bearer(&outsider.token)
             .json(&NewPost {
                 body: "見てはいけない".into(),
+                timeline: None,
             })
             .send()
             .await?;
@@ -326,7 +339,10 @@ async fn posting_appears_at_the_top_of_the_latest_page(ctx: &Ctx) -> Check {
         .post(&format!("/groups/{}/posts", group.id))
         .bearer(&member.token)
         .header(IDEMPOTENCY_KEY, &Uuid::now_v7().to_string())
-        .json(&NewPost { body: body.clone() })
+        .json(&NewPost {
+            body: body.clone(),
+            timeline: None,
+        })
         .send()
         .await?;
     reply.expect_status(201)?;
@@ -355,6 +371,7 @@ async fn idempotency_key_creates_exactly_once(ctx: &Ctx) -> Check {
     let key = Uuid::now_v7().to_string();
     let body = NewPost {
         body: format!("オフラインで書いた投稿 {key}"),
+        timeline: None,
     };
     let path = format!("/groups/{}/posts", group.id);
     let first = ctx
@@ -400,6 +417,7 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
         .header(IDEMPOTENCY_KEY, &key)
         .json(&NewPost {
             body: "一回目".into(),
+            timeline: None,
         })
         .send()
         .await?
@@ -410,6 +428,7 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
         .header(IDEMPOTENCY_KEY, &key)
         .json(&NewPost {
             body: "二回目（別の内容）".into(),
+            timeline: None,
         })
         .send()
         .await?;
@@ -420,6 +439,7 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
         .header(IDEMPOTENCY_KEY, "not a uuid")
         .json(&NewPost {
             body: "キー不正".into(),
+            timeline: None,
         })
         .send()
         .await?;
@@ -506,6 +526,7 @@ async fn post_length_is_validated_in_characters(ctx: &Ctx) -> Check {
         .bearer(&member.token)
         .json(&NewPost {
             body: "褥".repeat(MAX_POST_CHARS + 1),
+            timeline: None,
         })
         .send()
         .await?;
@@ -519,6 +540,7 @@ async fn post_length_is_validated_in_characters(ctx: &Ctx) -> Check {
         .bearer(&member.token)
         .json(&NewPost {
             body: " \n\u{3000}".into(),
+            timeline: None,
         })
         .send()
         .await?;
@@ -567,6 +589,716 @@ async fn unknown_api_paths_are_problems(ctx: &Ctx) -> Check {
         .send()
         .await?;
     reply.expect_problem(404, ErrorCode::NotFound)?;
+    Ok(())
+}
+
+/// A name no earlier run used, so scenarios can run again against the same backend.
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", &Uuid::now_v7().simple().to_string()[20..])
+}
+
+async fn create_workplace(ctx: &Ctx, token: &str) -> Check<Group> {
+    let reply = ctx
+        .post("/groups")
+        .bearer(token)
+        .json(&json!({"kind": "workplace", "name": unique("適合性確認")}))
+        .send()
+        .await?;
+    reply.expect_status(201)?;
+    check_times(&reply.json()?)?;
+    let group: Group = reply.decode()?;
+    ensure!(
+        group.my_role == MemberRole::Admin,
+        "the creator is not admin"
+    );
+    ensure!(
+        group.timelines == vec![Timeline::Care],
+        "a workplace group has only `care`: {:?}",
+        group.timelines
+    );
+    Ok(group)
+}
+
+/// A patient group created by the physician as attending physician, with the given rule.
+async fn create_patient_group(ctx: &Ctx, physician: &Session, rule: PhysicianRule) -> Check<Group> {
+    let reply = ctx
+        .post("/groups")
+        .bearer(&physician.token)
+        .json(&json!({
+            "kind": "patient",
+            "patient": {
+                "name": unique("適合 太郎"),
+                "name_kana": "てきごう たろう",
+                "birth_date": "1940-01-02",
+                "attending_physician_id": physician.user.id,
+                "notes": "適合性確認用",
+            },
+            "physician_rule": rule,
+        }))
+        .send()
+        .await?;
+    reply.expect_status(201)?;
+    let group: Group = reply.decode()?;
+    ensure!(group.kind == GroupKind::Patient, "kind is {:?}", group.kind);
+    ensure!(
+        group.name.ends_with(" 様"),
+        "patient group name {:?}",
+        group.name
+    );
+    ensure!(
+        group.physician_rule == Some(rule),
+        "physician_rule {:?}",
+        group.physician_rule
+    );
+    ensure!(
+        group.timelines == vec![Timeline::Care, Timeline::Family],
+        "professionals read both timelines: {:?}",
+        group.timelines
+    );
+    let physician_id = group
+        .patient
+        .as_ref()
+        .and_then(|p| p.attending_physician.as_ref())
+        .map(|a| a.id);
+    ensure!(
+        physician_id == Some(physician.user.id),
+        "attending physician not set"
+    );
+    Ok(group)
+}
+
+async fn add_member(ctx: &Ctx, token: &str, group: Uuid, user: Uuid, role: &str) -> Check<Reply> {
+    ctx.post(&format!("/groups/{group}/members"))
+        .bearer(token)
+        .json(&json!({"user_id": user, "role": role}))
+        .send()
+        .await
+}
+
+async fn status_of_group(ctx: &Ctx, token: &str, group: Uuid) -> Check<u16> {
+    Ok(ctx
+        .get(&format!("/groups/{group}"))
+        .bearer(token)
+        .send()
+        .await?
+        .status)
+}
+
+async fn timeline(ctx: &Ctx, token: &str, group: Uuid, timeline: &str) -> Check<PostPage> {
+    ctx.get(&format!("/groups/{group}/posts?timeline={timeline}"))
+        .bearer(token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()
+}
+
+async fn groups_are_created_edited_and_archived(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = create_workplace(ctx, &member.token).await?;
+    let empty = ctx
+        .post("/groups")
+        .bearer(&member.token)
+        .json(&json!({"kind": "workplace", "name": "  "}))
+        .send()
+        .await?;
+    let problem = empty.expect_problem(422, ErrorCode::FieldRequired)?;
+    ensure!(
+        problem.errors.iter().any(|e| e.field == "name"),
+        "no field error for `name`: {:?}",
+        problem.errors
+    );
+    let new_name = unique("改名後");
+    let patched: Group = ctx
+        .req(reqwest::Method::PATCH, &format!("/groups/{}", group.id))
+        .bearer(&member.token)
+        .json(&json!({"name": new_name}))
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        patched.name == new_name,
+        "name not changed: {}",
+        patched.name
+    );
+    ctx.req(reqwest::Method::PATCH, &format!("/groups/{}", group.id))
+        .bearer(&outsider.token)
+        .json(&json!({"name": "乗っ取り"}))
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
+
+    let archived: Group = ctx
+        .post(&format!("/groups/{}/archive", group.id))
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(archived.archived, "archive did not set `archived`");
+    ctx.post(&format!("/groups/{}/posts", group.id))
+        .bearer(&member.token)
+        .json(&json!({"body": "アーカイブ後の投稿"}))
+        .send()
+        .await?
+        .expect_problem(409, ErrorCode::GroupArchived)?;
+    ctx.req(reqwest::Method::PATCH, &format!("/groups/{}", group.id))
+        .bearer(&member.token)
+        .json(&json!({"name": "x"}))
+        .send()
+        .await?
+        .expect_problem(409, ErrorCode::GroupArchived)?;
+    let page = timeline(ctx, &member.token, group.id, "care").await?;
+    ensure!(
+        page.items
+            .first()
+            .and_then(|p| p.system.as_ref())
+            .is_some_and(|s| s.kind == SystemEventKind::GroupArchived),
+        "the newest entry is not `group_archived`"
+    );
+    Ok(())
+}
+
+async fn members_are_added_removed_and_the_last_admin_stays(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = create_workplace(ctx, &member.token).await?;
+    let me = member.user.id;
+    let leave = |token: &str, user: Uuid| {
+        ctx.req(
+            reqwest::Method::DELETE,
+            &format!("/groups/{}/members/{user}", group.id),
+        )
+        .bearer(token)
+    };
+    leave(&member.token, me)
+        .send()
+        .await?
+        .expect_problem(409, ErrorCode::LastAdmin)?;
+    let added: Member = add_member(ctx, &member.token, group.id, outsider.user.id, "member")
+        .await?
+        .expect_status(201)?
+        .decode()?;
+    ensure!(added.role == MemberRole::Member, "role {:?}", added.role);
+    add_member(ctx, &member.token, group.id, outsider.user.id, "member")
+        .await?
+        .expect_problem(409, ErrorCode::AlreadyMember)?;
+    // A plain member removes nobody else and adds nobody.
+    leave(&outsider.token, me)
+        .send()
+        .await?
+        .expect_problem(403, ErrorCode::Forbidden)?;
+    add_member(ctx, &outsider.token, group.id, me, "member")
+        .await?
+        .expect_problem(403, ErrorCode::Forbidden)?;
+    let list: MemberList = ctx
+        .get(&format!("/groups/{}/members", group.id))
+        .bearer(&outsider.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(list.items.len() == 2, "{} members", list.items.len());
+    // Hand over, then leave.
+    let promoted: Member = ctx
+        .req(
+            reqwest::Method::PATCH,
+            &format!("/groups/{}/members/{}", group.id, outsider.user.id),
+        )
+        .bearer(&member.token)
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(promoted.role == MemberRole::Admin, "not promoted");
+    leave(&member.token, me).send().await?.expect_status(204)?;
+    ensure!(
+        status_of_group(ctx, &member.token, group.id).await? == 404,
+        "the group is still visible after leaving"
+    );
+    let page = timeline(ctx, &outsider.token, group.id, "care").await?;
+    let kinds: Vec<SystemEventKind> = page
+        .items
+        .iter()
+        .filter_map(|p| p.system.as_ref().map(|s| s.kind))
+        .collect();
+    ensure!(
+        kinds.first() == Some(&SystemEventKind::MemberLeft),
+        "newest system entry {:?}, expected member_left",
+        kinds.first()
+    );
+    ensure!(
+        kinds.contains(&SystemEventKind::MemberAdded)
+            && kinds.contains(&SystemEventKind::RoleChanged),
+        "membership entries missing: {kinds:?}"
+    );
+    Ok(())
+}
+
+async fn the_physician_approves_and_declines_invitations(ctx: &Ctx) -> Check {
+    let physician = ctx.login_physician().await?;
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    for decision in ["approve", "decline"] {
+        let group = create_patient_group(ctx, &physician, PhysicianRule::ApprovalRequired).await?;
+        // The physician adds at once.
+        add_member(ctx, &physician.token, group.id, member.user.id, "admin")
+            .await?
+            .expect_status(201)?;
+        // Another admin only invites.
+        let reply = add_member(ctx, &member.token, group.id, outsider.user.id, "member").await?;
+        reply.expect_status(202)?;
+        check_times(&reply.json()?)?;
+        let invitation: Invitation = reply.decode()?;
+        ensure!(
+            invitation.status == InvitationStatus::PendingPhysician,
+            "status {:?}",
+            invitation.status
+        );
+        ensure!(
+            status_of_group(ctx, &outsider.token, group.id).await? == 404,
+            "the invitee is a member before approval"
+        );
+        let inbox: InvitationList = ctx
+            .get("/invitations")
+            .bearer(&physician.token)
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        ensure!(
+            inbox.items.iter().any(|i| i.id == invitation.id),
+            "the invitation is not in the physician's inbox"
+        );
+        // Only the physician decides.
+        ctx.post(&format!("/invitations/{}/approve", invitation.id))
+            .bearer(&member.token)
+            .send()
+            .await?
+            .expect_problem(404, ErrorCode::NotFound)?;
+        let (path, body) = match decision {
+            "approve" => (format!("/invitations/{}/approve", invitation.id), json!({})),
+            _ => (
+                format!("/invitations/{}/decline", invitation.id),
+                json!({"reason": "適合性確認のため辞退"}),
+            ),
+        };
+        if decision == "decline" {
+            ctx.post(&path)
+                .bearer(&physician.token)
+                .json(&json!({"reason": ""}))
+                .send()
+                .await?
+                .expect_problem(422, ErrorCode::FieldRequired)?;
+        }
+        let decided: Invitation = ctx
+            .post(&path)
+            .bearer(&physician.token)
+            .json(&body)
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        let (status, visible, kind) = match decision {
+            "approve" => (
+                InvitationStatus::Accepted,
+                200,
+                SystemEventKind::InvitationApproved,
+            ),
+            _ => (
+                InvitationStatus::Declined,
+                404,
+                SystemEventKind::InvitationDeclined,
+            ),
+        };
+        ensure!(decided.status == status, "status {:?}", decided.status);
+        ensure!(
+            status_of_group(ctx, &outsider.token, group.id).await? == visible,
+            "after {decision}, the invitee's access is wrong"
+        );
+        ctx.post(&path)
+            .bearer(&physician.token)
+            .json(&body)
+            .send()
+            .await?
+            .expect_problem(409, ErrorCode::InvitationDecided)?;
+        let page = timeline(ctx, &member.token, group.id, "care").await?;
+        let entry = page.items.iter().find_map(|p| p.system.as_ref());
+        ensure!(
+            entry
+                .is_some_and(|s| s.kind == kind
+                    && s.subject.as_ref().map(|a| a.id) == Some(outsider.user.id)),
+            "newest system entry is not {kind:?} about the invitee: {entry:?}"
+        );
+        if decision == "decline" {
+            ensure!(
+                entry.and_then(|s| s.detail.as_deref()) == Some("適合性確認のため辞退"),
+                "the decline reason is not in the entry"
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn inform_only_adds_members_at_once(ctx: &Ctx) -> Check {
+    let physician = ctx.login_physician().await?;
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = create_patient_group(ctx, &physician, PhysicianRule::InformOnly).await?;
+    add_member(ctx, &physician.token, group.id, member.user.id, "admin")
+        .await?
+        .expect_status(201)?;
+    add_member(ctx, &member.token, group.id, outsider.user.id, "member")
+        .await?
+        .expect_status(201)?;
+    ensure!(
+        status_of_group(ctx, &outsider.token, group.id).await? == 200,
+        "the added member cannot see the group"
+    );
+    let page = timeline(ctx, &physician.token, group.id, "care").await?;
+    ensure!(
+        page.items
+            .iter()
+            .find_map(|p| p.system.as_ref())
+            .is_some_and(|s| s.kind == SystemEventKind::MemberAdded),
+        "the physician is not informed by a `member_added` entry"
+    );
+    Ok(())
+}
+
+async fn family_links_create_an_isolated_family_account(ctx: &Ctx) -> Check {
+    let physician = ctx.login_physician().await?;
+    let member = ctx.login_member().await?;
+    let group = create_patient_group(ctx, &physician, PhysicianRule::ApprovalRequired).await?;
+    add_member(ctx, &physician.token, group.id, member.user.id, "member")
+        .await?
+        .expect_status(201)?;
+    let reply = ctx
+        .post(&format!("/groups/{}/invitation-links", group.id))
+        .bearer(&physician.token)
+        .json(&json!({"kind": "family"}))
+        .send()
+        .await?;
+    reply.expect_status(201)?;
+    check_times(&reply.json()?)?;
+    let link: InvitationLink = reply.decode()?;
+    ensure!(
+        link.invitation.status == InvitationStatus::Open,
+        "status {:?}",
+        link.invitation.status
+    );
+    ensure!(link.token.len() >= 32, "token too short");
+    let info: JoinInfo = ctx
+        .get(&format!("/join/{}", link.token))
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(info.kind == InvitationKind::Family, "kind {:?}", info.kind);
+    ensure!(
+        info.group_name == group.name,
+        "group_name {}",
+        info.group_name
+    );
+
+    let login_id = unique("family");
+    let body = json!({
+        "display_name": "適合 花子",
+        "relationship": "spouse",
+        "login_id": login_id,
+        "password": "Conformance-Family-01",
+    });
+    let mut weak = body.clone();
+    weak["password"] = json!("weak");
+    ctx.post(&format!("/join/{}", link.token))
+        .json(&weak)
+        .send()
+        .await?
+        .expect_problem(422, ErrorCode::PasswordTooWeak)?;
+    let reply = ctx
+        .post(&format!("/join/{}", link.token))
+        .json(&body)
+        .send()
+        .await?;
+    reply.expect_status(201)?;
+    let session: Session = reply.decode()?;
+    ensure!(
+        session.user.profession == tsunagu_api::Profession::Family
+            && session.user.facility.is_none(),
+        "not a family account: {:?}",
+        session.user
+    );
+    let family = session.token;
+
+    let page: GroupPage = ctx
+        .get("/groups")
+        .bearer(&family)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        page.items.len() == 1 && page.items[0].id == group.id,
+        "a family member must see exactly their group, saw {}",
+        page.items.len()
+    );
+    ensure!(
+        page.items[0].my_role == MemberRole::Family
+            && page.items[0].timelines == vec![Timeline::Family],
+        "family role or timelines wrong: {:?} {:?}",
+        page.items[0].my_role,
+        page.items[0].timelines
+    );
+    ctx.get(&format!("/groups/{}/posts?timeline=care", group.id))
+        .bearer(&family)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
+    ctx.get("/directory/people")
+        .bearer(&family)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
+    let other = member_patient_group(ctx, &member).await?;
+    if other.id != group.id {
+        ctx.get(&format!("/groups/{}", other.id))
+            .bearer(&family)
+            .send()
+            .await?
+            .expect_problem(404, ErrorCode::NotFound)?;
+    }
+    let fam_page = timeline(ctx, &family, group.id, "family").await?;
+    ensure!(
+        fam_page
+            .items
+            .first()
+            .and_then(|p| p.system.as_ref())
+            .is_some_and(|s| s.kind == SystemEventKind::MemberJoined),
+        "the family timeline does not show the join"
+    );
+    let post: Post = ctx
+        .post(&format!("/groups/{}/posts", group.id))
+        .bearer(&family)
+        .json(&json!({"body": "よろしくお願いします。"}))
+        .send()
+        .await?
+        .expect_status(201)?
+        .decode()?;
+    ensure!(
+        post.timeline == Timeline::Family,
+        "family posts go to `family`"
+    );
+    // Single use.
+    let mut again = body.clone();
+    again["login_id"] = json!(unique("family"));
+    ctx.post(&format!("/join/{}", link.token))
+        .json(&again)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::InvitationInvalid)?;
+    ctx.get(&format!("/join/{}", link.token))
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::InvitationInvalid)?;
+    Ok(())
+}
+
+async fn direct_messages_are_opened_once_per_pair(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let first = ctx
+        .post("/direct")
+        .bearer(&member.token)
+        .json(&json!({"user_id": outsider.user.id}))
+        .send()
+        .await?;
+    ensure!(
+        first.status == 200 || first.status == 201,
+        "open DM: HTTP {}",
+        first.status
+    );
+    let dm: Group = first.decode()?;
+    ensure!(dm.kind == GroupKind::Direct, "kind {:?}", dm.kind);
+    ensure!(
+        dm.peer.as_ref().map(|p| p.id) == Some(outsider.user.id),
+        "peer is not the other person"
+    );
+    ensure!(
+        dm.name == outsider.user.display_name,
+        "DM named {:?}",
+        dm.name
+    );
+    for (session, peer) in [(&member, &outsider), (&outsider, &member)] {
+        let again = ctx
+            .post("/direct")
+            .bearer(&session.token)
+            .json(&json!({"user_id": peer.user.id}))
+            .send()
+            .await?;
+        again.expect_status(200)?;
+        let group: Group = again.decode()?;
+        ensure!(group.id == dm.id, "a second DM was opened");
+    }
+    ctx.post("/direct")
+        .bearer(&member.token)
+        .json(&json!({"user_id": member.user.id}))
+        .send()
+        .await?
+        .expect_problem(422, ErrorCode::FieldInvalid)?;
+    Ok(())
+}
+
+/// Hiragana to katakana, to check the server folds katakana queries.
+fn to_katakana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+async fn directory_finds_people_by_name_and_kana(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let me = &member.user;
+    let kana_word = me
+        .display_name_kana
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let name_word = me
+        .display_name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    for q in [name_word, kana_word.clone(), to_katakana(&kana_word)] {
+        // The URL parser percent-encodes the Japanese query.
+        let reply = ctx
+            .get(&format!("/directory/people?q={q}"))
+            .bearer(&outsider.token)
+            .send()
+            .await?;
+        reply.expect_status(200)?;
+        let page: DirectoryPage = reply.decode()?;
+        ensure!(
+            page.items.iter().any(|p| p.id == me.id),
+            "searching {q:?} does not find {}",
+            me.display_name
+        );
+    }
+    ctx.get("/directory/people")
+        .send()
+        .await?
+        .expect_problem(401, ErrorCode::Unauthenticated)?;
+    Ok(())
+}
+
+async fn read_markers_drive_unread_counts(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = create_workplace(ctx, &member.token).await?;
+    add_member(ctx, &member.token, group.id, outsider.user.id, "member")
+        .await?
+        .expect_status(201)?;
+    let unread = |token: String| async move {
+        let g: Group = ctx
+            .get(&format!("/groups/{}", group.id))
+            .bearer(&token)
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        Ok::<u32, String>(g.unread_count)
+    };
+    ensure!(
+        unread(member.token.clone()).await? == 0,
+        "system entries count as unread"
+    );
+    let first = create_post(ctx, &outsider.token, group.id, "未読1").await?;
+    let second = create_post(ctx, &outsider.token, group.id, "未読2").await?;
+    create_post(ctx, &member.token, group.id, "自分の投稿").await?;
+    let n = unread(member.token.clone()).await?;
+    ensure!(
+        n == 2,
+        "unread_count {n}, expected 2 (own posts do not count)"
+    );
+    let mark = |up_to: Uuid| {
+        ctx.req(reqwest::Method::PUT, &format!("/groups/{}/read", group.id))
+            .bearer(&member.token)
+            .json(&json!({"timeline": "care", "up_to": up_to}))
+    };
+    mark(second.id).send().await?.expect_status(204)?;
+    let n = unread(member.token.clone()).await?;
+    ensure!(n == 0, "unread_count {n} after reading everything");
+    // Markers only move forward.
+    mark(first.id).send().await?.expect_status(204)?;
+    let n = unread(member.token.clone()).await?;
+    ensure!(n == 0, "the marker moved back: unread_count {n}");
+    create_post(ctx, &outsider.token, group.id, "未読3").await?;
+    let n = unread(member.token.clone()).await?;
+    ensure!(n == 1, "unread_count {n}, expected 1");
+    mark(Uuid::now_v7())
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
+    Ok(())
+}
+
+async fn patient_groups_have_separate_timelines(ctx: &Ctx) -> Check {
+    let physician = ctx.login_physician().await?;
+    let member = ctx.login_member().await?;
+    let group = create_patient_group(ctx, &physician, PhysicianRule::InformOnly).await?;
+    add_member(ctx, &physician.token, group.id, member.user.id, "member")
+        .await?
+        .expect_status(201)?;
+    let body = unique("家族向けのお知らせ");
+    let post: Post = ctx
+        .post(&format!("/groups/{}/posts", group.id))
+        .bearer(&member.token)
+        .json(&json!({"body": body, "timeline": "family"}))
+        .send()
+        .await?
+        .expect_status(201)?
+        .decode()?;
+    ensure!(
+        post.timeline == Timeline::Family,
+        "timeline {:?}",
+        post.timeline
+    );
+    let care = timeline(ctx, &member.token, group.id, "care").await?;
+    ensure!(
+        !care.items.iter().any(|p| p.id == post.id),
+        "a family post shows in `care`"
+    );
+    let family = timeline(ctx, &member.token, group.id, "family").await?;
+    ensure!(
+        family.items.iter().any(|p| p.id == post.id),
+        "the family post is missing from `family`"
+    );
+    let default = ctx
+        .post(&format!("/groups/{}/posts", group.id))
+        .bearer(&member.token)
+        .json(&json!({"body": "ケア向け"}))
+        .send()
+        .await?
+        .expect_status(201)?
+        .decode::<Post>()?;
+    ensure!(
+        default.timeline == Timeline::Care,
+        "professionals post to `care` by default"
+    );
+    let workplace = create_workplace(ctx, &member.token).await?;
+    ctx.get(&format!("/groups/{}/posts?timeline=family", workplace.id))
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
     Ok(())
 }
 

@@ -1,11 +1,12 @@
-//! Demo data (`serve --demo`): five facilities, six professionals, two patient groups and a
-//! workplace group with a week of posts ending about now. Seeded once; later starts find the
-//! data and leave it alone.
+//! Demo data (`serve --demo`): eight facilities, ten professionals (one of them the medical
+//! association's operator), two family accounts, two patient groups with their family
+//! timelines, a workplace group and a direct message, with a week of posts ending about now.
+//! Seeded once; later starts find the data and leave it alone.
 
 use anyhow::Context;
 use chrono::{Days, FixedOffset, NaiveTime, TimeZone, Utc};
 use sqlx::SqlitePool;
-use tsunagu_api::{FacilityKind, GroupKind, MemberRole, Profession};
+use tsunagu_api::{FacilityKind, GroupKind, MemberRole, PhysicianRule, Profession, Relationship};
 use uuid::{NoContext, Timestamp, Uuid};
 
 /// Password of every demo account.
@@ -43,6 +44,21 @@ const FACILITIES: &[Facility] = &[
         kana: "はなまるほうもんかいご",
         kind: FacilityKind::HomeHelpOffice,
     },
+    Facility {
+        name: "世田谷区医師会",
+        kana: "せたがやくいしかい",
+        kind: FacilityKind::Other,
+    },
+    Facility {
+        name: "ひまわり総合病院",
+        kana: "ひまわりそうごうびょういん",
+        kind: FacilityKind::Hospital,
+    },
+    Facility {
+        name: "北沢地域包括支援センター",
+        kana: "きたざわちいきほうかつしえんせんたー",
+        kind: FacilityKind::CommunitySupportCenter,
+    },
 ];
 
 pub struct DemoUser {
@@ -50,60 +66,163 @@ pub struct DemoUser {
     pub name: &'static str,
     pub kana: &'static str,
     pub profession: Profession,
-    /// Index into `FACILITIES`.
+    /// Index into `FACILITIES`; `None` for family accounts.
+    facility: Option<usize>,
+    is_operator: bool,
+    is_facility_admin: bool,
+    relationship: Option<Relationship>,
+}
+
+/// A professional with no special flags.
+const fn pro(
+    login_id: &'static str,
+    name: &'static str,
+    kana: &'static str,
+    profession: Profession,
     facility: usize,
+) -> DemoUser {
+    DemoUser {
+        login_id,
+        name,
+        kana,
+        profession,
+        facility: Some(facility),
+        is_operator: false,
+        is_facility_admin: false,
+        relationship: None,
+    }
+}
+
+const fn family(
+    login_id: &'static str,
+    name: &'static str,
+    kana: &'static str,
+    relationship: Relationship,
+) -> DemoUser {
+    DemoUser {
+        login_id,
+        name,
+        kana,
+        profession: Profession::Family,
+        facility: None,
+        is_operator: false,
+        is_facility_admin: false,
+        relationship: Some(relationship),
+    }
 }
 
 pub const USERS: &[DemoUser] = &[
+    pro(
+        "dr.sato",
+        "佐藤 健一",
+        "さとう けんいち",
+        Profession::Physician,
+        0,
+    ),
+    // Representative of the nursing station (facility admin); no special group access.
     DemoUser {
-        login_id: "dr.sato",
-        name: "佐藤 健一",
-        kana: "さとう けんいち",
-        profession: Profession::Physician,
-        facility: 0,
+        is_facility_admin: true,
+        ..pro(
+            "ns.tanaka",
+            "田中 美咲",
+            "たなか みさき",
+            Profession::Nurse,
+            1,
+        )
     },
-    DemoUser {
-        login_id: "ns.tanaka",
-        name: "田中 美咲",
-        kana: "たなか みさき",
-        profession: Profession::Nurse,
-        facility: 1,
-    },
-    DemoUser {
-        login_id: "cm.suzuki",
-        name: "鈴木 由美",
-        kana: "すずき ゆみ",
-        profession: Profession::CareManager,
-        facility: 2,
-    },
-    DemoUser {
-        login_id: "ph.takahashi",
-        name: "高橋 誠",
-        kana: "たかはし まこと",
-        profession: Profession::Pharmacist,
-        facility: 3,
-    },
-    DemoUser {
-        login_id: "hh.ito",
-        name: "伊藤 さおり",
-        kana: "いとう さおり",
-        profession: Profession::CareWorker,
-        facility: 4,
-    },
+    pro(
+        "cm.suzuki",
+        "鈴木 由美",
+        "すずき ゆみ",
+        Profession::CareManager,
+        2,
+    ),
+    pro(
+        "ph.takahashi",
+        "高橋 誠",
+        "たかはし まこと",
+        Profession::Pharmacist,
+        3,
+    ),
+    pro(
+        "hh.ito",
+        "伊藤 さおり",
+        "いとう さおり",
+        Profession::CareWorker,
+        4,
+    ),
     // In no patient group: the outsider the tests use.
+    pro(
+        "ns.kobayashi",
+        "小林 直子",
+        "こばやし なおこ",
+        Profession::Nurse,
+        1,
+    ),
+    // The medical association's secretariat: operator, in no group.
     DemoUser {
-        login_id: "ns.kobayashi",
-        name: "小林 直子",
-        kana: "こばやし なおこ",
-        profession: Profession::Nurse,
-        facility: 1,
+        is_operator: true,
+        ..pro(
+            "op.ishikai",
+            "石井 事務局",
+            "いしい じむきょく",
+            Profession::Administrative,
+            5,
+        )
     },
+    // A hospital physician and facility admin, in no group.
+    DemoUser {
+        is_facility_admin: true,
+        ..pro(
+            "dr.yamamoto",
+            "山本 大輔",
+            "やまもと だいすけ",
+            Profession::Physician,
+            6,
+        )
+    },
+    pro(
+        "pt.watanabe",
+        "渡辺 翔",
+        "わたなべ しょう",
+        Profession::Therapist,
+        1,
+    ),
+    pro(
+        "sw.kimura",
+        "木村 洋子",
+        "きむら ようこ",
+        Profession::SocialWorker,
+        7,
+    ),
+    family(
+        "fam.yamada",
+        "山田 太郎",
+        "やまだ たろう",
+        Relationship::Child,
+    ),
+    family(
+        "fam.nakamura",
+        "中村 恵子",
+        "なかむら けいこ",
+        Relationship::Spouse,
+    ),
 ];
+
+struct DemoProfile {
+    name: &'static str,
+    birth_date: &'static str,
+    physician: &'static str,
+    care_manager: &'static str,
+    notes: &'static str,
+    rule: PhysicianRule,
+}
 
 struct DemoGroup {
     kind: GroupKind,
     name: &'static str,
     kana: Option<&'static str>,
+    profile: Option<DemoProfile>,
     /// The first member created the group.
     members: &'static [(&'static str, MemberRole)],
 }
@@ -113,32 +232,62 @@ const GROUPS: &[DemoGroup] = &[
         kind: GroupKind::Patient,
         name: "山田 花子 様",
         kana: Some("やまだ はなこ"),
+        profile: Some(DemoProfile {
+            name: "山田 花子",
+            birth_date: "1938-04-12",
+            physician: "dr.sato",
+            care_manager: "cm.suzuki",
+            notes: "キーパーソン: 長男 太郎さん。ペニシリン系アレルギー。",
+            rule: PhysicianRule::ApprovalRequired,
+        }),
         members: &[
             ("dr.sato", MemberRole::Admin),
             ("ns.tanaka", MemberRole::Member),
             ("cm.suzuki", MemberRole::Admin),
             ("hh.ito", MemberRole::Member),
             ("ph.takahashi", MemberRole::Member),
+            ("fam.yamada", MemberRole::Family),
         ],
     },
     DemoGroup {
         kind: GroupKind::Patient,
         name: "中村 一郎 様",
         kana: Some("なかむら いちろう"),
+        profile: Some(DemoProfile {
+            name: "中村 一郎",
+            birth_date: "1941-09-30",
+            physician: "dr.sato",
+            care_manager: "cm.suzuki",
+            notes: "キーパーソン: 妻 恵子さん。在宅酸素 1L/分（入浴・労作時 2L/分）。",
+            rule: PhysicianRule::InformOnly,
+        }),
         members: &[
             ("dr.sato", MemberRole::Admin),
             ("ns.tanaka", MemberRole::Member),
             ("ph.takahashi", MemberRole::Member),
             ("cm.suzuki", MemberRole::Member),
+            ("fam.nakamura", MemberRole::Family),
         ],
     },
     DemoGroup {
         kind: GroupKind::Workplace,
         name: "あおば訪問看護ステーション 連絡",
         kana: None,
+        profile: None,
         members: &[
             ("ns.tanaka", MemberRole::Admin),
             ("ns.kobayashi", MemberRole::Member),
+        ],
+    },
+    // Direct message; its name is computed per viewer from the other person.
+    DemoGroup {
+        kind: GroupKind::Direct,
+        name: "",
+        kana: None,
+        profile: None,
+        members: &[
+            ("ns.tanaka", MemberRole::Member),
+            ("dr.sato", MemberRole::Member),
         ],
     },
 ];
@@ -196,18 +345,55 @@ const POSTS: &[DemoPost] = &[
     (2, 4, "08:20", "ns.kobayashi", "社用車2号車にタイヤ空気圧の警告が出ています。本日中に点検に出します。"),
     (2, 5, "12:15", "ns.tanaka", "オンコール当番表を更新しました。今週末は土曜が田中、日曜が小林さんです。"),
     (2, 6, "17:40", "ns.kobayashi", "2号車の点検が終わりました。異常なしで戻っています。"),
+    // Direct message between the nurse and the physician.
+    (3, 4, "12:10", "ns.tanaka", "佐藤先生、山田様の件で確認させてください。ポータブルトイレ導入後の夜間の見守りについて、訪問回数を増やす必要はありますか。"),
+    (3, 4, "13:00", "dr.sato", "現時点では不要です。ふらつきが続くようなら再検討しましょう。"),
+    (3, 4, "13:05", "ns.tanaka", "承知しました。ありがとうございます。"),
+];
+
+/// Posts of the family timelines (professionals and the family), same shape as `POSTS`. No
+/// later on day 6 than the latest of `POSTS`, so they are never in the future.
+const FAMILY_POSTS: &[DemoPost] = &[
+    (0, 2, "19:00", "ns.tanaka", "ご家族の皆さまへ：明日は 9:00 に訪問予定です。体重測定と褥瘡の処置を行います。"),
+    (0, 2, "20:15", "fam.yamada", "いつもありがとうございます。利尿剤が増えてから夜のトイレが増えたようですが、様子を見ていて大丈夫でしょうか。"),
+    (0, 3, "11:00", "ns.tanaka", "本日伺いました。体重が減り、むくみも軽くなっています。夜間のトイレが増えるのはお薬の効果によるもので、想定の範囲です。ふらつきにだけご注意ください。"),
+    (0, 4, "20:30", "fam.yamada", "今夜トイレに行くときに少しふらついていました。転んではいません。"),
+    (0, 5, "09:45", "ns.tanaka", "今朝確認しました。立ち上がる時に血圧が少し下がるため、佐藤先生がお薬の量を調整されます。起き上がりはゆっくりでお願いします。"),
+    (0, 5, "18:20", "fam.yamada", "承知しました。ゆっくり起きるように母にも声をかけます。木曜の会議には私も同席します。"),
+    (1, 2, "18:00", "fam.nakamura", "入浴のときの酸素の量について教えていただきありがとうございました。"),
+    (1, 3, "17:00", "ns.tanaka", "咳止めではなく、痰を出しやすくするお薬が追加になりました。夜の咳が続くようでしたらご連絡ください。"),
+    (1, 5, "19:30", "fam.nakamura", "昨夜はよく眠れたようです。咳もだいぶ落ち着きました。"),
 ];
 
 /// The login table shown on start with `--demo`.
 pub fn print_logins() {
     println!("Demo logins (password for all: {DEMO_PASSWORD})");
     for user in USERS {
+        let place = match user.facility {
+            Some(f) => FACILITIES[f].name.to_owned(),
+            None => GROUPS
+                .iter()
+                .find(|g| g.members.iter().any(|(m, _)| *m == user.login_id))
+                .map(|g| format!("{} のご家族", g.name))
+                .unwrap_or_default(),
+        };
+        let mut notes = Vec::new();
+        if user.is_operator {
+            notes.push("運営者");
+        }
+        if user.is_facility_admin {
+            notes.push("事業所管理者");
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", notes.join("・"))
+        };
         println!(
-            "  {:<14} {}（{}） {}",
+            "  {:<14} {}（{}） {place}{notes}",
             user.login_id,
             user.name,
             profession_ja(user.profession),
-            FACILITIES[user.facility].name
         );
     }
 }
@@ -219,6 +405,10 @@ fn profession_ja(p: Profession) -> &'static str {
         Profession::CareManager => "ケアマネジャー",
         Profession::Pharmacist => "薬剤師",
         Profession::CareWorker => "介護職",
+        Profession::Therapist => "理学療法士",
+        Profession::SocialWorker => "社会福祉士",
+        Profession::Administrative => "事務",
+        Profession::Family => "家族",
         _ => "",
     }
 }
@@ -234,7 +424,7 @@ fn v7_at(ms: i64) -> Uuid {
 
 /// Post times in Unix ms, in `POSTS` order: day 6 is today in Japan, or yesterday if today's
 /// posts would lie in the future, so the week ends about now at plausible hours.
-fn post_times() -> anyhow::Result<Vec<i64>> {
+fn post_times(posts: &[DemoPost]) -> anyhow::Result<Vec<i64>> {
     let jst = FixedOffset::east_opt(9 * 3600).context("JST offset")?;
     let now = Utc::now().with_timezone(&jst);
     let parse = |hm: &str| NaiveTime::parse_from_str(hm, "%H:%M").context("demo post time");
@@ -248,7 +438,7 @@ fn post_times() -> anyhow::Result<Vec<i64>> {
     if now.time() < last_day_latest {
         last_day = last_day - Days::new(1);
     }
-    POSTS
+    posts
         .iter()
         .map(|(_, day, hm, _, _)| {
             let date = last_day - Days::new(6 - day);
@@ -274,12 +464,11 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
         return Ok(false);
     }
 
-    // Hash outside the transaction: it is slow and needs no lock.
-    let mut hashes = Vec::with_capacity(USERS.len());
-    for _ in USERS {
-        hashes.push(crate::password::hash(DEMO_PASSWORD.to_owned()).await?);
-    }
-    let times = post_times()?;
+    // Hash outside the transaction: it is slow and needs no lock. One hash (one salt) for all
+    // demo accounts: they share the published password anyway, and seeding stays fast.
+    let hash = crate::password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let times = post_times(POSTS)?;
+    let family_times = post_times(FAMILY_POSTS)?;
     let first_post_ms = times
         .iter()
         .copied()
@@ -321,36 +510,44 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
             .map(|i| user_ids[i])
             .with_context(|| format!("unknown demo user {login}"))
     };
-    for ((user, id), hash) in USERS.iter().zip(&user_ids).zip(&hashes) {
+    for (user, id) in USERS.iter().zip(&user_ids) {
         sqlx::query(
             "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
-                                profession, facility_id, created_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                profession, facility_id, created_at_ms, is_operator,
+                                is_facility_admin, relationship)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.hyphenated())
         .bind(user.login_id)
-        .bind(hash)
+        .bind(&hash)
         .bind(user.name)
         .bind(user.kana)
         .bind(user.profession.as_str())
-        .bind(facility_ids[user.facility].hyphenated())
+        .bind(user.facility.map(|f| facility_ids[f].hyphenated()))
         .bind(setup_ms)
+        .bind(user.is_operator)
+        .bind(user.is_facility_admin)
+        .bind(user.relationship.map(Relationship::as_str))
         .execute(&mut *tx)
         .await?;
     }
 
     let group_ids: Vec<Uuid> = GROUPS.iter().map(|_| v7_at(setup_ms)).collect();
-    for (index, (group, id)) in GROUPS.iter().zip(&group_ids).enumerate() {
-        let last_post_ms = POSTS
-            .iter()
-            .zip(&times)
-            .filter(|((g, ..), _)| *g == index)
-            .map(|(_, ms)| *ms)
-            .max();
+    for (group, id) in GROUPS.iter().zip(&group_ids) {
+        let profile = group.profile.as_ref();
+        let direct_key = if group.kind == GroupKind::Direct {
+            let mut pair = [user_id(group.members[0].0)?, user_id(group.members[1].0)?];
+            pair.sort();
+            Some(format!("{}|{}", pair[0].hyphenated(), pair[1].hyphenated()))
+        } else {
+            None
+        };
         sqlx::query(
             "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
-                                 last_post_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 patient_name, patient_name_kana, patient_birth_date,
+                                 attending_physician_id, care_manager_id, patient_notes,
+                                 physician_rule, direct_key)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.hyphenated())
         .bind(group.kind.as_str())
@@ -358,7 +555,24 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
         .bind(group.kana)
         .bind(user_id(group.members[0].0)?.hyphenated())
         .bind(setup_ms)
-        .bind(last_post_ms)
+        .bind(profile.map(|p| p.name))
+        .bind(group.kana.filter(|_| profile.is_some()))
+        .bind(profile.map(|p| p.birth_date))
+        .bind(
+            profile
+                .map(|p| user_id(p.physician))
+                .transpose()?
+                .map(|u| u.hyphenated()),
+        )
+        .bind(
+            profile
+                .map(|p| user_id(p.care_manager))
+                .transpose()?
+                .map(|u| u.hyphenated()),
+        )
+        .bind(profile.map_or("", |p| p.notes))
+        .bind(profile.map(|p| crate::http::rule_name(p.rule)))
+        .bind(direct_key)
         .execute(&mut *tx)
         .await?;
         for (login, role) in group.members {
@@ -375,19 +589,32 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
         }
     }
 
-    for ((group, _, _, author, body), ms) in POSTS.iter().zip(&times) {
-        sqlx::query(
-            "INSERT INTO posts (id, group_id, author_id, body, created_at_ms)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(v7_at(*ms).hyphenated())
-        .bind(group_ids[*group].hyphenated())
-        .bind(user_id(author)?.hyphenated())
-        .bind(*body)
-        .bind(*ms)
-        .execute(&mut *tx)
-        .await?;
+    let timelines = [
+        ("care", POSTS, &times),
+        ("family", FAMILY_POSTS, &family_times),
+    ];
+    for (timeline, posts, times) in timelines {
+        for ((group, _, _, author, body), ms) in posts.iter().zip(times.iter()) {
+            sqlx::query(
+                "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(v7_at(*ms).hyphenated())
+            .bind(group_ids[*group].hyphenated())
+            .bind(user_id(author)?.hyphenated())
+            .bind(*body)
+            .bind(*ms)
+            .bind(timeline)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
+    sqlx::query(
+        "UPDATE groups SET last_post_at_ms =
+             (SELECT MAX(p.created_at_ms) FROM posts p WHERE p.group_id = groups.id)",
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -398,14 +625,16 @@ mod tests {
 
     #[test]
     fn posts_are_by_members_and_in_time_order_within_each_day() {
-        for (group, _, _, author, _) in POSTS {
+        for (group, _, _, author, _) in POSTS.iter().chain(FAMILY_POSTS) {
             assert!(
                 GROUPS[*group].members.iter().any(|(m, _)| m == author),
                 "{author} is not in {}",
                 GROUPS[*group].name
             );
         }
-        let times = post_times().unwrap();
+        let times = post_times(POSTS).unwrap();
+        let family = post_times(FAMILY_POSTS).unwrap();
+        assert!(family.iter().max() <= times.iter().max());
         assert!(*times.iter().max().unwrap() <= Utc::now().timestamp_millis());
         for group in 0..GROUPS.len() {
             let ts: Vec<i64> = POSTS

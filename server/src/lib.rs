@@ -92,6 +92,7 @@ async fn maintenance(state: AppState) {
             tracing::error!(error = %e, "pruning expired rows failed");
         }
         state.login_throttle.prune();
+        state.join_throttle.prune();
     }
 }
 

@@ -19,7 +19,11 @@ use utoipa::{Modify, OpenApi};
         (name = "sessions", description = "Logging in and out"),
         (name = "me", description = "The logged-in user"),
         (name = "groups", description = "Patient, workplace and direct groups"),
-        (name = "posts", description = "Group timelines"),
+        (name = "posts", description = "Group timelines and read markers"),
+        (name = "members", description = "Group membership and the physician rule"),
+        (name = "invitations", description = "The physician's approvals and one-time links"),
+        (name = "join", description = "Opening a one-time link, without a login"),
+        (name = "directory", description = "Professionals and facilities"),
     )
 )]
 pub struct ApiDoc;

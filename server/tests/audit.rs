@@ -107,3 +107,74 @@ async fn the_log_cannot_be_changed_or_deleted() {
         .unwrap();
     assert!(user.is_some());
 }
+
+#[tokio::test]
+async fn membership_invitation_join_and_directory_actions_are_logged() {
+    let app = TestApp::start().await;
+    let cm = app.login("cm.suzuki").await;
+    let dr = app.login("dr.sato").await;
+    let group = app.group_id(YAMADA).await;
+    let g = format!("/api/v1/groups/{group}");
+    let kobayashi = app.user_id("ns.kobayashi").await;
+    assert_eq!(app.get(&cm, &format!("{g}/members")).await.status(), 200);
+    let invitation: serde_json::Value = app
+        .post_json(
+            &cm,
+            &format!("{g}/members"),
+            &json!({ "user_id": kobayashi }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = invitation["id"].as_str().unwrap();
+    assert_eq!(app.get(&dr, "/api/v1/invitations").await.status(), 200);
+    let approve = format!("/api/v1/invitations/{id}/approve");
+    assert_eq!(app.post_json(&dr, &approve, &json!({})).await.status(), 200);
+    let link: serde_json::Value = app
+        .post_json(
+            &dr,
+            &format!("{g}/invitation-links"),
+            &json!({ "kind": "family" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = link["token"].as_str().unwrap();
+    let join = format!("/api/v1/join/{token}");
+    let info = app.send(reqwest::Method::GET, None, &join, None).await;
+    assert_eq!(info.status(), 200);
+    let body = json!({
+        "display_name": "山田 次郎", "relationship": "grandchild",
+        "login_id": "yamada.audit", "password": "yamada-family-01",
+    });
+    let joined = app
+        .send(reqwest::Method::POST, None, &join, Some(&body))
+        .await;
+    assert_eq!(joined.status(), 201);
+    assert_eq!(
+        app.get(&cm, "/api/v1/directory/people?q=x").await.status(),
+        200
+    );
+
+    let actions: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT action, group_id FROM audit_log ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let g = Some(group.to_string());
+    for expected in [
+        ("members.read", g.clone()),
+        ("member.add", g.clone()),
+        ("invitations.read", None),
+        ("invitation.approve", g.clone()),
+        ("invitation_link.create", g.clone()),
+        ("join.read", g.clone()),
+        ("join.accept", g.clone()),
+        ("directory.search", None),
+    ] {
+        let expected = (expected.0.to_owned(), expected.1);
+        assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
+    }
+}

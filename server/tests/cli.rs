@@ -126,13 +126,14 @@ async fn serves_on_an_ephemeral_port_and_seeds_demo_data_once() {
         .await
         .unwrap();
     assert_eq!(meta["name"], "tsunagu-server");
-    // ns.tanaka is in all three demo groups: 25 + 15 + 6 posts.
-    assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 46);
+    // ns.tanaka is in all four demo groups; their default (care) timelines hold 25 + 15 + 6
+    // posts, and 3 in the direct message.
+    assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 49);
     stop(server);
 
     // A second start with --demo keeps the data as it is.
     let server = start(&db, &dist);
-    assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 46);
+    assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 49);
     stop(server);
 }
 

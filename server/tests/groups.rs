@@ -15,10 +15,11 @@ async fn lists_only_my_groups_most_recent_first() {
     let page: Value = response.json().await.unwrap();
     let items = page["items"].as_array().unwrap();
     let names: Vec<&str> = items.iter().map(|g| g["name"].as_str().unwrap()).collect();
-    // Both patient groups, not the nursing station's workplace group.
+    // Both patient groups and the direct message (named after the other person), not the
+    // nursing station's workplace group.
     let mut sorted = names.clone();
     sorted.sort();
-    assert_eq!(sorted, vec![NAKAMURA, YAMADA]);
+    assert_eq!(sorted, vec![NAKAMURA, YAMADA, "田中 美咲"]);
     assert_eq!(page["next_cursor"], Value::Null);
     let times: Vec<&str> = items
         .iter()
@@ -30,7 +31,7 @@ async fn lists_only_my_groups_most_recent_first() {
     assert_eq!(yamada["kind"], "patient");
     assert_eq!(yamada["name_kana"], "やまだ はなこ");
     assert_eq!(yamada["my_role"], "admin");
-    assert_eq!(yamada["member_count"], 5);
+    assert_eq!(yamada["member_count"], 6);
 
     let outsider = app.login("ns.kobayashi").await;
     let page: Value = app
@@ -60,7 +61,7 @@ async fn a_new_post_moves_its_group_to_the_top_and_pages_walk_the_list() {
         }
     };
     let all = list("/api/v1/groups").await;
-    assert_eq!(all["items"].as_array().unwrap().len(), 3);
+    assert_eq!(all["items"].as_array().unwrap().len(), 4);
     let last = all["items"][2]["id"].as_str().unwrap().to_owned();
 
     let response = app
@@ -111,7 +112,7 @@ async fn a_member_reads_the_group() {
     assert_eq!(group["id"], id.to_string());
     assert_eq!(group["name"], YAMADA);
     assert_eq!(group["my_role"], "member");
-    assert_eq!(group["member_count"], 5);
+    assert_eq!(group["member_count"], 6);
 }
 
 #[tokio::test]
@@ -151,7 +152,7 @@ async fn non_members_get_the_same_404_as_for_a_group_that_does_not_exist() {
         assert_eq!(hidden, missing);
     }
     let count = app.post_count(real).await;
-    assert_eq!(count, 25, "no post was created by the outsider");
+    assert_eq!(count, 31, "no post was created by the outsider");
 }
 
 #[tokio::test]

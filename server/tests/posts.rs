@@ -62,7 +62,8 @@ async fn before_cursor_walks_every_post_once_newest_first() {
     assert!(walked.windows(2).all(|w| w[0] > w[1]), "{walked:#?}");
 
     let expected: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE group_id = ? ORDER BY created_at_ms DESC, id DESC",
+        "SELECT id FROM posts WHERE group_id = ? AND timeline = 'care'
+         ORDER BY created_at_ms DESC, id DESC",
     )
     .bind(group.to_string())
     .fetch_all(&app.db)
@@ -298,7 +299,7 @@ async fn idempotency_key_must_be_a_uuid() {
         .await
         .unwrap();
     expect_problem(response, 400, "idempotency_key_invalid").await;
-    assert_eq!(app.post_count(group).await, 25);
+    assert_eq!(app.post_count(group).await, 31);
 }
 
 #[tokio::test]
@@ -325,7 +326,7 @@ async fn post_bodies_are_validated_in_characters() {
         problem["errors"],
         json!([{ "field": "body", "code": "post_empty" }])
     );
-    assert_eq!(app.post_count(group).await, 25);
+    assert_eq!(app.post_count(group).await, 31);
 
     // Exactly at the limit: 10,000 kanji are 30,000 bytes and still accepted.
     let response = app
@@ -374,5 +375,5 @@ async fn malformed_bodies_are_problems() {
         .await
         .unwrap();
     expect_problem(response, 415, "unsupported_media_type").await;
-    assert_eq!(app.post_count(group).await, 25);
+    assert_eq!(app.post_count(group).await, 31);
 }

@@ -1,23 +1,35 @@
-//! The list of my groups ("マイグループ").
+//! The list of my groups ("マイグループ"), in sections, with a filter.
 
+pub mod filtered_groups;
 pub mod group_list_item;
+pub mod group_section;
 
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
-use group_list_item::GroupListItem;
+use filtered_groups::FilteredGroups;
 
 /// Bumped to make the group list reload (e.g. after sending a post changes the order).
 #[derive(Debug, Clone, Copy)]
 pub struct GroupListRefresh(pub RwSignal<u32>);
 
-/// The "マイグループ" heading and the caller's groups, latest activity first, as links.
+impl GroupListRefresh {
+    /// Asks the list to reload.
+    pub fn bump(&self) {
+        self.0.update(|v| *v = v.wrapping_add(1));
+    }
+}
+
+/// The "マイグループ" heading, the filter textbox ("グループを絞り込み") and the caller's groups
+/// in sections (患者グループ / 職場グループ / ダイレクトメッセージ), latest activity first.
 #[component]
 pub fn GroupList() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let refresh = use_context::<GroupListRefresh>();
+    // Kept here so a reload of the list keeps what was typed.
+    let filter = RwSignal::new(String::new());
     let groups = LocalResource::new(move || {
         if let Some(r) = refresh {
             r.0.track();
@@ -55,18 +67,7 @@ pub fn GroupList() -> impl IntoView {
                     view! { <p class="group-list__status">{move || i18n.t(Msg::NoGroups)}</p> }
                         .into_any()
                 }
-                Some(Ok(page)) => {
-                    view! {
-                        <ul class="group-list__items">
-                            {page
-                                .items
-                                .into_iter()
-                                .map(|group| view! { <GroupListItem group/> })
-                                .collect_view()}
-                        </ul>
-                    }
-                        .into_any()
-                }
+                Some(Ok(page)) => view! { <FilteredGroups groups=page.items filter/> }.into_any(),
             }}
         </section>
     }

@@ -1,31 +1,38 @@
-//! An open group: its name, timeline and composer.
+//! An open group: its name, timeline tabs, timeline and composer.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use tsunagu_api::Post;
+use tsunagu_api::{Group, Post, Timeline};
 use uuid::Uuid;
 
 use crate::components::composer::ComposerPanel;
+use crate::components::group::group_header::GroupHeader;
+use crate::components::group::timeline_tabs::TimelineTabs;
 use crate::components::group_list::GroupListRefresh;
 use crate::components::timeline::TimelinePanel;
-use crate::i18n::{error_text, group_kind_label, member_count, use_i18n, Msg};
+use crate::i18n::{error_text, use_i18n, Msg};
 use crate::session::use_session;
 use crate::timeline_model::TimelineModel;
 
-/// The group named by the `:id` route parameter: heading with the group name, the timeline and
-/// the composer; on phones a back link to the group list. Everything is rebuilt when the id
-/// changes, so no state leaks from one group to another.
+/// The group id of the `:id` route parameter.
+pub fn use_group_id() -> Memo<Option<Uuid>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    })
+}
+
+/// The group named by the `:id` route parameter: heading with the group name and a link to its
+/// members; for patient groups seen by professionals the tabs "ケア（専門職）" and "家族と共有"
+/// (family members see only the family timeline); the timeline and the composer (none in
+/// archived groups, which show a banner instead). Everything is rebuilt when the id changes.
 #[component]
 pub fn GroupPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let params = use_params_map();
-    let refresh = use_context::<GroupListRefresh>();
-    let group_id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    });
+    let group_id = use_group_id();
 
     move || {
         let Some(gid) = group_id.get() else {
@@ -40,58 +47,94 @@ pub fn GroupPage() -> impl IntoView {
             let client = session.client();
             async move { client.group(gid).await }
         });
-        let model = RwSignal::new(TimelineModel::new());
-        let on_sent = Callback::new(move |post: Post| {
-            model.update(|m| m.insert(post));
-            if let Some(r) = refresh {
-                r.0.update(|v| *v = v.wrapping_add(1));
-            }
-        });
 
         view! {
             <div class="group-page">
-                <div class="group-page__header">
-                    <a class="group-page__back" href="/">
-                        {move || i18n.t(Msg::BackToGroups)}
-                    </a>
-                    {move || match group.get() {
-                        None => {
-                            view! {
+                {move || match group.get() {
+                    None => {
+                        view! {
+                            <div class="group-page__header">
                                 <h1 class="group-page__title">{move || i18n.t(Msg::Loading)}</h1>
-                            }
-                                .into_any()
+                            </div>
                         }
-                        Some(Err(err)) => {
-                            view! {
+                            .into_any()
+                    }
+                    Some(Err(err)) => {
+                        view! {
+                            <div class="group-page__header">
+                                <a class="group-page__back" href="/">
+                                    {move || i18n.t(Msg::BackToGroups)}
+                                </a>
                                 <p class="group-page__error" role="alert">
                                     {move || i18n.api_error(&err)}
                                 </p>
-                            }
-                                .into_any()
+                            </div>
                         }
-                        Some(Ok(g)) => {
-                            let kind = g.kind;
-                            let members = g.member_count;
-                            view! {
-                                <h1 class="group-page__title">{g.name}</h1>
-                                <span class="group-page__meta">
-                                    <span class=format!(
-                                        "group-item__kind group-item__kind--{}",
-                                        kind.as_str(),
-                                    )>{move || group_kind_label(kind, i18n.locale())}</span>
-                                    <span>{move || member_count(members, i18n.locale())}</span>
-                                </span>
-                            }
-                                .into_any()
-                        }
-                    }}
-                </div>
-                <Show when=move || !matches!(group.get(), Some(Err(_)))>
-                    <TimelinePanel group_id=gid model/>
-                    <ComposerPanel group_id=gid on_sent/>
-                </Show>
+                            .into_any()
+                    }
+                    Some(Ok(g)) => view! { <GroupBody group=g/> }.into_any(),
+                }}
             </div>
         }
         .into_any()
+    }
+}
+
+/// The loaded group: header, tabs, timeline and composer.
+#[component]
+fn GroupBody(
+    /// The group.
+    group: Group,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let refresh = use_context::<GroupListRefresh>();
+    let gid = group.id;
+    let archived = group.archived;
+    let timelines = if group.timelines.is_empty() {
+        vec![Timeline::Care]
+    } else {
+        group.timelines.clone()
+    };
+    let selected = RwSignal::new(timelines[0]);
+    let on_read = Callback::new(move |()| {
+        if let Some(r) = refresh {
+            r.bump();
+        }
+    });
+
+    view! {
+        <GroupHeader group=group.clone()/>
+        {archived
+            .then(|| {
+                view! {
+                    <p class="group-page__archived" role="status">
+                        {move || i18n.t(Msg::ArchivedBanner)}
+                    </p>
+                }
+            })}
+        {(timelines.len() > 1)
+            .then(|| view! { <TimelineTabs timelines=timelines.clone() selected/> })}
+        {move || {
+            let tl = selected.get();
+            let model = RwSignal::new(TimelineModel::new());
+            let on_sent = Callback::new(move |post: Post| {
+                model.update(|m| m.insert(post));
+                if let Some(r) = refresh {
+                    r.bump();
+                }
+            });
+            view! {
+                <div
+                    class="group-page__timeline"
+                    role="tabpanel"
+                    id=format!("timeline-{}", tl.as_str())
+                    aria-labelledby=format!("tab-{}", tl.as_str())
+                >
+                    <TimelinePanel group_id=gid model timeline=tl on_read/>
+                    {(!archived)
+                        .then(|| view! { <ComposerPanel group_id=gid on_sent timeline=tl/> })}
+                </div>
+            }
+        }}
     }
 }

@@ -5,9 +5,11 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::group_list::{GroupList, GroupListRefresh};
+use crate::components::home_nav::HomeNav;
 use crate::components::require_session::RequireSession;
 
-/// Two panes: the group list and the nested route (a hint, or an open group). From 768px wide
+/// Two panes: the side panel (links and the group list) and the nested route (a hint, an open
+/// group, its members, the inbox, the directory or the new-group form). From 768px wide
 /// both panes are shown side by side; on phones only one: the list at `/`, the group elsewhere.
 /// Requires a session.
 #[component]
@@ -15,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
     let location = use_location();
     provide_context(GroupListRefresh(RwSignal::new(0)));
     let class = move || {
-        if location.pathname.with(|p| p.starts_with("/groups/")) {
+        if location.pathname.with(|p| p != "/" && !p.is_empty()) {
             "layout layout--detail"
         } else {
             "layout"
@@ -26,6 +28,7 @@ pub fn HomePage() -> impl IntoView {
         <RequireSession>
             <div class=class>
                 <div class="layout__list">
+                    <HomeNav/>
                     <GroupList/>
                 </div>
                 <div class="layout__detail">

@@ -282,6 +282,13 @@ fn candidates(role: &str) -> &'static str {
         "heading" => "h1, h2, h3, h4, [role=heading]",
         "alert" => "[role=alert]",
         "log" => "[role=log]",
+        "searchbox" => "input[type=search], [role=searchbox]",
+        "combobox" => "select, [role=combobox]",
+        "radio" => "input[type=radio], [role=radio]",
+        "tab" => "[role=tab]",
+        "note" => "[role=note]",
+        "status" => "[role=status]",
+        "img" => "img, svg, [role=img]",
         _ => "*",
     }
 }
@@ -440,6 +447,91 @@ impl Browser {
             assert!(start.elapsed() < WAIT, "{role} {name:?} is still shown");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Logs in through the login page (the demo password) and waits for the group list.
+    pub async fn login(&self, login_id: &str) {
+        self.goto("/login").await;
+        self.by_role("textbox", "ログインID")
+            .await
+            .send_keys(login_id)
+            .await
+            .unwrap();
+        self.by_label("input[type=password]", "パスワード")
+            .await
+            .send_keys(DEMO_PASSWORD)
+            .await
+            .unwrap();
+        self.by_role("button", "ログイン")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.by_role("heading", "マイグループ").await;
+    }
+
+    /// Logs out through the header and waits for the login page.
+    pub async fn logout(&self) {
+        self.by_role("button", "ログアウト")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.by_role("button", "ログイン").await;
+    }
+
+    /// Clicks the visible element with this role and accessible name.
+    pub async fn click(&self, role: &str, name: &str) {
+        self.by_role(role, name).await.click().await.unwrap();
+    }
+
+    /// Types into the visible element with this role and accessible name.
+    pub async fn type_into(&self, role: &str, name: &str, text: &str) {
+        self.by_role(role, name)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Waits until some entry of the timeline (post or system entry) contains `text`.
+    pub async fn wait_timeline_text(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let v = self
+                .c()
+                .execute(
+                    "return Array.from(document.querySelectorAll('[role=log] [data-post-id]')).map(a => a.innerText)",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let texts: Vec<String> = serde_json::from_value(v).unwrap();
+            if texts.iter().any(|t| t.contains(text)) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!("no timeline entry contains {text:?}; entries: {texts:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many visible elements have this role (by CSS candidates, not computed).
+    pub async fn count_css(&self, css: &str) -> usize {
+        let mut n = 0;
+        for el in self
+            .c()
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+        {
+            if el.is_displayed().await.unwrap_or(false) {
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Texts of the posts in the timeline, top to bottom.

@@ -36,6 +36,26 @@ pub enum Error {
     IdempotencyKeyInvalid,
     #[error("Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
+    /// The caller can see the resource but may not do this.
+    #[error("not allowed for your role")]
+    Forbidden,
+    #[error("the last admin cannot leave or step down")]
+    LastAdmin,
+    #[error("already a member")]
+    AlreadyMember,
+    #[error("the group is archived")]
+    GroupArchived,
+    /// Unknown, used, revoked or expired link: one answer for all.
+    #[error("invalid invitation link")]
+    InvitationInvalid,
+    /// A valid link that this request cannot complete (e.g. a registration link posted as a
+    /// family join).
+    #[error("this link cannot be used here")]
+    InvitationWrongKind,
+    #[error("the invitation was already decided")]
+    InvitationDecided,
+    #[error("login ID taken")]
+    LoginIdTaken,
     #[error("too many failed attempts")]
     RateLimited { retry_after_secs: u64 },
     #[error("database error")]
@@ -50,12 +70,18 @@ impl Error {
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::InvitationInvalid => StatusCode::NOT_FOUND,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::LastAdmin
+            | Self::AlreadyMember
+            | Self::GroupArchived
+            | Self::InvitationDecided
+            | Self::LoginIdTaken => StatusCode::CONFLICT,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::MalformedRequest(_) | Self::IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Validation { .. } | Self::IdempotencyKeyReused => {
+            Self::Validation { .. } | Self::IdempotencyKeyReused | Self::InvitationWrongKind => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -80,6 +106,13 @@ impl Error {
             Self::IdempotencyKeyInvalid => ErrorCode::IdempotencyKeyInvalid,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Forbidden => ErrorCode::Forbidden,
+            Self::LastAdmin => ErrorCode::LastAdmin,
+            Self::AlreadyMember => ErrorCode::AlreadyMember,
+            Self::GroupArchived => ErrorCode::GroupArchived,
+            Self::InvitationInvalid | Self::InvitationWrongKind => ErrorCode::InvitationInvalid,
+            Self::InvitationDecided => ErrorCode::InvitationDecided,
+            Self::LoginIdTaken => ErrorCode::LoginIdTaken,
             Self::Sqlx(_) | Self::Internal(_) => ErrorCode::InternalError,
         }
     }

@@ -45,11 +45,15 @@ pub struct AuthUser {
     pub user_id: Uuid,
     /// SHA-256 of the presented token, the session's key.
     pub token_hash: String,
+    /// A family account (patient or relative): no directory, no care timeline, no groups of
+    /// their own.
+    pub is_family: bool,
 }
 
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     user_id: sqlx::types::uuid::fmt::Hyphenated,
+    profession: String,
     last_seen_ms: i64,
     expires_at_ms: i64,
 }
@@ -75,7 +79,7 @@ impl FromRequestParts<AppState> for AuthUser {
         let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
         let token_hash = crate::token::hash(token);
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.user_id, s.last_seen_ms, s.expires_at_ms
+            "SELECT s.user_id, u.profession, s.last_seen_ms, s.expires_at_ms
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ? AND u.disabled = 0",
         )
@@ -103,6 +107,7 @@ impl FromRequestParts<AppState> for AuthUser {
         Ok(Self {
             user_id: row.user_id.into_uuid(),
             token_hash,
+            is_family: row.profession == tsunagu_api::Profession::Family.as_str(),
         })
     }
 }

@@ -19,13 +19,15 @@ pub struct UserRow {
     pub facility_id: Option<Hyphenated>,
     pub facility_name: Option<String>,
     pub facility_kind: Option<String>,
+    pub is_operator: bool,
+    pub is_facility_admin: bool,
 }
 
 impl UserRow {
     /// Select list and joins; callers append the `WHERE`.
     pub const SELECT: &'static str = "SELECT u.id, u.login_id, u.password_hash, u.display_name,
             u.display_name_kana, u.profession, f.id AS facility_id, f.name AS facility_name,
-            f.kind AS facility_kind
+            f.kind AS facility_kind, u.is_operator, u.is_facility_admin
         FROM users u LEFT JOIN facilities f ON f.id = u.facility_id";
 
     pub fn into_me(self) -> Me {
@@ -44,6 +46,8 @@ impl UserRow {
             display_name_kana: self.display_name_kana,
             profession: Profession::parse(&self.profession),
             facility,
+            is_operator: self.is_operator,
+            is_facility_admin: self.is_facility_admin,
         }
     }
 }

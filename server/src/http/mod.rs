@@ -19,15 +19,23 @@ use utoipa_axum::routes;
 use crate::config::Settings;
 use crate::rate_limit::LoginThrottle;
 
+mod access;
+mod direct;
+mod directory;
 mod error;
 mod extract;
 mod groups;
+mod invitations;
+mod join;
 mod me;
+mod members;
 mod meta;
 mod posts;
+mod read_markers;
 mod sessions;
 mod spa;
 
+pub use access::rule_str as rule_name;
 pub use error::Error;
 pub use extract::AuthUser;
 
@@ -41,6 +49,8 @@ pub struct AppState {
     pub db: SqlitePool,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Refused `POST /join/{token}` attempts, per link and per address, like logins.
+    pub join_throttle: Arc<LoginThrottle>,
     /// Verified against when a login ID is unknown, so the response time does not reveal which
     /// IDs exist.
     pub dummy_hash: Arc<str>,
@@ -52,6 +62,7 @@ impl AppState {
         Ok(Self {
             db,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
+            join_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
             settings: Arc::new(settings),
             dummy_hash: dummy_hash.into(),
         })
@@ -66,10 +77,23 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(me::get_me))
-        .routes(routes!(groups::list_groups))
-        .routes(routes!(groups::get_group))
+        .routes(routes!(groups::list_groups, groups::create_group))
+        .routes(routes!(groups::get_group, groups::update_group))
+        .routes(routes!(groups::archive_group))
+        .routes(routes!(direct::open_direct))
+        .routes(routes!(members::list_members, members::add_member))
+        .routes(routes!(members::update_member, members::remove_member))
+        .routes(routes!(invitations::list_invitations))
+        .routes(routes!(invitations::approve_invitation))
+        .routes(routes!(invitations::decline_invitation))
+        .routes(routes!(invitations::list_links, invitations::create_link))
+        .routes(routes!(invitations::revoke_link))
+        .routes(routes!(join::join_info, join::join_as_family))
+        .routes(routes!(directory::search_people))
+        .routes(routes!(directory::list_facilities))
         .routes(routes!(posts::list_posts, posts::create_post))
         .routes(routes!(posts::get_post))
+        .routes(routes!(read_markers::mark_read))
 }
 
 /// The whole application: the API, the SPA for every other path, and the common middleware.

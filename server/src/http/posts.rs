@@ -6,11 +6,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sqlx::types::uuid::fmt::Hyphenated;
-use sqlx::SqliteExecutor;
-use tsunagu_api::{Author, NewPost, Post, PostPage, Problem, Profession, IDEMPOTENCY_KEY};
+use tsunagu_api::{
+    Author, NewPost, Post, PostPage, Problem, Profession, SystemEvent, SystemEventKind, Timeline,
+    IDEMPOTENCY_KEY,
+};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::access::membership;
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::groups::{invalid_cursor, page};
 use super::{AppState, AuthUser, Error};
@@ -27,6 +30,10 @@ pub struct PostListParams {
     before: Option<String>,
     /// Posts strictly newer than this cursor, oldest first. Not together with `before`.
     after: Option<String>,
+    /// `care` or `family`; default the first timeline the caller may read (`care` for
+    /// professionals, `family` for family members).
+    #[param(value_type = Option<Timeline>)]
+    timeline: Option<Timeline>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -39,6 +46,20 @@ struct PostRow {
     author_name: String,
     author_profession: String,
     author_facility_name: Option<String>,
+    timeline: String,
+    system: Option<String>,
+    subject_id: Option<Hyphenated>,
+    subject_name: Option<String>,
+    subject_profession: Option<String>,
+    subject_facility_name: Option<String>,
+}
+
+/// The stored content of a system entry.
+#[derive(Deserialize)]
+struct StoredSystem {
+    kind: SystemEventKind,
+    #[serde(default)]
+    detail: Option<String>,
 }
 
 impl PostRow {
@@ -49,30 +70,65 @@ impl PostRow {
         }
     }
 
+    pub(super) fn timeline(&self) -> Timeline {
+        Timeline::parse(&self.timeline).unwrap_or_default()
+    }
+
     fn into_post(self) -> Post {
+        let timeline = self.timeline();
+        let author = Author {
+            id: self.author_id.into_uuid(),
+            display_name: self.author_name,
+            profession: Profession::parse(&self.author_profession),
+            facility_name: self.author_facility_name,
+        };
+        let subject = match (self.subject_id, self.subject_name, self.subject_profession) {
+            (Some(id), Some(name), Some(profession)) => Some(Author {
+                id: id.into_uuid(),
+                display_name: name,
+                profession: Profession::parse(&profession),
+                facility_name: self.subject_facility_name,
+            }),
+            _ => None,
+        };
+        let system = self.system.map(|raw| {
+            let stored: Option<StoredSystem> = serde_json::from_str(&raw).ok();
+            SystemEvent {
+                kind: stored.as_ref().map_or(SystemEventKind::Unknown, |s| s.kind),
+                actor: Some(author.clone()),
+                subject,
+                detail: stored.and_then(|s| s.detail),
+            }
+        });
         Post {
             id: self.id.into_uuid(),
             group_id: self.group_id.into_uuid(),
-            author: Author {
-                id: self.author_id.into_uuid(),
-                display_name: self.author_name,
-                profession: Profession::parse(&self.author_profession),
-                facility_name: self.author_facility_name,
-            },
+            author,
             body: self.body,
             created_at: from_ms(self.created_at_ms),
+            timeline,
+            system,
         }
     }
 }
 
-/// Posts of one group with their authors joined in, so a page is one query.
-const SELECT_POSTS: &str = "SELECT p.id, p.group_id, p.body, p.created_at_ms,
+/// Posts with their authors (and, for system entries, their subjects) joined in, so a page is
+/// one query; callers append the `WHERE`.
+const SELECT_POSTS_FROM: &str = "SELECT p.id, p.group_id, p.body, p.created_at_ms,
         u.id AS author_id, u.display_name AS author_name, u.profession AS author_profession,
-        f.name AS author_facility_name
+        f.name AS author_facility_name, p.timeline, p.system,
+        su.id AS subject_id, su.display_name AS subject_name,
+        su.profession AS subject_profession, sf.name AS subject_facility_name
     FROM posts p
     JOIN users u ON u.id = p.author_id
     LEFT JOIN facilities f ON f.id = u.facility_id
-    WHERE p.group_id = ?";
+    LEFT JOIN users su ON su.id = json_extract(p.system, '$.subject_id')
+    LEFT JOIN facilities sf ON sf.id = su.facility_id";
+
+/// One timeline of one group; binds are the group id and the timeline.
+fn select_posts() -> String {
+    format!("{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.timeline = ?")
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Direction {
@@ -82,39 +138,25 @@ enum Direction {
     After,
 }
 
-/// A page query; binds are the group id, then (for a cursor) ms, ms, id, then the row limit.
-/// Each is a range scan of posts_timeline (group_id, created_at_ms, id) in the page's order:
+/// A page query; binds are the group id and timeline, then (for a cursor) ms, ms, id, then the
+/// row limit. Each is a range scan of posts_by_timeline (group_id, timeline, created_at_ms, id)
+/// in the page's order:
 /// the `created_at_ms <=`/`>=` bound is the index range, the OR breaks ties on the id.
 fn timeline_sql(direction: Direction) -> String {
+    let select_posts = select_posts();
     match direction {
         Direction::Newest => {
-            format!("{SELECT_POSTS} ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?")
+            format!("{select_posts} ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?")
         }
         Direction::Before => format!(
-            "{SELECT_POSTS} AND p.created_at_ms <= ? AND (p.created_at_ms < ? OR p.id < ?)
+            "{select_posts} AND p.created_at_ms <= ? AND (p.created_at_ms < ? OR p.id < ?)
              ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?"
         ),
         Direction::After => format!(
-            "{SELECT_POSTS} AND p.created_at_ms >= ? AND (p.created_at_ms > ? OR p.id > ?)
+            "{select_posts} AND p.created_at_ms >= ? AND (p.created_at_ms > ? OR p.id > ?)
              ORDER BY p.created_at_ms ASC, p.id ASC LIMIT ?"
         ),
     }
-}
-
-/// Whether the user belongs to the group. Everything about a group the user is not in
-/// answers 404, exactly as for a group that does not exist.
-async fn is_member(
-    db: impl SqliteExecutor<'_>,
-    group_id: Uuid,
-    user_id: Uuid,
-) -> Result<bool, Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?")
-            .bind(group_id.hyphenated())
-            .bind(user_id.hyphenated())
-            .fetch_optional(db)
-            .await?;
-    Ok(found.is_some())
 }
 
 fn post_location(group_id: Uuid, post_id: Uuid) -> String {
@@ -136,7 +178,7 @@ fn post_location(group_id: Uuid, post_id: Uuid) -> String {
         (status = 400, description = "Invalid `limit` or cursor, or both `before` and `after` (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group, the caller is not a member, or the caller may not read that timeline (family members: `care`) (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -148,9 +190,14 @@ pub async fn list_posts(
     Query(params): Query<PostListParams>,
 ) -> Result<axum::Json<PostPage>, Error> {
     let group_id = parse_id(&group_id)?;
-    if !is_member(&state.db, group_id, auth.user_id).await? {
-        return Err(Error::NotFound);
-    }
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let timeline = match params.timeline {
+        Some(t) => {
+            me.require_timeline(t)?;
+            t
+        }
+        None => me.timelines()[0],
+    };
     let limit = clamp_limit(params.limit);
     let decode = |raw: &str| Cursor::decode(raw).ok_or_else(invalid_cursor);
 
@@ -164,7 +211,9 @@ pub async fn list_posts(
         (Some(before), None) => (timeline_sql(Direction::Before), Some(decode(before)?)),
         (None, Some(after)) => (timeline_sql(Direction::After), Some(decode(after)?)),
     };
-    let mut query = sqlx::query_as(&sql).bind(group_id.hyphenated());
+    let mut query = sqlx::query_as(&sql)
+        .bind(group_id.hyphenated())
+        .bind(timeline.as_str());
     if let Some(c) = cursor {
         query = query.bind(c.ms).bind(c.ms).bind(c.id.hyphenated());
     }
@@ -209,15 +258,16 @@ pub async fn get_post(
 ) -> Result<axum::Json<Post>, Error> {
     let group_id = parse_id(&group_id)?;
     let post_id = parse_id(&post_id)?;
-    if !is_member(&state.db, group_id, auth.user_id).await? {
-        return Err(Error::NotFound);
-    }
-    let row: PostRow = sqlx::query_as(&format!("{SELECT_POSTS} AND p.id = ?"))
-        .bind(group_id.hyphenated())
-        .bind(post_id.hyphenated())
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let row: PostRow = sqlx::query_as(&format!(
+        "{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.id = ?"
+    ))
+    .bind(group_id.hyphenated())
+    .bind(post_id.hyphenated())
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(Error::NotFound)?;
+    me.require_timeline(row.timeline())?;
     audit::record(
         &state.db,
         Entry::new(Action::PostRead, Some(auth.user_id), ip)
@@ -300,7 +350,8 @@ struct StoredResponse {
         (status = 400, description = "Malformed JSON (`malformed_request`) or an `Idempotency-Key` that is not a UUID (`idempotency_key_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group, the caller is not a member, or the caller may not read that timeline (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`, with `errors`), or the key was used for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
@@ -319,9 +370,10 @@ pub async fn create_post(
     let key = idempotency_key(&headers)?;
     // Membership before validation: a non-member must not learn anything, not even that the
     // body would have been refused.
-    if !is_member(&state.db, group_id, auth.user_id).await? {
-        return Err(Error::NotFound);
-    }
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let timeline = new_post.timeline.unwrap_or(me.timelines()[0]);
+    me.require_timeline(timeline)?;
+    me.require_writable()?;
     tsunagu_api::validate_post_body(&new_post.body).map_err(|code| Error::Validation {
         field: "body",
         code,
@@ -369,13 +421,15 @@ pub async fn create_post(
         .unwrap_or_else(now_ms);
 
     sqlx::query(
-        "INSERT INTO posts (id, group_id, author_id, body, created_at_ms) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(post_id.hyphenated())
     .bind(group_id.hyphenated())
     .bind(auth.user_id.hyphenated())
     .bind(&new_post.body)
     .bind(created_at_ms)
+    .bind(timeline.as_str())
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -385,11 +439,13 @@ pub async fn create_post(
     .bind(group_id.hyphenated())
     .execute(&mut *tx)
     .await?;
-    let row: PostRow = sqlx::query_as(&format!("{SELECT_POSTS} AND p.id = ?"))
-        .bind(group_id.hyphenated())
-        .bind(post_id.hyphenated())
-        .fetch_one(&mut *tx)
-        .await?;
+    let row: PostRow = sqlx::query_as(&format!(
+        "{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.id = ?"
+    ))
+    .bind(group_id.hyphenated())
+    .bind(post_id.hyphenated())
+    .fetch_one(&mut *tx)
+    .await?;
     let body = serde_json::to_string(&row.into_post()).map_err(anyhow::Error::from)?;
     let status = StatusCode::CREATED.as_u16();
 
@@ -432,7 +488,9 @@ mod tests {
         let db = crate::db::connect(&url).await.unwrap();
         for direction in [Direction::Newest, Direction::Before, Direction::After] {
             let sql = format!("EXPLAIN QUERY PLAN {}", timeline_sql(direction));
-            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql).bind("g");
+            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql)
+                .bind("g")
+                .bind("care");
             if !matches!(direction, Direction::Newest) {
                 query = query.bind(1_i64).bind(1_i64).bind("id");
             }
@@ -446,7 +504,7 @@ mod tests {
                 .collect();
             let plan = plan.join("\n");
             assert!(
-                plan.contains("SEARCH p USING INDEX posts_timeline (group_id=?"),
+                plan.contains("SEARCH p USING INDEX posts_by_timeline (group_id=? AND timeline=?"),
                 "{direction:?}: {plan}"
             );
             assert!(!plan.contains("TEMP B-TREE"), "{direction:?}: {plan}");

@@ -106,6 +106,49 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Any request: `token` `None` sends no `Authorization`, `body` `None` no body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: Option<&str>,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn patch_json(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.send(reqwest::Method::PATCH, Some(token), path, Some(body))
+            .await
+    }
+
+    pub async fn put_json(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.send(reqwest::Method::PUT, Some(token), path, Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> Response {
+        self.send(reqwest::Method::DELETE, Some(token), path, None)
+            .await
+    }
+
+    /// Id of a user by login ID, read from the database.
+    pub async fn user_id(&self, login_id: &str) -> Uuid {
+        let id: String = sqlx::query_scalar("SELECT id FROM users WHERE login_id = ?")
+            .bind(login_id)
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+        id.parse().unwrap()
+    }
+
     /// Id of a group by name, read from the database (not through the API under test).
     pub async fn group_id(&self, name: &str) -> Uuid {
         let id: String = sqlx::query_scalar("SELECT id FROM groups WHERE name = ?")
@@ -116,6 +159,7 @@ impl TestApp {
         id.parse().unwrap()
     }
 
+    /// Posts of both timelines (the demo's 山田 group: 25 care + 6 family).
     pub async fn post_count(&self, group_id: Uuid) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE group_id = ?")
             .bind(group_id.to_string())

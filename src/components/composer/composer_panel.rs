@@ -1,7 +1,7 @@
 //! The composer: editor, send button and error message.
 
 use leptos::prelude::*;
-use tsunagu_api::{validate_post_body, NewPost, Post};
+use tsunagu_api::{validate_post_body, NewPost, Post, Timeline};
 use uuid::Uuid;
 
 use super::editor::Editor;
@@ -21,6 +21,9 @@ pub fn ComposerPanel(
     group_id: Uuid,
     /// Called with the created post after a successful send.
     on_sent: Callback<Post>,
+    /// The timeline to post to (`None`: the group's default, `care`).
+    #[prop(optional)]
+    timeline: Option<Timeline>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -34,7 +37,10 @@ pub fn ComposerPanel(
         let body = body.clone();
         let key = *key;
         async move {
-            let post = NewPost { body: body.clone() };
+            let post = NewPost {
+                body: body.clone(),
+                timeline,
+            };
             match client.create_post(group_id, &post, key).await {
                 Ok(created) => {
                     attempt.set(None);
@@ -74,7 +80,10 @@ pub fn ComposerPanel(
         send.dispatch((body, key));
     });
 
-    let editor_id = format!("composer-{group_id}");
+    let editor_id = match timeline {
+        Some(t) => format!("composer-{group_id}-{}", t.as_str()),
+        None => format!("composer-{group_id}"),
+    };
     let error_id = format!("{editor_id}-error");
     let error_ref = {
         let error_id = error_id.clone();

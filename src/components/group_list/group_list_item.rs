@@ -4,11 +4,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use tsunagu_api::Group;
 
-use crate::i18n::{group_kind_label, member_count, use_i18n, Msg};
+use crate::home_model::display_name;
+use crate::i18n::labels::unread_label;
+use crate::i18n::system::system_preview_text;
+use crate::i18n::{use_i18n, Msg};
 use crate::time_format::{datetime_attr, format_datetime};
 
-/// A group as a link whose accessible name is exactly the group name; the kind, member count and
-/// last post time sit beside it, and the whole row is the touch target.
+/// A group as a link whose accessible name is exactly the group name; the latest post (author:
+/// excerpt, or the system entry phrased), its time and the unread badge (a pill, read out as
+/// "未読 3件") sit beside it, and the whole row is the touch target.
 #[component]
 pub fn GroupListItem(
     /// The group to show.
@@ -19,44 +23,62 @@ pub fn GroupListItem(
     let href = format!("/groups/{}", group.id);
     let current = {
         let href = href.clone();
-        move || (location.pathname.get() == href).then_some("page")
+        move || {
+            location
+                .pathname
+                .with(|p| p == &href || p.starts_with(&format!("{href}/")))
+                .then_some("page")
+        }
     };
-    let kind = group.kind;
-    let kind_class = format!("group-item__kind group-item__kind--{}", kind.as_str());
-    let members = group.member_count;
-    let last = group.last_post_at;
+    let unread = group.unread_count;
+    let archived = group.archived;
+    let preview = group.last_post.clone();
+    let preview_text = move || {
+        let locale = i18n.locale();
+        match &preview {
+            None => i18n.t(Msg::NoPostsShort).to_owned(),
+            Some(p) => match system_preview_text(p, locale) {
+                Some(text) => text,
+                None => match &p.author_name {
+                    Some(a) => format!("{a}: {}", p.excerpt),
+                    None => p.excerpt.clone(),
+                },
+            },
+        }
+    };
+    let last = group
+        .last_post
+        .as_ref()
+        .map(|p| p.created_at)
+        .or(group.last_post_at);
 
     view! {
-        <li class="group-item">
-            <a class="group-item__link" href=href aria-current=current>
-                {group.name}
-            </a>
-            <span class="group-item__meta">
-                <span class=kind_class>{move || group_kind_label(kind, i18n.locale())}</span>
-                <span class="group-item__members">
-                    {move || member_count(members, i18n.locale())}
-                </span>
-                {move || match last {
-                    Some(t) => {
+        <li class="group-item" class:group-item--archived=archived>
+            <div class="group-item__top">
+                <a class="group-item__link" href=href aria-current=current>
+                    {display_name(&group)}
+                </a>
+                {(unread > 0)
+                    .then(|| {
                         view! {
-                            <time class="group-item__time" datetime=datetime_attr(&t)>
-                                {i18n.t(Msg::LastPost)}
-                                " "
-                                {format_datetime(&t, i18n.locale())}
-                            </time>
-                        }
-                            .into_any()
-                    }
-                    None => {
-                        view! {
-                            <span class="group-item__time group-item__time--none">
-                                {i18n.t(Msg::NoPostsShort)}
+                            <span class="group-item__unread">
+                                <span aria-hidden="true">{unread}</span>
+                                <span class="visually-hidden">
+                                    {move || unread_label(unread, i18n.locale())}
+                                </span>
                             </span>
                         }
-                            .into_any()
+                    })}
+            </div>
+            <span class="group-item__preview">{preview_text}</span>
+            {last
+                .map(|t| {
+                    view! {
+                        <time class="group-item__time" datetime=datetime_attr(&t)>
+                            {move || format_datetime(&t, i18n.locale())}
+                        </time>
                     }
-                }}
-            </span>
+                })}
         </li>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::post_tile::PostTile;
+use super::system_entry::SystemEntry;
 use crate::i18n::{use_i18n, Msg};
 use crate::timeline_model::TimelineModel;
 
@@ -61,8 +62,13 @@ pub fn TimelineList(
                 each=move || model.with(|m| m.posts().to_vec())
                 key=|post| post.id
                 children=move |post| {
-                    let mine = my_id.get_untracked() == Some(post.author.id);
-                    view! { <PostTile post mine/> }
+                    match post.system.clone() {
+                        Some(event) => view! { <SystemEntry post event/> }.into_any(),
+                        None => {
+                            let mine = my_id.get_untracked() == Some(post.author.id);
+                            view! { <PostTile post mine/> }.into_any()
+                        }
+                    }
                 }
             />
         </div>

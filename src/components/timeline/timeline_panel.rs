@@ -2,6 +2,7 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use tsunagu_api::{ReadMarker, Timeline};
 use uuid::Uuid;
 
 use super::timeline_list::TimelineList;
@@ -22,6 +23,12 @@ pub fn TimelinePanel(
     group_id: Uuid,
     /// The timeline state, shared with the composer that adds sent posts.
     model: RwSignal<TimelineModel>,
+    /// Which timeline of the group (`None`: the default, `care`).
+    #[prop(optional)]
+    timeline: Option<Timeline>,
+    /// Called after the read marker moved, so unread counts can be refreshed.
+    #[prop(optional)]
+    on_read: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -32,7 +39,7 @@ pub fn TimelinePanel(
         let client = session.client();
         async move {
             match client
-                .posts(group_id, PostCursor::Newest, Some(PAGE_SIZE))
+                .posts(group_id, timeline, PostCursor::Newest, Some(PAGE_SIZE))
                 .await
             {
                 Ok(page) => {
@@ -53,7 +60,12 @@ pub fn TimelinePanel(
             .map(|el| el.scroll_height() - el.scroll_top());
         async move {
             match client
-                .posts(group_id, PostCursor::Before(cursor), Some(PAGE_SIZE))
+                .posts(
+                    group_id,
+                    timeline,
+                    PostCursor::Before(cursor),
+                    Some(PAGE_SIZE),
+                )
                 .await
             {
                 Ok(page) => {
@@ -85,6 +97,31 @@ pub fn TimelinePanel(
             });
         }
         newest
+    });
+
+    // Once the newest post has been shown, move the read marker to it (markers only move
+    // forward, so sending the same or an older id again is harmless but useless).
+    let read_sent = StoredValue::new(None::<Uuid>);
+    Effect::new(move |_| {
+        let Some(newest) = model.with(|m| m.newest_id()) else {
+            return;
+        };
+        if read_sent.get_value() == Some(newest) {
+            return;
+        }
+        read_sent.set_value(Some(newest));
+        let client = session.client();
+        let marker = ReadMarker {
+            timeline: timeline.unwrap_or_default(),
+            up_to: newest,
+        };
+        leptos::task::spawn_local(async move {
+            if client.mark_read(group_id, &marker).await.is_ok() {
+                if let Some(cb) = on_read {
+                    cb.run(());
+                }
+            }
+        });
     });
 
     let on_load_older = Callback::new(move |()| {

@@ -1,0 +1,584 @@
+//! Invitations: the attending physician's inbox (approve, decline) and one-time links (family,
+//! registration) that admins create, list and revoke.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use sqlx::types::uuid::fmt::Hyphenated;
+use sqlx::SqliteExecutor;
+use tsunagu_api::{
+    DeclineInvitation, ErrorCode, GroupKind, GroupRef, Invitation, InvitationKind, InvitationLink,
+    InvitationList, InvitationStatus, MemberRole, NewInvitationLink, Problem, SystemEventKind,
+    Timeline, INVITATION_LINK_HOURS,
+};
+use uuid::Uuid;
+
+use super::access::{membership, system_entry};
+use super::extract::{parse_id, ClientIp, Json};
+use super::groups::author;
+use super::{AppState, AuthUser, Error, SecretBody};
+use crate::audit::{self, Action, Entry};
+use crate::time::{from_ms, now_ms};
+
+/// Longest decline reason accepted.
+pub const MAX_REASON_CHARS: usize = 500;
+
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct InvitationRow {
+    id: Hyphenated,
+    kind: String,
+    status: String,
+    role: String,
+    created_at_ms: i64,
+    expires_at_ms: Option<i64>,
+    decided_at_ms: Option<i64>,
+    decline_reason: Option<String>,
+    group_id: Hyphenated,
+    group_kind: String,
+    group_name: String,
+    invitee_id: Option<Hyphenated>,
+    invitee_name: Option<String>,
+    invitee_profession: Option<String>,
+    invitee_facility_name: Option<String>,
+    by_id: Option<Hyphenated>,
+    by_name: Option<String>,
+    by_profession: Option<String>,
+    by_facility_name: Option<String>,
+    decided_id: Option<Hyphenated>,
+    decided_name: Option<String>,
+    decided_profession: Option<String>,
+    decided_facility_name: Option<String>,
+}
+
+/// Invitations with their group and people joined in; callers append the `WHERE`.
+pub(super) const SELECT_INVITATIONS: &str = "SELECT i.id, i.kind, i.status, i.role,
+        i.created_at_ms, i.expires_at_ms, i.decided_at_ms, i.decline_reason,
+        g.id AS group_id, g.kind AS group_kind, g.name AS group_name,
+        iu.id AS invitee_id, iu.display_name AS invitee_name,
+        iu.profession AS invitee_profession, iuf.name AS invitee_facility_name,
+        bu.id AS by_id, bu.display_name AS by_name, bu.profession AS by_profession,
+        buf.name AS by_facility_name,
+        du.id AS decided_id, du.display_name AS decided_name,
+        du.profession AS decided_profession, duf.name AS decided_facility_name
+    FROM invitations i
+    JOIN groups g ON g.id = i.group_id
+    LEFT JOIN users iu ON iu.id = i.invitee_id
+    LEFT JOIN facilities iuf ON iuf.id = iu.facility_id
+    LEFT JOIN users bu ON bu.id = i.invited_by
+    LEFT JOIN facilities buf ON buf.id = bu.facility_id
+    LEFT JOIN users du ON du.id = i.decided_by
+    LEFT JOIN facilities duf ON duf.id = du.facility_id";
+
+fn parse_kind(s: &str) -> InvitationKind {
+    match s {
+        "family" => InvitationKind::Family,
+        "registration" => InvitationKind::Registration,
+        _ => InvitationKind::Member,
+    }
+}
+
+fn kind_str(kind: InvitationKind) -> &'static str {
+    match kind {
+        InvitationKind::Member => "member",
+        InvitationKind::Family => "family",
+        InvitationKind::Registration => "registration",
+    }
+}
+
+fn parse_status(s: &str) -> InvitationStatus {
+    match s {
+        "pending_physician" => InvitationStatus::PendingPhysician,
+        "open" => InvitationStatus::Open,
+        "accepted" => InvitationStatus::Accepted,
+        "declined" => InvitationStatus::Declined,
+        _ => InvitationStatus::Revoked,
+    }
+}
+
+impl InvitationRow {
+    pub(super) fn into_invitation(self, now: i64) -> Invitation {
+        let mut status = parse_status(&self.status);
+        if status == InvitationStatus::Open && self.expires_at_ms.is_some_and(|e| e <= now) {
+            status = InvitationStatus::Expired;
+        }
+        Invitation {
+            id: self.id.into_uuid(),
+            kind: parse_kind(&self.kind),
+            status,
+            group: GroupRef {
+                id: self.group_id.into_uuid(),
+                kind: GroupKind::parse(&self.group_kind),
+                name: self.group_name,
+            },
+            invitee: author(
+                self.invitee_id,
+                self.invitee_name,
+                self.invitee_profession,
+                self.invitee_facility_name,
+            ),
+            role: MemberRole::parse(&self.role),
+            invited_by: author(
+                self.by_id,
+                self.by_name,
+                self.by_profession,
+                self.by_facility_name,
+            )
+            .unwrap_or_else(|| tsunagu_api::Author {
+                id: Uuid::nil(),
+                display_name: String::new(),
+                profession: tsunagu_api::Profession::Other,
+                facility_name: None,
+            }),
+            created_at: from_ms(self.created_at_ms),
+            expires_at: self.expires_at_ms.map(from_ms),
+            decided_by: author(
+                self.decided_id,
+                self.decided_name,
+                self.decided_profession,
+                self.decided_facility_name,
+            ),
+            decided_at: self.decided_at_ms.map(from_ms),
+            decline_reason: self.decline_reason,
+        }
+    }
+}
+
+pub(super) async fn fetch_invitation(
+    db: impl SqliteExecutor<'_>,
+    id: Uuid,
+) -> Result<Invitation, Error> {
+    let row: InvitationRow = sqlx::query_as(&format!("{SELECT_INVITATIONS} WHERE i.id = ?"))
+        .bind(id.hyphenated())
+        .fetch_optional(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(row.into_invitation(now_ms()))
+}
+
+/// Invitations of a group waiting for the attending physician.
+pub(super) async fn pending_of_group(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+) -> Result<Vec<Invitation>, Error> {
+    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+        "{SELECT_INVITATIONS} WHERE i.group_id = ? AND i.status = 'pending_physician'
+         ORDER BY i.created_at_ms, i.id"
+    ))
+    .bind(group_id.hyphenated())
+    .fetch_all(db)
+    .await?;
+    let now = now_ms();
+    Ok(rows.into_iter().map(|r| r.into_invitation(now)).collect())
+}
+
+/// Invitations waiting for the caller's decision as attending physician, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invitations",
+    tag = "invitations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Pending invitations of the groups where the caller is the attending physician (empty for everyone else)", body = InvitationList),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+) -> Result<axum::Json<InvitationList>, Error> {
+    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+        "{SELECT_INVITATIONS} WHERE g.attending_physician_id = ?
+           AND i.status = 'pending_physician' AND g.archived = 0
+         ORDER BY i.created_at_ms, i.id"
+    ))
+    .bind(auth.user_id.hyphenated())
+    .fetch_all(&state.db)
+    .await?;
+    audit::record(
+        &state.db,
+        Entry::new(Action::InvitationsRead, Some(auth.user_id), ip),
+    )
+    .await?;
+    let now = now_ms();
+    Ok(axum::Json(InvitationList {
+        items: rows.into_iter().map(|r| r.into_invitation(now)).collect(),
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    group_id: Hyphenated,
+    status: String,
+    kind: String,
+    invitee_id: Option<Hyphenated>,
+    role: String,
+    attending_physician_id: Option<Hyphenated>,
+    archived: bool,
+}
+
+/// The invitation if the caller is the physician who decides it; 404 for anyone else.
+async fn decidable(
+    conn: &mut sqlx::SqliteConnection,
+    id: Uuid,
+    caller: Uuid,
+) -> Result<(Uuid, Uuid, MemberRole), Error> {
+    let row: DecisionRow = sqlx::query_as(
+        "SELECT i.group_id, i.status, i.kind, i.invitee_id, i.role, g.attending_physician_id,
+                g.archived
+         FROM invitations i JOIN groups g ON g.id = i.group_id WHERE i.id = ?",
+    )
+    .bind(id.hyphenated())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let physician = row.attending_physician_id.map(Hyphenated::into_uuid);
+    let invitee = row.invitee_id.map(Hyphenated::into_uuid);
+    let (true, Some(invitee)) = (row.kind == "member" && physician == Some(caller), invitee) else {
+        return Err(Error::NotFound);
+    };
+    if row.status != "pending_physician" {
+        return Err(Error::InvitationDecided);
+    }
+    if row.archived {
+        return Err(Error::GroupArchived);
+    }
+    Ok((
+        row.group_id.into_uuid(),
+        invitee,
+        MemberRole::parse(&row.role),
+    ))
+}
+
+/// The attending physician approves an invitation: the invitee becomes a member.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{invitation_id}/approve",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(("invitation_id" = Uuid, Path, description = "Invitation id")),
+    responses(
+        (status = 200, description = "Approved (`status` = `accepted`); the invitee is a member", body = Invitation),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 404, description = "No such invitation, or the caller is not the group's attending physician (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn approve_invitation(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path(invitation_id): Path<String>,
+) -> Result<axum::Json<Invitation>, Error> {
+    let id = parse_id(&invitation_id)?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let (group_id, invitee, role) = decidable(&mut tx, id, auth.user_id).await?;
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (group_id, user_id) DO NOTHING",
+    )
+    .bind(group_id.hyphenated())
+    .bind(invitee.hyphenated())
+    .bind(role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE invitations SET status = 'accepted', decided_by = ?, decided_at_ms = ?
+         WHERE id = ?",
+    )
+    .bind(auth.user_id.hyphenated())
+    .bind(now)
+    .bind(id.hyphenated())
+    .execute(&mut *tx)
+    .await?;
+    system_entry(
+        &mut tx,
+        group_id,
+        Timeline::Care,
+        SystemEventKind::InvitationApproved,
+        auth.user_id,
+        Some(invitee),
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::InvitationApprove, Some(auth.user_id), ip)
+            .group(group_id)
+            .target(id),
+    )
+    .await?;
+    let invitation = fetch_invitation(&mut *tx, id).await?;
+    tx.commit().await?;
+    Ok(axum::Json(invitation))
+}
+
+/// The attending physician declines an invitation, with a reason the inviting admin sees.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{invitation_id}/decline",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(("invitation_id" = Uuid, Path, description = "Invitation id")),
+    request_body = DeclineInvitation,
+    responses(
+        (status = 200, description = "Declined (`status` = `declined`)", body = Invitation),
+        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 404, description = "No such invitation, or the caller is not the group's attending physician (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Reason empty (`field_required`) or over 500 characters (`field_too_long`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path(invitation_id): Path<String>,
+    Json(decline): Json<DeclineInvitation>,
+) -> Result<axum::Json<Invitation>, Error> {
+    let id = parse_id(&invitation_id)?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let (group_id, invitee, _) = decidable(&mut tx, id, auth.user_id).await?;
+    let reason = decline.reason.trim();
+    if reason.is_empty() {
+        return Err(Error::Validation {
+            field: "reason",
+            code: ErrorCode::FieldRequired,
+        });
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(Error::Validation {
+            field: "reason",
+            code: ErrorCode::FieldTooLong,
+        });
+    }
+    sqlx::query(
+        "UPDATE invitations SET status = 'declined', decided_by = ?, decided_at_ms = ?,
+             decline_reason = ?
+         WHERE id = ?",
+    )
+    .bind(auth.user_id.hyphenated())
+    .bind(now_ms())
+    .bind(reason)
+    .bind(id.hyphenated())
+    .execute(&mut *tx)
+    .await?;
+    system_entry(
+        &mut tx,
+        group_id,
+        Timeline::Care,
+        SystemEventKind::InvitationDeclined,
+        auth.user_id,
+        Some(invitee),
+        Some(reason),
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::InvitationDecline, Some(auth.user_id), ip)
+            .group(group_id)
+            .target(id),
+    )
+    .await?;
+    let invitation = fetch_invitation(&mut *tx, id).await?;
+    tx.commit().await?;
+    Ok(axum::Json(invitation))
+}
+
+/// Creates a one-time link (admins): `family` (patient groups) or `registration`. The token is
+/// in this response only; the link expires after 72 hours.
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{group_id}/invitation-links",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(("group_id" = Uuid, Path, description = "Group id")),
+    request_body = NewInvitationLink,
+    responses(
+        (status = 201, description = "Created (`status` = `open`)", body = InvitationLink),
+        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 403, description = "The caller is not an admin of the group (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`kind` is `member`, or `family` outside a patient group (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_link(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path(group_id): Path<String>,
+    Json(new_link): Json<NewInvitationLink>,
+) -> Result<axum::response::Response, Error> {
+    let group_id = parse_id(&group_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    me.require_writable()?;
+    me.require_admin()?;
+    let role = match (new_link.kind, me.kind) {
+        (InvitationKind::Family, GroupKind::Patient) => MemberRole::Family,
+        (InvitationKind::Registration, _) => MemberRole::Member,
+        _ => {
+            return Err(Error::Validation {
+                field: "kind",
+                code: ErrorCode::FieldInvalid,
+            })
+        }
+    };
+    let token = crate::token::generate();
+    let id = Uuid::now_v7();
+    let now = now_ms();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query(
+        "INSERT INTO invitations (id, group_id, kind, status, role, invited_by, token_hash,
+                                  created_at_ms, expires_at_ms)
+         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)",
+    )
+    .bind(id.hyphenated())
+    .bind(group_id.hyphenated())
+    .bind(kind_str(new_link.kind))
+    .bind(role.as_str())
+    .bind(auth.user_id.hyphenated())
+    .bind(crate::token::hash(&token))
+    .bind(now)
+    .bind(now + INVITATION_LINK_HOURS * 3600 * 1000)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::InvitationLinkCreate, Some(auth.user_id), ip)
+            .group(group_id)
+            .target(id),
+    )
+    .await?;
+    let invitation = fetch_invitation(&mut *tx, id).await?;
+    tx.commit().await?;
+    let mut response = axum::response::IntoResponse::into_response((
+        StatusCode::CREATED,
+        axum::Json(InvitationLink { invitation, token }),
+    ));
+    response.extensions_mut().insert(SecretBody);
+    Ok(response)
+}
+
+/// The group's links (admins), newest first, with `expired` computed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{group_id}/invitation-links",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(("group_id" = Uuid, Path, description = "Group id")),
+    responses(
+        (status = 200, description = "Links: open, accepted, revoked or expired", body = InvitationList),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 403, description = "The caller is not an admin of the group (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_links(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path(group_id): Path<String>,
+) -> Result<axum::Json<InvitationList>, Error> {
+    let group_id = parse_id(&group_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    me.require_admin()?;
+    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+        "{SELECT_INVITATIONS} WHERE i.group_id = ? AND i.kind IN ('family', 'registration')
+         ORDER BY i.created_at_ms DESC, i.id DESC"
+    ))
+    .bind(group_id.hyphenated())
+    .fetch_all(&state.db)
+    .await?;
+    audit::record(
+        &state.db,
+        Entry::new(Action::InvitationLinksRead, Some(auth.user_id), ip).group(group_id),
+    )
+    .await?;
+    let now = now_ms();
+    Ok(axum::Json(InvitationList {
+        items: rows.into_iter().map(|r| r.into_invitation(now)).collect(),
+    }))
+}
+
+/// Revokes a link (admins): it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/groups/{group_id}/invitation-links/{invitation_id}",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(
+        ("group_id" = Uuid, Path, description = "Group id"),
+        ("invitation_id" = Uuid, Path, description = "Invitation id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked (also when it already was)"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 403, description = "The caller is not an admin of the group (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group or link, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The link was already used (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn revoke_link(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path((group_id, invitation_id)): Path<(String, String)>,
+) -> Result<StatusCode, Error> {
+    let group_id = parse_id(&group_id)?;
+    let id = parse_id(&invitation_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    me.require_writable()?;
+    me.require_admin()?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM invitations
+         WHERE id = ? AND group_id = ? AND kind IN ('family', 'registration')",
+    )
+    .bind(id.hyphenated())
+    .bind(group_id.hyphenated())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    match status.as_str() {
+        "open" => {
+            sqlx::query(
+                "UPDATE invitations SET status = 'revoked', decided_by = ?, decided_at_ms = ?
+                 WHERE id = ?",
+            )
+            .bind(auth.user_id.hyphenated())
+            .bind(now_ms())
+            .bind(id.hyphenated())
+            .execute(&mut *tx)
+            .await?;
+        }
+        "revoked" => {}
+        _ => return Err(Error::InvitationDecided),
+    }
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::InvitationLinkRevoke, Some(auth.user_id), ip)
+            .group(group_id)
+            .target(id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

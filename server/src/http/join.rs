@@ -1,0 +1,278 @@
+//! One-time links, opened without a login: `GET /api/v1/join/{token}` says what the link is
+//! for; `POST /api/v1/join/{token}` creates the family account, joins the group and logs in.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use sqlx::types::uuid::fmt::Hyphenated;
+use tsunagu_api::{
+    ErrorCode, JoinAsFamily, JoinInfo, MemberRole, Problem, Session, SystemEventKind, Timeline,
+};
+use uuid::Uuid;
+
+use super::access::system_entry;
+use super::extract::{ClientIp, Json};
+use super::groups::{author, MAX_NAME_CHARS};
+use super::me::UserRow;
+use super::{AppState, Error, SecretBody};
+use crate::audit::{self, Action, Entry};
+use crate::time::{from_ms, now_ms};
+
+/// Longest login ID accepted.
+const MAX_LOGIN_ID_CHARS: usize = 64;
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: Hyphenated,
+    kind: String,
+    group_id: Hyphenated,
+    group_name: String,
+    expires_at_ms: i64,
+    by_id: Option<Hyphenated>,
+    by_name: Option<String>,
+    by_profession: Option<String>,
+    by_facility_name: Option<String>,
+}
+
+/// An open, unexpired link of a live group; anything else is one and the same 404.
+async fn open_link(db: impl sqlx::SqliteExecutor<'_>, token: &str) -> Result<LinkRow, Error> {
+    let row: Option<LinkRow> = sqlx::query_as(
+        "SELECT i.id, i.kind, g.id AS group_id, g.name AS group_name, i.expires_at_ms,
+                bu.id AS by_id, bu.display_name AS by_name, bu.profession AS by_profession,
+                buf.name AS by_facility_name
+         FROM invitations i
+         JOIN groups g ON g.id = i.group_id
+         LEFT JOIN users bu ON bu.id = i.invited_by
+         LEFT JOIN facilities buf ON buf.id = bu.facility_id
+         WHERE i.token_hash = ? AND i.status = 'open' AND i.expires_at_ms > ?
+           AND g.archived = 0",
+    )
+    .bind(crate::token::hash(token))
+    .bind(now_ms())
+    .fetch_optional(db)
+    .await?;
+    row.ok_or(Error::InvitationInvalid)
+}
+
+fn kind_of(row: &LinkRow) -> tsunagu_api::InvitationKind {
+    if row.kind == "family" {
+        tsunagu_api::InvitationKind::Family
+    } else {
+        tsunagu_api::InvitationKind::Registration
+    }
+}
+
+/// What a link invites to, so the person can decide. No login.
+#[utoipa::path(
+    get,
+    path = "/api/v1/join/{token}",
+    tag = "join",
+    params(("token" = String, Path, description = "The secret of the link")),
+    responses(
+        (status = 200, description = "The link is open", body = JoinInfo),
+        (status = 404, description = "Unknown, used, revoked or expired: one answer for all (`invitation_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn join_info(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Result<axum::Json<JoinInfo>, Error> {
+    let row = open_link(&state.db, &token).await?;
+    audit::record(
+        &state.db,
+        Entry::new(Action::JoinRead, None, ip)
+            .group(row.group_id.into_uuid())
+            .target(row.id.into_uuid()),
+    )
+    .await?;
+    let kind = kind_of(&row);
+    Ok(axum::Json(JoinInfo {
+        kind,
+        group_name: row.group_name,
+        invited_by: author(
+            row.by_id,
+            row.by_name,
+            row.by_profession,
+            row.by_facility_name,
+        )
+        .ok_or(Error::InvitationInvalid)?,
+        expires_at: from_ms(row.expires_at_ms),
+    }))
+}
+
+fn validation(field: &'static str, code: ErrorCode) -> Error {
+    Error::Validation { field, code }
+}
+
+/// Accepts a family link: creates the family account (profession `family`, no facility), makes
+/// it a `family` member of the group, and logs it in. Single use.
+///
+/// Refused attempts are throttled per link and per client address like logins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/join/{token}",
+    tag = "join",
+    params(("token" = String, Path, description = "The secret of the link")),
+    request_body = JoinAsFamily,
+    responses(
+        (status = 201, description = "Joined and logged in", body = Session),
+        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown, used, revoked or expired (`invitation_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The login ID is taken (`login_id_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A registration link, completed by the registration flow (`invitation_invalid`); a field missing or too long (`field_required`, `field_too_long`); a weak password (`password_too_weak`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many refused attempts (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until another attempt is accepted"))),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn join_as_family(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Json(join): Json<JoinAsFamily>,
+) -> Result<Response, Error> {
+    if let Some(wait) = state.join_throttle.check(&token, ip) {
+        return Err(Error::RateLimited {
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        });
+    }
+    let result = join_inner(&state, ip, &token, join).await;
+    if matches!(result, Err(Error::InvitationInvalid)) {
+        state.join_throttle.record_failure(&token, ip);
+    }
+    result
+}
+
+async fn join_inner(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    token: &str,
+    join: JoinAsFamily,
+) -> Result<Response, Error> {
+    let link = open_link(&state.db, token).await?;
+    if kind_of(&link) != tsunagu_api::InvitationKind::Family {
+        return Err(Error::InvitationWrongKind);
+    }
+    let display_name = join.display_name.trim().to_owned();
+    if display_name.is_empty() {
+        return Err(validation("display_name", ErrorCode::FieldRequired));
+    }
+    if display_name.chars().count() > MAX_NAME_CHARS {
+        return Err(validation("display_name", ErrorCode::FieldTooLong));
+    }
+    let login_id = join.login_id.trim().to_owned();
+    if login_id.is_empty() {
+        return Err(validation("login_id", ErrorCode::FieldRequired));
+    }
+    if login_id.chars().count() > MAX_LOGIN_ID_CHARS {
+        return Err(validation("login_id", ErrorCode::FieldTooLong));
+    }
+    tsunagu_api::validate_password(&join.password).map_err(|code| validation("password", code))?;
+    // Slow: hashed before the write lock is taken.
+    let password_hash = crate::password::hash(join.password).await?;
+
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE login_id = ?")
+        .bind(&login_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(Error::LoginIdTaken);
+    }
+    let now = now_ms();
+    // Single use: only the request that flips the link from open to accepted goes on.
+    let claimed = sqlx::query(
+        "UPDATE invitations SET status = 'accepted', decided_at_ms = ?
+         WHERE id = ? AND status = 'open' AND expires_at_ms > ?",
+    )
+    .bind(now)
+    .bind(link.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Err(Error::InvitationInvalid);
+    }
+    let user_id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
+                            profession, facility_id, created_at_ms, relationship)
+         VALUES (?, ?, ?, ?, '', 'family', NULL, ?, ?)",
+    )
+    .bind(user_id.hyphenated())
+    .bind(&login_id)
+    .bind(&password_hash)
+    .bind(&display_name)
+    .bind(now)
+    .bind(join.relationship.as_str())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE invitations SET decided_by = ?, invitee_id = ? WHERE id = ?")
+        .bind(user_id.hyphenated())
+        .bind(user_id.hyphenated())
+        .bind(link.id)
+        .execute(&mut *tx)
+        .await?;
+    let group_id = link.group_id.into_uuid();
+    sqlx::query(
+        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)",
+    )
+    .bind(group_id.hyphenated())
+    .bind(user_id.hyphenated())
+    .bind(MemberRole::Family.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for timeline in [Timeline::Care, Timeline::Family] {
+        system_entry(
+            &mut tx,
+            group_id,
+            timeline,
+            SystemEventKind::MemberJoined,
+            user_id,
+            Some(user_id),
+            None,
+        )
+        .await?;
+    }
+
+    let token = crate::token::generate();
+    let expires_at_ms = now + state.settings.session_max_lifetime.as_millis() as i64;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(crate::token::hash(&token))
+    .bind(user_id.hyphenated())
+    .bind(now)
+    .bind(now)
+    .bind(expires_at_ms)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::JoinAccept, Some(user_id), ip)
+            .group(group_id)
+            .target(link.id.into_uuid()),
+    )
+    .await?;
+    let user: UserRow = sqlx::query_as(&format!("{} WHERE u.id = ?", UserRow::SELECT))
+        .bind(user_id.hyphenated())
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    let session = Session {
+        token,
+        expires_at: from_ms(expires_at_ms),
+        idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
+        user: user.into_me(),
+    };
+    let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
+    response.extensions_mut().insert(SecretBody);
+    Ok(response)
+}

@@ -1,0 +1,440 @@
+//! A group's members: list, add (subject to the physician rule), change roles, remove, leave.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use sqlx::types::uuid::fmt::Hyphenated;
+use sqlx::SqliteExecutor;
+use tsunagu_api::{
+    AddMember, Author, ErrorCode, GroupKind, Invitation, Member, MemberList, MemberRole,
+    MemberUpdate, PhysicianRule, Problem, Profession, Relationship, SystemEventKind, Timeline,
+};
+use uuid::Uuid;
+
+use super::access::{membership, system_entry};
+use super::extract::{parse_id, ClientIp, Json};
+use super::invitations::{fetch_invitation, pending_of_group};
+use super::{AppState, AuthUser, Error};
+use crate::audit::{self, Action, Entry};
+use crate::time::{from_ms, now_ms};
+
+#[derive(Debug, sqlx::FromRow)]
+struct MemberRow {
+    id: Hyphenated,
+    display_name: String,
+    profession: String,
+    facility_name: Option<String>,
+    role: String,
+    relationship: Option<String>,
+    joined_at_ms: i64,
+}
+
+impl MemberRow {
+    fn into_member(self) -> Member {
+        let role = MemberRole::parse(&self.role);
+        Member {
+            person: Author {
+                id: self.id.into_uuid(),
+                display_name: self.display_name,
+                profession: Profession::parse(&self.profession),
+                facility_name: self.facility_name,
+            },
+            role,
+            relationship: (role == MemberRole::Family)
+                .then(|| self.relationship.as_deref().map(Relationship::parse))
+                .flatten(),
+            joined_at: from_ms(self.joined_at_ms),
+        }
+    }
+}
+
+const SELECT_MEMBERS: &str = "SELECT u.id, u.display_name, u.profession,
+        f.name AS facility_name, m.role, u.relationship, m.joined_at_ms
+    FROM group_members m
+    JOIN users u ON u.id = m.user_id
+    LEFT JOIN facilities f ON f.id = u.facility_id
+    WHERE m.group_id = ?";
+
+async fn fetch_member(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+    user_id: Uuid,
+) -> Result<Member, Error> {
+    let row: MemberRow = sqlx::query_as(&format!("{SELECT_MEMBERS} AND m.user_id = ?"))
+        .bind(group_id.hyphenated())
+        .bind(user_id.hyphenated())
+        .fetch_optional(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(row.into_member())
+}
+
+async fn role_of(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<MemberRole>, Error> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM group_members WHERE group_id = ? AND user_id = ?")
+            .bind(group_id.hyphenated())
+            .bind(user_id.hyphenated())
+            .fetch_optional(db)
+            .await?;
+    Ok(role.as_deref().map(MemberRole::parse))
+}
+
+async fn admin_count(db: impl SqliteExecutor<'_>, group_id: Uuid) -> Result<i64, Error> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND role = 'admin'",
+    )
+    .bind(group_id.hyphenated())
+    .fetch_one(db)
+    .await?)
+}
+
+fn field_invalid(field: &'static str) -> Error {
+    Error::Validation {
+        field,
+        code: ErrorCode::FieldInvalid,
+    }
+}
+
+/// Everyone in the group; admins also see the invitations waiting for the physician.
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{group_id}/members",
+    tag = "members",
+    security(("bearer" = [])),
+    params(("group_id" = Uuid, Path, description = "Group id")),
+    responses(
+        (status = 200, description = "Members, admins first, then by kana", body = MemberList),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_members(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path(group_id): Path<String>,
+) -> Result<axum::Json<MemberList>, Error> {
+    let group_id = parse_id(&group_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+        "{SELECT_MEMBERS}
+         ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END,
+                  u.display_name_kana, u.id"
+    ))
+    .bind(group_id.hyphenated())
+    .fetch_all(&state.db)
+    .await?;
+    let pending = if me.role == MemberRole::Admin {
+        pending_of_group(&state.db, group_id).await?
+    } else {
+        Vec::new()
+    };
+    audit::record(
+        &state.db,
+        Entry::new(Action::MembersRead, Some(auth.user_id), ip).group(group_id),
+    )
+    .await?;
+    Ok(axum::Json(MemberList {
+        items: rows.into_iter().map(MemberRow::into_member).collect(),
+        pending,
+    }))
+}
+
+/// Adds a registered professional (admins).
+///
+/// In a patient group whose rule is `approval_required`, an admin other than the attending
+/// physician only invites: the answer is 202 with a `pending_physician` invitation, and the
+/// person joins when the physician approves. Otherwise the person is a member at once (201).
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{group_id}/members",
+    tag = "members",
+    security(("bearer" = [])),
+    params(("group_id" = Uuid, Path, description = "Group id")),
+    request_body = AddMember,
+    responses(
+        (status = 201, description = "Added", body = Member),
+        (status = 202, description = "Invited; waiting for the attending physician", body = Invitation),
+        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 403, description = "The caller is not an admin of the group, or it is a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already a member (`already_member`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an enabled professional, or role `family` (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path(group_id): Path<String>,
+    Json(add): Json<AddMember>,
+) -> Result<Response, Error> {
+    let group_id = parse_id(&group_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    me.require_writable()?;
+    me.require_admin()?;
+    if add.role == MemberRole::Family {
+        return Err(field_invalid("role"));
+    }
+    let professional: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users WHERE id = ? AND disabled = 0 AND profession <> 'family'",
+    )
+    .bind(add.user_id.hyphenated())
+    .fetch_optional(&state.db)
+    .await?;
+    if professional.is_none() {
+        return Err(field_invalid("user_id"));
+    }
+    let needs_approval = me.kind == GroupKind::Patient
+        && me.physician_rule == Some(PhysicianRule::ApprovalRequired)
+        && me
+            .attending_physician_id
+            .is_some_and(|physician| physician != auth.user_id);
+
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    if role_of(&mut *tx, group_id, add.user_id).await?.is_some() {
+        return Err(Error::AlreadyMember);
+    }
+    let now = now_ms();
+    let entry = Entry::new(Action::MemberAdd, Some(auth.user_id), ip)
+        .group(group_id)
+        .target(add.user_id);
+    if needs_approval {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO invitations (id, group_id, kind, status, invitee_id, role, invited_by,
+                                      created_at_ms)
+             VALUES (?, ?, 'member', 'pending_physician', ?, ?, ?, ?)",
+        )
+        .bind(id.hyphenated())
+        .bind(group_id.hyphenated())
+        .bind(add.user_id.hyphenated())
+        .bind(add.role.as_str())
+        .bind(auth.user_id.hyphenated())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        system_entry(
+            &mut tx,
+            group_id,
+            Timeline::Care,
+            SystemEventKind::InvitationPending,
+            auth.user_id,
+            Some(add.user_id),
+            None,
+        )
+        .await?;
+        audit::record(&mut *tx, entry).await?;
+        let invitation: Invitation = fetch_invitation(&mut *tx, id).await?;
+        tx.commit().await?;
+        return Ok((StatusCode::ACCEPTED, axum::Json(invitation)).into_response());
+    }
+    sqlx::query(
+        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)",
+    )
+    .bind(group_id.hyphenated())
+    .bind(add.user_id.hyphenated())
+    .bind(add.role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    system_entry(
+        &mut tx,
+        group_id,
+        Timeline::Care,
+        SystemEventKind::MemberAdded,
+        auth.user_id,
+        Some(add.user_id),
+        None,
+    )
+    .await?;
+    audit::record(&mut *tx, entry).await?;
+    let member = fetch_member(&mut *tx, group_id, add.user_id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(member)).into_response())
+}
+
+/// Makes a member an admin or an admin a member (admins). The last admin cannot step down.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/groups/{group_id}/members/{user_id}",
+    tag = "members",
+    security(("bearer" = [])),
+    params(
+        ("group_id" = Uuid, Path, description = "Group id"),
+        ("user_id" = Uuid, Path, description = "The member's user id"),
+    ),
+    request_body = MemberUpdate,
+    responses(
+        (status = 200, description = "The member with the new role", body = Member),
+        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 403, description = "The caller is not an admin of the group, or it is a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group or member, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last admin cannot step down (`last_admin`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Role `family`, or the member is a family member (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_member(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path((group_id, user_id)): Path<(String, String)>,
+    Json(update): Json<MemberUpdate>,
+) -> Result<axum::Json<Member>, Error> {
+    let group_id = parse_id(&group_id)?;
+    let user_id = parse_id(&user_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    me.require_writable()?;
+    me.require_admin()?;
+    if update.role == MemberRole::Family {
+        return Err(field_invalid("role"));
+    }
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let current = role_of(&mut *tx, group_id, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if current == MemberRole::Family {
+        return Err(field_invalid("role"));
+    }
+    if current != update.role {
+        if current == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
+            return Err(Error::LastAdmin);
+        }
+        sqlx::query("UPDATE group_members SET role = ? WHERE group_id = ? AND user_id = ?")
+            .bind(update.role.as_str())
+            .bind(group_id.hyphenated())
+            .bind(user_id.hyphenated())
+            .execute(&mut *tx)
+            .await?;
+        system_entry(
+            &mut tx,
+            group_id,
+            Timeline::Care,
+            SystemEventKind::RoleChanged,
+            auth.user_id,
+            Some(user_id),
+            Some(update.role.as_str()),
+        )
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::MemberUpdate, Some(auth.user_id), ip)
+            .group(group_id)
+            .target(user_id),
+    )
+    .await?;
+    let member = fetch_member(&mut *tx, group_id, user_id).await?;
+    tx.commit().await?;
+    Ok(axum::Json(member))
+}
+
+/// Removes a member (admins), or leaves (anyone, for themselves; family members too). The last
+/// admin cannot leave; removing the attending physician or care manager clears that field of
+/// the patient profile.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/groups/{group_id}/members/{user_id}",
+    tag = "members",
+    security(("bearer" = [])),
+    params(
+        ("group_id" = Uuid, Path, description = "Group id"),
+        ("user_id" = Uuid, Path, description = "The member's user id (the caller's own to leave)"),
+    ),
+    responses(
+        (status = 204, description = "Removed, or left"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 403, description = "Removing someone else without being an admin, or a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group or member, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last admin cannot leave (`last_admin`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, Error> {
+    let group_id = parse_id(&group_id)?;
+    let user_id = parse_id(&user_id)?;
+    let me = membership(&state.db, group_id, auth.user_id).await?;
+    if me.kind == GroupKind::Direct {
+        return Err(Error::Forbidden);
+    }
+    me.require_writable()?;
+    let leaving = user_id == auth.user_id;
+    if !leaving {
+        me.require_admin()?;
+    }
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let role = role_of(&mut *tx, group_id, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if role == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
+        return Err(Error::LastAdmin);
+    }
+    sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+        .bind(group_id.hyphenated())
+        .bind(user_id.hyphenated())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE groups SET
+             attending_physician_id = CASE WHEN attending_physician_id = ? THEN NULL
+                                           ELSE attending_physician_id END,
+             care_manager_id = CASE WHEN care_manager_id = ? THEN NULL ELSE care_manager_id END
+         WHERE id = ?",
+    )
+    .bind(user_id.hyphenated())
+    .bind(user_id.hyphenated())
+    .bind(group_id.hyphenated())
+    .execute(&mut *tx)
+    .await?;
+    let (kind, action) = if leaving {
+        (SystemEventKind::MemberLeft, Action::MemberLeave)
+    } else {
+        (SystemEventKind::MemberRemoved, Action::MemberRemove)
+    };
+    // Families see who joined and left among them; professionals see everything.
+    let mut timelines = vec![Timeline::Care];
+    if role == MemberRole::Family {
+        timelines.push(Timeline::Family);
+    }
+    for timeline in timelines {
+        system_entry(
+            &mut tx,
+            group_id,
+            timeline,
+            kind,
+            auth.user_id,
+            Some(user_id),
+            None,
+        )
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        Entry::new(action, Some(auth.user_id), ip)
+            .group(group_id)
+            .target(user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,4 @@
+//! The directory of registered professionals: searching people, listing facilities.
+
+pub mod facility_list;
+pub mod person_search;

@@ -1,0 +1,58 @@
+//! Links of the home side panel: new group, directory, physician inbox.
+
+use leptos::prelude::*;
+use tsunagu_api::Profession;
+
+use crate::components::group_list::GroupListRefresh;
+use crate::i18n::labels::pending_link;
+use crate::i18n::{use_i18n, Msg};
+use crate::session::use_session;
+
+/// "新しいグループ" and "名簿" for professionals (family accounts have neither), and for
+/// physicians "承認待ち" with the number of invitations waiting for them (recounted whenever the
+/// group list reloads).
+#[component]
+pub fn HomeNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let profession = Memo::new(move |_| session.me().map(|m| m.profession));
+    let is_professional = move || profession.get().is_some_and(|p| p != Profession::Family);
+    let is_physician = move || profession.get() == Some(Profession::Physician);
+    let refresh = use_context::<GroupListRefresh>();
+    let pending = LocalResource::new(move || {
+        if let Some(r) = refresh {
+            r.0.track();
+        }
+        let physician = is_physician();
+        let client = session.client();
+        async move {
+            if physician {
+                client
+                    .invitations()
+                    .await
+                    .map(|l| l.items.len())
+                    .unwrap_or(0)
+            } else {
+                0
+            }
+        }
+    });
+
+    view! {
+        <Show when=is_professional>
+            <nav class="home-nav" aria-label=move || i18n.t(Msg::HomeNav)>
+                <a class="home-nav__link" href="/groups/new">
+                    {move || i18n.t(Msg::NewGroup)}
+                </a>
+                <a class="home-nav__link" href="/directory">
+                    {move || i18n.t(Msg::Directory)}
+                </a>
+                <Show when=is_physician>
+                    <a class="home-nav__link" href="/invitations">
+                        {move || pending_link(pending.get().unwrap_or(0), i18n.locale())}
+                    </a>
+                </Show>
+            </nav>
+        </Show>
+    }
+}

@@ -1,0 +1,3 @@
+//! The attending physician's inbox of invitations.
+
+pub mod invitation_card;

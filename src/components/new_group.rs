@@ -1,0 +1,3 @@
+//! Parts of the new-group form.
+
+pub mod person_picker;

@@ -1,0 +1,222 @@
+//! Labels of the wire enums added with membership and timelines, and small phrases built from
+//! data (counts, ages, accessible names that include a person's name).
+
+use tsunagu_api::{MemberRole, Relationship, Timeline};
+
+use super::{Locale, Msg};
+
+/// Every relationship, in the order the join form offers them.
+pub const RELATIONSHIPS: [Relationship; 8] = [
+    Relationship::Patient,
+    Relationship::Spouse,
+    Relationship::Child,
+    Relationship::ChildInLaw,
+    Relationship::Grandchild,
+    Relationship::Sibling,
+    Relationship::OtherRelative,
+    Relationship::Other,
+];
+
+/// Name of a family member's relationship to the patient.
+pub fn relationship_label(r: Relationship, locale: Locale) -> &'static str {
+    use Relationship::*;
+    match locale {
+        Locale::Ja => match r {
+            Patient => "本人",
+            Spouse => "配偶者",
+            Child => "子",
+            ChildInLaw => "子の配偶者",
+            Grandchild => "孫",
+            Sibling => "兄弟姉妹",
+            OtherRelative => "その他の親族",
+            Other => "その他",
+        },
+        Locale::En => match r {
+            Patient => "The patient",
+            Spouse => "Spouse",
+            Child => "Child",
+            ChildInLaw => "Child's spouse",
+            Grandchild => "Grandchild",
+            Sibling => "Sibling",
+            OtherRelative => "Other relative",
+            Other => "Other",
+        },
+    }
+}
+
+/// Badge of a member's role.
+pub fn role_label(r: MemberRole, locale: Locale) -> &'static str {
+    match r {
+        MemberRole::Admin => Msg::RoleAdmin.text(locale),
+        MemberRole::Member => Msg::RoleMember.text(locale),
+        MemberRole::Family => Msg::RoleFamily.text(locale),
+    }
+}
+
+/// Name of a timeline, as its tab shows it.
+pub fn timeline_label(t: Timeline, locale: Locale) -> &'static str {
+    match t {
+        Timeline::Care => Msg::CareTimeline.text(locale),
+        Timeline::Family => Msg::FamilyTimeline.text(locale),
+    }
+}
+
+/// Accessible text of an unread badge, e.g. `未読 3件` / `3 unread`.
+pub fn unread_label(n: u32, locale: Locale) -> String {
+    match locale {
+        Locale::Ja => format!("未読 {n}件"),
+        Locale::En => format!("{n} unread"),
+    }
+}
+
+/// Link to the physician inbox with its count, e.g. `承認待ち (2)`.
+pub fn pending_link(n: usize, locale: Locale) -> String {
+    if n == 0 {
+        Msg::PendingApprovals.text(locale).to_owned()
+    } else {
+        format!("{} ({n})", Msg::PendingApprovals.text(locale))
+    }
+}
+
+/// A person's name with the polite suffix, e.g. `高橋 誠さん` / `高橋 誠`.
+pub fn honorific(name: &str, locale: Locale) -> String {
+    match locale {
+        Locale::Ja => format!("{name}さん"),
+        Locale::En => name.to_owned(),
+    }
+}
+
+/// Which action an accessible name is for, see [`person_action`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonAction {
+    /// Add to the group.
+    Add,
+    /// Make admin.
+    MakeAdmin,
+    /// Make member.
+    MakeMember,
+    /// Remove from the group.
+    Remove,
+    /// Approve their invitation.
+    Approve,
+    /// Decline their invitation.
+    Decline,
+    /// Open a direct message.
+    Message,
+    /// Choose in a form.
+    Choose,
+}
+
+/// Accessible name of a button acting on a person, e.g. `高橋 誠さんを追加`.
+pub fn person_action(action: PersonAction, name: &str, locale: Locale) -> String {
+    use PersonAction::*;
+    match locale {
+        Locale::Ja => match action {
+            Add => format!("{name}さんを追加"),
+            MakeAdmin => format!("{name}さんを管理者にする"),
+            MakeMember => format!("{name}さんをメンバーにする"),
+            Remove => format!("{name}さんを削除"),
+            Approve => format!("{name}さんの招待を承認"),
+            Decline => format!("{name}さんの招待を辞退"),
+            Message => format!("{name}さんにメッセージ"),
+            Choose => format!("{name}さんを選択"),
+        },
+        Locale::En => match action {
+            Add => format!("Add {name}"),
+            MakeAdmin => format!("Make {name} an admin"),
+            MakeMember => format!("Make {name} a member"),
+            Remove => format!("Remove {name}"),
+            Approve => format!("Approve the invitation of {name}"),
+            Decline => format!("Decline the invitation of {name}"),
+            Message => format!("Message {name}"),
+            Choose => format!("Choose {name}"),
+        },
+    }
+}
+
+/// Heading of the join page, e.g. `山田 花子 様に招待されています`.
+pub fn invited_to(group: &str, locale: Locale) -> String {
+    match locale {
+        Locale::Ja => format!("{group}に招待されています"),
+        Locale::En => format!("You are invited to {group}"),
+    }
+}
+
+/// Age in whole years on `today` of someone born on `birth` (both `YYYY-MM-DD`).
+pub fn age_on(birth: &str, today: &str) -> Option<u32> {
+    let parse = |s: &str| -> Option<(i32, u32, u32)> {
+        let mut it = s.splitn(3, '-');
+        Some((
+            it.next()?.parse().ok()?,
+            it.next()?.parse().ok()?,
+            it.next()?.get(..2)?.parse().ok()?,
+        ))
+    };
+    let (by, bm, bd) = parse(birth)?;
+    let (ty, tm, td) = parse(today)?;
+    let mut age = ty - by;
+    if (tm, td) < (bm, bd) {
+        age -= 1;
+    }
+    u32::try_from(age).ok()
+}
+
+/// Birth date with age, e.g. `1940-04-01（86歳）` / `1940-04-01 (age 86)`.
+pub fn birth_with_age(birth: &str, age: Option<u32>, locale: Locale) -> String {
+    match (age, locale) {
+        (Some(a), Locale::Ja) => format!("{birth}（{a}歳）"),
+        (Some(a), Locale::En) => format!("{birth} (age {a})"),
+        (None, _) => birth.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationships_are_translated() {
+        for r in RELATIONSHIPS {
+            assert_ne!(
+                relationship_label(r, Locale::Ja),
+                relationship_label(r, Locale::En)
+            );
+        }
+        assert_eq!(
+            relationship_label(Relationship::ChildInLaw, Locale::Ja),
+            "子の配偶者"
+        );
+    }
+
+    #[test]
+    fn phrases() {
+        assert_eq!(unread_label(3, Locale::Ja), "未読 3件");
+        assert_eq!(
+            person_action(PersonAction::Add, "高橋 誠", Locale::Ja),
+            "高橋 誠さんを追加"
+        );
+        assert_eq!(
+            person_action(PersonAction::Message, "高橋 誠", Locale::Ja),
+            "高橋 誠さんにメッセージ"
+        );
+        assert_eq!(pending_link(0, Locale::Ja), "承認待ち");
+        assert_eq!(pending_link(2, Locale::Ja), "承認待ち (2)");
+        assert_eq!(
+            invited_to("山田 花子 様", Locale::Ja),
+            "山田 花子 様に招待されています"
+        );
+        assert_eq!(timeline_label(Timeline::Family, Locale::Ja), "家族と共有");
+        assert_eq!(role_label(MemberRole::Admin, Locale::Ja), "管理者");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(age_on("1940-04-01", "2026-03-31"), Some(85));
+        assert_eq!(age_on("1940-04-01", "2026-04-01"), Some(86));
+        assert_eq!(age_on("bad", "2026-04-01"), None);
+        assert_eq!(
+            birth_with_age("1940-04-01", Some(86), Locale::Ja),
+            "1940-04-01（86歳）"
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! Folding Japanese text for substring matching: katakana → hiragana, full-width ASCII →
+//! half-width, half-width katakana → hiragana (with voiced marks composed), lower case, and no
+//! spaces (Japanese names are written with or without a space between family and given name).
+
+/// Half-width katakana U+FF66..=U+FF9D as full-width katakana.
+const HALF_KATAKANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+
+/// Folds `s` for matching; see the module documentation.
+pub fn fold(s: &str) -> String {
+    let mut out: Vec<char> = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let u = c as u32;
+        let folded = match u {
+            // Half-width voiced / semi-voiced sound marks compose with the previous kana.
+            0xFF9E | 0xFF9F => {
+                if let Some(prev) = out.last_mut() {
+                    if let Some(composed) = compose(*prev, u == 0xFF9F) {
+                        *prev = composed;
+                        continue;
+                    }
+                }
+                continue;
+            }
+            0xFF66..=0xFF9D => HALF_KATAKANA
+                .chars()
+                .nth((u - 0xFF66) as usize)
+                .map(to_hiragana)
+                .unwrap_or(c),
+            // Full-width ASCII.
+            0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+            _ => to_hiragana(c),
+        };
+        if folded.is_whitespace() || folded == '\u{3000}' {
+            continue;
+        }
+        out.extend(folded.to_lowercase());
+    }
+    out.into_iter().collect()
+}
+
+/// Katakana (ァ..ヶ) as hiragana; anything else unchanged.
+fn to_hiragana(c: char) -> char {
+    match c as u32 {
+        u @ 0x30A1..=0x30F6 => char::from_u32(u - 0x60).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// A hiragana with its dakuten (or handakuten) added, when it takes one.
+fn compose(c: char, handakuten: bool) -> Option<char> {
+    let u = c as u32;
+    if handakuten {
+        // は ひ ふ へ ほ (each followed by ば and ぱ).
+        matches!(u, 0x306F | 0x3072 | 0x3075 | 0x3078 | 0x307B).then(|| char::from_u32(u + 2))?
+    } else if c == 'う' {
+        Some('ゔ')
+    } else if (0x304B..=0x3062).contains(&u) && u % 2 == 1
+        || matches!(u, 0x3064 | 0x3066 | 0x3068)
+        || matches!(u, 0x306F | 0x3072 | 0x3075 | 0x3078 | 0x307B)
+    {
+        char::from_u32(u + 1)
+    } else {
+        None
+    }
+}
+
+/// Whether `query` (folded) occurs in any of `fields` (folded); an empty query matches all.
+pub fn matches(query: &str, fields: &[&str]) -> bool {
+    let q = fold(query);
+    q.is_empty() || fields.iter().any(|f| fold(f).contains(&q))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn katakana_and_widths_fold_together() {
+        assert_eq!(fold("ヤマダ ハナコ"), "やまだはなこ");
+        assert_eq!(fold("ﾔﾏﾀﾞ ﾊﾅｺ"), "やまだはなこ");
+        assert_eq!(fold("ﾊﾟﾝ"), "ぱん");
+        assert_eq!(fold("ＡＢＣ１２３"), "abc123");
+        assert_eq!(fold("山田　花子"), "山田花子");
+        assert_eq!(fold("ヴ"), "ゔ");
+    }
+
+    #[test]
+    fn filter_matches_name_or_kana_as_substring() {
+        let fields = ["山田 花子 様", "やまだ はなこ"];
+        assert!(matches("", &fields));
+        assert!(matches("山田", &fields));
+        assert!(matches("ハナコ", &fields));
+        assert!(matches("ﾔﾏﾀﾞ", &fields));
+        assert!(matches("だは", &fields));
+        assert!(!matches("中村", &fields));
+        assert!(matches("ｓｔａｔｉｏｎ", &["Aoba Station"]));
+    }
+}
