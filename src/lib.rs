@@ -9,7 +9,7 @@ pub mod api;
 pub mod components;
 pub mod home_model;
 pub mod i18n;
-pub mod kana;
+pub use tsunagu_api::kana;
 pub mod pages;
 pub mod session;
 pub mod storage;

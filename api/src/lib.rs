@@ -12,6 +12,8 @@ use uuid::Uuid;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
+pub mod kana;
+
 /// Path prefix of every endpoint of this contract version.
 pub const API_PREFIX: &str = "/api/v1";
 /// Longest post body accepted, in Unicode scalar values (what a user perceives as characters).

@@ -159,27 +159,9 @@ pub async fn system_entry(
     Ok(())
 }
 
-/// Folds katakana to hiragana: kana readings are stored in hiragana, and a search typed in
-/// katakana must find them.
-pub fn fold_kana(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn katakana_folds_to_hiragana() {
-        assert_eq!(fold_kana("タナカ ミサキ"), "たなか みさき");
-        assert_eq!(fold_kana("ステーション"), "すてーしょん");
-        assert_eq!(fold_kana("田中abc"), "田中abc");
-    }
 
     #[test]
     fn family_members_read_only_the_family_timeline() {

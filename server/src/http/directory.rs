@@ -12,12 +12,12 @@ use tsunagu_api::{
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::fold_kana;
 use super::extract::{ClientIp, Query};
 use super::groups::invalid_cursor;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::cursor::clamp_limit;
+use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -434,7 +434,7 @@ async fn validate_patient(
     }
     Ok(ValidPatient {
         name,
-        name_kana: access::fold_kana(input.name_kana.trim()),
+        name_kana: tsunagu_api::kana::katakana_to_hiragana(input.name_kana.trim()),
         birth_date: birth_date.map(str::to_owned),
         attending_physician_id: input.attending_physician_id,
         care_manager_id: input.care_manager_id,

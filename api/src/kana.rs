@@ -1,4 +1,5 @@
-//! Folding Japanese text for substring matching: katakana → hiragana, full-width ASCII →
+//! Folding Japanese text for substring matching (shared by the SPA's filters and the reference
+//! server's search): katakana → hiragana, full-width ASCII →
 //! half-width, half-width katakana → hiragana (with voiced marks composed), lower case, and no
 //! spaces (Japanese names are written with or without a space between family and given name).
 
@@ -36,6 +37,12 @@ pub fn fold(s: &str) -> String {
         out.extend(folded.to_lowercase());
     }
     out.into_iter().collect()
+}
+
+/// Katakana in `s` as hiragana, nothing else changed: how the reference server folds a search
+/// query before matching readings, which are stored in hiragana.
+pub fn katakana_to_hiragana(s: &str) -> String {
+    s.chars().map(to_hiragana).collect()
 }
 
 /// Katakana (ァ..ヶ) as hiragana; anything else unchanged.
@@ -82,6 +89,13 @@ mod tests {
         assert_eq!(fold("ＡＢＣ１２３"), "abc123");
         assert_eq!(fold("山田　花子"), "山田花子");
         assert_eq!(fold("ヴ"), "ゔ");
+    }
+
+    #[test]
+    fn only_katakana_changes_in_the_search_fold() {
+        assert_eq!(katakana_to_hiragana("タナカ ミサキ"), "たなか みさき");
+        assert_eq!(katakana_to_hiragana("ステーション"), "すてーしょん");
+        assert_eq!(katakana_to_hiragana("田中abc"), "田中abc");
     }
 
     #[test]
