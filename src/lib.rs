@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod drafts;
 pub mod home_model;
 pub mod i18n;
 pub use tsunagu_api::kana;

@@ -359,3 +359,59 @@ async fn a_patient_group_is_created_through_the_form() {
     b.by_role("tab", "ケア（専門職）").await;
     b.close().await;
 }
+
+/// Composer drafts: typed text survives a reload, stays with its group and timeline (switching
+/// groups or tabs neither carries it over nor loses it), and is gone once sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_draft_survives_a_reload_stays_with_its_timeline_and_goes_when_sent() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+
+    // Typed, not sent; after the debounce a reload brings it back.
+    let care = "ご家族へ説明予定：来週から訪問回数を増やします。";
+    b.type_into("textbox", "メッセージ", care).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_value("textbox", "メッセージ", care).await;
+
+    // The family timeline has its own (empty) draft; each tab keeps its text.
+    b.click("tab", "家族と共有").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    b.wait_value("textbox", "メッセージ", "").await;
+    let family = "来週の予定をお知らせします。";
+    b.type_into("textbox", "メッセージ", family).await;
+    // Switching right away: the unmount saves it without waiting for the debounce.
+    b.click("tab", "ケア（専門職）").await;
+    b.wait_value("textbox", "メッセージ", care).await;
+    b.click("tab", "家族と共有").await;
+    b.wait_value("textbox", "メッセージ", family).await;
+    b.click("tab", "ケア（専門職）").await;
+    b.wait_value("textbox", "メッセージ", care).await;
+
+    // Another group: nothing carried over; back again: still there.
+    b.click("link", "中村 一郎 様").await;
+    b.by_role("heading", "中村 一郎 様").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    b.wait_value("textbox", "メッセージ", "").await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_value("textbox", "メッセージ", care).await;
+
+    // Sent: the draft is deleted, so a reload shows an empty editor; the family draft stays.
+    b.click("button", "送信").await;
+    b.wait_timeline_text(care).await;
+    b.wait_value("textbox", "メッセージ", "").await;
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_timeline_text(care).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    b.wait_value("textbox", "メッセージ", "").await;
+    b.click("tab", "家族と共有").await;
+    b.wait_value("textbox", "メッセージ", family).await;
+    b.close().await;
+}

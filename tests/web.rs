@@ -531,3 +531,173 @@ async fn the_qr_code_is_an_svg_with_its_accessible_name() {
     drop(handle);
     root.remove();
 }
+
+// --- Composer drafts in IndexedDB -----------------------------------------------------------
+
+use tsunagu_api::Timeline;
+use tsunagu_web::drafts::store::DraftStore;
+use tsunagu_web::drafts::{op_for, Draft, DraftKey, MAX_AGE_MS};
+
+/// A database of its own per test, deleted first so reruns start empty.
+async fn fresh_draft_db(name: &str) -> DraftStore {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let req = factory.delete_database(name).unwrap();
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        req.set_onsuccess(Some(&resolve));
+    });
+    JsFuture::from(done).await.unwrap();
+    DraftStore::open_named(name)
+        .await
+        .expect("open the draft store")
+}
+
+fn draft_at(key: DraftKey, body: &str, at: i64) -> Draft {
+    Draft {
+        key,
+        body: body.to_owned(),
+        updated_at_ms: at,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_draft_is_read_back_through_a_fresh_connection_and_deleted() {
+    let name = "tsunagu-test-roundtrip";
+    let db = fresh_draft_db(name).await;
+    let key = DraftKey::new(Uuid::from_u128(1), Some(Timeline::Care));
+    let d = draft_at(key, "明日の訪問は10時です。", 1_000);
+    db.save(&d).await.unwrap();
+    db.close();
+
+    let again = DraftStore::open_named(name).await.unwrap();
+    assert_eq!(
+        again.load(&key).await.unwrap(),
+        Some(d),
+        "committed, not rolled back"
+    );
+    again.delete(&key).await.unwrap();
+    assert_eq!(again.load(&key).await.unwrap(), None);
+    again.close();
+    let third = DraftStore::open_named(name).await.unwrap();
+    assert_eq!(
+        third.load(&key).await.unwrap(),
+        None,
+        "the delete was committed"
+    );
+    third.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_text_deletes_the_draft() {
+    let db = fresh_draft_db("tsunagu-test-empty").await;
+    let key = DraftKey::new(Uuid::from_u128(2), None);
+    db.apply(&op_for(key, "下書き", 1)).await.unwrap();
+    assert!(db.load(&key).await.unwrap().is_some());
+    db.apply(&op_for(key, "  \n ", 2)).await.unwrap();
+    assert_eq!(db.load(&key).await.unwrap(), None);
+    assert!(db.all().await.unwrap().is_empty(), "no empty draft is kept");
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn the_care_and_family_drafts_of_one_group_do_not_collide() {
+    let db = fresh_draft_db("tsunagu-test-timelines").await;
+    let gid = Uuid::from_u128(3);
+    let care = DraftKey::new(gid, Some(Timeline::Care));
+    let family = DraftKey::new(gid, Some(Timeline::Family));
+    db.save(&draft_at(care, "専門職向け", 1)).await.unwrap();
+    db.save(&draft_at(family, "ご家族向け", 2)).await.unwrap();
+    assert_eq!(db.load(&care).await.unwrap().unwrap().body, "専門職向け");
+    assert_eq!(db.load(&family).await.unwrap().unwrap().body, "ご家族向け");
+    db.delete(&care).await.unwrap();
+    assert_eq!(db.load(&family).await.unwrap().unwrap().body, "ご家族向け");
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn pruning_removes_old_drafts_and_drafts_of_groups_left() {
+    let db = fresh_draft_db("tsunagu-test-prune").await;
+    let now = 100 * MAX_AGE_MS;
+    let mine = DraftKey::new(Uuid::from_u128(4), None);
+    let old = DraftKey::new(Uuid::from_u128(4), Some(Timeline::Family));
+    let left = DraftKey::new(Uuid::from_u128(5), None);
+    db.save(&draft_at(mine, "keep", now - 1_000)).await.unwrap();
+    db.save(&draft_at(old, "old", now - MAX_AGE_MS - 1))
+        .await
+        .unwrap();
+    db.save(&draft_at(left, "left", now)).await.unwrap();
+
+    let removed = db.prune(Some(&[Uuid::from_u128(4)]), now).await.unwrap();
+    assert_eq!(removed, 2);
+    let keys: Vec<DraftKey> = db.all().await.unwrap().into_iter().map(|d| d.key).collect();
+    assert_eq!(keys, vec![mine]);
+    db.close();
+}
+
+/// Mounts a composer; dropping the returned handle unmounts it.
+fn mount_composer(root: &HtmlElement, group_id: Uuid, timeline: Timeline) -> impl Sized {
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <ComposerPanel group_id on_sent=Callback::new(|_: Post| ()) timeline/>
+            </Providers>
+        }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn the_composer_saves_its_draft_debounced_and_restores_it_on_mount() {
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    let gid = Uuid::now_v7();
+    let key = DraftKey::new(gid, Some(Timeline::Family));
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Family);
+    let el: &Element = root.as_ref();
+    type_into(
+        &labelled(el, "メッセージ").unwrap(),
+        "週末の付き添いについて",
+    );
+    sleep(800).await;
+    let db = DraftStore::open().await.unwrap();
+    assert_eq!(
+        db.load(&key).await.unwrap().map(|d| d.body).as_deref(),
+        Some("週末の付き添いについて"),
+        "saved after the debounce"
+    );
+
+    // Typed and unmounted at once: the unmount saves without waiting for the debounce.
+    type_into(
+        &labelled(el, "メッセージ").unwrap(),
+        "週末の付き添いについて、土曜",
+    );
+    drop(handle);
+    root.remove();
+    sleep(200).await;
+
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Family);
+    let el: &Element = root.as_ref();
+    wait_for("the restored draft", || {
+        labelled(el, "メッセージ")
+            .and_then(|a| a.dyn_into::<HtmlTextAreaElement>().ok())
+            .is_some_and(|a| a.value() == "週末の付き添いについて、土曜")
+    })
+    .await;
+    drop(handle);
+    root.remove();
+
+    // The other timeline of the group starts empty.
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Care);
+    sleep(300).await;
+    let area: HtmlTextAreaElement = labelled(root.as_ref(), "メッセージ")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(area.value(), "");
+    drop(handle);
+    root.remove();
+
+    db.delete(&key).await.unwrap();
+    db.close();
+    reset_storage();
+}

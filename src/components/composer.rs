@@ -1,6 +1,7 @@
 //! Writing and sending a post.
 
 pub mod composer_panel;
+pub mod draft_sync;
 pub mod editor;
 
 pub use composer_panel::ComposerPanel;

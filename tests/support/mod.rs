@@ -669,3 +669,23 @@ impl Drop for Browser {
         }
     }
 }
+
+impl Browser {
+    /// Waits until the visible control with this role and accessible name holds exactly `value`
+    /// (re-finding it each time: the control may be re-rendered meanwhile).
+    pub async fn wait_value(&self, role: &str, name: &str, value: &str) {
+        let start = Instant::now();
+        loop {
+            let el = self.by_role(role, name).await;
+            let now = el.prop("value").await.ok().flatten().unwrap_or_default();
+            if now == value {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!("{role} {name:?} holds {now:?}, not {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use tsunagu_api::{validate_post_body, NewPost, Post, Timeline};
 use uuid::Uuid;
 
+use super::draft_sync::use_draft;
 use super::editor::Editor;
 use crate::api::ApiError;
+use crate::drafts::DraftKey;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
@@ -14,7 +16,8 @@ const LOCAL_VALIDATION_STATUS: u16 = 422;
 
 /// Writes and sends a post to a group. Validates first with the contract's own rules; sends with
 /// an `Idempotency-Key` that is kept for retries of the same text, so a retry never posts twice;
-/// keeps the text on any failure and clears it on success.
+/// keeps the text on any failure and clears it on success. The text is kept as a draft per group
+/// and timeline (restored on mount, deleted once sent).
 #[component]
 pub fn ComposerPanel(
     /// The group to post to.
@@ -31,26 +34,34 @@ pub fn ComposerPanel(
     let error = RwSignal::new(None::<ApiError>);
     // The idempotency key of the last attempt and the text it was for.
     let attempt = RwSignal::new(None::<(Uuid, String)>);
+    let draft = use_draft(DraftKey::new(group_id, timeline), text);
 
-    let send = Action::new_local(move |(body, key): &(String, Uuid)| {
-        let client = session.client();
-        let body = body.clone();
-        let key = *key;
-        async move {
-            let post = NewPost {
-                body: body.clone(),
-                timeline,
-            };
-            match client.create_post(group_id, &post, key).await {
-                Ok(created) => {
-                    attempt.set(None);
-                    // Only clear what was sent: keep anything typed meanwhile.
-                    if text.with_untracked(|t| *t == body) {
-                        text.set(String::new());
+    let send = Action::new_local({
+        let draft = draft.clone();
+        move |(body, key): &(String, Uuid)| {
+            let client = session.client();
+            let draft = draft.clone();
+            let body = body.clone();
+            let key = *key;
+            async move {
+                let post = NewPost {
+                    body: body.clone(),
+                    timeline,
+                };
+                match client.create_post(group_id, &post, key).await {
+                    Ok(created) => {
+                        attempt.set(None);
+                        // Only clear what was sent: keep anything typed meanwhile. `try_`: the
+                        // composer may have been left while sending.
+                        if text.try_with_untracked(|t| *t == body) == Some(true) {
+                            text.try_set(String::new());
+                        }
+                        // Not on failure: then the text and its draft both stay.
+                        draft.sent(&body);
+                        on_sent.run(created);
                     }
-                    on_sent.run(created);
+                    Err(e) => error.set(Some(e)),
                 }
-                Err(e) => error.set(Some(e)),
             }
         }
     });
@@ -84,6 +95,7 @@ pub fn ComposerPanel(
         Some(t) => format!("composer-{group_id}-{}", t.as_str()),
         None => format!("composer-{group_id}"),
     };
+    let on_edit = Callback::new(move |body: String| draft.edited(body));
     let error_id = format!("{editor_id}-error");
     let error_ref = {
         let error_id = error_id.clone();
@@ -99,7 +111,7 @@ pub fn ComposerPanel(
                 submit.run(());
             }
         >
-            <Editor value=text on_submit=submit id=editor_id error_id=error_ref/>
+            <Editor value=text on_submit=submit id=editor_id error_id=error_ref on_edit/>
             {move || {
                 error
                     .get()

@@ -19,6 +19,9 @@ pub fn Editor(
     /// `id` of an element describing the current error, if any.
     #[prop(into)]
     error_id: Signal<Option<String>>,
+    /// Called with the new text after each edit by the user (not after programmatic changes).
+    #[prop(optional)]
+    on_edit: Option<Callback<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let count = move || value.with(|v| post_chars(v));
@@ -58,7 +61,13 @@ pub fn Editor(
                 aria-describedby=described_by
                 aria-invalid=move || (count() > MAX_POST_CHARS).to_string()
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    let body = event_target_value(&ev);
+                    value.set(body.clone());
+                    if let Some(cb) = on_edit {
+                        cb.run(body);
+                    }
+                }
                 on:keydown=on_keydown
             ></textarea>
             <div class="composer__info">

@@ -1,0 +1,155 @@
+//! Keeps the composer's text in the draft store: restored on mount, saved debounced while
+//! typing and at once when the page is hidden or left, deleted after a successful send.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tsunagu_api::MAX_PAGE_LIMIT;
+
+use crate::drafts::store::{clear, load_draft, prune_stale, save_text};
+use crate::drafts::{restored_text, DraftKey, PendingDraft, SAVE_DEBOUNCE_MS};
+use crate::session::use_session;
+
+/// Stale drafts are pruned once per page load, by the first composer that mounts.
+static PRUNED: AtomicBool = AtomicBool::new(false);
+
+/// The shared state. Plain `Arc<Mutex>` rather than signals: the unmount flush runs while the
+/// component's reactive values are being disposed.
+#[derive(Default)]
+struct State {
+    pending: PendingDraft,
+    timer: Option<TimeoutHandle>,
+    /// The text last restored, typed or cleared, so an identical edit is not written again.
+    synced: String,
+}
+
+/// The composer's link to its draft; see [`use_draft`].
+#[derive(Clone)]
+pub struct DraftSync {
+    key: DraftKey,
+    state: Arc<Mutex<State>>,
+}
+
+impl DraftSync {
+    /// After `body` was sent: delete the draft at once, unless something new was typed
+    /// meanwhile (that stays pending, or is already stored, as the draft). Works after unmount
+    /// too, when the unmount flush has already stored the sent text.
+    pub fn sent(&self, body: &str) {
+        let mut s = lock(&self.state);
+        s.pending.sent(body);
+        if s.synced == body || s.synced.trim().is_empty() {
+            s.synced.clear();
+            s.pending.take();
+            spawn_local(clear(self.key));
+        }
+    }
+
+    /// Writes any unsaved text now (page hidden, left, or the composer unmounted).
+    fn flush(&self) {
+        let body = {
+            let mut s = lock(&self.state);
+            if let Some(t) = s.timer.take() {
+                t.clear();
+            }
+            s.pending.take()
+        };
+        if let Some(body) = body {
+            let key = self.key;
+            // Fire and forget: a failure is logged, and the text is still on screen.
+            spawn_local(async move {
+                let _ = save_text(key, body).await;
+            });
+        }
+    }
+
+    /// Records an edit by the user and (re)starts the debounce timer. Called synchronously from
+    /// the input event, not from an effect, so an unmount right after typing still saves it.
+    pub fn edited(&self, body: String) {
+        let mut s = lock(&self.state);
+        if s.synced == body {
+            return;
+        }
+        s.synced.clone_from(&body);
+        s.pending.edit(&body);
+        if let Some(t) = s.timer.take() {
+            t.clear();
+        }
+        let this = self.clone();
+        s.timer = set_timeout_with_handle(
+            move || this.flush(),
+            Duration::from_millis(SAVE_DEBOUNCE_MS),
+        )
+        .ok();
+    }
+}
+
+/// A poisoned lock only means an earlier panic; the state is still usable.
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Connects `text` to the draft of `key`: restores it (unless something was typed first), saves
+/// edits reported through [`DraftSync::edited`] after [`SAVE_DEBOUNCE_MS`] of quiet, and at once on `pagehide`, when the page becomes
+/// hidden and when the composer unmounts (switching group or tab). Also prunes stale drafts once
+/// per page load.
+pub fn use_draft(key: DraftKey, text: RwSignal<String>) -> DraftSync {
+    let sync = DraftSync {
+        key,
+        state: Arc::new(Mutex::new(State::default())),
+    };
+
+    spawn_local({
+        let sync = sync.clone();
+        async move {
+            let stored = load_draft(key).await;
+            let current = text.try_get_untracked().unwrap_or_default();
+            if let Some(body) = restored_text(&current, stored.as_ref()) {
+                lock(&sync.state).synced.clone_from(&body);
+                text.try_set(body);
+            }
+        }
+    });
+
+    let on_hide = {
+        let sync = sync.clone();
+        window_event_listener_untyped("visibilitychange", move |_| {
+            let hidden = document().visibility_state() == web_sys::VisibilityState::Hidden;
+            if hidden {
+                sync.flush();
+            }
+        })
+    };
+    let on_pagehide = {
+        let sync = sync.clone();
+        window_event_listener_untyped("pagehide", move |_| sync.flush())
+    };
+    on_cleanup({
+        let sync = sync.clone();
+        move || {
+            on_hide.remove();
+            on_pagehide.remove();
+            sync.flush();
+        }
+    });
+
+    if !PRUNED.swap(true, Ordering::Relaxed) {
+        let client = use_session().client();
+        spawn_local(async move {
+            // Only a complete list proves a group was left; otherwise prune by age alone.
+            let groups = match client.groups(Some(MAX_PAGE_LIMIT), None).await {
+                Ok(page) if page.next_cursor.is_none() => {
+                    Some(page.items.iter().map(|g| g.id).collect())
+                }
+                _ => None,
+            };
+            prune_stale(groups).await;
+        });
+    }
+
+    sync
+}

@@ -1,0 +1,323 @@
+//! Composer drafts: text typed but not sent yet, one per group and timeline, kept in IndexedDB
+//! ([`store`]) so a reload, a tab switch or a closed browser does not lose it.
+//!
+//! This module is the pure part (keys, records, rules), tested natively; the composer restores a
+//! draft on mount, saves it debounced and on `pagehide` / hidden / unmount, and deletes it after
+//! a successful send.
+
+pub mod store;
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tsunagu_api::Timeline;
+use uuid::Uuid;
+
+/// Drafts untouched for longer than this (30 days) are pruned.
+pub const MAX_AGE_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// Quiet time after the last keystroke before the draft is written.
+pub const SAVE_DEBOUNCE_MS: u64 = 400;
+
+/// Where a draft belongs: a group's timeline and, later, the post it replies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DraftKey {
+    /// The group.
+    pub group_id: Uuid,
+    /// The timeline (`care` when the group has only one).
+    pub timeline: Timeline,
+    /// The post being replied to (reserved for replies; `None` for a new post).
+    pub reply_to: Option<Uuid>,
+}
+
+impl DraftKey {
+    /// The key of a new post in `timeline` of `group_id` (`None`: the default, `care`).
+    pub fn new(group_id: Uuid, timeline: Option<Timeline>) -> Self {
+        Self {
+            group_id,
+            timeline: timeline.unwrap_or_default(),
+            reply_to: None,
+        }
+    }
+
+    /// Parses the string form (`{group}/{timeline}` or `{group}/{timeline}/{reply_to}`).
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.split('/');
+        let group_id = Uuid::parse_str(parts.next()?).ok()?;
+        let timeline = Timeline::parse(parts.next()?)?;
+        let reply_to = match parts.next() {
+            Some(r) => Some(Uuid::parse_str(r).ok()?),
+            None => None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(Self {
+            group_id,
+            timeline,
+            reply_to,
+        })
+    }
+}
+
+/// The string form, the IndexedDB key.
+impl fmt::Display for DraftKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.group_id, self.timeline.as_str())?;
+        if let Some(r) = self.reply_to {
+            write!(f, "/{r}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for DraftKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DraftKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DraftKey::parse(&s).ok_or_else(|| serde::de::Error::custom("invalid draft key"))
+    }
+}
+
+/// A stored draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Where it belongs.
+    pub key: DraftKey,
+    /// The text, exactly as typed.
+    pub body: String,
+    /// Last change, milliseconds since the Unix epoch.
+    pub updated_at_ms: i64,
+}
+
+impl Draft {
+    /// The JSON stored in IndexedDB (a plain string, so no serde-wasm-bindgen is needed).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a stored record; `None` if it is not a draft (never fails the caller).
+    pub fn from_json(s: &str) -> Option<Self> {
+        serde_json::from_str(s).ok()
+    }
+}
+
+/// What to do with the store for a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftOp {
+    /// Write (or overwrite) the draft.
+    Save(Draft),
+    /// Remove the draft of this key.
+    Delete(DraftKey),
+}
+
+/// The store operation for `body` typed under `key`: an empty or whitespace-only text deletes
+/// the draft instead of keeping an empty one.
+pub fn op_for(key: DraftKey, body: &str, now_ms: i64) -> DraftOp {
+    if body.trim().is_empty() {
+        DraftOp::Delete(key)
+    } else {
+        DraftOp::Save(Draft {
+            key,
+            body: body.to_owned(),
+            updated_at_ms: now_ms,
+        })
+    }
+}
+
+/// Whether a draft should be pruned: older than [`MAX_AGE_MS`], or of a group not in `groups`
+/// (`None`: the caller's group list is unknown or incomplete, so only age counts).
+pub fn is_stale(draft: &Draft, groups: Option<&[Uuid]>, now_ms: i64) -> bool {
+    let too_old = now_ms.saturating_sub(draft.updated_at_ms) > MAX_AGE_MS;
+    let foreign = groups.is_some_and(|g| !g.contains(&draft.key.group_id));
+    too_old || foreign
+}
+
+/// The keys of the stale drafts among `drafts` (see [`is_stale`]).
+pub fn stale_keys(drafts: &[Draft], groups: Option<&[Uuid]>, now_ms: i64) -> Vec<DraftKey> {
+    drafts
+        .iter()
+        .filter(|d| is_stale(d, groups, now_ms))
+        .map(|d| d.key)
+        .collect()
+}
+
+/// The text to put into a freshly mounted editor: the stored draft, unless something was typed
+/// before it loaded (what is on screen wins).
+pub fn restored_text(current: &str, stored: Option<&Draft>) -> Option<String> {
+    match stored {
+        Some(d) if current.is_empty() => Some(d.body.clone()),
+        _ => None,
+    }
+}
+
+/// The text typed but not written to the store yet. The debounce timer, `pagehide`, hiding the
+/// page and unmounting all [`take`](Self::take) it; a send that succeeded
+/// [`forgets`](Self::sent) it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingDraft {
+    body: Option<String>,
+}
+
+impl PendingDraft {
+    /// Records an edit.
+    pub fn edit(&mut self, body: &str) {
+        self.body = Some(body.to_owned());
+    }
+
+    /// The unsaved text, if any; afterwards nothing is pending.
+    pub fn take(&mut self) -> Option<String> {
+        self.body.take()
+    }
+
+    /// Whether an edit waits to be written.
+    pub fn is_pending(&self) -> bool {
+        self.body.is_some()
+    }
+
+    /// After `body` was sent: an unsaved copy of exactly that text must not be written back
+    /// (it would resurrect the draft), but newer typing stays pending.
+    pub fn sent(&mut self, body: &str) {
+        if self.body.as_deref() == Some(body) {
+            self.body = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gid(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn draft(group: u128, timeline: Timeline, at: i64) -> Draft {
+        Draft {
+            key: DraftKey::new(gid(group), Some(timeline)),
+            body: "下書き".into(),
+            updated_at_ms: at,
+        }
+    }
+
+    #[test]
+    fn keys_round_trip_through_their_string_form() {
+        let care = DraftKey::new(gid(1), None);
+        assert_eq!(care.timeline, Timeline::Care, "default timeline is care");
+        let family = DraftKey::new(gid(1), Some(Timeline::Family));
+        let reply = DraftKey {
+            reply_to: Some(gid(9)),
+            ..family
+        };
+        for k in [care, family, reply] {
+            assert_eq!(DraftKey::parse(&k.to_string()), Some(k));
+        }
+        assert_ne!(
+            care.to_string(),
+            family.to_string(),
+            "timelines must not collide"
+        );
+        assert_ne!(family.to_string(), reply.to_string());
+        assert_eq!(
+            care.to_string(),
+            "00000000-0000-0000-0000-000000000001/care"
+        );
+    }
+
+    #[test]
+    fn malformed_keys_are_rejected() {
+        for s in [
+            "",
+            "nope/care",
+            "00000000-0000-0000-0000-000000000001",
+            "00000000-0000-0000-0000-000000000001/other",
+            "00000000-0000-0000-0000-000000000001/care/x",
+            "00000000-0000-0000-0000-000000000001/care/00000000-0000-0000-0000-000000000002/x",
+        ] {
+            assert_eq!(DraftKey::parse(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn drafts_round_trip_through_json() {
+        let d = draft(3, Timeline::Family, 42);
+        assert_eq!(Draft::from_json(&d.to_json()), Some(d));
+        assert_eq!(Draft::from_json("{}"), None);
+        assert_eq!(Draft::from_json("not json"), None);
+    }
+
+    #[test]
+    fn empty_or_blank_text_deletes_instead_of_saving() {
+        let k = DraftKey::new(gid(1), None);
+        for blank in ["", "   ", "\n\t ", "\u{3000}"] {
+            assert_eq!(op_for(k, blank, 5), DraftOp::Delete(k), "{blank:?}");
+        }
+        assert_eq!(
+            op_for(k, "  本文 ", 5),
+            DraftOp::Save(Draft {
+                key: k,
+                body: "  本文 ".into(),
+                updated_at_ms: 5
+            }),
+            "the text is kept exactly as typed"
+        );
+    }
+
+    #[test]
+    fn pruning_drops_old_drafts_and_drafts_of_groups_left() {
+        let now = 100 * MAX_AGE_MS;
+        let fresh = draft(1, Timeline::Care, now - 1000);
+        let edge = draft(1, Timeline::Family, now - MAX_AGE_MS);
+        let old = draft(2, Timeline::Care, now - MAX_AGE_MS - 1);
+        let foreign = draft(3, Timeline::Care, now);
+        let all = vec![fresh.clone(), edge.clone(), old.clone(), foreign.clone()];
+        let mine = [gid(1), gid(2)];
+        assert_eq!(
+            stale_keys(&all, Some(&mine), now),
+            vec![old.key, foreign.key]
+        );
+        // Unknown group list: only age counts.
+        assert_eq!(stale_keys(&all, None, now), vec![old.key]);
+        assert!(!is_stale(&fresh, Some(&mine), now));
+        assert!(
+            !is_stale(&edge, Some(&mine), now),
+            "exactly 30 days is kept"
+        );
+    }
+
+    #[test]
+    fn a_restored_draft_never_overwrites_typing() {
+        let d = draft(1, Timeline::Care, 0);
+        assert_eq!(restored_text("", Some(&d)), Some("下書き".into()));
+        assert_eq!(restored_text("typed", Some(&d)), None);
+        assert_eq!(restored_text("", None), None);
+    }
+
+    #[test]
+    fn pending_text_is_taken_once_and_forgotten_after_its_send() {
+        let mut p = PendingDraft::default();
+        assert_eq!(p.take(), None);
+        p.edit("a");
+        p.edit("ab");
+        assert!(p.is_pending());
+        assert_eq!(p.take(), Some("ab".into()));
+        assert_eq!(p.take(), None, "taken once");
+
+        p.edit("sent text");
+        p.sent("sent text");
+        assert!(!p.is_pending(), "the sent text is not written back");
+
+        p.edit("typed meanwhile");
+        p.sent("sent text");
+        assert_eq!(
+            p.take(),
+            Some("typed meanwhile".into()),
+            "newer typing stays"
+        );
+    }
+}
