@@ -10,7 +10,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 60
 BIND ?= 127.0.0.1:8080
 DATABASE_URL ?= sqlite://data/tsunagu.db
 
-.PHONY: run test setup setup-test web server lint unit wasm-test conformance e2e bench openapi screenshot
+.PHONY: run test setup setup-test web native lint unit wasm-test conformance e2e bench openapi screenshot
 
 ## run: install what is missing, build the SPA (release), start the server with demo data
 run: setup web
@@ -37,6 +37,12 @@ lint:
 	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo clippy --locked -p tsunagu-web --tests -- -D warnings
 
+# Every native build below uses `--workspace --all-targets` (or `cargo test --workspace`), so
+# Cargo unifies dependency features the same way each time and never rebuilds the dependency tree
+# for a different feature set (that doubled CI time when one step said `-p tsunagu-server`).
+native:
+	cargo build --locked --workspace --all-targets
+
 unit:
 	cargo test --locked --workspace
 
@@ -46,16 +52,14 @@ wasm-test:
 conformance:
 	scripts/conformance.sh
 
-e2e: web
-	cargo build --locked -p tsunagu-server
+e2e: web native
 	TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server \
-	  cargo test --locked -p tsunagu-web --test e2e -- --ignored --test-threads=1
+	  cargo test --locked --workspace --test e2e -- --ignored --test-threads=1
 
 ## screenshot: refresh docs/timeline.png from the end-to-end run
-screenshot: web
-	cargo build --locked -p tsunagu-server
+screenshot: web native
 	TSUNAGU_UPDATE_SCREENSHOTS=1 TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server \
-	  cargo test --locked -p tsunagu-web --test e2e -- --ignored --test-threads=1 a_nurse_logs_in
+	  cargo test --locked --workspace --test e2e -- --ignored --test-threads=1 a_nurse_logs_in
 
 ## openapi: regenerate api/openapi.yaml from the server's code
 openapi:

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/server-lib.sh
-cargo build --locked -q -p tsunagu-server -p tsunagu-conformance
+# Same flags as `make native`: one feature set for every native build (see the Makefile).
+cargo build --locked -q --workspace --all-targets
 start_server target/debug/tsunagu-server
 target/debug/tsunagu-conformance --base-url "$SERVER_URL"

@@ -3,7 +3,7 @@
 //! uses it as a person would — controls are found by role and accessible name, not CSS paths.
 //!
 //! Run by `make e2e` (part of `make test`), which builds `dist/` and the server first:
-//! `cargo test -p tsunagu-web --test e2e -- --ignored --test-threads=1`.
+//! `cargo test --workspace --test e2e -- --ignored --test-threads=1`.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;

@@ -85,7 +85,7 @@ impl Stack {
             .unwrap_or_else(|| root.join("target/debug/tsunagu-server"));
         assert!(
             server_bin.is_file(),
-            "{} is missing: `cargo build -p tsunagu-server` first",
+            "{} is missing: `make native` first",
             server_bin.display()
         );
         let scratch = Scratch::new("stack");
