@@ -11,6 +11,7 @@ start_server() {
   trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$SERVER_TMP"' EXIT
   for _ in $(seq 1 600); do
     SERVER_URL=$(sed -n 's/.*Tsunagu listening on \(http[^ ]*\).*/\1/p' "$SERVER_TMP/stdout" | head -n 1)
+    SERVER_URL=${SERVER_URL%/}
     [ -n "$SERVER_URL" ] && return 0
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "the server exited:" >&2
