@@ -287,35 +287,15 @@ pub async fn approve_invitation(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE invitations SET status = 'accepted', decided_by = ?, decided_at_ms = ?
-         WHERE id = ?",
-    )
-    .bind(auth.user_id.hyphenated())
-    .bind(now)
-    .bind(id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
-    system_entry(
-        &mut tx,
+    let decision = Decision {
+        invitation: id,
         group_id,
-        Timeline::Care,
-        SystemEventKind::InvitationApproved,
-        auth.user_id,
-        Some(invitee),
-        None,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::InvitationApprove, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(id),
-    )
-    .await?;
-    let invitation = fetch_invitation(&mut *tx, id).await?;
-    tx.commit().await?;
-    Ok(axum::Json(invitation))
+        invitee,
+        physician: auth.user_id,
+        accepted: true,
+        reason: None,
+    };
+    Ok(axum::Json(decision.record(tx, ip).await?))
 }
 
 /// The attending physician declines an invitation, with a reason the inviting admin sees.
@@ -361,37 +341,83 @@ pub async fn decline_invitation(
             code: ErrorCode::FieldTooLong,
         });
     }
-    sqlx::query(
-        "UPDATE invitations SET status = 'declined', decided_by = ?, decided_at_ms = ?,
-             decline_reason = ?
-         WHERE id = ?",
-    )
-    .bind(auth.user_id.hyphenated())
-    .bind(now_ms())
-    .bind(reason)
-    .bind(id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
-    system_entry(
-        &mut tx,
+    let decision = Decision {
+        invitation: id,
         group_id,
-        Timeline::Care,
-        SystemEventKind::InvitationDeclined,
-        auth.user_id,
-        Some(invitee),
-        Some(reason),
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::InvitationDecline, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(id),
-    )
-    .await?;
-    let invitation = fetch_invitation(&mut *tx, id).await?;
-    tx.commit().await?;
-    Ok(axum::Json(invitation))
+        invitee,
+        physician: auth.user_id,
+        accepted: false,
+        reason: Some(reason),
+    };
+    Ok(axum::Json(decision.record(tx, ip).await?))
+}
+
+/// The attending physician's decision on a pending invitation.
+struct Decision<'a> {
+    invitation: Uuid,
+    group_id: Uuid,
+    invitee: Uuid,
+    physician: Uuid,
+    accepted: bool,
+    /// Declines only: shown to the inviting admin and in the timeline.
+    reason: Option<&'a str>,
+}
+
+impl Decision<'_> {
+    /// Stores the decision, with the system entry everyone in the group sees and the audit row,
+    /// in the caller's transaction, and returns the invitation as it now stands. Approving also
+    /// needs the membership row, which the caller inserts first.
+    async fn record(
+        self,
+        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        ip: Option<std::net::IpAddr>,
+    ) -> Result<Invitation, Error> {
+        let (status, kind, action) = if self.accepted {
+            (
+                "accepted",
+                SystemEventKind::InvitationApproved,
+                Action::InvitationApprove,
+            )
+        } else {
+            (
+                "declined",
+                SystemEventKind::InvitationDeclined,
+                Action::InvitationDecline,
+            )
+        };
+        sqlx::query(
+            "UPDATE invitations SET status = ?, decided_by = ?, decided_at_ms = ?,
+                 decline_reason = ?
+             WHERE id = ?",
+        )
+        .bind(status)
+        .bind(self.physician.hyphenated())
+        .bind(now_ms())
+        .bind(self.reason)
+        .bind(self.invitation.hyphenated())
+        .execute(&mut *tx)
+        .await?;
+        system_entry(
+            &mut tx,
+            self.group_id,
+            Timeline::Care,
+            kind,
+            self.physician,
+            Some(self.invitee),
+            self.reason,
+        )
+        .await?;
+        audit::record(
+            &mut *tx,
+            Entry::new(action, Some(self.physician), ip)
+                .group(self.group_id)
+                .target(self.invitation),
+        )
+        .await?;
+        let invitation = fetch_invitation(&mut *tx, self.invitation).await?;
+        tx.commit().await?;
+        Ok(invitation)
+    }
 }
 
 /// Creates a one-time link (admins): `family` (patient groups) or `registration`. The token is
