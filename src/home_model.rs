@@ -86,6 +86,7 @@ mod tests {
             archived: false,
             timelines: vec![Timeline::Care],
             unread_count: 0,
+            mention_count: 0,
             last_post: last.map(|s| PostPreview {
                 timeline: Timeline::Care,
                 author_name: Some("x".into()),

@@ -378,6 +378,11 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             FieldRequired => "必須項目が入力されていません。",
             FieldTooLong => "入力が長すぎます。",
             FieldInvalid => "入力の形式が正しくありません。",
+            PreconditionFailed => {
+                "この投稿はほかの画面で変更されました。最新の内容を確認してから、もう一度編集してください。"
+            }
+            PreconditionRequired => "編集の情報が不足しています。ページを再読み込みしてください。",
+            PostDeleted => "この投稿は削除されています。",
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -415,6 +420,11 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             FieldRequired => "A required field is empty.",
             FieldTooLong => "An entry is too long.",
             FieldInvalid => "An entry is not in the expected format.",
+            PreconditionFailed => {
+                "This post was changed elsewhere. Check the latest version, then edit again."
+            }
+            PreconditionRequired => "The edit is missing information. Please reload the page.",
+            PostDeleted => "This post has been deleted.",
             Unknown => "Something went wrong. Please try again later.",
         },
     }

@@ -114,6 +114,15 @@ mod tests {
             created_at: t0() + Duration::seconds(secs),
             timeline: Default::default(),
             system: None,
+            importance: Default::default(),
+            reply_to: None,
+            mentions: Vec::new(),
+            edited_at: None,
+            deleted_at: None,
+            version: 1,
+            read_count: 0,
+            ack_count: 0,
+            acked_by_me: false,
         }
     }
 
@@ -128,6 +137,7 @@ mod tests {
         m.apply_latest(PostPage {
             items: vec![post(3, 30, "c"), post(2, 20, "b"), post(1, 10, "a")],
             next_cursor: Some("cur1".into()),
+            read_up_to: None,
         });
         assert!(m.is_loaded());
         assert_eq!(ids(&m), vec![1, 2, 3]);
@@ -141,12 +151,14 @@ mod tests {
         m.apply_latest(PostPage {
             items: vec![post(4, 40, "d"), post(3, 30, "c")],
             next_cursor: Some("cur1".into()),
+            read_up_to: None,
         });
         assert!(m.has_more());
         assert_eq!(m.older_cursor(), Some("cur1"));
         m.apply_older(PostPage {
             items: vec![post(2, 20, "b"), post(1, 10, "a")],
             next_cursor: None,
+            read_up_to: None,
         });
         assert_eq!(ids(&m), vec![1, 2, 3, 4]);
         assert!(!m.has_more());
@@ -159,10 +171,12 @@ mod tests {
         m.apply_latest(PostPage {
             items: vec![post(2, 20, "b")],
             next_cursor: Some("old".into()),
+            read_up_to: None,
         });
         m.apply_newer(PostPage {
             items: vec![post(3, 30, "c"), post(4, 40, "d")],
             next_cursor: None,
+            read_up_to: None,
         });
         assert_eq!(ids(&m), vec![2, 3, 4]);
         assert_eq!(m.older_cursor(), Some("old"));
@@ -174,12 +188,14 @@ mod tests {
         m.apply_latest(PostPage {
             items: vec![post(1, 10, "a")],
             next_cursor: None,
+            read_up_to: None,
         });
         m.insert(post(2, 20, "sent"));
         assert_eq!(ids(&m), vec![1, 2]);
         m.apply_newer(PostPage {
             items: vec![post(2, 20, "sent"), post(3, 30, "c")],
             next_cursor: None,
+            read_up_to: None,
         });
         assert_eq!(ids(&m), vec![1, 2, 3]);
         // And the other way round: the page first, the send response late.
@@ -212,6 +228,7 @@ mod tests {
         m.apply_latest(PostPage {
             items: vec![],
             next_cursor: None,
+            read_up_to: None,
         });
         assert!(m.is_loaded());
         assert!(!m.has_more());

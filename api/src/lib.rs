@@ -328,6 +328,9 @@ pub struct Group {
     /// not written by the caller.
     #[serde(default)]
     pub unread_count: u32,
+    /// Unread posts (as counted in `unread_count`) that mention the caller.
+    #[serde(default)]
+    pub mention_count: u32,
     /// The newest post the caller may read, for the home screen.
     #[serde(default)]
     pub last_post: Option<PostPreview>,
@@ -808,6 +811,97 @@ pub struct Post {
     /// actor.
     #[serde(default)]
     pub system: Option<SystemEvent>,
+    /// `normal`, `important` (重要) or `urgent` (至急).
+    #[serde(default)]
+    pub importance: Importance,
+    /// The post this one replies to, quoted.
+    #[serde(default)]
+    pub reply_to: Option<ReplyRef>,
+    /// Members mentioned with `@display_name` in the body.
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
+    /// Set when the author edited the post (編集済み); the history is kept on the server.
+    #[serde(default, with = "rfc3339_millis::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Set when the author deleted the post (削除されました); `body` is then empty, `mentions`
+    /// and `reply_to` are cleared. Nothing is physically deleted.
+    #[serde(default, with = "rfc3339_millis::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// Revision number, 1 on creation, +1 per edit or deletion. Edits send it back as
+    /// `If-Match: "<version>"` (the post's ETag).
+    #[serde(default = "one")]
+    pub version: u32,
+    /// How many members other than the author have read the post (既読 N).
+    #[serde(default)]
+    pub read_count: u32,
+    /// How many members acknowledged the post (見ました).
+    #[serde(default)]
+    pub ack_count: u32,
+    /// Whether the caller acknowledged it.
+    #[serde(default)]
+    pub acked_by_me: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// How important a post is. Urgent posts stay in every member's banner until that member
+/// acknowledges them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Importance {
+    #[default]
+    Normal,
+    /// 重要
+    Important,
+    /// 至急
+    Urgent,
+}
+
+impl Importance {
+    /// The wire name, as used in JSON and stored by the reference server.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Important => "important",
+            Self::Urgent => "urgent",
+        }
+    }
+
+    /// Parses a wire name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "normal" => Some(Self::Normal),
+            "important" => Some(Self::Important),
+            "urgent" => Some(Self::Urgent),
+            _ => None,
+        }
+    }
+}
+
+/// The quoted post a reply points to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReplyRef {
+    pub id: Uuid,
+    pub author_name: String,
+    /// The first characters of the quoted body (at most 80); empty when it was deleted.
+    pub excerpt: String,
+    /// The quoted post has been deleted since.
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+/// A member mentioned in a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Mention {
+    pub user_id: Uuid,
+    pub display_name: String,
 }
 
 /// One page of posts. Without a cursor or with `before`, the newest posts first (scrolling back
@@ -818,10 +912,14 @@ pub struct PostPage {
     pub items: Vec<Post>,
     /// Pass as the same direction's cursor to continue; `null` when there is nothing more.
     pub next_cursor: Option<String>,
+    /// The caller's read marker in this timeline (the last post read), `null` when nothing has
+    /// been read: the client draws "ここから未読" after it.
+    #[serde(default)]
+    pub read_up_to: Option<Uuid>,
 }
 
 /// `POST /api/v1/groups/{group_id}/posts` body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewPost {
     /// Post text, 1 to `limits.max_post_chars` characters, not only whitespace.
@@ -829,7 +927,244 @@ pub struct NewPost {
     /// Which timeline; default `care`. Family members may only write to `family`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
+    /// Default `normal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance: Option<Importance>,
+    /// A post of the same group and timeline this one replies to; unknown → 422
+    /// `field_invalid` on `reply_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Uuid>,
+    /// Members mentioned (at most 50); each must be able to read the timeline, otherwise 422
+    /// `field_invalid` on `mentions`. Repeats are ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Uuid>,
 }
+
+/// `PATCH /api/v1/groups/{group_id}/posts/{post_id}` body, sent with `If-Match: "<version>"`
+/// (412 `precondition_failed` when the post changed since; 428 `precondition_required`
+/// without it). Only the author may edit; deleted posts cannot be edited.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostEdit {
+    /// The new text, same rules as a new post.
+    pub body: String,
+    /// The new importance; unchanged when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance: Option<Importance>,
+    /// The new mentions (replaces the old list); unchanged when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<Vec<Uuid>>,
+}
+
+/// Why a revision was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionKind {
+    Created,
+    Edited,
+    Deleted,
+}
+
+/// One state of a post, as kept in its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostRevision {
+    pub version: u32,
+    pub kind: RevisionKind,
+    /// Who made this revision (always the author in v1).
+    pub by: Author,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: DateTime<Utc>,
+    /// The text as it was in this revision (empty for `deleted`).
+    pub body: String,
+    pub importance: Importance,
+}
+
+/// `GET /api/v1/groups/{group_id}/posts/{post_id}/history`: every revision, oldest first.
+/// Visible to the group's admins and to the author; other members get 403 `forbidden`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostHistory {
+    pub items: Vec<PostRevision>,
+}
+
+/// A member and when they did something (read, acknowledged).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Receipt {
+    pub user: Author,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/groups/{group_id}/posts/{post_id}/receipts`: who read and who acknowledged a
+/// post, and who has not yet (members who can read its timeline, the author excluded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostReceipts {
+    pub post_id: Uuid,
+    /// Oldest first.
+    pub read: Vec<Receipt>,
+    /// Oldest first.
+    pub acknowledged: Vec<Receipt>,
+    /// Members who have not read it yet.
+    pub not_read: Vec<Author>,
+    /// Members who have not acknowledged it yet (for urgent posts: whom the author waits for).
+    pub not_acknowledged: Vec<Author>,
+}
+
+/// `GET /api/v1/urgent`: urgent posts in the caller's groups (timelines the caller may read)
+/// that the caller has not acknowledged, not written by the caller and not deleted; oldest
+/// first, at most 100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UrgentList {
+    pub items: Vec<UrgentItem>,
+}
+
+/// An urgent post waiting for the caller's acknowledgement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UrgentItem {
+    pub group_name: String,
+    pub post: Post,
+}
+
+/// One search result: the post and the group it is in. Clients highlight the query in `body`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchHit {
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub post: Post,
+}
+
+/// `GET /api/v1/search?q=…[&group_id=…][&limit][&before]`: posts containing `q` as a substring
+/// (Japanese needs no word boundaries), only from timelines the caller may read, newest first.
+/// `q` is 1 to 100 characters after trimming (otherwise 422 `field_invalid` on `q`). Deleted
+/// posts and system entries are not found; edited posts are found by their current text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchPage {
+    pub items: Vec<SearchHit>,
+    /// Pass as `before` to continue; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// Server-Sent Events of `GET /api/v1/events`: the `event:` name and the JSON `data:` of each.
+/// Each event concerns one group; a client receives only events of groups it belongs to (and of
+/// timelines it may read) at the time the event is delivered. `id:` increases monotonically;
+/// reconnecting with `Last-Event-ID` delivers every later event. When the id is older than the
+/// server keeps (7 days), the stream starts with `event: reset` and the client reloads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "event", content = "data")]
+pub enum LiveEvent {
+    /// A new post or system entry (`data` is the post as the receiver sees it; `acked_by_me`
+    /// is false).
+    #[serde(rename = "post.created")]
+    PostCreated(Post),
+    /// A post was edited (`data` is the new state).
+    #[serde(rename = "post.updated")]
+    PostUpdated(Post),
+    /// A post was deleted (`data` is the tombstone: empty body, `deleted_at` set).
+    #[serde(rename = "post.deleted")]
+    PostDeleted(Post),
+    /// A member's read marker moved forward.
+    #[serde(rename = "read.updated")]
+    ReadUpdated(ReadUpdate),
+    /// A member acknowledged a post.
+    #[serde(rename = "ack.updated")]
+    AckUpdated(AckUpdate),
+    /// The group's membership or profile changed; reload the group (and members).
+    #[serde(rename = "member.changed")]
+    MemberChanged(GroupChange),
+    /// The `Last-Event-ID` is too old or unknown: reload everything, then continue.
+    #[serde(rename = "reset")]
+    Reset(ResetInfo),
+}
+
+/// `read.updated`: `reader` has now read everything in `timeline` up to `up_to`; before, up to
+/// `previous` (`null`: nothing). Posts by `reader` are not counted. A client adds one to the
+/// `read_count` of every post it holds in (`previous`, `up_to`] not written by `reader`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReadUpdate {
+    pub group_id: Uuid,
+    pub timeline: Timeline,
+    pub reader: Author,
+    pub previous: Option<Uuid>,
+    pub up_to: Uuid,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: DateTime<Utc>,
+}
+
+/// `ack.updated`: `user` acknowledged `post_id`; `ack_count` is the new total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AckUpdate {
+    pub group_id: Uuid,
+    pub timeline: Timeline,
+    pub post_id: Uuid,
+    pub user: Author,
+    pub ack_count: u32,
+    #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: DateTime<Utc>,
+}
+
+/// `member.changed`: reload this group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GroupChange {
+    pub group_id: Uuid,
+}
+
+/// `reset`: nothing to carry; the client reloads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResetInfo {
+    /// The oldest event id the server still has.
+    pub oldest_id: Option<i64>,
+}
+
+impl LiveEvent {
+    /// The SSE `event:` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::PostCreated(_) => "post.created",
+            Self::PostUpdated(_) => "post.updated",
+            Self::PostDeleted(_) => "post.deleted",
+            Self::ReadUpdated(_) => "read.updated",
+            Self::AckUpdated(_) => "ack.updated",
+            Self::MemberChanged(_) => "member.changed",
+            Self::Reset(_) => "reset",
+        }
+    }
+
+    /// Rebuilds an event from the SSE `event:` name and `data:` text.
+    pub fn from_sse(name: &str, data: &str) -> Result<Self, serde_json::Error> {
+        let data: serde_json::Value = serde_json::from_str(data)?;
+        serde_json::from_value(serde_json::json!({ "event": name, "data": data }))
+    }
+
+    /// The SSE `data:` text.
+    pub fn data_json(&self) -> String {
+        let value = serde_json::to_value(self).expect("events serialise");
+        value["data"].to_string()
+    }
+}
+
+/// Longest search query, in characters.
+pub const MAX_SEARCH_CHARS: usize = 100;
+/// Most mentions in one post.
+pub const MAX_MENTIONS: usize = 50;
+/// Seconds between SSE heartbeat comments.
+pub const SSE_HEARTBEAT_SECONDS: u64 = 15;
 
 /// Stable machine-readable error codes. Clients translate by code, never by parsing text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -868,6 +1203,12 @@ pub enum ErrorCode {
     FieldRequired,
     /// A field is too long.
     FieldTooLong,
+    /// `If-Match` does not match the resource's current version (someone changed it).
+    PreconditionFailed,
+    /// The edit has no `If-Match`.
+    PreconditionRequired,
+    /// The post is deleted (cannot be edited, acknowledged or replied to).
+    PostDeleted,
     /// A date or value is not in the expected format.
     FieldInvalid,
     /// A code this client does not know yet (newer backend); shown as a generic error.
@@ -1022,4 +1363,29 @@ mod tests {
         assert_eq!(Timeline::parse("family"), Some(Timeline::Family));
         assert_eq!(Timeline::parse("both"), None);
     }
+    #[test]
+    fn live_events_round_trip_through_sse_name_and_data() {
+        let event = LiveEvent::MemberChanged(GroupChange {
+            group_id: Uuid::from_u128(7),
+        });
+        assert_eq!(event.name(), "member.changed");
+        let data = event.data_json();
+        assert_eq!(data, r#"{"group_id":"00000000-0000-0000-0000-000000000007"}"#);
+        assert_eq!(LiveEvent::from_sse(event.name(), &data).unwrap(), event);
+        assert!(LiveEvent::from_sse("post.created", &data).is_err());
+    }
+
+    #[test]
+    fn posts_from_an_older_server_get_defaults() {
+        let json = r#"{"id":"00000000-0000-0000-0000-000000000001",
+            "group_id":"00000000-0000-0000-0000-000000000002",
+            "author":{"id":"00000000-0000-0000-0000-000000000003","display_name":"a",
+                "profession":"nurse","facility_name":null},
+            "body":"x","created_at":"2026-11-24T00:00:00.000Z"}"#;
+        let post: Post = serde_json::from_str(json).unwrap();
+        assert_eq!(post.importance, Importance::Normal);
+        assert_eq!(post.version, 1);
+        assert!(post.edited_at.is_none() && post.mentions.is_empty());
+    }
+
 }

@@ -120,6 +120,7 @@ async fn create_post(ctx: &Ctx, token: &str, group: Uuid, body: &str) -> Check<P
         .json(&NewPost {
             body: body.to_owned(),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?
@@ -314,6 +315,7 @@ async fn non_members_get_404_indistinguishable_from_missing(ctx: &Ctx) -> Check 
             .json(&NewPost {
                 body: "見てはいけない".into(),
                 timeline: None,
+                ..Default::default()
             })
             .send()
             .await?;
@@ -342,6 +344,7 @@ async fn posting_appears_at_the_top_of_the_latest_page(ctx: &Ctx) -> Check {
         .json(&NewPost {
             body: body.clone(),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?;
@@ -372,6 +375,7 @@ async fn idempotency_key_creates_exactly_once(ctx: &Ctx) -> Check {
     let body = NewPost {
         body: format!("オフラインで書いた投稿 {key}"),
         timeline: None,
+        ..Default::default()
     };
     let path = format!("/groups/{}/posts", group.id);
     let first = ctx
@@ -418,6 +422,7 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
         .json(&NewPost {
             body: "一回目".into(),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?
@@ -429,6 +434,7 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
         .json(&NewPost {
             body: "二回目（別の内容）".into(),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?;
@@ -440,6 +446,7 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
         .json(&NewPost {
             body: "キー不正".into(),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?;
@@ -527,6 +534,7 @@ async fn post_length_is_validated_in_characters(ctx: &Ctx) -> Check {
         .json(&NewPost {
             body: "褥".repeat(MAX_POST_CHARS + 1),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?;
@@ -541,6 +549,7 @@ async fn post_length_is_validated_in_characters(ctx: &Ctx) -> Check {
         .json(&NewPost {
             body: " \n\u{3000}".into(),
             timeline: None,
+            ..Default::default()
         })
         .send()
         .await?;

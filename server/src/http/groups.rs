@@ -138,6 +138,7 @@ impl GroupRow {
             archived: self.archived,
             timelines: access::timelines(kind, my_role),
             unread_count: self.unread_count.try_into().unwrap_or(u32::MAX),
+            mention_count: 0,
             last_post,
             patient,
             physician_rule: (kind == GroupKind::Patient)

@@ -108,6 +108,15 @@ impl PostRow {
             created_at: from_ms(self.created_at_ms),
             timeline,
             system,
+            importance: Default::default(),
+            reply_to: None,
+            mentions: Vec::new(),
+            edited_at: None,
+            deleted_at: None,
+            version: 1,
+            read_count: 0,
+            ack_count: 0,
+            acked_by_me: false,
         }
     }
 }
@@ -229,6 +238,7 @@ pub async fn list_posts(
     Ok(axum::Json(PostPage {
         items: rows.into_iter().map(PostRow::into_post).collect(),
         next_cursor,
+        read_up_to: None,
     }))
 }
 

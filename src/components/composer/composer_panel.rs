@@ -47,6 +47,7 @@ pub fn ComposerPanel(
                 let post = NewPost {
                     body: body.clone(),
                     timeline,
+                    ..Default::default()
                 };
                 match client.create_post(group_id, &post, key).await {
                     Ok(created) => {
