@@ -10,6 +10,7 @@ pub mod components;
 pub mod drafts;
 pub mod home_model;
 pub mod i18n;
+pub mod live;
 pub use tsunagu_api::kana;
 pub mod pages;
 pub mod session;
@@ -42,6 +43,7 @@ pub fn Providers(
 ) -> impl IntoView {
     i18n::provide_i18n();
     session::provide_session();
+    live::provide_live();
     children()
 }
 

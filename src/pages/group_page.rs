@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 use tsunagu_api::{Group, Post, Timeline};
 use uuid::Uuid;
 
+use crate::components::composer::reply_target::provide_reply_target;
 use crate::components::composer::ComposerPanel;
 use crate::components::group::group_header::GroupHeader;
 use crate::components::group::timeline_tabs::TimelineTabs;
@@ -117,6 +118,7 @@ fn GroupBody(
         {move || {
             let tl = selected.get();
             let model = RwSignal::new(TimelineModel::new());
+            provide_reply_target();
             let on_sent = Callback::new(move |post: Post| {
                 model.update(|m| m.insert(post));
                 if let Some(r) = refresh {
