@@ -337,6 +337,9 @@ messages! {
     Required => "入力してください。", "Please fill this in.";
     /// Prefix of the unread count for screen readers.
     Unread => "未読", "Unread";
+    // @section outbox-composer: entries of the outbox and composer work go below this line.
+    // @section timeline-live: entries of the live timeline work go below this line.
+    // @section post-actions-search: entries of post actions, urgent banner and search go below this line.
 }
 
 /// Translation of a machine error code from the API.

@@ -75,7 +75,10 @@ impl Stack {
         // Two rustls providers are compiled in (fantoccini's and reqwest's); choose one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let root = repo_root();
-        let dist = root.join("dist");
+        // TSUNAGU_DIST: another build of the SPA (parallel work must not share one dist/).
+        let dist = std::env::var_os("TSUNAGU_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("dist"));
         assert!(
             dist.join("index.html").is_file(),
             "dist/index.html is missing: build the release SPA first (`make web`)"
