@@ -850,7 +850,9 @@ fn one() -> u32 {
 
 /// How important a post is. Urgent posts stay in every member's banner until that member
 /// acknowledges them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Importance {
@@ -1370,7 +1372,10 @@ mod tests {
         });
         assert_eq!(event.name(), "member.changed");
         let data = event.data_json();
-        assert_eq!(data, r#"{"group_id":"00000000-0000-0000-0000-000000000007"}"#);
+        assert_eq!(
+            data,
+            r#"{"group_id":"00000000-0000-0000-0000-000000000007"}"#
+        );
         assert_eq!(LiveEvent::from_sse(event.name(), &data).unwrap(), event);
         assert!(LiveEvent::from_sse("post.created", &data).is_err());
     }
@@ -1387,5 +1392,4 @@ mod tests {
         assert_eq!(post.version, 1);
         assert!(post.edited_at.is_none() && post.mentions.is_empty());
     }
-
 }

@@ -116,12 +116,51 @@ impl Req {
         self
     }
 
+    /// Query parameters, URL-encoded.
+    pub fn query(mut self, params: &[(&str, &str)]) -> Self {
+        self.inner = self.inner.query(params);
+        self
+    }
+
     pub fn raw_body(mut self, content_type: &str, body: &str) -> Self {
         self.inner = self
             .inner
             .header("content-type", content_type)
             .body(body.to_owned());
         self
+    }
+
+    /// Sends the request and keeps the response open as a Server-Sent Events stream.
+    pub async fn open_stream(self) -> Check<EventStream> {
+        let resp = self
+            .inner
+            // Longer than the client's 30 s: a stream is read for a while.
+            .timeout(std::time::Duration::from_secs(120))
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {e}"))?;
+        let status = resp.status().as_u16();
+        if status != 200 {
+            let text = resp.text().await.unwrap_or_default();
+            return Err(format!(
+                "expected HTTP 200 for the event stream, got {status}: {text:.300}"
+            ));
+        }
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        ensure!(
+            ct.starts_with("text/event-stream"),
+            "event stream content type {ct:?}"
+        );
+        Ok(EventStream {
+            resp,
+            buffer: String::new(),
+            after_cr: false,
+        })
     }
 
     pub async fn send(self) -> Check<Reply> {
@@ -175,6 +214,29 @@ impl Ctx {
         self.req(reqwest::Method::POST, path)
     }
 
+    pub fn put(&self, path: &str) -> Req {
+        self.req(reqwest::Method::PUT, path)
+    }
+
+    pub fn patch(&self, path: &str) -> Req {
+        self.req(reqwest::Method::PATCH, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Req {
+        self.req(reqwest::Method::DELETE, path)
+    }
+
+    /// Whether `GET /meta` lists this optional capability.
+    pub async fn has_capability(&self, name: &str) -> Check<bool> {
+        let meta: tsunagu_api::Meta = self
+            .get("/meta")
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        Ok(meta.capabilities.iter().any(|c| c == name))
+    }
+
     /// Logs in and returns the session, failing the scenario on anything but 201.
     pub async fn login(&self, login_id: &str, password: &str) -> Check<Session> {
         let reply = self
@@ -208,5 +270,119 @@ impl Ctx {
             &self.options.outsider_password,
         )
         .await
+    }
+}
+
+/// One Server-Sent Event: `id:`, `event:` and `data:` (comments are not returned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: String,
+}
+
+/// An open `text/event-stream` response, read incrementally like a browser's streaming fetch.
+pub struct EventStream {
+    resp: reqwest::Response,
+    buffer: String,
+    after_cr: bool,
+}
+
+/// Parses one SSE block (the lines before a blank line); `None` for a comment-only block.
+pub fn parse_sse_block(block: &str) -> Option<SseEvent> {
+    let mut event = SseEvent {
+        id: None,
+        event: "message".to_owned(),
+        data: String::new(),
+    };
+    let mut has_field = false;
+    for line in block.lines() {
+        if line.is_empty() || line.starts_with(':') {
+            continue;
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        has_field = true;
+        match field {
+            "id" => event.id = Some(value.to_owned()),
+            "event" => event.event = value.to_owned(),
+            "data" => {
+                if !event.data.is_empty() {
+                    event.data.push('\n');
+                }
+                event.data.push_str(value);
+            }
+            _ => {}
+        }
+    }
+    has_field.then_some(event)
+}
+
+impl EventStream {
+    /// The next event within `wait`; `Ok(None)` when none came or the stream ended.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Check<Option<SseEvent>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            // Line ends may be CRLF, LF or CR (WHATWG); they are normalised to LF as they
+            // arrive.
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(event) = parse_sse_block(&block) {
+                    return Ok(Some(event));
+                }
+            }
+            match tokio::time::timeout_at(deadline, self.resp.chunk()).await {
+                Err(_) => return Ok(None),
+                Ok(Ok(Some(bytes))) => {
+                    for c in String::from_utf8_lossy(&bytes).chars() {
+                        // A CR ends a line; an LF right after it (maybe in the next chunk)
+                        // belongs to the same line end.
+                        match (c, self.after_cr) {
+                            ('\n', true) => self.after_cr = false,
+                            ('\r', _) => {
+                                self.after_cr = true;
+                                self.buffer.push('\n');
+                            }
+                            (c, _) => {
+                                self.after_cr = false;
+                                self.buffer.push(c);
+                            }
+                        }
+                    }
+                }
+                Ok(Ok(None)) => return Ok(None),
+                Ok(Err(e)) => return Err(format!("reading the event stream failed: {e}")),
+            }
+        }
+    }
+
+    /// Every event arriving within `wait`.
+    pub async fn drain(&mut self, wait: std::time::Duration) -> Check<Vec<SseEvent>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut events = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next(left).await? {
+                Some(event) => events.push(event),
+                None => return Ok(events),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sse_blocks_parse_like_a_browser_would() {
+        let e = parse_sse_block("id: 7\nevent: post.created\ndata: {\"a\":1}\n\n").unwrap();
+        assert_eq!(e.id.as_deref(), Some("7"));
+        assert_eq!(e.event, "post.created");
+        assert_eq!(e.data, "{\"a\":1}");
+        assert_eq!(parse_sse_block(": heartbeat\n\n"), None);
+        let multi = parse_sse_block("data:a\ndata: b\n").unwrap();
+        assert_eq!(multi.data, "a\nb");
+        assert_eq!(multi.event, "message");
     }
 }

@@ -1,16 +1,18 @@
 //! The scenarios. Each one is what a user or another system would do, checked on the wire.
 
-use crate::client::{Check, Ctx, Reply};
+use crate::client::{Check, Ctx, EventStream, Reply, SseEvent};
 use crate::ensure;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 use tsunagu_api::{
-    DirectoryPage, ErrorCode, Group, GroupKind, GroupPage, Invitation, InvitationKind,
-    InvitationLink, InvitationList, InvitationStatus, JoinInfo, Me, Member, MemberList, MemberRole,
-    Meta, NewPost, PhysicianRule, Post, PostPage, Session, SystemEventKind, Timeline,
-    IDEMPOTENCY_KEY, MAX_POST_CHARS,
+    DirectoryPage, ErrorCode, Group, GroupKind, GroupPage, Importance, Invitation, InvitationKind,
+    InvitationLink, InvitationList, InvitationStatus, JoinInfo, LiveEvent, Me, Member, MemberList,
+    MemberRole, Meta, NewPost, PhysicianRule, Post, PostHistory, PostPage, PostReceipts,
+    RevisionKind, SearchPage, Session, SystemEventKind, Timeline, UrgentList, IDEMPOTENCY_KEY,
+    MAX_POST_CHARS,
 };
 use uuid::Uuid;
 
@@ -54,6 +56,10 @@ scenarios!(
     directory_finds_people_by_name_and_kana,
     read_markers_drive_unread_counts,
     patient_groups_have_separate_timelines,
+    edits_need_if_match_and_admins_see_the_history,
+    acknowledgements_and_receipts,
+    search_finds_only_what_the_caller_may_read,
+    event_stream_resumes_without_gaps,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.
@@ -456,9 +462,15 @@ async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx) -> Check {
 
 async fn pagination_is_stable_while_posts_are_inserted(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
-    let group = member_patient_group(ctx, &member).await?;
-    for i in 0..5 {
-        create_post(ctx, &member.token, group.id, &format!("ページング確認 {i}")).await?;
+    // A fresh group, so "everything that existed when the walk began" is known exactly.
+    let group = create_workplace(ctx, &member.token).await?;
+    let mut existing = HashSet::new();
+    for i in 0..10 {
+        existing.insert(
+            create_post(ctx, &member.token, group.id, &format!("ページング確認 {i}"))
+                .await?
+                .id,
+        );
     }
     // Everything that exists now must be seen exactly once while walking back in pages of 3,
     // even though new posts land at the head between page requests.
@@ -469,10 +481,15 @@ async fn pagination_is_stable_while_posts_are_inserted(ctx: &Ctx) -> Check {
         first.items.len()
     );
     let mut seen: Vec<Post> = first.items.clone();
+    let mut inserted = HashSet::new();
     let mut cursor = first.next_cursor.clone();
     let mut guard = 0;
     while let Some(c) = cursor {
-        create_post(ctx, &member.token, group.id, "ページング中の新着").await?;
+        inserted.insert(
+            create_post(ctx, &member.token, group.id, "ページング中の新着")
+                .await?
+                .id,
+        );
         let (page, _) = latest(
             ctx,
             &member.token,
@@ -492,6 +509,20 @@ async fn pagination_is_stable_while_posts_are_inserted(ctx: &Ctx) -> Check {
     );
     let ids: HashSet<_> = seen.iter().map(|p| p.id).collect();
     ensure!(ids.len() == seen.len(), "a post was returned twice");
+    let gaps: Vec<_> = existing.difference(&ids).collect();
+    ensure!(
+        gaps.is_empty(),
+        "posts skipped while walking back: {gaps:?}"
+    );
+    ensure!(
+        ids.is_disjoint(&inserted),
+        "posts newer than the first page appeared on older pages"
+    );
+    ensure!(
+        seen.iter()
+            .all(|p| existing.contains(&p.id) || p.system.is_some()),
+        "unexpected posts in a fresh group"
+    );
     // `after` a cursor returns exactly the newer posts, oldest first.
     let (five, _) = latest(ctx, &member.token, group.id, "?limit=5").await?;
     let c = five.next_cursor.ok_or("no cursor after 5 of many posts")?;
@@ -1308,6 +1339,414 @@ async fn patient_groups_have_separate_timelines(ctx: &Ctx) -> Check {
         .send()
         .await?
         .expect_problem(404, ErrorCode::NotFound)?;
+    Ok(())
+}
+
+fn post_path(group: Uuid, post: Uuid) -> String {
+    format!("/groups/{group}/posts/{post}")
+}
+
+/// A workplace group of the member's with the outsider (and optionally the physician) added.
+async fn shared_workplace(ctx: &Ctx, member: &Session, others: &[&Session]) -> Check<Group> {
+    let group = create_workplace(ctx, &member.token).await?;
+    for other in others {
+        add_member(ctx, &member.token, group.id, other.user.id, "member")
+            .await?
+            .expect_status(201)?;
+    }
+    Ok(group)
+}
+
+async fn edits_need_if_match_and_admins_see_the_history(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?; // admin of the group it creates
+    let outsider = ctx.login_outsider().await?; // author
+    let physician = ctx.login_physician().await?; // plain member
+    let group = shared_workplace(ctx, &member, &[&outsider, &physician]).await?;
+    let original = format!("申し送り：夕方の訪問は 17 時です ({})", Uuid::now_v7());
+    let post = create_post(ctx, &outsider.token, group.id, &original).await?;
+    ensure!(post.version == 1, "a new post has version {}", post.version);
+    let path = post_path(group.id, post.id);
+    let got = ctx.get(&path).bearer(&outsider.token).send().await?;
+    got.expect_status(200)?;
+    let etag = got
+        .header("etag")
+        .ok_or("GET of a post has no ETag")?
+        .to_owned();
+    ensure!(etag == "\"1\"", "ETag of version 1 is {etag:?}");
+
+    let edit = json!({"body": "申し送り：夕方の訪問は 18 時に変更です"});
+    ctx.patch(&path)
+        .bearer(&outsider.token)
+        .json(&edit)
+        .send()
+        .await?
+        .expect_problem(428, ErrorCode::PreconditionRequired)?;
+    ctx.patch(&path)
+        .bearer(&physician.token)
+        .header("If-Match", &etag)
+        .json(&edit)
+        .send()
+        .await?
+        .expect_problem(403, ErrorCode::Forbidden)?;
+    let reply = ctx
+        .patch(&path)
+        .bearer(&outsider.token)
+        .header("If-Match", &etag)
+        .json(&edit)
+        .send()
+        .await?;
+    reply.expect_status(200)?;
+    check_times(&reply.json()?)?;
+    let edited: Post = reply.decode()?;
+    ensure!(
+        edited.version == 2,
+        "version after an edit: {}",
+        edited.version
+    );
+    ensure!(edited.body == edit["body"], "the edit did not apply");
+    ensure!(edited.edited_at.is_some(), "edited_at not set");
+    let new_etag = reply
+        .header("etag")
+        .ok_or("PATCH answer has no ETag")?
+        .to_owned();
+    ensure!(new_etag != etag, "the ETag did not change");
+    // A second editor still holding version 1 is refused.
+    ctx.patch(&path)
+        .bearer(&outsider.token)
+        .header("If-Match", &etag)
+        .json(&json!({"body": "古い版からの編集"}))
+        .send()
+        .await?
+        .expect_problem(412, ErrorCode::PreconditionFailed)?;
+
+    let history = |token: String| {
+        let path = format!("{path}/history");
+        async move { ctx.get(&path).bearer(&token).send().await }
+    };
+    let h: PostHistory = history(member.token.clone())
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    let kinds: Vec<RevisionKind> = h.items.iter().map(|r| r.kind).collect();
+    ensure!(
+        kinds == [RevisionKind::Created, RevisionKind::Edited],
+        "history kinds {kinds:?}"
+    );
+    ensure!(h.items[0].body == original, "the original text is not kept");
+    ensure!(h.items[0].by.id == outsider.user.id, "revision author");
+    history(physician.token.clone())
+        .await?
+        .expect_problem(403, ErrorCode::Forbidden)?;
+
+    let tomb: Post = ctx
+        .delete(&path)
+        .bearer(&outsider.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        tomb.body.is_empty() && tomb.deleted_at.is_some(),
+        "not a tombstone: {tomb:?}"
+    );
+    let h: PostHistory = history(member.token.clone())
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        h.items.last().map(|r| r.kind) == Some(RevisionKind::Deleted) && h.items.len() == 3,
+        "history after deleting: {:?}",
+        h.items
+    );
+    ctx.patch(&path)
+        .bearer(&outsider.token)
+        .header("If-Match", &format!("\"{}\"", tomb.version))
+        .json(&edit)
+        .send()
+        .await?
+        .expect_problem(409, ErrorCode::PostDeleted)?;
+    Ok(())
+}
+
+async fn acknowledgements_and_receipts(ctx: &Ctx) -> Check {
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = shared_workplace(ctx, &member, &[&outsider]).await?;
+    let urgent: Post = ctx
+        .post(&format!("/groups/{}/posts", group.id))
+        .bearer(&member.token)
+        .json(&NewPost {
+            body: "至急：鍵の受け渡し場所が変わりました".into(),
+            importance: Some(Importance::Urgent),
+            ..Default::default()
+        })
+        .send()
+        .await?
+        .expect_status(201)?
+        .decode()?;
+    ensure!(
+        urgent.importance == Importance::Urgent,
+        "importance not kept"
+    );
+    let waiting = |token: String| async move {
+        let list: UrgentList = ctx
+            .get("/urgent")
+            .bearer(&token)
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        Ok::<_, String>(list)
+    };
+    let list = waiting(outsider.token.clone()).await?;
+    let item = list.items.iter().find(|i| i.post.id == urgent.id);
+    ensure!(
+        item.is_some(),
+        "the urgent post is not in the other member's list"
+    );
+    ensure!(
+        item.is_some_and(|i| i.group_name == group.name),
+        "urgent item group_name"
+    );
+    ensure!(
+        !waiting(member.token.clone())
+            .await?
+            .items
+            .iter()
+            .any(|i| i.post.id == urgent.id),
+        "the author waits for their own acknowledgement"
+    );
+
+    ctx.put(&format!("/groups/{}/read", group.id))
+        .bearer(&outsider.token)
+        .json(&json!({"timeline": "care", "up_to": urgent.id}))
+        .send()
+        .await?
+        .expect_status(204)?;
+    let path = post_path(group.id, urgent.id);
+    for _ in 0..2 {
+        let acked: Post = ctx
+            .put(&format!("{path}/ack"))
+            .bearer(&outsider.token)
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        ensure!(acked.acked_by_me, "acked_by_me not set");
+        ensure!(
+            acked.ack_count == 1,
+            "ack_count {} (acks must be idempotent)",
+            acked.ack_count
+        );
+    }
+    let receipts: PostReceipts = ctx
+        .get(&format!("{path}/receipts"))
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    let ids = |r: &[tsunagu_api::Receipt]| r.iter().map(|r| r.user.id).collect::<Vec<_>>();
+    ensure!(
+        ids(&receipts.read) == [outsider.user.id],
+        "read: {:?}",
+        receipts.read
+    );
+    ensure!(
+        ids(&receipts.acknowledged) == [outsider.user.id],
+        "acknowledged: {:?}",
+        receipts.acknowledged
+    );
+    ensure!(
+        receipts.not_read.is_empty() && receipts.not_acknowledged.is_empty(),
+        "the author is never waited for: {:?} {:?}",
+        receipts.not_read,
+        receipts.not_acknowledged
+    );
+    let seen: Post = ctx
+        .get(&path)
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        seen.read_count == 1 && seen.ack_count == 1 && !seen.acked_by_me,
+        "author's view: read {} ack {} mine {}",
+        seen.read_count,
+        seen.ack_count,
+        seen.acked_by_me
+    );
+    ensure!(
+        !waiting(outsider.token.clone())
+            .await?
+            .items
+            .iter()
+            .any(|i| i.post.id == urgent.id),
+        "an acknowledged post stays in the urgent list"
+    );
+    Ok(())
+}
+
+async fn search_finds_only_what_the_caller_may_read(ctx: &Ctx) -> Check {
+    if !ctx.has_capability("search").await? {
+        // Optional capability: checked only when the backend claims it.
+        return Ok(());
+    }
+    let member = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = create_workplace(ctx, &member.token).await?;
+    let marker = format!("検索適合{}", &Uuid::now_v7().simple().to_string()[20..]);
+    let post = create_post(
+        ctx,
+        &member.token,
+        group.id,
+        &format!("{marker} の連絡：褥瘡の処置を変更"),
+    )
+    .await?;
+    let search = |token: String, q: String, group: Option<Uuid>| async move {
+        let group = group.map(|g| g.to_string());
+        let mut params = vec![("q", q.as_str())];
+        if let Some(g) = &group {
+            params.push(("group_id", g.as_str()));
+        }
+        ctx.get("/search")
+            .bearer(&token)
+            .query(&params)
+            .send()
+            .await
+    };
+    let page: SearchPage = search(member.token.clone(), marker.clone(), None)
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        page.items.iter().map(|h| h.post.id).collect::<Vec<_>>() == [post.id],
+        "the member's search for a unique text: {:?}",
+        page.items.iter().map(|h| h.post.id).collect::<Vec<_>>()
+    );
+    ensure!(page.items[0].group_id == group.id, "hit group_id");
+    // Two characters (a common length for Japanese words), limited to the group.
+    let page: SearchPage = search(member.token.clone(), "褥瘡".into(), Some(group.id))
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        page.items.iter().any(|h| h.post.id == post.id),
+        "2-character search missed the post"
+    );
+    for q in [marker.clone(), "褥瘡".to_owned()] {
+        let page: SearchPage = search(outsider.token.clone(), q.clone(), None)
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        ensure!(
+            !page
+                .items
+                .iter()
+                .any(|h| h.post.id == post.id || h.group_id == group.id),
+            "an outsider found a post of a group they are not in ({q})"
+        );
+    }
+    search(outsider.token.clone(), "褥瘡".into(), Some(group.id))
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
+    search(member.token.clone(), "   ".into(), None)
+        .await?
+        .expect_problem(422, ErrorCode::FieldInvalid)?;
+    Ok(())
+}
+
+/// Events of this group's posts: `(event id, post id)` of every `post.created`.
+fn created_in(events: &[SseEvent], group: Uuid) -> Check<Vec<(i64, Uuid)>> {
+    let mut out = Vec::new();
+    for e in events {
+        let event = LiveEvent::from_sse(&e.event, &e.data)
+            .map_err(|err| format!("event {} does not match the contract: {err}", e.event))?;
+        if let LiveEvent::PostCreated(post) = event {
+            if post.group_id == group {
+                let id =
+                    e.id.as_deref()
+                        .and_then(|i| i.parse().ok())
+                        .ok_or_else(|| format!("event without a numeric id: {e:?}"))?;
+                out.push((id, post.id));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads until `n` posts of the group were created (or 10 s passed).
+async fn read_created(stream: &mut EventStream, group: Uuid, n: usize) -> Check<Vec<(i64, Uuid)>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut events = Vec::new();
+    while created_in(&events, group)?.len() < n {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match stream.next(left).await? {
+            Some(e) => events.push(e),
+            None => break,
+        }
+    }
+    // Anything right behind (a duplicate would be).
+    events.extend(stream.drain(Duration::from_millis(700)).await?);
+    created_in(&events, group)
+}
+
+async fn event_stream_resumes_without_gaps(ctx: &Ctx) -> Check {
+    if !ctx.has_capability("events").await? {
+        // Optional capability: checked only when the backend claims it.
+        return Ok(());
+    }
+    let member = ctx.login_member().await?;
+    let group = create_workplace(ctx, &member.token).await?;
+    ctx.get("/events")
+        .send()
+        .await?
+        .expect_problem(401, ErrorCode::Unauthenticated)?;
+    let mut stream = ctx
+        .get("/events")
+        .bearer(&member.token)
+        .open_stream()
+        .await?;
+    let a = create_post(ctx, &member.token, group.id, "SSE 確認 A").await?;
+    let got = read_created(&mut stream, group.id, 1).await?;
+    ensure!(
+        got.iter().map(|(_, p)| *p).collect::<Vec<_>>() == [a.id],
+        "live: expected exactly post A, got {got:?}"
+    );
+    let last = got[0].0;
+    drop(stream);
+
+    let mut missed = Vec::new();
+    for name in ["B", "C", "D"] {
+        missed.push(
+            create_post(ctx, &member.token, group.id, &format!("SSE 確認 {name}"))
+                .await?
+                .id,
+        );
+    }
+    let mut stream = ctx
+        .get("/events")
+        .bearer(&member.token)
+        .header("Last-Event-ID", &last.to_string())
+        .open_stream()
+        .await?;
+    let got = read_created(&mut stream, group.id, missed.len()).await?;
+    let posts: Vec<Uuid> = got.iter().map(|(_, p)| *p).collect();
+    ensure!(
+        posts == missed,
+        "after Last-Event-ID, expected exactly the missed posts in order: {posts:?} vs {missed:?}"
+    );
+    ensure!(
+        got.iter().all(|(id, _)| *id > last) && got.windows(2).all(|w| w[0].0 < w[1].0),
+        "event ids must increase: {got:?}"
+    );
+    let e = create_post(ctx, &member.token, group.id, "SSE 確認 E").await?;
+    let got = read_created(&mut stream, group.id, 1).await?;
+    ensure!(
+        got.iter().map(|(_, p)| *p).collect::<Vec<_>>() == [e.id],
+        "live after resuming: expected exactly post E, got {got:?}"
+    );
     Ok(())
 }
 

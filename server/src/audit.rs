@@ -39,6 +39,15 @@ pub enum Action {
     ReadMarkerUpdate,
     DirectorySearch,
     FacilitiesRead,
+    PostUpdate,
+    PostDelete,
+    PostHistoryRead,
+    PostReceiptsRead,
+    PostAck,
+    UrgentRead,
+    PostsSearch,
+    /// An event stream was opened: it delivers posts (patient data) as they are written.
+    EventsSubscribe,
 }
 
 impl Action {
@@ -72,6 +81,14 @@ impl Action {
             Self::ReadMarkerUpdate => "read_marker.update",
             Self::DirectorySearch => "directory.search",
             Self::FacilitiesRead => "facilities.read",
+            Self::PostUpdate => "post.update",
+            Self::PostDelete => "post.delete",
+            Self::PostHistoryRead => "post_history.read",
+            Self::PostReceiptsRead => "post_receipts.read",
+            Self::PostAck => "post.ack",
+            Self::UrgentRead => "urgent.read",
+            Self::PostsSearch => "posts.search",
+            Self::EventsSubscribe => "events.subscribe",
         }
     }
 }

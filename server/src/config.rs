@@ -18,6 +18,25 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the OpenAPI document (YAML) generated from the code.
     Openapi,
+    /// For benchmarks: add a patient group with many posts to a demo database (seeding the
+    /// demo data first if missing) and print its id.
+    SeedLarge(SeedLargeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedLargeArgs {
+    /// SQLite database; created and migrated when missing.
+    #[arg(
+        long,
+        env = "TSUNAGU_DATABASE_URL",
+        default_value = "sqlite://data/tsunagu.db"
+    )]
+    pub database_url: String,
+
+    /// How many posts the group gets.
+    #[arg(long, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub posts: u32,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -61,6 +80,9 @@ pub struct Settings {
     /// Built SPA to serve for non-API paths; `None` serves the API only.
     pub dist: Option<PathBuf>,
     pub login_limit: LoginLimit,
+    /// Interval of SSE heartbeat comments, which is also how often an open event stream checks
+    /// that its session is still valid.
+    pub sse_heartbeat: Duration,
 }
 
 /// Failed-login throttling: at most `max_failures` within `window`, per login ID and per address.
@@ -86,6 +108,7 @@ impl Default for Settings {
             session_max_lifetime: Duration::from_secs(43200),
             dist: None,
             login_limit: LoginLimit::default(),
+            sse_heartbeat: Duration::from_secs(tsunagu_api::SSE_HEARTBEAT_SECONDS),
         }
     }
 }

@@ -49,8 +49,8 @@ pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
 /// `session_expired` (not `unauthenticated`) before the row goes.
 const IDLE_SESSION_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// Deletes idempotency keys past retention and sessions past their absolute expiry or long
-/// idled out.
+/// Deletes idempotency keys past retention, sessions past their absolute expiry or long idled
+/// out, and live events past their 7 days.
 pub async fn prune(pool: &SqlitePool, idle_timeout: Duration) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX / 2);
@@ -65,6 +65,7 @@ pub async fn prune(pool: &SqlitePool, idle_timeout: Duration) -> Result<(), sqlx
         .execute(pool)
         .await?
         .rows_affected();
-    tracing::debug!(keys, sessions, "pruned expired rows");
+    let events = crate::events::prune(pool, now).await?;
+    tracing::debug!(keys, sessions, events, "pruned expired rows");
     Ok(())
 }

@@ -413,7 +413,8 @@ fn profession_ja(p: Profession) -> &'static str {
     }
 }
 
-fn v7_at(ms: i64) -> Uuid {
+/// A UUIDv7 whose timestamp is `ms`, so id order and time order agree.
+pub(crate) fn v7_at(ms: i64) -> Uuid {
     let ms = u64::try_from(ms).unwrap_or_default();
     Uuid::new_v7(Timestamp::from_unix(
         NoContext,

@@ -11,10 +11,12 @@ pub mod config;
 pub mod cursor;
 pub mod db;
 pub mod demo;
+pub mod events;
 pub mod http;
 pub mod openapi;
 pub mod password;
 pub mod rate_limit;
+pub mod seed_large;
 pub mod time;
 pub mod token;
 
@@ -22,7 +24,8 @@ pub use http::{app, AppState};
 
 use config::{LoginLimit, ServeArgs, Settings};
 
-/// How often expired sessions, old idempotency keys and stale throttle entries are dropped.
+/// How often expired sessions, old idempotency keys, old events and stale throttle entries are
+/// dropped.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
@@ -60,6 +63,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         session_max_lifetime: Duration::from_secs(args.session_max_lifetime_secs.into()),
         dist,
         login_limit: LoginLimit::default(),
+        ..Settings::default()
     };
     let state = AppState::new(db.clone(), settings).await?;
 
@@ -71,11 +75,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     // Printed after binding so it carries the real port (tests and scripts read this line).
     println!("Tsunagu listening on http://{addr}/");
+    let live = state.live.clone();
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Event streams never end by themselves; a graceful shutdown would wait for them.
+        live.close();
+    })
     .await
     .context("server error")?;
     db.close().await;

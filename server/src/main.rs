@@ -15,5 +15,13 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", tsunagu_server::openapi::yaml()?);
             Ok(())
         }
+        Command::SeedLarge(args) => {
+            let db = tsunagu_server::db::connect(&args.database_url).await?;
+            let group = tsunagu_server::seed_large::seed(&db, args.posts).await?;
+            // Only the id on stdout, for scripts.
+            println!("{}", group.hyphenated());
+            db.close().await;
+            Ok(())
+        }
     }
 }

@@ -24,6 +24,8 @@ use utoipa::{Modify, OpenApi};
         (name = "invitations", description = "The physician's approvals and one-time links"),
         (name = "join", description = "Opening a one-time link, without a login"),
         (name = "directory", description = "Professionals and facilities"),
+        (name = "search", description = "Finding posts by their text"),
+        (name = "events", description = "Live events (Server-Sent Events)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
-//! The authorization matrix: every group, membership, invitation and directory endpoint, called
-//! by every kind of caller, answers exactly the expected status, and refusals leak nothing.
+//! The authorization matrix: every group, post, membership, invitation, directory, search and
+//! event endpoint, called by every kind of caller, answers exactly the expected status, and
+//! refusals leak nothing.
 
 mod common;
 
@@ -126,6 +127,24 @@ async fn every_endpoint_answers_every_caller_exactly() {
     .fetch_one(&app.db)
     .await
     .unwrap();
+    // Posts by ns.tanaka, who is none of the callers: nobody here is their author.
+    let tanaka_post = |timeline: &'static str| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id
+                 WHERE p.group_id = ? AND p.timeline = ? AND u.login_id = 'ns.tanaka'
+                 ORDER BY p.created_at_ms LIMIT 1",
+            )
+            .bind(group.to_string())
+            .bind(timeline)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let tanaka_family = tanaka_post("family").await;
+    let tanaka_care = tanaka_post("care").await;
     let watanabe = app.user_id("pt.watanabe").await;
     let ito = app.user_id("hh.ito").await;
     let takahashi = app.user_id("ph.takahashi").await;
@@ -192,6 +211,87 @@ async fn every_endpoint_answers_every_caller_exactly() {
             format!("{g}/read"),
             Some(json!({ "timeline": "family", "up_to": family_post })),
             cat(HIDDEN, [204, 204, 204, 204]),
+        ),
+        row(
+            Method::GET,
+            format!("{g}/posts?min_importance=important"),
+            None,
+            cat(HIDDEN, [200, 200, 200, 200]),
+        ),
+        row(
+            Method::GET,
+            format!("{g}/posts/{tanaka_family}/receipts"),
+            None,
+            cat(HIDDEN, [200, 200, 200, 200]),
+        ),
+        row(
+            Method::GET,
+            format!("{g}/posts/{tanaka_care}/receipts"),
+            None,
+            cat(HIDDEN, [404, 200, 200, 200]),
+        ),
+        row(
+            Method::PUT,
+            format!("{g}/posts/{tanaka_family}/ack"),
+            None,
+            cat(HIDDEN, [200, 200, 200, 200]),
+        ),
+        row(
+            Method::PUT,
+            format!("{g}/posts/{tanaka_care}/ack"),
+            None,
+            cat(HIDDEN, [404, 200, 200, 200]),
+        ),
+        // History: the group's admins (and the author, who is none of these callers).
+        row(
+            Method::GET,
+            format!("{g}/posts/{tanaka_family}/history"),
+            None,
+            cat(HIDDEN, [403, 403, 200, 200]),
+        ),
+        row(
+            Method::GET,
+            format!("{g}/posts/{tanaka_care}/history"),
+            None,
+            cat(HIDDEN, [404, 403, 200, 200]),
+        ),
+        // Only the author edits or deletes; admins too are refused (before any If-Match).
+        row(
+            Method::PATCH,
+            format!("{g}/posts/{tanaka_family}"),
+            Some(json!({ "body": "マトリクス編集" })),
+            cat(HIDDEN, [403, 403, 403, 403]),
+        ),
+        row(
+            Method::DELETE,
+            format!("{g}/posts/{tanaka_family}"),
+            None,
+            cat(HIDDEN, [403, 403, 403, 403]),
+        ),
+        row(
+            Method::DELETE,
+            format!("{g}/posts/{tanaka_care}"),
+            None,
+            cat(HIDDEN, [404, 403, 403, 403]),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/urgent".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Everyone may search; what they find is scoped (tests/search.rs).
+        row(
+            Method::GET,
+            "/api/v1/search?q=%E8%A4%A5%E7%98%A1".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            format!("/api/v1/search?q=%E8%A4%A5%E7%98%A1&group_id={group}"),
+            None,
+            cat(HIDDEN, [200, 200, 200, 200]),
         ),
         row(
             Method::GET,
@@ -323,6 +423,24 @@ async fn every_endpoint_answers_every_caller_exactly() {
                     );
                 }
             }
+        }
+    }
+    // The event stream never ends, so its status is checked without reading the body.
+    for who in WHO {
+        let mut request = app.client.get(app.url("/api/v1/events"));
+        if let Some(t) = token(who) {
+            request = request.bearer_auth(t);
+        }
+        let response = tokio::time::timeout(std::time::Duration::from_secs(5), request.send())
+            .await
+            .expect("headers come at once")
+            .unwrap();
+        let expected = if who == Who::Anonymous { 401 } else { 200 };
+        if response.status().as_u16() != expected {
+            failures.push(format!(
+                "GET /api/v1/events as {who:?}: expected {expected}, got {}",
+                response.status()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -147,3 +147,111 @@ fn openapi_subcommand_prints_the_document() {
     let yaml = String::from_utf8(output.stdout).unwrap();
     assert_eq!(yaml, tsunagu_server::openapi::yaml().unwrap());
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_open_event_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir.path().join("t.db"), &dir.path().join("no-dist"));
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let session: Value = client
+        .post(format!("{}/api/v1/sessions", server.base))
+        .json(&serde_json::json!({ "login_id": "ns.tanaka", "password": "Tsunagu-Demo-2026" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut stream = client
+        .get(format!("{}/api/v1/events", server.base))
+        .bearer_auth(session["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut server = server;
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The server ends the open stream itself instead of waiting for it (it never ends on its
+    // own while the session lives).
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() >= deadline {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    if exit.is_none() {
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+    }
+    assert!(ended.is_ok(), "the event stream was left open");
+    assert!(
+        exit.is_some_and(|s| s.success()),
+        "no graceful exit: {exit:?}"
+    );
+}
+
+#[test]
+fn seed_large_adds_one_big_group_once_and_prints_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("large.db").display());
+    let run = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
+            .args(["seed-large", "--database-url", &url, "--posts", "1500"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let id = run();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    assert_eq!(run(), id, "a second run finds the group");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = tsunagu_server::db::connect(&url).await.unwrap();
+        let (name, posts, members, urgent): (String, i64, i64, i64) = sqlx::query_as(
+            "SELECT g.name,
+                    (SELECT COUNT(*) FROM posts p WHERE p.group_id = g.id),
+                    (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id),
+                    (SELECT COUNT(*) FROM posts p WHERE p.group_id = g.id
+                        AND p.importance = 'urgent')
+             FROM groups g WHERE g.id = ?",
+        )
+        .bind(&id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(name, tsunagu_server::seed_large::GROUP_NAME);
+        assert_eq!(posts, 1500);
+        assert!(members >= 4);
+        assert!(urgent >= 1);
+        // Searchable, and ns.tanaka (demo password) is a member.
+        let tanaka: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM group_members m JOIN users u ON u.id = m.user_id
+             WHERE m.group_id = ? AND u.login_id = 'ns.tanaka'",
+        )
+        .bind(&id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(tanaka, 1);
+        let indexed: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM posts_fts WHERE posts_fts MATCH '\"SpO2\"'")
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert!(indexed >= 1500);
+    });
+}

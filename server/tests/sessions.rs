@@ -21,7 +21,10 @@ async fn meta_needs_no_login_and_reports_limits() {
     assert_eq!(meta["name"], "tsunagu-server");
     assert_eq!(meta["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(meta["api_version"], "v1");
-    assert_eq!(meta["capabilities"], serde_json::json!([]));
+    assert_eq!(
+        meta["capabilities"],
+        serde_json::json!(["events", "search"])
+    );
     assert_eq!(meta["limits"]["max_post_chars"], 10_000);
     assert_eq!(meta["limits"]["max_page_limit"], 100);
     assert_eq!(meta["limits"]["session_idle_timeout_seconds"], 1800);

@@ -3,10 +3,13 @@
 
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
-use tsunagu_api::{GroupKind, MemberRole, PhysicianRule, SystemEventKind, Timeline};
+use tsunagu_api::{
+    GroupChange, GroupKind, LiveEvent, MemberRole, PhysicianRule, SystemEventKind, Timeline,
+};
 use uuid::Uuid;
 
 use super::Error;
+use crate::events::{self, EventId};
 use crate::time::now_ms;
 
 /// The caller's membership of a group, with what the rules need to know about the group.
@@ -119,7 +122,7 @@ fn kind_str(kind: SystemEventKind) -> String {
 }
 
 /// A system entry (membership change) in one timeline: a post with an empty body, authored by
-/// the actor, carrying `{kind, actor_id, subject_id, detail}`.
+/// the actor, carrying `{kind, actor_id, subject_id, detail}`. Appends its `post.created`.
 pub async fn system_entry(
     conn: &mut sqlx::SqliteConnection,
     group_id: Uuid,
@@ -128,7 +131,7 @@ pub async fn system_entry(
     actor: Uuid,
     subject: Option<Uuid>,
     detail: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<EventId, Error> {
     let id = Uuid::now_v7();
     let ms = now_ms();
     let system = serde_json::json!({
@@ -156,7 +159,32 @@ pub async fn system_entry(
     .bind(group_id.hyphenated())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    let post = super::posts::fetch_post(&mut *conn, None, group_id, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the inserted system entry is missing"))?
+        .into_post();
+    Ok(events::append(
+        &mut *conn,
+        group_id,
+        Some(timeline),
+        &LiveEvent::PostCreated(post),
+    )
+    .await?)
+}
+
+/// Appends `member.changed` for a group: its membership, invitations or profile changed, and
+/// every member's client reloads it.
+pub async fn member_changed(
+    conn: &mut sqlx::SqliteConnection,
+    group_id: Uuid,
+) -> Result<EventId, Error> {
+    Ok(events::append(
+        &mut *conn,
+        group_id,
+        None,
+        &LiveEvent::MemberChanged(GroupChange { group_id }),
+    )
+    .await?)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use tsunagu_api::{ErrorCode, Group, OpenDirect, Problem};
 use uuid::Uuid;
 
+use super::access::member_changed;
 use super::extract::{ClientIp, Json};
 use super::groups::fetch_group;
 use super::{AppState, AuthUser, Error};
@@ -68,10 +69,11 @@ pub async fn open_direct(
         .bind(&key)
         .fetch_optional(&mut *tx)
         .await?;
-    let (status, group_id) = match existing {
+    let (status, group_id, changed) = match existing {
         Some(id) => (
             StatusCode::OK,
             Uuid::parse_str(&id).map_err(anyhow::Error::from)?,
+            None,
         ),
         None => {
             let id = Uuid::now_v7();
@@ -97,7 +99,9 @@ pub async fn open_direct(
                 .execute(&mut *tx)
                 .await?;
             }
-            (StatusCode::CREATED, id)
+            // The peer has a new group in their list.
+            let changed = member_changed(&mut tx, id).await?;
+            (StatusCode::CREATED, id, Some(changed))
         }
     };
     audit::record(
@@ -109,5 +113,6 @@ pub async fn open_direct(
     .await?;
     let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
     tx.commit().await?;
+    state.live.publish_all(changed);
     Ok((status, axum::Json(group)))
 }

@@ -56,6 +56,14 @@ pub enum Error {
     InvitationDecided,
     #[error("login ID taken")]
     LoginIdTaken,
+    /// `If-Match` names another version than the current one.
+    #[error("the post was changed since you loaded it")]
+    PreconditionFailed,
+    /// An edit without `If-Match`.
+    #[error("If-Match is required")]
+    PreconditionRequired,
+    #[error("the post is deleted")]
+    PostDeleted,
     #[error("too many failed attempts")]
     RateLimited { retry_after_secs: u64 },
     #[error("database error")]
@@ -76,7 +84,10 @@ impl Error {
             | Self::AlreadyMember
             | Self::GroupArchived
             | Self::InvitationDecided
-            | Self::LoginIdTaken => StatusCode::CONFLICT,
+            | Self::LoginIdTaken
+            | Self::PostDeleted => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::MalformedRequest(_) | Self::IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -113,6 +124,9 @@ impl Error {
             Self::InvitationInvalid | Self::InvitationWrongKind => ErrorCode::InvitationInvalid,
             Self::InvitationDecided => ErrorCode::InvitationDecided,
             Self::LoginIdTaken => ErrorCode::LoginIdTaken,
+            Self::PreconditionFailed => ErrorCode::PreconditionFailed,
+            Self::PreconditionRequired => ErrorCode::PreconditionRequired,
+            Self::PostDeleted => ErrorCode::PostDeleted,
             Self::Sqlx(_) | Self::Internal(_) => ErrorCode::InternalError,
         }
     }

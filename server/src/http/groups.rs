@@ -13,7 +13,7 @@ use tsunagu_api::{
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::{self, membership, parse_rule, rule_str, system_entry};
+use super::access::{self, member_changed, membership, parse_rule, rule_str, system_entry};
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
@@ -70,6 +70,7 @@ struct GroupRow {
     lp_system_kind: Option<String>,
     lp_created_at_ms: Option<i64>,
     unread_count: i64,
+    mention_count: i64,
     /// Sort key: newest readable post, or creation for a group without posts.
     activity_ms: i64,
 }
@@ -138,7 +139,7 @@ impl GroupRow {
             archived: self.archived,
             timelines: access::timelines(kind, my_role),
             unread_count: self.unread_count.try_into().unwrap_or(u32::MAX),
-            mention_count: 0,
+            mention_count: self.mention_count.try_into().unwrap_or(u32::MAX),
             last_post,
             patient,
             physician_rule: (kind == GroupKind::Patient)
@@ -155,7 +156,7 @@ impl GroupRow {
 }
 
 /// The caller's groups with everything the home screen shows, in ONE statement: role, member
-/// count, unread count, newest readable post, patient profile people and the DM peer are
+/// count, unread and mention counts, newest readable post, patient profile people and the DM peer are
 /// correlated subqueries and joins, never a query per group. The first bind is the caller;
 /// callers append `AND ...` filters on the outer columns.
 const SELECT_MY_GROUPS: &str = "SELECT * FROM (
@@ -175,7 +176,7 @@ const SELECT_MY_GROUPS: &str = "SELECT * FROM (
         substr(lp.body, 1, EXCERPT) AS lp_excerpt,
         json_extract(lp.system, '$.kind') AS lp_system_kind,
         lp.created_at_ms AS lp_created_at_ms,
-        x.unread_count,
+        x.unread_count, x.mention_count,
         COALESCE(lp.created_at_ms, x.created_at_ms) AS activity_ms
     FROM (
         SELECT g.id, g.kind, g.name, g.name_kana, g.created_at_ms, g.archived, g.physician_rule,
@@ -185,13 +186,10 @@ const SELECT_MY_GROUPS: &str = "SELECT * FROM (
             (SELECT p.id FROM posts p
              WHERE p.group_id = g.id AND (m.role <> 'family' OR p.timeline = 'family')
              ORDER BY p.created_at_ms DESC, p.id DESC LIMIT 1) AS last_post_id,
-            (SELECT COUNT(*) FROM posts p
-             LEFT JOIN read_markers r
-                ON r.group_id = p.group_id AND r.user_id = m.user_id AND r.timeline = p.timeline
-             WHERE p.group_id = g.id AND (m.role <> 'family' OR p.timeline = 'family')
-               AND p.system IS NULL AND p.author_id <> m.user_id
-               AND (r.up_to_ms IS NULL OR p.created_at_ms > r.up_to_ms
-                    OR (p.created_at_ms = r.up_to_ms AND p.id > r.up_to_id))) AS unread_count,
+            (SELECT COUNT(*) FROM UNREAD_POSTS) AS unread_count,
+            (SELECT COUNT(*) FROM UNREAD_POSTS
+             AND EXISTS (SELECT 1 FROM post_mentions pm
+                         WHERE pm.post_id = p.id AND pm.user_id = m.user_id)) AS mention_count,
             CASE WHEN g.kind = 'direct' THEN
                 (SELECT o.user_id FROM group_members o
                  WHERE o.group_id = g.id AND o.user_id <> m.user_id LIMIT 1)
@@ -209,8 +207,23 @@ const SELECT_MY_GROUPS: &str = "SELECT * FROM (
     LEFT JOIN facilities puf ON puf.id = pu.facility_id
 ) WHERE 1 = 1";
 
+/// The caller's unread posts of group `g` (member row `m`), for a `COUNT(*)`: per timeline the
+/// caller may read, a range of posts_by_timeline starting at the read marker, so the cost is
+/// the number of unread posts, not the size of the group. Unread: newer than the marker, not
+/// the caller's own, not a system entry, not deleted. Callers may append `AND ...`.
+const UNREAD_POSTS: &str = "(SELECT 'care' AS t UNION ALL SELECT 'family' AS t) tl
+             LEFT JOIN read_markers r
+                ON r.group_id = g.id AND r.user_id = m.user_id AND r.timeline = tl.t
+             JOIN posts p ON p.group_id = g.id AND p.timeline = tl.t
+                AND p.created_at_ms >= COALESCE(r.up_to_ms, -1)
+             WHERE (m.role <> 'family' OR tl.t = 'family')
+               AND (r.up_to_ms IS NULL OR p.created_at_ms > r.up_to_ms OR p.id > r.up_to_id)
+               AND p.system IS NULL AND p.deleted_at_ms IS NULL AND p.author_id <> m.user_id";
+
 fn select_my_groups() -> String {
-    SELECT_MY_GROUPS.replace("EXCERPT", &EXCERPT_CHARS.to_string())
+    SELECT_MY_GROUPS
+        .replace("UNREAD_POSTS", UNREAD_POSTS)
+        .replace("EXCERPT", &EXCERPT_CHARS.to_string())
 }
 
 /// One group as the caller sees it, or 404.
@@ -564,7 +577,7 @@ pub async fn create_group(
         .execute(&mut *tx)
         .await?;
     }
-    system_entry(
+    let created = system_entry(
         &mut tx,
         group_id,
         Timeline::Care,
@@ -574,6 +587,8 @@ pub async fn create_group(
         None,
     )
     .await?;
+    // The physician and care manager named in the profile are in a new group too.
+    let changed = member_changed(&mut tx, group_id).await?;
     audit::record(
         &mut *tx,
         Entry::new(Action::GroupCreate, Some(auth.user_id), ip).group(group_id),
@@ -581,6 +596,7 @@ pub async fn create_group(
     .await?;
     let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
     tx.commit().await?;
+    state.live.publish_all([created, changed]);
     Ok((StatusCode::CREATED, axum::Json(group)))
 }
 
@@ -665,7 +681,7 @@ pub async fn update_group(
             .execute(&mut *tx)
             .await?;
     }
-    system_entry(
+    let entry = system_entry(
         &mut tx,
         group_id,
         Timeline::Care,
@@ -675,6 +691,7 @@ pub async fn update_group(
         None,
     )
     .await?;
+    let changed = member_changed(&mut tx, group_id).await?;
     audit::record(
         &mut *tx,
         Entry::new(Action::GroupUpdate, Some(auth.user_id), ip).group(group_id),
@@ -682,6 +699,7 @@ pub async fn update_group(
     .await?;
     let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
     tx.commit().await?;
+    state.live.publish_all([entry, changed]);
     Ok(axum::Json(group))
 }
 
@@ -714,7 +732,7 @@ pub async fn archive_group(
     me.require_admin()?;
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     // The entry goes in before the flag: after it, the group takes no writes.
-    system_entry(
+    let entry = system_entry(
         &mut tx,
         group_id,
         Timeline::Care,
@@ -728,6 +746,7 @@ pub async fn archive_group(
         .bind(group_id.hyphenated())
         .execute(&mut *tx)
         .await?;
+    let changed = member_changed(&mut tx, group_id).await?;
     audit::record(
         &mut *tx,
         Entry::new(Action::GroupArchive, Some(auth.user_id), ip).group(group_id),
@@ -735,6 +754,7 @@ pub async fn archive_group(
     .await?;
     let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
     tx.commit().await?;
+    state.live.publish_all([entry, changed]);
     Ok(axum::Json(group))
 }
 
@@ -791,5 +811,12 @@ mod tests {
         assert!(!plan.contains("SCAN g"), "{plan}");
         assert!(plan.contains("group_members_by_user"), "{plan}");
         assert!(plan.contains("USING INDEX posts_"), "{plan}");
+        // Unread and mention counts start at the read marker instead of scanning the group.
+        assert_eq!(
+            plan.matches("posts_by_timeline (group_id=? AND timeline=? AND created_at_ms>?)")
+                .count(),
+            2,
+            "{plan}"
+        );
     }
 }

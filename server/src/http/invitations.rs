@@ -12,7 +12,7 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::access::{membership, system_entry};
+use super::access::{member_changed, membership, system_entry};
 use super::extract::{parse_id, ClientIp, Json};
 use super::groups::author;
 use super::{AppState, AuthUser, Error, SecretBody};
@@ -295,7 +295,7 @@ pub async fn approve_invitation(
         accepted: true,
         reason: None,
     };
-    Ok(axum::Json(decision.record(tx, ip).await?))
+    Ok(axum::Json(decision.record(tx, &state.live, ip).await?))
 }
 
 /// The attending physician declines an invitation, with a reason the inviting admin sees.
@@ -349,7 +349,7 @@ pub async fn decline_invitation(
         accepted: false,
         reason: Some(reason),
     };
-    Ok(axum::Json(decision.record(tx, ip).await?))
+    Ok(axum::Json(decision.record(tx, &state.live, ip).await?))
 }
 
 /// The attending physician's decision on a pending invitation.
@@ -370,6 +370,7 @@ impl Decision<'_> {
     async fn record(
         self,
         mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        live: &crate::events::Live,
         ip: Option<std::net::IpAddr>,
     ) -> Result<Invitation, Error> {
         let (status, kind, action) = if self.accepted {
@@ -397,7 +398,7 @@ impl Decision<'_> {
         .bind(self.invitation.hyphenated())
         .execute(&mut *tx)
         .await?;
-        system_entry(
+        let posted = system_entry(
             &mut tx,
             self.group_id,
             Timeline::Care,
@@ -407,6 +408,8 @@ impl Decision<'_> {
             self.reason,
         )
         .await?;
+        // A member more (approved), and one pending invitation fewer either way.
+        let changed = member_changed(&mut tx, self.group_id).await?;
         audit::record(
             &mut *tx,
             Entry::new(action, Some(self.physician), ip)
@@ -416,6 +419,7 @@ impl Decision<'_> {
         .await?;
         let invitation = fetch_invitation(&mut *tx, self.invitation).await?;
         tx.commit().await?;
+        live.publish_all([posted, changed]);
         Ok(invitation)
     }
 }

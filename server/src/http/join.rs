@@ -10,7 +10,7 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::access::system_entry;
+use super::access::{member_changed, system_entry};
 use super::extract::{ClientIp, Json};
 use super::groups::{author, MAX_NAME_CHARS};
 use super::me::UserRow;
@@ -227,18 +227,22 @@ async fn join_inner(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let mut published = Vec::new();
     for timeline in [Timeline::Care, Timeline::Family] {
-        system_entry(
-            &mut tx,
-            group_id,
-            timeline,
-            SystemEventKind::MemberJoined,
-            user_id,
-            Some(user_id),
-            None,
-        )
-        .await?;
+        published.push(
+            system_entry(
+                &mut tx,
+                group_id,
+                timeline,
+                SystemEventKind::MemberJoined,
+                user_id,
+                Some(user_id),
+                None,
+            )
+            .await?,
+        );
     }
+    published.push(member_changed(&mut tx, group_id).await?);
 
     let token = crate::token::generate();
     let expires_at_ms = now + state.settings.session_max_lifetime.as_millis() as i64;
@@ -265,6 +269,7 @@ async fn join_inner(
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.live.publish_all(published);
 
     let session = Session {
         token,

@@ -11,7 +11,7 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::access::{membership, system_entry};
+use super::access::{member_changed, membership, system_entry};
 use super::extract::{parse_id, ClientIp, Json};
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::{AppState, AuthUser, Error};
@@ -224,7 +224,7 @@ pub async fn add_member(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        system_entry(
+        let posted = system_entry(
             &mut tx,
             group_id,
             Timeline::Care,
@@ -234,9 +234,12 @@ pub async fn add_member(
             None,
         )
         .await?;
+        // Admins list pending invitations with the members.
+        let changed = member_changed(&mut tx, group_id).await?;
         audit::record(&mut *tx, entry).await?;
         let invitation: Invitation = fetch_invitation(&mut *tx, id).await?;
         tx.commit().await?;
+        state.live.publish_all([posted, changed]);
         return Ok((StatusCode::ACCEPTED, axum::Json(invitation)).into_response());
     }
     sqlx::query(
@@ -248,7 +251,7 @@ pub async fn add_member(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    system_entry(
+    let posted = system_entry(
         &mut tx,
         group_id,
         Timeline::Care,
@@ -258,9 +261,11 @@ pub async fn add_member(
         None,
     )
     .await?;
+    let changed = member_changed(&mut tx, group_id).await?;
     audit::record(&mut *tx, entry).await?;
     let member = fetch_member(&mut *tx, group_id, add.user_id).await?;
     tx.commit().await?;
+    state.live.publish_all([posted, changed]);
     Ok((StatusCode::CREATED, axum::Json(member)).into_response())
 }
 
@@ -310,6 +315,7 @@ pub async fn update_member(
     if current == MemberRole::Family {
         return Err(field_invalid("role"));
     }
+    let mut published = Vec::new();
     if current != update.role {
         if current == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
             return Err(Error::LastAdmin);
@@ -320,16 +326,19 @@ pub async fn update_member(
             .bind(user_id.hyphenated())
             .execute(&mut *tx)
             .await?;
-        system_entry(
-            &mut tx,
-            group_id,
-            Timeline::Care,
-            SystemEventKind::RoleChanged,
-            auth.user_id,
-            Some(user_id),
-            Some(update.role.as_str()),
-        )
-        .await?;
+        published.push(
+            system_entry(
+                &mut tx,
+                group_id,
+                Timeline::Care,
+                SystemEventKind::RoleChanged,
+                auth.user_id,
+                Some(user_id),
+                Some(update.role.as_str()),
+            )
+            .await?,
+        );
+        published.push(member_changed(&mut tx, group_id).await?);
     }
     audit::record(
         &mut *tx,
@@ -340,6 +349,7 @@ pub async fn update_member(
     .await?;
     let member = fetch_member(&mut *tx, group_id, user_id).await?;
     tx.commit().await?;
+    state.live.publish_all(published);
     Ok(axum::Json(member))
 }
 
@@ -416,18 +426,22 @@ pub async fn remove_member(
     if role == MemberRole::Family {
         timelines.push(Timeline::Family);
     }
+    let mut published = Vec::new();
     for timeline in timelines {
-        system_entry(
-            &mut tx,
-            group_id,
-            timeline,
-            kind,
-            auth.user_id,
-            Some(user_id),
-            None,
-        )
-        .await?;
+        published.push(
+            system_entry(
+                &mut tx,
+                group_id,
+                timeline,
+                kind,
+                auth.user_id,
+                Some(user_id),
+                None,
+            )
+            .await?,
+        );
     }
+    published.push(member_changed(&mut tx, group_id).await?);
     audit::record(
         &mut *tx,
         Entry::new(action, Some(auth.user_id), ip)
@@ -436,5 +450,6 @@ pub async fn remove_member(
     )
     .await?;
     tx.commit().await?;
+    state.live.publish_all(published);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,8 +21,9 @@ pub async fn get_meta(State(state): State<AppState>) -> Json<Meta> {
         name: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         api_version: "v1".to_owned(),
-        // None of the optional capabilities (search, web_push, resumable_upload) yet.
-        capabilities: Vec::new(),
+        // Optional parts of the contract implemented here (not yet: web_push,
+        // resumable_upload).
+        capabilities: vec!["events".to_owned(), "search".to_owned()],
         limits: Limits {
             max_post_chars: MAX_POST_CHARS as u32,
             max_page_limit: MAX_PAGE_LIMIT,

@@ -17,6 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Settings;
+use crate::events::Live;
 use crate::rate_limit::LoginThrottle;
 
 mod access;
@@ -27,11 +28,15 @@ mod extract;
 mod groups;
 mod invitations;
 mod join;
+mod live;
 mod me;
 mod members;
 mod meta;
+mod post_edits;
 mod posts;
 mod read_markers;
+mod receipts;
+mod search;
 mod sessions;
 mod spa;
 
@@ -54,12 +59,16 @@ pub struct AppState {
     /// Verified against when a login ID is unknown, so the response time does not reveal which
     /// IDs exist.
     pub dummy_hash: Arc<str>,
+    /// Wakes the open event streams after events are committed.
+    pub live: Live,
 }
 
 impl AppState {
     pub async fn new(db: SqlitePool, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
+        let live = Live::new(&db).await?;
         Ok(Self {
+            live,
             db,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
             join_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
@@ -92,8 +101,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::search_people))
         .routes(routes!(directory::list_facilities))
         .routes(routes!(posts::list_posts, posts::create_post))
-        .routes(routes!(posts::get_post))
+        .routes(routes!(
+            posts::get_post,
+            post_edits::update_post,
+            post_edits::delete_post
+        ))
+        .routes(routes!(post_edits::post_history))
+        .routes(routes!(receipts::post_receipts))
+        .routes(routes!(receipts::ack_post))
+        .routes(routes!(receipts::list_urgent))
         .routes(routes!(read_markers::mark_read))
+        .routes(routes!(search::search))
+        .routes(routes!(live::event_stream))
 }
 
 /// The whole application: the API, the SPA for every other path, and the common middleware.

@@ -1,4 +1,5 @@
-//! A group's timeline: list, read one, and create posts.
+//! A group's timeline: list, read one, and create posts; the one place that turns post rows
+//! into wire `Post`s (with their counts, reply quote and mentions).
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -6,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sqlx::types::uuid::fmt::Hyphenated;
+use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    Author, NewPost, Post, PostPage, Problem, Profession, SystemEvent, SystemEventKind, Timeline,
-    IDEMPOTENCY_KEY,
+    Author, ErrorCode, Importance, LiveEvent, Mention, NewPost, Post, PostPage, Problem,
+    Profession, ReplyRef, SystemEvent, SystemEventKind, Timeline, IDEMPOTENCY_KEY, MAX_MENTIONS,
 };
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -19,6 +21,7 @@ use super::groups::{invalid_cursor, page};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
+use crate::events;
 use crate::time::{from_ms, now_ms};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -34,10 +37,13 @@ pub struct PostListParams {
     /// professionals, `family` for family members).
     #[param(value_type = Option<Timeline>)]
     timeline: Option<Timeline>,
+    /// Only posts at least this important: `important` (important and urgent) or `urgent`.
+    #[param(value_type = Option<Importance>)]
+    min_importance: Option<Importance>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
-struct PostRow {
+pub(super) struct PostRow {
     id: Hyphenated,
     group_id: Hyphenated,
     body: String,
@@ -52,6 +58,19 @@ struct PostRow {
     subject_name: Option<String>,
     subject_profession: Option<String>,
     subject_facility_name: Option<String>,
+    importance: String,
+    edited_at_ms: Option<i64>,
+    deleted_at_ms: Option<i64>,
+    version: i64,
+    reply_id: Option<Hyphenated>,
+    reply_author_name: Option<String>,
+    reply_excerpt: Option<String>,
+    reply_deleted: Option<bool>,
+    read_count: i64,
+    ack_count: i64,
+    acked_by_me: bool,
+    /// JSON array of `{user_id, display_name}`.
+    mentions: String,
 }
 
 /// The stored content of a system entry.
@@ -62,8 +81,12 @@ struct StoredSystem {
     detail: Option<String>,
 }
 
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl PostRow {
-    fn cursor(&self) -> Cursor {
+    pub(super) fn cursor(&self) -> Cursor {
         Cursor {
             ms: self.created_at_ms,
             id: self.id.into_uuid(),
@@ -74,7 +97,23 @@ impl PostRow {
         Timeline::parse(&self.timeline).unwrap_or_default()
     }
 
-    fn into_post(self) -> Post {
+    pub(super) fn author_id(&self) -> Uuid {
+        self.author_id.into_uuid()
+    }
+
+    pub(super) fn is_system(&self) -> bool {
+        self.system.is_some()
+    }
+
+    pub(super) fn is_deleted(&self) -> bool {
+        self.deleted_at_ms.is_some()
+    }
+
+    pub(super) fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub(super) fn into_post(self) -> Post {
         let timeline = self.timeline();
         let author = Author {
             id: self.author_id.into_uuid(),
@@ -100,43 +139,148 @@ impl PostRow {
                 detail: stored.and_then(|s| s.detail),
             }
         });
+        let deleted = self.deleted_at_ms.is_some();
+        // A tombstone carries nothing of what was written: no text, no quote, no mentions.
+        let reply_to = match (deleted, self.reply_id) {
+            (false, Some(id)) => {
+                let quoted_deleted = self.reply_deleted.unwrap_or(false);
+                Some(ReplyRef {
+                    id: id.into_uuid(),
+                    author_name: self.reply_author_name.unwrap_or_default(),
+                    excerpt: if quoted_deleted {
+                        String::new()
+                    } else {
+                        self.reply_excerpt.unwrap_or_default()
+                    },
+                    deleted: quoted_deleted,
+                })
+            }
+            _ => None,
+        };
+        let mentions = if deleted {
+            Vec::new()
+        } else {
+            serde_json::from_str::<Vec<Mention>>(&self.mentions).unwrap_or_default()
+        };
         Post {
             id: self.id.into_uuid(),
             group_id: self.group_id.into_uuid(),
             author,
-            body: self.body,
+            body: if deleted { String::new() } else { self.body },
             created_at: from_ms(self.created_at_ms),
             timeline,
             system,
-            importance: Default::default(),
-            reply_to: None,
-            mentions: Vec::new(),
-            edited_at: None,
-            deleted_at: None,
-            version: 1,
-            read_count: 0,
-            ack_count: 0,
-            acked_by_me: false,
+            importance: Importance::parse(&self.importance).unwrap_or_default(),
+            reply_to,
+            mentions,
+            edited_at: self.edited_at_ms.map(from_ms),
+            deleted_at: self.deleted_at_ms.map(from_ms),
+            version: u32::try_from(self.version).unwrap_or(1),
+            read_count: count(self.read_count),
+            ack_count: count(self.ack_count),
+            acked_by_me: self.acked_by_me,
         }
     }
 }
 
-/// Posts with their authors (and, for system entries, their subjects) joined in, so a page is
-/// one query; callers append the `WHERE`.
-const SELECT_POSTS_FROM: &str = "SELECT p.id, p.group_id, p.body, p.created_at_ms,
+/// Posts with everything a `Post` shows joined in, so a page is ONE query: the author (and,
+/// for system entries, the subject), the quoted post, and per-post counts and mentions as
+/// correlated subqueries on primary keys — evaluated only for the rows the LIMIT keeps, never
+/// a query per post. Its one bind is the viewer (for `acked_by_me`; NULL for nobody); callers
+/// bind it first and append the `WHERE`.
+pub(super) const SELECT_POSTS_FROM: &str = "SELECT p.id, p.group_id, p.body, p.created_at_ms,
         u.id AS author_id, u.display_name AS author_name, u.profession AS author_profession,
         f.name AS author_facility_name, p.timeline, p.system,
         su.id AS subject_id, su.display_name AS subject_name,
-        su.profession AS subject_profession, sf.name AS subject_facility_name
+        su.profession AS subject_profession, sf.name AS subject_facility_name,
+        p.importance, p.edited_at_ms, p.deleted_at_ms, p.version,
+        rp.id AS reply_id, rpu.display_name AS reply_author_name,
+        substr(rp.body, 1, 80) AS reply_excerpt, -- characters, not bytes
+        rp.deleted_at_ms IS NOT NULL AS reply_deleted,
+        (SELECT COUNT(*) FROM post_reads r
+         WHERE r.post_id = p.id AND r.user_id <> p.author_id) AS read_count,
+        (SELECT COUNT(*) FROM post_acks a WHERE a.post_id = p.id) AS ack_count,
+        EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = p.id AND a.user_id = ?)
+            AS acked_by_me,
+        (SELECT json_group_array(json_object('user_id', mu.id, 'display_name', mu.display_name))
+         FROM post_mentions pm JOIN users mu ON mu.id = pm.user_id
+         WHERE pm.post_id = p.id) AS mentions
     FROM posts p
     JOIN users u ON u.id = p.author_id
     LEFT JOIN facilities f ON f.id = u.facility_id
     LEFT JOIN users su ON su.id = json_extract(p.system, '$.subject_id')
-    LEFT JOIN facilities sf ON sf.id = su.facility_id";
+    LEFT JOIN facilities sf ON sf.id = su.facility_id
+    LEFT JOIN posts rp ON rp.id = p.reply_to_id
+    LEFT JOIN users rpu ON rpu.id = rp.author_id";
 
-/// One timeline of one group; binds are the group id and the timeline.
-fn select_posts() -> String {
-    format!("{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.timeline = ?")
+/// [`SELECT_POSTS_FROM`] with extra leading columns; their binds come before the viewer's.
+pub(super) fn select_posts_with(extra_columns: &str) -> String {
+    SELECT_POSTS_FROM.replacen("SELECT ", &format!("SELECT {extra_columns}, "), 1)
+}
+
+/// The group's name as the viewer sees it (a direct message is named after the other person),
+/// for queries that join `groups g`; one bind, the viewer.
+pub(super) const GROUP_NAME_COLUMN: &str = "CASE WHEN g.kind = 'direct' THEN
+        COALESCE((SELECT ou.display_name FROM group_members o JOIN users ou ON ou.id = o.user_id
+                  WHERE o.group_id = g.id AND o.user_id <> ? LIMIT 1), g.name)
+        ELSE g.name END AS group_name";
+
+/// A post with the name of its group (urgent list, search).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct PostInGroupRow {
+    pub group_name: String,
+    #[sqlx(flatten)]
+    pub post: PostRow,
+}
+
+/// A user as shown next to what they did.
+pub(super) async fn author_of(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Author, Error> {
+    let (id, display_name, profession, facility_name): (
+        Hyphenated,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.profession, f.name
+             FROM users u LEFT JOIN facilities f ON f.id = u.facility_id WHERE u.id = ?",
+    )
+    .bind(user_id.hyphenated())
+    .fetch_one(db)
+    .await?;
+    Ok(Author {
+        id: id.into_uuid(),
+        display_name,
+        profession: Profession::parse(&profession),
+        facility_name,
+    })
+}
+
+/// One post of a group as `viewer` sees it (`None`: as nobody in particular, for events).
+pub(super) async fn fetch_post(
+    db: impl SqliteExecutor<'_>,
+    viewer: Option<Uuid>,
+    group_id: Uuid,
+    post_id: Uuid,
+) -> Result<Option<PostRow>, Error> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.id = ?"
+    ))
+    .bind(viewer.map(|v| v.hyphenated()))
+    .bind(group_id.hyphenated())
+    .bind(post_id.hyphenated())
+    .fetch_optional(db)
+    .await?)
+}
+
+/// One timeline of one group; binds are the viewer, the group id and the timeline.
+fn select_posts(min_importance: Importance) -> String {
+    // Spelled to match the partial index posts_important, which then serves the range scan.
+    let importance = match min_importance {
+        Importance::Normal => "",
+        Importance::Important => " AND p.importance <> 'normal'",
+        Importance::Urgent => " AND p.importance <> 'normal' AND p.importance = 'urgent'",
+    };
+    format!("{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.timeline = ?{importance}")
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -147,12 +291,12 @@ enum Direction {
     After,
 }
 
-/// A page query; binds are the group id and timeline, then (for a cursor) ms, ms, id, then the
-/// row limit. Each is a range scan of posts_by_timeline (group_id, timeline, created_at_ms, id)
-/// in the page's order:
+/// A page query; binds are the viewer, group id and timeline, then (for a cursor) ms, ms, id,
+/// then the row limit. Each is a range scan of posts_by_timeline (group_id, timeline,
+/// created_at_ms, id) — or of posts_important with `min_importance` — in the page's order:
 /// the `created_at_ms <=`/`>=` bound is the index range, the OR breaks ties on the id.
-fn timeline_sql(direction: Direction) -> String {
-    let select_posts = select_posts();
+fn timeline_sql(direction: Direction, min_importance: Importance) -> String {
+    let select_posts = select_posts(min_importance);
     match direction {
         Direction::Newest => {
             format!("{select_posts} ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?")
@@ -168,14 +312,22 @@ fn timeline_sql(direction: Direction) -> String {
     }
 }
 
-fn post_location(group_id: Uuid, post_id: Uuid) -> String {
+pub(super) fn post_location(group_id: Uuid, post_id: Uuid) -> String {
     format!("/api/v1/groups/{group_id}/posts/{post_id}")
+}
+
+/// `ETag: "<version>"`, the value `If-Match` sends back.
+pub(super) fn etag(version: u32) -> (header::HeaderName, HeaderValue) {
+    (
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header"),
+    )
 }
 
 /// A page of a group's timeline.
 ///
 /// Without a cursor or with `before`: newest first, going back in time. With `after`: oldest
-/// first, catching up from a post already seen.
+/// first, catching up from a post already seen. Deleted posts stay in place as tombstones.
 #[utoipa::path(
     get,
     path = "/api/v1/groups/{group_id}/posts",
@@ -183,8 +335,8 @@ fn post_location(group_id: Uuid, post_id: Uuid) -> String {
     security(("bearer" = [])),
     params(("group_id" = Uuid, Path, description = "Group id"), PostListParams),
     responses(
-        (status = 200, description = "One page of posts", body = PostPage),
-        (status = 400, description = "Invalid `limit` or cursor, or both `before` and `after` (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "One page of posts, with the caller's read marker of the timeline", body = PostPage),
+        (status = 400, description = "Invalid `limit`, `min_importance` or cursor, or both `before` and `after` (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such group, the caller is not a member, or the caller may not read that timeline (family members: `care`) (`not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -208,25 +360,36 @@ pub async fn list_posts(
         None => me.timelines()[0],
     };
     let limit = clamp_limit(params.limit);
+    let min_importance = params.min_importance.unwrap_or_default();
     let decode = |raw: &str| Cursor::decode(raw).ok_or_else(invalid_cursor);
 
-    let (sql, cursor) = match (params.before.as_deref(), params.after.as_deref()) {
+    let (direction, cursor) = match (params.before.as_deref(), params.after.as_deref()) {
         (Some(_), Some(_)) => {
             return Err(Error::MalformedRequest(
                 "before and after are mutually exclusive".to_owned(),
             ))
         }
-        (None, None) => (timeline_sql(Direction::Newest), None),
-        (Some(before), None) => (timeline_sql(Direction::Before), Some(decode(before)?)),
-        (None, Some(after)) => (timeline_sql(Direction::After), Some(decode(after)?)),
+        (None, None) => (Direction::Newest, None),
+        (Some(before), None) => (Direction::Before, Some(decode(before)?)),
+        (None, Some(after)) => (Direction::After, Some(decode(after)?)),
     };
+    let sql = timeline_sql(direction, min_importance);
     let mut query = sqlx::query_as(&sql)
+        .bind(auth.user_id.hyphenated())
         .bind(group_id.hyphenated())
         .bind(timeline.as_str());
     if let Some(c) = cursor {
         query = query.bind(c.ms).bind(c.ms).bind(c.id.hyphenated());
     }
     let rows: Vec<PostRow> = query.bind(limit + 1).fetch_all(&state.db).await?;
+    let read_up_to: Option<Hyphenated> = sqlx::query_scalar(
+        "SELECT up_to_id FROM read_markers WHERE group_id = ? AND user_id = ? AND timeline = ?",
+    )
+    .bind(group_id.hyphenated())
+    .bind(auth.user_id.hyphenated())
+    .bind(timeline.as_str())
+    .fetch_optional(&state.db)
+    .await?;
 
     audit::record(
         &state.db,
@@ -238,11 +401,12 @@ pub async fn list_posts(
     Ok(axum::Json(PostPage {
         items: rows.into_iter().map(PostRow::into_post).collect(),
         next_cursor,
-        read_up_to: None,
+        read_up_to: read_up_to.map(Hyphenated::into_uuid),
     }))
 }
 
-/// One post, the target of the `Location` header of a created post.
+/// One post, the target of the `Location` header of a created post. Its `ETag` is the version
+/// an edit sends back as `If-Match`.
 #[utoipa::path(
     get,
     path = "/api/v1/groups/{group_id}/posts/{post_id}",
@@ -253,7 +417,8 @@ pub async fn list_posts(
         ("post_id" = Uuid, Path, description = "Post id"),
     ),
     responses(
-        (status = 200, description = "The post", body = Post),
+        (status = 200, description = "The post (a tombstone when deleted)", body = Post,
+            headers(("ETag" = String, description = "`\"<version>\"`, for `If-Match` on edits"))),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such post in this group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -265,18 +430,13 @@ pub async fn get_post(
     ClientIp(ip): ClientIp,
     auth: AuthUser,
     Path((group_id, post_id)): Path<(String, String)>,
-) -> Result<axum::Json<Post>, Error> {
+) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let post_id = parse_id(&post_id)?;
     let me = membership(&state.db, group_id, auth.user_id).await?;
-    let row: PostRow = sqlx::query_as(&format!(
-        "{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.id = ?"
-    ))
-    .bind(group_id.hyphenated())
-    .bind(post_id.hyphenated())
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(Error::NotFound)?;
+    let row = fetch_post(&state.db, Some(auth.user_id), group_id, post_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     me.require_timeline(row.timeline())?;
     audit::record(
         &state.db,
@@ -285,7 +445,8 @@ pub async fn get_post(
             .target(post_id),
     )
     .await?;
-    Ok(axum::Json(row.into_post()))
+    let post = row.into_post();
+    Ok(([etag(post.version)], axum::Json(post)).into_response())
 }
 
 /// The `Idempotency-Key` header: absent, or a UUID.
@@ -339,11 +500,75 @@ struct StoredResponse {
     response_body: String,
 }
 
+/// Mentioned users, deduplicated in the order given; each must be a member who may read
+/// `timeline` (in `family`, everyone; in `care`, professionals), at most [`MAX_MENTIONS`].
+pub(super) async fn check_mentions(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+    timeline: Timeline,
+    mentions: &[Uuid],
+) -> Result<Vec<Uuid>, Error> {
+    let mut unique = Vec::with_capacity(mentions.len());
+    for id in mentions {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    let invalid = Error::Validation {
+        field: "mentions",
+        code: ErrorCode::FieldInvalid,
+    };
+    if unique.len() > MAX_MENTIONS {
+        return Err(invalid);
+    }
+    if unique.is_empty() {
+        return Ok(unique);
+    }
+    let ids = serde_json::to_string(&unique).map_err(anyhow::Error::from)?;
+    let readers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_members
+         WHERE group_id = ? AND user_id IN (SELECT value FROM json_each(?))
+           AND (role <> 'family' OR ? = 'family')",
+    )
+    .bind(group_id.hyphenated())
+    .bind(&ids)
+    .bind(timeline.as_str())
+    .fetch_one(db)
+    .await?;
+    if usize::try_from(readers).ok() != Some(unique.len()) {
+        return Err(invalid);
+    }
+    Ok(unique)
+}
+
+/// Replaces a post's mentions (one statement for the whole list).
+pub(super) async fn store_mentions(
+    conn: &mut sqlx::SqliteConnection,
+    post_id: Uuid,
+    mentions: &[Uuid],
+) -> Result<(), Error> {
+    sqlx::query("DELETE FROM post_mentions WHERE post_id = ?")
+        .bind(post_id.hyphenated())
+        .execute(&mut *conn)
+        .await?;
+    if !mentions.is_empty() {
+        let ids = serde_json::to_string(mentions).map_err(anyhow::Error::from)?;
+        sqlx::query(
+            "INSERT INTO post_mentions (post_id, user_id) SELECT ?, value FROM json_each(?)",
+        )
+        .bind(post_id.hyphenated())
+        .bind(ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Posts to a group's timeline.
 ///
 /// With an `Idempotency-Key`, a repeat of the same request returns the first response (same
 /// status and body, no second post); the key with a different request is refused. Keys are
-/// kept for at least 24 hours.
+/// kept for at least 24 hours. Open event streams get `post.created`.
 #[utoipa::path(
     post,
     path = "/api/v1/groups/{group_id}/posts",
@@ -364,7 +589,7 @@ struct StoredResponse {
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`, with `errors`), or the key was used for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`), `reply_to` not a live post of the same group and timeline or `mentions` not members who may read the timeline or more than 50 (`field_invalid`), all with `errors`; or the key was used for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -420,6 +645,28 @@ pub async fn create_post(
         }
     }
 
+    // Checked under the write lock (after the replay: a retry of a create that succeeded
+    // replays even if the quoted post was deleted since), so a concurrent delete cannot slip
+    // between the check and the insert.
+    if let Some(reply_to) = new_post.reply_to {
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM posts WHERE id = ? AND group_id = ? AND timeline = ?
+               AND system IS NULL AND deleted_at_ms IS NULL",
+        )
+        .bind(reply_to.hyphenated())
+        .bind(group_id.hyphenated())
+        .bind(timeline.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if live.is_none() {
+            return Err(Error::Validation {
+                field: "reply_to",
+                code: ErrorCode::FieldInvalid,
+            });
+        }
+    }
+    let mentions = check_mentions(&mut *tx, group_id, timeline, &new_post.mentions).await?;
+
     // The id's embedded timestamp is the creation time, so id order and time order agree.
     let post_id = Uuid::now_v7();
     let created_at_ms = post_id
@@ -431,8 +678,9 @@ pub async fn create_post(
         .unwrap_or_else(now_ms);
 
     sqlx::query(
-        "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline, importance,
+                            reply_to_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(post_id.hyphenated())
     .bind(group_id.hyphenated())
@@ -440,8 +688,11 @@ pub async fn create_post(
     .bind(&new_post.body)
     .bind(created_at_ms)
     .bind(timeline.as_str())
+    .bind(new_post.importance.unwrap_or_default().as_str())
+    .bind(new_post.reply_to.map(|r| r.hyphenated()))
     .execute(&mut *tx)
     .await?;
+    store_mentions(&mut tx, post_id, &mentions).await?;
     sqlx::query(
         "UPDATE groups SET last_post_at_ms = MAX(COALESCE(last_post_at_ms, 0), ?) WHERE id = ?",
     )
@@ -449,14 +700,13 @@ pub async fn create_post(
     .bind(group_id.hyphenated())
     .execute(&mut *tx)
     .await?;
-    let row: PostRow = sqlx::query_as(&format!(
-        "{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.id = ?"
-    ))
-    .bind(group_id.hyphenated())
-    .bind(post_id.hyphenated())
-    .fetch_one(&mut *tx)
-    .await?;
-    let body = serde_json::to_string(&row.into_post()).map_err(anyhow::Error::from)?;
+    // A new post: nobody has read or acknowledged it, so the caller's view and everyone's
+    // (the event) are the same.
+    let post = fetch_post(&mut *tx, None, group_id, post_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the inserted post is missing"))?
+        .into_post();
+    let body = serde_json::to_string(&post).map_err(anyhow::Error::from)?;
     let status = StatusCode::CREATED.as_u16();
 
     if let Some(key) = key {
@@ -474,6 +724,13 @@ pub async fn create_post(
         .execute(&mut *tx)
         .await?;
     }
+    let event = events::append(
+        &mut *tx,
+        group_id,
+        Some(timeline),
+        &LiveEvent::PostCreated(post),
+    )
+    .await?;
     audit::record(
         &mut *tx,
         Entry::new(Action::PostCreate, Some(auth.user_id), ip)
@@ -482,6 +739,7 @@ pub async fn create_post(
     )
     .await?;
     tx.commit().await?;
+    state.live.publish(event);
 
     created_response(status, body, &post_location(group_id, post_id))
 }
@@ -490,36 +748,63 @@ pub async fn create_post(
 mod tests {
     use super::*;
 
-    /// Every page is an index range scan in index order: no full scan, no sort, no OFFSET.
+    /// Every page is an index range scan in index order: no full scan, no sort, no OFFSET;
+    /// the per-post counts, acknowledgement, mentions and quoted post are primary-key lookups.
     #[tokio::test]
     async fn timeline_queries_use_the_keyset_index() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
         let db = crate::db::connect(&url).await.unwrap();
-        for direction in [Direction::Newest, Direction::Before, Direction::After] {
-            let sql = format!("EXPLAIN QUERY PLAN {}", timeline_sql(direction));
-            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql)
-                .bind("g")
-                .bind("care");
-            if !matches!(direction, Direction::Newest) {
-                query = query.bind(1_i64).bind(1_i64).bind("id");
-            }
-            let plan: Vec<String> = query
-                .bind(51_i64)
-                .fetch_all(&db)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|(.., detail)| detail)
-                .collect();
-            let plan = plan.join("\n");
-            assert!(
-                plan.contains("SEARCH p USING INDEX posts_by_timeline (group_id=? AND timeline=?"),
-                "{direction:?}: {plan}"
-            );
-            assert!(!plan.contains("TEMP B-TREE"), "{direction:?}: {plan}");
-            if !matches!(direction, Direction::Newest) {
-                assert!(plan.contains("created_at_ms"), "{direction:?}: {plan}");
+        for importance in [
+            Importance::Normal,
+            Importance::Important,
+            Importance::Urgent,
+        ] {
+            for direction in [Direction::Newest, Direction::Before, Direction::After] {
+                let case = format!("{direction:?} {importance:?}");
+                let sql = format!("EXPLAIN QUERY PLAN {}", timeline_sql(direction, importance));
+                let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql)
+                    .bind("viewer")
+                    .bind("g")
+                    .bind("care");
+                if !matches!(direction, Direction::Newest) {
+                    query = query.bind(1_i64).bind(1_i64).bind("id");
+                }
+                let plan: Vec<String> = query
+                    .bind(51_i64)
+                    .fetch_all(&db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|(.., detail)| detail)
+                    .collect();
+                let plan = plan.join("\n");
+                let index = if importance == Importance::Normal {
+                    "posts_by_timeline"
+                } else {
+                    "posts_important"
+                };
+                assert!(
+                    plan.contains(&format!(
+                        "SEARCH p USING INDEX {index} (group_id=? AND timeline=?"
+                    )),
+                    "{case}: {plan}"
+                );
+                assert!(!plan.contains("TEMP B-TREE"), "{case}: {plan}");
+                if !matches!(direction, Direction::Newest) {
+                    assert!(plan.contains("created_at_ms"), "{case}: {plan}");
+                }
+                for table in ["r", "a", "pm", "rp", "mu"] {
+                    assert!(
+                        !plan.contains(&format!("SCAN {table}\n"))
+                            && !plan.ends_with(&format!("SCAN {table}")),
+                        "{case}: {table} is scanned: {plan}"
+                    );
+                }
+                assert!(
+                    plan.contains("SEARCH rp USING INDEX sqlite_autoindex_posts_1 (id=?)"),
+                    "{case}: {plan}"
+                );
             }
         }
     }

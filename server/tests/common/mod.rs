@@ -183,3 +183,133 @@ pub async fn expect_problem(response: Response, status: u16, code: &str) -> Valu
     assert!(body["type"].is_string() && body["title"].is_string());
     body
 }
+
+/// One Server-Sent Event as it came over the wire (comments are `event` = `:comment`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseFrame {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: String,
+}
+
+impl SseFrame {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("{e}: {}", self.data))
+    }
+
+    pub fn id_num(&self) -> i64 {
+        self.id
+            .as_deref()
+            .expect("event has an id")
+            .parse()
+            .unwrap()
+    }
+}
+
+/// Reads `GET /api/v1/events` incrementally, as a browser's streaming fetch does.
+pub struct EventStream {
+    response: Response,
+    buffer: String,
+    pub ended: bool,
+}
+
+impl EventStream {
+    /// Opens the stream; panics unless it is a 200 `text/event-stream`.
+    pub async fn open(app: &TestApp, token: &str, last_event_id: Option<&str>) -> Self {
+        let mut request = app.client.get(app.url("/api/v1/events")).bearer_auth(token);
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        Self {
+            response,
+            buffer: String::new(),
+            ended: false,
+        }
+    }
+
+    /// The next frame (including `:comment`s), or `None` if none came within `wait` or the
+    /// stream ended (then `ended` is set).
+    pub async fn next_frame(&mut self, wait: std::time::Duration) -> Option<SseFrame> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut frame = SseFrame {
+                    id: None,
+                    event: "message".to_owned(),
+                    data: String::new(),
+                };
+                let mut comment = None;
+                for line in block.lines() {
+                    if let Some(c) = line.strip_prefix(':') {
+                        comment = Some(c.trim().to_owned());
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        frame.id = Some(v.trim().to_owned());
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        frame.event = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        if !frame.data.is_empty() {
+                            frame.data.push('\n');
+                        }
+                        frame.data.push_str(v.strip_prefix(' ').unwrap_or(v));
+                    }
+                }
+                if frame.data.is_empty() && frame.id.is_none() {
+                    if let Some(c) = comment {
+                        frame.event = ":comment".to_owned();
+                        frame.data = c;
+                    }
+                }
+                return Some(frame);
+            }
+            if self.ended {
+                return None;
+            }
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return None,
+                Ok(Ok(Some(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                Ok(Ok(None)) | Ok(Err(_)) => self.ended = true,
+            }
+        }
+    }
+
+    /// The next event that is not a comment, within `wait`.
+    pub async fn next_event(&mut self, wait: std::time::Duration) -> Option<SseFrame> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let frame = self.next_frame(left).await?;
+            if frame.event != ":comment" {
+                return Some(frame);
+            }
+        }
+    }
+
+    /// Every event arriving within `wait` (comments skipped).
+    pub async fn drain(&mut self, wait: std::time::Duration) -> Vec<SseFrame> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut frames = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_event(left).await {
+                Some(frame) => frames.push(frame),
+                None => return frames,
+            }
+        }
+    }
+}
+
+/// Creates a post through the API and returns it.
+pub async fn create_post(app: &TestApp, token: &str, group: Uuid, body: &Value) -> Value {
+    let response = app
+        .post_json(token, &format!("/api/v1/groups/{group}/posts"), body)
+        .await;
+    assert_eq!(response.status(), 201, "create {body}");
+    response.json().await.unwrap()
+}

@@ -1,0 +1,349 @@
+//! `GET /api/v1/events`: the caller's live events as Server-Sent Events.
+//!
+//! A stream delivers, in id order, every stored event the caller may see *at delivery time*:
+//! of groups they are a member of now, and (family members) only group-level events and the
+//! `family` timeline's. It wakes when a handler publishes a new event id (see
+//! [`crate::events`] for why ids commit in order), sends a heartbeat comment every
+//! `settings.sse_heartbeat`, and at each heartbeat checks that its session is still valid —
+//! without refreshing the idle timeout, so an open tab alone does not keep a session alive.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream, StreamExt};
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use tsunagu_api::{LiveEvent, Problem, ResetInfo};
+use uuid::Uuid;
+
+use super::extract::ClientIp;
+use super::{AppState, AuthUser, Error};
+use crate::audit::{self, Action, Entry};
+use crate::events::Tick;
+use crate::time::now_ms;
+
+/// Events read from the database at once.
+const BATCH: i64 = 200;
+
+/// Where a new stream starts, from its `Last-Event-ID`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// Deliver events with a greater id.
+    After(i64),
+    /// Events the client missed are gone (or the id is not one of ours): send `reset`, then
+    /// continue after this id (the newest assigned).
+    Reset { after: i64, oldest: Option<i64> },
+}
+
+/// `last_event_id`: absent (`None`), unparsable (`Some(None)`) or an id. `newest` is the
+/// largest id ever assigned (also after pruning), `oldest` the smallest still stored.
+fn start(last_event_id: Option<Option<i64>>, newest: i64, oldest: Option<i64>) -> Start {
+    let reset = Start::Reset {
+        after: newest,
+        oldest,
+    };
+    match last_event_id {
+        // Without an id the stream starts at "now".
+        None => Start::After(newest),
+        Some(Some(id)) if (0..=newest).contains(&id) => {
+            // Everything in (id, newest] must still be stored: nothing missed, or the first
+            // missed one is the oldest kept.
+            let complete = id == newest || oldest.is_some_and(|oldest| oldest <= id + 1);
+            if complete {
+                Start::After(id)
+            } else {
+                reset
+            }
+        }
+        Some(_) => reset,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    name: String,
+    data: String,
+}
+
+/// One open stream's state.
+struct Feed {
+    db: SqlitePool,
+    user_id: Uuid,
+    token_hash: String,
+    idle_ms: i64,
+    heartbeat: Duration,
+    /// Every event up to this id has been delivered or is not for this caller.
+    last: i64,
+    rx: watch::Receiver<Tick>,
+    next_check: Instant,
+    first: Option<Event>,
+}
+
+impl Feed {
+    /// The next events to send; `None` ends the stream.
+    async fn next(&mut self) -> Option<Vec<Event>> {
+        if let Some(first) = self.first.take() {
+            return Some(vec![first]);
+        }
+        loop {
+            let now = Instant::now();
+            if now >= self.next_check {
+                match self.session_valid().await {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => {
+                        tracing::error!(error = %e, "event stream: session check failed");
+                        return None;
+                    }
+                }
+                self.next_check = now + self.heartbeat;
+                return Some(vec![Event::default().comment("heartbeat")]);
+            }
+            let tick = *self.rx.borrow_and_update();
+            if tick.closing {
+                return None;
+            }
+            if tick.latest > self.last {
+                match self.fetch(tick.latest).await {
+                    Ok(events) if events.is_empty() => continue,
+                    Ok(events) => return Some(events),
+                    Err(e) => {
+                        tracing::error!(error = %e, "event stream: reading events failed");
+                        return None;
+                    }
+                }
+            }
+            tokio::select! {
+                changed = self.rx.changed() => {
+                    if changed.is_err() {
+                        return None;
+                    }
+                }
+                () = tokio::time::sleep_until(self.next_check) => {}
+            }
+        }
+    }
+
+    /// The same test as the authentication of a request, without touching `last_seen`.
+    async fn session_valid(&self) -> Result<bool, sqlx::Error> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT s.last_seen_ms, s.expires_at_ms
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ? AND u.disabled = 0",
+        )
+        .bind(&self.token_hash)
+        .fetch_optional(&self.db)
+        .await?;
+        let now = now_ms();
+        Ok(
+            row.is_some_and(|(last_seen, expires)| {
+                last_seen + self.idle_ms >= now && expires > now
+            }),
+        )
+    }
+
+    /// Events in (`last`, `upto`] the caller may see now, as SSE events; advances `last`.
+    async fn fetch(&mut self, upto: i64) -> Result<Vec<Event>, sqlx::Error> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT e.id, e.name, e.data FROM events e
+             JOIN group_members m ON m.group_id = e.group_id AND m.user_id = ?
+             WHERE e.id > ? AND e.id <= ?
+               AND (e.timeline IS NULL OR e.timeline = 'family' OR m.role <> 'family')
+             ORDER BY e.id LIMIT ?",
+        )
+        .bind(self.user_id.hyphenated())
+        .bind(self.last)
+        .bind(upto)
+        .bind(BATCH)
+        .fetch_all(&self.db)
+        .await?;
+        // A short batch covered the whole range, including events not for this caller.
+        self.last = if (rows.len() as i64) < BATCH {
+            upto
+        } else {
+            rows.last().map_or(upto, |r| r.id)
+        };
+        let acked = self.acked_among(&rows).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let data = personalise(&row, &acked);
+                Event::default()
+                    .id(row.id.to_string())
+                    .event(row.name)
+                    .data(data)
+            })
+            .collect())
+    }
+
+    /// Which of the posts carried by these events the caller has acknowledged (one query per
+    /// batch): stored post events say `acked_by_me: false`, as for nobody in particular.
+    async fn acked_among(&self, rows: &[EventRow]) -> Result<Vec<String>, sqlx::Error> {
+        let ids: Vec<String> = rows
+            .iter()
+            .filter(|r| r.name.starts_with("post."))
+            .filter_map(|r| serde_json::from_str::<serde_json::Value>(&r.data).ok())
+            .filter_map(|v| v["id"].as_str().map(str::to_owned))
+            .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar(
+            "SELECT post_id FROM post_acks
+             WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(self.user_id.hyphenated())
+        .bind(serde_json::to_string(&ids).unwrap_or_default())
+        .fetch_all(&self.db)
+        .await
+    }
+}
+
+/// The event's data as this receiver sees it.
+fn personalise(row: &EventRow, acked: &[String]) -> String {
+    if !row.name.starts_with("post.") {
+        return row.data.clone();
+    }
+    match serde_json::from_str::<serde_json::Value>(&row.data) {
+        Ok(mut post)
+            if post["id"]
+                .as_str()
+                .is_some_and(|id| acked.iter().any(|a| a == id)) =>
+        {
+            post["acked_by_me"] = serde_json::Value::Bool(true);
+            post.to_string()
+        }
+        _ => row.data.clone(),
+    }
+}
+
+fn reset_event(after: i64, oldest: Option<i64>) -> Event {
+    let reset = LiveEvent::Reset(ResetInfo { oldest_id: oldest });
+    Event::default()
+        .id(after.to_string())
+        .event(reset.name())
+        .data(reset.data_json())
+}
+
+/// The caller's live events (`text/event-stream`).
+///
+/// Each event has `id:` (increasing), `event:` (`post.created`, `post.updated`,
+/// `post.deleted`, `read.updated`, `ack.updated`, `member.changed`, `reset`) and `data:` (its
+/// JSON, see `LiveEvent`). Only events of groups the caller belongs to at delivery time, and of
+/// timelines the caller may read. Reconnect with `Last-Event-ID` to receive every later event;
+/// if some were already discarded (events are kept 7 days) or the id is unknown, the stream
+/// starts with `event: reset` and the client reloads. Without `Last-Event-ID` it starts now.
+/// A `: heartbeat` comment comes every 15 seconds; the stream ends when the session does
+/// (it does not keep the session alive).
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("Last-Event-ID" = Option<String>, Header, description = "The `id` of the last event received, to resume after it"),
+    ),
+    responses(
+        (status = 200, description = "An endless stream of Server-Sent Events", body = String, content_type = "text/event-stream"),
+        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
+        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn event_stream(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthUser,
+    headers: HeaderMap,
+) -> Result<Response, Error> {
+    let last_event_id = headers
+        .get("last-event-id")
+        .map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<i64>().ok()));
+    // Subscribed before reading the newest id: an event committed in between is then both
+    // after the start and announced to this receiver.
+    let rx = state.live.subscribe();
+    let (newest, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
+                (SELECT MIN(id) FROM events)",
+    )
+    .fetch_one(&state.db)
+    .await?;
+    audit::record(
+        &state.db,
+        Entry::new(Action::EventsSubscribe, Some(auth.user_id), ip),
+    )
+    .await?;
+
+    let (last, first) = match start(last_event_id, newest, oldest) {
+        Start::After(id) => (id, None),
+        Start::Reset { after, oldest } => (after, Some(reset_event(after, oldest))),
+    };
+    let heartbeat = state.settings.sse_heartbeat;
+    let feed = Feed {
+        db: state.db.clone(),
+        user_id: auth.user_id,
+        token_hash: auth.token_hash,
+        idle_ms: i64::try_from(state.settings.session_idle_timeout.as_millis())
+            .unwrap_or(i64::MAX / 2),
+        heartbeat,
+        last,
+        rx,
+        next_check: Instant::now() + heartbeat,
+        first,
+    };
+    let mut response = Sse::new(events(feed)).into_response();
+    // Reverse proxies (nginx) must pass each event on at once, not buffer the stream.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+fn events(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
+    stream::unfold(feed, |mut feed| async move {
+        let batch = feed.next().await?;
+        Some((batch, feed))
+    })
+    .flat_map(|batch| stream::iter(batch.into_iter().map(Ok)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_resumes_or_resets_by_what_is_still_stored() {
+        // No Last-Event-ID: from now.
+        assert_eq!(start(None, 40, Some(10)), Start::After(40));
+        // Everything after 20 is still there (oldest 10), or nothing came after 40.
+        assert_eq!(start(Some(Some(20)), 40, Some(10)), Start::After(20));
+        assert_eq!(start(Some(Some(9)), 40, Some(10)), Start::After(9));
+        assert_eq!(start(Some(Some(40)), 40, None), Start::After(40));
+        // 5..=9 were pruned: reset, then from now.
+        let reset = Start::Reset {
+            after: 40,
+            oldest: Some(10),
+        };
+        assert_eq!(start(Some(Some(4)), 40, Some(10)), reset);
+        // Unknown ids (future, negative, garbage) reset too.
+        assert_eq!(start(Some(Some(41)), 40, Some(10)), reset);
+        assert_eq!(start(Some(Some(-1)), 40, Some(10)), reset);
+        assert_eq!(start(Some(None), 40, Some(10)), reset);
+        // Everything pruned and something missed.
+        assert_eq!(
+            start(Some(Some(3)), 40, None),
+            Start::Reset {
+                after: 40,
+                oldest: None
+            }
+        );
+        // A fresh database: id 0 is "nothing yet", not unknown.
+        assert_eq!(start(Some(Some(0)), 0, None), Start::After(0));
+    }
+}

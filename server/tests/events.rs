@@ -1,0 +1,386 @@
+//! `GET /api/v1/events` over a real TCP connection, read as a stream: live delivery, resuming
+//! with `Last-Event-ID` without gaps or repeats, visibility by membership and timeline,
+//! `reset` for an id older than the log, heartbeats, and the end of the session.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{create_post, EventStream, SseFrame, TestApp, WORKPLACE, YAMADA};
+use reqwest::Method;
+use serde_json::{json, Value};
+use tsunagu_api::LiveEvent;
+use tsunagu_server::time::now_ms;
+
+const WAIT: Duration = Duration::from_secs(5);
+/// How long to wait to be sure nothing more comes.
+const QUIET: Duration = Duration::from_millis(600);
+
+fn post_id(frame: &SseFrame) -> String {
+    frame.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// The next `post.created` (other events skipped).
+async fn next_created(stream: &mut EventStream) -> SseFrame {
+    loop {
+        let frame = stream.next_event(WAIT).await.expect("an event");
+        if frame.event == "post.created" {
+            return frame;
+        }
+    }
+}
+
+#[tokio::test]
+async fn events_arrive_live_and_parse_as_the_contract_says() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let ito = app.login("hh.ito").await;
+    let group = app.group_id(YAMADA).await;
+    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    // Starts "now": nothing from the demo data or earlier.
+    assert!(stream.drain(QUIET).await.is_empty());
+
+    let post = create_post(
+        &app,
+        &ito,
+        group,
+        &json!({ "body": "夕方の訪問を終えました", "importance": "urgent" }),
+    )
+    .await;
+    let frame = stream.next_event(WAIT).await.expect("post.created");
+    assert_eq!(frame.event, "post.created");
+    let event = LiveEvent::from_sse(&frame.event, &frame.data).unwrap();
+    let LiveEvent::PostCreated(created) = event else {
+        panic!("{frame:?}")
+    };
+    assert_eq!(created.id.to_string(), post["id"].as_str().unwrap());
+    assert_eq!(created.body, "夕方の訪問を終えました");
+    let first_id = frame.id_num();
+
+    // Read marker, ack, edit, delete: each one event, in order, ids increasing.
+    let path = format!(
+        "/api/v1/groups/{group}/posts/{}",
+        post["id"].as_str().unwrap()
+    );
+    let response = app
+        .put_json(
+            &tanaka,
+            &format!("/api/v1/groups/{group}/read"),
+            &json!({ "timeline": "care", "up_to": post["id"] }),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(
+        app.send(Method::PUT, Some(&tanaka), &format!("{path}/ack"), None)
+            .await
+            .status(),
+        200
+    );
+    let response = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&ito)
+        .header("If-Match", "\"1\"")
+        .json(&json!({ "body": "夕方の訪問を終えました（追記）" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.delete(&ito, &path).await.status(), 200);
+
+    let frames = stream.drain(Duration::from_secs(2)).await;
+    let names: Vec<&str> = frames.iter().map(|f| f.event.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "read.updated",
+            "ack.updated",
+            "post.updated",
+            "post.deleted"
+        ]
+    );
+    let ids: Vec<i64> = frames.iter().map(SseFrame::id_num).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]) && ids[0] > first_id,
+        "{ids:?}"
+    );
+    let read = frames[0].json();
+    assert_eq!(read["reader"]["display_name"], "田中 美咲");
+    assert_eq!(read["up_to"], post["id"]);
+    assert_eq!(read["timeline"], "care");
+    let ack = frames[1].json();
+    assert_eq!(ack["ack_count"], 1);
+    assert_eq!(ack["post_id"], post["id"]);
+    // The edit as tanaka sees it: tanaka acknowledged the post.
+    let updated = frames[2].json();
+    assert_eq!(updated["body"], "夕方の訪問を終えました（追記）");
+    assert_eq!(updated["acked_by_me"], true);
+    assert_eq!(updated["version"], 2);
+    let deleted = frames[3].json();
+    assert_eq!(deleted["body"], "");
+    assert!(deleted["deleted_at"].is_string());
+    for frame in &frames {
+        LiveEvent::from_sse(&frame.event, &frame.data).unwrap_or_else(|e| panic!("{e}: {frame:?}"));
+    }
+
+    // The author's own stream carries the same edit without tanaka's acknowledgement.
+    let mut own = EventStream::open(&app, &ito, Some(&first_id.to_string())).await;
+    let frames = own.drain(Duration::from_secs(1)).await;
+    let updated = frames
+        .iter()
+        .find(|f| f.event == "post.updated")
+        .unwrap()
+        .json();
+    assert_eq!(updated["acked_by_me"], false);
+}
+
+#[tokio::test]
+async fn reconnecting_with_last_event_id_delivers_exactly_the_missed_events() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let ito = app.login("hh.ito").await;
+    let group = app.group_id(YAMADA).await;
+    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let before = create_post(&app, &ito, group, &json!({ "body": "切断前" })).await;
+    let seen = next_created(&mut stream).await;
+    assert_eq!(post_id(&seen), before["id"].as_str().unwrap());
+    drop(stream);
+
+    let mut missed = Vec::new();
+    for i in 0..3 {
+        let post = create_post(&app, &ito, group, &json!({ "body": format!("切断中 {i}") })).await;
+        missed.push(post["id"].as_str().unwrap().to_owned());
+    }
+    let last = seen.id.clone().unwrap();
+    let mut stream = EventStream::open(&app, &tanaka, Some(&last)).await;
+    let frames = stream.drain(QUIET).await;
+    let got: Vec<String> = frames.iter().map(post_id).collect();
+    assert_eq!(got, missed, "exactly the missed posts, in order");
+    assert!(frames.iter().all(|f| f.id_num() > seen.id_num()));
+
+    // Then live again, once.
+    let after = create_post(&app, &ito, group, &json!({ "body": "再接続後" })).await;
+    let frames = stream.drain(QUIET).await;
+    assert_eq!(
+        frames.iter().map(post_id).collect::<Vec<_>>(),
+        [after["id"].as_str().unwrap()]
+    );
+
+    // Resuming from the newest id delivers nothing.
+    let newest = frames[0].id.clone().unwrap();
+    let mut stream = EventStream::open(&app, &tanaka, Some(&newest)).await;
+    assert!(stream.drain(QUIET).await.is_empty());
+}
+
+#[tokio::test]
+async fn only_members_who_may_read_the_timeline_get_its_events() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let kobayashi = app.login("ns.kobayashi").await; // workplace only
+    let family = app.login("fam.yamada").await;
+    let yamada = app.group_id(YAMADA).await;
+    let workplace = app.group_id(WORKPLACE).await;
+    let mut outsider = EventStream::open(&app, &kobayashi, None).await;
+    let mut relative = EventStream::open(&app, &family, None).await;
+
+    let care = create_post(&app, &tanaka, yamada, &json!({ "body": "ケアの記録" })).await;
+    let fam = create_post(
+        &app,
+        &tanaka,
+        yamada,
+        &json!({ "body": "ご家族へ", "timeline": "family" }),
+    )
+    .await;
+    let shared = create_post(&app, &tanaka, workplace, &json!({ "body": "事業所の連絡" })).await;
+    // An acknowledgement and read marker in care: not for the family either.
+    let response = app
+        .send(
+            Method::PUT,
+            Some(&tanaka),
+            &format!(
+                "/api/v1/groups/{yamada}/posts/{}/ack",
+                care["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let got: Vec<String> = outsider.drain(QUIET).await.iter().map(post_id).collect();
+    assert_eq!(got, [shared["id"].as_str().unwrap()]);
+    let got = relative.drain(QUIET).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(post_id(&got[0]), fam["id"].as_str().unwrap());
+
+    // Resuming from before all of it does not widen what they see.
+    let start = (got[0].id_num() - 10).max(0).to_string();
+    let mut again = EventStream::open(&app, &kobayashi, Some(&start)).await;
+    for frame in again.drain(QUIET).await {
+        let text = frame.data;
+        assert!(
+            !text.contains("ケアの記録") && !text.contains("ご家族へ"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn membership_changes_reach_the_members_and_removed_members_stop_receiving() {
+    let app = TestApp::start().await;
+    let sato = app.login("dr.sato").await; // admin and attending physician
+    let takahashi = app.login("ph.takahashi").await;
+    let group = app.group_id(YAMADA).await;
+    let mut member = EventStream::open(&app, &takahashi, None).await;
+    let watanabe = app.user_id("pt.watanabe").await;
+    let response = app
+        .post_json(
+            &sato,
+            &format!("/api/v1/groups/{group}/members"),
+            &json!({ "user_id": watanabe }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let frames = member.drain(QUIET).await;
+    let names: Vec<&str> = frames.iter().map(|f| f.event.as_str()).collect();
+    assert_eq!(names, ["post.created", "member.changed"]);
+    assert_eq!(frames[0].json()["system"]["kind"], "member_added");
+    assert_eq!(frames[1].json(), json!({ "group_id": group }));
+
+    // Removed: the removal itself and everything after it are no longer theirs.
+    let me = app.user_id("ph.takahashi").await;
+    let response = app
+        .delete(&sato, &format!("/api/v1/groups/{group}/members/{me}"))
+        .await;
+    assert_eq!(response.status(), 204);
+    create_post(&app, &sato, group, &json!({ "body": "退出後の投稿" })).await;
+    assert!(member.drain(QUIET).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_id_older_than_the_log_gets_a_reset_first() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(YAMADA).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        create_post(
+            &app,
+            &tanaka,
+            group,
+            &json!({ "body": format!("古い {i}") }),
+        )
+        .await;
+    }
+    let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM events ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    ids.extend(all);
+    // The first two are eight days old and pruned by the maintenance task.
+    sqlx::query("UPDATE events SET at_ms = ? WHERE id <= ?")
+        .bind(now_ms() - 8 * 24 * 3600 * 1000)
+        .bind(ids[1])
+        .execute(&app.db)
+        .await
+        .unwrap();
+    tsunagu_server::db::prune(&app.db, Duration::from_secs(1800))
+        .await
+        .unwrap();
+    let oldest: i64 = sqlx::query_scalar("SELECT MIN(id) FROM events")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(oldest, ids[2]);
+
+    let mut stream = EventStream::open(&app, &tanaka, Some(&(ids[0] - 1).to_string())).await;
+    let reset = stream.next_event(WAIT).await.unwrap();
+    assert_eq!(reset.event, "reset");
+    assert_eq!(reset.json(), json!({ "oldest_id": oldest }));
+    assert_eq!(reset.id_num(), *ids.last().unwrap());
+    // After the reset the stream continues from now, not with the stored events.
+    assert!(stream.drain(QUIET).await.is_empty());
+    let post = create_post(&app, &tanaka, group, &json!({ "body": "リセット後" })).await;
+    assert_eq!(
+        post_id(&next_created(&mut stream).await),
+        post["id"].as_str().unwrap()
+    );
+
+    // An id still covered resumes normally; ids we never gave out reset.
+    let mut stream = EventStream::open(&app, &tanaka, Some(&ids[1].to_string())).await;
+    let first = stream.next_event(WAIT).await.unwrap();
+    assert_eq!(first.event, "post.created");
+    assert_eq!(first.id_num(), ids[2]);
+    for bad in ["999999", "abc", "-5"] {
+        let mut stream = EventStream::open(&app, &tanaka, Some(bad)).await;
+        assert_eq!(
+            stream.next_event(WAIT).await.unwrap().event,
+            "reset",
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn heartbeats_flow_and_the_stream_ends_with_the_session() {
+    let app = TestApp::start_with(|s| {
+        s.sse_heartbeat = Duration::from_millis(200);
+    })
+    .await;
+    let tanaka = app.login("ns.tanaka").await;
+    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let frame = stream.next_frame(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(frame.event, ":comment");
+    assert_eq!(frame.data, "heartbeat");
+    let response = app
+        .send(
+            Method::DELETE,
+            Some(&tanaka),
+            "/api/v1/sessions/current",
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    // Within a heartbeat or two the stream closes.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while !stream.ended && tokio::time::Instant::now() < deadline {
+        stream.next_frame(Duration::from_millis(300)).await;
+    }
+    assert!(stream.ended, "the stream outlived its session");
+
+    // Without a token there is no stream at all.
+    let response = app
+        .client
+        .get(app.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn an_open_stream_does_not_keep_an_idle_session_alive() {
+    let app = TestApp::start_with(|s| {
+        s.sse_heartbeat = Duration::from_millis(200);
+        s.session_idle_timeout = Duration::from_secs(2);
+    })
+    .await;
+    let tanaka = app.login("ns.tanaka").await;
+    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
+    let mut heartbeats = 0;
+    while !stream.ended && tokio::time::Instant::now() < deadline {
+        if stream
+            .next_frame(Duration::from_millis(300))
+            .await
+            .is_some()
+        {
+            heartbeats += 1;
+        }
+    }
+    assert!(heartbeats >= 3, "{heartbeats}");
+    assert!(stream.ended, "the stream kept going past the idle timeout");
+    let response = app.get(&tanaka, "/api/v1/me").await;
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "session_expired");
+}
