@@ -38,3 +38,6 @@ for run in 1 2 3; do
     END { printf "run %s: p50 %s  p99 %s  %s req/s (2 threads, 16 connections, 8 s)\n", run, p50, p99, rps }
   ' "$SERVER_TMP/wrk.$run"
 done
+
+echo
+scripts/bench-timeline.sh

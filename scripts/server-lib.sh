@@ -8,7 +8,8 @@ start_server() {
   "$bin" serve --bind 127.0.0.1:0 --database-url "sqlite://$SERVER_TMP/tsunagu.db" --demo "$@" \
     >"$SERVER_TMP/stdout" 2>"$SERVER_TMP/stderr" &
   SERVER_PID=$!
-  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$SERVER_TMP"' EXIT
+  # `|| true`: under `set -e` the killed server's status (143) would become the script's.
+  trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true; rm -rf "$SERVER_TMP"' EXIT
   for _ in $(seq 1 600); do
     SERVER_URL=$(sed -n 's/.*Tsunagu listening on \(http[^ ]*\).*/\1/p' "$SERVER_TMP/stdout" | head -n 1)
     SERVER_URL=${SERVER_URL%/}

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tsunagu_api::{
     AddMember, DeclineInvitation, DirectoryPage, ErrorCode, FacilityKind, FacilityList, Group,
-    GroupPage, GroupUpdate, Invitation, InvitationKind, InvitationLink, InvitationList,
+    GroupPage, GroupUpdate, Importance, Invitation, InvitationKind, InvitationLink, InvitationList,
     JoinAsFamily, JoinInfo, LoginRequest, Me, Member, MemberList, MemberRole, MemberUpdate, Meta,
     NewGroup, NewInvitationLink, NewPost, OpenDirect, Post, PostPage, Problem, Profession,
     ReadMarker, Session, Timeline, API_PREFIX, IDEMPOTENCY_KEY,
@@ -21,6 +21,10 @@ use tsunagu_api::{
 use uuid::Uuid;
 
 use crate::storage;
+
+mod events;
+mod post_actions;
+pub use post_actions::{etag_version, if_match, SearchQuery};
 
 /// `localStorage` key of the API base URL setting (empty or absent: same origin).
 pub const API_BASE_KEY: &str = "tsunagu.api_base";
@@ -177,6 +181,30 @@ pub enum PostCursor {
     After(String),
 }
 
+/// The query string of `GET /groups/{id}/posts`.
+pub fn posts_query(
+    timeline: Option<Timeline>,
+    cursor: PostCursor,
+    limit: Option<u32>,
+    min_importance: Option<Importance>,
+) -> String {
+    let (before, after) = match cursor {
+        PostCursor::Newest => (None, None),
+        PostCursor::Before(c) => (Some(c), None),
+        PostCursor::After(c) => (None, Some(c)),
+    };
+    query(&[
+        ("timeline", timeline.map(|t| t.as_str().to_owned())),
+        ("limit", limit.map(|l| l.to_string())),
+        ("before", before),
+        ("after", after),
+        (
+            "min_importance",
+            min_importance.map(|i| i.as_str().to_owned()),
+        ),
+    ])
+}
+
 /// What adding a member did: it took effect (201), or it waits for the attending physician
 /// (202).
 #[derive(Debug, Clone, PartialEq)]
@@ -258,6 +286,19 @@ impl Client {
         json_body: Option<String>,
         idempotency_key: Option<Uuid>,
     ) -> Result<Response, ApiError> {
+        self.fetch_with_headers(method, path, json_body, idempotency_key, &[])
+            .await
+    }
+
+    /// [`Client::fetch`] with extra request headers (e.g. `If-Match` for conditional edits).
+    pub async fn fetch_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        json_body: Option<String>,
+        idempotency_key: Option<Uuid>,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, ApiError> {
         let controller = web_sys::AbortController::new().ok();
         let signal = controller.as_ref().map(|c| c.signal());
         if let Some(controller) = controller {
@@ -278,6 +319,9 @@ impl Client {
         }
         if let Some(key) = idempotency_key {
             builder = builder.header(IDEMPOTENCY_KEY, &key.to_string());
+        }
+        for (name, value) in headers {
+            builder = builder.header(name, value);
         }
         let request = match json_body {
             Some(body) => builder
@@ -346,26 +390,21 @@ impl Client {
         self.get_json(&format!("/groups/{id}")).await
     }
 
-    /// `GET /groups/{id}/posts`: one page of a timeline.
+    /// `GET /groups/{id}/posts`: one page of a timeline, optionally only posts at least
+    /// `min_importance` important (`important` means important or urgent).
     pub async fn posts(
         &self,
         group: Uuid,
         timeline: Option<Timeline>,
         cursor: PostCursor,
         limit: Option<u32>,
+        min_importance: Option<Importance>,
     ) -> Result<PostPage, ApiError> {
-        let (before, after) = match cursor {
-            PostCursor::Newest => (None, None),
-            PostCursor::Before(c) => (Some(c), None),
-            PostCursor::After(c) => (None, Some(c)),
-        };
-        let q = query(&[
-            ("timeline", timeline.map(|t| t.as_str().to_owned())),
-            ("limit", limit.map(|l| l.to_string())),
-            ("before", before),
-            ("after", after),
-        ]);
-        self.get_json(&format!("/groups/{group}/posts{q}")).await
+        self.get_json(&format!(
+            "/groups/{group}/posts{}",
+            posts_query(timeline, cursor, limit, min_importance)
+        ))
+        .await
     }
 
     /// `POST /groups/{id}/posts` with an idempotency key, so a retry never posts twice.

@@ -2,7 +2,8 @@
 //! each sorted by latest activity and narrowed by the filter.
 
 use chrono::{DateTime, Utc};
-use tsunagu_api::{Group, GroupKind};
+use tsunagu_api::{Group, GroupKind, LiveEvent};
+use uuid::Uuid;
 
 use crate::kana;
 
@@ -63,11 +64,27 @@ pub fn sections(groups: &[Group], filter: &str) -> Vec<(GroupKind, Vec<Group>)> 
         .collect()
 }
 
+/// Whether a live event changes what the group list shows (order, unread and mention counts,
+/// previews, membership) for the user `me`.
+pub fn changes_group_list(event: &LiveEvent, me: Option<Uuid>) -> bool {
+    match event {
+        LiveEvent::PostCreated(_)
+        | LiveEvent::PostUpdated(_)
+        | LiveEvent::PostDeleted(_)
+        | LiveEvent::MemberChanged(_)
+        | LiveEvent::Reset(_) => true,
+        // Only my own marker changes my unread counts.
+        LiveEvent::ReadUpdated(r) => me == Some(r.reader.id),
+        LiveEvent::AckUpdated(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tsunagu_api::{MemberRole, PostPreview, Timeline};
-    use uuid::Uuid;
+    use tsunagu_api::{
+        Author, GroupChange, MemberRole, PostPreview, Profession, ReadUpdate, Timeline,
+    };
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
@@ -154,5 +171,34 @@ mod tests {
         assert_eq!(names(&sections(&groups, "ヤマダ"), 0), ["山田 花子 様"]);
         assert_eq!(names(&sections(&groups, "中村"), 0), ["中村 一郎 様"]);
         assert!(sections(&groups, "鈴木")[0].1.is_empty());
+    }
+
+    #[test]
+    fn the_list_reloads_for_posts_membership_and_my_own_reads_only() {
+        let me = Uuid::from_u128(1);
+        let reader = |id: u128| Author {
+            id: Uuid::from_u128(id),
+            display_name: "x".into(),
+            profession: Profession::Nurse,
+            facility_name: None,
+        };
+        let read = |id: u128| {
+            LiveEvent::ReadUpdated(ReadUpdate {
+                group_id: Uuid::from_u128(9),
+                timeline: Timeline::Care,
+                reader: reader(id),
+                previous: None,
+                up_to: Uuid::from_u128(5),
+                at: t(0),
+            })
+        };
+        assert!(changes_group_list(&read(1), Some(me)));
+        assert!(!changes_group_list(&read(2), Some(me)));
+        assert!(changes_group_list(
+            &LiveEvent::MemberChanged(GroupChange {
+                group_id: Uuid::from_u128(9)
+            }),
+            Some(me)
+        ));
     }
 }

@@ -338,8 +338,156 @@ messages! {
     /// Prefix of the unread count for screen readers.
     Unread => "未読", "Unread";
     // @section outbox-composer: entries of the outbox and composer work go below this line.
+    /// Label of the composer's importance select.
+    ComposerImportance => "重要度", "Importance";
+    /// Importance option: normal.
+    ComposerImportanceNormal => "通常", "Normal";
+    /// Importance option: important.
+    ComposerImportanceImportant => "重要", "Important";
+    /// Importance option: urgent.
+    ComposerImportanceUrgent => "至急", "Urgent";
+    /// Remaining characters near the limit; `{n}` the number.
+    ComposerCharsLeft => "あと{n}文字（上限10,000文字）", "{n} characters left (limit 10,000)";
+    /// Characters over the limit; `{n}` the number.
+    ComposerCharsOver => "{n}文字超えています（上限10,000文字）", "{n} characters over the limit of 10,000";
+    /// Label before the quoted post of a reply being written.
+    ComposerReplyingTo => "返信先", "Replying to";
+    /// Button dropping the reply target.
+    ComposerCancelReply => "返信をやめる", "Cancel reply";
+    /// Accessible name of the @mention suggestions.
+    ComposerMentionList => "メンションする人", "People to mention";
+    /// The outbox could not store the post; nothing was sent.
+    ComposerStoreFailed => "この端末に保存できなかったため、送信していません。入力した文章はそのまま残っています。", "The post could not be saved on this device, so it was not sent. Your text is still here.";
+    /// Accessible name of the list of posts waiting to be sent.
+    OutboxList => "送信待ちの投稿", "Posts waiting to be sent";
+    /// State of a post waiting to be sent.
+    OutboxQueued => "送信待ち", "Waiting to send";
+    /// State of a post being sent.
+    OutboxSending => "送信中…", "Sending…";
+    /// State of a post the server refused.
+    OutboxRejected => "送信できませんでした", "Not sent";
+    /// Shown while posts wait after a failed attempt.
+    OutboxWillRetry => "まだ送信できていません。接続が戻ると自動で送信します。", "Not sent yet. It is sent automatically once the connection is back.";
+    /// Puts a refused post back into the editor.
+    OutboxEdit => "編集", "Edit";
+    /// Drops a refused post.
+    OutboxDiscard => "破棄", "Discard";
+    /// Question before dropping a refused post.
+    OutboxConfirmDiscard => "この投稿を破棄しますか？送信されません。", "Discard this post? It will not be sent.";
     // @section timeline-live: entries of the live timeline work go below this line.
+    /// Separator above the first unread post.
+    UnreadFromHere => "ここから未読", "Unread from here";
+    /// Button jumping to the newest post.
+    JumpToLatest => "最新へ", "Jump to latest";
+    /// Count of unread posts below the viewport; `{n}` is the number.
+    NewBelow => "新着 {n}件", "{n} new";
+    /// Toggle showing only important and urgent posts.
+    ImportantOnly => "重要・至急のみ", "Important & urgent only";
+    /// Empty timeline while filtered to important posts.
+    NoImportantPosts => "重要・至急の投稿はありません。", "No important or urgent posts.";
+    /// Toolbar of the timeline (its accessible name).
+    TimelineTools => "タイムラインの表示", "Timeline view";
+    /// The event stream dropped; reconnecting.
+    LiveReconnecting => "接続が切れました。再接続しています（新しい投稿の表示が遅れることがあります）。", "Connection lost. Reconnecting (new posts may appear late).";
+    /// Top of a timeline once everything older is loaded.
+    TimelineStart => "これより前の投稿はありません", "No earlier posts";
+    /// Accessible label of the mention badge of a group; `{n}` is the number.
+    MentionCount => "メンション {n}件", "{n} mentions";
     // @section post-actions-search: entries of post actions, urgent banner and search go below this line.
+    /// Badge of an important post.
+    ImportanceImportant => "重要", "Important";
+    /// Badge of an urgent post.
+    ImportanceUrgent => "至急", "Urgent";
+    /// Accessible name of a post tile; `{name}` the author, `{time}` when it was posted.
+    PostTileLabel => "{name} {time} の投稿", "Post by {name}, {time}";
+    /// Badge of a post that mentions the reader.
+    MentionsYou => "あなた宛て", "Mentions you";
+    /// Marker of an edited post.
+    EditedMarker => "編集済み", "Edited";
+    /// What a deleted post shows instead of its text.
+    PostWasDeleted => "この投稿は削除されました", "This post was deleted";
+    /// Prefix of the quoted post of a reply (screen readers).
+    InReplyTo => "返信元", "In reply to";
+    /// A quoted post that has been deleted since.
+    QuotedPostDeleted => "削除された投稿", "Deleted post";
+    /// The quoted post is not among the posts on screen.
+    QuotedPostNotShown => "返信元の投稿はこの画面に読み込まれていません。「以前の投稿を読み込む」で表示できます。", "The quoted post is not loaded on this screen. Use “Load earlier posts” to show it.";
+    /// Reply to a post (sets the composer's reply target).
+    ReplyAction => "返信", "Reply";
+    /// Acknowledge a post.
+    AckAction => "見ました", "Seen";
+    /// Acknowledgement count; `{n}` the number.
+    AckCount => "見ました {n}", "Seen {n}";
+    /// Description of the acknowledgement button; `{n}` the number.
+    AckCountLong => "{n}人が見ました", "{n} acknowledged";
+    /// Read count button; `{n}` the number.
+    ReadCount => "既読 {n}", "Read {n}";
+    /// Title of the receipts dialog.
+    ReceiptsTitle => "既読と確認", "Read and acknowledged";
+    /// Receipts dialog: who read.
+    ReceiptsRead => "既読", "Read by";
+    /// Receipts dialog: who acknowledged.
+    ReceiptsAcked => "見ました", "Acknowledged by";
+    /// Receipts dialog: who has not acknowledged the urgent post yet.
+    ReceiptsNotAcked => "まだ「見ました」を押していない人", "Not acknowledged yet";
+    /// Receipts dialog: an empty list.
+    ReceiptsNobody => "まだいません。", "Nobody yet.";
+    /// Closes a dialog.
+    CloseDialog => "閉じる", "Close";
+    /// Edit one's own post.
+    EditAction => "編集", "Edit";
+    /// Label of the inline editor.
+    EditPostLabel => "投稿を編集", "Edit the post";
+    /// Saves an edit.
+    SaveEdit => "保存", "Save";
+    /// While an edit is saved.
+    SavingEdit => "保存中…", "Saving…";
+    /// Heading of the latest text shown after a conflicting edit.
+    LatestText => "現在の内容", "Current text";
+    /// Delete one's own post.
+    DeleteAction => "削除", "Delete";
+    /// Question before deleting a post.
+    ConfirmDeletePost => "この投稿を削除しますか？", "Delete this post?";
+    /// Opens a post's edit history.
+    HistoryAction => "履歴", "History";
+    /// Title of the history dialog.
+    HistoryTitle => "編集履歴", "Edit history";
+    /// History: the first revision.
+    RevisionCreated => "投稿", "Posted";
+    /// History: an edit.
+    RevisionEdited => "編集", "Edited";
+    /// History: the deletion.
+    RevisionDeleted => "削除", "Deleted";
+    /// Accessible name of the urgent banner.
+    UrgentBanner => "至急の投稿", "Urgent posts";
+    /// Heading of the urgent banner; `{n}` the number waiting.
+    UrgentCount => "至急 {n}件", "Urgent: {n}";
+    /// Accessible name of an urgent item; `{name}` the author, `{group}` the group.
+    UrgentItemLabel => "{group} {name} の至急の投稿", "Urgent post by {name} in {group}";
+    /// Announcement of a newly arrived urgent post; `{name}` the author, `{group}` the group.
+    UrgentArrived => "至急の投稿が届きました：{group} {name}", "New urgent post: {name} in {group}";
+    /// Header link and page heading of search.
+    SearchTitle => "検索", "Search";
+    /// Label of the search box.
+    SearchTerm => "検索語", "Search term";
+    /// Label of the search scope select.
+    SearchScope => "検索する範囲", "Search in";
+    /// Scope option: every group.
+    AllGroups => "すべてのグループ", "All groups";
+    /// The search button.
+    SearchButton => "検索", "Search";
+    /// No search results.
+    NothingFound => "見つかりませんでした", "Nothing found";
+    /// Loads the next page of results.
+    LoadMore => "さらに読み込む", "Load more";
+    /// Empty search query.
+    SearchQueryEmpty => "検索語を入力してください。", "Please enter a search term.";
+    /// Too long search query.
+    SearchQueryTooLong => "検索語は100文字以内で入力してください。", "Search terms can be at most 100 characters long.";
+    /// Accessible name of the results list.
+    SearchResults => "検索結果", "Search results";
+    /// Link from a group to search in it.
+    SearchThisGroup => "このグループを検索", "Search this group";
 }
 
 /// Translation of a machine error code from the API.

@@ -2,17 +2,20 @@
 //!
 //! [`App`] provides the contexts (locale, session) and routes `/login`, `/join/:token` (family
 //! invitation links), `/` (my groups), `/groups/:id` (a timeline), `/groups/:id/members`,
-//! `/groups/new`, `/invitations` (the physician's inbox) and `/directory`; the routes other than
-//! `/login` and `/join/:token` require a session.
+//! `/groups/new`, `/invitations` (the physician's inbox), `/directory` and `/search` (posts of
+//! my groups); the routes other than `/login` and `/join/:token` require a session.
 
 pub mod api;
 pub mod components;
 pub mod drafts;
+pub mod highlight;
 pub mod home_model;
 pub mod i18n;
 pub mod live;
+pub mod outbox;
 pub use tsunagu_api::kana;
 pub mod pages;
+pub mod post_view;
 pub mod session;
 pub mod storage;
 pub mod time_format;
@@ -33,9 +36,11 @@ use pages::login_page::LoginPage;
 use pages::members_page::MembersPage;
 use pages::new_group_page::NewGroupPage;
 use pages::not_found_page::NotFoundPage;
+use pages::search_page::SearchPage;
 
-/// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]) and session
-/// ([`session::provide_session`]).
+/// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]), session
+/// ([`session::provide_session`]), live events ([`live::provide_live`]) and the outbox sender
+/// ([`outbox::sender::provide_outbox`]).
 #[component]
 pub fn Providers(
     /// The app (or, in tests, the part of it under test).
@@ -44,6 +49,7 @@ pub fn Providers(
     i18n::provide_i18n();
     session::provide_session();
     live::provide_live();
+    outbox::provide_outbox();
     children()
 }
 
@@ -79,6 +85,7 @@ pub fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/groups/:id/members") view=MembersPage/>
                     <Route path=path!("/invitations") view=InvitationsPage/>
                     <Route path=path!("/directory") view=DirectoryPage/>
+                    <Route path=path!("/search") view=SearchPage/>
                 </ParentRoute>
             </Routes>
         </main>

@@ -6,11 +6,31 @@
 //! [`Live::publish`] also lets the client feed its own results (a post it just sent) through the
 //! same path, so every consumer merges them the same way.
 
+pub mod backoff;
+mod connection;
+pub mod sse;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use tsunagu_api::LiveEvent;
+
+/// State of the connection to the event stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LiveStatus {
+    /// Not connected and not trying: no session.
+    #[default]
+    Off,
+    /// Opening the stream.
+    Connecting,
+    /// Receiving events.
+    Open,
+    /// The stream dropped or could not be opened; waiting to reconnect (events may be late).
+    Reconnecting,
+    /// The backend does not offer live events (`events` is not among its capabilities).
+    Unavailable,
+}
 
 type Subscriber = Rc<dyn Fn(&LiveEvent)>;
 
@@ -24,13 +44,34 @@ struct Subscribers {
 #[derive(Clone, Copy)]
 pub struct Live {
     subscribers: StoredValue<Rc<RefCell<Subscribers>>, LocalStorage>,
+    status: RwSignal<LiveStatus>,
+    fresh_starts: RwSignal<u32>,
 }
 
 impl Live {
     fn new() -> Self {
         Self {
             subscribers: StoredValue::new_local(Rc::default()),
+            status: RwSignal::new(LiveStatus::Off),
+            fresh_starts: RwSignal::new(0),
         }
+    }
+
+    /// The connection state (tracked).
+    pub fn status(&self) -> LiveStatus {
+        self.status.get()
+    }
+
+    /// How often a stream opened without resuming (`Last-Event-ID`), tracked. Events between
+    /// a consumer's last load and such an opening were not delivered: when this changes,
+    /// consumers that loaded data before catch up by loading again.
+    pub fn fresh_starts(&self) -> u32 {
+        self.fresh_starts.get()
+    }
+
+    /// [`Live::fresh_starts`] without tracking.
+    pub fn fresh_starts_untracked(&self) -> u32 {
+        self.fresh_starts.get_untracked()
     }
 
     /// Calls `f` for every event from now on, until the current reactive owner is cleaned up.
@@ -67,10 +108,14 @@ impl Live {
     }
 }
 
-/// Creates the app-wide [`Live`] handle.
+/// Creates the app-wide [`Live`] handle and, whenever a session exists, keeps the event stream
+/// of that session connected (see `connection`). Call after `provide_session`.
 pub fn provide_live() -> Live {
     let live = Live::new();
     provide_context(live);
+    if let Some(session) = use_context::<crate::session::SessionCtx>() {
+        connection::keep_connected(live, session);
+    }
     live
 }
 

@@ -9,3 +9,4 @@ pub mod login_page;
 pub mod members_page;
 pub mod new_group_page;
 pub mod not_found_page;
+pub mod search_page;

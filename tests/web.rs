@@ -410,6 +410,7 @@ fn demo_group(n: u128, kind: tsunagu_api::GroupKind, name: &str, kana: Option<&s
         archived: false,
         timelines: vec![tsunagu_api::Timeline::Care],
         unread_count: n as u32,
+        mention_count: 0,
         last_post: None,
         patient: None,
         physician_rule: None,
@@ -699,5 +700,525 @@ async fn the_composer_saves_its_draft_debounced_and_restores_it_on_mount() {
 
     db.delete(&key).await.unwrap();
     db.close();
+    reset_storage();
+}
+
+// --- The outbox: its IndexedDB store, the schema upgrade, and the composer sending through it --
+
+use indexed_db_futures::database::Database as IdbDatabase;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use tsunagu_api::{Author, Importance, Member, MemberList, MemberRole, Mention, Profession};
+use tsunagu_web::components::composer::reply_target::{provide_reply_target, ReplyTarget};
+use tsunagu_web::outbox::store::OutboxStore;
+use tsunagu_web::outbox::{ItemState, NewItem, OutboxItem, ReplyQuote};
+
+async fn delete_db(name: &str) {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let req = factory.delete_database(name).unwrap();
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        req.set_onsuccess(Some(&resolve));
+    });
+    JsFuture::from(done).await.unwrap();
+}
+
+fn outbox_item(n: u128, body: &str) -> OutboxItem {
+    OutboxItem::new(
+        NewItem {
+            author_id: Uuid::from_u128(0xA),
+            group_id: Uuid::from_u128(0xB),
+            timeline: Some(Timeline::Care),
+            body: body.to_owned(),
+            importance: Importance::Urgent,
+            reply_to: Some(ReplyQuote {
+                id: Uuid::from_u128(0xC),
+                author_name: "佐藤 健一".into(),
+                excerpt: "処方を変更しました".into(),
+            }),
+            mentions: vec![Mention {
+                user_id: Uuid::from_u128(0xD),
+                display_name: "佐藤 健一".into(),
+            }],
+        },
+        Uuid::from_u128(n),
+        1_000 + n as i64,
+    )
+}
+
+#[wasm_bindgen_test]
+async fn outbox_items_and_their_states_survive_a_fresh_database_handle() {
+    let name = "tsunagu-test-outbox";
+    delete_db(name).await;
+    let db = OutboxStore::open_named(name).await.unwrap();
+    let queued = outbox_item(1, "体温36.6℃。");
+    let mut sending = outbox_item(2, "送信中に閉じた");
+    sending.state = ItemState::Sending { since_ms: 5_000 };
+    let mut rejected = outbox_item(3, "断られた投稿");
+    rejected.attempts = 4;
+    rejected.next_attempt_at_ms = 99_000;
+    rejected.state = ItemState::Rejected {
+        code: ErrorCode::GroupArchived,
+        status: 409,
+    };
+    for item in [&queued, &sending, &rejected] {
+        db.put(item).await.unwrap();
+    }
+    db.close();
+
+    let again = OutboxStore::open_named(name).await.unwrap();
+    let all = again.all().await.unwrap();
+    assert_eq!(all, vec![queued.clone(), sending.clone(), rejected.clone()]);
+    assert_eq!(
+        again.get(rejected.key).await.unwrap(),
+        Some(rejected.clone())
+    );
+    assert_eq!(
+        again.all_of(Uuid::from_u128(0xE)).await.unwrap(),
+        vec![],
+        "another user's items are not theirs"
+    );
+    again.delete(queued.key).await.unwrap();
+    again.close();
+
+    let third = OutboxStore::open_named(name).await.unwrap();
+    assert_eq!(
+        third.get(queued.key).await.unwrap(),
+        None,
+        "the delete was committed"
+    );
+    assert_eq!(third.all().await.unwrap().len(), 2);
+    third.close();
+}
+
+#[wasm_bindgen_test]
+async fn drafts_written_by_the_previous_version_survive_the_upgrade_that_adds_the_outbox() {
+    let name = "tsunagu-test-upgrade";
+    delete_db(name).await;
+    // The schema of version 1, as the previous release created it: only `drafts`.
+    let key = DraftKey::new(Uuid::from_u128(7), Some(Timeline::Family));
+    let draft = draft_at(key, "来週の予定をお知らせします。", 1_234);
+    let v1 = IdbDatabase::open(name)
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("drafts").build()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let tx = v1
+        .transaction("drafts")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("drafts")
+        .unwrap()
+        .put(draft.to_json())
+        .with_key(key.to_string())
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    v1.close();
+
+    // The new version opens it: upgraded, the draft still there, the outbox usable.
+    let drafts = DraftStore::open_named(name).await.unwrap();
+    assert_eq!(drafts.load(&key).await.unwrap(), Some(draft.clone()));
+    let outbox = OutboxStore::open_named(name).await.unwrap();
+    let item = outbox_item(1, "アップグレード後の投稿");
+    outbox.put(&item).await.unwrap();
+    assert_eq!(outbox.all().await.unwrap(), vec![item]);
+    // Drafts keep working after the upgrade.
+    let other = DraftKey::new(Uuid::from_u128(8), None);
+    drafts
+        .save(&draft_at(other, "新しい下書き", 2))
+        .await
+        .unwrap();
+    assert_eq!(drafts.all().await.unwrap().len(), 2);
+    drafts.close();
+    outbox.close();
+
+    let db = tsunagu_web::drafts::store::open_database(name)
+        .await
+        .unwrap();
+    assert_eq!(db.version() as u32, tsunagu_web::drafts::store::DB_VERSION);
+    let mut stores: Vec<String> = db.object_store_names().collect();
+    stores.sort();
+    assert_eq!(stores, vec!["drafts", "outbox"]);
+    db.close();
+}
+
+// A fake server for the composer: `window.fetch` answers from `window.__routes` (keyed
+// "METHOD /path") and records every request in `window.__requests`; an unknown route fails like
+// a dead network.
+const FETCH_MOCK: &str = r#"
+window.__realFetch = window.__realFetch || window.fetch;
+window.__requests = [];
+window.__routes = {};
+window.fetch = async (input, init) => {
+  const r = input instanceof Request ? input : new Request(input, init);
+  const url = new URL(r.url, location.href);
+  const body = r.method === 'GET' ? null : await r.clone().text();
+  window.__requests.push({ method: r.method, path: url.pathname, body: body,
+    key: r.headers.get('Idempotency-Key') });
+  const route = window.__routes[r.method + ' ' + url.pathname];
+  if (!route) throw new TypeError('Failed to fetch');
+  return new Response(route.body, { status: route.status,
+    headers: { 'Content-Type': route.type || 'application/json' } });
+};
+"#;
+
+fn run_js(code: &str) -> wasm_bindgen::JsValue {
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap()
+}
+
+fn set_route(method_path: &str, status: u16, body: &str, content_type: &str) {
+    let routes = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__routes".into()).unwrap();
+    let route = js_sys::Object::new();
+    js_sys::Reflect::set(&route, &"status".into(), &status.into()).unwrap();
+    js_sys::Reflect::set(&route, &"body".into(), &body.into()).unwrap();
+    js_sys::Reflect::set(&route, &"type".into(), &content_type.into()).unwrap();
+    js_sys::Reflect::set(&routes, &method_path.into(), &route).unwrap();
+}
+
+fn clear_route(method_path: &str) {
+    let routes = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__routes".into()).unwrap();
+    let routes: js_sys::Object = routes.unchecked_into();
+    js_sys::Reflect::delete_property(&routes, &method_path.into()).unwrap();
+}
+
+/// The recorded `POST` requests: (idempotency key, JSON body).
+fn posted() -> Vec<(String, serde_json::Value)> {
+    let json = run_js("return JSON.stringify(window.__requests.filter(r => r.method === 'POST'))");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&json.as_string().unwrap()).unwrap();
+    list.iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap_or_default().to_owned(),
+                serde_json::from_str(r["body"].as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn key_event(el: &Element, key: &str) {
+    let f = js_sys::Function::new_with_args(
+        "el, key",
+        "el.dispatchEvent(new KeyboardEvent('keydown', { key: key, bubbles: true, cancelable: true }))",
+    );
+    f.call2(&wasm_bindgen::JsValue::NULL, el, &key.into())
+        .unwrap();
+}
+
+fn author(n: u128, name: &str, profession: Profession) -> Author {
+    Author {
+        id: Uuid::from_u128(n),
+        display_name: name.into(),
+        profession,
+        facility_name: None,
+    }
+}
+
+fn created_post(group: Uuid, body: &str) -> Post {
+    serde_json::from_value(serde_json::json!({
+        "id": Uuid::now_v7(), "group_id": group, "body": body,
+        "author": author(0xA, "田中 美咲", Profession::Nurse),
+        "created_at": "2026-11-24T00:00:00.000Z", "timeline": "care",
+    }))
+    .unwrap()
+}
+
+#[component]
+fn WithReplyTarget(out: RwSignal<Option<ReplyTarget>>, children: Children) -> impl IntoView {
+    out.set(Some(provide_reply_target()));
+    children()
+}
+
+#[wasm_bindgen_test]
+async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refusals() {
+    reset_storage();
+    let me = author(0xA, "田中 美咲", Profession::Nurse);
+    let stored_session = serde_json::json!({
+        "token": "tok-outbox", "expires_at": "2099-01-01T00:00:00.000Z",
+        "idle_timeout_seconds": 1800,
+        "user": { "id": me.id, "login_id": "ns.tanaka", "display_name": me.display_name,
+            "display_name_kana": "たなか みさき", "profession": "nurse", "facility": null }
+    });
+    storage()
+        .set_item(session::SESSION_KEY, &stored_session.to_string())
+        .unwrap();
+    run_js(FETCH_MOCK);
+    let gid = Uuid::now_v7();
+    let posts_route = format!("POST /api/v1/groups/{gid}/posts");
+    let members = MemberList {
+        items: [
+            (me.clone(), MemberRole::Member),
+            (
+                author(0xD, "佐藤 健一", Profession::Physician),
+                MemberRole::Admin,
+            ),
+            (
+                author(0xF, "山田 一郎", Profession::Family),
+                MemberRole::Family,
+            ),
+        ]
+        .into_iter()
+        .map(|(person, role)| Member {
+            person,
+            role,
+            relationship: None,
+            joined_at: chrono::DateTime::from_timestamp_millis(0).unwrap(),
+        })
+        .collect(),
+        pending: vec![],
+    };
+    set_route(
+        &format!("GET /api/v1/groups/{gid}/members"),
+        200,
+        &serde_json::to_string(&members).unwrap(),
+        "application/json",
+    );
+
+    // Members carry no reading: the composer looks the professionals up in the directory.
+    let directory = serde_json::json!({ "items": [{
+        "id": Uuid::from_u128(0xD), "display_name": "佐藤 健一",
+        "display_name_kana": "さとう けんいち", "profession": "physician",
+        "facility": { "id": Uuid::from_u128(0x100), "name": "さくら在宅クリニック", "kind": "clinic" }
+    }], "next_cursor": null });
+    set_route(
+        "GET /api/v1/directory/people",
+        200,
+        &directory.to_string(),
+        "application/json",
+    );
+
+    let sent = RwSignal::new(Vec::<Post>::new());
+    let live_posts = RwSignal::new(0u32);
+    let target = RwSignal::new(None::<ReplyTarget>);
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                {
+                    tsunagu_web::live::use_live()
+                        .subscribe(move |ev| {
+                            if let tsunagu_api::LiveEvent::PostCreated(_) = ev {
+                                live_posts.update(|n| *n += 1);
+                            }
+                        });
+                }
+                <WithReplyTarget out=target>
+                    <ComposerPanel
+                        group_id=gid
+                        timeline=Timeline::Care
+                        on_sent=Callback::new(move |p: Post| sent.update(|s| s.push(p)))
+                    />
+                </WithReplyTarget>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let area =
+        || -> HtmlTextAreaElement { labelled(el, "メッセージ").unwrap().unchecked_into() };
+    let waiting_texts = || -> Vec<String> { all(el, ".outbox li").iter().map(text).collect() };
+
+    // @mention: the suggestions list professionals only (the care timeline), keyboard chooses.
+    area().focus().unwrap();
+    type_into(&area(), "確認お願いします @さと");
+    wait_for("the suggestions", || {
+        all(el, "[role=listbox] [role=option]").len() == 1
+    })
+    .await;
+    let listbox = el.query_selector("[role=listbox]").unwrap().unwrap();
+    assert_eq!(
+        listbox.get_attribute("aria-label").as_deref(),
+        Some("メンションする人")
+    );
+    assert!(text(&listbox).contains("佐藤 健一"));
+    assert!(
+        !text(&listbox).contains("山田"),
+        "no family member in the care timeline"
+    );
+    assert_eq!(
+        area().get_attribute("aria-activedescendant"),
+        el.query_selector("[role=option]")
+            .unwrap()
+            .unwrap()
+            .get_attribute("id")
+    );
+    key_event(&area(), "Enter");
+    wait_for("the inserted mention", || {
+        area().value() == "確認お願いします @佐藤 健一 "
+    })
+    .await;
+    wait_for("the list to close after choosing", || {
+        all(el, "[role=listbox]").is_empty()
+    })
+    .await;
+    type_into(&area(), "確認お願いします @佐藤 健一 明日の訪問について");
+
+    // Importance 至急.
+    let select: web_sys::HtmlSelectElement = labelled(el, "重要度").unwrap().unchecked_into();
+    assert_eq!(select.value(), "normal");
+    select.set_value("urgent");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+
+    // Offline: queued, stored, the editor and options reset; it waits for a retry.
+    button(el, "送信").unwrap().click();
+    wait_for("the editor to clear", || area().value().is_empty()).await;
+    wait_for("the waiting post", || {
+        waiting_texts().iter().any(|t| {
+            t.contains("送信待ち") && t.contains("明日の訪問について") && t.contains("至急")
+        })
+    })
+    .await;
+    wait_for("the retry notice", || {
+        text(el).contains("接続が戻ると自動で送信します")
+    })
+    .await;
+    let select: web_sys::HtmlSelectElement = labelled(el, "重要度").unwrap().unchecked_into();
+    assert_eq!(select.value(), "normal", "importance resets after sending");
+    let store = OutboxStore::open().await.unwrap();
+    let mine = store.all_of(me.id).await.unwrap();
+    assert_eq!(mine.len(), 1, "stored before anything else");
+    assert_eq!(mine[0].importance, Importance::Urgent);
+    assert_eq!(
+        mine[0]
+            .mentions
+            .iter()
+            .map(|m| m.user_id)
+            .collect::<Vec<_>>(),
+        vec![Uuid::from_u128(0xD)]
+    );
+    assert!(mine[0].attempts >= 1);
+    assert_eq!(mine[0].state, ItemState::Queued);
+
+    // Online again: sent at once, with the same key and the same body; shown once, published.
+    set_route(
+        &posts_route,
+        201,
+        &serde_json::to_string(&created_post(gid, &mine[0].body)).unwrap(),
+        "application/json",
+    );
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new("online").unwrap())
+        .unwrap();
+    wait_for("the delivery", || sent.with_untracked(|s| s.len()) == 1).await;
+    wait_for("the outbox to empty", || waiting_texts().is_empty()).await;
+    assert_eq!(live_posts.get_untracked(), 1, "published as a live event");
+    let requests = posted();
+    assert!(requests.len() >= 2, "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .all(|(k, b)| *k == requests[0].0 && *b == requests[0].1),
+        "{requests:?}"
+    );
+    assert_eq!(mine[0].key.to_string(), requests[0].0);
+    let body = &requests[0].1;
+    assert_eq!(body["importance"], "urgent");
+    assert_eq!(body["timeline"], "care");
+    assert_eq!(body["mentions"], serde_json::json!([Uuid::from_u128(0xD)]));
+    assert!(
+        store.all_of(me.id).await.unwrap().is_empty(),
+        "removed from the store"
+    );
+
+    // A reply: quoted above the editor, sent with reply_to, cleared afterwards.
+    let quoted = created_post(gid, "処方を変更しました。");
+    target.get_untracked().unwrap().0.set(Some(quoted.clone()));
+    wait_for("the quote", || {
+        text(el).contains("返信先") && text(el).contains("処方を変更しました。")
+    })
+    .await;
+    assert!(button(el, "返信をやめる").is_some());
+    // Refused by the server: kept with the reason, 編集 and 破棄.
+    set_route(
+        &posts_route,
+        409,
+        r#"{"type":"about:blank","title":"Conflict","status":409,"code":"group_archived"}"#,
+        "application/problem+json",
+    );
+    type_into(&area(), "承知しました。");
+    button(el, "送信").unwrap().click();
+    wait_for("the refusal", || {
+        waiting_texts().iter().any(|t| {
+            t.contains("送信できませんでした")
+                && t.contains("このグループはアーカイブされているため変更できません。")
+        })
+    })
+    .await;
+    assert!(
+        !text(el).contains("返信をやめる"),
+        "the reply was cleared after sending"
+    );
+    let refused = posted().last().cloned().unwrap();
+    assert_eq!(refused.1["reply_to"], serde_json::json!(quoted.id));
+    assert_eq!(target.get_untracked().unwrap().0.get_untracked(), None);
+    let stored = store.all_of(me.id).await.unwrap();
+    assert!(matches!(
+        stored[0].state,
+        ItemState::Rejected {
+            code: ErrorCode::GroupArchived,
+            status: 409
+        }
+    ));
+    sleep(300).await;
+    assert_eq!(
+        posted().len(),
+        requests.len() + 1,
+        "a refused post is not retried by itself"
+    );
+
+    // 編集: the text (and the reply) come back, the item goes; sent again it gets a new key.
+    button(el, "編集").unwrap().click();
+    wait_for("the text back in the editor", || {
+        area().value() == "承知しました。"
+    })
+    .await;
+    wait_for("the item to go", || waiting_texts().is_empty()).await;
+    assert!(text(el).contains("返信先"), "the reply comes back too");
+    sleep(200).await;
+    assert!(
+        store.all_of(me.id).await.unwrap().is_empty(),
+        "an edited item leaves the store"
+    );
+    type_into(&area(), "承知しました。明日伺います。");
+    button(el, "送信").unwrap().click();
+    wait_for("the second refusal", || {
+        waiting_texts()
+            .iter()
+            .any(|t| t.contains("明日伺います") && t.contains("送信できませんでした"))
+    })
+    .await;
+    let resent = posted().last().cloned().unwrap();
+    assert_ne!(
+        resent.0, refused.0,
+        "an edited post gets a new idempotency key"
+    );
+
+    // 破棄 asks first, then drops it for good.
+    button(el, "破棄").unwrap().click();
+    wait_for("the confirmation", || button(el, "はい").is_some()).await;
+    button(el, "はい").unwrap().click();
+    wait_for("the item to be discarded", || waiting_texts().is_empty()).await;
+    sleep(200).await;
+    assert!(
+        store.all_of(me.id).await.unwrap().is_empty(),
+        "gone from the store too"
+    );
+    store.close();
+
+    drop(handle);
+    root.remove();
+    clear_route(&posts_route);
+    run_js("window.fetch = window.__realFetch;");
     reset_storage();
 }

@@ -1,12 +1,14 @@
-//! The bar at the top of every page.
+//! The bar at the top of every page, and the urgent banner under it.
 
 use leptos::prelude::*;
 
+use crate::components::urgent::UrgentBanner;
 use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::session::use_session;
 
-/// App name (つなぐ Tsunagu), the current user's name and profession, the language switch and
-/// the logout button.
+/// App name (つなぐ Tsunagu), the current user's name and profession, "検索" (signed in), the
+/// language switch and the logout button; below the bar, while signed in, the banner of urgent
+/// posts waiting for my acknowledgement, so it follows me to every page.
 #[component]
 pub fn AppHeader() -> impl IntoView {
     let i18n = use_i18n();
@@ -36,6 +38,11 @@ pub fn AppHeader() -> impl IntoView {
                             }
                         })
                 }}
+                <Show when=move || session.is_logged_in()>
+                    <a class="button button--ghost app-header__search" href="/search">
+                        {move || i18n.t(Msg::SearchTitle)}
+                    </a>
+                </Show>
                 <button
                     type="button"
                     class="button button--ghost app-header__lang"
@@ -55,5 +62,6 @@ pub fn AppHeader() -> impl IntoView {
                 </Show>
             </div>
         </header>
+        <UrgentBanner/>
     }
 }

@@ -1,9 +1,12 @@
-//! Drafts in IndexedDB: database `tsunagu`, object store `drafts`, keyed by the [`DraftKey`]
-//! string, each value the JSON of a [`Draft`] (a plain string: no serde-wasm-bindgen needed).
+//! The app's IndexedDB database `tsunagu`, opened in one place ([`open_database`]) for every
+//! store in it, and the drafts store: object store `drafts`, keyed by the [`DraftKey`] string,
+//! each value the JSON of a [`Draft`] (a plain string: no serde-wasm-bindgen needed).
 //!
 //! indexed_db_futures rolls a transaction back unless it is committed, so every operation ends
 //! with `commit().await`. The app-facing helpers ([`save_text`], [`clear`], [`load_draft`],
-//! [`prune_stale`]) log failures to the console and never touch the text on screen.
+//! [`prune_stale`]) log failures to the console, never touch the text on screen, and close their
+//! connection when done: an open connection would block the version upgrade a newer app
+//! version in another tab asks for.
 
 use std::fmt;
 
@@ -18,8 +21,34 @@ use super::{op_for, stale_keys, Draft, DraftKey, DraftOp};
 pub const DB_NAME: &str = "tsunagu";
 /// The object store holding the drafts.
 pub const STORE: &str = "drafts";
-/// Schema version: 1 = the `drafts` store.
-const DB_VERSION: u32 = 1;
+/// The object store holding the outbox (see [`crate::outbox::store`]).
+pub const OUTBOX_STORE: &str = "outbox";
+/// Schema version: 1 = the `drafts` store; 2 = adds the `outbox` store (drafts are kept).
+pub const DB_VERSION: u32 = 2;
+
+/// Opens the database `name` at [`DB_VERSION`], creating or upgrading it: every store of the
+/// schema that is missing is created and nothing existing is touched, so an upgrade from any
+/// older version keeps its data. The one place that knows the schema; every store opens
+/// through it.
+pub async fn open_database(name: &str) -> StoreResult<Database> {
+    let db = Database::open(name)
+        .with_version(DB_VERSION)
+        .with_on_blocked(|_| {
+            // Another tab still holds an older version open; the open waits until it closes.
+            web_sys::console::warn_1(&"IndexedDB upgrade waits for another tab to close".into());
+            Ok(())
+        })
+        .with_on_upgrade_needed(|_event, db| {
+            for store in [STORE, OUTBOX_STORE] {
+                if !db.object_store_names().any(|n| n == store) {
+                    db.create_object_store(store).build()?;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(db)
+}
 
 /// A failed IndexedDB operation (opening, a request or the commit).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +56,7 @@ pub struct StoreError(pub String);
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "draft store: {}", self.0)
+        write!(f, "IndexedDB: {}", self.0)
     }
 }
 
@@ -48,7 +77,7 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
 /// Result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// An open connection to the drafts database.
+/// An open connection to the drafts store.
 #[derive(Debug, Clone)]
 pub struct DraftStore {
     db: Database,
@@ -62,16 +91,9 @@ impl DraftStore {
 
     /// Opens the database `name` (tests use their own, to stay independent).
     pub async fn open_named(name: &str) -> StoreResult<Self> {
-        let db = Database::open(name)
-            .with_version(DB_VERSION)
-            .with_on_upgrade_needed(|_event, db| {
-                if !db.object_store_names().any(|n| n == STORE) {
-                    db.create_object_store(STORE).build()?;
-                }
-                Ok(())
-            })
-            .await?;
-        Ok(Self { db })
+        Ok(Self {
+            db: open_database(name).await?,
+        })
     }
 
     /// Closes the connection (needed before the database can be deleted).
@@ -168,7 +190,13 @@ fn log_error(what: &str, e: &StoreError) {
 /// Stores `body` as the draft of `key` (an empty text deletes it). Failures are logged.
 pub async fn save_text(key: DraftKey, body: String) -> StoreResult<()> {
     let op = op_for(key, &body, now_ms());
-    let result = async { DraftStore::open().await?.apply(&op).await }.await;
+    let result = async {
+        let store = DraftStore::open().await?;
+        let done = store.apply(&op).await;
+        store.close();
+        done
+    }
+    .await;
     if let Err(e) = &result {
         log_error("saving a draft failed", e);
     }
@@ -177,7 +205,13 @@ pub async fn save_text(key: DraftKey, body: String) -> StoreResult<()> {
 
 /// Deletes the draft of `key` (after its text was sent). Failures are logged.
 pub async fn clear(key: DraftKey) {
-    let result = async { DraftStore::open().await?.delete(&key).await }.await;
+    let result = async {
+        let store = DraftStore::open().await?;
+        let done = store.delete(&key).await;
+        store.close();
+        done
+    }
+    .await;
     if let Err(e) = result {
         log_error("deleting a draft failed", &e);
     }
@@ -185,7 +219,13 @@ pub async fn clear(key: DraftKey) {
 
 /// The draft of `key`; `None` if there is none or the store failed (logged).
 pub async fn load_draft(key: DraftKey) -> Option<Draft> {
-    let result = async { DraftStore::open().await?.load(&key).await }.await;
+    let result = async {
+        let store = DraftStore::open().await?;
+        let draft = store.load(&key).await;
+        store.close();
+        draft
+    }
+    .await;
     result.unwrap_or_else(|e| {
         log_error("loading a draft failed", &e);
         None
@@ -196,10 +236,10 @@ pub async fn load_draft(key: DraftKey) -> Option<Draft> {
 /// logged.
 pub async fn prune_stale(groups: Option<Vec<Uuid>>) {
     let result = async {
-        DraftStore::open()
-            .await?
-            .prune(groups.as_deref(), now_ms())
-            .await
+        let store = DraftStore::open().await?;
+        let pruned = store.prune(groups.as_deref(), now_ms()).await;
+        store.close();
+        pruned
     }
     .await;
     if let Err(e) = result {

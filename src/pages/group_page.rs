@@ -12,6 +12,7 @@ use crate::components::group::timeline_tabs::TimelineTabs;
 use crate::components::group_list::GroupListRefresh;
 use crate::components::timeline::TimelinePanel;
 use crate::i18n::{error_text, use_i18n, Msg};
+use crate::post_view::GroupViewer;
 use crate::session::use_session;
 use crate::timeline_model::TimelineModel;
 
@@ -97,6 +98,12 @@ fn GroupBody(
         group.timelines.clone()
     };
     let selected = RwSignal::new(timelines[0]);
+    // Post tiles need my role (admins see edit histories) and whether the group is read only.
+    provide_context(GroupViewer {
+        group_id: gid,
+        role: group.my_role,
+        archived,
+    });
     let on_read = Callback::new(move |()| {
         if let Some(r) = refresh {
             r.bump();

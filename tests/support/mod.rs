@@ -292,6 +292,11 @@ fn candidates(role: &str) -> &'static str {
         "note" => "[role=note]",
         "status" => "[role=status]",
         "img" => "img, svg, [role=img]",
+        "dialog" => "dialog, [role=dialog]",
+        "region" => "section, [role=region]",
+        "article" => "article, [role=article]",
+        "list" => "ul, ol, [role=list]",
+        "separator" => "hr, [role=separator]",
         _ => "*",
     }
 }
@@ -497,10 +502,15 @@ impl Browser {
             .unwrap();
     }
 
-    /// Waits until some entry of the timeline (post or system entry) contains `text`.
+    /// Waits until some entry of the timeline (post or system entry) contains `text`. The
+    /// timeline is virtualised (only rows near the viewport are in the DOM), so it is scrolled
+    /// through, newest first, until the entry is rendered; it stays in view afterwards.
     pub async fn wait_timeline_text(&self, text: &str) {
         let start = Instant::now();
         loop {
+            if self.reveal_timeline_text(text).await {
+                return;
+            }
             let v = self
                 .c()
                 .execute(
@@ -562,22 +572,8 @@ impl Browser {
         serde_json::from_value(v).unwrap()
     }
 
-    pub async fn wait_post_count(&self, n: usize, within: Duration) -> Vec<String> {
-        let start = Instant::now();
-        loop {
-            let texts = self.post_texts().await;
-            if texts.len() == n {
-                return texts;
-            }
-            assert!(
-                start.elapsed() < within,
-                "expected {n} posts, have {}",
-                texts.len()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
+    /// Waits until at least `n` posts are rendered (the list is virtualised: a window of the
+    /// timeline, not all of it, is in the DOM).
     pub async fn wait_post_count_at_least(&self, n: usize, within: Duration) -> Vec<String> {
         let start = Instant::now();
         loop {
@@ -687,6 +683,477 @@ impl Browser {
             if start.elapsed() > WAIT {
                 self.screenshot("failure.png").await;
                 panic!("{role} {name:?} holds {now:?}, not {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+// Post actions, urgent banner and search.
+
+impl Stack {
+    /// Creates a post over the API with any `NewPost` fields (`importance`, `reply_to`, …) and
+    /// returns it as the server answered.
+    pub async fn api_post_json(&self, token: &str, group: &str, body: Value) -> Value {
+        let resp = self
+            .http
+            .post(self.api(&format!("/groups/{group}/posts")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201, "creating {body}");
+        resp.json().await.unwrap()
+    }
+
+    /// Edits a post over the API (`PATCH` with `If-Match: "<version>"`); returns the status.
+    pub async fn api_edit_post(
+        &self,
+        token: &str,
+        group: &str,
+        post: &str,
+        version: u64,
+        body: &str,
+    ) -> u16 {
+        self.http
+            .patch(self.api(&format!("/groups/{group}/posts/{post}")))
+            .bearer_auth(token)
+            .header("If-Match", format!("\"{version}\""))
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+impl Browser {
+    /// The visible timeline post (`article[data-post-id]`) whose text contains `text`.
+    pub async fn post_containing(&self, text: &str) -> Element {
+        let start = Instant::now();
+        loop {
+            // The timeline is virtualised: bring the post into the rendered window first.
+            self.reveal_timeline_text(text).await;
+            for el in self
+                .c()
+                .find_all(Locator::Css("article[data-post-id]"))
+                .await
+                .unwrap_or_default()
+            {
+                if el.text().await.unwrap_or_default().contains(text) {
+                    return el;
+                }
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!(
+                    "no post contains {text:?}; page text:\n{}",
+                    self.page_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Controls with this role and exactly this accessible name inside `scope` (visible ones).
+    pub async fn all_in(&self, scope: &Element, role: &str, name: &str) -> Vec<Element> {
+        let mut found = Vec::new();
+        for el in scope
+            .find_all(Locator::Css(candidates(role)))
+            .await
+            .unwrap_or_default()
+        {
+            if el.is_displayed().await.unwrap_or(false)
+                && self.computed(&el, "computedrole").await == role
+                && self.computed(&el, "computedlabel").await == name
+            {
+                found.push(el);
+            }
+        }
+        found
+    }
+
+    /// The control with this role and accessible name inside the post containing `text`
+    /// (re-finding the post each time: tiles are re-rendered by live updates).
+    pub async fn in_post(&self, text: &str, role: &str, name: &str) -> Element {
+        let start = Instant::now();
+        loop {
+            let post = self.post_containing(text).await;
+            if let Some(el) = self.all_in(&post, role, name).await.into_iter().next() {
+                return el;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!(
+                    "no {role} {name:?} in the post {text:?}: {:?}",
+                    post.text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the post containing `text` also contains `more` (live updates, edits).
+    pub async fn wait_post_text(&self, text: &str, more: &str) {
+        let start = Instant::now();
+        loop {
+            let now = self
+                .post_containing(text)
+                .await
+                .text()
+                .await
+                .unwrap_or_default();
+            if now.contains(more) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!("the post {text:?} never showed {more:?}: {now:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible element with this role and accessible name, or `None` right away.
+    pub async fn find_now(&self, role: &str, name: &str) -> Option<Element> {
+        self.find_matching(candidates(role), Some(role), name, true)
+            .await
+    }
+
+    /// Texts of the `<mark>` elements under the elements matching `css`.
+    pub async fn marked_texts(&self, css: &str) -> Vec<String> {
+        let v = self
+            .c()
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0] + ' mark')).map(m => m.textContent)",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// The current URL's path and query.
+    pub async fn path_and_query(&self) -> String {
+        let url = self.c().current_url().await.unwrap();
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+}
+
+// Live timeline: virtualised list, unread divider, live updates.
+
+/// Scrolls the timeline (`[role=log]`) from the bottom up until an entry containing
+/// `arguments[0]` is rendered; answers whether one was found. Leaves it in view.
+const REVEAL_JS: &str = r#"
+const text = arguments[0];
+const done = arguments[arguments.length - 1];
+const log = document.querySelector('[role=log]');
+if (!log) { done(false); return; }
+const find = () => Array.from(log.querySelectorAll('[data-post-id]'))
+  .find(e => e.innerText.includes(text));
+const show = (e) => { e.scrollIntoView({ block: 'center' }); setTimeout(() => done(true), 150); };
+const now = find();
+if (now) { show(now); return; }
+log.scrollTop = log.scrollHeight;
+let rounds = 0;
+const step = () => {
+  const e = find();
+  if (e) { show(e); return; }
+  if (log.scrollTop <= 0 || ++rounds > 400) { done(false); return; }
+  log.scrollTop = Math.max(0, log.scrollTop - log.clientHeight * 0.8);
+  setTimeout(step, 60);
+};
+setTimeout(step, 60);
+"#;
+
+/// Scrolls the timeline from the top to the bottom and returns every post
+/// (`article[data-post-id]`) as `[id, text]` in the order met, each once.
+const COLLECT_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+const log = document.querySelector('[role=log]');
+if (!log) { done([]); return; }
+const seen = new Map();
+const order = [];
+const take = () => {
+  for (const a of log.querySelectorAll('article[data-post-id]')) {
+    const id = a.dataset.postId;
+    if (!seen.has(id)) { seen.set(id, a.innerText); order.push(id); }
+  }
+};
+log.scrollTop = 0;
+let last = -1, rounds = 0;
+const step = () => {
+  take();
+  const end = log.scrollTop + log.clientHeight >= log.scrollHeight - 2;
+  if ((end && last === log.scrollTop) || ++rounds > 2000) {
+    done(order.map(id => [id, seen.get(id)]));
+    return;
+  }
+  last = log.scrollTop;
+  log.scrollTop = log.scrollTop + log.clientHeight * 0.8;
+  setTimeout(step, 80);
+};
+setTimeout(step, 150);
+"#;
+
+impl Stack {
+    /// The caller's user id (`GET /me`).
+    pub async fn api_me_id(&self, token: &str) -> String {
+        let me: Value = self
+            .http
+            .get(self.api("/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        me["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The newest post of the care timeline: `(id, read_up_to)` of a one-post page.
+    async fn api_newest_page(&self, token: &str, group: &str) -> Value {
+        self.http
+            .get(self.api(&format!("/groups/{group}/posts?limit=1")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Id of the newest post of the care timeline.
+    pub async fn api_latest_id(&self, token: &str, group: &str) -> String {
+        self.api_newest_page(token, group).await["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The caller's read marker in the care timeline.
+    pub async fn api_read_up_to(&self, token: &str, group: &str) -> Option<String> {
+        self.api_newest_page(token, group).await["read_up_to"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// `(unread_count, mention_count)` of a group for the caller.
+    pub async fn api_unread(&self, token: &str, group: &str) -> (u64, u64) {
+        let g: Value = self
+            .http
+            .get(self.api(&format!("/groups/{group}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (
+            g["unread_count"].as_u64().unwrap_or_default(),
+            g["mention_count"].as_u64().unwrap_or_default(),
+        )
+    }
+}
+
+impl Browser {
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.c().execute(script, args).await.unwrap()
+    }
+
+    /// Scrolls the virtualised timeline until an entry containing `text` is rendered (and in
+    /// view); `false` when there is none.
+    pub async fn reveal_timeline_text(&self, text: &str) -> bool {
+        self.c()
+            .execute_async(REVEAL_JS, vec![json!(text)])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
+    /// Every post of the timeline, top to bottom, as `(id, text)`: the virtualised list is
+    /// scrolled through from the top (load everything older first).
+    pub async fn timeline_in_order(&self) -> Vec<(String, String)> {
+        let v = self.c().execute_async(COLLECT_JS, vec![]).await.unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// Text of the entry right below the "ここから未読" separator, if one is shown.
+    pub async fn entry_below_divider(&self) -> Option<String> {
+        self.js(
+            "const d = document.querySelector('[role=log] [role=separator]');
+             const e = d && d.closest('[data-row]').querySelector('[data-post-id]');
+             return e ? e.innerText : null;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// Waits until the last rendered post contains `text` (the newest is at the bottom).
+    pub async fn wait_last_post(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let texts = self.post_texts().await;
+            if texts.last().is_some_and(|t| t.contains(text)) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!("the last post is not {text:?}: {:?}", texts.last());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's text (hidden-for-sight labels included) contains `text`.
+    pub async fn wait_page_text(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let now = self
+                .js("return document.body.textContent", vec![])
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if now.contains(text) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!("the page never showed {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
+        )
+    }
+}
+
+impl Browser {
+    /// Runs a Chrome DevTools Protocol command in this browser's page.
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        self.c()
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd} failed: {e}"))
+    }
+
+    /// Takes the browser offline (or back online) with DevTools network emulation: requests
+    /// fail at once, `navigator.onLine` follows and the page gets `offline` / `online` events.
+    pub async fn set_offline(&self, offline: bool) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": offline,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1
+            }),
+        )
+        .await;
+    }
+
+    /// Makes requests whose URL matches one of `patterns` (`*` wildcards) fail as if the
+    /// network were down, while everything else loads; an empty list unblocks.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp("Network.setBlockedURLs", json!({ "urls": patterns }))
+            .await;
+    }
+
+    /// Puts `value` into the visible control with this role and accessible name as if typed at
+    /// once (an `input` event), for texts too long to send key by key.
+    pub async fn set_text(&self, role: &str, name: &str, value: &str) {
+        let el = self.by_role(role, name).await;
+        self.c()
+            .execute(
+                "arguments[0].value = arguments[1];
+                 arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::to_value(&el).unwrap(), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Texts of the visible elements matching `css`.
+    pub async fn texts_of(&self, css: &str) -> Vec<String> {
+        let v = self
+            .c()
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0]))
+                   .filter(e => e.offsetParent !== null).map(e => e.innerText)",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// Waits until some visible element matching `css` contains every one of `texts`.
+    pub async fn wait_css_text(&self, css: &str, texts: &[&str]) {
+        let start = Instant::now();
+        loop {
+            let found = self.texts_of(css).await;
+            if found.iter().any(|t| texts.iter().all(|x| t.contains(x))) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot("failure.png").await;
+                panic!("no {css} contains {texts:?}; found {found:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits (up to `within`) until no visible element matches `css`.
+    pub async fn wait_css_gone(&self, css: &str, within: Duration) {
+        let start = Instant::now();
+        loop {
+            let found = self.texts_of(css).await;
+            if found.is_empty() {
+                return;
+            }
+            if start.elapsed() > within {
+                self.screenshot("failure.png").await;
+                panic!("{css} is still shown: {found:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

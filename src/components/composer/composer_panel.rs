@@ -1,28 +1,64 @@
-//! The composer: editor, send button and error message.
+//! The composer: the timeline's waiting posts, the reply being written, the editor with
+//! @mentions, importance and the send button.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use leptos::html::Textarea;
 use leptos::prelude::*;
-use tsunagu_api::{validate_post_body, NewPost, Post, Timeline};
+use leptos::task::spawn_local;
+use tsunagu_api::{validate_post_body, ErrorCode, Importance, Mention, Post, Timeline};
 use uuid::Uuid;
 
 use super::draft_sync::use_draft;
 use super::editor::Editor;
-use crate::api::ApiError;
+use super::importance_select::ImportanceSelect;
+use super::mentions::{fill_readings, kept_mentions, mentionable, needs_reading, Candidate};
+use super::outbox_list::{any_waiting_for_retry, OutboxList};
+use super::reply_bar::ReplyBar;
+use super::reply_target::use_reply_target;
+use crate::api::{ApiError, DirectoryQuery};
 use crate::drafts::DraftKey;
 use crate::i18n::{use_i18n, Msg};
+use crate::outbox::{use_outbox, NewItem, ReplyQuote};
 use crate::session::use_session;
 
 /// Status used for errors found before sending (the same the server would answer).
 const LOCAL_VALIDATION_STATUS: u16 = 422;
+/// Directory results looked at per member when looking up a reading (namesakes are few).
+const READING_LOOKUP_LIMIT: u32 = 10;
 
-/// Writes and sends a post to a group. Validates first with the contract's own rules; sends with
-/// an `Idempotency-Key` that is kept for retries of the same text, so a retry never posts twice;
-/// keeps the text on any failure and clears it on success. The text is kept as a draft per group
-/// and timeline (restored on mount, deleted once sent).
+thread_local! {
+    /// Readings of names found so far (user id → kana), so a composer mounted again (another
+    /// tab of the group, another group) does not ask the directory again.
+    static READINGS: RefCell<HashMap<Uuid, String>> = RefCell::new(HashMap::new());
+}
+
+/// Why the composer could not take the post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ComposerError {
+    /// Refused before sending (empty, too long) or no session.
+    Api(ApiError),
+    /// The outbox could not store it.
+    Store,
+}
+
+/// Writes a post to a group's timeline. 送信 validates with the contract's own rules (the
+/// translated message shows and the text stays), then puts the post into the outbox — stored in
+/// IndexedDB before anything is sent — and only then clears the editor, the options and the
+/// draft. The outbox delivers it (also after going offline, a reload or a crash) with an
+/// idempotency key, so it is posted exactly once; its waiting posts of this timeline are shown
+/// above the editor.
+///
+/// Options: importance (通常 / 重要 / 至急, back to 通常 after sending), a reply to the post the
+/// timeline's reply target holds (quoted above the editor, cancellable), and @mentions of
+/// members (only professionals in the care timeline). The text is kept as a draft per group,
+/// timeline and reply.
 #[component]
 pub fn ComposerPanel(
     /// The group to post to.
     group_id: Uuid,
-    /// Called with the created post after a successful send.
+    /// Called with the created post after this timeline's post was delivered.
     on_sent: Callback<Post>,
     /// The timeline to post to (`None`: the group's default, `care`).
     #[prop(optional)]
@@ -30,80 +66,235 @@ pub fn ComposerPanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let outbox = use_outbox();
     let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    // The idempotency key of the last attempt and the text it was for.
-    let attempt = RwSignal::new(None::<(Uuid, String)>);
+    let error = RwSignal::new(None::<ComposerError>);
+    let importance = RwSignal::new(Importance::Normal);
+    let reply = RwSignal::new(None::<ReplyQuote>);
+    // Members chosen from the suggestions; only those still named in the text are sent.
+    let chosen = RwSignal::new(Vec::<Mention>::new());
+    // Between 送信 and the item being stored.
+    let storing = RwSignal::new(false);
+    let area = NodeRef::<Textarea>::new();
     let draft = use_draft(DraftKey::new(group_id, timeline), text);
+    let target = use_reply_target();
 
-    let send = Action::new_local({
+    let focus_editor = move || {
+        if let Some(el) = area.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+
+    // A post's 返信 sets the timeline's reply target: quote it and start writing.
+    if let Some(target) = target {
+        Effect::new(move |previous: Option<Option<Uuid>>| {
+            let id = target.0.with(|t| t.as_ref().map(|p| p.id));
+            match target.0.get_untracked() {
+                Some(post) => {
+                    reply.set(Some(ReplyQuote::of_post(&post)));
+                    focus_editor();
+                }
+                None => {
+                    // Cleared elsewhere: drop the quote if it was that target's.
+                    let was = previous.flatten();
+                    if was.is_some() && reply.with_untracked(|r| r.as_ref().map(|r| r.id)) == was {
+                        reply.set(None);
+                    }
+                }
+            }
+            id
+        });
+    }
+    // The draft belongs to the post being written: a reply has its own.
+    {
         let draft = draft.clone();
-        move |(body, key): &(String, Uuid)| {
-            let client = session.client();
-            let draft = draft.clone();
-            let body = body.clone();
-            let key = *key;
-            async move {
-                let post = NewPost {
-                    body: body.clone(),
-                    timeline,
-                    ..Default::default()
+        Effect::new(move |_| {
+            let reply_to = reply.with(|r| r.as_ref().map(|r| r.id));
+            draft.set_key(
+                DraftKey {
+                    reply_to,
+                    ..DraftKey::new(group_id, timeline)
+                },
+                text,
+            );
+        });
+    }
+    let cancel_reply = Callback::new(move |()| {
+        reply.set(None);
+        if let Some(target) = target {
+            target.0.set(None);
+        }
+        focus_editor();
+    });
+
+    // This timeline's posts, once delivered, go to the timeline (which also gets them as live
+    // events; it merges by id).
+    outbox.on_sent(move |item, post| {
+        if item.group_id == group_id && item.timeline == timeline {
+            on_sent.run(post.clone());
+        }
+    });
+
+    // Members for @mentions, fetched once, when the first mention is typed; then the readings
+    // of the professionals among them (members carry none; the directory has them).
+    let members = RwSignal::new(Vec::<Candidate>::new());
+    let members_requested = StoredValue::new(false);
+    let load_members = Callback::new(move |()| {
+        if members_requested.get_value() {
+            return;
+        }
+        members_requested.set_value(true);
+        let client = session.client();
+        let me = untrack(|| session.my_id());
+        spawn_local(async move {
+            let list = match client.members(group_id).await {
+                Ok(list) => list,
+                // Offline, say: asked again at the next mention.
+                Err(_) => {
+                    members_requested.try_set_value(false);
+                    return;
+                }
+            };
+            let mut candidates = mentionable(&list.items, timeline, me);
+            READINGS.with(|r| {
+                let known = r.borrow();
+                for c in &mut candidates {
+                    c.reading = known.get(&c.user_id).cloned();
+                }
+            });
+            let lookups: Vec<String> = candidates
+                .iter()
+                .filter(|c| needs_reading(c))
+                .map(|c| c.display_name.clone())
+                .collect();
+            if members.try_set(candidates).is_some() {
+                return;
+            }
+            for name in lookups {
+                let query = DirectoryQuery {
+                    q: name,
+                    ..DirectoryQuery::default()
                 };
-                match client.create_post(group_id, &post, key).await {
-                    Ok(created) => {
-                        attempt.set(None);
-                        // Only clear what was sent: keep anything typed meanwhile. `try_`: the
-                        // composer may have been left while sending.
+                // Best effort: without a reading the name itself still matches.
+                let Ok(page) = client.directory_people(&query, READING_LOOKUP_LIMIT).await else {
+                    continue;
+                };
+                READINGS.with(|r| {
+                    let mut known = r.borrow_mut();
+                    for p in &page.items {
+                        known.insert(p.id, p.display_name_kana.clone());
+                    }
+                });
+                let updated = members.try_update(|c| fill_readings(c, &page.items));
+                if updated.is_none() {
+                    return;
+                }
+            }
+        });
+    });
+    let on_mention = Callback::new(move |m: Mention| chosen.update(|c| c.push(m)));
+
+    let submit = {
+        let draft = draft.clone();
+        Callback::new(move |()| {
+            if storing.get_untracked() {
+                return;
+            }
+            let body = text.get_untracked();
+            if let Err(code) = validate_post_body(&body) {
+                error.set(Some(ComposerError::Api(ApiError::Problem {
+                    status: LOCAL_VALIDATION_STATUS,
+                    code,
+                })));
+                return;
+            }
+            let Some(me) = untrack(|| session.my_id()) else {
+                error.set(Some(ComposerError::Api(ApiError::Problem {
+                    status: 401,
+                    code: ErrorCode::Unauthenticated,
+                })));
+                return;
+            };
+            error.set(None);
+            let item = NewItem {
+                author_id: me,
+                group_id,
+                timeline,
+                body: body.clone(),
+                importance: importance.get_untracked(),
+                reply_to: reply.get_untracked(),
+                mentions: kept_mentions(&body, &chosen.get_untracked()),
+            };
+            storing.set(true);
+            let draft = draft.clone();
+            spawn_local(async move {
+                let stored = outbox.enqueue(item).await;
+                storing.try_set(false);
+                match stored {
+                    Ok(_) => {
+                        // Only clear what was stored: keep anything typed meanwhile.
                         if text.try_with_untracked(|t| *t == body) == Some(true) {
                             text.try_set(String::new());
                         }
-                        // Not on failure: then the text and its draft both stay.
+                        // The draft goes only now that the text is safe in the outbox (and
+                        // before the reply is cleared: the draft is the reply's).
                         draft.sent(&body);
-                        on_sent.run(created);
+                        importance.try_set(Importance::Normal);
+                        chosen.try_set(Vec::new());
+                        if reply.try_get_untracked().flatten().is_some() {
+                            reply.try_set(None);
+                            if let Some(target) = target {
+                                target.0.try_set(None);
+                            }
+                        }
                     }
-                    Err(e) => error.set(Some(e)),
+                    Err(e) => {
+                        web_sys::console::warn_1(&format!("outbox: {e}").into());
+                        error.try_set(Some(ComposerError::Store));
+                    }
                 }
-            }
-        }
-    });
-    let sending = send.pending();
+            });
+        })
+    };
 
-    let submit = Callback::new(move |()| {
-        if sending.get_untracked() {
-            return;
-        }
-        let body = text.get_untracked();
-        if let Err(code) = validate_post_body(&body) {
-            error.set(Some(ApiError::Problem {
-                status: LOCAL_VALIDATION_STATUS,
-                code,
-            }));
-            return;
-        }
-        error.set(None);
-        let key = match attempt.get_untracked() {
-            Some((key, sent)) if sent == body => key,
-            _ => {
-                let key = Uuid::now_v7();
-                attempt.set(Some((key, body.clone())));
-                key
+    // A refused post the user wants to change: its text and options come back.
+    let on_edit_item = {
+        let draft = draft.clone();
+        Callback::new(move |content: NewItem| {
+            let current = text.get_untracked();
+            let restored = if current.trim().is_empty() {
+                content.body
+            } else {
+                // Never overwrite what is being typed: the old text goes after it.
+                format!("{current}\n\n{}", content.body)
+            };
+            text.set(restored.clone());
+            draft.edited(restored);
+            importance.set(content.importance);
+            chosen.update(|c| c.extend(content.mentions));
+            if content.reply_to.is_some() {
+                reply.set(content.reply_to);
             }
-        };
-        send.dispatch((body, key));
-    });
+            error.set(None);
+            focus_editor();
+        })
+    };
 
     let editor_id = match timeline {
         Some(t) => format!("composer-{group_id}-{}", t.as_str()),
         None => format!("composer-{group_id}"),
     };
+    let importance_id = format!("{editor_id}-importance");
     let on_edit = Callback::new(move |body: String| draft.edited(body));
     let error_id = format!("{editor_id}-error");
     let error_ref = {
         let error_id = error_id.clone();
         Signal::derive(move || error.with(|e| e.is_some()).then(|| error_id.clone()))
     };
+    let waiting = Memo::new(move |_| any_waiting_for_retry(&outbox.items_of(group_id, timeline)));
 
     view! {
+        <OutboxList group_id timeline on_edit=on_edit_item/>
         <form
             class="composer"
             aria-label=move || i18n.t(Msg::Composer)
@@ -112,28 +303,45 @@ pub fn ComposerPanel(
                 submit.run(());
             }
         >
-            <Editor value=text on_submit=submit id=editor_id error_id=error_ref on_edit/>
+            {move || {
+                reply.get().map(|quote| view! { <ReplyBar quote on_cancel=cancel_reply/> })
+            }}
+            <Editor
+                value=text
+                on_submit=submit
+                id=editor_id
+                error_id=error_ref
+                on_edit
+                mention_candidates=Signal::from(members)
+                on_mention_query=load_members
+                on_mention
+                node_ref=area
+            />
             {move || {
                 error
                     .get()
                     .map(|err| {
                         view! {
                             <p class="composer__error" role="alert" id=error_id.clone()>
-                                {move || i18n.api_error(&err)}
+                                {move || match err {
+                                    ComposerError::Api(e) => i18n.api_error(&e),
+                                    ComposerError::Store => i18n.t(Msg::ComposerStoreFailed),
+                                }}
                             </p>
                         }
                     })
             }}
             <div class="composer__actions">
+                <ImportanceSelect value=importance id=importance_id/>
                 <button
                     type="submit"
                     class="button button--primary composer__send"
-                    disabled=move || sending.get()
+                    disabled=move || storing.get()
                 >
                     {move || i18n.t(Msg::Send)}
                 </button>
                 <span class="composer__status" role="status">
-                    {move || sending.get().then(|| i18n.t(Msg::Sending))}
+                    {move || waiting.get().then(|| i18n.t(Msg::OutboxWillRetry))}
                 </span>
             </div>
         </form>

@@ -1,5 +1,6 @@
 //! Keeps the composer's text in the draft store: restored on mount, saved debounced while
-//! typing and at once when the page is hidden or left, deleted after a successful send.
+//! typing and at once when the page is hidden or left, deleted once the text is safely in the
+//! outbox. The draft key follows what the composer writes: a new post, or a reply to a post.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,8 +19,9 @@ static PRUNED: AtomicBool = AtomicBool::new(false);
 
 /// The shared state. Plain `Arc<Mutex>` rather than signals: the unmount flush runs while the
 /// component's reactive values are being disposed.
-#[derive(Default)]
 struct State {
+    /// Where the text belongs now.
+    key: DraftKey,
     pending: PendingDraft,
     timer: Option<TimeoutHandle>,
     /// The text last restored, typed or cleared, so an identical edit is not written again.
@@ -29,7 +31,6 @@ struct State {
 /// The composer's link to its draft; see [`use_draft`].
 #[derive(Clone)]
 pub struct DraftSync {
-    key: DraftKey,
     state: Arc<Mutex<State>>,
 }
 
@@ -43,8 +44,50 @@ impl DraftSync {
         if s.synced == body || s.synced.trim().is_empty() {
             s.synced.clear();
             s.pending.take();
-            spawn_local(clear(self.key));
+            spawn_local(clear(s.key));
         }
+    }
+
+    /// The composer now writes something else (a reply to another post, or no longer a reply):
+    /// text on screen moves to the new key, and an empty editor gets the new key's draft.
+    pub fn set_key(&self, key: DraftKey, text: RwSignal<String>) {
+        let (old, pending) = {
+            let mut s = lock(&self.state);
+            if s.key == key {
+                return;
+            }
+            if let Some(t) = s.timer.take() {
+                t.clear();
+            }
+            let pending = s.pending.take();
+            (std::mem::replace(&mut s.key, key), pending)
+        };
+        let current = text.try_get_untracked().unwrap_or_default();
+        if !current.trim().is_empty() {
+            // The text belongs to the new key now; saved there first, then removed from the old
+            // one, in one task so the order holds.
+            lock(&self.state).synced.clone_from(&current);
+            spawn_local(async move {
+                if save_text(key, current).await.is_ok() {
+                    clear(old).await;
+                }
+            });
+            return;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            // An unsaved edit of the old key (e.g. the text was just emptied) is written first.
+            if let Some(body) = pending {
+                let _ = save_text(old, body).await;
+            }
+            let stored = load_draft(key).await;
+            let current = text.try_get_untracked().unwrap_or_default();
+            let still = lock(&this.state).key == key;
+            if let (true, Some(body)) = (still, restored_text(&current, stored.as_ref())) {
+                lock(&this.state).synced.clone_from(&body);
+                text.try_set(body);
+            }
+        });
     }
 
     /// Writes any unsaved text now (page hidden, left, or the composer unmounted).
@@ -57,7 +100,7 @@ impl DraftSync {
             s.pending.take()
         };
         if let Some(body) = body {
-            let key = self.key;
+            let key = lock(&self.state).key;
             // Fire and forget: a failure is logged, and the text is still on screen.
             spawn_local(async move {
                 let _ = save_text(key, body).await;
@@ -94,13 +137,18 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 }
 
 /// Connects `text` to the draft of `key`: restores it (unless something was typed first), saves
-/// edits reported through [`DraftSync::edited`] after [`SAVE_DEBOUNCE_MS`] of quiet, and at once on `pagehide`, when the page becomes
-/// hidden and when the composer unmounts (switching group or tab). Also prunes stale drafts once
-/// per page load.
+/// edits reported through [`DraftSync::edited`] after [`SAVE_DEBOUNCE_MS`] of quiet, and at once
+/// on `pagehide`, when the page becomes hidden and when the composer unmounts (switching group
+/// or tab). [`DraftSync::set_key`] moves it to another key. Also prunes stale drafts once per
+/// page load.
 pub fn use_draft(key: DraftKey, text: RwSignal<String>) -> DraftSync {
     let sync = DraftSync {
-        key,
-        state: Arc::new(Mutex::new(State::default())),
+        state: Arc::new(Mutex::new(State {
+            key,
+            pending: PendingDraft::default(),
+            timer: None,
+            synced: String::new(),
+        })),
     };
 
     spawn_local({
@@ -108,7 +156,8 @@ pub fn use_draft(key: DraftKey, text: RwSignal<String>) -> DraftSync {
         async move {
             let stored = load_draft(key).await;
             let current = text.try_get_untracked().unwrap_or_default();
-            if let Some(body) = restored_text(&current, stored.as_ref()) {
+            let still = lock(&sync.state).key == key;
+            if let (true, Some(body)) = (still, restored_text(&current, stored.as_ref())) {
                 lock(&sync.state).synced.clone_from(&body);
                 text.try_set(body);
             }

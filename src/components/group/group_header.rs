@@ -6,8 +6,8 @@ use tsunagu_api::Group;
 use crate::home_model::display_name;
 use crate::i18n::{group_kind_label, member_count, use_i18n, Msg};
 
-/// Back link (phones), the group name as the page heading, kind and member count, and the link
-/// "メンバー" to the members panel.
+/// Back link (phones), the group name as the page heading, kind and member count, the link
+/// "メンバー" to the members panel and "このグループを検索" (search with this group as scope).
 #[component]
 pub fn GroupHeader(
     /// The group.
@@ -17,6 +17,7 @@ pub fn GroupHeader(
     let kind = group.kind;
     let members = group.member_count;
     let members_href = format!("/groups/{}/members", group.id);
+    let search_href = format!("/search?group={}", group.id);
     view! {
         <div class="group-page__header">
             <a class="group-page__back" href="/">
@@ -32,6 +33,9 @@ pub fn GroupHeader(
             </span>
             <a class="button button--secondary group-page__members" href=members_href>
                 {move || i18n.t(Msg::Members)}
+            </a>
+            <a class="button button--secondary group-page__search" href=search_href>
+                {move || i18n.t(Msg::SearchThisGroup)}
             </a>
         </div>
     }

@@ -11,8 +11,9 @@ use crate::i18n::{use_i18n, Msg};
 use crate::time_format::{datetime_attr, format_datetime};
 
 /// A group as a link whose accessible name is exactly the group name; the latest post (author:
-/// excerpt, or the system entry phrased), its time and the unread badge (a pill, read out as
-/// "未読 3件") sit beside it, and the whole row is the touch target.
+/// excerpt, or the system entry phrased), its time, the mention badge ("@2", read out as
+/// "メンション 2件") and the unread badge (a pill, read out as "未読 3件") sit beside it, and the
+/// whole row is the touch target.
 #[component]
 pub fn GroupListItem(
     /// The group to show.
@@ -31,6 +32,7 @@ pub fn GroupListItem(
         }
     };
     let unread = group.unread_count;
+    let mentions = group.mention_count;
     let archived = group.archived;
     let preview = group.last_post.clone();
     let preview_text = move || {
@@ -58,6 +60,19 @@ pub fn GroupListItem(
                 <a class="group-item__link" href=href aria-current=current>
                     {display_name(&group)}
                 </a>
+                {(mentions > 0)
+                    .then(|| {
+                        view! {
+                            <span class="group-item__mention">
+                                <span aria-hidden="true">"@" {mentions}</span>
+                                <span class="visually-hidden">
+                                    {move || {
+                                        i18n.t(Msg::MentionCount).replace("{n}", &mentions.to_string())
+                                    }}
+                                </span>
+                            </span>
+                        }
+                    })}
                 {(unread > 0)
                     .then(|| {
                         view! {

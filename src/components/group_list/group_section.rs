@@ -6,13 +6,29 @@ use tsunagu_api::{Group, GroupKind};
 use super::group_list_item::GroupListItem;
 use crate::i18n::{use_i18n, Msg};
 
+/// What identifies a row's content: a row is re-created only when its group's shown data
+/// changed, so unchanged rows (and the link someone is clicking) stay in place on reloads.
+fn row_key(g: &Group) -> (uuid::Uuid, String, u32, u32, Option<String>, bool) {
+    (
+        g.id,
+        g.name.clone(),
+        g.unread_count,
+        g.mention_count,
+        g.last_post
+            .as_ref()
+            .map(|p| format!("{}{}{:?}", p.created_at, p.excerpt, p.author_name)),
+        g.archived,
+    )
+}
+
 /// A heading (患者グループ / 職場グループ / ダイレクトメッセージ) and its groups, in the given order.
 #[component]
 pub fn GroupSection(
     /// Which section.
     kind: GroupKind,
-    /// Its groups, already sorted.
-    groups: Vec<Group>,
+    /// Its groups, already sorted (replaced when the list reloads).
+    #[prop(into)]
+    groups: Signal<Vec<Group>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let heading = match kind {
@@ -28,7 +44,9 @@ pub fn GroupSection(
                 {move || i18n.t(heading)}
             </h3>
             <ul class="group-list__items">
-                {groups.into_iter().map(|group| view! { <GroupListItem group/> }).collect_view()}
+                <For each=move || groups.get() key=row_key let:group>
+                    <GroupListItem group/>
+                </For>
             </ul>
         </section>
     }

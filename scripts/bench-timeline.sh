@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Benchmark of the virtualised timeline: opens a group of 10,000 posts (seeded by
+# `tsunagu-server seed-large`) in headless Chromium through chromedriver and prints the time
+# until the first post is in the DOM (and painted), the DOM size and the JS heap; then scrolls
+# back through ~20 pages and prints them again. It prints, it never fails on numbers.
+#
+# Needs the release build in dist/ (`make web`), chromedriver and Chromium (`make setup-test`).
+# POSTS and PAGES override the defaults (10000 posts, 20 pages scrolled), DIST the SPA build
+# served (dist/), LOGIN the member who reads (ns.tanaka, a member of the seeded group).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/server-lib.sh
+
+POSTS=${POSTS:-10000}
+PAGES=${PAGES:-20}
+DIST=${DIST:-dist}
+LOGIN=${LOGIN:-ns.tanaka}
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+echo "== Timeline in the browser: $POSTS posts, virtualised list =="
+[ -f "$DIST/index.html" ] || { echo "$DIST/ is missing: run \`make web\` first" >&2; exit 1; }
+cargo build --locked -q --profile server -p tsunagu-server
+start_server target/server/tsunagu-server --dist "$DIST"
+
+# The large group, seeded into the running server's database (the command prints its id).
+group=$(target/server/tsunagu-server seed-large --database-url "sqlite://$SERVER_TMP/tsunagu.db" \
+  --posts "$POSTS" | tail -n 1)
+echo "seeded group $group with $POSTS posts; reading as $LOGIN"
+
+driver_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$CHROMEDRIVER" --port="$driver_port" >/dev/null 2>&1 &
+DRIVER_PID=$!
+PROFILE_DIR=$(mktemp -d)
+cleanup() {
+  kill "$DRIVER_PID" "$SERVER_PID" 2>/dev/null || true
+  wait "$DRIVER_PID" "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$PROFILE_DIR" "$SERVER_TMP"
+}
+trap cleanup EXIT
+
+SERVER_URL=$SERVER_URL DRIVER_URL="http://127.0.0.1:$driver_port" GROUP=$group LOGIN=$LOGIN \
+  PAGES=$PAGES CHROMIUM=$CHROMIUM PROFILE_DIR=$PROFILE_DIR python3 - <<'PY'
+import json, os, time, urllib.request
+
+server = os.environ["SERVER_URL"].rstrip("/")
+driver = os.environ["DRIVER_URL"]
+group = os.environ["GROUP"]
+pages = int(os.environ["PAGES"])
+
+
+def call(method, url, body=None, token=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=120) as resp:
+        raw = resp.read()
+    return json.loads(raw) if raw else None
+
+
+# A session for the reader, whose read marker is put at the newest post: the timeline opens
+# at the bottom, as for someone who follows the group.
+session = call("POST", server + "/api/v1/sessions",
+               {"login_id": os.environ["LOGIN"], "password": "Tsunagu-Demo-2026"})
+token = session["token"]
+newest = call("GET", f"{server}/api/v1/groups/{group}/posts?limit=1", token=token)["items"]
+if newest:
+    call("PUT", f"{server}/api/v1/groups/{group}/read",
+         {"timeline": newest[0]["timeline"], "up_to": newest[0]["id"]}, token=token)
+
+wd = call("POST", driver + "/session", {"capabilities": {"alwaysMatch": {
+    "browserName": "chrome",
+    "goog:chromeOptions": {
+        "binary": os.environ["CHROMIUM"],
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--window-size=1280,900",
+                 "--user-data-dir=" + os.environ["PROFILE_DIR"]],
+    }}}})
+sid = wd["value"]["sessionId"]
+base = f"{driver}/session/{sid}"
+
+
+def js(script, *args):
+    return call("POST", base + "/execute/sync", {"script": script, "args": list(args)})["value"]
+
+
+def cdp(cmd, params=None):
+    return call("POST", base + "/goog/cdp/execute", {"cmd": cmd, "params": params or {}})["value"]
+
+
+def wait(script, timeout=60.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = js(script)
+        if value:
+            return value
+        time.sleep(0.05)
+    raise SystemExit("timed out waiting for: " + script)
+
+
+def report(label):
+    cdp("HeapProfiler.collectGarbage")
+    metrics = {m["name"]: m["value"] for m in cdp("Performance.getMetrics")["metrics"]}
+    wasm = js("return window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0")
+    dom = js("return document.getElementsByTagName('*').length")
+    tiles = js("return document.querySelectorAll('[role=log] [data-post-id]').length")
+    print(f"{label}: DOM elements {dom} (nodes incl. detached {metrics.get('Nodes', 0):.0f}), "
+          f"rendered posts {tiles}, JS heap used {metrics.get('JSHeapUsedSize', 0) / 1e6:.1f} MB "
+          f"(total {metrics.get('JSHeapTotalSize', 0) / 1e6:.1f} MB), "
+          f"wasm memory {wasm / 1e6:.1f} MB")
+
+
+try:
+    # Log in by storing the session as the app does, from its own origin.
+    call("POST", base + "/url", {"url": server + "/login"})
+    js("localStorage.setItem('tsunagu.session', arguments[0])", json.dumps(session))
+    cdp("Performance.enable")
+    # Before any script of the page: note when the first post is in the DOM, and the frame
+    # after it (when it is painted).
+    cdp("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        // Keep a handle on the app's wasm memory (the model lives there, not in the JS heap).
+        for (const name of ['instantiateStreaming', 'instantiate']) {
+          const orig = WebAssembly[name];
+          WebAssembly[name] = async function (...args) {
+            const out = await orig.apply(this, args);
+            const exports = (out.instance || out).exports;
+            if (exports && exports.memory) window.__wasmMemory = exports.memory;
+            return out;
+          };
+        }
+        new MutationObserver((_, obs) => {
+          if (document.querySelector('[role=log] [data-post-id]')) {
+            window.__firstPost = performance.now();
+            requestAnimationFrame(() => setTimeout(() => {
+              window.__firstPaint = performance.now();
+            }, 0));
+            obs.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true });
+    """})
+    call("POST", base + "/url", {"url": f"{server}/groups/{group}"})
+    wait("return window.__firstPaint")
+    first_post = js("return window.__firstPost")
+    first_paint = js("return window.__firstPaint")
+    print(f"first post in the DOM {first_post:.0f} ms after navigation start, "
+          f"painted by {first_paint:.0f} ms")
+    time.sleep(1.0)
+    report("opened")
+
+    # Scroll back: each time at the top, older posts load and the list anchors (scrollTop moves
+    # down by what was prepended).
+    start = time.time()
+    loaded = 0
+    for _ in range(pages):
+        before = js("return document.querySelector('[role=log]').scrollHeight")
+        js("document.querySelector('[role=log]').scrollTop = 0")
+        end = time.time() + 30
+        while time.time() < end:
+            now = js("const l = document.querySelector('[role=log]');"
+                     "return [l.scrollHeight, l.getAttribute('aria-busy'), l.scrollTop]")
+            if now[0] > before and now[1] == "false" and now[2] > 0:
+                loaded += 1
+                break
+            time.sleep(0.05)
+        else:
+            break
+    elapsed = time.time() - start
+    print(f"scrolled back {loaded} pages in {elapsed:.1f} s "
+          f"({elapsed / max(loaded, 1) * 1000:.0f} ms per page)")
+    time.sleep(1.0)
+    report(f"after {loaded} older pages")
+finally:
+    call("DELETE", base)
+PY

@@ -1,0 +1,89 @@
+//! One post waiting in the outbox.
+
+use leptos::prelude::*;
+use tsunagu_api::Importance;
+
+use super::importance_select::importance_msg;
+use crate::components::confirm_button::ConfirmButton;
+use crate::i18n::{error_text, use_i18n, Msg};
+use crate::outbox::{ItemState, OutboxItem};
+use crate::session::use_session;
+
+/// A waiting post, drawn like the user's own posts: author, importance, the quoted post of a
+/// reply, the text, and its state — 「送信待ち」 or 「送信中…」, or when the server refused it
+/// the translated reason (an alert) with 「編集」 (back into the editor) and 「破棄」 (after a
+/// confirmation).
+#[component]
+pub fn OutboxEntry(
+    /// The item.
+    item: OutboxItem,
+    /// Puts the text back into the editor (refused items only).
+    on_edit: Callback<()>,
+    /// Drops the item (refused items only, after confirmation).
+    on_discard: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let author = move || session.me().map(|m| m.display_name).unwrap_or_default();
+    let reason_id = format!("outbox-{}-reason", item.key);
+    let (state_class, state_msg) = match item.state {
+        ItemState::Queued => ("outbox-item outbox-item--queued", Msg::OutboxQueued),
+        ItemState::Sending { .. } => ("outbox-item outbox-item--sending", Msg::OutboxSending),
+        ItemState::Rejected { .. } => ("outbox-item outbox-item--rejected", Msg::OutboxRejected),
+    };
+    let importance = (item.importance != Importance::Normal).then(|| {
+        let imp = item.importance;
+        view! {
+            <span class=format!("outbox-item__importance outbox-item__importance--{}", imp.as_str())>
+                {move || i18n.t(importance_msg(imp))}
+            </span>
+        }
+    });
+    let reply = item.reply_to.clone().map(|r| {
+        view! {
+            <p class="outbox-item__reply">
+                <span class="outbox-item__reply-label">{move || i18n.t(Msg::ComposerReplyingTo)}</span>
+                <span class="outbox-item__reply-author">{r.author_name}</span>
+                <q class="outbox-item__reply-excerpt">{r.excerpt}</q>
+            </p>
+        }
+    });
+    let rejection = match item.state {
+        ItemState::Rejected { code, .. } => Some(view! {
+            <p class="outbox-item__reason" role="alert" id=reason_id.clone()>
+                {move || error_text(code, i18n.locale())}
+            </p>
+            <div class="outbox-item__actions">
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    aria-describedby=reason_id.clone()
+                    on:click=move |_| on_edit.run(())
+                >
+                    {move || i18n.t(Msg::OutboxEdit)}
+                </button>
+                <ConfirmButton
+                    label=Msg::OutboxDiscard
+                    question=Msg::OutboxConfirmDiscard
+                    on_confirm=on_discard
+                    class="button--danger"
+                />
+            </div>
+        }),
+        _ => None,
+    };
+
+    view! {
+        <li class=format!("tl-post tl-post--mine {state_class}") data-outbox-key=item.key.to_string()>
+            <header class="tl-post__header">
+                <span class="tl-post__author">{author}</span>
+                <span class="tl-post__mine-badge">{move || i18n.t(Msg::You)}</span>
+                {importance}
+                <span class="outbox-item__state">{move || i18n.t(state_msg)}</span>
+            </header>
+            {reply}
+            <p class="tl-post__body">{item.body.clone()}</p>
+            {rejection}
+        </li>
+    }
+}

@@ -1,0 +1,99 @@
+//! A modal dialog on the native `<dialog>` element.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::{use_i18n, Msg};
+
+/// A modal `<dialog>` opened with `showModal()` as soon as it is mounted, so the browser moves
+/// focus into it, makes the page behind it inert and closes it on Esc. Its heading names it.
+/// When it closes (Esc, "閉じる", or a click on the backdrop) focus goes back to the control
+/// that opened it and `on_close` runs; the owner then unmounts it.
+#[component]
+pub fn ModalDialog(
+    /// Heading of the dialog, also its accessible name.
+    #[prop(into)]
+    title: Signal<String>,
+    /// Runs once the dialog has closed.
+    on_close: Callback<()>,
+    /// The content.
+    children: Children,
+) -> impl IntoView {
+    static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+    let title_id = format!("modal-title-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
+    let labelled_by = title_id.clone();
+    let i18n = use_i18n();
+    let dialog = NodeRef::<Dialog>::new();
+    // The control that opened the dialog, to give focus back to (the browser does not do so
+    // reliably when the dialog is removed rather than closed).
+    let opener = StoredValue::new(SendWrapper::new(
+        document()
+            .active_element()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+    ));
+
+    Effect::new(move |_| {
+        if let Some(d) = dialog.get() {
+            if !d.open() {
+                let _ = d.show_modal();
+            }
+        }
+    });
+
+    let closed = move |_| {
+        opener.with_value(|o| {
+            if let Some(el) = o.as_ref() {
+                if el.is_connected() {
+                    let _ = el.focus();
+                }
+            }
+        });
+        on_close.run(());
+    };
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+
+    view! {
+        <dialog
+            class="modal"
+            node_ref=dialog
+            aria-labelledby=labelled_by
+            on:close=closed
+            on:click=move |ev| {
+                // A click on the backdrop reaches the dialog element itself.
+                let on_dialog = ev
+                    .target()
+                    .zip(dialog.get_untracked())
+                    .is_some_and(|(t, d)| {
+                        t.dyn_ref::<web_sys::Element>().is_some_and(|t| t == d.as_ref())
+                    });
+                if on_dialog {
+                    close();
+                }
+            }
+        >
+            <div class="modal__panel">
+                <div class="modal__header">
+                    <h2 class="modal__title" id=title_id>
+                        {move || title.get()}
+                    </h2>
+                    <button
+                        type="button"
+                        class="button button--secondary modal__close"
+                        on:click=move |_| close()
+                    >
+                        {move || i18n.t(Msg::CloseDialog)}
+                    </button>
+                </div>
+                <div class="modal__body">{children()}</div>
+            </div>
+        </dialog>
+    }
+}
