@@ -10,7 +10,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 60
 BIND ?= 127.0.0.1:8080
 DATABASE_URL ?= sqlite://data/tsunagu.db
 
-.PHONY: run test setup setup-test web native lint unit wasm-test conformance e2e bench openapi screenshot
+.PHONY: run test setup setup-test web native lint unit wasm-test conformance e2e bench bench-timeline openapi screenshot
 
 ## run: install what is missing, build the SPA (release), start the server with demo data
 run: setup web
@@ -19,7 +19,7 @@ run: setup web
 
 ## test: formatting, lints, unit and integration tests, wasm tests in Chromium, the conformance
 ## suite and the browser end-to-end tests against the release build
-test: setup-test lint unit wasm-test web conformance e2e
+test: setup-test lint unit wasm-test web conformance e2e bench-timeline
 
 setup:
 	scripts/setup.sh
@@ -64,6 +64,11 @@ screenshot: web native
 ## openapi: regenerate api/openapi.yaml from the server's code
 openapi:
 	cargo run --locked -q -p tsunagu-server -- openapi > api/openapi.yaml
+
+## bench-timeline: the 10,000-post timeline in headless Chromium (first paint, DOM nodes, JS heap)
+## against the debug server CI already built; part of `make test`, it prints and never fails on numbers
+bench-timeline: web native
+	SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server scripts/bench-timeline.sh
 
 ## bench: shipped size of the release build, server latency and the 10,000-post timeline in
 ## Chromium (DOM size, heap, first paint); prints, never fails on numbers

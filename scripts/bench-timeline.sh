@@ -20,11 +20,17 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 echo "== Timeline in the browser: $POSTS posts, virtualised list =="
 [ -f "$DIST/index.html" ] || { echo "$DIST/ is missing: run \`make web\` first" >&2; exit 1; }
-cargo build --locked -q --profile server -p tsunagu-server
-start_server target/server/tsunagu-server --dist "$DIST"
+# SERVER_BIN: an already built server (CI passes its debug build, so the benchmark runs there
+# without another optimised build; the figures are the browser's, the server only serves pages).
+if [ -z "${SERVER_BIN:-}" ]; then
+  cargo build --locked -q --profile server -p tsunagu-server
+  SERVER_BIN=target/server/tsunagu-server
+fi
+echo "server: $SERVER_BIN"
+start_server "$SERVER_BIN" --dist "$DIST"
 
 # The large group, seeded into the running server's database (the command prints its id).
-group=$(target/server/tsunagu-server seed-large --database-url "sqlite://$SERVER_TMP/tsunagu.db" \
+group=$("$SERVER_BIN" seed-large --database-url "sqlite://$SERVER_TMP/tsunagu.db" \
   --posts "$POSTS" | tail -n 1)
 echo "seeded group $group with $POSTS posts; reading as $LOGIN"
 
