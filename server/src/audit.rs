@@ -48,6 +48,8 @@ pub enum Action {
     PostsSearch,
     /// An event stream was opened: it delivers posts (patient data) as they are written.
     EventsSubscribe,
+    /// Events of a group were delivered on an open stream (one row per group per batch).
+    EventsDelivered,
 }
 
 impl Action {
@@ -89,6 +91,7 @@ impl Action {
             Self::UrgentRead => "urgent.read",
             Self::PostsSearch => "posts.search",
             Self::EventsSubscribe => "events.subscribe",
+            Self::EventsDelivered => "events.delivered",
         }
     }
 }

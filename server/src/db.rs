@@ -10,8 +10,10 @@ use sqlx::SqlitePool;
 
 use crate::time::now_ms;
 
-/// How long idempotency keys are kept; the contract promises at least 24 h.
-pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long idempotency keys are kept. The contract promises at least 24 h; the SPA's outbox
+/// may hold a post offline for days and then retry an attempt that did reach us, so keys live
+/// as long as the event log (7 days) and such a retry still answers with the first result.
+pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// Opens (creating if missing) the SQLite database and brings its schema up to date.
 pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {

@@ -132,6 +132,22 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
         .unwrap()
         .json();
     assert_eq!(updated["acked_by_me"], false);
+
+    // Delivering posts is reading patient data: each stream's deliveries are in the audit log.
+    let delivered: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.login_id, a.group_id FROM audit_log a JOIN users u ON u.id = a.user_id
+         WHERE a.action = 'events.delivered' ORDER BY a.id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let group = group.to_string();
+    for login in ["ns.tanaka", "hh.ito"] {
+        assert!(
+            delivered.iter().any(|(l, g)| l == login && *g == group),
+            "no delivery of {login} logged: {delivered:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -31,7 +31,7 @@ async fn prune_drops_only_expired_keys_and_sessions() {
         "UPDATE idempotency_keys SET created_at_ms = ?
          WHERE key = (SELECT MIN(key) FROM idempotency_keys)",
     )
-    .bind(now_ms() - day_ms - 1000)
+    .bind(now_ms() - tsunagu_server::db::IDEMPOTENCY_KEY_RETENTION_MS - 1000)
     .execute(&app.db)
     .await
     .unwrap();

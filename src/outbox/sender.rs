@@ -118,6 +118,7 @@ impl OutboxCtx {
         let stored = store.put(&item).await;
         store.close();
         stored?;
+        request_persistent_storage();
         let key = item.key;
         if self.user.try_get_untracked().flatten() == Some(item.author_id) {
             self.outbox.try_update(|o| o.enqueue(item));
@@ -407,4 +408,24 @@ pub fn provide_outbox() -> OutboxCtx {
 /// The tab's outbox; panics when [`provide_outbox`] was not called above.
 pub fn use_outbox() -> OutboxCtx {
     expect_context::<OutboxCtx>()
+}
+
+/// Asks the browser not to evict this origin's storage under pressure: unsent posts and drafts
+/// live there. Best effort (browsers may decline or ignore it); asked once per page load, when
+/// something unsent is first stored.
+fn request_persistent_storage() {
+    thread_local! {
+        static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if ASKED.with(|a| a.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(promise) = window.navigator().storage().persist() {
+        spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
 }

@@ -67,6 +67,7 @@ fn start(last_event_id: Option<Option<i64>>, newest: i64, oldest: Option<i64>) -
 #[derive(sqlx::FromRow)]
 struct EventRow {
     id: i64,
+    group_id: String,
     name: String,
     data: String,
 }
@@ -75,6 +76,7 @@ struct EventRow {
 struct Feed {
     db: SqlitePool,
     user_id: Uuid,
+    client_ip: Option<std::net::IpAddr>,
     token_hash: String,
     idle_ms: i64,
     heartbeat: Duration,
@@ -151,7 +153,7 @@ impl Feed {
     /// Events in (`last`, `upto`] the caller may see now, as SSE events; advances `last`.
     async fn fetch(&mut self, upto: i64) -> Result<Vec<Event>, sqlx::Error> {
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT e.id, e.name, e.data FROM events e
+            "SELECT e.id, e.group_id, e.name, e.data FROM events e
              JOIN group_members m ON m.group_id = e.group_id AND m.user_id = ?
              WHERE e.id > ? AND e.id <= ?
                AND (e.timeline IS NULL OR e.timeline = 'family' OR m.role <> 'family')
@@ -170,6 +172,20 @@ impl Feed {
             rows.last().map_or(upto, |r| r.id)
         };
         let acked = self.acked_among(&rows).await?;
+        // Delivering a post is reading patient data: one audit row per group in this batch.
+        let mut groups: Vec<&str> = rows.iter().map(|r| r.group_id.as_str()).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for group in groups {
+            if let Ok(group_id) = Uuid::parse_str(group) {
+                audit::record(
+                    &self.db,
+                    Entry::new(Action::EventsDelivered, Some(self.user_id), self.client_ip)
+                        .group(group_id),
+                )
+                .await?;
+            }
+        }
         Ok(rows
             .into_iter()
             .map(|row| {
@@ -288,6 +304,7 @@ pub async fn event_stream(
     let feed = Feed {
         db: state.db.clone(),
         user_id: auth.user_id,
+        client_ip: ip,
         token_hash: auth.token_hash,
         idle_ms: i64::try_from(state.settings.session_idle_timeout.as_millis())
             .unwrap_or(i64::MAX / 2),
