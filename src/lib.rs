@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod highlight;
 pub mod home_model;
 pub mod i18n;
+pub mod idb;
 pub mod live;
 pub mod outbox;
 pub use tsunagu_api::kana;

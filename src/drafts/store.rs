@@ -1,86 +1,21 @@
-//! The app's IndexedDB database `tsunagu`, opened in one place ([`open_database`]) for every
-//! store in it, and the drafts store: object store `drafts`, keyed by the [`DraftKey`] string,
-//! each value the JSON of a [`Draft`] (a plain string: no serde-wasm-bindgen needed).
+//! The drafts store: object store `drafts` of the app's database ([`crate::idb`]), keyed by
+//! the [`DraftKey`] string, each value the JSON of a [`Draft`].
 //!
-//! indexed_db_futures rolls a transaction back unless it is committed, so every operation ends
-//! with `commit().await`. The app-facing helpers ([`save_text`], [`clear`], [`load_draft`],
-//! [`prune_stale`]) log failures to the console, never touch the text on screen, and close their
-//! connection when done: an open connection would block the version upgrade a newer app
-//! version in another tab asks for.
+//! The app-facing helpers ([`save_text`], [`clear`], [`load_draft`], [`prune_stale`]) log
+//! failures to the console, never touch the text on screen, and close their connection when
+//! done: an open connection would block the version upgrade a newer app version in another tab
+//! asks for.
 
-use std::fmt;
-
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::{op_for, stale_keys, Draft, DraftKey, DraftOp};
-
-/// The app's IndexedDB database.
-pub const DB_NAME: &str = "tsunagu";
-/// The object store holding the drafts.
-pub const STORE: &str = "drafts";
-/// The object store holding the outbox (see [`crate::outbox::store`]).
-pub const OUTBOX_STORE: &str = "outbox";
-/// Schema version: 1 = the `drafts` store; 2 = adds the `outbox` store (drafts are kept).
-pub const DB_VERSION: u32 = 2;
-
-/// Opens the database `name` at [`DB_VERSION`], creating or upgrading it: every store of the
-/// schema that is missing is created and nothing existing is touched, so an upgrade from any
-/// older version keeps its data. The one place that knows the schema; every store opens
-/// through it.
-pub async fn open_database(name: &str) -> StoreResult<Database> {
-    let db = Database::open(name)
-        .with_version(DB_VERSION)
-        .with_on_blocked(|_| {
-            // Another tab still holds an older version open; the open waits until it closes.
-            web_sys::console::warn_1(&"IndexedDB upgrade waits for another tab to close".into());
-            Ok(())
-        })
-        .with_on_upgrade_needed(|_event, db| {
-            for store in [STORE, OUTBOX_STORE] {
-                if !db.object_store_names().any(|n| n == store) {
-                    db.create_object_store(store).build()?;
-                }
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(db)
-}
-
-/// A failed IndexedDB operation (opening, a request or the commit).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IndexedDB: {}", self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<indexed_db_futures::error::Error> for StoreError {
-    fn from(e: indexed_db_futures::error::Error) -> Self {
-        Self(e.to_string())
-    }
-}
-
-impl From<indexed_db_futures::error::OpenDbError> for StoreError {
-    fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
-        Self(e.to_string())
-    }
-}
-
-/// Result of a store operation.
-pub type StoreResult<T> = Result<T, StoreError>;
+pub use crate::idb::{open_database, StoreError, StoreResult, DB_NAME, DB_VERSION, OUTBOX_STORE};
+use crate::idb::{JsonStore, DRAFTS_STORE};
 
 /// An open connection to the drafts store.
 #[derive(Debug, Clone)]
 pub struct DraftStore {
-    db: Database,
+    store: JsonStore,
 }
 
 impl DraftStore {
@@ -92,39 +27,26 @@ impl DraftStore {
     /// Opens the database `name` (tests use their own, to stay independent).
     pub async fn open_named(name: &str) -> StoreResult<Self> {
         Ok(Self {
-            db: open_database(name).await?,
+            store: JsonStore::open(name, DRAFTS_STORE).await?,
         })
     }
 
     /// Closes the connection (needed before the database can be deleted).
     pub fn close(self) {
-        self.db.close();
+        self.store.close();
     }
 
     /// The draft stored under `key`, if any (an unreadable record counts as none).
     pub async fn load(&self, key: &DraftKey) -> StoreResult<Option<Draft>> {
-        let tx = self.db.transaction(STORE).build()?;
-        let store = tx.object_store(STORE)?;
-        let raw: Option<String> = store.get(key.to_string()).primitive()?.await?;
-        tx.commit().await?;
+        let raw = self.store.get(&key.to_string()).await?;
         Ok(raw.as_deref().and_then(Draft::from_json))
     }
 
     /// Writes `draft`, replacing any draft of the same key.
     pub async fn save(&self, draft: &Draft) -> StoreResult<()> {
-        let tx = self
-            .db
-            .transaction(STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let store = tx.object_store(STORE)?;
-        store
-            .put(draft.to_json())
-            .with_key(draft.key.to_string())
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.store
+            .put(&draft.key.to_string(), draft.to_json())
+            .await
     }
 
     /// Removes the draft of `key` (nothing happens if there is none).
@@ -134,17 +56,9 @@ impl DraftStore {
 
     /// Removes the drafts of `keys`, in one transaction.
     pub async fn delete_all(&self, keys: &[DraftKey]) -> StoreResult<()> {
-        let tx = self
-            .db
-            .transaction(STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let store = tx.object_store(STORE)?;
-        for key in keys {
-            store.delete(key.to_string()).primitive()?.await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.store
+            .delete(keys.iter().map(ToString::to_string))
+            .await
     }
 
     /// Applies a [`DraftOp`]: save, or delete for an empty text.
@@ -157,14 +71,7 @@ impl DraftStore {
 
     /// Every stored draft (unreadable records are skipped).
     pub async fn all(&self) -> StoreResult<Vec<Draft>> {
-        let tx = self.db.transaction(STORE).build()?;
-        let store = tx.object_store(STORE)?;
-        let raw: Vec<String> = store
-            .get_all::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        tx.commit().await?;
+        let raw = self.store.all().await?;
         Ok(raw.iter().filter_map(|s| Draft::from_json(s)).collect())
     }
 

@@ -1,22 +1,19 @@
-//! The outbox in IndexedDB: object store `outbox` of the app's database (opened, created and
-//! upgraded by [`open_database`], shared with the drafts), keyed by the item's idempotency key,
-//! each value the JSON of an [`OutboxItem`].
+//! The outbox in IndexedDB: object store `outbox` of the app's database ([`crate::idb`],
+//! shared with the drafts), keyed by the item's idempotency key, each value the JSON of an
+//! [`OutboxItem`].
 //!
 //! Every operation commits before it returns: the composer clears the editor only after
 //! [`OutboxStore::put`] has returned, so the text is on disk before the first send attempt.
 
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::{Change, OutboxItem};
-use crate::drafts::store::{open_database, StoreResult, DB_NAME, OUTBOX_STORE};
+use crate::idb::{JsonStore, StoreResult, DB_NAME, OUTBOX_STORE};
 
 /// An open connection to the outbox store.
 #[derive(Debug, Clone)]
 pub struct OutboxStore {
-    db: Database,
+    store: JsonStore,
 }
 
 impl OutboxStore {
@@ -28,43 +25,23 @@ impl OutboxStore {
     /// Opens the database `name` (tests use their own, to stay independent).
     pub async fn open_named(name: &str) -> StoreResult<Self> {
         Ok(Self {
-            db: open_database(name).await?,
+            store: JsonStore::open(name, OUTBOX_STORE).await?,
         })
     }
 
     /// Closes the connection (so a newer app version in another tab can upgrade the database).
     pub fn close(self) {
-        self.db.close();
+        self.store.close();
     }
 
     /// Writes `item`, replacing the stored copy of the same key.
     pub async fn put(&self, item: &OutboxItem) -> StoreResult<()> {
-        let tx = self
-            .db
-            .transaction(OUTBOX_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let store = tx.object_store(OUTBOX_STORE)?;
-        store
-            .put(item.to_json())
-            .with_key(item.key.to_string())
-            .primitive()?
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.store.put(&item.key.to_string(), item.to_json()).await
     }
 
     /// Removes the item with `key` (nothing happens if there is none).
     pub async fn delete(&self, key: Uuid) -> StoreResult<()> {
-        let tx = self
-            .db
-            .transaction(OUTBOX_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let store = tx.object_store(OUTBOX_STORE)?;
-        store.delete(key.to_string()).primitive()?.await?;
-        tx.commit().await?;
-        Ok(())
+        self.store.delete([key.to_string()]).await
     }
 
     /// Applies a [`Change`] of the state machine.
@@ -77,23 +54,13 @@ impl OutboxStore {
 
     /// The item with `key`, if stored (an unreadable record counts as none).
     pub async fn get(&self, key: Uuid) -> StoreResult<Option<OutboxItem>> {
-        let tx = self.db.transaction(OUTBOX_STORE).build()?;
-        let store = tx.object_store(OUTBOX_STORE)?;
-        let raw: Option<String> = store.get(key.to_string()).primitive()?.await?;
-        tx.commit().await?;
+        let raw = self.store.get(&key.to_string()).await?;
         Ok(raw.as_deref().and_then(OutboxItem::from_json))
     }
 
     /// Every stored item of every user (unreadable records are skipped), in key order.
     pub async fn all(&self) -> StoreResult<Vec<OutboxItem>> {
-        let tx = self.db.transaction(OUTBOX_STORE).build()?;
-        let store = tx.object_store(OUTBOX_STORE)?;
-        let raw: Vec<String> = store
-            .get_all::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        tx.commit().await?;
+        let raw = self.store.all().await?;
         Ok(raw
             .iter()
             .filter_map(|s| OutboxItem::from_json(s))
