@@ -120,6 +120,16 @@ pub async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> 
     })
 }
 
+/// A `Retry-After` header in milliseconds. Only the delta-seconds form is read: the contract's
+/// servers send it, and an HTTP date would need a trustworthy clock on the phone.
+pub fn retry_after_ms(value: &str) -> Option<i64> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .map(|s| i64::from(s) * 1000)
+}
+
 /// Normalises a base URL setting: trimmed, without trailing slashes; empty means same origin.
 pub fn normalize_base(s: &str) -> String {
     s.trim().trim_end_matches('/').to_owned()
@@ -408,23 +418,35 @@ impl Client {
     }
 
     /// `POST /groups/{id}/posts` with an idempotency key, so a retry never posts twice.
+    ///
+    /// Also returns the server's `Retry-After` (in milliseconds) when it sent one, so the outbox
+    /// waits as long as a rate-limited or overloaded server asked.
     pub async fn create_post(
         &self,
         group: Uuid,
         post: &NewPost,
         idempotency_key: Uuid,
-    ) -> Result<Post, ApiError> {
-        let body = serde_json::to_string(post).map_err(|_| ApiError::Network)?;
-        decode(
-            self.fetch(
+    ) -> (Result<Post, ApiError>, Option<i64>) {
+        let Ok(body) = serde_json::to_string(post) else {
+            return (Err(ApiError::Network), None);
+        };
+        let resp = match self
+            .fetch(
                 Method::POST,
                 &format!("/groups/{group}/posts"),
                 Some(body),
                 Some(idempotency_key),
             )
-            .await?,
-        )
-        .await
+            .await
+        {
+            Ok(resp) => resp,
+            Err(e) => return (Err(e), None),
+        };
+        let retry_after = resp
+            .headers()
+            .get("Retry-After")
+            .and_then(|v| retry_after_ms(&v));
+        (decode(resp).await, retry_after)
     }
 
     async fn send_json<T: DeserializeOwned>(
@@ -649,6 +671,16 @@ mod tests {
             r#"{"type":"about:blank","title":"x","status":401,"code":"invalid_credentials"}"#,
         );
         assert!(!bad.is_auth_lost());
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        assert_eq!(retry_after_ms("30"), Some(30_000));
+        assert_eq!(retry_after_ms(" 0 "), Some(0));
+        // The HTTP-date form and garbage are ignored: the outbox's own backoff applies.
+        assert_eq!(retry_after_ms("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(retry_after_ms("-5"), None);
+        assert_eq!(retry_after_ms(""), None);
     }
 
     #[test]

@@ -366,6 +366,10 @@ messages! {
     OutboxSending => "送信中…", "Sending…";
     /// State of a post the server refused.
     OutboxRejected => "送信できませんでした", "Not sent";
+    /// State of an outbox item held because a retry could post twice.
+    OutboxHeld => "確認が必要です", "Please check";
+    /// Why an outbox item is held.
+    OutboxHeldReason => "送信できないまま1日以上たちました。すでに届いている可能性があるため、自動では送りません。タイムラインを確認し、届いていなければ「編集」から送り直してください。", "This post has waited more than a day. It may already have arrived, so it is not sent automatically. Check the timeline; if it is not there, send it again from Edit.";
     /// Shown while posts wait after a failed attempt.
     OutboxWillRetry => "まだ送信できていません。接続が戻ると自動で送信します。", "Not sent yet. It is sent automatically once the connection is back.";
     /// Puts a refused post back into the editor.
@@ -530,7 +534,7 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             FieldTooLong => "入力が長すぎます。",
             FieldInvalid => "入力の形式が正しくありません。",
             PreconditionFailed => {
-                "この投稿はほかの画面で変更されました。最新の内容を確認してから、もう一度編集してください。"
+                "この投稿はほかの画面で変更されました。表示を最新にしたので、内容を確認してからもう一度操作してください。"
             }
             PreconditionRequired => "編集の情報が不足しています。ページを再読み込みしてください。",
             PostDeleted => "この投稿は削除されています。",
@@ -572,7 +576,7 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             FieldTooLong => "An entry is too long.",
             FieldInvalid => "An entry is not in the expected format.",
             PreconditionFailed => {
-                "This post was changed elsewhere. Check the latest version, then edit again."
+                "This post was changed elsewhere. It now shows the latest version; check it, then try again."
             }
             PreconditionRequired => "The edit is missing information. Please reload the page.",
             PostDeleted => "This post has been deleted.",

@@ -954,19 +954,22 @@ async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refus
     let posts_route = format!("POST /api/v1/groups/{gid}/posts");
     let members = MemberList {
         items: [
-            (me.clone(), MemberRole::Member),
+            (me.clone(), "たなか みさき", MemberRole::Member),
             (
                 author(0xD, "佐藤 健一", Profession::Physician),
+                "さとう けんいち",
                 MemberRole::Admin,
             ),
             (
                 author(0xF, "山田 一郎", Profession::Family),
+                "やまだ いちろう",
                 MemberRole::Family,
             ),
         ]
         .into_iter()
-        .map(|(person, role)| Member {
+        .map(|(person, kana, role)| Member {
             person,
+            display_name_kana: kana.into(),
             role,
             relationship: None,
             joined_at: chrono::DateTime::from_timestamp_millis(0).unwrap(),
@@ -978,19 +981,6 @@ async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refus
         &format!("GET /api/v1/groups/{gid}/members"),
         200,
         &serde_json::to_string(&members).unwrap(),
-        "application/json",
-    );
-
-    // Members carry no reading: the composer looks the professionals up in the directory.
-    let directory = serde_json::json!({ "items": [{
-        "id": Uuid::from_u128(0xD), "display_name": "佐藤 健一",
-        "display_name_kana": "さとう けんいち", "profession": "physician",
-        "facility": { "id": Uuid::from_u128(0x100), "name": "さくら在宅クリニック", "kind": "clinic" }
-    }], "next_cursor": null });
-    set_route(
-        "GET /api/v1/directory/people",
-        200,
-        &directory.to_string(),
         "application/json",
     );
 
@@ -1219,6 +1209,116 @@ async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refus
     drop(handle);
     root.remove();
     clear_route(&posts_route);
+    run_js("window.fetch = window.__realFetch;");
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
+async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
+    reset_storage();
+    let me = author(0x1A, "高橋 由美", Profession::Nurse);
+    let stored_session = serde_json::json!({
+        "token": "tok-held", "expires_at": "2099-01-01T00:00:00.000Z",
+        "idle_timeout_seconds": 1800,
+        "user": { "id": me.id, "login_id": "ns.takahashi", "display_name": me.display_name,
+            "display_name_kana": "たかはし ゆみ", "profession": "nurse", "facility": null }
+    });
+    storage()
+        .set_item(session::SESSION_KEY, &stored_session.to_string())
+        .unwrap();
+    run_js(FETCH_MOCK);
+    let gid = Uuid::now_v7();
+    // Were it sent, the server would accept it: only the hold keeps it from going out.
+    set_route(
+        &format!("POST /api/v1/groups/{gid}/posts"),
+        201,
+        &serde_json::to_string(&created_post(gid, "昨日の申し送りです。")).unwrap(),
+        "application/json",
+    );
+    let members = MemberList {
+        items: vec![Member {
+            person: me.clone(),
+            display_name_kana: "たかはし ゆみ".into(),
+            role: MemberRole::Member,
+            relationship: None,
+            joined_at: chrono::DateTime::from_timestamp_millis(0).unwrap(),
+        }],
+        pending: vec![],
+    };
+    set_route(
+        &format!("GET /api/v1/groups/{gid}/members"),
+        200,
+        &serde_json::to_string(&members).unwrap(),
+        "application/json",
+    );
+
+    // A gateway timed out on it two days ago (the post may exist), and the phone was off since.
+    let now = js_sys::Date::now() as i64;
+    let day = 24 * 60 * 60 * 1_000;
+    let mut item = OutboxItem::new(
+        NewItem {
+            author_id: me.id,
+            group_id: gid,
+            timeline: Some(Timeline::Care),
+            body: "昨日の申し送りです。".into(),
+            importance: Importance::Normal,
+            reply_to: None,
+            mentions: vec![],
+        },
+        Uuid::now_v7(),
+        now - 2 * day,
+    );
+    item.attempts = 1;
+    item.maybe_delivered_at_ms = Some(now - 2 * day + 5_000);
+    item.next_attempt_at_ms = now - 2 * day + 7_000;
+    let store = OutboxStore::open().await.unwrap();
+    store.put(&item).await.unwrap();
+    store.close();
+
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <ComposerPanel group_id=gid timeline=Timeline::Care on_sent=Callback::new(|_: Post| {}) />
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let waiting_texts = || -> Vec<String> { all(el, ".outbox li").iter().map(text).collect() };
+    wait_for("the held item with its reason", || {
+        waiting_texts().iter().any(|t| {
+            t.contains("昨日の申し送りです。")
+                && t.contains("確認が必要です")
+                && t.contains("すでに届いている可能性")
+        })
+    })
+    .await;
+    sleep(500).await;
+    assert!(
+        posted().iter().all(|(key, _)| key != &item.key.to_string()),
+        "a held item is not sent by itself"
+    );
+    let store = OutboxStore::open().await.unwrap();
+    let stored = store.all_of(me.id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].state, ItemState::Held, "the hold is stored");
+    store.close();
+
+    // 編集 brings the text back; sent again it would be a new request with a new key.
+    button(el, "編集").unwrap().click();
+    let area =
+        || -> HtmlTextAreaElement { labelled(el, "メッセージ").unwrap().unchecked_into() };
+    wait_for("the text back in the editor", || {
+        area().value() == "昨日の申し送りです。"
+    })
+    .await;
+    wait_for("the item to go", || waiting_texts().is_empty()).await;
+    sleep(200).await;
+    let store = OutboxStore::open().await.unwrap();
+    assert!(store.all_of(me.id).await.unwrap().is_empty());
+    store.close();
+    drop(handle);
+    root.remove();
     run_js("window.fetch = window.__realFetch;");
     reset_storage();
 }

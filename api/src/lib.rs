@@ -518,6 +518,8 @@ impl Relationship {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Member {
     pub person: Author,
+    /// Reading of the name in kana, so @-completion finds 佐藤 by 「さと」 (family members too).
+    pub display_name_kana: String,
     pub role: MemberRole,
     /// Family members only.
     pub relationship: Option<Relationship>,

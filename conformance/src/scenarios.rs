@@ -841,6 +841,18 @@ async fn members_are_added_removed_and_the_last_admin_stays(ctx: &Ctx) -> Check 
         .expect_status(200)?
         .decode()?;
     ensure!(list.items.len() == 2, "{} members", list.items.len());
+    // Every member carries the reading of their name (the composer's @-completion uses it).
+    let added_listed = list
+        .items
+        .iter()
+        .find(|m| m.person.id == outsider.user.id)
+        .ok_or("the added member is not listed")?;
+    ensure!(
+        added_listed.display_name_kana == outsider.user.display_name_kana,
+        "reading {:?}, expected {:?}",
+        added_listed.display_name_kana,
+        outsider.user.display_name_kana
+    );
     // Hand over, then leave.
     let promoted: Member = ctx
         .req(

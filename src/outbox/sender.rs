@@ -24,7 +24,7 @@ use tsunagu_api::{LiveEvent, Post, Timeline};
 use uuid::Uuid;
 
 use super::store::OutboxStore;
-use super::{classify, settle, Change, NewItem, Outbox, OutboxItem, Outcome};
+use super::{classify, settle, Change, ItemState, NewItem, Outbox, OutboxItem, Outcome};
 use crate::drafts::store::{now_ms, StoreError};
 use crate::live::{use_live, Live};
 use crate::session::{use_session, SessionCtx};
@@ -259,6 +259,12 @@ impl OutboxCtx {
                 break;
             }
             let now = now_ms();
+            // Whatever could post twice if retried now is held for the user first.
+            let held = self
+                .outbox
+                .try_update(|o| o.hold_unsafe(now))
+                .unwrap_or_default();
+            write_all(held).await;
             let Some(item) = self
                 .outbox
                 .try_with_untracked(|o| o.next_due(now).cloned())
@@ -302,9 +308,10 @@ impl OutboxCtx {
         }
         // On disk before the request leaves: a crash from here on is recognised at the next
         // start, which sends again with the same key.
+        let started = now_ms();
         let began = self
             .outbox
-            .try_update(|o| o.begin_send(key, now_ms()))
+            .try_update(|o| o.begin_send(key, started))
             .flatten();
         if let (Some(store), Some(change)) = (&store, &began) {
             if let Err(e) = store.apply(change).await {
@@ -316,15 +323,18 @@ impl OutboxCtx {
         }
 
         let client = self.session.client();
-        let result = client
+        let (result, retry_after_ms) = client
             .create_post(item.group_id, &item.new_post(), key)
             .await;
-        let outcome = classify(result);
+        // Offline, a failed request cannot have left the device (so it cannot post twice).
+        let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+        let outcome = classify(result, retry_after_ms, online);
 
         // The store is updated from the item as sent, whatever happened to the held copy
         // meanwhile (a logout clears it; the result must still be recorded).
         let now = now_ms();
         let mut settled = item.clone();
+        settled.state = ItemState::Sending { since_ms: started };
         write(settle(&mut settled, &outcome, now)).await;
         if self.with_inner(|i| i.generation) == Some(generation) {
             self.outbox.try_update(|o| o.finish(key, &outcome, now));

@@ -22,6 +22,7 @@ use crate::time::{from_ms, now_ms};
 struct MemberRow {
     id: Hyphenated,
     display_name: String,
+    display_name_kana: String,
     profession: String,
     facility_name: Option<String>,
     role: String,
@@ -39,6 +40,7 @@ impl MemberRow {
                 profession: Profession::parse(&self.profession),
                 facility_name: self.facility_name,
             },
+            display_name_kana: self.display_name_kana,
             role,
             relationship: (role == MemberRole::Family)
                 .then(|| self.relationship.as_deref().map(Relationship::parse))
@@ -48,7 +50,7 @@ impl MemberRow {
     }
 }
 
-const SELECT_MEMBERS: &str = "SELECT u.id, u.display_name, u.profession,
+const SELECT_MEMBERS: &str = "SELECT u.id, u.display_name, u.display_name_kana, u.profession,
         f.name AS facility_name, m.role, u.relationship, m.joined_at_ms
     FROM group_members m
     JOIN users u ON u.id = m.user_id

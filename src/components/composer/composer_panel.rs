@@ -1,9 +1,6 @@
 //! The composer: the timeline's waiting posts, the reply being written, the editor with
 //! @mentions, importance and the send button.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,11 +10,11 @@ use uuid::Uuid;
 use super::draft_sync::use_draft;
 use super::editor::Editor;
 use super::importance_select::ImportanceSelect;
-use super::mentions::{fill_readings, kept_mentions, mentionable, needs_reading, Candidate};
+use super::mentions::{kept_mentions, mentionable, Candidate};
 use super::outbox_list::{any_waiting_for_retry, OutboxList};
 use super::reply_bar::ReplyBar;
 use super::reply_target::use_reply_target;
-use crate::api::{ApiError, DirectoryQuery};
+use crate::api::ApiError;
 use crate::drafts::DraftKey;
 use crate::i18n::{use_i18n, Msg};
 use crate::outbox::{use_outbox, NewItem, ReplyQuote};
@@ -25,14 +22,6 @@ use crate::session::use_session;
 
 /// Status used for errors found before sending (the same the server would answer).
 const LOCAL_VALIDATION_STATUS: u16 = 422;
-/// Directory results looked at per member when looking up a reading (namesakes are few).
-const READING_LOOKUP_LIMIT: u32 = 10;
-
-thread_local! {
-    /// Readings of names found so far (user id → kana), so a composer mounted again (another
-    /// tab of the group, another group) does not ask the directory again.
-    static READINGS: RefCell<HashMap<Uuid, String>> = RefCell::new(HashMap::new());
-}
 
 /// Why the composer could not take the post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,8 +124,8 @@ pub fn ComposerPanel(
         }
     });
 
-    // Members for @mentions, fetched once, when the first mention is typed; then the readings
-    // of the professionals among them (members carry none; the directory has them).
+    // Members (with the readings of their names) for @mentions, fetched once, when the first
+    // mention is typed.
     let members = RwSignal::new(Vec::<Candidate>::new());
     let members_requested = StoredValue::new(false);
     let load_members = Callback::new(move |()| {
@@ -147,47 +136,13 @@ pub fn ComposerPanel(
         let client = session.client();
         let me = untrack(|| session.my_id());
         spawn_local(async move {
-            let list = match client.members(group_id).await {
-                Ok(list) => list,
+            match client.members(group_id).await {
+                Ok(list) => {
+                    members.try_set(mentionable(&list.items, timeline, me));
+                }
                 // Offline, say: asked again at the next mention.
                 Err(_) => {
                     members_requested.try_set_value(false);
-                    return;
-                }
-            };
-            let mut candidates = mentionable(&list.items, timeline, me);
-            READINGS.with(|r| {
-                let known = r.borrow();
-                for c in &mut candidates {
-                    c.reading = known.get(&c.user_id).cloned();
-                }
-            });
-            let lookups: Vec<String> = candidates
-                .iter()
-                .filter(|c| needs_reading(c))
-                .map(|c| c.display_name.clone())
-                .collect();
-            if members.try_set(candidates).is_some() {
-                return;
-            }
-            for name in lookups {
-                let query = DirectoryQuery {
-                    q: name,
-                    ..DirectoryQuery::default()
-                };
-                // Best effort: without a reading the name itself still matches.
-                let Ok(page) = client.directory_people(&query, READING_LOOKUP_LIMIT).await else {
-                    continue;
-                };
-                READINGS.with(|r| {
-                    let mut known = r.borrow_mut();
-                    for p in &page.items {
-                        known.insert(p.id, p.display_name_kana.clone());
-                    }
-                });
-                let updated = members.try_update(|c| fill_readings(c, &page.items));
-                if updated.is_none() {
-                    return;
                 }
             }
         });

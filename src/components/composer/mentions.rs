@@ -5,9 +5,7 @@
 //! Positions from the browser (`selectionStart`) count UTF-16 code units; Rust strings are
 //! indexed by bytes. The conversions live here so the component never slices by the wrong unit.
 
-use tsunagu_api::{
-    kana, DirectoryPerson, Member, MemberRole, Mention, Profession, Timeline, MAX_MENTIONS,
-};
+use tsunagu_api::{kana, Member, MemberRole, Mention, Profession, Timeline, MAX_MENTIONS};
 use uuid::Uuid;
 
 /// Longest query that still counts as one (a longer run after `@` is ordinary text).
@@ -35,9 +33,8 @@ pub struct Candidate {
     pub display_name: String,
     /// Shown next to the name, to tell namesakes apart.
     pub profession: Profession,
-    /// The reading of the name in kana, when known (members carry none; the composer looks
-    /// professionals up in the directory), so 「さと」 finds 佐藤.
-    pub reading: Option<String>,
+    /// The reading of the name in kana, so 「さと」 finds 佐藤.
+    pub reading: String,
 }
 
 impl Candidate {
@@ -121,7 +118,7 @@ pub fn mentionable(
             user_id: m.person.id,
             display_name: m.person.display_name.clone(),
             profession: m.person.profession,
-            reading: None,
+            reading: m.display_name_kana.clone(),
         })
         .collect()
 }
@@ -131,31 +128,10 @@ pub fn mentionable(
 pub fn suggestions(candidates: &[Candidate], query: &str) -> Vec<Candidate> {
     candidates
         .iter()
-        .filter(|c| {
-            let reading = c.reading.as_deref().unwrap_or_default();
-            kana::matches(query, &[&c.display_name, reading])
-        })
+        .filter(|c| kana::matches(query, &[&c.display_name, &c.reading]))
         .take(MAX_SUGGESTIONS)
         .cloned()
         .collect()
-}
-
-/// Fills in the readings of the candidates found among `people` (a directory result), by id.
-/// Returns whether anything changed.
-pub fn fill_readings(candidates: &mut [Candidate], people: &[DirectoryPerson]) -> bool {
-    let mut changed = false;
-    for c in candidates.iter_mut().filter(|c| c.reading.is_none()) {
-        if let Some(p) = people.iter().find(|p| p.id == c.user_id) {
-            c.reading = Some(p.display_name_kana.clone());
-            changed = true;
-        }
-    }
-    changed
-}
-
-/// Whether the directory may know the candidate's reading (it lists professionals only).
-pub fn needs_reading(candidate: &Candidate) -> bool {
-    candidate.reading.is_none() && candidate.profession != Profession::Family
 }
 
 /// Replaces the query `q` in `text` by `@name ` and returns the new text and the caret after
@@ -191,7 +167,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use tsunagu_api::Author;
 
-    fn member(n: u128, name: &str, role: MemberRole, profession: Profession) -> Member {
+    fn member(n: u128, name: &str, kana: &str, role: MemberRole, profession: Profession) -> Member {
         Member {
             person: Author {
                 id: Uuid::from_u128(n),
@@ -199,6 +175,7 @@ mod tests {
                 profession,
                 facility_name: None,
             },
+            display_name_kana: kana.into(),
             role,
             relationship: None,
             joined_at: Utc.timestamp_millis_opt(0).unwrap(),
@@ -207,11 +184,41 @@ mod tests {
 
     fn members() -> Vec<Member> {
         vec![
-            member(1, "田中 美咲", MemberRole::Member, Profession::Nurse),
-            member(2, "佐藤 健一", MemberRole::Admin, Profession::Physician),
-            member(3, "鈴木 由美", MemberRole::Admin, Profession::CareManager),
-            member(4, "山田 太郎", MemberRole::Family, Profession::Family),
-            member(5, "カトウ ハナ", MemberRole::Member, Profession::Therapist),
+            member(
+                1,
+                "田中 美咲",
+                "たなか みさき",
+                MemberRole::Member,
+                Profession::Nurse,
+            ),
+            member(
+                2,
+                "佐藤 健一",
+                "さとう けんいち",
+                MemberRole::Admin,
+                Profession::Physician,
+            ),
+            member(
+                3,
+                "鈴木 由美",
+                "すずき ゆみ",
+                MemberRole::Admin,
+                Profession::CareManager,
+            ),
+            member(
+                4,
+                "山田 太郎",
+                "やまだ たろう",
+                MemberRole::Family,
+                Profession::Family,
+            ),
+            member(
+                5,
+                "カトウ ハナ",
+                "かとう はな",
+                MemberRole::Member,
+                Profession::Therapist,
+            ),
         ]
     }
 
@@ -309,70 +316,26 @@ mod tests {
         );
         assert_eq!(names("ｶﾄｳ"), vec!["カトウ ハナ"], "half-width katakana too");
         assert!(names("存在しない").is_empty());
-        assert!(names("さとう").is_empty(), "no reading known yet");
-        let with_readings: Vec<Candidate> = all
-            .iter()
-            .cloned()
-            .map(|mut c| {
-                if c.display_name == "佐藤 健一" {
-                    c.reading = Some("さとう けんいち".into());
-                }
-                c
-            })
-            .collect();
-        let found: Vec<String> = suggestions(&with_readings, "サトウ")
-            .into_iter()
-            .map(|c| c.display_name)
-            .collect();
+        assert_eq!(names("さと"), vec!["佐藤 健一"], "the reading");
         assert_eq!(
-            found,
+            names("サトウ"),
             vec!["佐藤 健一"],
             "the reading, in katakana or hiragana"
+        );
+        assert_eq!(
+            names("やまだ"),
+            vec!["山田 太郎"],
+            "family members by their reading too"
         );
         let many: Vec<Candidate> = (0..20)
             .map(|n| Candidate {
                 user_id: Uuid::from_u128(n),
                 display_name: format!("看護師{n}"),
                 profession: Profession::Nurse,
-                reading: None,
+                reading: format!("かんごし{n}"),
             })
             .collect();
         assert_eq!(suggestions(&many, "看護").len(), MAX_SUGGESTIONS);
-    }
-
-    #[test]
-    fn readings_come_from_the_directory_by_id() {
-        let mut c = mentionable(&members(), Some(Timeline::Family), None);
-        assert!(c.iter().all(|c| c.reading.is_none()));
-        let family = c.iter().find(|c| c.display_name == "山田 太郎").unwrap();
-        assert!(
-            !needs_reading(family),
-            "family members are not in the directory"
-        );
-        let sato = c.iter().find(|c| c.display_name == "佐藤 健一").unwrap();
-        assert!(needs_reading(sato));
-        let person = DirectoryPerson {
-            id: Uuid::from_u128(2),
-            display_name: "佐藤 健一".into(),
-            display_name_kana: "さとう けんいち".into(),
-            profession: Profession::Physician,
-            facility: tsunagu_api::FacilityRef {
-                id: Uuid::from_u128(100),
-                name: "さくら在宅クリニック".into(),
-                kind: tsunagu_api::FacilityKind::Clinic,
-            },
-        };
-        // A namesake with another id gets nothing.
-        let namesake = DirectoryPerson {
-            id: Uuid::from_u128(99),
-            display_name_kana: "べつじん".into(),
-            ..person.clone()
-        };
-        assert!(fill_readings(&mut c, &[namesake, person.clone()]));
-        let sato = c.iter().find(|c| c.display_name == "佐藤 健一").unwrap();
-        assert_eq!(sato.reading.as_deref(), Some("さとう けんいち"));
-        assert!(!fill_readings(&mut c, &[person]), "nothing new");
-        assert_eq!(suggestions(&c, "けんいち").len(), 1);
     }
 
     #[test]

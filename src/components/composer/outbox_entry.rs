@@ -11,15 +11,15 @@ use crate::session::use_session;
 
 /// A waiting post, drawn like the user's own posts: author, importance, the quoted post of a
 /// reply, the text, and its state — 「送信待ち」 or 「送信中…」, or when the server refused it
-/// the translated reason (an alert) with 「編集」 (back into the editor) and 「破棄」 (after a
-/// confirmation).
+/// (or it was held because a retry could post twice) the translated reason (an alert) with
+/// 「編集」 (back into the editor) and 「破棄」 (after a confirmation).
 #[component]
 pub fn OutboxEntry(
     /// The item.
     item: OutboxItem,
-    /// Puts the text back into the editor (refused items only).
+    /// Puts the text back into the editor (refused or held items only).
     on_edit: Callback<()>,
-    /// Drops the item (refused items only, after confirmation).
+    /// Drops the item (refused or held items only, after confirmation).
     on_discard: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -30,6 +30,7 @@ pub fn OutboxEntry(
         ItemState::Queued => ("outbox-item outbox-item--queued", Msg::OutboxQueued),
         ItemState::Sending { .. } => ("outbox-item outbox-item--sending", Msg::OutboxSending),
         ItemState::Rejected { .. } => ("outbox-item outbox-item--rejected", Msg::OutboxRejected),
+        ItemState::Held => ("outbox-item outbox-item--held", Msg::OutboxHeld),
     };
     let importance = (item.importance != Importance::Normal).then(|| {
         let imp = item.importance;
@@ -48,10 +49,18 @@ pub fn OutboxEntry(
             </p>
         }
     });
-    let rejection = match item.state {
-        ItemState::Rejected { code, .. } => Some(view! {
+    let code = match item.state {
+        ItemState::Rejected { code, .. } => Some(code),
+        _ => None,
+    };
+    let reason_text = move || match code {
+        Some(code) => error_text(code, i18n.locale()),
+        None => i18n.t(Msg::OutboxHeldReason),
+    };
+    let rejection = item.needs_user().then(|| {
+        view! {
             <p class="outbox-item__reason" role="alert" id=reason_id.clone()>
-                {move || error_text(code, i18n.locale())}
+                {reason_text}
             </p>
             <div class="outbox-item__actions">
                 <button
@@ -69,9 +78,8 @@ pub fn OutboxEntry(
                     class="button--danger"
                 />
             </div>
-        }),
-        _ => None,
-    };
+        }
+    });
 
     view! {
         <li class=format!("tl-post tl-post--mine {state_class}") data-outbox-key=item.key.to_string()>
