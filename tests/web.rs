@@ -930,6 +930,45 @@ fn created_post(group: Uuid, body: &str) -> Post {
     .unwrap()
 }
 
+/// A clean page with `nurse` logged in (a stored session) and the fake server installed.
+fn start_as_nurse(nurse: &Author, kana: &str) {
+    reset_storage();
+    let stored_session = serde_json::json!({
+        "token": format!("tok-{}", nurse.id), "expires_at": "2099-01-01T00:00:00.000Z",
+        "idle_timeout_seconds": 1800,
+        "user": { "id": nurse.id, "login_id": format!("ns.{}", nurse.id.simple()),
+            "display_name": nurse.display_name, "display_name_kana": kana,
+            "profession": "nurse", "facility": null }
+    });
+    storage()
+        .set_item(session::SESSION_KEY, &stored_session.to_string())
+        .unwrap();
+    run_js(FETCH_MOCK);
+}
+
+/// Serves `GET /groups/{gid}/members` with these people (and the readings of their names).
+fn serve_members(gid: Uuid, people: Vec<(Author, &str, MemberRole)>) {
+    let members = MemberList {
+        items: people
+            .into_iter()
+            .map(|(person, kana, role)| Member {
+                person,
+                display_name_kana: kana.into(),
+                role,
+                relationship: None,
+                joined_at: chrono::DateTime::from_timestamp_millis(0).unwrap(),
+            })
+            .collect(),
+        pending: vec![],
+    };
+    set_route(
+        &format!("GET /api/v1/groups/{gid}/members"),
+        200,
+        &serde_json::to_string(&members).unwrap(),
+        "application/json",
+    );
+}
+
 #[component]
 fn WithReplyTarget(out: RwSignal<Option<ReplyTarget>>, children: Children) -> impl IntoView {
     out.set(Some(provide_reply_target()));
@@ -938,22 +977,13 @@ fn WithReplyTarget(out: RwSignal<Option<ReplyTarget>>, children: Children) -> im
 
 #[wasm_bindgen_test]
 async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refusals() {
-    reset_storage();
     let me = author(0xA, "田中 美咲", Profession::Nurse);
-    let stored_session = serde_json::json!({
-        "token": "tok-outbox", "expires_at": "2099-01-01T00:00:00.000Z",
-        "idle_timeout_seconds": 1800,
-        "user": { "id": me.id, "login_id": "ns.tanaka", "display_name": me.display_name,
-            "display_name_kana": "たなか みさき", "profession": "nurse", "facility": null }
-    });
-    storage()
-        .set_item(session::SESSION_KEY, &stored_session.to_string())
-        .unwrap();
-    run_js(FETCH_MOCK);
+    start_as_nurse(&me, "たなか みさき");
     let gid = Uuid::now_v7();
     let posts_route = format!("POST /api/v1/groups/{gid}/posts");
-    let members = MemberList {
-        items: [
+    serve_members(
+        gid,
+        vec![
             (me.clone(), "たなか みさき", MemberRole::Member),
             (
                 author(0xD, "佐藤 健一", Profession::Physician),
@@ -965,23 +995,7 @@ async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refus
                 "やまだ いちろう",
                 MemberRole::Family,
             ),
-        ]
-        .into_iter()
-        .map(|(person, kana, role)| Member {
-            person,
-            display_name_kana: kana.into(),
-            role,
-            relationship: None,
-            joined_at: chrono::DateTime::from_timestamp_millis(0).unwrap(),
-        })
-        .collect(),
-        pending: vec![],
-    };
-    set_route(
-        &format!("GET /api/v1/groups/{gid}/members"),
-        200,
-        &serde_json::to_string(&members).unwrap(),
-        "application/json",
+        ],
     );
 
     let sent = RwSignal::new(Vec::<Post>::new());
@@ -1215,18 +1229,8 @@ async fn the_composer_queues_offline_retries_with_the_same_key_and_handles_refus
 
 #[wasm_bindgen_test]
 async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
-    reset_storage();
     let me = author(0x1A, "高橋 由美", Profession::Nurse);
-    let stored_session = serde_json::json!({
-        "token": "tok-held", "expires_at": "2099-01-01T00:00:00.000Z",
-        "idle_timeout_seconds": 1800,
-        "user": { "id": me.id, "login_id": "ns.takahashi", "display_name": me.display_name,
-            "display_name_kana": "たかはし ゆみ", "profession": "nurse", "facility": null }
-    });
-    storage()
-        .set_item(session::SESSION_KEY, &stored_session.to_string())
-        .unwrap();
-    run_js(FETCH_MOCK);
+    start_as_nurse(&me, "たかはし ゆみ");
     let gid = Uuid::now_v7();
     // Were it sent, the server would accept it: only the hold keeps it from going out.
     set_route(
@@ -1235,22 +1239,7 @@ async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
         &serde_json::to_string(&created_post(gid, "昨日の申し送りです。")).unwrap(),
         "application/json",
     );
-    let members = MemberList {
-        items: vec![Member {
-            person: me.clone(),
-            display_name_kana: "たかはし ゆみ".into(),
-            role: MemberRole::Member,
-            relationship: None,
-            joined_at: chrono::DateTime::from_timestamp_millis(0).unwrap(),
-        }],
-        pending: vec![],
-    };
-    set_route(
-        &format!("GET /api/v1/groups/{gid}/members"),
-        200,
-        &serde_json::to_string(&members).unwrap(),
-        "application/json",
-    );
+    serve_members(gid, vec![(me.clone(), "たかはし ゆみ", MemberRole::Member)]);
 
     // A gateway timed out on it two days ago (the post may exist), and the phone was off since.
     let now = js_sys::Date::now() as i64;
