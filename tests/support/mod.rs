@@ -116,7 +116,13 @@ impl Stack {
                 .expect("start chromedriver"),
         );
         let driver_url = format!("http://127.0.0.1:{port}");
-        wait_until(|| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()).await;
+        poll_until(WAIT, || async {
+            std::net::TcpStream::connect(("127.0.0.1", port))
+                .map(drop)
+                .map_err(|e| format!("chromedriver is not listening on port {port}: {e}"))
+        })
+        .await
+        .unwrap_or_else(|seen| panic!("timed out waiting: {seen}"));
         Self {
             base,
             driver_url,
@@ -242,11 +248,20 @@ fn read_listen_url(server: &mut Child) -> String {
         .expect("the server did not report its address within 60 s")
 }
 
-async fn wait_until(mut ready: impl FnMut() -> bool) {
+/// Calls `probe` every 100 ms until it returns `Ok`, for at most `within`; on timeout returns
+/// the last `Err` (a description of what was seen), for the caller's panic message.
+pub async fn poll_until<T, F, Fut>(within: Duration, mut probe: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
     let start = Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < WAIT, "timed out waiting");
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    loop {
+        match probe().await {
+            Ok(found) => return Ok(found),
+            Err(seen) if start.elapsed() > within => return Err(seen),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
     }
 }
 
@@ -400,8 +415,7 @@ impl Browser {
     pub async fn by_role(&self, role: &str, name: &str) -> Element {
         self.wait_for(
             || self.find_matching(candidates(role), Some(role), name, true),
-            role,
-            name,
+            format!("no visible {role} named {name:?} after {WAIT:?}"),
         )
         .await
     }
@@ -409,52 +423,69 @@ impl Browser {
     /// A visible element matching `css` whose accessible name is `name` (for controls such as
     /// password fields, which have no ARIA role).
     pub async fn by_label(&self, css: &str, name: &str) -> Element {
-        self.wait_for(|| self.find_matching(css, None, name, true), css, name)
-            .await
+        self.wait_for(
+            || self.find_matching(css, None, name, true),
+            format!("no visible {css} named {name:?} after {WAIT:?}"),
+        )
+        .await
     }
 
     /// The visible element with this role whose text contains `text` (alerts, live regions).
     pub async fn by_role_text(&self, role: &str, text: &str) -> Element {
         self.wait_for(
             || self.find_matching(candidates(role), Some(role), text, false),
-            role,
-            text,
+            format!("no visible {role} named {text:?} after {WAIT:?}"),
         )
         .await
     }
 
-    async fn wait_for<'a, F, Fut>(&'a self, mut find: F, what: &str, name: &str) -> Element
+    /// Polls `find` (see [`poll_until`]) for up to `WAIT`; on timeout saves `failure.png` and
+    /// panics with `missing` and the page text.
+    async fn wait_for<F, Fut>(&self, mut find: F, missing: String) -> Element
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Option<Element>> + 'a,
+        Fut: std::future::Future<Output = Option<Element>>,
     {
-        let start = Instant::now();
-        loop {
-            if let Some(el) = find().await {
-                return el;
-            }
-            if start.elapsed() > WAIT {
+        let found = poll_until(WAIT, || {
+            let find = find();
+            async { find.await.ok_or_else(String::new) }
+        })
+        .await;
+        match found {
+            Ok(el) => el,
+            Err(_) => {
                 self.screenshot("failure.png").await;
-                panic!(
-                    "no visible {what} named {name:?} after {WAIT:?}; page text:\n{}",
-                    self.page_text().await
-                );
+                panic!("{missing}; page text:\n{}", self.page_text().await);
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Polls `probe` (see [`poll_until`]) for up to `within`; on timeout saves `failure.png` and
+    /// panics with the last state it described.
+    async fn wait_or_fail<T, F, Fut>(&self, within: Duration, probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, String>>,
+    {
+        match poll_until(within, probe).await {
+            Ok(found) => found,
+            Err(seen) => {
+                self.screenshot("failure.png").await;
+                panic!("{seen}");
+            }
         }
     }
 
     /// Waits until no visible element with this role and name remains.
     pub async fn wait_gone(&self, role: &str, name: &str) {
-        let start = Instant::now();
-        while self
-            .find_matching(candidates(role), Some(role), name, true)
-            .await
-            .is_some()
-        {
-            assert!(start.elapsed() < WAIT, "{role} {name:?} is still shown");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        poll_until(WAIT, || async {
+            match self.find_now(role, name).await {
+                Some(_) => Err(format!("{role} {name:?} is still shown")),
+                None => Ok(()),
+            }
+        })
+        .await
+        .unwrap_or_else(|seen| panic!("{seen}"));
     }
 
     /// Logs in through the login page (the demo password) and waits for the group list.
@@ -506,10 +537,9 @@ impl Browser {
     /// timeline is virtualised (only rows near the viewport are in the DOM), so it is scrolled
     /// through, newest first, until the entry is rendered; it stays in view afterwards.
     pub async fn wait_timeline_text(&self, text: &str) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             if self.reveal_timeline_text(text).await {
-                return;
+                return Ok(());
             }
             let v = self
                 .c()
@@ -521,14 +551,11 @@ impl Browser {
                 .unwrap();
             let texts: Vec<String> = serde_json::from_value(v).unwrap();
             if texts.iter().any(|t| t.contains(text)) {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!("no timeline entry contains {text:?}; entries: {texts:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("no timeline entry contains {text:?}; entries: {texts:?}"))
+        })
+        .await
     }
 
     /// How many visible elements have this role (by CSS candidates, not computed).
@@ -575,38 +602,31 @@ impl Browser {
     /// Waits until at least `n` posts are rendered (the list is virtualised: a window of the
     /// timeline, not all of it, is in the DOM).
     pub async fn wait_post_count_at_least(&self, n: usize, within: Duration) -> Vec<String> {
-        let start = Instant::now();
-        loop {
+        poll_until(within, || async {
             let texts = self.post_texts().await;
             if texts.len() >= n {
-                return texts;
+                return Ok(texts);
             }
-            assert!(
-                start.elapsed() < within,
-                "expected at least {n} posts, have {}",
-                texts.len()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("expected at least {n} posts, have {}", texts.len()))
+        })
+        .await
+        .unwrap_or_else(|seen| panic!("{seen}"))
     }
 
     pub async fn wait_html_lang(&self, lang: &str) {
-        let start = Instant::now();
-        loop {
+        poll_until(WAIT, || async {
             let v = self
                 .c()
                 .execute("return document.documentElement.lang", vec![])
                 .await
                 .unwrap();
             if v == lang {
-                return;
+                return Ok(());
             }
-            assert!(
-                start.elapsed() < WAIT,
-                "<html lang> is {v}, expected {lang}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("<html lang> is {v}, expected {lang}"))
+        })
+        .await
+        .unwrap_or_else(|seen| panic!("{seen}"));
     }
 
     pub async fn page_text(&self) -> String {
@@ -673,19 +693,15 @@ impl Browser {
     /// Waits until the visible control with this role and accessible name holds exactly `value`
     /// (re-finding it each time: the control may be re-rendered meanwhile).
     pub async fn wait_value(&self, role: &str, name: &str, value: &str) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             let el = self.by_role(role, name).await;
             let now = el.prop("value").await.ok().flatten().unwrap_or_default();
             if now == value {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!("{role} {name:?} holds {now:?}, not {value:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("{role} {name:?} holds {now:?}, not {value:?}"))
+        })
+        .await
     }
 }
 
@@ -732,29 +748,25 @@ impl Stack {
 impl Browser {
     /// The visible timeline post (`article[data-post-id]`) whose text contains `text`.
     pub async fn post_containing(&self, text: &str) -> Element {
-        let start = Instant::now();
-        loop {
-            // The timeline is virtualised: bring the post into the rendered window first.
-            self.reveal_timeline_text(text).await;
-            for el in self
-                .c()
-                .find_all(Locator::Css("article[data-post-id]"))
-                .await
-                .unwrap_or_default()
-            {
-                if el.text().await.unwrap_or_default().contains(text) {
-                    return el;
+        self.wait_for(
+            || async {
+                // The timeline is virtualised: bring the post into the rendered window first.
+                self.reveal_timeline_text(text).await;
+                for el in self
+                    .c()
+                    .find_all(Locator::Css("article[data-post-id]"))
+                    .await
+                    .unwrap_or_default()
+                {
+                    if el.text().await.unwrap_or_default().contains(text) {
+                        return Some(el);
+                    }
                 }
-            }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!(
-                    "no post contains {text:?}; page text:\n{}",
-                    self.page_text().await
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+                None
+            },
+            format!("no post contains {text:?}"),
+        )
+        .await
     }
 
     /// Controls with this role and exactly this accessible name inside `scope` (visible ones).
@@ -778,27 +790,22 @@ impl Browser {
     /// The control with this role and accessible name inside the post containing `text`
     /// (re-finding the post each time: tiles are re-rendered by live updates).
     pub async fn in_post(&self, text: &str, role: &str, name: &str) -> Element {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             let post = self.post_containing(text).await;
             if let Some(el) = self.all_in(&post, role, name).await.into_iter().next() {
-                return el;
+                return Ok(el);
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!(
-                    "no {role} {name:?} in the post {text:?}: {:?}",
-                    post.text().await
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!(
+                "no {role} {name:?} in the post {text:?}: {:?}",
+                post.text().await
+            ))
+        })
+        .await
     }
 
     /// Waits until the post containing `text` also contains `more` (live updates, edits).
     pub async fn wait_post_text(&self, text: &str, more: &str) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             let now = self
                 .post_containing(text)
                 .await
@@ -806,14 +813,11 @@ impl Browser {
                 .await
                 .unwrap_or_default();
             if now.contains(more) {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!("the post {text:?} never showed {more:?}: {now:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("the post {text:?} never showed {more:?}: {now:?}"))
+        })
+        .await
     }
 
     /// The visible element with this role and accessible name, or `None` right away.
@@ -1003,24 +1007,19 @@ impl Browser {
 
     /// Waits until the last rendered post contains `text` (the newest is at the bottom).
     pub async fn wait_last_post(&self, text: &str) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             let texts = self.post_texts().await;
             if texts.last().is_some_and(|t| t.contains(text)) {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!("the last post is not {text:?}: {:?}", texts.last());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("the last post is not {text:?}: {:?}", texts.last()))
+        })
+        .await
     }
 
     /// Waits until the page's text (hidden-for-sight labels included) contains `text`.
     pub async fn wait_page_text(&self, text: &str) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             let now = self
                 .js("return document.body.textContent", vec![])
                 .await
@@ -1028,14 +1027,11 @@ impl Browser {
                 .unwrap_or_default()
                 .to_owned();
             if now.contains(text) {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!("the page never showed {text:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("the page never showed {text:?}"))
+        })
+        .await
     }
 }
 
@@ -1129,33 +1125,25 @@ impl Browser {
 
     /// Waits until some visible element matching `css` contains every one of `texts`.
     pub async fn wait_css_text(&self, css: &str, texts: &[&str]) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(WAIT, || async {
             let found = self.texts_of(css).await;
             if found.iter().any(|t| texts.iter().all(|x| t.contains(x))) {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > WAIT {
-                self.screenshot("failure.png").await;
-                panic!("no {css} contains {texts:?}; found {found:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("no {css} contains {texts:?}; found {found:?}"))
+        })
+        .await
     }
 
     /// Waits (up to `within`) until no visible element matches `css`.
     pub async fn wait_css_gone(&self, css: &str, within: Duration) {
-        let start = Instant::now();
-        loop {
+        self.wait_or_fail(within, || async {
             let found = self.texts_of(css).await;
             if found.is_empty() {
-                return;
+                return Ok(());
             }
-            if start.elapsed() > within {
-                self.screenshot("failure.png").await;
-                panic!("{css} is still shown: {found:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Err(format!("{css} is still shown: {found:?}"))
+        })
+        .await
     }
 }
