@@ -5,6 +5,7 @@
 //! part as its own escaped text node, wrapping the marked ones in `<mark>` (search hits) or a
 //! mention element (`@表示名`).
 
+use tsunagu_api::kana;
 use uuid::Uuid;
 
 /// A run of a text: `text[start..end]`, marked or not.
@@ -55,22 +56,35 @@ fn cover<K: Copy>(len: usize, marked: &[(usize, usize, K)]) -> Vec<Part<K>> {
     parts
 }
 
-/// The occurrences of `query` (trimmed) in `text`, ignoring the case of ASCII letters only
-/// (full-width and other letters must match exactly, as the server's substring search does).
-/// Occurrences do not overlap; an empty query marks nothing.
+/// The occurrences of `query` in `text`, matched as the server's search matches them: both
+/// folded (full-/half-width, katakana/hiragana, upper/lower case alike, spaces ignored; see
+/// [`kana::fold`]), so 「ｶﾛﾅｰﾙ」 marks 「カロナール」 and 「血圧120」 marks 「血圧 １２０」. Each
+/// mark covers the original characters the match came from. Occurrences do not overlap; an
+/// empty query marks nothing.
 pub fn search_parts(text: &str, query: &str) -> Vec<Part<()>> {
-    let query = query.trim();
-    if query.is_empty() {
+    let needle: Vec<char> = kana::fold(query).chars().collect();
+    if needle.is_empty() {
         return cover(text.len(), &[]);
     }
-    // ASCII lower-casing keeps every byte offset (non-ASCII bytes are untouched), so offsets in
-    // the folded copies are offsets in the original.
-    let hay = text.to_ascii_lowercase();
-    let needle = query.to_ascii_lowercase();
-    let marked: Vec<(usize, usize, ())> = hay
-        .match_indices(needle.as_str())
-        .map(|(i, m)| (i, i + m.len(), ()))
-        .collect();
+    let (folded, from) = kana::fold_indexed(text);
+    let hay: Vec<char> = folded.chars().collect();
+    let mut marked: Vec<(usize, usize, ())> = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= hay.len() {
+        if hay[i..i + needle.len()] == needle[..] {
+            let (start, end) = (from[i].start, from[i + needle.len() - 1].end);
+            // A match starting inside a character that folded to two never overlaps the last.
+            if marked
+                .last()
+                .is_none_or(|&(_, last_end, ())| start >= last_end)
+            {
+                marked.push((start, end, ()));
+            }
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
     cover(text.len(), &marked)
 }
 
@@ -155,8 +169,22 @@ mod tests {
             marks("SpO2 96%、spo2 再検", "SPO2"),
             "[SpO2] 96%、[spo2] 再検"
         );
-        // Full-width letters are not folded: the server would not find them either.
-        assert_eq!(marks("ＳｐＯ２", "spo2"), "ＳｐＯ２");
+    }
+
+    #[test]
+    fn widths_kana_and_spaces_fold_as_the_server_search_does() {
+        assert_eq!(marks("ＳｐＯ２ 96%", "spo2"), "[ＳｐＯ２] 96%");
+        assert_eq!(
+            marks("ｶﾛﾅｰﾙ 200mg、カロナール継続", "かろなーる"),
+            "[ｶﾛﾅｰﾙ] 200mg、[カロナール]継続"
+        );
+        assert_eq!(
+            marks("血圧 １２０／７０", "血圧120/70"),
+            "[血圧 １２０／７０]"
+        );
+        // A voiced half-width kana is one character: never cut between it and its mark.
+        assert_eq!(marks("ｶﾞｰｾﾞ交換", "ぜ"), "ｶﾞｰ[ｾﾞ]交換");
+        assert_eq!(marks("ｶﾞｰｾﾞ交換", "か"), "ｶﾞｰｾﾞ交換", "が is not か");
     }
 
     #[test]

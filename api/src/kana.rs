@@ -3,21 +3,33 @@
 //! half-width, half-width katakana → hiragana (with voiced marks composed), lower case, and no
 //! spaces (Japanese names are written with or without a space between family and given name).
 
+use std::ops::Range;
+
 /// Half-width katakana U+FF66..=U+FF9D as full-width katakana.
 const HALF_KATAKANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
 
 /// Folds `s` for matching; see the module documentation.
 pub fn fold(s: &str) -> String {
+    fold_indexed(s).0
+}
+
+/// [`fold`], and for each character of the result the byte range of `s` it came from (a
+/// composed voiced kana covers both half-width characters; a lower-cased letter that became
+/// two characters gives both the same range). Lets a match in folded text be marked in the
+/// original.
+pub fn fold_indexed(s: &str) -> (String, Vec<Range<usize>>) {
     let mut out: Vec<char> = Vec::with_capacity(s.len());
-    for c in s.chars() {
+    let mut from: Vec<Range<usize>> = Vec::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        let end = i + c.len_utf8();
         let u = c as u32;
         let folded = match u {
             // Half-width voiced / semi-voiced sound marks compose with the previous kana.
             0xFF9E | 0xFF9F => {
-                if let Some(prev) = out.last_mut() {
+                if let (Some(prev), Some(range)) = (out.last_mut(), from.last_mut()) {
                     if let Some(composed) = compose(*prev, u == 0xFF9F) {
                         *prev = composed;
-                        continue;
+                        range.end = end;
                     }
                 }
                 continue;
@@ -34,9 +46,12 @@ pub fn fold(s: &str) -> String {
         if folded.is_whitespace() || folded == '\u{3000}' {
             continue;
         }
-        out.extend(folded.to_lowercase());
+        for lower in folded.to_lowercase() {
+            out.push(lower);
+            from.push(i..end);
+        }
     }
-    out.into_iter().collect()
+    (out.into_iter().collect(), from)
 }
 
 /// Katakana in `s` as hiragana, nothing else changed: how the reference server folds a search
@@ -89,6 +104,25 @@ mod tests {
         assert_eq!(fold("ＡＢＣ１２３"), "abc123");
         assert_eq!(fold("山田　花子"), "山田花子");
         assert_eq!(fold("ヴ"), "ゔ");
+    }
+
+    #[test]
+    fn every_folded_character_knows_where_it_came_from() {
+        let text = "ｶﾞｰｾﾞ 交換、ＢＰ１２０";
+        let (folded, from) = fold_indexed(text);
+        assert_eq!(folded, "がーぜ交換、bp120");
+        assert_eq!(folded.chars().count(), from.len());
+        let originals: Vec<&str> = from.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            originals,
+            ["ｶﾞ", "ｰ", "ｾﾞ", "交", "換", "、", "Ｂ", "Ｐ", "１", "２", "０"],
+            "composed kana cover both characters, the space is gone"
+        );
+        // A letter that lower-cases to two characters: both point at it.
+        let (folded, from) = fold_indexed("İa");
+        assert_eq!(folded.chars().count(), 3);
+        assert_eq!(from, [0..2, 0..2, 2..3]);
+        assert_eq!(fold_indexed(""), (String::new(), vec![]));
     }
 
     #[test]

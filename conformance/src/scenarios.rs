@@ -1638,6 +1638,24 @@ async fn search_finds_only_what_the_caller_may_read(ctx: &Ctx) -> Check {
         page.items.iter().map(|h| h.post.id).collect::<Vec<_>>()
     );
     ensure!(page.items[0].group_id == group.id, "hit group_id");
+    // Width and case don't matter: the marker's hex digits typed full-width and upper case.
+    let wide: String = marker
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' => {
+                char::from_u32(c.to_ascii_uppercase() as u32 + 0xFEE0).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect();
+    let page: SearchPage = search(member.token.clone(), wide.clone(), None)
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        page.items.iter().any(|h| h.post.id == post.id),
+        "a search for {wide:?} (full-width, upper case) missed {marker:?}"
+    );
     // Two characters (a common length for Japanese words), limited to the group.
     let page: SearchPage = search(member.token.clone(), "褥瘡".into(), Some(group.id))
         .await?

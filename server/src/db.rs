@@ -44,7 +44,43 @@ pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
         .run(&pool)
         .await
         .context("database migration failed")?;
+    fold_search_texts(&pool)
+        .await
+        .context("indexing posts for search failed")?;
     Ok(pool)
+}
+
+/// Writes the folded search text of posts that have none yet (written before migration 0004,
+/// or by a tool that left it out), a batch per transaction; returns how many.
+pub async fn fold_search_texts(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
+    let mut done = 0;
+    loop {
+        let mut tx = pool.begin().await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, body FROM posts
+             WHERE search_text IS NULL AND system IS NULL AND deleted_at_ms IS NULL
+             LIMIT 500",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        for (id, body) in &rows {
+            sqlx::query("UPDATE posts SET search_text = ? WHERE id = ?")
+                .bind(search_text(body))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        done += rows.len() as u64;
+    }
+}
+
+/// What the search index holds for a post body: its fold (see migration 0004).
+pub fn search_text(body: &str) -> String {
+    tsunagu_api::kana::fold(body)
 }
 
 /// Idled-out sessions are kept this long after they expired, so a returning user is told

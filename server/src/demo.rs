@@ -597,13 +597,15 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
     for (timeline, posts, times) in timelines {
         for ((group, _, _, author, body), ms) in posts.iter().zip(times.iter()) {
             sqlx::query(
-                "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms,
+                                    timeline)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(v7_at(*ms).hyphenated())
             .bind(group_ids[*group].hyphenated())
             .bind(user_id(author)?.hyphenated())
             .bind(*body)
+            .bind(crate::db::search_text(body))
             .bind(*ms)
             .bind(timeline)
             .execute(&mut *tx)

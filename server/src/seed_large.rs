@@ -133,14 +133,15 @@ pub async fn seed(db: &SqlitePool, posts: u32) -> anyhow::Result<Uuid> {
             "normal"
         };
         sqlx::query(
-            "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline,
-                                importance)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms,
+                                timeline, importance)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(v7_at(ms).hyphenated())
         .bind(group_id.hyphenated())
         .bind(author)
         .bind(body(i))
+        .bind(crate::db::search_text(&body(i)))
         .bind(ms)
         .bind(timeline)
         .bind(importance)

@@ -296,3 +296,73 @@ async fn queries_are_validated_and_pages_are_keyset() {
     }
     assert_eq!(walked, created);
 }
+
+#[tokio::test]
+async fn width_kana_case_and_spaces_do_not_matter() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(YAMADA).await;
+    let post = create_post(
+        &app,
+        &tanaka,
+        group,
+        &json!({ "body": "ＢＰ１２０／７０、ｶﾛﾅｰﾙ 200mg 頓用。ガーゼ 交換済み" }),
+    )
+    .await;
+    // Typed in the other width, the other kana, the other case, with or without spaces; short
+    // queries (LIKE) and long ones (trigram index) alike.
+    for q in [
+        "bp",
+        "BP",
+        "120",
+        "１２０/70",
+        "カロナール",
+        "かろなーる",
+        "ｶﾛﾅｰﾙ",
+        "200ＭＧ",
+        "ｶﾞｰｾﾞ",
+        "ガーゼ交換",
+        "ｶﾞｰｾﾞ 交換",
+    ] {
+        let page = search(&app, &tanaka, q).await;
+        assert!(hit_ids(&page).contains(&id(&post)), "{q}: {page}");
+    }
+    // The hit carries the text as written.
+    let page = search(&app, &tanaka, "かろなーる").await;
+    assert_eq!(page["items"][0]["post"]["body"], post["body"]);
+    assert!(hit_ids(&search(&app, &tanaka, "ロキソニン").await).is_empty());
+}
+
+#[tokio::test]
+async fn posts_written_before_folding_are_folded_at_start() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(YAMADA).await;
+    let post = create_post(
+        &app,
+        &tanaka,
+        group,
+        &json!({ "body": "ﾃﾞｨｽﾎﾟｰｻﾞﾌﾞﾙ手袋を補充" }),
+    )
+    .await;
+    // As a row from before migration 0004: no folded copy, the index holds the raw body.
+    sqlx::query("UPDATE posts SET search_text = NULL WHERE id = ?")
+        .bind(id(&post))
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(hit_ids(&search(&app, &tanaka, "でぃすぽーざぶる").await).is_empty());
+    let folded = tsunagu_server::db::fold_search_texts(&app.db)
+        .await
+        .unwrap();
+    assert!(folded >= 1, "{folded}");
+    let page = search(&app, &tanaka, "でぃすぽーざぶる").await;
+    assert!(hit_ids(&page).contains(&id(&post)), "{page}");
+    assert_eq!(
+        tsunagu_server::db::fold_search_texts(&app.db)
+            .await
+            .unwrap(),
+        0,
+        "nothing left to fold"
+    );
+}

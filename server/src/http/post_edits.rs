@@ -168,11 +168,12 @@ pub async fn update_post(
 
     // The version bump makes the trigger store the revision (kind `edited`).
     sqlx::query(
-        "UPDATE posts SET body = ?, importance = COALESCE(?, importance), edited_at_ms = ?,
-             version = version + 1
+        "UPDATE posts SET body = ?, search_text = ?, importance = COALESCE(?, importance),
+             edited_at_ms = ?, version = version + 1
          WHERE id = ?",
     )
     .bind(&edit.body)
+    .bind(crate::db::search_text(&edit.body))
     .bind(edit.importance.map(Importance::as_str))
     .bind(now_ms())
     .bind(post_id.hyphenated())

@@ -678,14 +678,15 @@ pub async fn create_post(
         .unwrap_or_else(now_ms);
 
     sqlx::query(
-        "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline, importance,
-                            reply_to_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms, timeline,
+                            importance, reply_to_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(post_id.hyphenated())
     .bind(group_id.hyphenated())
     .bind(auth.user_id.hyphenated())
     .bind(&new_post.body)
+    .bind(crate::db::search_text(&new_post.body))
     .bind(created_at_ms)
     .bind(timeline.as_str())
     .bind(new_post.importance.unwrap_or_default().as_str())

@@ -20,7 +20,9 @@ const TRIGRAM: usize = 3;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// The text to find (a substring), 1 to 100 characters after trimming.
+    /// The text to find (a substring), 1 to 100 characters after trimming. Matching ignores
+    /// full-/half-width, katakana/hiragana, letter case and spaces: `120` finds `１２０`,
+    /// `かろなーる` finds `ｶﾛﾅｰﾙ`.
     q: Option<String>,
     /// Only this group; the caller must be a member.
     #[param(value_type = Option<Uuid>)]
@@ -36,15 +38,17 @@ pub struct SearchParams {
 enum Matcher {
     /// FTS5 trigram MATCH of the quoted query.
     Trigram,
-    /// LIKE over the bodies in the caller's readable timelines.
+    /// LIKE over the folded bodies in the caller's readable timelines.
     Like,
 }
 
-/// The trimmed query and how to match it, or 422 `field_invalid` on `q`.
+/// The folded query (matched against folded text, see migration 0004) and how to match it:
+/// the trigram index needs 3 characters, shorter queries scan the caller's timelines.
 fn parse_query(q: Option<&str>) -> Result<(String, Matcher), Error> {
     let q = q.unwrap_or_default().trim();
-    let chars = q.chars().count();
-    if chars == 0 || chars > MAX_SEARCH_CHARS {
+    let folded = tsunagu_api::kana::fold(q);
+    let chars = folded.chars().count();
+    if chars == 0 || q.chars().count() > MAX_SEARCH_CHARS {
         return Err(Error::Validation {
             field: "q",
             code: ErrorCode::FieldInvalid,
@@ -55,7 +59,7 @@ fn parse_query(q: Option<&str>) -> Result<(String, Matcher), Error> {
     } else {
         Matcher::Like
     };
-    Ok((q.to_owned(), matcher))
+    Ok((folded, matcher))
 }
 
 /// The query as one FTS5 string: inside double quotes (doubled within) everything — `AND`,
@@ -92,7 +96,7 @@ fn search_sql(matcher: Matcher, in_group: bool, before: bool) -> String {
                       JOIN post_search_keys k ON k.fts_rowid = posts_fts.rowid
                       WHERE posts_fts MATCH ?)"
         }
-        Matcher::Like => "p.body LIKE ? ESCAPE '\\'",
+        Matcher::Like => "COALESCE(p.search_text, p.body) LIKE ? ESCAPE '\\'",
     };
     let mut sql = format!(
         "{} JOIN groups g ON g.id = p.group_id
@@ -203,6 +207,20 @@ mod tests {
                 Err(Error::Validation { field: "q", .. })
             ));
         }
+        // Queries are folded like the indexed text: width, kana, case and spaces.
+        assert_eq!(
+            parse_query(Some("ＢＰ")).unwrap(),
+            ("bp".to_owned(), Matcher::Like)
+        );
+        assert_eq!(
+            parse_query(Some("ｶﾛﾅｰﾙ")).unwrap(),
+            ("かろなーる".to_owned(), Matcher::Trigram)
+        );
+        assert_eq!(
+            parse_query(Some("ｶﾞｰ")).unwrap(),
+            ("がー".to_owned(), Matcher::Like),
+            "3 characters typed, 2 after folding: too short for trigrams"
+        );
         // 100 kanji are 300 bytes but exactly at the limit.
         assert!(parse_query(Some(&"褥".repeat(MAX_SEARCH_CHARS))).is_ok());
         assert!(parse_query(Some(&"褥".repeat(MAX_SEARCH_CHARS + 1))).is_err());
