@@ -153,6 +153,9 @@ messages! {
     Composer => "投稿の作成", "Write a post";
     /// Marker of the current user's own posts.
     You => "あなた", "You";
+    /// Shown instead of a group's timeline when the reader was removed from the group (or left
+    /// it in another tab) while it was open.
+    GroupAccessLost => "このグループのメンバーではなくなったため、内容を表示できません。", "You are no longer a member of this group, so its content is no longer shown.";
     /// Retry button after a failed load.
     Retry => "再読み込み", "Retry";
     /// Unknown route.

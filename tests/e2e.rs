@@ -735,6 +735,42 @@ async fn a_post_and_its_reading_reach_the_other_member_live() {
     tanaka.close().await;
 }
 
+/// Privacy when membership ends: a member removed while the group is open on their screen
+/// stops seeing it at once (no reload), and it leaves their group list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_removed_member_stops_seeing_the_open_group_at_once() {
+    let stack = Stack::start().await;
+    let sato = stack.api_login("dr.sato").await;
+    let group = stack.group_id_by_name(&sato, "山田 花子 様").await;
+    let secret = "removal-test: 胃ろう部に軽度の発赤あり。";
+    stack.api_post(&sato, &group, secret).await;
+
+    let ph = Browser::open(&stack).await;
+    ph.login("ph.takahashi").await;
+    ph.click("link", "山田 花子 様").await;
+    ph.by_role("heading", "山田 花子 様").await;
+    ph.by_role("log", "タイムライン").await;
+    ph.wait_timeline_text(secret).await;
+
+    let ph_id = stack
+        .api_me_id(&stack.api_login("ph.takahashi").await)
+        .await;
+    stack.api_remove_member(&sato, &group, &ph_id).await;
+
+    ph.by_role_text("alert", "このグループのメンバーではなくなったため")
+        .await;
+    ph.wait_gone("log", "タイムライン").await;
+    // The group list (beside the page on a tablet) lets it go too, with its preview of the
+    // latest post.
+    ph.wait_gone("link", "山田 花子 様").await;
+    assert!(
+        !ph.page_text().await.contains("胃ろう部に軽度の発赤"),
+        "the group's text is off the screen"
+    );
+    ph.close().await;
+}
+
 /// The unread divider (issue item 4) and the mention badge (item 5): what others wrote while I
 /// was away starts under "ここから未読" when I come back; the group list shows the mention
 /// live, and once read both counts are gone.

@@ -1083,7 +1083,9 @@ pub enum LiveEvent {
     /// A member acknowledged a post.
     #[serde(rename = "ack.updated")]
     AckUpdated(AckUpdate),
-    /// The group's membership or profile changed; reload the group (and members).
+    /// The group's membership or profile changed; reload the group (and members). Also sent,
+    /// once, to a member just removed (or who left): reloading then answers 404, and the client
+    /// stops showing the group.
     #[serde(rename = "member.changed")]
     MemberChanged(GroupChange),
     /// The `Last-Event-ID` is too old or unknown: reload everything, then continue.

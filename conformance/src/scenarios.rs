@@ -60,6 +60,7 @@ scenarios!(
     acknowledgements_and_receipts,
     search_finds_only_what_the_caller_may_read,
     event_stream_resumes_without_gaps,
+    a_removed_member_is_told_and_then_sees_nothing,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.
@@ -1776,6 +1777,49 @@ async fn event_stream_resumes_without_gaps(ctx: &Ctx) -> Check {
     ensure!(
         got.iter().map(|(_, p)| *p).collect::<Vec<_>>() == [e.id],
         "live after resuming: expected exactly post E, got {got:?}"
+    );
+    Ok(())
+}
+
+/// A member removed from a group gets one `member.changed` for it (so their open tabs can let
+/// the group go), and none of the group's events after that.
+async fn a_removed_member_is_told_and_then_sees_nothing(ctx: &Ctx) -> Check {
+    if !ctx.has_capability("events").await? {
+        return Ok(());
+    }
+    let admin = ctx.login_member().await?;
+    let outsider = ctx.login_outsider().await?;
+    let group = create_workplace(ctx, &admin.token).await?;
+    add_member(ctx, &admin.token, group.id, outsider.user.id, "member")
+        .await?
+        .expect_status(201)?;
+    let mut stream = ctx
+        .get("/events")
+        .bearer(&outsider.token)
+        .open_stream()
+        .await?;
+    ctx.delete(&format!(
+        "/groups/{}/members/{}",
+        group.id, outsider.user.id
+    ))
+    .bearer(&admin.token)
+    .send()
+    .await?
+    .expect_status(204)?;
+    create_post(ctx, &admin.token, group.id, "退出後の連絡").await?;
+    let of_group: Vec<SseEvent> = stream
+        .drain(Duration::from_secs(2))
+        .await?
+        .into_iter()
+        .filter(|e| {
+            let data: Value = serde_json::from_str(&e.data).unwrap_or_default();
+            data["group_id"] == json!(group.id)
+        })
+        .collect();
+    let names: Vec<&str> = of_group.iter().map(|e| e.event.as_str()).collect();
+    ensure!(
+        names == ["member.changed"],
+        "the removed member's stream carried {names:?} for the group, expected only member.changed"
     );
     Ok(())
 }

@@ -102,6 +102,28 @@ pub async fn append(
     Ok(EventId(id))
 }
 
+/// Appends an event for `user_id` alone, whether or not they are a member of `group_id` (the
+/// member just removed from it).
+pub async fn append_for_user(
+    db: impl SqliteExecutor<'_>,
+    user_id: Uuid,
+    group_id: Uuid,
+    event: &LiveEvent,
+) -> Result<EventId, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (at_ms, group_id, user_id, name, data) VALUES (?, ?, ?, ?, ?)
+         RETURNING id",
+    )
+    .bind(now_ms())
+    .bind(group_id.hyphenated())
+    .bind(user_id.hyphenated())
+    .bind(event.name())
+    .bind(event.data_json())
+    .fetch_one(db)
+    .await?;
+    Ok(EventId(id))
+}
+
 /// Drops events past retention; returns how many.
 pub async fn prune(db: impl SqliteExecutor<'_>, now_ms: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM events WHERE at_ms < ?")

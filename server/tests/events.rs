@@ -262,14 +262,39 @@ async fn membership_changes_reach_the_members_and_removed_members_stop_receiving
     assert_eq!(frames[0].json()["system"]["kind"], "member_added");
     assert_eq!(frames[1].json(), json!({ "group_id": group }));
 
-    // Removed: the removal itself and everything after it are no longer theirs.
+    // Removed: one `member.changed` addressed to them (their tabs let the group go), then
+    // nothing of the group: not the removal entry, not what is written after it.
     let me = app.user_id("ph.takahashi").await;
+    let mut other = EventStream::open(&app, &app.login("ns.tanaka").await, None).await;
     let response = app
         .delete(&sato, &format!("/api/v1/groups/{group}/members/{me}"))
         .await;
     assert_eq!(response.status(), 204);
     create_post(&app, &sato, group, &json!({ "body": "退出後の投稿" })).await;
-    assert!(member.drain(QUIET).await.is_empty());
+    let frames = member.drain(QUIET).await;
+    let names: Vec<&str> = frames.iter().map(|f| f.event.as_str()).collect();
+    assert_eq!(names, ["member.changed"]);
+    assert_eq!(frames[0].json(), json!({ "group_id": group }));
+    // The members who stay get the group's own events once, not the addressed one.
+    let names: Vec<String> = other
+        .drain(QUIET)
+        .await
+        .into_iter()
+        .map(|f| f.event)
+        .collect();
+    assert_eq!(names, ["post.created", "member.changed", "post.created"]);
+    // Resuming after the removal from an earlier id replays the addressed event too.
+    let mut again = EventStream::open(
+        &app,
+        &takahashi,
+        Some(&frames[0].id_num().saturating_sub(1).to_string()),
+    )
+    .await;
+    let replay = again.drain(QUIET).await;
+    assert_eq!(
+        replay.iter().map(|f| f.event.as_str()).collect::<Vec<_>>(),
+        ["member.changed"]
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,9 @@
 //! An open group: its name, timeline tabs, timeline and composer.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use tsunagu_api::{Group, Post, Timeline};
+use tsunagu_api::{ErrorCode, Group, LiveEvent, Post, Timeline};
 use uuid::Uuid;
 
 use crate::components::composer::reply_target::provide_reply_target;
@@ -12,6 +13,7 @@ use crate::components::group::timeline_tabs::TimelineTabs;
 use crate::components::group_list::GroupListRefresh;
 use crate::components::timeline::TimelinePanel;
 use crate::i18n::{error_text, use_i18n, Msg};
+use crate::live;
 use crate::post_view::GroupViewer;
 use crate::session::use_session;
 use crate::timeline_model::TimelineModel;
@@ -30,6 +32,9 @@ pub fn use_group_id() -> Memo<Option<Uuid>> {
 /// members; for patient groups seen by professionals the tabs "ケア（専門職）" and "家族と共有"
 /// (family members see only the family timeline); the timeline and the composer (none in
 /// archived groups, which show a banner instead). Everything is rebuilt when the id changes.
+///
+/// When the group's membership changes (`member.changed`), the page asks for the group again;
+/// if the reader is no longer a member, the timeline is taken off the screen at once.
 #[component]
 pub fn GroupPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -49,10 +54,40 @@ pub fn GroupPage() -> impl IntoView {
             let client = session.client();
             async move { client.group(gid).await }
         });
+        let access_lost = RwSignal::new(false);
+        live::use_live().subscribe(move |event| {
+            if let LiveEvent::MemberChanged(change) = event {
+                if change.group_id == gid {
+                    let client = session.client();
+                    spawn_local(async move {
+                        // Only a definite "not yours any more" closes the page (not a network
+                        // error); other changes leave the open timeline as it is.
+                        if let Err(err) = client.group(gid).await {
+                            if err.code() == Some(ErrorCode::NotFound) {
+                                access_lost.try_set(true);
+                            }
+                        }
+                    });
+                }
+            }
+        });
 
         view! {
             <div class="group-page">
                 {move || match group.get() {
+                    _ if access_lost.get() => {
+                        view! {
+                            <div class="group-page__header">
+                                <a class="group-page__back" href="/">
+                                    {move || i18n.t(Msg::BackToGroups)}
+                                </a>
+                                <p class="group-page__error" role="alert">
+                                    {move || i18n.t(Msg::GroupAccessLost)}
+                                </p>
+                            </div>
+                        }
+                            .into_any()
+                    }
                     None => {
                         view! {
                             <div class="group-page__header">

@@ -906,6 +906,19 @@ setTimeout(step, 150);
 "#;
 
 impl Stack {
+    /// `DELETE /groups/{group}/members/{user}` (an admin removes a member).
+    pub async fn api_remove_member(&self, token: &str, group: &str, user: &str) {
+        let status = self
+            .http
+            .delete(self.api(&format!("/groups/{group}/members/{user}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+    }
+
     /// The caller's user id (`GET /me`).
     pub async fn api_me_id(&self, token: &str) -> String {
         let me: Value = self

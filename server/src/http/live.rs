@@ -2,7 +2,8 @@
 //!
 //! A stream delivers, in id order, every stored event the caller may see *at delivery time*:
 //! of groups they are a member of now, and (family members) only group-level events and the
-//! `family` timeline's. It wakes when a handler publishes a new event id (see
+//! `family` timeline's; and the events addressed to them (a `member.changed` telling a removed
+//! member's tabs to drop the group). It wakes when a handler publishes a new event id (see
 //! [`crate::events`] for why ids commit in order), sends a heartbeat comment every
 //! `settings.sse_heartbeat`, and at each heartbeat checks that its session is still valid —
 //! without refreshing the idle timeout, so an open tab alone does not keep a session alive.
@@ -154,14 +155,17 @@ impl Feed {
     async fn fetch(&mut self, upto: i64) -> Result<Vec<Event>, sqlx::Error> {
         let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT e.id, e.group_id, e.name, e.data FROM events e
-             JOIN group_members m ON m.group_id = e.group_id AND m.user_id = ?
+             LEFT JOIN group_members m ON m.group_id = e.group_id AND m.user_id = ?
              WHERE e.id > ? AND e.id <= ?
-               AND (e.timeline IS NULL OR e.timeline = 'family' OR m.role <> 'family')
+               AND (e.user_id = ?
+                    OR e.user_id IS NULL AND m.user_id IS NOT NULL
+                       AND (e.timeline IS NULL OR e.timeline = 'family' OR m.role <> 'family'))
              ORDER BY e.id LIMIT ?",
         )
         .bind(self.user_id.hyphenated())
         .bind(self.last)
         .bind(upto)
+        .bind(self.user_id.hyphenated())
         .bind(BATCH)
         .fetch_all(&self.db)
         .await?;

@@ -6,8 +6,9 @@ use axum::response::{IntoResponse, Response};
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    AddMember, Author, ErrorCode, GroupKind, Invitation, Member, MemberList, MemberRole,
-    MemberUpdate, PhysicianRule, Problem, Profession, Relationship, SystemEventKind, Timeline,
+    AddMember, Author, ErrorCode, GroupChange, GroupKind, Invitation, LiveEvent, Member,
+    MemberList, MemberRole, MemberUpdate, PhysicianRule, Problem, Profession, Relationship,
+    SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -16,6 +17,7 @@ use super::extract::{parse_id, ClientIp, Json};
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
+use crate::events;
 use crate::time::{from_ms, now_ms};
 
 #[derive(Debug, sqlx::FromRow)]
@@ -444,6 +446,16 @@ pub async fn remove_member(
         );
     }
     published.push(member_changed(&mut tx, group_id).await?);
+    // No longer a member, they get no group event: this one tells their open tabs to let go.
+    published.push(
+        events::append_for_user(
+            &mut *tx,
+            user_id,
+            group_id,
+            &LiveEvent::MemberChanged(GroupChange { group_id }),
+        )
+        .await?,
+    );
     audit::record(
         &mut *tx,
         Entry::new(action, Some(auth.user_id), ip)
