@@ -111,7 +111,7 @@ def report(label):
     metrics = {m["name"]: m["value"] for m in cdp("Performance.getMetrics")["metrics"]}
     wasm = js("return window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0")
     dom = js("return document.getElementsByTagName('*').length")
-    tiles = js("return document.querySelectorAll('[role=log] [data-post-id]').length")
+    tiles = js("return document.querySelectorAll('[role=feed] [data-post-id]').length")
     print(f"{label}: DOM elements {dom} (nodes incl. detached {metrics.get('Nodes', 0):.0f}), "
           f"rendered posts {tiles}, JS heap used {metrics.get('JSHeapUsedSize', 0) / 1e6:.1f} MB "
           f"(total {metrics.get('JSHeapTotalSize', 0) / 1e6:.1f} MB), "
@@ -137,7 +137,7 @@ try:
           };
         }
         new MutationObserver((_, obs) => {
-          if (document.querySelector('[role=log] [data-post-id]')) {
+          if (document.querySelector('[role=feed] [data-post-id]')) {
             window.__firstPost = performance.now();
             requestAnimationFrame(() => setTimeout(() => {
               window.__firstPaint = performance.now();
@@ -160,11 +160,11 @@ try:
     start = time.time()
     loaded = 0
     for _ in range(pages):
-        before = js("return document.querySelector('[role=log]').scrollHeight")
-        js("document.querySelector('[role=log]').scrollTop = 0")
+        before = js("return document.querySelector('[role=feed]').scrollHeight")
+        js("document.querySelector('[role=feed]').scrollTop = 0")
         end = time.time() + 30
         while time.time() < end:
-            now = js("const l = document.querySelector('[role=log]');"
+            now = js("const l = document.querySelector('[role=feed]');"
                      "return [l.scrollHeight, l.getAttribute('aria-busy'), l.scrollTop]")
             if now[0] > before and now[1] == "false" and now[2] > 0:
                 loaded += 1

@@ -135,6 +135,8 @@ messages! {
     LastPost => "最終投稿", "Last post";
     /// Accessible name of the timeline region.
     Timeline => "タイムライン", "Timeline";
+    /// Announced to screen readers when someone else's post arrives live ({author}: their name).
+    NewPostAnnouncement => "{author}さんの新しい投稿", "New post from {author}";
     /// Button loading older posts.
     LoadOlder => "以前の投稿を読み込む", "Load earlier posts";
     /// Empty timeline.

@@ -73,7 +73,7 @@ async fn a_nurse_logs_in_reads_a_timeline_posts_and_logs_out() {
         .await
         .unwrap();
     b.by_role("heading", "山田 花子 様").await;
-    let log = b.by_role("log", "タイムライン").await;
+    let log = b.by_role("feed", "タイムライン").await;
     assert!(log.is_displayed().await.unwrap());
 
     // Nothing read yet: it opens at "ここから未読", older pages loaded to reach it; the whole
@@ -280,7 +280,7 @@ async fn a_relative_joins_through_a_family_link_and_posts() {
         .unwrap();
     fam.click("button", "参加する").await;
     fam.by_role("heading", "山田 花子 様").await;
-    fam.by_role("log", "タイムライン").await;
+    fam.by_role("feed", "タイムライン").await;
     assert_eq!(fam.count_css("[role=tab]").await, 0, "family sees a tab");
     assert_eq!(
         fam.count_css("a[href='/directory']").await,
@@ -705,13 +705,13 @@ async fn a_post_and_its_reading_reach_the_other_member_live() {
     tanaka.login("ns.tanaka").await;
     tanaka.click("link", "山田 花子 様").await;
     tanaka.by_role("heading", "山田 花子 様").await;
-    tanaka.by_role("log", "タイムライン").await;
+    tanaka.by_role("feed", "タイムライン").await;
 
     let cm = Browser::open(&stack).await;
     cm.login("cm.suzuki").await;
     cm.click("link", "山田 花子 様").await;
     cm.by_role("heading", "山田 花子 様").await;
-    let cm_log = cm.by_role("log", "タイムライン").await;
+    let cm_log = cm.by_role("feed", "タイムライン").await;
     // Opened at "ここから未読"; go to the newest post, as a member following the group would.
     cm.by_role("separator", "ここから未読").await;
     cm.click("button", "最新へ").await;
@@ -722,8 +722,14 @@ async fn a_post_and_its_reading_reach_the_other_member_live() {
     tanaka.click("button", "送信").await;
     tanaka.wait_last_post(text).await;
 
-    // Live: no reload (the element found before is still the page's), it simply appears.
+    // Live: no reload (the element found before is still the page's), it simply appears, and
+    // screen readers hear who wrote it (the feed itself is not a live region).
     cm.wait_last_post(text).await;
+    cm.wait_css_text(
+        ".tl-panel > .visually-hidden[role=status]",
+        &["田中 美咲さんの新しい投稿"],
+    )
+    .await;
     assert!(
         cm_log.is_displayed().await.unwrap(),
         "the care manager's page was reloaded"
@@ -750,7 +756,7 @@ async fn a_removed_member_stops_seeing_the_open_group_at_once() {
     ph.login("ph.takahashi").await;
     ph.click("link", "山田 花子 様").await;
     ph.by_role("heading", "山田 花子 様").await;
-    ph.by_role("log", "タイムライン").await;
+    ph.by_role("feed", "タイムライン").await;
     ph.wait_timeline_text(secret).await;
 
     let ph_id = stack
@@ -760,7 +766,7 @@ async fn a_removed_member_stops_seeing_the_open_group_at_once() {
 
     ph.by_role_text("alert", "このグループのメンバーではなくなったため")
         .await;
-    ph.wait_gone("log", "タイムライン").await;
+    ph.wait_gone("feed", "タイムライン").await;
     // The group list (beside the page on a tablet) lets it go too, with its preview of the
     // latest post.
     ph.wait_gone("link", "山田 花子 様").await;
@@ -831,7 +837,7 @@ async fn the_divider_marks_what_others_wrote_while_i_was_away() {
         below.contains(first),
         "the divider is not above the first unread post: {below:?}"
     );
-    assert_eq!(b.count_css("[role=log] [role=separator]").await, 1);
+    assert_eq!(b.count_css("[role=feed] [role=separator]").await, 1);
 
     // Both are on screen now: marked read, and the list's badges go.
     b.wait_timeline_text(second).await;

@@ -299,7 +299,7 @@ fn candidates(role: &str) -> &'static str {
         "link" => "a[href], [role=link]",
         "heading" => "h1, h2, h3, h4, [role=heading]",
         "alert" => "[role=alert]",
-        "log" => "[role=log]",
+        "feed" => "[role=feed]",
         "searchbox" => "input[type=search], [role=searchbox]",
         "combobox" => "select, [role=combobox]",
         "radio" => "input[type=radio], [role=radio]",
@@ -544,7 +544,7 @@ impl Browser {
             let v = self
                 .c()
                 .execute(
-                    "return Array.from(document.querySelectorAll('[role=log] [data-post-id]')).map(a => a.innerText)",
+                    "return Array.from(document.querySelectorAll('[role=feed] [data-post-id]')).map(a => a.innerText)",
                     vec![],
                 )
                 .await
@@ -579,7 +579,7 @@ impl Browser {
         let v = self
             .c()
             .execute(
-                "return Array.from(document.querySelectorAll('[role=log] article[data-post-id]')).map(a => a.innerText)",
+                "return Array.from(document.querySelectorAll('[role=feed] article[data-post-id]')).map(a => a.innerText)",
                 vec![],
             )
             .await
@@ -851,12 +851,12 @@ impl Browser {
 
 // Live timeline: virtualised list, unread divider, live updates.
 
-/// Scrolls the timeline (`[role=log]`) from the bottom up until an entry containing
+/// Scrolls the timeline (`[role=feed]`) from the bottom up until an entry containing
 /// `arguments[0]` is rendered; answers whether one was found. Leaves it in view.
 const REVEAL_JS: &str = r#"
 const text = arguments[0];
 const done = arguments[arguments.length - 1];
-const log = document.querySelector('[role=log]');
+const log = document.querySelector('[role=feed]');
 if (!log) { done(false); return; }
 const find = () => Array.from(log.querySelectorAll('[data-post-id]'))
   .find(e => e.innerText.includes(text));
@@ -879,7 +879,7 @@ setTimeout(step, 60);
 /// (`article[data-post-id]`) as `[id, text]` in the order met, each once.
 const COLLECT_JS: &str = r#"
 const done = arguments[arguments.length - 1];
-const log = document.querySelector('[role=log]');
+const log = document.querySelector('[role=feed]');
 if (!log) { done([]); return; }
 const seen = new Map();
 const order = [];
@@ -1008,7 +1008,7 @@ impl Browser {
     /// Text of the entry right below the "ここから未読" separator, if one is shown.
     pub async fn entry_below_divider(&self) -> Option<String> {
         self.js(
-            "const d = document.querySelector('[role=log] [role=separator]');
+            "const d = document.querySelector('[role=feed] [role=separator]');
              const e = d && d.closest('[data-row]').querySelector('[data-post-id]');
              return e ? e.innerText : null;",
             vec![],

@@ -42,7 +42,9 @@ struct Rows {
 /// Share of the viewport kept above a post scrolled to, so the context before it shows.
 const CONTEXT_ABOVE: f64 = 0.2;
 
-/// The timeline region (`role="log"`): a "load earlier posts" button on top while there are
+/// The timeline region, an ARIA feed (`role="feed"`: a scrollable list of articles that come and
+/// go at either end as it scrolls, which is what virtualisation does; not a live region, so
+/// rows re-added while scrolling are not announced): a "load earlier posts" button on top while there are
 /// more (older pages also load by themselves as the reader nears the top), then the window of
 /// posts oldest → newest, or the empty state. Reports whether the reader is at the bottom and
 /// the newest post they have had on screen while the page is visible.
@@ -327,7 +329,7 @@ pub fn TimelineList(
     view! {
         <div
             class="tl-list"
-            role="log"
+            role="feed"
             aria-label=move || i18n.t(Msg::Timeline)
             aria-busy=move || (is_loading() || loading_older.get()).to_string()
             tabindex="0"

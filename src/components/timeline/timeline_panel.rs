@@ -15,6 +15,7 @@ use super::timeline_list::{ScrollTarget, TimelineList};
 use crate::api::{ApiError, PostCursor};
 use crate::i18n::{use_i18n, Msg};
 use crate::live::{use_live, LiveStatus};
+use crate::post_view::fill;
 use crate::session::use_session;
 use crate::timeline_model::{LiveContext, TimelineModel};
 
@@ -192,6 +193,8 @@ pub fn TimelinePanel(
         }
     });
 
+    // What the status region last announced (a new post from someone else).
+    let announcement = RwSignal::new(String::new());
     live.subscribe(move |event| match event {
         LiveEvent::Reset(_) => reload(),
         LiveEvent::MemberChanged(_) => {}
@@ -199,10 +202,22 @@ pub fn TimelinePanel(
             let ctx = LiveContext {
                 watching: at_bottom.get_untracked() && page_visible(),
             };
-            model.try_maybe_update(|m| {
-                let applied = m.apply_event(event, ctx);
-                (applied.changed, ())
-            });
+            let changed = model
+                .try_maybe_update(|m| {
+                    let applied = m.apply_event(event, ctx);
+                    (applied.changed, applied.changed)
+                })
+                .unwrap_or(false);
+            // The feed itself is not a live region (rows come and go as it scrolls): a new post
+            // from someone else is announced here instead.
+            if let (true, LiveEvent::PostCreated(post)) = (changed, event) {
+                if post.system.is_none() && Some(post.author.id) != session.my_id() {
+                    announcement.try_set(fill(
+                        i18n.t(Msg::NewPostAnnouncement),
+                        &[("author", &post.author.display_name)],
+                    ));
+                }
+            }
         }
     });
 
@@ -326,6 +341,9 @@ pub fn TimelinePanel(
                         }
                     })
             }}
+            <p class="visually-hidden" role="status" aria-live="polite">
+                {move || announcement.get()}
+            </p>
             <div class="tl-panel__body">
                 <TimelineList
                     model
