@@ -13,6 +13,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tsunagu_api::Timeline;
 use uuid::Uuid;
 
+use crate::outbox::ReplyQuote;
+
 /// Drafts untouched for longer than this (30 days) are pruned.
 pub const MAX_AGE_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
@@ -93,6 +95,10 @@ pub struct Draft {
     pub body: String,
     /// Last change, milliseconds since the Unix epoch.
     pub updated_at_ms: i64,
+    /// For a reply: the quoted post, so the composer can show what it answers when the draft
+    /// is resumed after a reload (drafts stored before this field have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReplyQuote>,
 }
 
 impl Draft {
@@ -116,9 +122,9 @@ pub enum DraftOp {
     Delete(DraftKey),
 }
 
-/// The store operation for `body` typed under `key`: an empty or whitespace-only text deletes
-/// the draft instead of keeping an empty one.
-pub fn op_for(key: DraftKey, body: &str, now_ms: i64) -> DraftOp {
+/// The store operation for `body` typed under `key` (with the quoted post when it is a reply):
+/// an empty or whitespace-only text deletes the draft instead of keeping an empty one.
+pub fn op_for(key: DraftKey, body: &str, reply: Option<&ReplyQuote>, now_ms: i64) -> DraftOp {
     if body.trim().is_empty() {
         DraftOp::Delete(key)
     } else {
@@ -126,8 +132,21 @@ pub fn op_for(key: DraftKey, body: &str, now_ms: i64) -> DraftOp {
             key,
             body: body.to_owned(),
             updated_at_ms: now_ms,
+            reply: reply.filter(|q| key.reply_to == Some(q.id)).cloned(),
         })
     }
+}
+
+/// The draft a composer for `timeline` of `group` opens with: the most recently changed one of
+/// that timeline, whether a new post or a reply (so a reply being written when the tab was
+/// closed comes back as a reply). A reply draft without its quote can't be shown as one and
+/// is passed over.
+pub fn draft_to_resume(drafts: &[Draft], group: Uuid, timeline: Timeline) -> Option<&Draft> {
+    drafts
+        .iter()
+        .filter(|d| d.key.group_id == group && d.key.timeline == timeline)
+        .filter(|d| d.key.reply_to.is_none() || d.reply.is_some())
+        .max_by_key(|d| (d.updated_at_ms, d.key.reply_to.is_none()))
 }
 
 /// Whether a draft should be pruned: older than [`MAX_AGE_MS`], or of a group not in `groups`
@@ -202,7 +221,87 @@ mod tests {
             key: DraftKey::new(gid(group), Some(timeline)),
             body: "下書き".into(),
             updated_at_ms: at,
+            reply: None,
         }
+    }
+
+    fn quote(n: u128) -> ReplyQuote {
+        ReplyQuote {
+            id: Uuid::from_u128(n),
+            author_name: "佐藤 健一".into(),
+            excerpt: "明日の訪問時に血圧を測ってください".into(),
+        }
+    }
+
+    fn reply_draft(group: u128, to: u128, at: i64, with_quote: bool) -> Draft {
+        let key = DraftKey {
+            reply_to: Some(Uuid::from_u128(to)),
+            ..DraftKey::new(gid(group), Some(Timeline::Care))
+        };
+        Draft {
+            key,
+            body: "承知しました".into(),
+            updated_at_ms: at,
+            reply: with_quote.then(|| quote(to)),
+        }
+    }
+
+    #[test]
+    fn the_newest_draft_of_the_timeline_is_resumed_replies_included() {
+        let plain = draft(1, Timeline::Care, 100);
+        let reply = reply_draft(1, 50, 200, true);
+        let other_group = reply_draft(2, 51, 300, true);
+        let family = draft(1, Timeline::Family, 400);
+        let all = vec![plain.clone(), reply.clone(), other_group, family];
+        assert_eq!(
+            draft_to_resume(&all, gid(1), Timeline::Care),
+            Some(&reply),
+            "the reply was typed last"
+        );
+        let mut newer_plain = plain.clone();
+        newer_plain.updated_at_ms = 250;
+        let all = vec![newer_plain.clone(), reply.clone()];
+        assert_eq!(
+            draft_to_resume(&all, gid(1), Timeline::Care),
+            Some(&newer_plain)
+        );
+        // Same moment: the new post wins (no surprise reply bar).
+        let same = vec![reply.clone(), draft(1, Timeline::Care, 200)];
+        assert_eq!(
+            draft_to_resume(&same, gid(1), Timeline::Care).map(|d| d.key.reply_to),
+            Some(None)
+        );
+        // A reply draft stored without its quote is not offered as the one to resume.
+        let old_format = vec![plain.clone(), reply_draft(1, 52, 900, false)];
+        assert_eq!(
+            draft_to_resume(&old_format, gid(1), Timeline::Care),
+            Some(&plain)
+        );
+        assert_eq!(draft_to_resume(&[], gid(1), Timeline::Care), None);
+    }
+
+    #[test]
+    fn a_reply_draft_keeps_its_quote_and_old_records_still_read() {
+        let key = DraftKey {
+            reply_to: Some(Uuid::from_u128(50)),
+            ..DraftKey::new(gid(1), None)
+        };
+        let DraftOp::Save(saved) = op_for(key, "承知しました", Some(&quote(50)), 7) else {
+            panic!("saved")
+        };
+        assert_eq!(saved.reply, Some(quote(50)));
+        assert_eq!(Draft::from_json(&saved.to_json()), Some(saved));
+        // A quote of another post than the key's is not stored with it.
+        let DraftOp::Save(mismatch) = op_for(key, "x", Some(&quote(51)), 7) else {
+            panic!("saved")
+        };
+        assert_eq!(mismatch.reply, None);
+        // Records written before the field existed.
+        let old = format!(
+            r#"{{"key":"{}/care","body":"下書き","updated_at_ms":3}}"#,
+            gid(1)
+        );
+        assert_eq!(Draft::from_json(&old).map(|d| d.reply), Some(None));
     }
 
     #[test]
@@ -255,14 +354,15 @@ mod tests {
     fn empty_or_blank_text_deletes_instead_of_saving() {
         let k = DraftKey::new(gid(1), None);
         for blank in ["", "   ", "\n\t ", "\u{3000}"] {
-            assert_eq!(op_for(k, blank, 5), DraftOp::Delete(k), "{blank:?}");
+            assert_eq!(op_for(k, blank, None, 5), DraftOp::Delete(k), "{blank:?}");
         }
         assert_eq!(
-            op_for(k, "  本文 ", 5),
+            op_for(k, "  本文 ", None, 5),
             DraftOp::Save(Draft {
                 key: k,
                 body: "  本文 ".into(),
-                updated_at_ms: 5
+                updated_at_ms: 5,
+                reply: None,
             }),
             "the text is kept exactly as typed"
         );

@@ -411,6 +411,23 @@ async fn a_draft_survives_a_reload_stays_with_its_timeline_and_goes_when_sent() 
     b.wait_value("textbox", "メッセージ", "").await;
     b.click("tab", "家族と共有").await;
     b.wait_value("textbox", "メッセージ", family).await;
+
+    // A reply being written comes back after a reload as the reply it was, quote and all.
+    b.click("tab", "ケア（専門職）").await;
+    b.wait_timeline_text(care).await;
+    b.in_post(care, "button", "返信")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let reply = "補足：訪問は火曜と金曜の予定です。";
+    b.type_into("textbox", "メッセージ", reply).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_value("textbox", "メッセージ", reply).await;
+    b.by_role("button", "返信をやめる").await;
+    b.wait_css_text(".composer", &["ご家族へ説明予定"]).await;
     b.close().await;
 }
 

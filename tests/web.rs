@@ -557,6 +557,7 @@ fn draft_at(key: DraftKey, body: &str, at: i64) -> Draft {
         key,
         body: body.to_owned(),
         updated_at_ms: at,
+        reply: None,
     }
 }
 
@@ -591,9 +592,9 @@ async fn a_saved_draft_is_read_back_through_a_fresh_connection_and_deleted() {
 async fn an_empty_text_deletes_the_draft() {
     let db = fresh_draft_db("tsunagu-test-empty").await;
     let key = DraftKey::new(Uuid::from_u128(2), None);
-    db.apply(&op_for(key, "下書き", 1)).await.unwrap();
+    db.apply(&op_for(key, "下書き", None, 1)).await.unwrap();
     assert!(db.load(&key).await.unwrap().is_some());
-    db.apply(&op_for(key, "  \n ", 2)).await.unwrap();
+    db.apply(&op_for(key, "  \n ", None, 2)).await.unwrap();
     assert_eq!(db.load(&key).await.unwrap(), None);
     assert!(db.all().await.unwrap().is_empty(), "no empty draft is kept");
     db.close();
@@ -699,6 +700,71 @@ async fn the_composer_saves_its_draft_debounced_and_restores_it_on_mount() {
     root.remove();
 
     db.delete(&key).await.unwrap();
+    db.close();
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_reply_being_written_comes_back_as_a_reply_after_a_reload() {
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    let gid = Uuid::now_v7();
+    let quoted = tsunagu_web::outbox::ReplyQuote {
+        id: Uuid::now_v7(),
+        author_name: "佐藤 健一".into(),
+        excerpt: "明日の訪問時に血圧を測ってください".into(),
+    };
+    let reply_key = DraftKey {
+        reply_to: Some(quoted.id),
+        ..DraftKey::new(gid, Some(Timeline::Care))
+    };
+    let db = DraftStore::open().await.unwrap();
+    // An older draft of a new post, and the reply typed last (as the closed tab left them).
+    db.save(&draft_at(
+        DraftKey::new(gid, Some(Timeline::Care)),
+        "別件の下書き",
+        1_000,
+    ))
+    .await
+    .unwrap();
+    let mut reply = draft_at(reply_key, "承知しました。測定します。", 2_000);
+    reply.reply = Some(quoted.clone());
+    db.save(&reply).await.unwrap();
+
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Care);
+    let el: &Element = root.as_ref();
+    let area =
+        || -> HtmlTextAreaElement { labelled(el, "メッセージ").unwrap().unchecked_into() };
+    wait_for("the reply's text", || {
+        area().value() == "承知しました。測定します。"
+    })
+    .await;
+    wait_for("the quoted post above the editor", || {
+        text(el).contains("佐藤 健一") && text(el).contains("明日の訪問時に血圧を測って")
+    })
+    .await;
+    assert!(button(el, "返信をやめる").is_some());
+
+    // Typing goes on under the reply's key, quote and all; the other draft is untouched.
+    type_into(&area().into(), "承知しました。明朝測定します。");
+    sleep(800).await;
+    let stored = db.load(&reply_key).await.unwrap().unwrap();
+    assert_eq!(stored.body, "承知しました。明朝測定します。");
+    assert_eq!(stored.reply, Some(quoted));
+    assert_eq!(
+        db.load(&DraftKey::new(gid, Some(Timeline::Care)))
+            .await
+            .unwrap()
+            .map(|d| d.body)
+            .as_deref(),
+        Some("別件の下書き")
+    );
+    drop(handle);
+    root.remove();
+    db.delete_all(&[reply_key, DraftKey::new(gid, Some(Timeline::Care))])
+        .await
+        .unwrap();
     db.close();
     reset_storage();
 }

@@ -8,9 +8,11 @@
 
 use uuid::Uuid;
 
-use super::{op_for, stale_keys, Draft, DraftKey, DraftOp};
+use super::{draft_to_resume, op_for, stale_keys, Draft, DraftKey, DraftOp};
 pub use crate::idb::{open_database, StoreError, StoreResult, DB_NAME, DB_VERSION, OUTBOX_STORE};
 use crate::idb::{JsonStore, DRAFTS_STORE};
+use crate::outbox::ReplyQuote;
+use tsunagu_api::Timeline;
 
 /// An open connection to the drafts store.
 #[derive(Debug, Clone)]
@@ -94,9 +96,10 @@ fn log_error(what: &str, e: &StoreError) {
     web_sys::console::warn_1(&format!("{what}: {e}").into());
 }
 
-/// Stores `body` as the draft of `key` (an empty text deletes it). Failures are logged.
-pub async fn save_text(key: DraftKey, body: String) -> StoreResult<()> {
-    let op = op_for(key, &body, now_ms());
+/// Stores `body` as the draft of `key`, with the quoted post of a reply (an empty text deletes
+/// it). Failures are logged.
+pub async fn save_text(key: DraftKey, body: String, reply: Option<ReplyQuote>) -> StoreResult<()> {
+    let op = op_for(key, &body, reply.as_ref(), now_ms());
     let result = async {
         let store = DraftStore::open().await?;
         let done = store.apply(&op).await;
@@ -137,6 +140,25 @@ pub async fn load_draft(key: DraftKey) -> Option<Draft> {
         log_error("loading a draft failed", &e);
         None
     })
+}
+
+/// The draft a composer of `timeline` in `group` opens with (see [`draft_to_resume`]); `None`
+/// if there is none or the store failed (logged).
+pub async fn load_resumable(group: Uuid, timeline: Timeline) -> Option<Draft> {
+    let result = async {
+        let store = DraftStore::open().await?;
+        let all = store.all().await;
+        store.close();
+        all
+    }
+    .await;
+    match result {
+        Ok(all) => draft_to_resume(&all, group, timeline).cloned(),
+        Err(e) => {
+            log_error("loading drafts failed", &e);
+            None
+        }
+    }
 }
 
 /// Prunes stale drafts given the caller's groups (`None`: unknown, age only). Failures are

@@ -65,7 +65,11 @@ pub fn ComposerPanel(
     // Between 送信 and the item being stored.
     let storing = RwSignal::new(false);
     let area = NodeRef::<Textarea>::new();
-    let draft = use_draft(DraftKey::new(group_id, timeline), text);
+    let draft = use_draft(
+        DraftKey::new(group_id, timeline),
+        text,
+        Callback::new(move |quote: ReplyQuote| reply.set(Some(quote))),
+    );
     let target = use_reply_target();
 
     let focus_editor = move || {
@@ -98,12 +102,13 @@ pub fn ComposerPanel(
     {
         let draft = draft.clone();
         Effect::new(move |_| {
-            let reply_to = reply.with(|r| r.as_ref().map(|r| r.id));
+            let quote = reply.get();
             draft.set_key(
                 DraftKey {
-                    reply_to,
+                    reply_to: quote.as_ref().map(|q| q.id),
                     ..DraftKey::new(group_id, timeline)
                 },
+                quote,
                 text,
             );
         });

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tsunagu_api::MAX_PAGE_LIMIT;
 
-use crate::drafts::store::{clear, load_draft, prune_stale, save_text};
+use crate::drafts::store::{clear, load_draft, load_resumable, prune_stale, save_text};
 use crate::drafts::{restored_text, DraftKey, PendingDraft, SAVE_DEBOUNCE_MS};
+use crate::outbox::ReplyQuote;
 use crate::session::use_session;
 
 /// Stale drafts are pruned once per page load, by the first composer that mounts.
@@ -22,6 +23,8 @@ static PRUNED: AtomicBool = AtomicBool::new(false);
 struct State {
     /// Where the text belongs now.
     key: DraftKey,
+    /// The quoted post when `key` is a reply's, stored with the draft.
+    reply: Option<ReplyQuote>,
     pending: PendingDraft,
     timer: Option<TimeoutHandle>,
     /// The text last restored, typed or cleared, so an identical edit is not written again.
@@ -48,10 +51,11 @@ impl DraftSync {
         }
     }
 
-    /// The composer now writes something else (a reply to another post, or no longer a reply):
-    /// text on screen moves to the new key, and an empty editor gets the new key's draft.
-    pub fn set_key(&self, key: DraftKey, text: RwSignal<String>) {
-        let (old, pending) = {
+    /// The composer now writes something else (a reply to the post `reply` quotes, or no
+    /// longer a reply): text on screen moves to the new key, and an empty editor gets the new
+    /// key's draft.
+    pub fn set_key(&self, key: DraftKey, reply: Option<ReplyQuote>, text: RwSignal<String>) {
+        let (old, old_reply, pending) = {
             let mut s = lock(&self.state);
             if s.key == key {
                 return;
@@ -60,7 +64,8 @@ impl DraftSync {
                 t.clear();
             }
             let pending = s.pending.take();
-            (std::mem::replace(&mut s.key, key), pending)
+            let old_reply = std::mem::replace(&mut s.reply, reply.clone());
+            (std::mem::replace(&mut s.key, key), old_reply, pending)
         };
         let current = text.try_get_untracked().unwrap_or_default();
         if !current.trim().is_empty() {
@@ -68,7 +73,7 @@ impl DraftSync {
             // one, in one task so the order holds.
             lock(&self.state).synced.clone_from(&current);
             spawn_local(async move {
-                if save_text(key, current).await.is_ok() {
+                if save_text(key, current, reply).await.is_ok() {
                     clear(old).await;
                 }
             });
@@ -78,7 +83,7 @@ impl DraftSync {
         spawn_local(async move {
             // An unsaved edit of the old key (e.g. the text was just emptied) is written first.
             if let Some(body) = pending {
-                let _ = save_text(old, body).await;
+                let _ = save_text(old, body, old_reply).await;
             }
             let stored = load_draft(key).await;
             let current = text.try_get_untracked().unwrap_or_default();
@@ -100,10 +105,13 @@ impl DraftSync {
             s.pending.take()
         };
         if let Some(body) = body {
-            let key = lock(&self.state).key;
+            let (key, reply) = {
+                let s = lock(&self.state);
+                (s.key, s.reply.clone())
+            };
             // Fire and forget: a failure is logged, and the text is still on screen.
             spawn_local(async move {
-                let _ = save_text(key, body).await;
+                let _ = save_text(key, body, reply).await;
             });
         }
     }
@@ -141,10 +149,19 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 /// on `pagehide`, when the page becomes hidden and when the composer unmounts (switching group
 /// or tab). [`DraftSync::set_key`] moves it to another key. Also prunes stale drafts once per
 /// page load.
-pub fn use_draft(key: DraftKey, text: RwSignal<String>) -> DraftSync {
+///
+/// On mount the timeline's most recent draft is resumed, a reply's included: then
+/// `on_resume_reply` gets the quoted post (the composer shows it as the post being answered)
+/// before the text is restored under the reply's key.
+pub fn use_draft(
+    key: DraftKey,
+    text: RwSignal<String>,
+    on_resume_reply: Callback<ReplyQuote>,
+) -> DraftSync {
     let sync = DraftSync {
         state: Arc::new(Mutex::new(State {
             key,
+            reply: None,
             pending: PendingDraft::default(),
             timer: None,
             synced: String::new(),
@@ -154,13 +171,29 @@ pub fn use_draft(key: DraftKey, text: RwSignal<String>) -> DraftSync {
     spawn_local({
         let sync = sync.clone();
         async move {
-            let stored = load_draft(key).await;
+            let stored = load_resumable(key.group_id, key.timeline).await;
             let current = text.try_get_untracked().unwrap_or_default();
+            // Nothing typed or chosen meanwhile (a 返信 pressed while loading changes the key).
             let still = lock(&sync.state).key == key;
-            if let (true, Some(body)) = (still, restored_text(&current, stored.as_ref())) {
-                lock(&sync.state).synced.clone_from(&body);
-                text.try_set(body);
+            let Some(body) = still
+                .then(|| restored_text(&current, stored.as_ref()))
+                .flatten()
+            else {
+                return;
+            };
+            let reply = stored.and_then(|d| d.reply.map(|q| (d.key, q)));
+            {
+                let mut s = lock(&sync.state);
+                if let Some((reply_key, quote)) = &reply {
+                    s.key = *reply_key;
+                    s.reply = Some(quote.clone());
+                }
+                s.synced.clone_from(&body);
             }
+            if let Some((_, quote)) = reply {
+                on_resume_reply.run(quote);
+            }
+            text.try_set(body);
         }
     });
 
