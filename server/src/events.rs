@@ -88,13 +88,25 @@ pub async fn append(
     timeline: Option<Timeline>,
     event: &LiveEvent,
 ) -> Result<EventId, sqlx::Error> {
+    insert(db, group_id, timeline, None, event).await
+}
+
+async fn insert(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+    timeline: Option<Timeline>,
+    user_id: Option<Uuid>,
+    event: &LiveEvent,
+) -> Result<EventId, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (at_ms, group_id, timeline, name, data) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO events (at_ms, group_id, timeline, user_id, name, data)
+         VALUES (?, ?, ?, ?, ?, ?)
          RETURNING id",
     )
     .bind(now_ms())
     .bind(group_id.hyphenated())
     .bind(timeline.map(Timeline::as_str))
+    .bind(user_id.map(|u| u.hyphenated()))
     .bind(event.name())
     .bind(event.data_json())
     .fetch_one(db)
@@ -110,18 +122,7 @@ pub async fn append_for_user(
     group_id: Uuid,
     event: &LiveEvent,
 ) -> Result<EventId, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (at_ms, group_id, user_id, name, data) VALUES (?, ?, ?, ?, ?)
-         RETURNING id",
-    )
-    .bind(now_ms())
-    .bind(group_id.hyphenated())
-    .bind(user_id.hyphenated())
-    .bind(event.name())
-    .bind(event.data_json())
-    .fetch_one(db)
-    .await?;
-    Ok(EventId(id))
+    insert(db, group_id, None, Some(user_id), event).await
 }
 
 /// Drops events past retention; returns how many.

@@ -77,14 +77,9 @@ pub fn GroupPage() -> impl IntoView {
                 {move || match group.get() {
                     _ if access_lost.get() => {
                         view! {
-                            <div class="group-page__header">
-                                <a class="group-page__back" href="/">
-                                    {move || i18n.t(Msg::BackToGroups)}
-                                </a>
-                                <p class="group-page__error" role="alert">
-                                    {move || i18n.t(Msg::GroupAccessLost)}
-                                </p>
-                            </div>
+                            <GroupUnavailable reason=Signal::derive(move || {
+                                i18n.t(Msg::GroupAccessLost)
+                            })/>
                         }
                             .into_any()
                     }
@@ -98,14 +93,7 @@ pub fn GroupPage() -> impl IntoView {
                     }
                     Some(Err(err)) => {
                         view! {
-                            <div class="group-page__header">
-                                <a class="group-page__back" href="/">
-                                    {move || i18n.t(Msg::BackToGroups)}
-                                </a>
-                                <p class="group-page__error" role="alert">
-                                    {move || i18n.api_error(&err)}
-                                </p>
-                            </div>
+                            <GroupUnavailable reason=Signal::derive(move || i18n.api_error(&err))/>
                         }
                             .into_any()
                     }
@@ -114,6 +102,26 @@ pub fn GroupPage() -> impl IntoView {
             </div>
         }
         .into_any()
+    }
+}
+
+/// Shown instead of a group that can't be shown (not found, not a member, no longer a member):
+/// the way back to the group list, and why, as an alert.
+#[component]
+fn GroupUnavailable(
+    /// Why, translated.
+    reason: Signal<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="group-page__header">
+            <a class="group-page__back" href="/">
+                {move || i18n.t(Msg::BackToGroups)}
+            </a>
+            <p class="group-page__error" role="alert">
+                {move || reason.get()}
+            </p>
+        </div>
     }
 }
 
