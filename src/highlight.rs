@@ -88,6 +88,43 @@ pub fn search_parts(text: &str, query: &str) -> Vec<Part<()>> {
     cover(text.len(), &marked)
 }
 
+/// What a search result shows of a long text: the parts of [`search_parts`] within a window of
+/// at most `max_chars` characters that starts `context` characters before the first match (so
+/// the match is in view with a little of what led to it), and whether text was left out
+/// before and after it (shown as `…`). A text of `max_chars` or fewer is shown whole.
+pub fn search_excerpt(
+    text: &str,
+    query: &str,
+    max_chars: usize,
+    context: usize,
+) -> (Vec<Part<()>>, bool, bool) {
+    let parts = search_parts(text, query);
+    let total = text.chars().count();
+    if total <= max_chars {
+        return (parts, false, false);
+    }
+    let first = parts
+        .iter()
+        .find(|p| p.mark.is_some())
+        .map_or(0, |p| text[..p.start].chars().count());
+    // Start early enough for the context, late enough to fill the window.
+    let start_char = first.saturating_sub(context).min(total - max_chars);
+    let byte_at = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let (start, end) = (byte_at(start_char), byte_at(start_char + max_chars));
+    let clipped = parts
+        .into_iter()
+        .filter_map(|p| {
+            let (s, e) = (p.start.max(start), p.end.min(end));
+            (s < e).then_some(Part {
+                start: s,
+                end: e,
+                mark: p.mark,
+            })
+        })
+        .collect();
+    (clipped, start > 0, end < text.len())
+}
+
 /// How a mention is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MentionMark {
@@ -168,6 +205,42 @@ mod tests {
         assert_eq!(
             marks("SpO2 96%、spo2 再検", "SPO2"),
             "[SpO2] 96%、[spo2] 再検"
+        );
+    }
+
+    #[test]
+    fn long_texts_are_cut_to_a_window_around_the_first_match() {
+        let text = format!("{}褥瘡の処置を変更{}", "あ".repeat(300), "い".repeat(300));
+        let (parts, cut_before, cut_after) = search_excerpt(&text, "褥瘡", 100, 20);
+        assert!(cut_before && cut_after);
+        let shown: String = parts.iter().map(|p| p.text(&text)).collect();
+        assert_eq!(shown.chars().count(), 100);
+        assert!(shown.starts_with(&"あ".repeat(20)), "{shown}");
+        assert_eq!(
+            render(&text, &parts, |_, s| format!("[{s}]"))
+                .split('[')
+                .nth(1)
+                .and_then(|s| s.split(']').next()),
+            Some("褥瘡")
+        );
+        // A match near the start: the window starts at the beginning.
+        let early = format!("褥瘡{}", "あ".repeat(300));
+        let (parts, cut_before, cut_after) = search_excerpt(&early, "褥瘡", 100, 20);
+        assert!(!cut_before && cut_after);
+        assert_eq!(parts[0].text(&early), "褥瘡");
+        // Near the end: the window still holds max_chars characters.
+        let late = format!("{}褥瘡", "あ".repeat(300));
+        let (parts, cut_before, cut_after) = search_excerpt(&late, "褥瘡", 100, 20);
+        assert!(cut_before && !cut_after);
+        let shown: String = parts.iter().map(|p| p.text(&late)).collect();
+        assert_eq!(shown.chars().count(), 100);
+        assert!(shown.ends_with("褥瘡"));
+        // Short texts are whole.
+        let (parts, a, b) = search_excerpt("短い本文の褥瘡", "褥瘡", 100, 20);
+        assert!(!a && !b);
+        assert_eq!(
+            render("短い本文の褥瘡", &parts, |_, s| format!("[{s}]")),
+            "短い本文の[褥瘡]"
         );
     }
 

@@ -327,3 +327,28 @@ fn search_hits_mark_every_occurrence_in_any_ascii_case() {
     drop(handle);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_long_hit_shows_a_window_around_the_match_with_ellipses() {
+    let body = format!(
+        "{}ｶﾛﾅｰﾙ 200mg 頓用に変更。{}",
+        "経過良好。".repeat(60),
+        "次回訪問時に確認。".repeat(40)
+    );
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <p><MarkedText text=body.clone() query="かろなーる".to_owned()/></p> }
+    });
+    let el: &Element = root.as_ref();
+    let marks: Vec<String> = all(el, "mark").iter().map(text).collect();
+    assert_eq!(
+        marks,
+        vec!["ｶﾛﾅｰﾙ"],
+        "found through the fold, marked as written"
+    );
+    let shown = text(el);
+    assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+    assert_eq!(shown.chars().count(), 200 + 2, "{shown}");
+    drop(handle);
+    root.remove();
+}

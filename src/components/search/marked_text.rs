@@ -2,10 +2,16 @@
 
 use leptos::prelude::*;
 
-use crate::highlight::search_parts;
+use crate::highlight::search_excerpt;
 
-/// `text` as plain text nodes, every occurrence of `query` (ASCII letters in any case) wrapped
-/// in `<mark>`. User text is never parsed as HTML.
+/// Characters of a long post a search result shows.
+const EXCERPT_CHARS: usize = 200;
+/// Characters shown before the first match.
+const EXCERPT_CONTEXT: usize = 40;
+
+/// `text` as plain text nodes, every match of `query` (folded as the server's search folds it)
+/// wrapped in `<mark>`; a long text is cut to a window around the first match, with `…` where
+/// text was left out. User text is never parsed as HTML.
 #[component]
 pub fn MarkedText(
     /// The text to show.
@@ -13,7 +19,9 @@ pub fn MarkedText(
     /// What was searched for.
     query: String,
 ) -> impl IntoView {
-    search_parts(&text, &query)
+    let (parts, cut_before, cut_after) =
+        search_excerpt(&text, &query, EXCERPT_CHARS, EXCERPT_CONTEXT);
+    let runs = parts
         .into_iter()
         .map(|part| {
             let run = part.text(&text).to_owned();
@@ -22,5 +30,10 @@ pub fn MarkedText(
                 None => run.into_any(),
             }
         })
-        .collect_view()
+        .collect_view();
+    view! {
+        {cut_before.then_some("…")}
+        {runs}
+        {cut_after.then_some("…")}
+    }
 }
