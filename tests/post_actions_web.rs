@@ -14,24 +14,18 @@ use tsunagu_web::post_view::GroupViewer;
 use tsunagu_web::{session, Providers};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod dom;
+use dom::{all, button, storage, test_root, text, wait_for};
+
 /// A port nothing listens on: requests to it fail without a response.
 const DEAD_BASE: &str = "http://127.0.0.1:9";
 const ME: u128 = 0x0192f0c4_0000_7000_8000_000000000001;
 const GROUP: u128 = 0x0192f0c4_0000_7000_8000_0000000000aa;
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
 
 /// Signed in as 田中 美咲 (id [`ME`]) against a server that never answers.
 fn sign_in() {
@@ -42,52 +36,6 @@ fn sign_in() {
     );
     storage().set_item(session::SESSION_KEY, &stored).unwrap();
     api::set_api_base(DEAD_BASE);
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn wait_for(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..150 {
-        if cond() {
-            return;
-        }
-        sleep(20).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn test_root() -> HtmlElement {
-    let el = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn text(el: &Element) -> String {
-    el.text_content().unwrap_or_default().trim().to_owned()
-}
-
-/// The button named `name` (its `aria-label`, else its text).
-fn button(root: &Element, name: &str) -> Option<HtmlElement> {
-    all(root, "button")
-        .into_iter()
-        .find(|b| b.get_attribute("aria-label").unwrap_or_else(|| text(b)) == name)
-        .map(JsCast::unchecked_into)
 }
 
 fn author(n: u128, name: &str) -> Author {

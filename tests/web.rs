@@ -22,16 +22,11 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod dom;
+use dom::{all, button, document, labelled, sleep, storage, test_root, text, type_into, wait_for};
+
 /// A port nothing listens on: requests to it fail without a response.
 const DEAD_BASE: &str = "http://127.0.0.1:9";
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
 
 fn reset_storage() {
     storage().clear().unwrap();
@@ -45,79 +40,10 @@ fn html_lang() -> String {
         .unwrap_or_default()
 }
 
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-/// Waits (up to ~3 s) until `cond` holds.
-async fn wait_for(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..150 {
-        if cond() {
-            return;
-        }
-        sleep(20).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// A fresh element in `<body>` to mount a view into.
-fn test_root() -> HtmlElement {
-    let el = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn text(el: &Element) -> String {
-    el.text_content().unwrap_or_default().trim().to_owned()
-}
-
-/// The form control whose `<label>` reads exactly `name`.
-fn labelled(root: &Element, name: &str) -> Option<Element> {
-    all(root, "label")
-        .into_iter()
-        .find(|l| text(l) == name)
-        .and_then(|l| l.get_attribute("for"))
-        .and_then(|id| document().get_element_by_id(&id))
-}
-
-/// The button whose text reads exactly `name`.
-fn button(root: &Element, name: &str) -> Option<HtmlElement> {
-    all(root, "button")
-        .into_iter()
-        .find(|b| text(b) == name)
-        .map(JsCast::unchecked_into)
-}
-
 fn alert_text(root: &Element) -> Option<String> {
     root.query_selector("[role=alert]")
         .unwrap()
         .map(|e| text(&e))
-}
-
-fn type_into(el: &Element, value: &str) {
-    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
-        input.set_value(value);
-    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
-        area.set_value(value);
-    }
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let ev = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
-    el.dispatch_event(&ev).unwrap();
 }
 
 fn problem_response(status: u16, content_type: &str, body: &str) -> gloo_net::http::Response {
