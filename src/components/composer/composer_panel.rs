@@ -68,7 +68,9 @@ pub fn ComposerPanel(
     let draft = use_draft(
         DraftKey::new(group_id, timeline),
         text,
-        Callback::new(move |quote: ReplyQuote| reply.set(Some(quote))),
+        Callback::new(move |quote: ReplyQuote| {
+            reply.try_set(Some(quote));
+        }),
     );
     let target = use_reply_target();
 

@@ -191,7 +191,8 @@ pub fn use_draft(
                 s.synced.clone_from(&body);
             }
             if let Some((_, quote)) = reply {
-                on_resume_reply.run(quote);
+                // `try_run`: the composer may have been unmounted while the store was read.
+                on_resume_reply.try_run(quote);
             }
             text.try_set(body);
         }
