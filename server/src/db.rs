@@ -9,14 +9,30 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 use crate::time::now_ms;
+use crate::writer::Writer;
 
 /// How long idempotency keys are kept. The contract promises at least 24 h; the SPA's outbox
 /// may hold a post offline for days and then retry an attempt that did reach us, so keys live
 /// as long as the event log (7 days) and such a retry still answers with the first result.
 pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
+/// The database as the server uses it: a pool of read-only connections for reads, and the one
+/// write connection (see [`crate::writer`]).
+#[derive(Clone)]
+pub struct Db {
+    pub read: SqlitePool,
+    pub writer: Writer,
+}
+
+impl Db {
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.writer.close().await;
+    }
+}
+
 /// Opens (creating if missing) the SQLite database and brings its schema up to date.
-pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
+pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     let options = SqliteConnectOptions::from_str(database_url)
         .with_context(|| format!("invalid database URL {database_url:?}"))?
         .create_if_missing(true)
@@ -35,19 +51,24 @@ pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
         }
     }
 
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+    let writer = Writer::open(options.clone())
         .await
         .with_context(|| format!("cannot open database {database_url:?}"))?;
     sqlx::migrate!("./migrations")
-        .run(&pool)
+        .run(writer.pool())
         .await
         .context("database migration failed")?;
-    fold_search_texts(&pool)
+    fold_search_texts(writer.pool())
         .await
         .context("indexing posts for search failed")?;
-    Ok(pool)
+    let read = SqlitePoolOptions::new()
+        .max_connections(8)
+        // Reads never write: a write that bypassed the writer fails here instead of contending
+        // for SQLite's lock in its busy handler.
+        .connect_with(options.pragma("query_only", "ON"))
+        .await
+        .with_context(|| format!("cannot open database {database_url:?}"))?;
+    Ok(Db { read, writer })
 }
 
 /// Writes the folded search text of posts that have none yet (written before migration 0004,

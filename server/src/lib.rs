@@ -19,6 +19,7 @@ pub mod rate_limit;
 pub mod seed_large;
 pub mod time;
 pub mod token;
+pub mod writer;
 
 pub use http::{app, AppState};
 
@@ -44,7 +45,7 @@ pub fn init_tracing() {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = db::connect(&args.database_url).await?;
     if args.demo {
-        if demo::seed(&db).await? {
+        if demo::seed(db.writer.pool()).await? {
             tracing::info!("demo data seeded");
         }
         demo::print_logins();
@@ -97,7 +98,7 @@ async fn maintenance(state: AppState) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
     loop {
         interval.tick().await;
-        if let Err(e) = db::prune(&state.db, state.settings.session_idle_timeout).await {
+        if let Err(e) = db::prune(state.writer.pool(), state.settings.session_idle_timeout).await {
             tracing::error!(error = %e, "pruning expired rows failed");
         }
         state.login_throttle.prune();

@@ -17,7 +17,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::SeedLarge(args) => {
             let db = tsunagu_server::db::connect(&args.database_url).await?;
-            let group = tsunagu_server::seed_large::seed(&db, args.posts).await?;
+            let group = tsunagu_server::seed_large::seed(db.writer.pool(), args.posts).await?;
             // Only the id on stdout, for scripts.
             println!("{}", group.hyphenated());
             db.close().await;

@@ -64,7 +64,7 @@ pub async fn open_direct(
         return Err(Error::NotFound);
     }
     let key = direct_key(auth.user_id, open.user_id);
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT id FROM groups WHERE direct_key = ?")
         .bind(&key)
         .fetch_optional(&mut *tx)

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::extract::{ClientIp, Query};
 use super::groups::invalid_cursor;
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
+use crate::audit::{Action, Entry};
 use crate::cursor::clamp_limit;
 use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
 
@@ -149,11 +149,10 @@ pub async fn search_people(
     .bind(limit + 1)
     .fetch_all(&state.db)
     .await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::DirectorySearch, Some(auth.user_id), ip),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::DirectorySearch, Some(auth.user_id), ip))
+        .await?;
     let mut items: Vec<DirectoryPerson> = rows
         .into_iter()
         .map(|r| DirectoryPerson {
@@ -218,11 +217,10 @@ pub async fn list_facilities(
     )
     .fetch_all(&state.db)
     .await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::FacilitiesRead, Some(auth.user_id), ip),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::FacilitiesRead, Some(auth.user_id), ip))
+        .await?;
     Ok(axum::Json(FacilityList {
         items: rows
             .into_iter()

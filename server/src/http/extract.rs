@@ -91,18 +91,16 @@ impl FromRequestParts<AppState> for AuthUser {
         let now = now_ms();
         let idle_ms = state.settings.session_idle_timeout.as_millis() as i64;
         if row.last_seen_ms + idle_ms < now || row.expires_at_ms <= now {
+            let mut tx = state.writer.begin().await?;
             sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
                 .bind(&token_hash)
-                .execute(&state.db)
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
             return Err(Error::SessionExpired);
         }
         if now - row.last_seen_ms >= touch_interval_ms(idle_ms) {
-            sqlx::query("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?")
-                .bind(now)
-                .bind(&token_hash)
-                .execute(&state.db)
-                .await?;
+            state.writer.touch_session(&token_hash, now);
         }
         Ok(Self {
             user_id: row.user_id.into_uuid(),

@@ -289,11 +289,10 @@ pub async fn list_groups(
     }
     let rows: Vec<GroupRow> = query.bind(limit + 1).fetch_all(&state.db).await?;
 
-    audit::record(
-        &state.db,
-        Entry::new(Action::GroupsList, Some(auth.user_id), ip),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::GroupsList, Some(auth.user_id), ip))
+        .await?;
 
     let (rows, next_cursor) = page(rows, limit, |r| Cursor {
         ms: r.activity_ms,
@@ -328,11 +327,10 @@ pub async fn get_group(
 ) -> Result<axum::Json<Group>, Error> {
     let group_id = parse_id(&group_id)?;
     let group = fetch_group(&state.db, auth.user_id, group_id).await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::GroupRead, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::GroupRead, Some(auth.user_id), ip).group(group_id))
+        .await?;
     Ok(axum::Json(group))
 }
 
@@ -516,7 +514,7 @@ pub async fn create_group(
 
     let group_id = Uuid::now_v7();
     let now = now_ms();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     sqlx::query(
         "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
                              patient_name, patient_name_kana, patient_birth_date,
@@ -647,7 +645,7 @@ pub async fn update_group(
         return Err(field_invalid("physician_rule"));
     }
 
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     if let Some(name) = name {
         sqlx::query("UPDATE groups SET name = ? WHERE id = ?")
             .bind(name)
@@ -730,7 +728,7 @@ pub async fn archive_group(
     let me = membership(&state.db, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     // The entry goes in before the flag: after it, the group takes no writes.
     let entry = system_entry(
         &mut tx,
@@ -797,7 +795,7 @@ mod tests {
         let plan: Vec<String> = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql)
             .bind("u")
             .bind(51_i64)
-            .fetch_all(&db)
+            .fetch_all(&db.read)
             .await
             .unwrap()
             .into_iter()

@@ -196,11 +196,10 @@ pub async fn list_invitations(
     .bind(auth.user_id.hyphenated())
     .fetch_all(&state.db)
     .await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::InvitationsRead, Some(auth.user_id), ip),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::InvitationsRead, Some(auth.user_id), ip))
+        .await?;
     let now = now_ms();
     Ok(axum::Json(InvitationList {
         items: rows.into_iter().map(|r| r.into_invitation(now)).collect(),
@@ -274,7 +273,7 @@ pub async fn approve_invitation(
     Path(invitation_id): Path<String>,
 ) -> Result<axum::Json<Invitation>, Error> {
     let id = parse_id(&invitation_id)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let (group_id, invitee, role) = decidable(&mut tx, id, auth.user_id).await?;
     let now = now_ms();
     sqlx::query(
@@ -326,7 +325,7 @@ pub async fn decline_invitation(
     Json(decline): Json<DeclineInvitation>,
 ) -> Result<axum::Json<Invitation>, Error> {
     let id = parse_id(&invitation_id)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let (group_id, invitee, _) = decidable(&mut tx, id, auth.user_id).await?;
     let reason = decline.reason.trim();
     if reason.is_empty() {
@@ -470,7 +469,7 @@ pub async fn create_link(
     let token = crate::token::generate();
     let id = Uuid::now_v7();
     let now = now_ms();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     sqlx::query(
         "INSERT INTO invitations (id, group_id, kind, status, role, invited_by, token_hash,
                                   created_at_ms, expires_at_ms)
@@ -535,11 +534,10 @@ pub async fn list_links(
     .bind(group_id.hyphenated())
     .fetch_all(&state.db)
     .await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::InvitationLinksRead, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::InvitationLinksRead, Some(auth.user_id), ip).group(group_id))
+        .await?;
     let now = now_ms();
     Ok(axum::Json(InvitationList {
         items: rows.into_iter().map(|r| r.into_invitation(now)).collect(),
@@ -577,7 +575,7 @@ pub async fn revoke_link(
     let me = membership(&state.db, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let status: String = sqlx::query_scalar(
         "SELECT status FROM invitations
          WHERE id = ? AND group_id = ? AND kind IN ('family', 'registration')",

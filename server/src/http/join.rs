@@ -80,13 +80,14 @@ pub async fn join_info(
     Path(token): Path<String>,
 ) -> Result<axum::Json<JoinInfo>, Error> {
     let row = open_link(&state.db, &token).await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::JoinRead, None, ip)
-            .group(row.group_id.into_uuid())
-            .target(row.id.into_uuid()),
-    )
-    .await?;
+    state
+        .writer
+        .audit(
+            Entry::new(Action::JoinRead, None, ip)
+                .group(row.group_id.into_uuid())
+                .target(row.id.into_uuid()),
+        )
+        .await?;
     let kind = kind_of(&row);
     Ok(axum::Json(JoinInfo {
         kind,
@@ -174,7 +175,7 @@ async fn join_inner(
     // Slow: hashed before the write lock is taken.
     let password_hash = crate::password::hash(join.password).await?;
 
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE login_id = ?")
         .bind(&login_id)
         .fetch_optional(&mut *tx)

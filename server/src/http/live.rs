@@ -19,12 +19,13 @@ use futures_util::stream::{self, Stream, StreamExt};
 use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tokio::time::Instant;
-use tsunagu_api::{LiveEvent, Problem, ResetInfo};
+use tsunagu_api::{LiveEvent, Post, Problem, ResetInfo};
 use uuid::Uuid;
 
 use super::extract::ClientIp;
+use super::posts::{PostRow, SELECT_POSTS_FROM};
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
+use crate::audit::{Action, Entry};
 use crate::events::Tick;
 use crate::time::now_ms;
 
@@ -68,7 +69,6 @@ fn start(last_event_id: Option<Option<i64>>, newest: i64, oldest: Option<i64>) -
 #[derive(sqlx::FromRow)]
 struct EventRow {
     id: i64,
-    group_id: String,
     name: String,
     data: String,
 }
@@ -77,7 +77,6 @@ struct EventRow {
 struct Feed {
     db: SqlitePool,
     user_id: Uuid,
-    client_ip: Option<std::net::IpAddr>,
     token_hash: String,
     idle_ms: i64,
     heartbeat: Duration,
@@ -154,11 +153,13 @@ impl Feed {
     /// Events in (`last`, `upto`] the caller may see now, as SSE events; advances `last`.
     async fn fetch(&mut self, upto: i64) -> Result<Vec<Event>, sqlx::Error> {
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT e.id, e.group_id, e.name, e.data FROM events e
+            "SELECT e.id, e.name, e.data FROM events e
              LEFT JOIN group_members m ON m.group_id = e.group_id AND m.user_id = ?
              WHERE e.id > ? AND e.id <= ?
                AND (e.user_id = ?
                     OR e.user_id IS NULL AND m.user_id IS NOT NULL
+                       -- nothing from before the caller joined, also on a replay
+                       AND e.at_ms >= m.joined_at_ms
                        AND (e.timeline IS NULL OR e.timeline = 'family' OR m.role <> 'family'))
              ORDER BY e.id LIMIT ?",
         )
@@ -175,72 +176,59 @@ impl Feed {
         } else {
             rows.last().map_or(upto, |r| r.id)
         };
-        let acked = self.acked_among(&rows).await?;
-        // Delivering a post is reading patient data: one audit row per group in this batch.
-        let mut groups: Vec<&str> = rows.iter().map(|r| r.group_id.as_str()).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        for group in groups {
-            if let Ok(group_id) = Uuid::parse_str(group) {
-                audit::record(
-                    &self.db,
-                    Entry::new(Action::EventsDelivered, Some(self.user_id), self.client_ip)
-                        .group(group_id),
-                )
-                .await?;
-            }
-        }
+        let current = self.current_posts(&rows).await?;
         Ok(rows
             .into_iter()
-            .map(|row| {
-                let data = personalise(&row, &acked);
-                Event::default()
-                    .id(row.id.to_string())
-                    .event(row.name)
-                    .data(data)
+            .filter_map(|row| {
+                let data = if row.name.starts_with("post.") {
+                    // What the post is now, as this caller sees it — never the text it had when
+                    // the event was written (since edited or deleted: a tombstone).
+                    let id = post_id_of(&row.data)?;
+                    serde_json::to_string(current.iter().find(|p| p.id == id)?).ok()?
+                } else {
+                    row.data
+                };
+                Some(
+                    Event::default()
+                        .id(row.id.to_string())
+                        .event(row.name)
+                        .data(data),
+                )
             })
             .collect())
     }
 
-    /// Which of the posts carried by these events the caller has acknowledged (one query per
-    /// batch): stored post events say `acked_by_me: false`, as for nobody in particular.
-    async fn acked_among(&self, rows: &[EventRow]) -> Result<Vec<String>, sqlx::Error> {
-        let ids: Vec<String> = rows
+    /// The posts these events are about, rendered from their current rows for this caller
+    /// (one query per batch).
+    async fn current_posts(&self, rows: &[EventRow]) -> Result<Vec<Post>, sqlx::Error> {
+        let mut ids: Vec<Uuid> = rows
             .iter()
             .filter(|r| r.name.starts_with("post."))
-            .filter_map(|r| serde_json::from_str::<serde_json::Value>(&r.data).ok())
-            .filter_map(|v| v["id"].as_str().map(str::to_owned))
+            .filter_map(|r| post_id_of(&r.data))
             .collect();
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sqlx::query_scalar(
-            "SELECT post_id FROM post_acks
-             WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))",
-        )
+        ids.sort_unstable();
+        ids.dedup();
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "{SELECT_POSTS_FROM} WHERE p.id IN (SELECT value FROM json_each(?))"
+        ))
         .bind(self.user_id.hyphenated())
         .bind(serde_json::to_string(&ids).unwrap_or_default())
         .fetch_all(&self.db)
-        .await
+        .await?;
+        Ok(rows.into_iter().map(PostRow::into_post).collect())
     }
 }
 
-/// The event's data as this receiver sees it.
-fn personalise(row: &EventRow, acked: &[String]) -> String {
-    if !row.name.starts_with("post.") {
-        return row.data.clone();
+/// The `id` of the post a stored post event is about.
+fn post_id_of(data: &str) -> Option<Uuid> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Uuid,
     }
-    match serde_json::from_str::<serde_json::Value>(&row.data) {
-        Ok(mut post)
-            if post["id"]
-                .as_str()
-                .is_some_and(|id| acked.iter().any(|a| a == id)) =>
-        {
-            post["acked_by_me"] = serde_json::Value::Bool(true);
-            post.to_string()
-        }
-        _ => row.data.clone(),
-    }
+    serde_json::from_str::<Id>(data).ok().map(|p| p.id)
 }
 
 fn reset_event(after: i64, oldest: Option<i64>) -> Event {
@@ -294,11 +282,10 @@ pub async fn event_stream(
     )
     .fetch_one(&state.db)
     .await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::EventsSubscribe, Some(auth.user_id), ip),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::EventsSubscribe, Some(auth.user_id), ip))
+        .await?;
 
     let (last, first) = match start(last_event_id, newest, oldest) {
         Start::After(id) => (id, None),
@@ -308,7 +295,6 @@ pub async fn event_stream(
     let feed = Feed {
         db: state.db.clone(),
         user_id: auth.user_id,
-        client_ip: ip,
         token_hash: auth.token_hash,
         idle_ms: i64::try_from(state.settings.session_idle_timeout.as_millis())
             .unwrap_or(i64::MAX / 2),

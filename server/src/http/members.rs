@@ -139,11 +139,10 @@ pub async fn list_members(
     } else {
         Vec::new()
     };
-    audit::record(
-        &state.db,
-        Entry::new(Action::MembersRead, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::MembersRead, Some(auth.user_id), ip).group(group_id))
+        .await?;
     Ok(axum::Json(MemberList {
         items: rows.into_iter().map(MemberRow::into_member).collect(),
         pending,
@@ -205,7 +204,7 @@ pub async fn add_member(
             .attending_physician_id
             .is_some_and(|physician| physician != auth.user_id);
 
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     if role_of(&mut *tx, group_id, add.user_id).await?.is_some() {
         return Err(Error::AlreadyMember);
     }
@@ -312,7 +311,7 @@ pub async fn update_member(
     if update.role == MemberRole::Family {
         return Err(field_invalid("role"));
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let current = role_of(&mut *tx, group_id, user_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -396,7 +395,7 @@ pub async fn remove_member(
     if !leaving {
         me.require_admin()?;
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let role = role_of(&mut *tx, group_id, user_id)
         .await?
         .ok_or(Error::NotFound)?;

@@ -17,8 +17,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Settings;
+use crate::db::Db;
 use crate::events::Live;
 use crate::rate_limit::LoginThrottle;
+use crate::writer::Writer;
 
 mod access;
 mod direct;
@@ -51,7 +53,9 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 /// Shared by all handlers; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
+    /// Read-only connections; every write goes through `writer`.
     pub db: SqlitePool,
+    pub writer: Writer,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
     /// Refused `POST /join/{token}` attempts, per link and per address, like logins.
@@ -64,12 +68,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub async fn new(db: SqlitePool, settings: Settings) -> anyhow::Result<Self> {
+    pub async fn new(db: Db, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
-        let live = Live::new(&db).await?;
+        let live = Live::new(&db.read).await?;
         Ok(Self {
             live,
-            db,
+            db: db.read,
+            writer: db.writer,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
             join_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
             settings: Arc::new(settings),
@@ -121,6 +126,7 @@ pub fn app(state: AppState) -> Router {
     let spa = state.settings.dist.as_deref().map(spa::router);
     api.method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .fallback(move |request: Request| fallback(spa.clone(), request))
+        .layer(middleware::from_fn(run_to_completion))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotSecret)))
@@ -130,6 +136,17 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// Runs the rest of the request on a task of its own and waits for it. A client that hangs up
+/// drops this future, not the handler's: a write always finishes (commit or rollback) and
+/// never leaves its transaction open or half-written — cancel safety by construction rather
+/// than by care at each call site. A handler that panics answers 500 here.
+async fn run_to_completion(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) => Error::Internal(anyhow::anyhow!("request handler failed: {e}")).into_response(),
+    }
 }
 
 fn is_api_path(path: &str) -> bool {

@@ -144,7 +144,7 @@ pub async fn update_post(
     let if_match = IfMatch::parse(&headers);
 
     // The write lock first: the version compared is the version replaced.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let row = readable_post(&mut tx, &me, auth.user_id, group_id, post_id).await?;
     require_author(&row, auth.user_id)?;
     if if_match == IfMatch::Absent {
@@ -243,7 +243,7 @@ pub async fn delete_post(
     let me = membership(&state.db, group_id, auth.user_id).await?;
     let if_match = IfMatch::parse(&headers);
 
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let row = readable_post(&mut tx, &me, auth.user_id, group_id, post_id).await?;
     require_author(&row, auth.user_id)?;
     me.require_writable()?;
@@ -368,13 +368,15 @@ pub async fn post_history(
     .bind(post_id.hyphenated())
     .fetch_all(&mut *conn)
     .await?;
-    audit::record(
-        &mut *conn,
-        Entry::new(Action::PostHistoryRead, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(post_id),
-    )
-    .await?;
+    drop(conn);
+    state
+        .writer
+        .audit(
+            Entry::new(Action::PostHistoryRead, Some(auth.user_id), ip)
+                .group(group_id)
+                .target(post_id),
+        )
+        .await?;
     Ok(axum::Json(PostHistory {
         items: rows.into_iter().map(RevisionRow::into_revision).collect(),
     }))

@@ -391,11 +391,10 @@ pub async fn list_posts(
     .fetch_optional(&state.db)
     .await?;
 
-    audit::record(
-        &state.db,
-        Entry::new(Action::PostsRead, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::PostsRead, Some(auth.user_id), ip).group(group_id))
+        .await?;
 
     let (rows, next_cursor) = page(rows, limit, PostRow::cursor);
     Ok(axum::Json(PostPage {
@@ -438,13 +437,14 @@ pub async fn get_post(
         .await?
         .ok_or(Error::NotFound)?;
     me.require_timeline(row.timeline())?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::PostRead, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(post_id),
-    )
-    .await?;
+    state
+        .writer
+        .audit(
+            Entry::new(Action::PostRead, Some(auth.user_id), ip)
+                .group(group_id)
+                .target(post_id),
+        )
+        .await?;
     let post = row.into_post();
     Ok(([etag(post.version)], axum::Json(post)).into_response())
 }
@@ -618,7 +618,7 @@ pub async fn create_post(
 
     // IMMEDIATE takes the write lock up front: the key lookup and the inserts see one state,
     // and a concurrent retry with the same key waits, then replays.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
 
     if let Some(key) = key {
         let stored: Option<StoredResponse> = sqlx::query_as(
@@ -773,7 +773,7 @@ mod tests {
                 }
                 let plan: Vec<String> = query
                     .bind(51_i64)
-                    .fetch_all(&db)
+                    .fetch_all(&db.read)
                     .await
                     .unwrap()
                     .into_iter()

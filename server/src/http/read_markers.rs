@@ -57,7 +57,7 @@ pub async fn mark_read(
     me.require_timeline(marker.timeline)?;
     // IMMEDIATE: the previous marker read here is the one replaced, so two tabs marking at
     // once cannot both report the same move.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let post_ms: i64 = sqlx::query_scalar(
         "SELECT created_at_ms FROM posts WHERE id = ? AND group_id = ? AND timeline = ?",
     )
@@ -169,7 +169,7 @@ mod tests {
         .bind(2_i64)
         .bind("b")
         .bind("u")
-        .fetch_all(&db)
+        .fetch_all(&db.read)
         .await
         .unwrap()
         .into_iter()

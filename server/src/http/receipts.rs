@@ -102,7 +102,7 @@ pub async fn post_receipts(
     let post_id = parse_id(&post_id)?;
     let me = membership(&state.db, group_id, auth.user_id).await?;
     // One read transaction: the four lists describe one moment.
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.writer.begin().await?;
     let row = fetch_post(&mut *tx, None, group_id, post_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -179,7 +179,7 @@ pub async fn ack_post(
     let post_id = parse_id(&post_id)?;
     let me = membership(&state.db, group_id, auth.user_id).await?;
     // Under the write lock, so a concurrent delete cannot slip in between check and insert.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.writer.begin().await?;
     let row = fetch_post(&mut *tx, None, group_id, post_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -282,11 +282,10 @@ pub async fn list_urgent(
         .bind(me)
         .fetch_all(&state.db)
         .await?;
-    audit::record(
-        &state.db,
-        Entry::new(Action::UrgentRead, Some(auth.user_id), ip),
-    )
-    .await?;
+    state
+        .writer
+        .audit(Entry::new(Action::UrgentRead, Some(auth.user_id), ip))
+        .await?;
     Ok(axum::Json(UrgentList {
         items: rows
             .into_iter()
@@ -316,7 +315,7 @@ mod tests {
         .bind("u")
         .bind("u")
         .bind("u")
-        .fetch_all(&db)
+        .fetch_all(&db.read)
         .await
         .unwrap()
         .into_iter()

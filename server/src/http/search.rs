@@ -10,7 +10,7 @@ use super::extract::{parse_id, ClientIp, Query};
 use super::groups::{invalid_cursor, page};
 use super::posts::{select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
+use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
 
 /// The trigram index finds substrings of at least this many characters; shorter queries
@@ -171,7 +171,7 @@ pub async fn search(
     if let Some(group_id) = group_id {
         entry = entry.group(group_id);
     }
-    audit::record(&state.db, entry).await?;
+    state.writer.audit(entry).await?;
 
     let (rows, next_cursor) = page(rows, limit, |r| r.post.cursor());
     Ok(axum::Json(SearchPage {
@@ -247,7 +247,7 @@ mod tests {
             .bind(1_i64)
             .bind("id")
             .bind(51_i64)
-            .fetch_all(&db)
+            .fetch_all(&db.read)
             .await
             .unwrap();
         rows.into_iter()

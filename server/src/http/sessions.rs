@@ -63,11 +63,10 @@ pub async fn create_session(
         user => {
             state.login_throttle.record_failure(&login.login_id, ip);
             let user_id = user.map(|u| u.id.into_uuid());
-            audit::record(
-                &state.db,
-                Entry::new(Action::SessionLoginFailed, user_id, ip),
-            )
-            .await?;
+            state
+                .writer
+                .audit(Entry::new(Action::SessionLoginFailed, user_id, ip))
+                .await?;
             return Err(Error::InvalidCredentials);
         }
     };
@@ -76,7 +75,7 @@ pub async fn create_session(
     let token = crate::token::generate();
     let now = now_ms();
     let expires_at_ms = now + state.settings.session_max_lifetime.as_millis() as i64;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.writer.begin().await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)
          VALUES (?, ?, ?, ?, ?)",
@@ -124,7 +123,7 @@ pub async fn delete_current_session(
     ClientIp(ip): ClientIp,
     auth: AuthUser,
 ) -> Result<StatusCode, Error> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.writer.begin().await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(&auth.token_hash)
         .execute(&mut *tx)

@@ -36,7 +36,9 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         // A nested path: the server must create the missing directory itself.
         let url = format!("sqlite://{}", dir.path().join("data/tsunagu.db").display());
-        let pool = db::connect(&url).await.expect("database");
+        let db = db::connect(&url).await.expect("database");
+        // Fixtures and checks use the write connection: the read pool refuses writes.
+        let pool = db.writer.pool().clone();
         demo::seed(&pool).await.expect("demo data");
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();
@@ -45,7 +47,7 @@ impl TestApp {
             ..Settings::default()
         };
         configure(&mut settings);
-        let state = AppState::new(pool.clone(), settings).await.expect("state");
+        let state = AppState::new(db, settings).await.expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
