@@ -1,0 +1,92 @@
+//! A client that hangs up mid-post must never stop posting for everyone: hundreds of posts
+//! abandoned at random moments (sockets closed right after the request is sent), then every
+//! write still succeeds, each aborted request's idempotent retry answers exactly one post, and
+//! nothing is half-written.
+
+mod common;
+
+use std::time::Duration;
+
+use common::TestApp;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_abandoned_mid_request_leave_no_transaction_open() {
+    let app = TestApp::start().await;
+    let token = app.login("ns.tanaka").await;
+    let group = app.group_id(common::YAMADA).await;
+    let before = app.post_count(group).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let path = format!("/api/v1/groups/{group}/posts");
+
+    let mut keys = Vec::new();
+    for round in 0..4u64 {
+        let mut tasks = Vec::new();
+        for i in 0..75u64 {
+            let key = uuid::Uuid::now_v7();
+            keys.push(key);
+            let body = format!(r#"{{"body":"abandoned {round}-{i}"}}"#);
+            let request = format!(
+                "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+                 Content-Type: application/json\r\nIdempotency-Key: {key}\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let addr = addr.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut socket = TcpStream::connect(&addr).await.unwrap();
+                socket.write_all(request.as_bytes()).await.unwrap();
+                // Hang up at a spread of moments: before, during and after the write.
+                tokio::time::sleep(Duration::from_micros((i * 137 + round * 53) % 3000)).await;
+                drop(socket);
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+    }
+
+    // Every abandoned request, retried with its key, answers one post: the first if it was
+    // written, a new one if not — and a second retry replays the same.
+    for (i, key) in keys.iter().enumerate() {
+        let body = serde_json::json!({ "body": format!("abandoned {}-{}", i / 75, i % 75) });
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let response = app
+                .client
+                .post(app.url(&path))
+                .bearer_auth(&token)
+                .header("Idempotency-Key", key.to_string())
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 201, "retry of {key}");
+            let post: serde_json::Value = response.json().await.unwrap();
+            ids.push(post["id"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(ids[0], ids[1], "a retry of {key} posted twice");
+    }
+    assert_eq!(
+        app.post_count(group).await,
+        before + keys.len() as i64,
+        "exactly one post per key"
+    );
+    // Nothing half-written: every post has its event and its idempotency key.
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM posts p WHERE p.group_id = ? AND p.body LIKE 'abandoned %'
+           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.name = 'post.created'
+                             AND json_extract(e.data, '$.id') = p.id)",
+    )
+    .bind(group.to_string())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+    // And posting works for everyone afterwards.
+    let response = app
+        .post_json(&token, &path, &serde_json::json!({ "body": "after" }))
+        .await;
+    assert_eq!(response.status(), 201);
+}
