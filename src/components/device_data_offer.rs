@@ -1,0 +1,114 @@
+//! The offer, right after a logout, to remove the user's data from this device.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::device_data::{erase, next_step, unsent_posts, EraseStep};
+use crate::i18n::{use_i18n, Msg};
+use crate::post_view::fill;
+use crate::session::use_session;
+
+/// Shown on the login page after the user logged out in this tab: "ログアウトしました" and the
+/// button 「この端末のデータを削除」, which removes that user's drafts, their session copies and
+/// their outbox from this device (a shared tablet's next user never sees them anyway: they are
+/// keyed by user). When posts are still waiting to be sent it first warns, with their count,
+/// and removes only after 「送信せずに削除」; 「キャンセル」 keeps everything. Nothing is shown
+/// when nobody logged out here.
+#[component]
+pub fn DeviceDataOffer() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let step = RwSignal::new(EraseStep::Offered);
+
+    let run_erase = move || {
+        let Some(user) = session.logged_out_user() else {
+            return;
+        };
+        step.set(EraseStep::Erasing);
+        spawn_local(async move {
+            let done = erase(user).await;
+            step.try_set(if done.is_ok() {
+                EraseStep::Done
+            } else {
+                EraseStep::Failed
+            });
+        });
+    };
+    let on_erase = move |_| {
+        let Some(user) = untrack(|| session.logged_out_user()) else {
+            return;
+        };
+        step.set(EraseStep::Checking);
+        spawn_local(async move {
+            match unsent_posts(user).await.map(next_step) {
+                Ok(EraseStep::Erasing) => untrack(run_erase),
+                Ok(next) => {
+                    step.try_set(next);
+                }
+                Err(_) => {
+                    step.try_set(EraseStep::Failed);
+                }
+            }
+        });
+    };
+
+    let content = move || match step.get() {
+        EraseStep::Offered | EraseStep::Failed => view! {
+            <p class="device-data__hint">{move || i18n.t(Msg::DeviceDataHint)}</p>
+            <button type="button" class="button button--secondary" on:click=on_erase>
+                {move || i18n.t(Msg::DeviceDataErase)}
+            </button>
+        }
+        .into_any(),
+        EraseStep::Checking | EraseStep::Erasing => view! {
+            <p class="device-data__hint">{move || i18n.t(Msg::DeviceDataWorking)}</p>
+        }
+        .into_any(),
+        EraseStep::Warn(n) => view! {
+            <p class="device-data__warning" role="alert">
+                {move || fill(i18n.t(Msg::DeviceDataUnsentWarning), &[("n", &n.to_string())])}
+            </p>
+            <div class="device-data__actions">
+                <button
+                    type="button"
+                    class="button button--danger"
+                    on:click=move |_| untrack(run_erase)
+                >
+                    {move || i18n.t(Msg::DeviceDataEraseAnyway)}
+                </button>
+                <button
+                    type="button"
+                    class="button button--ghost"
+                    on:click=move |_| step.set(EraseStep::Offered)
+                >
+                    {move || i18n.t(Msg::Cancel)}
+                </button>
+            </div>
+        }
+        .into_any(),
+        EraseStep::Done => ().into_any(),
+    };
+
+    view! {
+        <Show when=move || session.logged_out_user().is_some()>
+            <section class="device-data" aria-labelledby="device-data-title">
+                <h2 class="device-data__title" id="device-data-title">
+                    {move || i18n.t(Msg::LoggedOut)}
+                </h2>
+                {content}
+                <p class="device-data__status" role="status">
+                    {move || match step.get() {
+                        EraseStep::Done => Some(i18n.t(Msg::DeviceDataErased)),
+                        _ => None,
+                    }}
+                </p>
+                <p class="device-data__error" role="alert">
+                    {move || match step.get() {
+                        EraseStep::Failed => Some(i18n.t(Msg::DeviceDataFailed)),
+                        _ => None,
+                    }}
+                </p>
+            </section>
+        </Show>
+    }
+}
