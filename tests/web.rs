@@ -637,6 +637,60 @@ async fn the_composer_saves_its_draft_debounced_and_restores_it_on_mount() {
 }
 
 #[wasm_bindgen_test]
+async fn every_keystroke_is_copied_to_session_storage_at_once() {
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    let gid = Uuid::now_v7();
+    let key = DraftKey::new(NOBODY, gid, Some(Timeline::Care));
+    let session_store = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    let copy_key = tsunagu_web::drafts::session_key(&key);
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Care);
+    let el: &Element = root.as_ref();
+    type_into(&labelled(el, "メッセージ").unwrap(), "体温37.2℃");
+    // No wait: the copy is written by the input event itself, before any debounce.
+    let copy = session_store
+        .get_item(&copy_key)
+        .unwrap()
+        .and_then(|json| Draft::from_json(&json))
+        .expect("a session copy right after typing");
+    assert_eq!(copy.body, "体温37.2℃");
+    assert_eq!(copy.key, key);
+    drop(handle);
+    root.remove();
+
+    // A copy newer than IndexedDB (the write never finished) is what the next composer shows,
+    // and it is written to IndexedDB.
+    let db = DraftStore::open().await.unwrap();
+    db.save(&draft_at(key, "古い下書き", 1)).await.unwrap();
+    let newer = draft_at(key, "新しい入力", js_sys::Date::now() as i64 + 60_000);
+    session_store.set_item(&copy_key, &newer.to_json()).unwrap();
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Care);
+    let el: &Element = root.as_ref();
+    wait_for("the newer session copy", || {
+        labelled(el, "メッセージ")
+            .and_then(|a| a.dyn_into::<HtmlTextAreaElement>().ok())
+            .is_some_and(|a| a.value() == "新しい入力")
+    })
+    .await;
+    assert_eq!(
+        db.load(&key).await.unwrap().map(|d| d.body).as_deref(),
+        Some("新しい入力")
+    );
+    drop(handle);
+    root.remove();
+    db.delete(&key).await.unwrap();
+    db.close();
+    session_store.remove_item(&copy_key).unwrap();
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
 async fn a_reply_being_written_comes_back_as_a_reply_after_a_reload() {
     reset_storage();
     api::set_api_base(DEAD_BASE);
