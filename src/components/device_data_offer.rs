@@ -52,26 +52,52 @@ pub fn DeviceDataOffer() -> impl IntoView {
         });
     };
 
-    let content = move || match step.get() {
-        EraseStep::Offered | EraseStep::Failed => view! {
-            <p class="device-data__hint">{move || i18n.t(Msg::DeviceDataHint)}</p>
-            <button type="button" class="button button--secondary" on:click=on_erase>
-                {move || i18n.t(Msg::DeviceDataErase)}
-            </button>
-        }
-        .into_any(),
-        EraseStep::Checking | EraseStep::Erasing => view! {
-            <p class="device-data__hint">{move || i18n.t(Msg::DeviceDataWorking)}</p>
-        }
-        .into_any(),
-        EraseStep::Warn(n) => view! {
-            <p class="device-data__warning" role="alert">
-                {move || fill(i18n.t(Msg::DeviceDataUnsentWarning), &[("n", &n.to_string())])}
+    // One fixed structure whose parts are hidden or filled by the step (smaller than a view per
+    // step).
+    let offered = move || matches!(step.get(), EraseStep::Offered | EraseStep::Failed);
+    let warned = move || matches!(step.get(), EraseStep::Warn(_));
+    let alert = move || match step.get() {
+        EraseStep::Warn(n) => fill(
+            i18n.t(Msg::DeviceDataUnsentWarning),
+            &[("n", &n.to_string())],
+        ),
+        EraseStep::Failed => i18n.t(Msg::DeviceDataFailed).to_owned(),
+        _ => String::new(),
+    };
+    let status = move || match step.get() {
+        EraseStep::Checking | EraseStep::Erasing => i18n.t(Msg::DeviceDataWorking),
+        EraseStep::Done => i18n.t(Msg::DeviceDataErased),
+        _ => "",
+    };
+
+    view! {
+        <section
+            class="device-data"
+            aria-labelledby="device-data-title"
+            hidden=move || session.logged_out_user().is_none()
+        >
+            <h2 class="device-data__title" id="device-data-title">
+                {move || i18n.t(Msg::LoggedOut)}
+            </h2>
+            <p class="device-data__hint" hidden=move || !offered()>
+                {move || i18n.t(Msg::DeviceDataHint)}
+            </p>
+            <p class="device-data__alert" role="alert" hidden=move || alert().is_empty()>
+                {alert}
             </p>
             <div class="device-data__actions">
                 <button
                     type="button"
+                    class="button button--secondary"
+                    hidden=move || !offered()
+                    on:click=on_erase
+                >
+                    {move || i18n.t(Msg::DeviceDataErase)}
+                </button>
+                <button
+                    type="button"
                     class="button button--danger"
+                    hidden=move || !warned()
                     on:click=move |_| untrack(run_erase)
                 >
                     {move || i18n.t(Msg::DeviceDataEraseAnyway)}
@@ -79,36 +105,15 @@ pub fn DeviceDataOffer() -> impl IntoView {
                 <button
                     type="button"
                     class="button button--ghost"
+                    hidden=move || !warned()
                     on:click=move |_| step.set(EraseStep::Offered)
                 >
                     {move || i18n.t(Msg::Cancel)}
                 </button>
             </div>
-        }
-        .into_any(),
-        EraseStep::Done => ().into_any(),
-    };
-
-    view! {
-        <Show when=move || session.logged_out_user().is_some()>
-            <section class="device-data" aria-labelledby="device-data-title">
-                <h2 class="device-data__title" id="device-data-title">
-                    {move || i18n.t(Msg::LoggedOut)}
-                </h2>
-                {content}
-                <p class="device-data__status" role="status">
-                    {move || match step.get() {
-                        EraseStep::Done => Some(i18n.t(Msg::DeviceDataErased)),
-                        _ => None,
-                    }}
-                </p>
-                <p class="device-data__error" role="alert">
-                    {move || match step.get() {
-                        EraseStep::Failed => Some(i18n.t(Msg::DeviceDataFailed)),
-                        _ => None,
-                    }}
-                </p>
-            </section>
-        </Show>
+            <p class="device-data__status" role="status">
+                {status}
+            </p>
+        </section>
     }
 }
