@@ -1407,3 +1407,76 @@ async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
     run_js("window.fetch = window.__realFetch;");
     reset_storage();
 }
+
+// --- After a logout: removing this device's data ---------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_logout_offer_warns_about_unsent_posts_in_english_too_and_removes_only_that_user() {
+    use tsunagu_web::components::device_data_offer::DeviceDataOffer;
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    storage().set_item(i18n::LOCALE_KEY, "en").unwrap();
+    let user: Uuid = "0192f0c4-0000-7000-8000-000000000001".parse().unwrap();
+    let other = Uuid::from_u128(0xE);
+    let stored = r#"{"token":"tok-123","expires_at":"2026-11-24T12:00:00.000Z","idle_timeout_seconds":1800,"user":{"id":"0192f0c4-0000-7000-8000-000000000001","login_id":"nurse.sato","display_name":"佐藤 花子","display_name_kana":"さとう はなこ","profession":"nurse","facility":null}}"#;
+    storage().set_item(session::SESSION_KEY, stored).unwrap();
+    // This user's unsent post and draft, and another user's draft on the same device.
+    let outbox = OutboxStore::open().await.unwrap();
+    let mut mine = outbox_item(0xF00D, "未送信");
+    mine.author_id = user;
+    outbox.put(&mine).await.unwrap();
+    outbox.close();
+    let gid = Uuid::now_v7();
+    let drafts = DraftStore::open().await.unwrap();
+    let my_draft = DraftKey::new(user, gid, None);
+    let their_draft = DraftKey::new(other, gid, None);
+    drafts.save(&draft_at(my_draft, "私の", 1)).await.unwrap();
+    drafts
+        .save(&draft_at(their_draft, "次の人の", 1))
+        .await
+        .unwrap();
+
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                {
+                    session::use_session().logout();
+                    view! { <DeviceDataOffer/> }
+                }
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let shown = |name: &str| button(el, name).is_some_and(|b| !b.hidden());
+    wait_for("the offer", || shown("Remove this device's data")).await;
+    assert!(
+        !shown("Remove without sending"),
+        "no confirmation before asking"
+    );
+    button(el, "Remove this device's data").unwrap().click();
+    wait_for("the warning", || {
+        alert_text(el).is_some_and(|t| t.contains("1 post(s) have not been sent yet"))
+    })
+    .await;
+    assert!(shown("Cancel"));
+    button(el, "Remove without sending").unwrap().click();
+    wait_for("the removal", || {
+        text(el).contains("Your data was removed from this device.")
+    })
+    .await;
+
+    let outbox = OutboxStore::open().await.unwrap();
+    assert_eq!(outbox.all_of(user).await.unwrap(), vec![]);
+    outbox.close();
+    assert_eq!(drafts.load(&my_draft).await.unwrap(), None);
+    assert!(
+        drafts.load(&their_draft).await.unwrap().is_some(),
+        "another user's draft stays"
+    );
+    drafts.delete(&their_draft).await.unwrap();
+    drafts.close();
+    drop(handle);
+    root.remove();
+    reset_storage();
+}

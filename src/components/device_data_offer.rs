@@ -12,8 +12,8 @@ use crate::session::use_session;
 /// button 「この端末のデータを削除」, which removes that user's drafts, their session copies and
 /// their outbox from this device (a shared tablet's next user never sees them anyway: they are
 /// keyed by user). When posts are still waiting to be sent it first warns, with their count,
-/// and removes only after 「送信せずに削除」; 「キャンセル」 keeps everything. Nothing is shown
-/// when nobody logged out here.
+/// and removes only after 「送信せずに削除」; 「キャンセル」 keeps everything. Mount it only while
+/// [`crate::session::SessionCtx::logged_out_user`] is set.
 #[component]
 pub fn DeviceDataOffer() -> impl IntoView {
     let i18n = use_i18n();
@@ -71,11 +71,7 @@ pub fn DeviceDataOffer() -> impl IntoView {
     };
 
     view! {
-        <section
-            class="device-data"
-            aria-labelledby="device-data-title"
-            hidden=move || session.logged_out_user().is_none()
-        >
+        <section class="device-data" aria-labelledby="device-data-title">
             <h2 class="device-data__title" id="device-data-title">
                 {move || i18n.t(Msg::LoggedOut)}
             </h2>

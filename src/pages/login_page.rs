@@ -136,7 +136,9 @@ pub fn LoginPage() -> impl IntoView {
                     {move || pending.get().then(|| i18n.t(Msg::LoggingIn))}
                 </p>
             </form>
-            <DeviceDataOffer/>
+            <Show when=move || session.logged_out_user().is_some()>
+                <DeviceDataOffer/>
+            </Show>
             <details class="login__server">
                 <summary class="login__server-summary">
                     {move || i18n.t(Msg::ServerSection)}
