@@ -1013,6 +1013,7 @@ async fn a_shared_tablet_keeps_each_users_drafts_and_outbox_to_themselves() {
     b.click("button", "この端末のデータを削除").await;
     b.by_role_text("alert", "送信されていない投稿が1件あります")
         .await;
+    b.screenshot("device-data.png").await;
     // Cancel keeps everything; asked again, the removal is confirmed.
     b.click("button", "キャンセル").await;
     b.click("button", "この端末のデータを削除").await;

@@ -100,7 +100,7 @@ pub fn DeviceDataOffer() -> impl IntoView {
                 </button>
                 <button
                     type="button"
-                    class="button button--ghost"
+                    class="button button--secondary"
                     hidden=move || !warned()
                     on:click=move |_| step.set(EraseStep::Offered)
                 >
