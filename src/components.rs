@@ -3,6 +3,7 @@
 pub mod app_header;
 pub mod composer;
 pub mod confirm_button;
+pub mod device_data_offer;
 pub mod directory;
 pub mod group;
 pub mod group_list;

@@ -1,5 +1,14 @@
-//! Composer drafts: text typed but not sent yet, one per group and timeline, kept in IndexedDB
-//! ([`store`]) so a reload, a tab switch or a closed browser does not lose it.
+//! Composer drafts: text typed but not sent yet, one per user, group and timeline, kept in
+//! IndexedDB ([`store`]) so a reload, a tab switch or a closed browser does not lose it.
+//!
+//! Every key starts with the user who typed it: on a shared tablet the next user of the same
+//! group never sees (or sends) the previous user's text, and a plain logout keeps the drafts
+//! for their owner's next login.
+//!
+//! IndexedDB is written asynchronously (debounced, and a `pagehide` write may not finish), so
+//! every keystroke is also copied synchronously into `sessionStorage` ([`session_record`],
+//! [`session_key`]); on load the two are reconciled ([`reconcile`]): the newer wins and is
+//! written back to IndexedDB.
 //!
 //! This module is the pure part (keys, records, rules), tested natively; the composer restores a
 //! draft on mount, saves it debounced and on `pagehide` / hidden / unmount, and deletes it after
@@ -21,9 +30,14 @@ pub const MAX_AGE_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 /// Quiet time after the last keystroke before the draft is written.
 pub const SAVE_DEBOUNCE_MS: u64 = 400;
 
-/// Where a draft belongs: a group's timeline and, later, the post it replies to.
+/// Prefix of the `sessionStorage` keys of the synchronous draft copies.
+pub const SESSION_PREFIX: &str = "tsunagu.draft.";
+
+/// Where a draft belongs: whose it is, a group's timeline and the post it replies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DraftKey {
+    /// The user who typed it: nobody else's composer reads it.
+    pub user_id: Uuid,
     /// The group.
     pub group_id: Uuid,
     /// The timeline (`care` when the group has only one).
@@ -33,18 +47,22 @@ pub struct DraftKey {
 }
 
 impl DraftKey {
-    /// The key of a new post in `timeline` of `group_id` (`None`: the default, `care`).
-    pub fn new(group_id: Uuid, timeline: Option<Timeline>) -> Self {
+    /// The key of `user_id`'s new post in `timeline` of `group_id` (`None`: the default, `care`).
+    pub fn new(user_id: Uuid, group_id: Uuid, timeline: Option<Timeline>) -> Self {
         Self {
+            user_id,
             group_id,
             timeline: timeline.unwrap_or_default(),
             reply_to: None,
         }
     }
 
-    /// Parses the string form (`{group}/{timeline}` or `{group}/{timeline}/{reply_to}`).
+    /// Parses the string form (`{user}/{group}/{timeline}` or
+    /// `{user}/{group}/{timeline}/{reply_to}`). The keys of the first release had no user: they
+    /// are not drafts of anyone and do not parse.
     pub fn parse(s: &str) -> Option<Self> {
         let mut parts = s.split('/');
+        let user_id = Uuid::parse_str(parts.next()?).ok()?;
         let group_id = Uuid::parse_str(parts.next()?).ok()?;
         let timeline = Timeline::parse(parts.next()?)?;
         let reply_to = match parts.next() {
@@ -55,6 +73,7 @@ impl DraftKey {
             return None;
         }
         Some(Self {
+            user_id,
             group_id,
             timeline,
             reply_to,
@@ -65,7 +84,13 @@ impl DraftKey {
 /// The string form, the IndexedDB key.
 impl fmt::Display for DraftKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.group_id, self.timeline.as_str())?;
+        write!(
+            f,
+            "{}/{}/{}",
+            self.user_id,
+            self.group_id,
+            self.timeline.as_str()
+        )?;
         if let Some(r) = self.reply_to {
             write!(f, "/{r}")?;
         }
@@ -137,33 +162,109 @@ pub fn op_for(key: DraftKey, body: &str, reply: Option<&ReplyQuote>, now_ms: i64
     }
 }
 
-/// The draft a composer for `timeline` of `group` opens with: the most recently changed one of
-/// that timeline, whether a new post or a reply (so a reply being written when the tab was
-/// closed comes back as a reply). A reply draft without its quote can't be shown as one and
-/// is passed over.
-pub fn draft_to_resume(drafts: &[Draft], group: Uuid, timeline: Timeline) -> Option<&Draft> {
+/// The draft `user`'s composer for `timeline` of `group` opens with: the most recently changed
+/// one of that timeline, whether a new post or a reply (so a reply being written when the tab
+/// was closed comes back as a reply). Other users' drafts are never considered. A reply draft
+/// without its quote can't be shown as one and is passed over.
+pub fn draft_to_resume(
+    drafts: &[Draft],
+    user: Uuid,
+    group: Uuid,
+    timeline: Timeline,
+) -> Option<&Draft> {
     drafts
         .iter()
+        .filter(|d| d.key.user_id == user)
         .filter(|d| d.key.group_id == group && d.key.timeline == timeline)
         .filter(|d| d.key.reply_to.is_none() || d.reply.is_some())
         .max_by_key(|d| (d.updated_at_ms, d.key.reply_to.is_none()))
 }
 
-/// Whether a draft should be pruned: older than [`MAX_AGE_MS`], or of a group not in `groups`
-/// (`None`: the caller's group list is unknown or incomplete, so only age counts).
-pub fn is_stale(draft: &Draft, groups: Option<&[Uuid]>, now_ms: i64) -> bool {
+/// Whether a draft should be pruned by `user`'s tab: older than [`MAX_AGE_MS`], or one of
+/// `user`'s own drafts of a group not in `groups` (`None`: the caller's group list is unknown
+/// or incomplete, so only age counts). Another user's groups are unknown here: their drafts go
+/// by age alone.
+pub fn is_stale(draft: &Draft, user: Uuid, groups: Option<&[Uuid]>, now_ms: i64) -> bool {
     let too_old = now_ms.saturating_sub(draft.updated_at_ms) > MAX_AGE_MS;
-    let foreign = groups.is_some_and(|g| !g.contains(&draft.key.group_id));
+    let foreign =
+        draft.key.user_id == user && groups.is_some_and(|g| !g.contains(&draft.key.group_id));
     too_old || foreign
 }
 
 /// The keys of the stale drafts among `drafts` (see [`is_stale`]).
-pub fn stale_keys(drafts: &[Draft], groups: Option<&[Uuid]>, now_ms: i64) -> Vec<DraftKey> {
+pub fn stale_keys(
+    drafts: &[Draft],
+    user: Uuid,
+    groups: Option<&[Uuid]>,
+    now_ms: i64,
+) -> Vec<DraftKey> {
     drafts
         .iter()
-        .filter(|d| is_stale(d, groups, now_ms))
+        .filter(|d| is_stale(d, user, groups, now_ms))
         .map(|d| d.key)
         .collect()
+}
+
+/// The `sessionStorage` key of the synchronous copy of the draft of `key`.
+pub fn session_key(key: &DraftKey) -> String {
+    format!("{SESSION_PREFIX}{key}")
+}
+
+/// The `sessionStorage` key prefix of every copy of `user`'s drafts.
+pub fn session_prefix_of(user: Uuid) -> String {
+    format!("{SESSION_PREFIX}{user}/")
+}
+
+/// The synchronous copy written on every keystroke: the text exactly as typed, also when it is
+/// empty (then it records that the draft was emptied, so an older IndexedDB record does not
+/// come back after a reload).
+pub fn session_record(key: DraftKey, body: &str, reply: Option<&ReplyQuote>, now_ms: i64) -> Draft {
+    Draft {
+        key,
+        body: body.to_owned(),
+        updated_at_ms: now_ms,
+        reply: reply.filter(|q| key.reply_to == Some(q.id)).cloned(),
+    }
+}
+
+/// Whether the record says the text was emptied (no draft).
+pub fn is_emptied(draft: &Draft) -> bool {
+    draft.body.trim().is_empty()
+}
+
+/// What reconciling the IndexedDB drafts with the `sessionStorage` copies gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    /// The drafts as they are now (the newer record of each key; emptied ones left out).
+    pub drafts: Vec<Draft>,
+    /// What IndexedDB must be told so it holds the same.
+    pub writes: Vec<DraftOp>,
+}
+
+/// Merges the drafts read from IndexedDB with the `sessionStorage` copies: for each key the
+/// newer record wins (on a tie IndexedDB's, which is written after the copy). A copy that wins is
+/// written to IndexedDB; one that records an emptied text deletes the stored draft.
+pub fn reconcile(stored: &[Draft], copies: &[Draft]) -> Reconciled {
+    let mut out = Reconciled {
+        drafts: stored.iter().filter(|d| !is_emptied(d)).cloned().collect(),
+        writes: Vec::new(),
+    };
+    for copy in copies {
+        let current = stored.iter().find(|d| d.key == copy.key);
+        if current.is_some_and(|d| d.updated_at_ms >= copy.updated_at_ms) {
+            continue;
+        }
+        out.drafts.retain(|d| d.key != copy.key);
+        if is_emptied(copy) {
+            if current.is_some() {
+                out.writes.push(DraftOp::Delete(copy.key));
+            }
+        } else {
+            out.drafts.push(copy.clone());
+            out.writes.push(DraftOp::Save(copy.clone()));
+        }
+    }
+    out
 }
 
 /// The text to put into a freshly mounted editor: the stored draft, unless something was typed
@@ -212,13 +313,18 @@ impl PendingDraft {
 mod tests {
     use super::*;
 
+    /// The user typing in most tests.
+    const ME: Uuid = Uuid::from_u128(0xA11CE);
+    /// The next user of the same shared tablet.
+    const NEXT: Uuid = Uuid::from_u128(0xB0B);
+
     fn gid(n: u128) -> Uuid {
         Uuid::from_u128(n)
     }
 
     fn draft(group: u128, timeline: Timeline, at: i64) -> Draft {
         Draft {
-            key: DraftKey::new(gid(group), Some(timeline)),
+            key: DraftKey::new(ME, gid(group), Some(timeline)),
             body: "下書き".into(),
             updated_at_ms: at,
             reply: None,
@@ -236,7 +342,7 @@ mod tests {
     fn reply_draft(group: u128, to: u128, at: i64, with_quote: bool) -> Draft {
         let key = DraftKey {
             reply_to: Some(Uuid::from_u128(to)),
-            ..DraftKey::new(gid(group), Some(Timeline::Care))
+            ..DraftKey::new(ME, gid(group), Some(Timeline::Care))
         };
         Draft {
             key,
@@ -254,7 +360,7 @@ mod tests {
         let family = draft(1, Timeline::Family, 400);
         let all = vec![plain.clone(), reply.clone(), other_group, family];
         assert_eq!(
-            draft_to_resume(&all, gid(1), Timeline::Care),
+            draft_to_resume(&all, ME, gid(1), Timeline::Care),
             Some(&reply),
             "the reply was typed last"
         );
@@ -262,29 +368,29 @@ mod tests {
         newer_plain.updated_at_ms = 250;
         let all = vec![newer_plain.clone(), reply.clone()];
         assert_eq!(
-            draft_to_resume(&all, gid(1), Timeline::Care),
+            draft_to_resume(&all, ME, gid(1), Timeline::Care),
             Some(&newer_plain)
         );
         // Same moment: the new post wins (no surprise reply bar).
         let same = vec![reply.clone(), draft(1, Timeline::Care, 200)];
         assert_eq!(
-            draft_to_resume(&same, gid(1), Timeline::Care).map(|d| d.key.reply_to),
+            draft_to_resume(&same, ME, gid(1), Timeline::Care).map(|d| d.key.reply_to),
             Some(None)
         );
         // A reply draft stored without its quote is not offered as the one to resume.
         let old_format = vec![plain.clone(), reply_draft(1, 52, 900, false)];
         assert_eq!(
-            draft_to_resume(&old_format, gid(1), Timeline::Care),
+            draft_to_resume(&old_format, ME, gid(1), Timeline::Care),
             Some(&plain)
         );
-        assert_eq!(draft_to_resume(&[], gid(1), Timeline::Care), None);
+        assert_eq!(draft_to_resume(&[], ME, gid(1), Timeline::Care), None);
     }
 
     #[test]
     fn a_reply_draft_keeps_its_quote_and_old_records_still_read() {
         let key = DraftKey {
             reply_to: Some(Uuid::from_u128(50)),
-            ..DraftKey::new(gid(1), None)
+            ..DraftKey::new(ME, gid(1), None)
         };
         let DraftOp::Save(saved) = op_for(key, "承知しました", Some(&quote(50)), 7) else {
             panic!("saved")
@@ -298,17 +404,23 @@ mod tests {
         assert_eq!(mismatch.reply, None);
         // Records written before the field existed.
         let old = format!(
-            r#"{{"key":"{}/care","body":"下書き","updated_at_ms":3}}"#,
+            r#"{{"key":"{ME}/{}/care","body":"下書き","updated_at_ms":3}}"#,
             gid(1)
         );
         assert_eq!(Draft::from_json(&old).map(|d| d.reply), Some(None));
+        // Records of the first release had no user: nobody's, never shown to anyone.
+        let unowned = format!(
+            r#"{{"key":"{}/care","body":"下書き","updated_at_ms":3}}"#,
+            gid(1)
+        );
+        assert_eq!(Draft::from_json(&unowned), None);
     }
 
     #[test]
     fn keys_round_trip_through_their_string_form() {
-        let care = DraftKey::new(gid(1), None);
+        let care = DraftKey::new(ME, gid(1), None);
         assert_eq!(care.timeline, Timeline::Care, "default timeline is care");
-        let family = DraftKey::new(gid(1), Some(Timeline::Family));
+        let family = DraftKey::new(ME, gid(1), Some(Timeline::Family));
         let reply = DraftKey {
             reply_to: Some(gid(9)),
             ..family
@@ -324,8 +436,15 @@ mod tests {
         assert_ne!(family.to_string(), reply.to_string());
         assert_eq!(
             care.to_string(),
-            "00000000-0000-0000-0000-000000000001/care"
+            "00000000-0000-0000-0000-0000000a11ce/00000000-0000-0000-0000-000000000001/care"
         );
+        let theirs = DraftKey::new(NEXT, gid(1), None);
+        assert_ne!(
+            care.to_string(),
+            theirs.to_string(),
+            "users must not collide"
+        );
+        assert_eq!(DraftKey::parse(&theirs.to_string()), Some(theirs));
     }
 
     #[test]
@@ -352,7 +471,7 @@ mod tests {
 
     #[test]
     fn empty_or_blank_text_deletes_instead_of_saving() {
-        let k = DraftKey::new(gid(1), None);
+        let k = DraftKey::new(ME, gid(1), None);
         for blank in ["", "   ", "\n\t ", "\u{3000}"] {
             assert_eq!(op_for(k, blank, None, 5), DraftOp::Delete(k), "{blank:?}");
         }
@@ -378,14 +497,14 @@ mod tests {
         let all = vec![fresh.clone(), edge.clone(), old.clone(), foreign.clone()];
         let mine = [gid(1), gid(2)];
         assert_eq!(
-            stale_keys(&all, Some(&mine), now),
+            stale_keys(&all, ME, Some(&mine), now),
             vec![old.key, foreign.key]
         );
         // Unknown group list: only age counts.
-        assert_eq!(stale_keys(&all, None, now), vec![old.key]);
-        assert!(!is_stale(&fresh, Some(&mine), now));
+        assert_eq!(stale_keys(&all, ME, None, now), vec![old.key]);
+        assert!(!is_stale(&fresh, ME, Some(&mine), now));
         assert!(
-            !is_stale(&edge, Some(&mine), now),
+            !is_stale(&edge, ME, Some(&mine), now),
             "exactly 30 days is kept"
         );
     }
@@ -419,5 +538,89 @@ mod tests {
             Some("typed meanwhile".into()),
             "newer typing stays"
         );
+    }
+
+    #[test]
+    fn the_next_user_of_a_shared_tablet_never_resumes_the_previous_users_draft() {
+        let mine = draft(1, Timeline::Care, 100);
+        let all = vec![mine.clone()];
+        assert_eq!(
+            draft_to_resume(&all, ME, gid(1), Timeline::Care),
+            Some(&mine)
+        );
+        assert_eq!(draft_to_resume(&all, NEXT, gid(1), Timeline::Care), None);
+        // Their own draft of the same group is theirs alone, even when older.
+        let theirs = Draft {
+            key: DraftKey::new(NEXT, gid(1), None),
+            ..draft(1, Timeline::Care, 50)
+        };
+        let both = vec![mine.clone(), theirs.clone()];
+        assert_eq!(
+            draft_to_resume(&both, NEXT, gid(1), Timeline::Care),
+            Some(&theirs)
+        );
+        assert_eq!(
+            draft_to_resume(&both, ME, gid(1), Timeline::Care),
+            Some(&mine)
+        );
+        // A session copy is keyed by user too.
+        assert_ne!(session_key(&mine.key), session_key(&theirs.key));
+        assert!(session_key(&mine.key).starts_with(&session_prefix_of(ME)));
+        assert!(!session_key(&theirs.key).starts_with(&session_prefix_of(ME)));
+    }
+
+    #[test]
+    fn another_users_drafts_are_not_pruned_for_groups_i_am_not_in() {
+        let now = 10 * MAX_AGE_MS;
+        let theirs = Draft {
+            key: DraftKey::new(NEXT, gid(7), None),
+            ..draft(7, Timeline::Care, now)
+        };
+        assert!(!is_stale(&theirs, ME, Some(&[gid(1)]), now));
+        assert!(is_stale(&theirs, NEXT, Some(&[gid(1)]), now));
+        let old = Draft {
+            updated_at_ms: now - MAX_AGE_MS - 1,
+            ..theirs
+        };
+        assert!(is_stale(&old, ME, None, now), "age counts for everyone");
+    }
+
+    #[test]
+    fn the_newer_of_indexeddb_and_the_session_copy_wins_and_is_written_back() {
+        let key = DraftKey::new(ME, gid(1), None);
+        let stored = Draft {
+            key,
+            body: "血圧1".into(),
+            updated_at_ms: 100,
+            reply: None,
+        };
+        // Typed and reloaded before the debounce: only the copy has the newest text.
+        let copy = session_record(key, "血圧128/76", None, 200);
+        let r = reconcile(std::slice::from_ref(&stored), std::slice::from_ref(&copy));
+        assert_eq!(r.drafts, vec![copy.clone()]);
+        assert_eq!(r.writes, vec![DraftOp::Save(copy.clone())]);
+        // Nothing in IndexedDB at all (the first write never finished).
+        let r = reconcile(&[], std::slice::from_ref(&copy));
+        assert_eq!(r.drafts, vec![copy.clone()]);
+        assert_eq!(r.writes, vec![DraftOp::Save(copy.clone())]);
+        // IndexedDB newer (or as new): it stays, nothing is written.
+        let older_copy = session_record(key, "血", None, 100);
+        let r = reconcile(std::slice::from_ref(&stored), &[older_copy]);
+        assert_eq!(r.drafts, vec![stored.clone()]);
+        assert!(r.writes.is_empty());
+        // Emptied (or sent) just before the reload: the stored text does not come back.
+        let emptied = session_record(key, "", None, 300);
+        let r = reconcile(
+            std::slice::from_ref(&stored),
+            std::slice::from_ref(&emptied),
+        );
+        assert!(r.drafts.is_empty());
+        assert_eq!(r.writes, vec![DraftOp::Delete(key)]);
+        let r = reconcile(&[], &[emptied]);
+        assert_eq!(r, Reconciled::default());
+        // Other keys are untouched.
+        let other = draft(2, Timeline::Family, 5);
+        let r = reconcile(std::slice::from_ref(&other), std::slice::from_ref(&copy));
+        assert_eq!(r.drafts, vec![other, copy]);
     }
 }

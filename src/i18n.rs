@@ -117,6 +117,22 @@ messages! {
     SwitchLanguage => "English", "日本語";
     /// The logout button.
     Logout => "ログアウト", "Log out";
+    /// Heading of the offer shown on the login page right after a logout.
+    LoggedOut => "ログアウトしました", "You have logged out";
+    /// What the offer after a logout is about.
+    DeviceDataHint => "共用の端末では、この端末に残るあなたの下書きと送信待ちの投稿を削除できます。削除しなくても、ほかの人には表示されません。", "On a shared device, you can remove your drafts and unsent posts kept on it. Even if you keep them, nobody else sees them.";
+    /// Button removing the logged-out user's data from the device.
+    DeviceDataErase => "この端末のデータを削除", "Remove this device's data";
+    /// While the unsent posts are counted or the data is removed.
+    DeviceDataWorking => "処理中…", "Working…";
+    /// Warning before removing unsent posts; `{n}` the number.
+    DeviceDataUnsentWarning => "送信されていない投稿が{n}件あります。削除すると、これらの投稿は送信されません。", "{n} post(s) have not been sent yet. If you remove the data, they will never be sent.";
+    /// Confirms removing the data, unsent posts included.
+    DeviceDataEraseAnyway => "送信せずに削除", "Remove without sending";
+    /// After the data was removed.
+    DeviceDataErased => "この端末からあなたのデータを削除しました。", "Your data was removed from this device.";
+    /// The browser's storage failed while removing.
+    DeviceDataFailed => "データを削除できませんでした。もう一度お試しください。", "The data could not be removed. Please try again.";
     /// Label before the current user's name in the header.
     SignedInAs => "ログイン中", "Signed in as";
     /// Heading of the group list.

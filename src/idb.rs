@@ -17,8 +17,13 @@ pub const DB_NAME: &str = "tsunagu";
 pub const DRAFTS_STORE: &str = "drafts";
 /// The object store holding the outbox (see [`crate::outbox::store`]).
 pub const OUTBOX_STORE: &str = "outbox";
-/// Schema version: 1 = the `drafts` store; 2 = adds the `outbox` store (drafts are kept).
-pub const DB_VERSION: u32 = 2;
+/// Schema version: 1 = the `drafts` store; 2 = adds the `outbox` store (drafts are kept);
+/// 3 = draft keys start with the user's id: the drafts of 1 and 2 had no owner (on a shared
+/// tablet they would reach the next user), so that store is emptied; the outbox is kept (its
+/// items always named their author).
+pub const DB_VERSION: u32 = 3;
+/// The first version whose drafts belong to a user.
+const OWNED_DRAFTS_VERSION: f64 = 3.0;
 
 /// Opens the database `name` at [`DB_VERSION`], creating or upgrading it: every store of the
 /// schema that is missing is created and nothing existing is touched, so an upgrade from any
@@ -32,7 +37,14 @@ pub async fn open_database(name: &str) -> StoreResult<Database> {
             web_sys::console::warn_1(&"IndexedDB upgrade waits for another tab to close".into());
             Ok(())
         })
-        .with_on_upgrade_needed(|_event, db| {
+        .with_on_upgrade_needed(|event, db| {
+            let old = event.old_version();
+            if old > 0.0
+                && old < OWNED_DRAFTS_VERSION
+                && db.object_store_names().any(|n| n == DRAFTS_STORE)
+            {
+                db.delete_object_store(DRAFTS_STORE)?;
+            }
             for store in [DRAFTS_STORE, OUTBOX_STORE] {
                 if !db.object_store_names().any(|n| n == store) {
                     db.create_object_store(store).build()?;

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod device_data;
 pub mod drafts;
 pub mod highlight;
 pub mod home_model;

@@ -19,6 +19,9 @@ pub struct SessionCtx {
     session: RwSignal<Option<Session>>,
     /// Why the user was sent back to the login page, shown there once.
     notice: RwSignal<Option<ErrorCode>>,
+    /// Who just logged out in this tab (not persisted): the login page offers them to remove
+    /// their data from this device.
+    logged_out: RwSignal<Option<uuid::Uuid>>,
 }
 
 impl SessionCtx {
@@ -47,6 +50,23 @@ impl SessionCtx {
         self.notice.get()
     }
 
+    /// The user who logged out last in this tab, while their data may still be removed (tracked).
+    pub fn logged_out_user(&self) -> Option<uuid::Uuid> {
+        self.logged_out.get()
+    }
+
+    /// Forgets who logged out (their data was removed, or someone logged in).
+    pub fn clear_logged_out_user(&self) {
+        self.logged_out.set(None);
+    }
+
+    /// Whether `token` is still the session's token (untracked): work started under a session
+    /// checks it before sending, so nothing authenticated leaves after a logout.
+    pub fn is_current_token(&self, token: Option<&str>) -> bool {
+        self.session
+            .with_untracked(|s| s.as_ref().is_some_and(|s| Some(s.token.as_str()) == token))
+    }
+
     /// Forgets the logout reason.
     pub fn clear_notice(&self) {
         self.notice.set(None);
@@ -58,6 +78,7 @@ impl SessionCtx {
             storage::set(SESSION_KEY, &json);
         }
         self.notice.set(None);
+        self.logged_out.set(None);
         self.session.set(Some(session));
     }
 
@@ -91,9 +112,14 @@ impl SessionCtx {
         }))
     }
 
-    /// Logs out: tells the server (best effort), then forgets the session.
+    /// Logs out: tells the server (best effort), then forgets the session; the login page then
+    /// offers to remove the user's data from this device.
     pub fn logout(&self) {
         let client = self.client();
+        let user = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.id));
+        self.logged_out.set(user);
         self.drop_session(None);
         leptos::task::spawn_local(async move {
             let _ = client.logout().await;
@@ -111,6 +137,7 @@ pub fn provide_session() -> SessionCtx {
     let ctx = SessionCtx {
         session: RwSignal::new(stored_session()),
         notice: RwSignal::new(None),
+        logged_out: RwSignal::new(None),
     };
     provide_context(ctx);
     ctx

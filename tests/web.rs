@@ -478,6 +478,9 @@ async fn fresh_draft_db(name: &str) -> DraftStore {
         .expect("open the draft store")
 }
 
+/// The user of a composer mounted without a session (drafts are keyed by user).
+const NOBODY: Uuid = Uuid::nil();
+
 fn draft_at(key: DraftKey, body: &str, at: i64) -> Draft {
     Draft {
         key,
@@ -491,7 +494,7 @@ fn draft_at(key: DraftKey, body: &str, at: i64) -> Draft {
 async fn a_saved_draft_is_read_back_through_a_fresh_connection_and_deleted() {
     let name = "tsunagu-test-roundtrip";
     let db = fresh_draft_db(name).await;
-    let key = DraftKey::new(Uuid::from_u128(1), Some(Timeline::Care));
+    let key = DraftKey::new(NOBODY, Uuid::from_u128(1), Some(Timeline::Care));
     let d = draft_at(key, "明日の訪問は10時です。", 1_000);
     db.save(&d).await.unwrap();
     db.close();
@@ -517,7 +520,7 @@ async fn a_saved_draft_is_read_back_through_a_fresh_connection_and_deleted() {
 #[wasm_bindgen_test]
 async fn an_empty_text_deletes_the_draft() {
     let db = fresh_draft_db("tsunagu-test-empty").await;
-    let key = DraftKey::new(Uuid::from_u128(2), None);
+    let key = DraftKey::new(NOBODY, Uuid::from_u128(2), None);
     db.apply(&op_for(key, "下書き", None, 1)).await.unwrap();
     assert!(db.load(&key).await.unwrap().is_some());
     db.apply(&op_for(key, "  \n ", None, 2)).await.unwrap();
@@ -530,8 +533,8 @@ async fn an_empty_text_deletes_the_draft() {
 async fn the_care_and_family_drafts_of_one_group_do_not_collide() {
     let db = fresh_draft_db("tsunagu-test-timelines").await;
     let gid = Uuid::from_u128(3);
-    let care = DraftKey::new(gid, Some(Timeline::Care));
-    let family = DraftKey::new(gid, Some(Timeline::Family));
+    let care = DraftKey::new(NOBODY, gid, Some(Timeline::Care));
+    let family = DraftKey::new(NOBODY, gid, Some(Timeline::Family));
     db.save(&draft_at(care, "専門職向け", 1)).await.unwrap();
     db.save(&draft_at(family, "ご家族向け", 2)).await.unwrap();
     assert_eq!(db.load(&care).await.unwrap().unwrap().body, "専門職向け");
@@ -545,16 +548,19 @@ async fn the_care_and_family_drafts_of_one_group_do_not_collide() {
 async fn pruning_removes_old_drafts_and_drafts_of_groups_left() {
     let db = fresh_draft_db("tsunagu-test-prune").await;
     let now = 100 * MAX_AGE_MS;
-    let mine = DraftKey::new(Uuid::from_u128(4), None);
-    let old = DraftKey::new(Uuid::from_u128(4), Some(Timeline::Family));
-    let left = DraftKey::new(Uuid::from_u128(5), None);
+    let mine = DraftKey::new(NOBODY, Uuid::from_u128(4), None);
+    let old = DraftKey::new(NOBODY, Uuid::from_u128(4), Some(Timeline::Family));
+    let left = DraftKey::new(NOBODY, Uuid::from_u128(5), None);
     db.save(&draft_at(mine, "keep", now - 1_000)).await.unwrap();
     db.save(&draft_at(old, "old", now - MAX_AGE_MS - 1))
         .await
         .unwrap();
     db.save(&draft_at(left, "left", now)).await.unwrap();
 
-    let removed = db.prune(Some(&[Uuid::from_u128(4)]), now).await.unwrap();
+    let removed = db
+        .prune(NOBODY, Some(&[Uuid::from_u128(4)]), now)
+        .await
+        .unwrap();
     assert_eq!(removed, 2);
     let keys: Vec<DraftKey> = db.all().await.unwrap().into_iter().map(|d| d.key).collect();
     assert_eq!(keys, vec![mine]);
@@ -577,7 +583,7 @@ async fn the_composer_saves_its_draft_debounced_and_restores_it_on_mount() {
     reset_storage();
     api::set_api_base(DEAD_BASE);
     let gid = Uuid::now_v7();
-    let key = DraftKey::new(gid, Some(Timeline::Family));
+    let key = DraftKey::new(NOBODY, gid, Some(Timeline::Family));
     let root = test_root();
     let handle = mount_composer(&root, gid, Timeline::Family);
     let el: &Element = root.as_ref();
@@ -631,6 +637,60 @@ async fn the_composer_saves_its_draft_debounced_and_restores_it_on_mount() {
 }
 
 #[wasm_bindgen_test]
+async fn every_keystroke_is_copied_to_session_storage_at_once() {
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    let gid = Uuid::now_v7();
+    let key = DraftKey::new(NOBODY, gid, Some(Timeline::Care));
+    let session_store = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    let copy_key = tsunagu_web::drafts::session_key(&key);
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Care);
+    let el: &Element = root.as_ref();
+    type_into(&labelled(el, "メッセージ").unwrap(), "体温37.2℃");
+    // No wait: the copy is written by the input event itself, before any debounce.
+    let copy = session_store
+        .get_item(&copy_key)
+        .unwrap()
+        .and_then(|json| Draft::from_json(&json))
+        .expect("a session copy right after typing");
+    assert_eq!(copy.body, "体温37.2℃");
+    assert_eq!(copy.key, key);
+    drop(handle);
+    root.remove();
+
+    // A copy newer than IndexedDB (the write never finished) is what the next composer shows,
+    // and it is written to IndexedDB.
+    let db = DraftStore::open().await.unwrap();
+    db.save(&draft_at(key, "古い下書き", 1)).await.unwrap();
+    let newer = draft_at(key, "新しい入力", js_sys::Date::now() as i64 + 60_000);
+    session_store.set_item(&copy_key, &newer.to_json()).unwrap();
+    let root = test_root();
+    let handle = mount_composer(&root, gid, Timeline::Care);
+    let el: &Element = root.as_ref();
+    wait_for("the newer session copy", || {
+        labelled(el, "メッセージ")
+            .and_then(|a| a.dyn_into::<HtmlTextAreaElement>().ok())
+            .is_some_and(|a| a.value() == "新しい入力")
+    })
+    .await;
+    assert_eq!(
+        db.load(&key).await.unwrap().map(|d| d.body).as_deref(),
+        Some("新しい入力")
+    );
+    drop(handle);
+    root.remove();
+    db.delete(&key).await.unwrap();
+    db.close();
+    session_store.remove_item(&copy_key).unwrap();
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
 async fn a_reply_being_written_comes_back_as_a_reply_after_a_reload() {
     reset_storage();
     api::set_api_base(DEAD_BASE);
@@ -642,12 +702,12 @@ async fn a_reply_being_written_comes_back_as_a_reply_after_a_reload() {
     };
     let reply_key = DraftKey {
         reply_to: Some(quoted.id),
-        ..DraftKey::new(gid, Some(Timeline::Care))
+        ..DraftKey::new(NOBODY, gid, Some(Timeline::Care))
     };
     let db = DraftStore::open().await.unwrap();
     // An older draft of a new post, and the reply typed last (as the closed tab left them).
     db.save(&draft_at(
-        DraftKey::new(gid, Some(Timeline::Care)),
+        DraftKey::new(NOBODY, gid, Some(Timeline::Care)),
         "別件の下書き",
         1_000,
     ))
@@ -679,7 +739,7 @@ async fn a_reply_being_written_comes_back_as_a_reply_after_a_reload() {
     assert_eq!(stored.body, "承知しました。明朝測定します。");
     assert_eq!(stored.reply, Some(quoted));
     assert_eq!(
-        db.load(&DraftKey::new(gid, Some(Timeline::Care)))
+        db.load(&DraftKey::new(NOBODY, gid, Some(Timeline::Care)))
             .await
             .unwrap()
             .map(|d| d.body)
@@ -688,7 +748,7 @@ async fn a_reply_being_written_comes_back_as_a_reply_after_a_reload() {
     );
     drop(handle);
     root.remove();
-    db.delete_all(&[reply_key, DraftKey::new(gid, Some(Timeline::Care))])
+    db.delete_all(&[reply_key, DraftKey::new(NOBODY, gid, Some(Timeline::Care))])
         .await
         .unwrap();
     db.close();
@@ -783,50 +843,60 @@ async fn outbox_items_and_their_states_survive_a_fresh_database_handle() {
 }
 
 #[wasm_bindgen_test]
-async fn drafts_written_by_the_previous_version_survive_the_upgrade_that_adds_the_outbox() {
+async fn the_upgrade_drops_drafts_without_an_owner_and_keeps_the_outbox() {
     let name = "tsunagu-test-upgrade";
     delete_db(name).await;
-    // The schema of version 1, as the previous release created it: only `drafts`.
-    let key = DraftKey::new(Uuid::from_u128(7), Some(Timeline::Family));
-    let draft = draft_at(key, "来週の予定をお知らせします。", 1_234);
-    let v1 = IdbDatabase::open(name)
-        .with_version(1u32)
+    // The schema of version 2, as the previous release created it: `drafts` keyed without a
+    // user (whoever logged in next would have got them), and the outbox.
+    let unowned_key = format!("{}/family", Uuid::from_u128(7));
+    let unowned =
+        format!(r#"{{"key":"{unowned_key}","body":"前の人の下書き","updated_at_ms":1234}}"#);
+    let item = outbox_item(1, "アップグレード前の投稿");
+    let v2 = IdbDatabase::open(name)
+        .with_version(2u32)
         .with_on_upgrade_needed(|_, db| {
             db.create_object_store("drafts").build()?;
+            db.create_object_store("outbox").build()?;
             Ok(())
         })
         .await
         .unwrap();
-    let tx = v1
-        .transaction("drafts")
+    let tx = v2
+        .transaction(["drafts", "outbox"])
         .with_mode(TransactionMode::Readwrite)
         .build()
         .unwrap();
     tx.object_store("drafts")
         .unwrap()
-        .put(draft.to_json())
-        .with_key(key.to_string())
+        .put(unowned)
+        .with_key(unowned_key)
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    tx.object_store("outbox")
+        .unwrap()
+        .put(item.to_json())
+        .with_key(item.key.to_string())
         .primitive()
         .unwrap()
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    v1.close();
+    v2.close();
 
-    // The new version opens it: upgraded, the draft still there, the outbox usable.
+    // The new version opens it: the ownerless drafts are gone, the outbox is kept.
     let drafts = DraftStore::open_named(name).await.unwrap();
-    assert_eq!(drafts.load(&key).await.unwrap(), Some(draft.clone()));
+    assert_eq!(drafts.all().await.unwrap(), vec![]);
     let outbox = OutboxStore::open_named(name).await.unwrap();
-    let item = outbox_item(1, "アップグレード後の投稿");
-    outbox.put(&item).await.unwrap();
     assert_eq!(outbox.all().await.unwrap(), vec![item]);
     // Drafts keep working after the upgrade.
-    let other = DraftKey::new(Uuid::from_u128(8), None);
+    let other = DraftKey::new(NOBODY, Uuid::from_u128(8), None);
     drafts
         .save(&draft_at(other, "新しい下書き", 2))
         .await
         .unwrap();
-    assert_eq!(drafts.all().await.unwrap().len(), 2);
+    assert_eq!(drafts.all().await.unwrap().len(), 1);
     drafts.close();
     outbox.close();
 
@@ -838,6 +908,40 @@ async fn drafts_written_by_the_previous_version_survive_the_upgrade_that_adds_th
     stores.sort();
     assert_eq!(stores, vec!["drafts", "outbox"]);
     db.close();
+}
+
+#[wasm_bindgen_test]
+async fn removing_a_users_device_data_leaves_the_other_users_alone() {
+    let name = "tsunagu-test-erase";
+    delete_db(name).await;
+    let me = Uuid::from_u128(0xA);
+    let next = Uuid::from_u128(0xE);
+    let drafts = DraftStore::open_named(name).await.unwrap();
+    let gid = Uuid::from_u128(0xB);
+    let mine = DraftKey::new(me, gid, None);
+    let theirs = DraftKey::new(next, gid, None);
+    drafts.save(&draft_at(mine, "私の", 1)).await.unwrap();
+    drafts.save(&draft_at(theirs, "次の人の", 2)).await.unwrap();
+    assert_eq!(drafts.delete_user(me).await.unwrap(), 1);
+    let left: Vec<DraftKey> = drafts
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+    assert_eq!(left, vec![theirs]);
+    drafts.close();
+
+    let outbox = OutboxStore::open_named(name).await.unwrap();
+    let my_item = outbox_item(1, "私の投稿");
+    let mut their_item = outbox_item(2, "次の人の投稿");
+    their_item.author_id = next;
+    outbox.put(&my_item).await.unwrap();
+    outbox.put(&their_item).await.unwrap();
+    assert_eq!(outbox.delete_all_of(me).await.unwrap(), 1);
+    assert_eq!(outbox.all().await.unwrap(), vec![their_item]);
+    outbox.close();
 }
 
 // A fake server for the composer: `window.fetch` answers from `window.__routes` (keyed
@@ -1301,5 +1405,78 @@ async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
     drop(handle);
     root.remove();
     run_js("window.fetch = window.__realFetch;");
+    reset_storage();
+}
+
+// --- After a logout: removing this device's data ---------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_logout_offer_warns_about_unsent_posts_in_english_too_and_removes_only_that_user() {
+    use tsunagu_web::components::device_data_offer::DeviceDataOffer;
+    reset_storage();
+    api::set_api_base(DEAD_BASE);
+    storage().set_item(i18n::LOCALE_KEY, "en").unwrap();
+    let user: Uuid = "0192f0c4-0000-7000-8000-000000000001".parse().unwrap();
+    let other = Uuid::from_u128(0xE);
+    let stored = r#"{"token":"tok-123","expires_at":"2026-11-24T12:00:00.000Z","idle_timeout_seconds":1800,"user":{"id":"0192f0c4-0000-7000-8000-000000000001","login_id":"nurse.sato","display_name":"佐藤 花子","display_name_kana":"さとう はなこ","profession":"nurse","facility":null}}"#;
+    storage().set_item(session::SESSION_KEY, stored).unwrap();
+    // This user's unsent post and draft, and another user's draft on the same device.
+    let outbox = OutboxStore::open().await.unwrap();
+    let mut mine = outbox_item(0xF00D, "未送信");
+    mine.author_id = user;
+    outbox.put(&mine).await.unwrap();
+    outbox.close();
+    let gid = Uuid::now_v7();
+    let drafts = DraftStore::open().await.unwrap();
+    let my_draft = DraftKey::new(user, gid, None);
+    let their_draft = DraftKey::new(other, gid, None);
+    drafts.save(&draft_at(my_draft, "私の", 1)).await.unwrap();
+    drafts
+        .save(&draft_at(their_draft, "次の人の", 1))
+        .await
+        .unwrap();
+
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                {
+                    session::use_session().logout();
+                    view! { <DeviceDataOffer/> }
+                }
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let shown = |name: &str| button(el, name).is_some_and(|b| !b.hidden());
+    wait_for("the offer", || shown("Remove this device's data")).await;
+    assert!(
+        !shown("Remove without sending"),
+        "no confirmation before asking"
+    );
+    button(el, "Remove this device's data").unwrap().click();
+    wait_for("the warning", || {
+        alert_text(el).is_some_and(|t| t.contains("1 post(s) have not been sent yet"))
+    })
+    .await;
+    assert!(shown("Cancel"));
+    button(el, "Remove without sending").unwrap().click();
+    wait_for("the removal", || {
+        text(el).contains("Your data was removed from this device.")
+    })
+    .await;
+
+    let outbox = OutboxStore::open().await.unwrap();
+    assert_eq!(outbox.all_of(user).await.unwrap(), vec![]);
+    outbox.close();
+    assert_eq!(drafts.load(&my_draft).await.unwrap(), None);
+    assert!(
+        drafts.load(&their_draft).await.unwrap().is_some(),
+        "another user's draft stays"
+    );
+    drafts.delete(&their_draft).await.unwrap();
+    drafts.close();
+    drop(handle);
+    root.remove();
     reset_storage();
 }

@@ -73,4 +73,19 @@ impl OutboxStore {
         items.retain(|i| i.author_id == author);
         Ok(items)
     }
+
+    /// Removes every stored item written by `author` (sent or not) and returns how many went.
+    pub async fn delete_all_of(&self, author: Uuid) -> StoreResult<usize> {
+        let keys: Vec<String> = self
+            .all_of(author)
+            .await?
+            .iter()
+            .map(|i| i.key.to_string())
+            .collect();
+        let n = keys.len();
+        if n > 0 {
+            self.store.delete(keys).await?;
+        }
+        Ok(n)
+    }
 }

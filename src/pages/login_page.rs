@@ -6,12 +6,14 @@ use leptos_router::NavigateOptions;
 use tsunagu_api::LoginRequest;
 
 use crate::api::{self, ApiError, Client};
+use crate::components::device_data_offer::DeviceDataOffer;
 use crate::i18n::{error_text, use_i18n, Msg};
 use crate::session::use_session;
 
 /// Login form (ログインID, パスワード, ログイン) and the collapsible server setting. A failed login
 /// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
-/// itself shows why. Logged-in users are sent home.
+/// itself shows why. Logged-in users are sent home. Right after a logout it offers to remove the
+/// user's data from this device ([`DeviceDataOffer`]).
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -134,6 +136,9 @@ pub fn LoginPage() -> impl IntoView {
                     {move || pending.get().then(|| i18n.t(Msg::LoggingIn))}
                 </p>
             </form>
+            <Show when=move || session.logged_out_user().is_some()>
+                <DeviceDataOffer/>
+            </Show>
             <details class="login__server">
                 <summary class="login__server-summary">
                     {move || i18n.t(Msg::ServerSection)}

@@ -209,6 +209,24 @@ impl Stack {
             .collect()
     }
 
+    /// Status and `Content-Type` of a plain GET of `path` (not under the API), as a browser
+    /// without a session would ask for it.
+    pub async fn get_plain(&self, path: &str) -> (u16, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base.trim_end_matches('/')))
+            .send()
+            .await
+            .unwrap();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (r.status().as_u16(), ct)
+    }
+
     pub async fn api_status_with_token(&self, token: &str, path: &str) -> u16 {
         self.http
             .get(self.api(path))
@@ -1158,5 +1176,36 @@ impl Browser {
             Err(format!("{css} is still shown: {found:?}"))
         })
         .await
+    }
+}
+
+impl Browser {
+    /// Makes the page keep a record of every request it makes (the browser's resource timing
+    /// buffer, large enough for a whole test), for [`Browser::requests_since`].
+    pub async fn record_requests(&self) {
+        self.js("performance.setResourceTimingBufferSize(100000);", vec![])
+            .await;
+    }
+
+    /// The page's clock (`performance.now()`), to compare with request start times.
+    pub async fn page_now(&self) -> f64 {
+        self.js("return performance.now();", vec![])
+            .await
+            .as_f64()
+            .unwrap()
+    }
+
+    /// `(url, status)` of the requests the page started after `since` (its clock), and of
+    /// every request when `since` is `None`. The status is 0 until a response arrived.
+    pub async fn requests_since(&self, since: Option<f64>) -> Vec<(String, u64)> {
+        let v = self
+            .js(
+                "return performance.getEntriesByType('resource')
+                   .filter(e => arguments[0] === null || e.startTime > arguments[0])
+                   .map(e => [e.name, e.responseStatus || 0]);",
+                vec![json!(since)],
+            )
+            .await;
+        serde_json::from_value(v).unwrap()
     }
 }

@@ -41,8 +41,8 @@ enum ComposerError {
 ///
 /// Options: importance (通常 / 重要 / 至急, back to 通常 after sending), a reply to the post the
 /// timeline's reply target holds (quoted above the editor, cancellable), and @mentions of
-/// members (only professionals in the care timeline). The text is kept as a draft per group,
-/// timeline and reply.
+/// members (only professionals in the care timeline). The text is kept as a draft per user,
+/// group, timeline and reply.
 #[component]
 pub fn ComposerPanel(
     /// The group to post to.
@@ -65,8 +65,10 @@ pub fn ComposerPanel(
     // Between 送信 and the item being stored.
     let storing = RwSignal::new(false);
     let area = NodeRef::<Textarea>::new();
+    // Drafts are the writer's own: nobody else on a shared device sees them.
+    let me = untrack(|| session.my_id()).unwrap_or_default();
     let draft = use_draft(
-        DraftKey::new(group_id, timeline),
+        DraftKey::new(me, group_id, timeline),
         text,
         Callback::new(move |quote: ReplyQuote| {
             reply.try_set(Some(quote));
@@ -108,7 +110,7 @@ pub fn ComposerPanel(
             draft.set_key(
                 DraftKey {
                     reply_to: quote.as_ref().map(|q| q.id),
-                    ..DraftKey::new(group_id, timeline)
+                    ..DraftKey::new(me, group_id, timeline)
                 },
                 quote,
                 text,

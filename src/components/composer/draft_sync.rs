@@ -1,6 +1,8 @@
 //! Keeps the composer's text in the draft store: restored on mount, saved debounced while
 //! typing and at once when the page is hidden or left, deleted once the text is safely in the
-//! outbox. The draft key follows what the composer writes: a new post, or a reply to a post.
+//! outbox. The draft key follows what the composer writes (a new post, or a reply to a post) and
+//! starts with the user's id. Every edit is also copied synchronously to `sessionStorage`, so a
+//! reload right after typing loses nothing.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,7 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tsunagu_api::MAX_PAGE_LIMIT;
 
-use crate::drafts::store::{clear, load_draft, load_resumable, prune_stale, save_text};
+use crate::drafts::store::{
+    clear, copy_to_session, load_draft, load_resumable, prune_stale, save_text,
+};
 use crate::drafts::{restored_text, DraftKey, PendingDraft, SAVE_DEBOUNCE_MS};
 use crate::outbox::ReplyQuote;
 use crate::session::use_session;
@@ -47,6 +51,8 @@ impl DraftSync {
         if s.synced == body || s.synced.trim().is_empty() {
             s.synced.clear();
             s.pending.take();
+            // Emptied in the session copy too, before a reload could bring the sent text back.
+            copy_to_session(s.key, "", None);
             spawn_local(clear(s.key));
         }
     }
@@ -72,6 +78,8 @@ impl DraftSync {
             // The text belongs to the new key now; saved there first, then removed from the old
             // one, in one task so the order holds.
             lock(&self.state).synced.clone_from(&current);
+            copy_to_session(key, &current, reply.as_ref());
+            copy_to_session(old, "", None);
             spawn_local(async move {
                 if save_text(key, current, reply).await.is_ok() {
                     clear(old).await;
@@ -116,14 +124,16 @@ impl DraftSync {
         }
     }
 
-    /// Records an edit by the user and (re)starts the debounce timer. Called synchronously from
-    /// the input event, not from an effect, so an unmount right after typing still saves it.
+    /// Records an edit by the user: copies it to `sessionStorage` at once and (re)starts the
+    /// debounce timer of the IndexedDB write. Called synchronously from the input event, not
+    /// from an effect, so an unmount or a reload right after typing still keeps it.
     pub fn edited(&self, body: String) {
         let mut s = lock(&self.state);
         if s.synced == body {
             return;
         }
         s.synced.clone_from(&body);
+        copy_to_session(s.key, &body, s.reply.as_ref());
         s.pending.edit(&body);
         if let Some(t) = s.timer.take() {
             t.clear();
@@ -171,7 +181,7 @@ pub fn use_draft(
     spawn_local({
         let sync = sync.clone();
         async move {
-            let stored = load_resumable(key.group_id, key.timeline).await;
+            let stored = load_resumable(key.user_id, key.group_id, key.timeline).await;
             let current = text.try_get_untracked().unwrap_or_default();
             // Nothing typed or chosen meanwhile (a 返信 pressed while loading changes the key).
             let still = lock(&sync.state).key == key;
@@ -230,7 +240,7 @@ pub fn use_draft(
                 }
                 _ => None,
             };
-            prune_stale(groups).await;
+            prune_stale(key.user_id, groups).await;
         });
     }
 

@@ -52,6 +52,8 @@ pub fn TimelinePanel(
     let live = use_live();
     let tl = timeline.unwrap_or_default();
     let me = untrack(|| session.my_id());
+    // The session this panel reads under: after a logout (or another login) nothing is sent.
+    let token = StoredValue::new(untrack(|| session.token()));
     let owner = StoredValue::new(Owner::current());
 
     let list_ref = NodeRef::<Div>::new();
@@ -239,6 +241,13 @@ pub fn TimelinePanel(
 
     let send_marker = move || {
         read_timer.set_value(None);
+        // The session ended (logout, expiry, another user): a marker still due is dropped.
+        let current = token
+            .try_with_value(|t| session.is_current_token(t.as_deref()))
+            .unwrap_or(false);
+        if !current {
+            return;
+        }
         let Some(Some(up_to)) = model.try_with_untracked(|m| m.marker_to_send()) else {
             return;
         };
@@ -278,6 +287,16 @@ pub fn TimelinePanel(
             h.clear();
         }
         read_timer.set_value(set_timeout_with_handle(send_marker, READ_DEBOUNCE).ok());
+    });
+    // The session ends: a marker waiting for its debounce is cancelled, not sent without it.
+    Effect::new(move |_| {
+        let ended = session.token() != token.get_value();
+        if ended {
+            if let Some(Some(h)) = read_timer.try_get_value() {
+                h.clear();
+                read_timer.set_value(None);
+            }
+        }
     });
     on_cleanup(move || {
         if let Some(Some(h)) = read_timer.try_get_value() {
