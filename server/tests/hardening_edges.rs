@@ -358,3 +358,41 @@ async fn text_after_a_nul_is_found() {
         assert!(ids.contains(&&post["id"]), "{q}: {page}");
     }
 }
+
+/// The document states what the server enforces: `q` is required and bounded, and every JSON
+/// body can be refused the ways the extractor refuses it.
+#[test]
+fn the_contract_says_what_is_enforced() {
+    let doc = serde_json::to_value(tsunagu_server::openapi::document()).unwrap();
+    let q = doc["paths"]["/api/v1/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "q")
+        .unwrap();
+    assert_eq!(q["required"], true, "{q}");
+    assert_eq!(q["schema"]["minLength"], 1, "{q}");
+    assert_eq!(q["schema"]["maxLength"], 100, "{q}");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.get("requestBody").is_none() {
+                continue;
+            }
+            for status in ["400", "413", "415", "422"] {
+                assert!(
+                    operation["responses"].get(status).is_some(),
+                    "{method} {path} lacks {status}"
+                );
+            }
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["NewPost"]["properties"]["body"]["maxLength"],
+        10_000
+    );
+    assert_eq!(
+        schemas["PatientProfileInput"]["properties"]["birth_date"]["format"],
+        "date"
+    );
+}
