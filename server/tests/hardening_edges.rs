@@ -21,7 +21,7 @@ const wasm = await init({ module_or_path: '/tsunagu-web-1f_bg.wasm' });\n</scrip
 fn loader_hash() -> String {
     let start = INDEX_HTML.find("<script type=\"module\">").unwrap() + 22;
     let end = INDEX_HTML.find("</script>").unwrap();
-    let digest = Sha256::digest(INDEX_HTML[start..end].as_bytes());
+    let digest = Sha256::digest(&INDEX_HTML.as_bytes()[start..end]);
     format!(
         "'sha256-{}'",
         base64::engine::general_purpose::STANDARD.encode(digest)
