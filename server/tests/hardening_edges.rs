@@ -396,3 +396,33 @@ fn the_contract_says_what_is_enforced() {
         "date"
     );
 }
+
+/// A deploy replaces index.html (new file names in the loader, so a new hash) without a
+/// restart: the policy follows, or the new loader would be blocked.
+#[tokio::test]
+async fn a_new_build_is_allowed_without_a_restart() {
+    let app = app_with_spa("").await;
+    let csp = |app: &TestApp| {
+        let request = app.client.get(app.url("/")).send();
+        async move {
+            let response = request.await.unwrap();
+            header(&response, "content-security-policy").unwrap()
+        }
+    };
+    assert!(csp(&app).await.contains(&loader_hash()));
+    let rebuilt = INDEX_HTML.replace("1f", "2e");
+    // Modification times can be coarse: make sure this one differs.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let index = app.dist.join("index.html");
+    std::fs::write(&index, &rebuilt).unwrap();
+    let file = std::fs::File::options().write(true).open(&index).unwrap();
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    let start = rebuilt.find("<script type=\"module\">").unwrap() + 22;
+    let end = rebuilt.find("</script>").unwrap();
+    let digest = Sha256::digest(&rebuilt.as_bytes()[start..end]);
+    let hash = base64::engine::general_purpose::STANDARD.encode(digest);
+    let policy = csp(&app).await;
+    assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy}");
+    assert!(!policy.contains(&loader_hash()), "{policy}");
+}

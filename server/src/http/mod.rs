@@ -1,7 +1,9 @@
 //! The HTTP layer: application state, the router, and cross-cutting middleware.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderValue};
@@ -167,10 +169,15 @@ async fn fallback(spa: Option<Router>, request: Request) -> Response {
     }
 }
 
-/// What `security_headers` adds beyond the fixed headers, decided once at start.
+/// What `security_headers` adds beyond the fixed headers.
 struct HeaderPolicy {
-    /// CSP of the SPA's responses, with the hashes of the served `index.html`'s inline code.
-    spa_csp: HeaderValue,
+    /// The served `index.html`, whose inline code the SPA's CSP allows by hash.
+    index: Option<PathBuf>,
+    connect_src: Vec<String>,
+    /// The SPA's CSP and the modification time of the `index.html` it was computed from:
+    /// computed at start, and again when a deploy replaces the file, so a new build's loader
+    /// is not blocked until a restart.
+    spa_csp: Mutex<(Option<SystemTime>, HeaderValue)>,
     trusted_proxies: TrustedProxies,
 }
 
@@ -184,8 +191,28 @@ const HSTS: &str = "max-age=31536000";
 
 impl HeaderPolicy {
     fn new(settings: &Settings) -> Self {
-        let index = settings.dist.as_ref().map(|dist| dist.join("index.html"));
-        let html = match index.as_ref().map(std::fs::read_to_string) {
+        let mut policy = Self {
+            index: settings.dist.as_ref().map(|dist| dist.join("index.html")),
+            connect_src: settings.connect_src.clone(),
+            spa_csp: Mutex::new((None, HeaderValue::from_static(API_CSP))),
+            trusted_proxies: settings.trusted_proxies.clone(),
+        };
+        let modified = policy.index_modified();
+        let csp = policy.compute_spa_csp();
+        *policy
+            .spa_csp
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = (modified, csp);
+        policy
+    }
+
+    fn index_modified(&self) -> Option<SystemTime> {
+        let index = self.index.as_ref()?;
+        std::fs::metadata(index).and_then(|m| m.modified()).ok()
+    }
+
+    fn compute_spa_csp(&self) -> HeaderValue {
+        let html = match self.index.as_ref().map(std::fs::read_to_string) {
             Some(Ok(html)) => html,
             Some(Err(e)) => {
                 tracing::warn!(error = %e, "cannot read index.html; its inline scripts will be blocked");
@@ -193,13 +220,19 @@ impl HeaderPolicy {
             }
             None => String::new(),
         };
-        let csp = spa::content_security_policy(&html, &settings.connect_src);
-        Self {
-            // Origins are validated at parsing and hashes are base64, so this cannot fail; the
-            // API policy is the safe fallback anyway.
-            spa_csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_CSP)),
-            trusted_proxies: settings.trusted_proxies.clone(),
+        let csp = spa::content_security_policy(&html, &self.connect_src);
+        // Origins are validated at parsing and hashes are base64, so this cannot fail; the API
+        // policy is the safe fallback anyway.
+        HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_CSP))
+    }
+
+    fn spa_csp(&self) -> HeaderValue {
+        let modified = self.index_modified();
+        let mut cached = self.spa_csp.lock().unwrap_or_else(PoisonError::into_inner);
+        if cached.0 != modified {
+            *cached = (modified, self.compute_spa_csp());
         }
+        cached.1.clone()
     }
 }
 
@@ -237,7 +270,7 @@ async fn security_headers(policy: Arc<HeaderPolicy>, request: Request, next: Nex
             HeaderValue::from_static(API_CSP),
         );
     } else {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy.spa_csp.clone());
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy.spa_csp());
     }
     response
 }
