@@ -51,6 +51,7 @@ NO_PROXY='*' "$FUZZ_VENV/bin/schemathesis" run api/openapi.yaml \
   --request-timeout 10 \
   --workers 2 \
   --seed "$SEED" \
+  --generation-database "$TARGET/fuzz-examples" \
   --no-color \
   --report junit --report-dir "$TARGET/fuzz-report" || status=$?
 
