@@ -39,8 +39,11 @@ token=$(curl -sf --noproxy '*' -H 'Content-Type: application/json' \
 echo "fuzzing $SERVER_URL as $LOGIN for at most ${MAX_TIME}s (seed $SEED)"
 # Left out: logging out (it would end the fuzzer's own session) and the event stream (it never
 # ends, so every request would time out).
+# Run from the venv: schemathesis leaves a .schemathesis/ cache in its working directory.
+spec=$PWD/api/openapi.yaml
+TARGET=$(cd "$TARGET" && pwd)
 status=0
-NO_PROXY='*' "$FUZZ_VENV/bin/schemathesis" run api/openapi.yaml \
+(cd "$FUZZ_VENV" && NO_PROXY='*' bin/schemathesis run "$spec" \
   --url "$SERVER_URL" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
@@ -53,7 +56,7 @@ NO_PROXY='*' "$FUZZ_VENV/bin/schemathesis" run api/openapi.yaml \
   --seed "$SEED" \
   --generation-database "$TARGET/fuzz-examples" \
   --no-color \
-  --report junit --report-dir "$TARGET/fuzz-report" || status=$?
+  --report junit --report-dir "$TARGET/fuzz-report") || status=$?
 
 # A 5xx is already a failure above; this also catches errors logged behind a non-5xx answer.
 if grep -qE ' ERROR |panicked' "$SERVER_TMP/stderr"; then
