@@ -1,7 +1,8 @@
 //! Folding Japanese text for substring matching (shared by the SPA's filters and the reference
 //! server's search): katakana → hiragana, full-width ASCII →
 //! half-width, half-width katakana → hiragana (with voiced marks composed), lower case, and no
-//! spaces (Japanese names are written with or without a space between family and given name).
+//! spaces (Japanese names are written with or without a space between family and given name),
+//! nor control characters.
 
 use std::ops::Range;
 
@@ -43,7 +44,9 @@ pub fn fold_indexed(s: &str) -> (String, Vec<Range<usize>>) {
             0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
             _ => to_hiragana(c),
         };
-        if folded.is_whitespace() || folded == '\u{3000}' {
+        // Control characters are invisible and SQLite ends text at a NUL (the search index
+        // and LIKE would ignore the rest of a post), so they go like spaces.
+        if folded.is_whitespace() || folded == '\u{3000}' || folded.is_control() {
             continue;
         }
         for lower in folded.to_lowercase() {
@@ -104,6 +107,7 @@ mod tests {
         assert_eq!(fold("ＡＢＣ１２３"), "abc123");
         assert_eq!(fold("山田　花子"), "山田花子");
         assert_eq!(fold("ヴ"), "ゔ");
+        assert_eq!(fold("前半\0後半\u{7}ｶﾅ"), "前半後半かな");
     }
 
     #[test]

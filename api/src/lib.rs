@@ -431,6 +431,7 @@ pub struct NewGroup {
     /// Workplace groups: the group's name. Patient groups: ignored (the name is the patient's
     /// name followed by " 様").
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
     #[serde(default)]
     pub patient: Option<PatientProfileInput>,
@@ -444,15 +445,19 @@ pub struct NewGroup {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PatientProfileInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name_kana: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub birth_date: Option<String>,
     #[serde(default)]
     pub attending_physician_id: Option<Uuid>,
     #[serde(default)]
     pub care_manager_id: Option<Uuid>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2_000))]
     pub notes: String,
 }
 
@@ -461,6 +466,7 @@ pub struct PatientProfileInput {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct GroupUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient: Option<PatientProfileInput>,
@@ -642,6 +648,7 @@ pub struct InvitationList {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeclineInvitation {
     /// Why, shown to the inviting admin (required, at most 500 characters).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 
@@ -680,11 +687,14 @@ pub struct JoinInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct JoinAsFamily {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: String,
     pub relationship: Relationship,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub login_id: String,
     /// At least 13 characters of at least two kinds (letters, digits, symbols), as the MHLW
     /// guideline requires without a second factor.
+    #[cfg_attr(feature = "openapi", schema(min_length = 13))]
     pub password: String,
 }
 
@@ -927,6 +937,7 @@ pub struct PostPage {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewPost {
     /// Post text, 1 to `limits.max_post_chars` characters, not only whitespace.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10_000))]
     pub body: String,
     /// Which timeline; default `care`. Family members may only write to `family`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -941,6 +952,7 @@ pub struct NewPost {
     /// Members mentioned (at most 50); each must be able to read the timeline, otherwise 422
     /// `field_invalid` on `mentions`. Repeats are ignored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub mentions: Vec<Uuid>,
 }
 
@@ -951,12 +963,14 @@ pub struct NewPost {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PostEdit {
     /// The new text, same rules as a new post.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10_000))]
     pub body: String,
     /// The new importance; unchanged when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importance: Option<Importance>,
     /// The new mentions (replaces the old list); unchanged when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub mentions: Option<Vec<Uuid>>,
 }
 

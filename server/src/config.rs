@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::proxy::TrustedProxies;
+
 #[derive(Debug, Parser)]
 #[command(name = "tsunagu-server", version, about = "Tsunagu reference backend")]
 pub struct Cli {
@@ -70,6 +72,39 @@ pub struct ServeArgs {
     #[arg(long, env = "TSUNAGU_SESSION_MAX_LIFETIME_SECS", default_value_t = 43200,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub session_max_lifetime_secs: u32,
+
+    /// Reverse proxies (comma-separated IPs or CIDR blocks) whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed; from any other peer these headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TSUNAGU_TRUSTED_PROXY",
+        default_value = ""
+    )]
+    pub trusted_proxies: TrustedProxies,
+
+    /// Another backend origin the SPA may call (`https://host[:port]`), added to the
+    /// Content-Security-Policy's `connect-src`; repeat the option (or separate by commas in the
+    /// environment) for several.
+    #[arg(long = "connect-src", env = "TSUNAGU_CONNECT_SRC", value_delimiter = ',',
+          value_parser = parse_origin)]
+    pub connect_src: Vec<String>,
+}
+
+/// An `http(s)://host[:port]` origin, lower-cased, for a CSP source list: anything else (a path,
+/// a space, a `;`) could widen or break the policy.
+pub fn parse_origin(raw: &str) -> Result<String, String> {
+    let lower = raw.trim().trim_end_matches('/').to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| format!("{raw:?} must start with https:// or http://"))?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    if host.is_empty() || !host.chars().all(allowed) {
+        return Err(format!(
+            "{raw:?} must be an origin: scheme, host and optional port only"
+        ));
+    }
+    Ok(lower)
 }
 
 /// Settings the request handlers need, independent of how they were given.
@@ -83,6 +118,10 @@ pub struct Settings {
     /// Interval of SSE heartbeat comments, which is also how often an open event stream checks
     /// that its session is still valid.
     pub sse_heartbeat: Duration,
+    /// Peers whose forwarding headers (client address, TLS) are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Other backend origins the SPA may connect to (CSP `connect-src`).
+    pub connect_src: Vec<String>,
 }
 
 /// Failed-login throttling: at most `max_failures` within `window`, per login ID and per address.
@@ -109,6 +148,60 @@ impl Default for Settings {
             dist: None,
             login_limit: LoginLimit::default(),
             sse_heartbeat: Duration::from_secs(tsunagu_api::SSE_HEARTBEAT_SECONDS),
+            trusted_proxies: TrustedProxies::default(),
+            connect_src: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_src_takes_origins_only() {
+        assert_eq!(
+            parse_origin("https://EHR.example.jp:8443/").unwrap(),
+            "https://ehr.example.jp:8443"
+        );
+        assert_eq!(
+            parse_origin("http://[::1]:8080").unwrap(),
+            "http://[::1]:8080"
+        );
+        for bad in [
+            "ehr.example.jp",
+            "https://",
+            "https://a.example/path",
+            "https://a.example; script-src *",
+            "https://a.example 'unsafe-inline'",
+            "javascript:alert(1)",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn serve_reads_proxies_and_backends() {
+        let cli = Cli::try_parse_from([
+            "tsunagu-server",
+            "serve",
+            "--trusted-proxy",
+            "10.0.0.1,192.168.0.0/16",
+            "--connect-src",
+            "https://a.example",
+            "--connect-src",
+            "https://b.example",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("serve expected")
+        };
+        assert!(args
+            .trusted_proxies
+            .contains("192.168.3.4".parse().unwrap()));
+        assert_eq!(args.connect_src, ["https://a.example", "https://b.example"]);
+        assert!(
+            Cli::try_parse_from(["tsunagu-server", "serve", "--trusted-proxy", "nope"]).is_err()
+        );
     }
 }

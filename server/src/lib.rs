@@ -15,6 +15,7 @@ pub mod events;
 pub mod http;
 pub mod openapi;
 pub mod password;
+pub mod proxy;
 pub mod rate_limit;
 pub mod seed_large;
 pub mod time;
@@ -64,6 +65,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         session_max_lifetime: Duration::from_secs(args.session_max_lifetime_secs.into()),
         dist,
         login_limit: LoginLimit::default(),
+        trusted_proxies: args.trusted_proxies.clone(),
+        connect_src: args.connect_src.clone(),
         ..Settings::default()
     };
     let state = AppState::new(db.clone(), settings).await?;

@@ -354,10 +354,11 @@ async fn malformed_bodies_are_problems() {
         .await
         .unwrap();
     expect_problem(response, 400, "malformed_request").await;
+    // Valid JSON without the field: a validation error naming it.
     let response = send("application/json", b"{\"text\": \"x\"}".to_vec())
         .await
         .unwrap();
-    expect_problem(response, 400, "malformed_request").await;
+    expect_problem(response, 422, "field_required").await;
     let response = send("text/plain", b"{\"body\": \"x\"}".to_vec())
         .await
         .unwrap();

@@ -1,6 +1,6 @@
 //! The one error type of the API, rendered as `application/problem+json` (RFC 9457).
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tsunagu_api::{ErrorCode, FieldError, Problem, PROBLEM_JSON};
@@ -26,6 +26,14 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A JSON body that is valid JSON but not an object (an array would otherwise fill a
+    /// struct field by field).
+    #[error("the request body must be a JSON object")]
+    BodyNotObject,
+    /// A field of a JSON body of the wrong type, out of range, or missing; `field` is its path
+    /// (`tags[1].name`). The field's code is also the problem's code.
+    #[error("invalid field {field}")]
+    BodyField { field: String, code: ErrorCode },
     /// One invalid field; the field's code is also the problem's code.
     #[error("invalid field {field}")]
     Validation {
@@ -92,9 +100,11 @@ impl Error {
             Self::MalformedRequest(_) | Self::IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Validation { .. } | Self::IdempotencyKeyReused | Self::InvitationWrongKind => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Self::Validation { .. }
+            | Self::BodyNotObject
+            | Self::BodyField { .. }
+            | Self::IdempotencyKeyReused
+            | Self::InvitationWrongKind => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Sqlx(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -113,7 +123,10 @@ impl Error {
             // `file_too_large` would tell the user a file was too big; a JSON body over the
             // limit comes only from a non-conforming client, so it is a malformed request.
             Self::PayloadTooLarge => ErrorCode::MalformedRequest,
-            Self::Validation { code, .. } => *code,
+            Self::Validation { code, .. } | Self::BodyField { code, .. } => *code,
+            // No dedicated code in v1 (clients match codes exhaustively); only a non-conforming
+            // client sends a non-object.
+            Self::BodyNotObject => ErrorCode::MalformedRequest,
             Self::IdempotencyKeyInvalid => ErrorCode::IdempotencyKeyInvalid,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -145,6 +158,10 @@ impl Error {
         let errors = match self {
             Self::Validation { field, code } => vec![FieldError {
                 field: (*field).to_owned(),
+                code: *code,
+            }],
+            Self::BodyField { field, code } => vec![FieldError {
+                field: field.clone(),
                 code: *code,
             }],
             _ => Vec::new(),
@@ -197,20 +214,10 @@ impl IntoResponse for Error {
     }
 }
 
-impl From<JsonRejection> for Error {
-    fn from(rejection: JsonRejection) -> Self {
-        match rejection {
-            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType,
-            JsonRejection::JsonSyntaxError(e) => Self::MalformedRequest(e.body_text()),
-            JsonRejection::JsonDataError(e) => Self::MalformedRequest(e.body_text()),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
-            other => Self::MalformedRequest(other.body_text()),
-        }
-    }
-}
-
 impl From<QueryRejection> for Error {
+    /// The deserializer's text stays in the (debug) log: internals never reach the client.
     fn from(rejection: QueryRejection) -> Self {
-        Self::MalformedRequest(rejection.body_text())
+        tracing::debug!(error = %rejection.body_text(), "query string rejected");
+        Self::MalformedRequest("invalid query parameters".to_owned())
     }
 }

@@ -2,40 +2,123 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
-use axum::http::header::AUTHORIZATION;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use tsunagu_api::ErrorCode;
 use uuid::Uuid;
 
 use super::{AppState, Error};
 use crate::time::now_ms;
 
-/// `axum::Json` whose rejections become problem responses (400 / 413 / 415).
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// A JSON request body, read more strictly than `axum::Json`: the body must be a JSON
+/// object (serde would otherwise fill a struct from an array, field by field), and a field of
+/// the wrong type is a 422 naming the field rather than a 400 with the deserializer's text.
+/// Rejections: 415 (not JSON), 413 (too large), 400 (not JSON syntax), 422 (not an object, or
+/// a field invalid or missing).
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
+        if !json_content_type(request.headers()) {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::PayloadTooLarge
+                } else {
+                    Error::MalformedRequest("the request body could not be read".to_owned())
+                }
+            })?;
+        decode_json(&bytes).map(Self)
+    }
+}
+
+/// `application/json` or any `application/*+json`, parameters (charset) ignored, as axum does.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    kind.eq_ignore_ascii_case("application")
+        && (subtype.eq_ignore_ascii_case("json")
+            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json"))
+}
+
+const NOT_JSON: &str = "the request body is not valid JSON";
+
+/// The body as `T`; see [`Json`] for the order of checks.
+pub(super) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let malformed = || Error::MalformedRequest(NOT_JSON.to_owned());
+    // Syntax first, so that broken JSON is a 400 whatever its first character.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|_| malformed())?;
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return Err(Error::BodyNotObject);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let error = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    if !error.inner().is_data() {
+        return Err(malformed());
+    }
+    // The path to the failing value (`members[0].role`); serde names a missing field only in
+    // its message, "missing field `name`".
+    let path = error.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let message = error.inner().to_string();
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let (field, code) = match missing {
+        Some(name) if path.is_empty() => (name.to_owned(), ErrorCode::FieldRequired),
+        Some(name) => (format!("{path}.{name}"), ErrorCode::FieldRequired),
+        None => (path, ErrorCode::FieldInvalid),
+    };
+    tracing::debug!(%field, error = %message, "JSON body rejected");
+    Err(Error::BodyField { field, code })
+}
 
 /// `axum::extract::Query` whose rejections become 400 `malformed_request`.
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(Error))]
 pub struct Query<T>(pub T);
 
-/// The peer address, for the audit log and the login throttle. `None` when the server was not
-/// started with connect info (e.g. behind a Unix socket).
+/// The client's address, for the audit log and the login throttle: the peer, or what a trusted
+/// proxy says in `X-Forwarded-For` (see [`crate::proxy::client_ip`]). `None` when the server
+/// was not started with connect info (e.g. behind a Unix socket).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(Self(crate::proxy::client_ip(
+            peer,
+            &parts.headers,
+            &state.settings.trusted_proxies,
+        )))
     }
 }
 
@@ -114,4 +197,103 @@ impl FromRequestParts<AppState> for AuthUser {
 /// any other unknown id rather than a 400 that would tell ids apart.
 pub fn parse_id(raw: &str) -> Result<Uuid, Error> {
     Uuid::parse_str(raw).map_err(|_| Error::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Login {
+        login_id: String,
+        password: String,
+        role: Option<Role>,
+        tags: Option<Vec<Tag>>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Role {
+        Admin,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Tag {
+        name: String,
+    }
+
+    fn rejected(body: &str) -> Error {
+        decode_json::<Login>(body.as_bytes()).unwrap_err()
+    }
+
+    fn field(body: &str) -> (String, ErrorCode) {
+        match rejected(body) {
+            Error::BodyField { field, code } => (field, code),
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_an_object_is_a_body() {
+        assert!(decode_json::<Login>(br#" {"login_id":"a","password":"b"}"#).is_ok());
+        for body in [r#"["a","b"]"#, r#""a""#, "5", "null", "true"] {
+            assert!(matches!(rejected(body), Error::BodyNotObject), "{body}");
+        }
+        // Broken JSON stays a syntax error, whatever it starts with.
+        for body in ["[\"a\",", "{\"login_id\":", "", "{} x", "nul"] {
+            assert!(
+                matches!(rejected(body), Error::MalformedRequest(_)),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_field_is_named_and_the_deserializer_is_not_quoted() {
+        assert_eq!(
+            field(r#"{"login_id":5,"password":"b"}"#),
+            ("login_id".to_owned(), ErrorCode::FieldInvalid)
+        );
+        assert_eq!(
+            field(r#"{"login_id":"a"}"#),
+            ("password".to_owned(), ErrorCode::FieldRequired)
+        );
+        assert_eq!(
+            field(r#"{"login_id":"a","password":"b","role":"root"}"#),
+            ("role".to_owned(), ErrorCode::FieldInvalid)
+        );
+        assert_eq!(
+            field(r#"{"login_id":"a","password":"b","tags":[{"name":"x"},{"name":1}]}"#),
+            ("tags[1].name".to_owned(), ErrorCode::FieldInvalid)
+        );
+        assert_eq!(
+            field(r#"{"login_id":"a","password":"b","tags":[{}]}"#),
+            ("tags[0].name".to_owned(), ErrorCode::FieldRequired)
+        );
+        let problem = rejected(r#"{"login_id":5,"password":"b"}"#).problem();
+        let text = serde_json::to_string(&problem).unwrap();
+        assert!(
+            !text.contains("invalid type") && !text.contains("line 1"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_media_types() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+            json_content_type(&headers)
+        };
+        assert!(with("application/json"));
+        assert!(with("Application/JSON; charset=utf-8"));
+        assert!(with("application/merge-patch+json"));
+        assert!(!with("text/json"));
+        assert!(!with("application/jsonx"));
+        assert!(!with("+json"));
+        assert!(!json_content_type(&HeaderMap::new()));
+    }
 }

@@ -1,8 +1,11 @@
 //! The HTTP layer: application state, the router, and cross-cutting middleware.
 
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -10,7 +13,7 @@ use axum::Router;
 use sqlx::SqlitePool;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +22,7 @@ use utoipa_axum::routes;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::events::Live;
+use crate::proxy::{self, TrustedProxies};
 use crate::rate_limit::LoginThrottle;
 use crate::writer::Writer;
 
@@ -124,15 +128,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 pub fn app(state: AppState) -> Router {
     let (api, _) = api_router().split_for_parts();
     let spa = state.settings.dist.as_deref().map(spa::router);
+    let policy = Arc::new(HeaderPolicy::new(&state.settings));
     api.method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .fallback(move |request: Request| fallback(spa.clone(), request))
         .layer(middleware::from_fn(run_to_completion))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(move |request, next| {
+            security_headers(policy.clone(), request, next)
+        }))
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotSecret)))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
@@ -147,6 +154,19 @@ async fn run_to_completion(request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(e) => Error::Internal(anyhow::anyhow!("request handler failed: {e}")).into_response(),
     }
+}
+
+/// The span of one request: method and the route template (`/api/v1/join/{token}`), never the
+/// path or query, which carry family-link tokens and search text. Paths no API route matched
+/// (the SPA's, unknown ones) are logged as one of two kinds for the same reason: the SPA's own
+/// routes hold tokens too.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = match request.extensions().get::<MatchedPath>() {
+        Some(path) => path.as_str(),
+        None if is_api_path(request.uri().path()) => "(unknown api path)",
+        None => "(spa)",
+    };
+    tracing::info_span!("request", method = %request.method(), route)
 }
 
 fn is_api_path(path: &str) -> bool {
@@ -167,8 +187,82 @@ async fn fallback(spa: Option<Router>, request: Request) -> Response {
     }
 }
 
-async fn security_headers(request: Request, next: Next) -> Response {
+/// What `security_headers` adds beyond the fixed headers.
+struct HeaderPolicy {
+    /// The served `index.html`, whose inline code the SPA's CSP allows by hash.
+    index: Option<PathBuf>,
+    connect_src: Vec<String>,
+    /// The SPA's CSP and the modification time of the `index.html` it was computed from:
+    /// computed at start, and again when a deploy replaces the file, so a new build's loader
+    /// is not blocked until a restart.
+    spa_csp: Mutex<(Option<SystemTime>, HeaderValue)>,
+    trusted_proxies: TrustedProxies,
+}
+
+/// API responses are data, never documents: nothing may load, run or frame them.
+const API_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// One year; no `includeSubDomains`, since other hosts of a care provider's domain are not ours
+/// to force onto HTTPS.
+const HSTS: &str = "max-age=31536000";
+
+impl HeaderPolicy {
+    fn new(settings: &Settings) -> Self {
+        let mut policy = Self {
+            index: settings.dist.as_ref().map(|dist| dist.join("index.html")),
+            connect_src: settings.connect_src.clone(),
+            spa_csp: Mutex::new((None, HeaderValue::from_static(API_CSP))),
+            trusted_proxies: settings.trusted_proxies.clone(),
+        };
+        let modified = policy.index_modified();
+        let csp = policy.compute_spa_csp();
+        *policy
+            .spa_csp
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = (modified, csp);
+        policy
+    }
+
+    fn index_modified(&self) -> Option<SystemTime> {
+        let index = self.index.as_ref()?;
+        std::fs::metadata(index).and_then(|m| m.modified()).ok()
+    }
+
+    fn compute_spa_csp(&self) -> HeaderValue {
+        let html = match self.index.as_ref().map(std::fs::read_to_string) {
+            Some(Ok(html)) => html,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "cannot read index.html; its inline scripts will be blocked");
+                String::new()
+            }
+            None => String::new(),
+        };
+        let csp = spa::content_security_policy(&html, &self.connect_src);
+        // Origins are validated at parsing and hashes are base64, so this cannot fail; the API
+        // policy is the safe fallback anyway.
+        HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_CSP))
+    }
+
+    fn spa_csp(&self) -> HeaderValue {
+        let modified = self.index_modified();
+        let mut cached = self.spa_csp.lock().unwrap_or_else(PoisonError::into_inner);
+        if cached.0 != modified {
+            *cached = (modified, self.compute_spa_csp());
+        }
+        cached.1.clone()
+    }
+}
+
+async fn security_headers(policy: Arc<HeaderPolicy>, request: Request, next: Next) -> Response {
     let api = is_api_path(request.uri().path());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    // HSTS only means something over HTTPS (browsers ignore it on plain HTTP), and we see
+    // HTTPS only through a proxy we trust to say so.
+    let https = proxy::forwarded_https(peer, request.headers(), &policy.trusted_proxies);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -180,9 +274,21 @@ async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     if api {
         // Patient data must not linger in browser or proxy caches.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
+        );
+    } else {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy.spa_csp());
     }
     response
 }

@@ -13,16 +13,14 @@ use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
 
-/// The trigram index finds substrings of at least this many characters; shorter queries
-/// (Japanese words are often two characters: 褥瘡, 発熱) are matched with LIKE instead.
-const TRIGRAM: usize = 3;
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The text to find (a substring), 1 to 100 characters after trimming. Matching ignores
     /// full-/half-width, katakana/hiragana, letter case and spaces: `120` finds `１２０`,
-    /// `かろなーる` finds `ｶﾛﾅｰﾙ`.
+    /// `かろなーる` finds `ｶﾛﾅｰﾙ`. Control characters (e.g. NUL) are ignored like spaces.
+    /// Missing or empty is a 422 `field_invalid`.
+    #[param(required = true, min_length = 1, max_length = 100)]
     q: Option<String>,
     /// Only this group; the caller must be a member.
     #[param(value_type = Option<Uuid>)]
@@ -33,39 +31,18 @@ pub struct SearchParams {
     before: Option<String>,
 }
 
-/// How the text is matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Matcher {
-    /// FTS5 trigram MATCH of the quoted query.
-    Trigram,
-    /// LIKE over the folded bodies in the caller's readable timelines.
-    Like,
-}
-
-/// The folded query (matched against folded text, see migration 0004) and how to match it:
-/// the trigram index needs 3 characters, shorter queries scan the caller's timelines.
-fn parse_query(q: Option<&str>) -> Result<(String, Matcher), Error> {
+/// The folded query, matched against folded text (see migration 0004 and
+/// `tsunagu_api::kana::fold`: control characters such as NUL fold away like spaces).
+fn parse_query(q: Option<&str>) -> Result<String, Error> {
     let q = q.unwrap_or_default().trim();
     let folded = tsunagu_api::kana::fold(q);
-    let chars = folded.chars().count();
-    if chars == 0 || q.chars().count() > MAX_SEARCH_CHARS {
+    if folded.is_empty() || q.chars().count() > MAX_SEARCH_CHARS {
         return Err(Error::Validation {
             field: "q",
             code: ErrorCode::FieldInvalid,
         });
     }
-    let matcher = if chars >= TRIGRAM {
-        Matcher::Trigram
-    } else {
-        Matcher::Like
-    };
-    Ok((folded, matcher))
-}
-
-/// The query as one FTS5 string: inside double quotes (doubled within) everything — `AND`,
-/// `NEAR`, `*`, `^`, column filters — is plain text to find.
-fn fts5_string(q: &str) -> String {
-    format!("\"{}\"", q.replace('"', "\"\""))
+    Ok(folded)
 }
 
 /// A LIKE pattern finding `q` anywhere, with `%`, `_` and the escape character taken literally.
@@ -83,25 +60,20 @@ fn like_pattern(q: &str) -> String {
 }
 
 /// The search. Binds: viewer (group name), viewer (`acked_by_me`), caller (membership), the
-/// FTS5 string or LIKE pattern, [group id], [cursor ms, ms, id], limit.
+/// LIKE pattern, [group id], [cursor ms, ms, id], limit.
 ///
 /// Only live, person-written posts of groups the caller is in now, in timelines the caller may
-/// read. Trigram: the matching posts come from the FTS index (an IN list on the posts' primary
-/// key). LIKE: the caller's memberships, then each group's posts through an index, then the
-/// bodies compared.
-fn search_sql(matcher: Matcher, in_group: bool, before: bool) -> String {
-    let text = match matcher {
-        Matcher::Trigram => {
-            "p.id IN (SELECT k.post_id FROM posts_fts
-                      JOIN post_search_keys k ON k.fts_rowid = posts_fts.rowid
-                      WHERE posts_fts MATCH ?)"
-        }
-        Matcher::Like => "COALESCE(p.search_text, p.body) LIKE ? ESCAPE '\\'",
-    };
+/// read: the caller's memberships first, then each group's posts through an index, then the
+/// folded bodies compared. The work is bounded by what the caller may read. The trigram index
+/// (posts_fts) is not used: it finds matches in every group before membership can filter them,
+/// so a common word in other groups made a search slow, and its time told the caller that
+/// groups they cannot read contain the word.
+fn search_sql(in_group: bool, before: bool) -> String {
     let mut sql = format!(
         "{} JOIN groups g ON g.id = p.group_id
          JOIN group_members m ON m.group_id = p.group_id AND m.user_id = ?
-         WHERE {text} AND p.system IS NULL AND p.deleted_at_ms IS NULL
+         WHERE COALESCE(p.search_text, p.body) LIKE ? ESCAPE '\\'
+           AND p.system IS NULL AND p.deleted_at_ms IS NULL
            AND (m.role <> 'family' OR p.timeline = 'family')",
         select_posts_with(GROUP_NAME_COLUMN)
     );
@@ -144,7 +116,7 @@ pub async fn search(
     if let Some(group_id) = group_id {
         membership(&state.db, group_id, auth.user_id).await?;
     }
-    let (q, matcher) = parse_query(params.q.as_deref())?;
+    let q = parse_query(params.q.as_deref())?;
     let limit = clamp_limit(params.limit);
     let before = params
         .before
@@ -152,13 +124,13 @@ pub async fn search(
         .map(|raw| Cursor::decode(raw).ok_or_else(invalid_cursor))
         .transpose()?;
 
-    let sql = search_sql(matcher, group_id.is_some(), before.is_some());
+    let sql = search_sql(group_id.is_some(), before.is_some());
     let me = auth.user_id.hyphenated();
-    let text = match matcher {
-        Matcher::Trigram => fts5_string(&q),
-        Matcher::Like => like_pattern(&q),
-    };
-    let mut query = sqlx::query_as(&sql).bind(me).bind(me).bind(me).bind(text);
+    let mut query = sqlx::query_as(&sql)
+        .bind(me)
+        .bind(me)
+        .bind(me)
+        .bind(like_pattern(&q));
     if let Some(group_id) = group_id {
         query = query.bind(group_id.hyphenated());
     }
@@ -196,53 +168,42 @@ mod tests {
 
     #[test]
     fn queries_are_trimmed_and_bounded_in_characters() {
-        assert_eq!(
-            parse_query(Some("  褥瘡 ")).unwrap(),
-            ("褥瘡".to_owned(), Matcher::Like)
-        );
-        assert_eq!(parse_query(Some("発赤なし")).unwrap().1, Matcher::Trigram);
-        for bad in [None, Some(""), Some(" \n ")] {
+        assert_eq!(parse_query(Some("  褥瘡 ")).unwrap(), "褥瘡");
+        for bad in [None, Some(""), Some(" \n "), Some("\0"), Some(" \0\u{7} ")] {
             assert!(matches!(
                 parse_query(bad),
                 Err(Error::Validation { field: "q", .. })
             ));
         }
         // Queries are folded like the indexed text: width, kana, case and spaces.
-        assert_eq!(
-            parse_query(Some("ＢＰ")).unwrap(),
-            ("bp".to_owned(), Matcher::Like)
-        );
-        assert_eq!(
-            parse_query(Some("ｶﾛﾅｰﾙ")).unwrap(),
-            ("かろなーる".to_owned(), Matcher::Trigram)
-        );
-        assert_eq!(
-            parse_query(Some("ｶﾞｰ")).unwrap(),
-            ("がー".to_owned(), Matcher::Like),
-            "3 characters typed, 2 after folding: too short for trigrams"
-        );
+        assert_eq!(parse_query(Some("ＢＰ")).unwrap(), "bp");
+        assert_eq!(parse_query(Some("ｶﾛﾅｰﾙ")).unwrap(), "かろなーる");
+        // A NUL would end the text for SQLite; it folds away like a space.
+        assert_eq!(parse_query(Some("発赤\0なし")).unwrap(), "発赤なし");
         // 100 kanji are 300 bytes but exactly at the limit.
         assert!(parse_query(Some(&"褥".repeat(MAX_SEARCH_CHARS))).is_ok());
         assert!(parse_query(Some(&"褥".repeat(MAX_SEARCH_CHARS + 1))).is_err());
     }
 
     #[test]
-    fn user_text_cannot_become_operators_or_wildcards() {
-        assert_eq!(fts5_string(r#"a" OR "b"#), r#""a"" OR ""b""#);
-        assert_eq!(fts5_string("NEAR(x y)*"), "\"NEAR(x y)*\"");
+    fn user_text_cannot_become_wildcards() {
         assert_eq!(like_pattern("5%_\\"), r"%5\%\_\\%");
     }
 
-    async fn plan(matcher: Matcher) -> String {
+    async fn plan(in_group: bool) -> String {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
         let db = crate::db::connect(&url).await.unwrap();
-        let sql = format!("EXPLAIN QUERY PLAN {}", search_sql(matcher, false, true));
-        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&sql)
+        let sql = format!("EXPLAIN QUERY PLAN {}", search_sql(in_group, true));
+        let mut query = sqlx::query_as(&sql)
             .bind("u")
             .bind("u")
             .bind("u")
-            .bind("\"abc\"")
+            .bind("%abc%");
+        if in_group {
+            query = query.bind("g");
+        }
+        let rows: Vec<(i64, i64, i64, String)> = query
             .bind(1_i64)
             .bind(1_i64)
             .bind("id")
@@ -256,30 +217,30 @@ mod tests {
             .join("\n")
     }
 
-    /// Trigram queries start from the full-text index and reach posts by primary key.
+    /// The search starts from the caller's memberships and reads only their groups' posts,
+    /// each group through an index: matches in other groups cost nothing.
     #[tokio::test]
-    async fn trigram_search_is_driven_by_the_fts_index() {
-        let plan = plan(Matcher::Trigram).await;
-        assert!(plan.contains("VIRTUAL TABLE INDEX"), "{plan}");
-        assert!(
-            plan.contains("SEARCH p USING INDEX sqlite_autoindex_posts_1 (id=?)"),
-            "{plan}"
-        );
-        assert!(
-            !plan.contains("SCAN p\n") && !plan.ends_with("SCAN p"),
-            "{plan}"
-        );
-    }
-
-    /// Short queries scan only the caller's groups, each through an index of posts by group.
-    #[tokio::test]
-    async fn like_search_scans_only_the_callers_groups() {
-        let plan = plan(Matcher::Like).await;
-        assert!(plan.contains("group_members_by_user"), "{plan}");
-        assert!(plan.contains("SEARCH p USING INDEX posts_"), "{plan}");
-        assert!(
-            !plan.contains("SCAN p\n") && !plan.ends_with("SCAN p"),
-            "{plan}"
-        );
+    async fn search_reads_only_the_callers_groups() {
+        for in_group in [false, true] {
+            let plan = plan(in_group).await;
+            // All of the caller's groups, or the one asked for: either way the membership row
+            // is found before any post is read.
+            let first = plan.lines().next().unwrap_or_default();
+            let start = if in_group { "SEARCH g " } else { "SEARCH m " };
+            assert!(first.starts_with(start), "{plan}");
+            assert!(
+                plan.lines()
+                    .nth(usize::from(in_group))
+                    .unwrap_or_default()
+                    .contains("user_id=?"),
+                "memberships before posts: {plan}"
+            );
+            assert!(plan.contains("SEARCH p USING INDEX posts_"), "{plan}");
+            assert!(
+                !plan.contains("SCAN p\n") && !plan.ends_with("SCAN p"),
+                "{plan}"
+            );
+            assert!(!plan.contains("posts_fts"), "no global index: {plan}");
+        }
     }
 }
