@@ -1,0 +1,101 @@
+//! A replay (`Last-Event-ID`) hands out only what the caller may see now: never the text of a
+//! post since edited or deleted, and nothing from before the caller joined.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{create_post, EventStream, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_replay_carries_no_deleted_or_earlier_text() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(common::YAMADA).await;
+    let start: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+
+    let edited = create_post(&app, &tanaka, group, &json!({ "body": "SECRET-ORIGINAL" })).await;
+    let deleted = create_post(&app, &tanaka, group, &json!({ "body": "SECRET-DELETED" })).await;
+    let edited_path = format!(
+        "/api/v1/groups/{group}/posts/{}",
+        edited["id"].as_str().unwrap()
+    );
+    let response = app
+        .client
+        .patch(app.url(&edited_path))
+        .bearer_auth(&tanaka)
+        .header("If-Match", "\"1\"")
+        .json(&json!({ "body": "now corrected" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let deleted_path = format!(
+        "/api/v1/groups/{group}/posts/{}",
+        deleted["id"].as_str().unwrap()
+    );
+    let response = app
+        .client
+        .delete(app.url(&deleted_path))
+        .bearer_auth(&tanaka)
+        .header("If-Match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+
+    let mut stream = EventStream::open(&app, &tanaka, Some(&start.to_string())).await;
+    let frames = stream.drain(Duration::from_secs(1)).await;
+    let posts: Vec<_> = frames
+        .iter()
+        .filter(|f| f.event.starts_with("post."))
+        .collect();
+    assert!(posts.len() >= 4, "{frames:?}");
+    for frame in &posts {
+        assert!(
+            !frame.data.contains("SECRET-ORIGINAL") && !frame.data.contains("SECRET-DELETED"),
+            "replayed retracted text: {frame:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_replay_holds_nothing_from_before_joining() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(common::YAMADA).await;
+    let start: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    create_post(&app, &tanaka, group, &json!({ "body": "BEFORE-JOINING" })).await;
+    // Someone joins later (made a member directly: the membership rules are tested elsewhere).
+    let newcomer = app.user_id("pt.watanabe").await;
+    sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+        .bind(group.to_string())
+        .bind(newcomer.to_string())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    sqlx::query(
+        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+         VALUES (?, ?, 'member', CAST(strftime('%s','now') AS INTEGER) * 1000 + 1000)",
+    )
+    .bind(group.to_string())
+    .bind(newcomer.to_string())
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let token = app.login("pt.watanabe").await;
+    let mut stream = EventStream::open(&app, &token, Some(&start.to_string())).await;
+    let frames = stream.drain(Duration::from_secs(1)).await;
+    assert!(
+        frames.iter().all(|f| !f.data.contains("BEFORE-JOINING")),
+        "replayed a post from before joining: {frames:?}"
+    );
+}
