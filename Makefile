@@ -19,7 +19,7 @@ run: setup web
 
 ## test: formatting, lints, unit and integration tests, wasm tests in Chromium, the conformance
 ## suite and the browser end-to-end tests against the release build
-test: setup-test lint unit wasm-test web conformance e2e bench-timeline
+test: setup-test lint unit wasm-test web conformance fuzz e2e bench-timeline
 
 setup:
 	scripts/setup.sh
