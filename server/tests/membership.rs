@@ -532,7 +532,17 @@ async fn archived_groups_are_read_only() {
 
     let kobayashi = app.user_id("ns.kobayashi").await;
     let ito = app.user_id("hh.ito").await;
+    let care_post: String = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE group_id = ? AND timeline = 'care' AND system IS NULL
+           AND deleted_at_ms IS NULL LIMIT 1",
+    )
+    .bind(group.to_string())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     for response in [
+        app.put_json(&hh, &format!("{g}/posts/{care_post}/ack"), &json!({}))
+            .await,
         app.post_json(&dr, &format!("{g}/posts"), &json!({ "body": "記録" }))
             .await,
         app.post_json(&hh, &format!("{g}/posts"), &json!({ "body": "記録" }))

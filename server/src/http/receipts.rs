@@ -165,7 +165,7 @@ pub async fn post_receipts(
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "A system entry cannot be acknowledged (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post in a timeline the caller may read, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The post is deleted (`post_deleted`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The post is deleted (`post_deleted`) or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -190,6 +190,8 @@ pub async fn ack_post(
     if row.is_deleted() {
         return Err(Error::PostDeleted);
     }
+    // An archived group is read-only for acknowledgements too.
+    me.require_writable()?;
     let timeline = row.timeline();
     let now = now_ms();
     let inserted = sqlx::query(
