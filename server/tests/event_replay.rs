@@ -8,15 +8,20 @@ use std::time::Duration;
 use common::{create_post, EventStream, TestApp};
 use serde_json::json;
 
+/// The newest stored event id: a `Last-Event-ID` that replays everything after it.
+async fn latest_event_id(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_replay_carries_no_deleted_or_earlier_text() {
     let app = TestApp::start().await;
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(common::YAMADA).await;
-    let start: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let start = latest_event_id(&app).await;
 
     let edited = create_post(&app, &tanaka, group, &json!({ "body": "SECRET-ORIGINAL" })).await;
     let deleted = create_post(&app, &tanaka, group, &json!({ "body": "SECRET-DELETED" })).await;
@@ -68,10 +73,7 @@ async fn a_replay_holds_nothing_from_before_joining() {
     let app = TestApp::start().await;
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(common::YAMADA).await;
-    let start: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let start = latest_event_id(&app).await;
     create_post(&app, &tanaka, group, &json!({ "body": "BEFORE-JOINING" })).await;
     // Someone joins later (made a member directly: the membership rules are tested elsewhere).
     let newcomer = app.user_id("pt.watanabe").await;

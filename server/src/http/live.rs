@@ -8,6 +8,7 @@
 //! `settings.sse_heartbeat`, and at each heartbeat checks that its session is still valid —
 //! without refreshing the idle timeout, so an open tab alone does not keep a session alive.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -183,8 +184,7 @@ impl Feed {
                 let data = if row.name.starts_with("post.") {
                     // What the post is now, as this caller sees it — never the text it had when
                     // the event was written (since edited or deleted: a tombstone).
-                    let id = post_id_of(&row.data)?;
-                    serde_json::to_string(current.iter().find(|p| p.id == id)?).ok()?
+                    current.get(&post_id_of(&row.data)?)?.clone()
                 } else {
                     row.data
                 };
@@ -200,14 +200,15 @@ impl Feed {
 
     /// The posts these events are about, rendered from their current rows for this caller
     /// (one query per batch).
-    async fn current_posts(&self, rows: &[EventRow]) -> Result<Vec<Post>, sqlx::Error> {
+    /// Keyed by post id, each serialised once however many events name it.
+    async fn current_posts(&self, rows: &[EventRow]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
         let mut ids: Vec<Uuid> = rows
             .iter()
             .filter(|r| r.name.starts_with("post."))
             .filter_map(|r| post_id_of(&r.data))
             .collect();
         if ids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(HashMap::new());
         }
         ids.sort_unstable();
         ids.dedup();
@@ -218,7 +219,11 @@ impl Feed {
         .bind(serde_json::to_string(&ids).unwrap_or_default())
         .fetch_all(&self.db)
         .await?;
-        Ok(rows.into_iter().map(PostRow::into_post).collect())
+        Ok(rows
+            .into_iter()
+            .map(PostRow::into_post)
+            .filter_map(|post: Post| Some((post.id, serde_json::to_string(&post).ok()?)))
+            .collect())
     }
 }
 
