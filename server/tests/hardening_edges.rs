@@ -359,6 +359,63 @@ async fn text_after_a_nul_is_found() {
     }
 }
 
+/// Posts folded before control characters were dropped are folded again: migration 0007 clears
+/// their folded text and the start-up pass writes it anew.
+#[tokio::test]
+async fn posts_folded_with_a_nul_before_the_fix_are_refolded() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(YAMADA).await;
+    let post = create_post(
+        &app,
+        &tanaka,
+        group,
+        &json!({ "body": "古い記録\u{0}NUL の後の仙骨部の発赤" }),
+    )
+    .await;
+    let id = post["id"].as_str().unwrap();
+    // As the old fold wrote it: the NUL kept, so the index ends there.
+    sqlx::query("UPDATE posts SET search_text = ? WHERE id = ?")
+        .bind("古い記録\u{0}nulの後の仙骨部の発赤")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let found = |q: &'static str| {
+        let app = &app;
+        let tanaka = &tanaka;
+        async move {
+            let page: Value = app
+                .client
+                .get(app.url("/api/v1/search"))
+                .bearer_auth(tanaka)
+                .query(&[("q", q)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            page["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(found("仙骨部の発赤").await, 0, "the stale fold hides it");
+    sqlx::raw_sql(include_str!(
+        "../migrations/0007_refold_control_characters.sql"
+    ))
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        tsunagu_server::db::fold_search_texts(&app.db)
+            .await
+            .unwrap(),
+        1,
+        "only the post with a control character is folded again"
+    );
+    assert_eq!(found("仙骨部の発赤").await, 1);
+}
+
 /// The document states what the server enforces: `q` is required and bounded, and every JSON
 /// body can be refused the ways the extractor refuses it.
 #[test]
