@@ -90,3 +90,99 @@ async fn posts_abandoned_mid_request_leave_no_transaction_open() {
         .await;
     assert_eq!(response.status(), 201);
 }
+
+/// The same in-process: request futures dropped at spread-out moments (as a runtime drops a
+/// handler whose client went away) never leave a transaction open or a post half-written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_futures_dropped_in_process_leave_nothing_half_written() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let db = tsunagu_server::db::connect(&url).await.unwrap();
+    let pool = db.writer.pool().clone();
+    tsunagu_server::demo::seed(&pool).await.unwrap();
+    let state = tsunagu_server::AppState::new(db, Default::default())
+        .await
+        .unwrap();
+    let router = tsunagu_server::app(state);
+
+    let login = Request::post("/api/v1/sessions")
+        .header("content-type", "application/json")
+        .body(Body::from(format!(
+            r#"{{"login_id":"ns.tanaka","password":"{}"}}"#,
+            common::PASSWORD
+        )))
+        .unwrap();
+    let response = router.clone().oneshot(login).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let token = serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let group: String = sqlx::query_scalar("SELECT id FROM groups WHERE name = ?")
+        .bind(common::YAMADA)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/groups/{group}/posts");
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM posts WHERE group_id = ?")
+            .bind(&group)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let post = |key: uuid::Uuid, n: usize| {
+        Request::post(path.as_str())
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .header("idempotency-key", key.to_string())
+            .body(Body::from(format!(r#"{{"body":"dropped {n}"}}"#)))
+            .unwrap()
+    };
+
+    let keys: Vec<uuid::Uuid> = (0..300).map(|_| uuid::Uuid::now_v7()).collect();
+    let mut tasks = Vec::new();
+    for (n, key) in keys.iter().enumerate() {
+        let future = router.clone().oneshot(post(*key, n));
+        // Dropped when the timeout fires: anywhere from before the first poll to after the end.
+        let wait = Duration::from_micros((n as u64 * 211) % 4000);
+        tasks.push(tokio::spawn(async move {
+            let _ = tokio::time::timeout(wait, future).await;
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    for (n, key) in keys.iter().enumerate() {
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let response = router.clone().oneshot(post(*key, n)).await.unwrap();
+            assert_eq!(response.status(), 201, "retry of {key}");
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let post: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            ids.push(post["id"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(ids[0], ids[1], "a retry of {key} posted twice");
+    }
+    assert_eq!(count().await, before + keys.len() as i64);
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM posts p WHERE p.group_id = ? AND p.body LIKE 'dropped %'
+           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.name = 'post.created'
+                             AND json_extract(e.data, '$.id') = p.id)",
+    )
+    .bind(&group)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+}
