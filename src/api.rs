@@ -550,14 +550,18 @@ impl Client {
         .await
     }
 
-    /// `DELETE /groups/{id}/members/{user}`: removes a member (yourself: leave).
-    pub async fn remove_member(&self, group: Uuid, user_id: Uuid) -> Result<(), ApiError> {
-        self.send_empty(
-            Method::DELETE,
-            &format!("/groups/{group}/members/{user_id}"),
-            None,
-        )
-        .await
+    /// `DELETE /groups/{id}/members/{user}`: removes a member (yourself: leave). `true` when
+    /// the member is the attending physician and the removal waits for their decision (202).
+    pub async fn remove_member(&self, group: Uuid, user_id: Uuid) -> Result<bool, ApiError> {
+        let resp = self
+            .fetch(
+                Method::DELETE,
+                &format!("/groups/{group}/members/{user_id}"),
+                None,
+                None,
+            )
+            .await?;
+        Ok(resp.status() == 202)
     }
 
     /// `GET /invitations`: waiting for my approval as attending physician.

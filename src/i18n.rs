@@ -226,6 +226,10 @@ messages! {
     PendingInvitations => "主治医の承認待ち", "Awaiting the attending physician";
     /// Shown after adding someone needed the physician's approval.
     AddedPending => "主治医の承認待ちです。承認されると参加します。", "Waiting for the attending physician's approval; they join once approved.";
+    RemovalPending => "主治医の削除は主治医の承認待ちです。", "Removing the attending physician waits for their approval.";
+    PhysicianChangeRequest => "主治医の変更依頼", "Request to change the attending physician";
+    PhysicianRemovalRequest => "主治医の削除依頼", "Request to remove the attending physician";
+    NoPhysicianProposed => "主治医なし（未設定）", "No attending physician";
     /// Shown after adding someone took effect.
     AddedMember => "メンバーに追加しました。", "Added to the group.";
     /// Heading / toggle of the add-member search.

@@ -596,6 +596,12 @@ pub enum InvitationKind {
     Family,
     /// A professional not yet registered, through a link to the registration flow.
     Registration,
+    /// An admin other than the attending physician asks to hand the role to `invitee` (or,
+    /// with no invitee, to leave the profile without a physician); the physician decides.
+    PhysicianChange,
+    /// An admin other than the attending physician asks to remove the physician (`invitee`)
+    /// from the group; the physician decides.
+    PhysicianRemoval,
 }
 
 /// A minimal reference to a group.
@@ -771,6 +777,15 @@ pub enum SystemEventKind {
     GroupArchived,
     /// `actor` edited the patient profile.
     ProfileUpdated,
+    /// `actor` asked to change the attending physician; waiting for the physician. `detail`:
+    /// `change` (to `subject`), `clear` (no physician) or `remove` (`subject`, the physician,
+    /// leaves the group).
+    PhysicianChangeRequested,
+    /// The attending physician is now `subject` (`null`: none); `actor` handed over or
+    /// approved.
+    PhysicianChanged,
+    /// `actor` (the attending physician) changed the physician rule; `detail` is the new rule.
+    PhysicianRuleChanged,
     #[serde(other)]
     Unknown,
 }

@@ -51,6 +51,7 @@ scenarios!(
     members_are_added_removed_and_the_last_admin_stays,
     the_physician_approves_and_declines_invitations,
     inform_only_adds_members_at_once,
+    only_the_physician_switches_the_rule_or_leaves_the_role,
     family_links_create_an_isolated_family_account,
     direct_messages_are_opened_once_per_pair,
     directory_finds_people_by_name_and_kana,
@@ -1018,6 +1019,72 @@ async fn inform_only_adds_members_at_once(ctx: &Ctx) -> Check {
             .find_map(|p| p.system.as_ref())
             .is_some_and(|s| s.kind == SystemEventKind::MemberAdded),
         "the physician is not informed by a `member_added` entry"
+    );
+    Ok(())
+}
+
+/// The admins the physician rule constrains cannot switch it off: changing the rule is the
+/// physician's alone, and another admin removing the physician waits for the physician.
+async fn only_the_physician_switches_the_rule_or_leaves_the_role(ctx: &Ctx) -> Check {
+    let physician = ctx.login_physician().await?;
+    let member = ctx.login_member().await?;
+    let group = create_patient_group(ctx, &physician, PhysicianRule::ApprovalRequired).await?;
+    add_member(ctx, &physician.token, group.id, member.user.id, "admin")
+        .await?
+        .expect_status(201)?;
+    ctx.patch(&format!("/groups/{}", group.id))
+        .bearer(&member.token)
+        .json(&json!({"physician_rule": "inform_only"}))
+        .send()
+        .await?
+        .expect_problem(403, ErrorCode::Forbidden)?;
+    let reply = ctx
+        .delete(&format!(
+            "/groups/{}/members/{}",
+            group.id, physician.user.id
+        ))
+        .bearer(&member.token)
+        .send()
+        .await?;
+    reply.expect_status(202)?;
+    let request: Invitation = reply.decode()?;
+    ensure!(
+        request.kind == InvitationKind::PhysicianRemoval
+            && request.status == InvitationStatus::PendingPhysician,
+        "removing the physician gave {:?} {:?}",
+        request.kind,
+        request.status
+    );
+    ensure!(
+        status_of_group(ctx, &physician.token, group.id).await? == 200,
+        "the physician was removed without approving"
+    );
+    ctx.post(&format!("/invitations/{}/decline", request.id))
+        .bearer(&physician.token)
+        .json(&json!({"reason": "引き続き担当します"}))
+        .send()
+        .await?
+        .expect_status(200)?;
+    let page = timeline(ctx, &physician.token, group.id, "care").await?;
+    ensure!(
+        page.items
+            .iter()
+            .filter_map(|p| p.system.as_ref())
+            .any(|s| s.kind == SystemEventKind::PhysicianChangeRequested),
+        "the request is not in the timeline"
+    );
+    // The physician changes the rule.
+    let group: Group = ctx
+        .patch(&format!("/groups/{}", group.id))
+        .bearer(&physician.token)
+        .json(&json!({"physician_rule": "inform_only"}))
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        group.physician_rule == Some(PhysicianRule::InformOnly),
+        "the physician could not change the rule"
     );
     Ok(())
 }

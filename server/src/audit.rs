@@ -28,6 +28,13 @@ pub enum Action {
     MemberUpdate,
     MemberRemove,
     MemberLeave,
+    /// An admin asked to replace, clear or remove the attending physician (waits for them).
+    PhysicianChangeRequest,
+    /// The attending physician handed the role over (or left the profile without one).
+    PhysicianHandover,
+    /// A signed-in caller was refused (403, or 404 for something they may not see): MHLW's
+    /// guideline 6.0 asks for refused access to be reviewable. `target` is the path's last id.
+    AccessRefused,
     InvitationsRead,
     InvitationApprove,
     InvitationDecline,
@@ -72,6 +79,9 @@ impl Action {
             Self::MemberUpdate => "member.update",
             Self::MemberRemove => "member.remove",
             Self::MemberLeave => "member.leave",
+            Self::PhysicianChangeRequest => "physician.change_request",
+            Self::PhysicianHandover => "physician.handover",
+            Self::AccessRefused => "access.refused",
             Self::InvitationsRead => "invitations.read",
             Self::InvitationApprove => "invitation.approve",
             Self::InvitationDecline => "invitation.decline",

@@ -178,3 +178,53 @@ async fn membership_invitation_join_and_directory_actions_are_logged() {
         assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
     }
 }
+
+#[tokio::test]
+async fn refused_requests_of_a_signed_in_caller_are_logged() {
+    let app = TestApp::start().await;
+    // Kobayashi is in neither patient group: probing one is refused, and recorded.
+    let token = app.login("ns.kobayashi").await;
+    let user = app.user_id("ns.kobayashi").await.to_string();
+    let group = app.group_id(YAMADA).await;
+    let post: String = sqlx::query_scalar("SELECT id FROM posts WHERE group_id = ? LIMIT 1")
+        .bind(group.to_string())
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&token, &format!("/api/v1/groups/{group}/posts/{post}"))
+            .await
+            .status(),
+        404
+    );
+    // A member who is not an admin, refused an admin action.
+    let hh = app.login("hh.ito").await;
+    let ito = app.user_id("hh.ito").await.to_string();
+    assert_eq!(
+        app.post_json(&hh, &format!("/api/v1/groups/{group}/archive"), &json!({}))
+            .await
+            .status(),
+        403
+    );
+    // Without a session nothing is attributed (and failed logins are logged on their own).
+    assert_eq!(
+        app.get("", &format!("/api/v1/groups/{group}"))
+            .await
+            .status(),
+        401
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT user_id, action, group_id, target_id, client_ip FROM audit_log
+         WHERE action = 'access.refused' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0].user_id.as_deref(), Some(user.as_str()));
+    assert_eq!(rows[0].group_id, Some(group.to_string()));
+    assert_eq!(rows[0].target_id.as_deref(), Some(post.as_str()));
+    assert!(rows[0].client_ip.is_some());
+    assert_eq!(rows[1].user_id.as_deref(), Some(ito.as_str()));
+    assert_eq!(rows[1].target_id, None);
+}

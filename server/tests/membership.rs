@@ -463,17 +463,32 @@ async fn creating_a_patient_group_validates_and_adds_physician_and_care_manager(
                     "attending_physician_id": yamamoto,
                     "notes": "独居。長女が週末に訪問。",
                 },
-                "physician_rule": "inform_only",
             }),
         )
         .await;
     assert_eq!(response.status(), 200);
     let group: Value = response.json().await.unwrap();
     assert_eq!(group["name"], "佐々木 正男 様");
+    assert_eq!(group["last_post"]["system"], "profile_updated");
+    // The rule is the physician's to change.
+    let rule = json!({ "physician_rule": "inform_only" });
+    let response = app
+        .patch_json(&tanaka, &format!("/api/v1/groups/{id}"), &rule)
+        .await;
+    expect_problem(response, 403, "forbidden").await;
+    let response = app
+        .patch_json(
+            &app.login("dr.yamamoto").await,
+            &format!("/api/v1/groups/{id}"),
+            &rule,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let group: Value = response.json().await.unwrap();
     assert_eq!(group["physician_rule"], "inform_only");
     assert_eq!(group["patient"]["care_manager"], Value::Null);
     assert_eq!(group["patient"]["birth_date"], Value::Null);
-    assert_eq!(group["last_post"]["system"], "profile_updated");
+    assert_eq!(group["last_post"]["system"], "physician_rule_changed");
     // A physician who is not a member cannot be named.
     let response = app
         .patch_json(
@@ -497,9 +512,13 @@ async fn creating_a_patient_group_validates_and_adds_physician_and_care_manager(
         .await;
     expect_problem(response, 403, "forbidden").await;
 
-    // Removing the attending physician clears the profile's field.
+    // The attending physician leaving clears the profile's field (another admin removing them
+    // waits for their approval: tests/physician_rule.rs).
     let response = app
-        .delete(&tanaka, &format!("/api/v1/groups/{id}/members/{yamamoto}"))
+        .delete(
+            &app.login("dr.yamamoto").await,
+            &format!("/api/v1/groups/{id}/members/{yamamoto}"),
+        )
         .await;
     assert_eq!(response.status(), 204);
     let group: Value = app

@@ -6,7 +6,7 @@ use super::labels::honorific;
 use super::Locale;
 
 /// Every kind of system entry, for completeness tests.
-pub const ALL_KINDS: [SystemEventKind; 12] = [
+pub const ALL_KINDS: [SystemEventKind; 15] = [
     SystemEventKind::GroupCreated,
     SystemEventKind::MemberAdded,
     SystemEventKind::InvitationPending,
@@ -18,6 +18,9 @@ pub const ALL_KINDS: [SystemEventKind; 12] = [
     SystemEventKind::RoleChanged,
     SystemEventKind::GroupArchived,
     SystemEventKind::ProfileUpdated,
+    SystemEventKind::PhysicianChangeRequested,
+    SystemEventKind::PhysicianChanged,
+    SystemEventKind::PhysicianRuleChanged,
     SystemEventKind::Unknown,
 ];
 
@@ -44,9 +47,14 @@ pub fn system_event_text(ev: &SystemEvent, locale: Locale) -> String {
 
 /// The home list's phrase for a system entry, which carries no names.
 pub fn system_preview_text(preview: &PostPreview, locale: Locale) -> Option<String> {
-    preview
-        .system
-        .map(|kind| phrase(kind, None, None, None, locale))
+    preview.system.map(|kind| match (kind, locale) {
+        // Without names, "handed over" and "cleared" cannot be told apart.
+        (SystemEventKind::PhysicianChanged, Locale::Ja) => "主治医が変わりました".to_owned(),
+        (SystemEventKind::PhysicianChanged, Locale::En) => {
+            "The attending physician changed".to_owned()
+        }
+        _ => phrase(kind, None, None, None, locale),
+    })
 }
 
 fn who(p: Named<'_>, locale: Locale) -> String {
@@ -82,21 +90,26 @@ fn phrase(
         None => "a member".to_owned(),
     };
     let admin_role = detail == Some("admin");
+    let inform_only = detail == Some("inform_only");
     match locale {
         Locale::Ja => match kind {
             GroupCreated => format!("{a}がグループを作成しました"),
             MemberAdded => format!("{a}が{s}を追加しました"),
             InvitationPending => format!("{a}が{s}を招待しました（主治医の承認待ち）"),
             InvitationApproved => format!("{}が承認しました（{s}）", physician(actor, locale)),
-            InvitationDeclined => match detail {
-                Some(r) if !r.is_empty() => {
-                    format!(
-                        "{}が辞退しました（{s}）。理由: {r}",
-                        physician(actor, locale)
-                    )
+            InvitationDeclined => {
+                let on = if subject.is_some() {
+                    format!("（{s}）")
+                } else {
+                    "（主治医の変更依頼）".to_owned()
+                };
+                match detail {
+                    Some(r) if !r.is_empty() => {
+                        format!("{}が辞退しました{on}。理由: {r}", physician(actor, locale))
+                    }
+                    _ => format!("{}が辞退しました{on}", physician(actor, locale)),
                 }
-                _ => format!("{}が辞退しました（{s}）", physician(actor, locale)),
-            },
+            }
             MemberJoined => format!("{s}が参加しました"),
             MemberRemoved => format!("{a}が{s}を削除しました"),
             MemberLeft => format!("{s}が退出しました"),
@@ -104,6 +117,21 @@ fn phrase(
             RoleChanged => format!("{a}が{s}をメンバーにしました"),
             GroupArchived => format!("{a}がグループをアーカイブしました"),
             ProfileUpdated => format!("{a}が患者情報を更新しました"),
+            PhysicianChangeRequested => match detail {
+                Some("remove") => {
+                    format!("{a}が{}の削除を依頼しました（主治医の承認待ち）", physician(subject, locale))
+                }
+                Some("clear") => format!("{a}が主治医の解除を依頼しました（主治医の承認待ち）"),
+                _ => format!("{a}が主治医を{s}に変更するよう依頼しました（主治医の承認待ち）"),
+            },
+            PhysicianChanged if subject.is_some() => format!("{a}が主治医を{s}に引き継ぎました"),
+            PhysicianChanged => format!("{a}が主治医を未設定にしました"),
+            PhysicianRuleChanged if inform_only => {
+                format!("{a}が、主治医以外の管理者の招待をすぐに参加する設定にしました")
+            }
+            PhysicianRuleChanged => {
+                format!("{a}が、主治医以外の管理者の招待を主治医の承認待ちにする設定にしました")
+            }
             Unknown => "グループの情報が更新されました".to_owned(),
         },
         Locale::En => match kind {
@@ -113,15 +141,19 @@ fn phrase(
                 format!("{a} invited {en_s} (awaiting the attending physician's approval)")
             }
             InvitationApproved => format!("{} approved ({en_s})", physician(actor, locale)),
-            InvitationDeclined => match detail {
-                Some(r) if !r.is_empty() => {
-                    format!(
-                        "{} declined ({en_s}). Reason: {r}",
-                        physician(actor, locale)
-                    )
+            InvitationDeclined => {
+                let on = if subject.is_some() {
+                    en_s.clone()
+                } else {
+                    "the request to change the attending physician".to_owned()
+                };
+                match detail {
+                    Some(r) if !r.is_empty() => {
+                        format!("{} declined ({on}). Reason: {r}", physician(actor, locale))
+                    }
+                    _ => format!("{} declined ({on})", physician(actor, locale)),
                 }
-                _ => format!("{} declined ({en_s})", physician(actor, locale)),
-            },
+            }
             MemberJoined => format!("{} joined", capitalise(&en_s)),
             MemberRemoved => format!("{a} removed {en_s}"),
             MemberLeft => format!("{} left", capitalise(&en_s)),
@@ -129,6 +161,28 @@ fn phrase(
             RoleChanged => format!("{a} made {en_s} a member"),
             GroupArchived => format!("{a} archived the group"),
             ProfileUpdated => format!("{a} updated the patient's profile"),
+            PhysicianChangeRequested => match detail {
+                Some("remove") => format!(
+                    "{a} asked to remove {} (awaiting the attending physician's approval)",
+                    physician(subject, locale)
+                ),
+                Some("clear") => format!(
+                    "{a} asked to leave the group without an attending physician (awaiting the attending physician's approval)"
+                ),
+                _ => format!(
+                    "{a} asked to make {en_s} the attending physician (awaiting the attending physician's approval)"
+                ),
+            },
+            PhysicianChanged if subject.is_some() => {
+                format!("{a} handed the attending physician role to {en_s}")
+            }
+            PhysicianChanged => format!("{a} left the group without an attending physician"),
+            PhysicianRuleChanged if inform_only => format!(
+                "{a} let invitations by other admins take effect at once"
+            ),
+            PhysicianRuleChanged => format!(
+                "{a} made invitations by other admins wait for the attending physician's approval"
+            ),
             Unknown => "The group was updated".to_owned(),
         },
     }
@@ -214,6 +268,38 @@ mod tests {
             let pe = system_preview_text(&preview, Locale::En).unwrap();
             assert_ne!(pj, pe, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn physician_changes_say_who_asked_and_what_waits() {
+        let ja = |k, d| system_event_text(&ev(k, d), Locale::Ja);
+        assert_eq!(
+            ja(SystemEventKind::PhysicianChangeRequested, Some("change")),
+            "鈴木 由美さんが主治医を高橋 誠さんに変更するよう依頼しました（主治医の承認待ち）"
+        );
+        let mut removal = ev(SystemEventKind::PhysicianChangeRequested, Some("remove"));
+        removal.subject = Some(person("佐藤 健一", Profession::Physician));
+        assert_eq!(
+            system_event_text(&removal, Locale::Ja),
+            "鈴木 由美さんが佐藤 健一さん（主治医）の削除を依頼しました（主治医の承認待ち）"
+        );
+        let mut cleared = ev(SystemEventKind::PhysicianChanged, None);
+        cleared.subject = None;
+        assert_eq!(
+            system_event_text(&cleared, Locale::Ja),
+            "鈴木 由美さんが主治医を未設定にしました"
+        );
+        let mut declined = ev(SystemEventKind::InvitationDeclined, Some("継続します"));
+        declined.subject = None;
+        assert!(system_event_text(&declined, Locale::Ja)
+            .ends_with("が辞退しました（主治医の変更依頼）。理由: 継続します"));
+        assert_ne!(
+            ja(SystemEventKind::PhysicianRuleChanged, Some("inform_only")),
+            ja(
+                SystemEventKind::PhysicianRuleChanged,
+                Some("approval_required")
+            )
+        );
     }
 
     #[test]

@@ -79,6 +79,24 @@ impl Membership {
         }
     }
 
+    /// Whether a change to the attending physician (replacing, clearing or removing them) by
+    /// `caller` must wait for the physician's decision: it does whenever the group has a
+    /// physician and the caller is someone else. The physician hands over directly.
+    pub fn physician_decides(&self, caller: Uuid) -> bool {
+        self.attending_physician_id
+            .is_some_and(|physician| physician != caller)
+    }
+
+    /// The physician rule constrains admins other than the physician, so only the physician
+    /// may change it; a group without a physician has nobody it constrains.
+    pub fn require_physician_for_rule(&self, caller: Uuid) -> Result<(), Error> {
+        if self.physician_decides(caller) {
+            Err(Error::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Admin actions; direct messages have none.
     pub fn require_admin(&self) -> Result<(), Error> {
         if self.kind == GroupKind::Direct || self.role != MemberRole::Admin {
@@ -185,6 +203,132 @@ pub async fn member_changed(
         &LiveEvent::MemberChanged(GroupChange { group_id }),
     )
     .await?)
+}
+
+/// The member's role, if `user_id` is in the group.
+pub async fn role_of(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<MemberRole>, Error> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM group_members WHERE group_id = ? AND user_id = ?")
+            .bind(group_id.hyphenated())
+            .bind(user_id.hyphenated())
+            .fetch_optional(db)
+            .await?;
+    Ok(role.as_deref().map(MemberRole::parse))
+}
+
+pub async fn admin_count(db: impl SqliteExecutor<'_>, group_id: Uuid) -> Result<i64, Error> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND role = 'admin'",
+    )
+    .bind(group_id.hyphenated())
+    .fetch_one(db)
+    .await?)
+}
+
+/// Stores a request that waits for the attending physician (a member invitation, or a change
+/// of the physician) and returns its id.
+pub async fn insert_pending(
+    conn: &mut sqlx::SqliteConnection,
+    group_id: Uuid,
+    kind: &str,
+    invitee: Option<Uuid>,
+    role: MemberRole,
+    requested_by: Uuid,
+) -> Result<Uuid, Error> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO invitations (id, group_id, kind, status, invitee_id, role, invited_by,
+                                  created_at_ms)
+         VALUES (?, ?, ?, 'pending_physician', ?, ?, ?, ?)",
+    )
+    .bind(id.hyphenated())
+    .bind(group_id.hyphenated())
+    .bind(kind)
+    .bind(invitee.map(|u| u.hyphenated()))
+    .bind(role.as_str())
+    .bind(requested_by.hyphenated())
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Takes `user` (whose role is `role`) out of a group: the membership row, the profile fields
+/// that named them, the system entries (`kind` is `MemberRemoved` or `MemberLeft`, by
+/// `actor`), and the events that tell every client, the removed person's too. Returns the
+/// event ids to publish after committing.
+pub async fn remove_from_group(
+    conn: &mut sqlx::SqliteConnection,
+    group_id: Uuid,
+    user: Uuid,
+    role: MemberRole,
+    actor: Uuid,
+    kind: SystemEventKind,
+) -> Result<Vec<EventId>, Error> {
+    sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+        .bind(group_id.hyphenated())
+        .bind(user.hyphenated())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE groups SET
+             attending_physician_id = CASE WHEN attending_physician_id = ? THEN NULL
+                                           ELSE attending_physician_id END,
+             care_manager_id = CASE WHEN care_manager_id = ? THEN NULL ELSE care_manager_id END
+         WHERE id = ?",
+    )
+    .bind(user.hyphenated())
+    .bind(user.hyphenated())
+    .bind(group_id.hyphenated())
+    .execute(&mut *conn)
+    .await?;
+    // Requests about the person that can no longer take effect.
+    sqlx::query(
+        "UPDATE invitations SET status = 'revoked', decided_at_ms = ?
+         WHERE group_id = ? AND status = 'pending_physician'
+           AND kind IN ('physician_change', 'physician_removal') AND invitee_id = ?",
+    )
+    .bind(now_ms())
+    .bind(group_id.hyphenated())
+    .bind(user.hyphenated())
+    .execute(&mut *conn)
+    .await?;
+    // Families see who joined and left among them; professionals see everything.
+    let mut timelines = vec![Timeline::Care];
+    if role == MemberRole::Family {
+        timelines.push(Timeline::Family);
+    }
+    let mut published = Vec::new();
+    for timeline in timelines {
+        published.push(
+            system_entry(
+                &mut *conn,
+                group_id,
+                timeline,
+                kind,
+                actor,
+                Some(user),
+                None,
+            )
+            .await?,
+        );
+    }
+    published.push(member_changed(&mut *conn, group_id).await?);
+    // No longer a member, they get no group event: this one tells their open tabs to let go.
+    published.push(
+        events::append_for_user(
+            &mut *conn,
+            user,
+            group_id,
+            &LiveEvent::MemberChanged(GroupChange { group_id }),
+        )
+        .await?,
+    );
+    Ok(published)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Request extractors: the auth check, and JSON/query extractors whose rejections are problems.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -122,6 +123,21 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// Who the request turned out to be from, once `AuthUser` has checked the session: filled in
+/// by the extractor, read by middleware after the handler (to audit refusals).
+#[derive(Debug, Clone, Default)]
+pub struct Caller(Arc<OnceLock<Uuid>>);
+
+impl Caller {
+    fn set(&self, user: Uuid) {
+        let _ = self.0.set(user);
+    }
+
+    pub fn get(&self) -> Option<Uuid> {
+        self.0.get().copied()
+    }
+}
+
 /// An authenticated caller: a live session's bearer token was presented.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
@@ -184,6 +200,9 @@ impl FromRequestParts<AppState> for AuthUser {
         }
         if now - row.last_seen_ms >= touch_interval_ms(idle_ms) {
             state.writer.touch_session(&token_hash, now);
+        }
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            caller.set(row.user_id.into_uuid());
         }
         Ok(Self {
             user_id: row.user_id.into_uuid(),

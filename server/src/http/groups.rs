@@ -13,7 +13,9 @@ use tsunagu_api::{
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::{self, member_changed, membership, parse_rule, rule_str, system_entry};
+use super::access::{
+    self, insert_pending, member_changed, membership, parse_rule, role_of, rule_str, system_entry,
+};
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
@@ -600,6 +602,12 @@ pub async fn create_group(
 
 /// Edits a group (admins): the workplace group's name, the patient profile (replaced as a
 /// whole), the physician rule.
+///
+/// The physician rule constrains admins other than the attending physician, so only the
+/// physician changes it (403 for anyone else). The physician hands the role over directly;
+/// another admin replacing or clearing the physician gets 202 and a `physician_change` request
+/// the physician decides, while the rest of the update takes effect. An update that changes
+/// nothing writes no timeline entry.
 #[utoipa::path(
     patch,
     path = "/api/v1/groups/{group_id}",
@@ -609,10 +617,11 @@ pub async fn create_group(
     request_body = GroupUpdate,
     responses(
         (status = 200, description = "The updated group", body = Group),
+        (status = 202, description = "Updated, except the attending physician: replacing or clearing them waits for their decision (a `physician_change` request); the group as it now stands", body = Group),
         (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 403, description = "The caller is not an admin of the group, or it is a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not an admin of the group, or it is a direct message, or changes the physician rule without being the attending physician (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
@@ -626,7 +635,7 @@ pub async fn update_group(
     auth: AuthUser,
     Path(group_id): Path<String>,
     Json(update): Json<GroupUpdate>,
-) -> Result<axum::Json<Group>, Error> {
+) -> Result<(StatusCode, axum::Json<Group>), Error> {
     let group_id = parse_id(&group_id)?;
     let me = membership(&state.db, group_id, auth.user_id).await?;
     me.require_writable()?;
@@ -646,50 +655,161 @@ pub async fn update_group(
     }
 
     let mut tx = state.writer.begin().await?;
-    if let Some(name) = name {
-        sqlx::query("UPDATE groups SET name = ? WHERE id = ?")
-            .bind(name)
-            .bind(group_id.hyphenated())
-            .execute(&mut *tx)
-            .await?;
+    // Decided on the rows as they are inside the write transaction, not as read before it.
+    let me = membership(&mut *tx, group_id, auth.user_id).await?;
+    me.require_writable()?;
+    me.require_admin()?;
+    let before: Editable = sqlx::query_as(&format!(
+        "SELECT {EDITABLE_COLUMNS} FROM groups WHERE id = ?"
+    ))
+    .bind(group_id.hyphenated())
+    .fetch_one(&mut *tx)
+    .await?;
+    let rule = update
+        .physician_rule
+        .map(rule_str)
+        .filter(|rule| before.physician_rule.as_deref() != Some(*rule));
+    if rule.is_some() {
+        me.require_physician_for_rule(auth.user_id)?;
     }
+    let mut after = before.clone();
+    if let Some(name) = name {
+        after.name = name;
+    }
+    // `Some(successor)` when the physician changes; whether at once or on request depends on
+    // who asks.
+    let mut physician_change = None;
     if let Some(p) = patient {
+        after.name = patient_group_name(&p.name);
+        after.name_kana = Some(p.name_kana.clone());
+        after.patient_name = Some(p.name);
+        after.patient_name_kana = Some(p.name_kana);
+        after.patient_birth_date = p.birth_date;
+        after.care_manager_id = p.care_manager_id.map(|u| u.hyphenated());
+        after.patient_notes = p.notes;
+        let current = before.attending_physician_id.map(Hyphenated::into_uuid);
+        if p.attending_physician_id != current {
+            physician_change = Some(p.attending_physician_id);
+            if !me.physician_decides(auth.user_id) {
+                after.attending_physician_id = p.attending_physician_id.map(|u| u.hyphenated());
+            }
+        }
+    }
+    if let Some(rule) = rule {
+        after.physician_rule = Some(rule.to_owned());
+    }
+
+    let mut published = Vec::new();
+    let profile_changed = Editable {
+        attending_physician_id: before.attending_physician_id,
+        physician_rule: before.physician_rule.clone(),
+        ..after.clone()
+    } != before;
+    if after != before {
         sqlx::query(
             "UPDATE groups SET name = ?, name_kana = ?, patient_name = ?, patient_name_kana = ?,
                  patient_birth_date = ?, attending_physician_id = ?, care_manager_id = ?,
-                 patient_notes = ?
+                 patient_notes = ?, physician_rule = ?
              WHERE id = ?",
         )
-        .bind(patient_group_name(&p.name))
-        .bind(&p.name_kana)
-        .bind(&p.name)
-        .bind(&p.name_kana)
-        .bind(&p.birth_date)
-        .bind(p.attending_physician_id.map(|u| u.hyphenated()))
-        .bind(p.care_manager_id.map(|u| u.hyphenated()))
-        .bind(&p.notes)
+        .bind(&after.name)
+        .bind(&after.name_kana)
+        .bind(&after.patient_name)
+        .bind(&after.patient_name_kana)
+        .bind(&after.patient_birth_date)
+        .bind(after.attending_physician_id)
+        .bind(after.care_manager_id)
+        .bind(&after.patient_notes)
+        .bind(&after.physician_rule)
         .bind(group_id.hyphenated())
         .execute(&mut *tx)
         .await?;
     }
-    if let Some(rule) = update.physician_rule {
-        sqlx::query("UPDATE groups SET physician_rule = ? WHERE id = ?")
-            .bind(rule_str(rule))
-            .bind(group_id.hyphenated())
-            .execute(&mut *tx)
-            .await?;
+    if profile_changed {
+        published.push(
+            system_entry(
+                &mut tx,
+                group_id,
+                Timeline::Care,
+                SystemEventKind::ProfileUpdated,
+                auth.user_id,
+                None,
+                None,
+            )
+            .await?,
+        );
     }
-    let entry = system_entry(
-        &mut tx,
-        group_id,
-        Timeline::Care,
-        SystemEventKind::ProfileUpdated,
-        auth.user_id,
-        None,
-        None,
-    )
-    .await?;
-    let changed = member_changed(&mut tx, group_id).await?;
+    if let Some(rule) = rule {
+        published.push(
+            system_entry(
+                &mut tx,
+                group_id,
+                Timeline::Care,
+                SystemEventKind::PhysicianRuleChanged,
+                auth.user_id,
+                None,
+                Some(rule),
+            )
+            .await?,
+        );
+    }
+    let mut status = StatusCode::OK;
+    if let Some(successor) = physician_change {
+        let (kind, action, detail) = if me.physician_decides(auth.user_id) {
+            status = StatusCode::ACCEPTED;
+            let role = match successor {
+                Some(s) => role_of(&mut *tx, group_id, s)
+                    .await?
+                    .unwrap_or(MemberRole::Member),
+                None => MemberRole::Member,
+            };
+            insert_pending(
+                &mut tx,
+                group_id,
+                "physician_change",
+                successor,
+                role,
+                auth.user_id,
+            )
+            .await?;
+            let detail = if successor.is_some() {
+                "change"
+            } else {
+                "clear"
+            };
+            (
+                SystemEventKind::PhysicianChangeRequested,
+                Action::PhysicianChangeRequest,
+                Some(detail),
+            )
+        } else {
+            (
+                SystemEventKind::PhysicianChanged,
+                Action::PhysicianHandover,
+                None,
+            )
+        };
+        published.push(
+            system_entry(
+                &mut tx,
+                group_id,
+                Timeline::Care,
+                kind,
+                auth.user_id,
+                successor,
+                detail,
+            )
+            .await?,
+        );
+        let mut entry = Entry::new(action, Some(auth.user_id), ip).group(group_id);
+        if let Some(successor) = successor {
+            entry = entry.target(successor);
+        }
+        audit::record(&mut *tx, entry).await?;
+    }
+    if !published.is_empty() {
+        published.push(member_changed(&mut tx, group_id).await?);
+    }
     audit::record(
         &mut *tx,
         Entry::new(Action::GroupUpdate, Some(auth.user_id), ip).group(group_id),
@@ -697,8 +817,25 @@ pub async fn update_group(
     .await?;
     let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
     tx.commit().await?;
-    state.live.publish_all([entry, changed]);
-    Ok(axum::Json(group))
+    state.live.publish_all(published);
+    Ok((status, axum::Json(group)))
+}
+
+/// The columns `PATCH /groups/{id}` may change, compared to tell whether anything changed.
+const EDITABLE_COLUMNS: &str = "name, name_kana, patient_name, patient_name_kana,
+    patient_birth_date, attending_physician_id, care_manager_id, patient_notes, physician_rule";
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+struct Editable {
+    name: String,
+    name_kana: Option<String>,
+    patient_name: Option<String>,
+    patient_name_kana: Option<String>,
+    patient_birth_date: Option<String>,
+    attending_physician_id: Option<Hyphenated>,
+    care_manager_id: Option<Hyphenated>,
+    patient_notes: String,
+    physician_rule: Option<String>,
 }
 
 /// Archives a group (admins): it stays readable, and every write answers 409 `group_archived`.

@@ -12,7 +12,9 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::access::{member_changed, membership, system_entry};
+use super::access::{
+    admin_count, member_changed, membership, remove_from_group, role_of, system_entry,
+};
 use super::extract::{parse_id, ClientIp, Json};
 use super::groups::author;
 use super::{AppState, AuthUser, Error, SecretBody};
@@ -72,6 +74,8 @@ fn parse_kind(s: &str) -> InvitationKind {
     match s {
         "family" => InvitationKind::Family,
         "registration" => InvitationKind::Registration,
+        "physician_change" => InvitationKind::PhysicianChange,
+        "physician_removal" => InvitationKind::PhysicianRemoval,
         _ => InvitationKind::Member,
     }
 }
@@ -81,6 +85,8 @@ fn kind_str(kind: InvitationKind) -> &'static str {
         InvitationKind::Member => "member",
         InvitationKind::Family => "family",
         InvitationKind::Registration => "registration",
+        InvitationKind::PhysicianChange => "physician_change",
+        InvitationKind::PhysicianRemoval => "physician_removal",
     }
 }
 
@@ -170,14 +176,16 @@ pub(super) async fn pending_of_group(
     Ok(rows.into_iter().map(|r| r.into_invitation(now)).collect())
 }
 
-/// Invitations waiting for the caller's decision as attending physician, oldest first.
+/// Requests waiting for the caller's decision, oldest first: member invitations and physician
+/// changes of the groups where the caller is the attending physician, and, for operators, those
+/// of groups whose physician's account is disabled (nobody else could ever decide them).
 #[utoipa::path(
     get,
     path = "/api/v1/invitations",
     tag = "invitations",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Pending invitations of the groups where the caller is the attending physician (empty for everyone else)", body = InvitationList),
+        (status = 200, description = "Pending requests of the groups where the caller is the attending physician; for operators also those whose physician's account is disabled (empty for everyone else)", body = InvitationList),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
@@ -189,10 +197,15 @@ pub async fn list_invitations(
     auth: AuthUser,
 ) -> Result<axum::Json<InvitationList>, Error> {
     let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
-        "{SELECT_INVITATIONS} WHERE g.attending_physician_id = ?
-           AND i.status = 'pending_physician' AND g.archived = 0
+        "{SELECT_INVITATIONS}
+         WHERE i.status = 'pending_physician' AND g.archived = 0
+           AND (g.attending_physician_id = ?
+                OR (EXISTS (SELECT 1 FROM users op WHERE op.id = ? AND op.is_operator = 1)
+                    AND EXISTS (SELECT 1 FROM users ph
+                                WHERE ph.id = g.attending_physician_id AND ph.disabled = 1)))
          ORDER BY i.created_at_ms, i.id"
     ))
+    .bind(auth.user_id.hyphenated())
     .bind(auth.user_id.hyphenated())
     .fetch_all(&state.db)
     .await?;
@@ -215,42 +228,70 @@ struct DecisionRow {
     role: String,
     attending_physician_id: Option<Hyphenated>,
     archived: bool,
+    physician_disabled: Option<bool>,
+    caller_is_operator: bool,
 }
 
-/// The invitation if the caller is the physician who decides it; 404 for anyone else.
+/// A pending request the caller may decide.
+struct Pending {
+    group_id: Uuid,
+    kind: InvitationKind,
+    invitee: Option<Uuid>,
+    role: MemberRole,
+}
+
+/// The request if the caller decides it: the group's attending physician, or an operator when
+/// the physician's account is disabled. 404 for anyone else.
 async fn decidable(
     conn: &mut sqlx::SqliteConnection,
     id: Uuid,
     caller: Uuid,
-) -> Result<(Uuid, Uuid, MemberRole), Error> {
+) -> Result<Pending, Error> {
     let row: DecisionRow = sqlx::query_as(
         "SELECT i.group_id, i.status, i.kind, i.invitee_id, i.role, g.attending_physician_id,
-                g.archived
-         FROM invitations i JOIN groups g ON g.id = i.group_id WHERE i.id = ?",
+                g.archived, ph.disabled AS physician_disabled,
+                EXISTS (SELECT 1 FROM users op WHERE op.id = ? AND op.is_operator = 1)
+                    AS caller_is_operator
+         FROM invitations i JOIN groups g ON g.id = i.group_id
+         LEFT JOIN users ph ON ph.id = g.attending_physician_id
+         WHERE i.id = ?",
     )
+    .bind(caller.hyphenated())
     .bind(id.hyphenated())
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(Error::NotFound)?;
     let physician = row.attending_physician_id.map(Hyphenated::into_uuid);
+    let decider = physician == Some(caller)
+        || (row.caller_is_operator && row.physician_disabled == Some(true));
+    let kind = parse_kind(&row.kind);
     let invitee = row.invitee_id.map(Hyphenated::into_uuid);
-    let (true, Some(invitee)) = (row.kind == "member" && physician == Some(caller), invitee) else {
-        return Err(Error::NotFound);
+    let well_formed = match kind {
+        InvitationKind::Member | InvitationKind::PhysicianRemoval => invitee.is_some(),
+        InvitationKind::PhysicianChange => true,
+        InvitationKind::Family | InvitationKind::Registration => false,
     };
+    if !(decider && well_formed) {
+        return Err(Error::NotFound);
+    }
     if row.status != "pending_physician" {
         return Err(Error::InvitationDecided);
     }
     if row.archived {
         return Err(Error::GroupArchived);
     }
-    Ok((
-        row.group_id.into_uuid(),
+    Ok(Pending {
+        group_id: row.group_id.into_uuid(),
+        kind,
         invitee,
-        MemberRole::parse(&row.role),
-    ))
+        role: MemberRole::parse(&row.role),
+    })
 }
 
-/// The attending physician approves an invitation: the invitee becomes a member.
+/// The attending physician approves a request: an invited person becomes a member, the
+/// physician role passes to the proposed successor (or the profile is left without one), or
+/// the physician leaves the group. Operators decide instead when the physician's account is
+/// disabled.
 #[utoipa::path(
     post,
     path = "/api/v1/invitations/{invitation_id}/approve",
@@ -258,11 +299,12 @@ async fn decidable(
     security(("bearer" = [])),
     params(("invitation_id" = Uuid, Path, description = "Invitation id")),
     responses(
-        (status = 200, description = "Approved (`status` = `accepted`); the invitee is a member", body = Invitation),
+        (status = 200, description = "Approved (`status` = `accepted`); the change took effect", body = Invitation),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 404, description = "No such invitation, or the caller is not the group's attending physician (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invitation, or the caller may not decide it (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided (`invitation_decided`), the group is archived (`group_archived`), or removing the physician would leave no admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The proposed physician is no longer an enabled physician member of the group (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -274,30 +316,91 @@ pub async fn approve_invitation(
 ) -> Result<axum::Json<Invitation>, Error> {
     let id = parse_id(&invitation_id)?;
     let mut tx = state.writer.begin().await?;
-    let (group_id, invitee, role) = decidable(&mut tx, id, auth.user_id).await?;
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT (group_id, user_id) DO NOTHING",
-    )
-    .bind(group_id.hyphenated())
-    .bind(invitee.hyphenated())
-    .bind(role.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let pending = decidable(&mut tx, id, auth.user_id).await?;
+    let group_id = pending.group_id;
+    let (entry, effects) = match (pending.kind, pending.invitee) {
+        (InvitationKind::PhysicianChange, successor) => {
+            if let Some(successor) = successor {
+                let still: Option<i64> = sqlx::query_scalar(
+                    "SELECT 1 FROM group_members m JOIN users u ON u.id = m.user_id
+                     WHERE m.group_id = ? AND m.user_id = ? AND m.role <> 'family'
+                       AND u.disabled = 0 AND u.profession = 'physician'",
+                )
+                .bind(group_id.hyphenated())
+                .bind(successor.hyphenated())
+                .fetch_optional(&mut *tx)
+                .await?;
+                if still.is_none() {
+                    return Err(Error::Validation {
+                        field: "invitee",
+                        code: ErrorCode::FieldInvalid,
+                    });
+                }
+            }
+            sqlx::query("UPDATE groups SET attending_physician_id = ? WHERE id = ?")
+                .bind(successor.map(|u| u.hyphenated()))
+                .bind(group_id.hyphenated())
+                .execute(&mut *tx)
+                .await?;
+            (
+                Some((SystemEventKind::PhysicianChanged, successor)),
+                Vec::new(),
+            )
+        }
+        (InvitationKind::PhysicianRemoval, Some(physician)) => {
+            let role = role_of(&mut *tx, group_id, physician).await?;
+            let effects = match role {
+                // Left meanwhile: approving changes nothing more.
+                None => Vec::new(),
+                Some(role) => {
+                    if role == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
+                        return Err(Error::LastAdmin);
+                    }
+                    // The physician approving their own removal is leaving.
+                    let kind = if physician == auth.user_id {
+                        SystemEventKind::MemberLeft
+                    } else {
+                        SystemEventKind::MemberRemoved
+                    };
+                    remove_from_group(&mut tx, group_id, physician, role, auth.user_id, kind)
+                        .await?
+                }
+            };
+            (None, effects)
+        }
+        (_, invitee) => {
+            let invitee = invitee.ok_or(Error::NotFound)?;
+            sqlx::query(
+                "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (group_id, user_id) DO NOTHING",
+            )
+            .bind(group_id.hyphenated())
+            .bind(invitee.hyphenated())
+            .bind(pending.role.as_str())
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            (
+                Some((SystemEventKind::InvitationApproved, Some(invitee))),
+                Vec::new(),
+            )
+        }
+    };
     let decision = Decision {
         invitation: id,
         group_id,
-        invitee,
-        physician: auth.user_id,
+        decider: auth.user_id,
         accepted: true,
+        entry,
+        effects,
         reason: None,
     };
     Ok(axum::Json(decision.record(tx, &state.live, ip).await?))
 }
 
-/// The attending physician declines an invitation, with a reason the inviting admin sees.
+/// The attending physician (or an operator, as for approving) declines a request, with a reason
+/// the requesting admin sees.
 #[utoipa::path(
     post,
     path = "/api/v1/invitations/{invitation_id}/decline",
@@ -310,7 +413,7 @@ pub async fn approve_invitation(
         (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 404, description = "No such invitation, or the caller is not the group's attending physician (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invitation, or the caller may not decide it (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason empty (`field_required`) or over 500 characters (`field_too_long`)", body = Problem, content_type = "application/problem+json"),
@@ -326,7 +429,7 @@ pub async fn decline_invitation(
 ) -> Result<axum::Json<Invitation>, Error> {
     let id = parse_id(&invitation_id)?;
     let mut tx = state.writer.begin().await?;
-    let (group_id, invitee, _) = decidable(&mut tx, id, auth.user_id).await?;
+    let pending = decidable(&mut tx, id, auth.user_id).await?;
     let reason = decline.reason.trim();
     if reason.is_empty() {
         return Err(Error::Validation {
@@ -342,48 +445,46 @@ pub async fn decline_invitation(
     }
     let decision = Decision {
         invitation: id,
-        group_id,
-        invitee,
-        physician: auth.user_id,
+        group_id: pending.group_id,
+        decider: auth.user_id,
         accepted: false,
+        entry: Some((SystemEventKind::InvitationDeclined, pending.invitee)),
+        effects: Vec::new(),
         reason: Some(reason),
     };
     Ok(axum::Json(decision.record(tx, &state.live, ip).await?))
 }
 
-/// The attending physician's decision on a pending invitation.
+/// The decision on a pending request.
 struct Decision<'a> {
     invitation: Uuid,
     group_id: Uuid,
-    invitee: Uuid,
-    physician: Uuid,
+    /// The physician, or the operator deciding in their place.
+    decider: Uuid,
     accepted: bool,
-    /// Declines only: shown to the inviting admin and in the timeline.
+    /// The timeline entry recording the decision (kind and subject), if the effect did not
+    /// already write one.
+    entry: Option<(SystemEventKind, Option<Uuid>)>,
+    /// Events the effect appended (a removal), to publish with the decision's.
+    effects: Vec<crate::events::EventId>,
+    /// Declines only: shown to the requesting admin and in the timeline.
     reason: Option<&'a str>,
 }
 
 impl Decision<'_> {
     /// Stores the decision, with the system entry everyone in the group sees and the audit row,
-    /// in the caller's transaction, and returns the invitation as it now stands. Approving also
-    /// needs the membership row, which the caller inserts first.
+    /// in the caller's transaction, and returns the invitation as it now stands. The effect of
+    /// approving (membership, physician) is written by the caller first.
     async fn record(
         self,
         mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
         live: &crate::events::Live,
         ip: Option<std::net::IpAddr>,
     ) -> Result<Invitation, Error> {
-        let (status, kind, action) = if self.accepted {
-            (
-                "accepted",
-                SystemEventKind::InvitationApproved,
-                Action::InvitationApprove,
-            )
+        let (status, action) = if self.accepted {
+            ("accepted", Action::InvitationApprove)
         } else {
-            (
-                "declined",
-                SystemEventKind::InvitationDeclined,
-                Action::InvitationDecline,
-            )
+            ("declined", Action::InvitationDecline)
         };
         sqlx::query(
             "UPDATE invitations SET status = ?, decided_by = ?, decided_at_ms = ?,
@@ -391,34 +492,39 @@ impl Decision<'_> {
              WHERE id = ?",
         )
         .bind(status)
-        .bind(self.physician.hyphenated())
+        .bind(self.decider.hyphenated())
         .bind(now_ms())
         .bind(self.reason)
         .bind(self.invitation.hyphenated())
         .execute(&mut *tx)
         .await?;
-        let posted = system_entry(
-            &mut tx,
-            self.group_id,
-            Timeline::Care,
-            kind,
-            self.physician,
-            Some(self.invitee),
-            self.reason,
-        )
-        .await?;
-        // A member more (approved), and one pending invitation fewer either way.
-        let changed = member_changed(&mut tx, self.group_id).await?;
+        let mut published = self.effects;
+        if let Some((kind, subject)) = self.entry {
+            published.push(
+                system_entry(
+                    &mut tx,
+                    self.group_id,
+                    Timeline::Care,
+                    kind,
+                    self.decider,
+                    subject,
+                    self.reason,
+                )
+                .await?,
+            );
+        }
+        // Members or the physician changed (approved), and one pending request fewer either way.
+        published.push(member_changed(&mut tx, self.group_id).await?);
         audit::record(
             &mut *tx,
-            Entry::new(action, Some(self.physician), ip)
+            Entry::new(action, Some(self.decider), ip)
                 .group(self.group_id)
                 .target(self.invitation),
         )
         .await?;
         let invitation = fetch_invitation(&mut *tx, self.invitation).await?;
         tx.commit().await?;
-        live.publish_all([posted, changed]);
+        live.publish_all(published);
         Ok(invitation)
     }
 }

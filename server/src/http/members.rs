@@ -6,18 +6,19 @@ use axum::response::{IntoResponse, Response};
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    AddMember, Author, ErrorCode, GroupChange, GroupKind, Invitation, LiveEvent, Member,
-    MemberList, MemberRole, MemberUpdate, PhysicianRule, Problem, Profession, Relationship,
-    SystemEventKind, Timeline,
+    AddMember, Author, ErrorCode, GroupKind, Invitation, Member, MemberList, MemberRole,
+    MemberUpdate, PhysicianRule, Problem, Profession, Relationship, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
-use super::access::{member_changed, membership, system_entry};
+use super::access::{
+    admin_count, insert_pending, member_changed, membership, remove_from_group, role_of,
+    system_entry,
+};
 use super::extract::{parse_id, ClientIp, Json};
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
-use crate::events;
 use crate::time::{from_ms, now_ms};
 
 #[derive(Debug, sqlx::FromRow)]
@@ -71,29 +72,6 @@ async fn fetch_member(
         .await?
         .ok_or(Error::NotFound)?;
     Ok(row.into_member())
-}
-
-async fn role_of(
-    db: impl SqliteExecutor<'_>,
-    group_id: Uuid,
-    user_id: Uuid,
-) -> Result<Option<MemberRole>, Error> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM group_members WHERE group_id = ? AND user_id = ?")
-            .bind(group_id.hyphenated())
-            .bind(user_id.hyphenated())
-            .fetch_optional(db)
-            .await?;
-    Ok(role.as_deref().map(MemberRole::parse))
-}
-
-async fn admin_count(db: impl SqliteExecutor<'_>, group_id: Uuid) -> Result<i64, Error> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND role = 'admin'",
-    )
-    .bind(group_id.hyphenated())
-    .fetch_one(db)
-    .await?)
 }
 
 fn field_invalid(field: &'static str) -> Error {
@@ -200,9 +178,7 @@ pub async fn add_member(
     }
     let needs_approval = me.kind == GroupKind::Patient
         && me.physician_rule == Some(PhysicianRule::ApprovalRequired)
-        && me
-            .attending_physician_id
-            .is_some_and(|physician| physician != auth.user_id);
+        && me.physician_decides(auth.user_id);
 
     let mut tx = state.writer.begin().await?;
     if role_of(&mut *tx, group_id, add.user_id).await?.is_some() {
@@ -213,19 +189,14 @@ pub async fn add_member(
         .group(group_id)
         .target(add.user_id);
     if needs_approval {
-        let id = Uuid::now_v7();
-        sqlx::query(
-            "INSERT INTO invitations (id, group_id, kind, status, invitee_id, role, invited_by,
-                                      created_at_ms)
-             VALUES (?, ?, 'member', 'pending_physician', ?, ?, ?, ?)",
+        let id = insert_pending(
+            &mut tx,
+            group_id,
+            "member",
+            Some(add.user_id),
+            add.role,
+            auth.user_id,
         )
-        .bind(id.hyphenated())
-        .bind(group_id.hyphenated())
-        .bind(add.user_id.hyphenated())
-        .bind(add.role.as_str())
-        .bind(auth.user_id.hyphenated())
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         let posted = system_entry(
             &mut tx,
@@ -359,6 +330,10 @@ pub async fn update_member(
 /// Removes a member (admins), or leaves (anyone, for themselves; family members too). The last
 /// admin cannot leave; removing the attending physician or care manager clears that field of
 /// the patient profile.
+///
+/// Removing the attending physician is the physician's decision: another admin's request
+/// answers 202 with a `physician_removal` request that the physician (or, if the physician's
+/// account is disabled, an operator) approves or declines.
 #[utoipa::path(
     delete,
     path = "/api/v1/groups/{group_id}/members/{user_id}",
@@ -369,6 +344,7 @@ pub async fn update_member(
         ("user_id" = Uuid, Path, description = "The member's user id (the caller's own to leave)"),
     ),
     responses(
+        (status = 202, description = "The attending physician decides: the pending `physician_removal` request", body = Invitation),
         (status = 204, description = "Removed, or left"),
         (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
@@ -383,7 +359,7 @@ pub async fn remove_member(
     ClientIp(ip): ClientIp,
     auth: AuthUser,
     Path((group_id, user_id)): Path<(String, String)>,
-) -> Result<StatusCode, Error> {
+) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let user_id = parse_id(&user_id)?;
     let me = membership(&state.db, group_id, auth.user_id).await?;
@@ -402,59 +378,21 @@ pub async fn remove_member(
     if role == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
         return Err(Error::LastAdmin);
     }
-    sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
-        .bind(group_id.hyphenated())
-        .bind(user_id.hyphenated())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE groups SET
-             attending_physician_id = CASE WHEN attending_physician_id = ? THEN NULL
-                                           ELSE attending_physician_id END,
-             care_manager_id = CASE WHEN care_manager_id = ? THEN NULL ELSE care_manager_id END
-         WHERE id = ?",
-    )
-    .bind(user_id.hyphenated())
-    .bind(user_id.hyphenated())
-    .bind(group_id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
+    // Read again inside the write transaction: the physician may have changed meanwhile.
+    let current = membership(&mut *tx, group_id, auth.user_id).await?;
+    if current.attending_physician_id == Some(user_id) && current.physician_decides(auth.user_id) {
+        let (invitation, published) =
+            request_physician_removal(&mut tx, group_id, user_id, role, auth.user_id, ip).await?;
+        tx.commit().await?;
+        state.live.publish_all(published);
+        return Ok((StatusCode::ACCEPTED, axum::Json(invitation)).into_response());
+    }
     let (kind, action) = if leaving {
         (SystemEventKind::MemberLeft, Action::MemberLeave)
     } else {
         (SystemEventKind::MemberRemoved, Action::MemberRemove)
     };
-    // Families see who joined and left among them; professionals see everything.
-    let mut timelines = vec![Timeline::Care];
-    if role == MemberRole::Family {
-        timelines.push(Timeline::Family);
-    }
-    let mut published = Vec::new();
-    for timeline in timelines {
-        published.push(
-            system_entry(
-                &mut tx,
-                group_id,
-                timeline,
-                kind,
-                auth.user_id,
-                Some(user_id),
-                None,
-            )
-            .await?,
-        );
-    }
-    published.push(member_changed(&mut tx, group_id).await?);
-    // No longer a member, they get no group event: this one tells their open tabs to let go.
-    published.push(
-        events::append_for_user(
-            &mut *tx,
-            user_id,
-            group_id,
-            &LiveEvent::MemberChanged(GroupChange { group_id }),
-        )
-        .await?,
-    );
+    let published = remove_from_group(&mut tx, group_id, user_id, role, auth.user_id, kind).await?;
     audit::record(
         &mut *tx,
         Entry::new(action, Some(auth.user_id), ip)
@@ -464,5 +402,59 @@ pub async fn remove_member(
     .await?;
     tx.commit().await?;
     state.live.publish_all(published);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Files (or finds, if one is already waiting) the request to remove the attending physician,
+/// with its timeline entry and audit row.
+async fn request_physician_removal(
+    tx: &mut sqlx::SqliteConnection,
+    group_id: Uuid,
+    physician: Uuid,
+    role: MemberRole,
+    caller: Uuid,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(Invitation, Vec<crate::events::EventId>), Error> {
+    let waiting: Option<Hyphenated> = sqlx::query_scalar(
+        "SELECT id FROM invitations WHERE group_id = ? AND kind = 'physician_removal'
+           AND status = 'pending_physician' AND invitee_id = ?",
+    )
+    .bind(group_id.hyphenated())
+    .bind(physician.hyphenated())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = waiting {
+        return Ok((
+            fetch_invitation(&mut *tx, id.into_uuid()).await?,
+            Vec::new(),
+        ));
+    }
+    let id = insert_pending(
+        &mut *tx,
+        group_id,
+        "physician_removal",
+        Some(physician),
+        role,
+        caller,
+    )
+    .await?;
+    let posted = system_entry(
+        &mut *tx,
+        group_id,
+        Timeline::Care,
+        SystemEventKind::PhysicianChangeRequested,
+        caller,
+        Some(physician),
+        Some("remove"),
+    )
+    .await?;
+    let changed = member_changed(&mut *tx, group_id).await?;
+    audit::record(
+        &mut *tx,
+        Entry::new(Action::PhysicianChangeRequest, Some(caller), ip)
+            .group(group_id)
+            .target(physician),
+    )
+    .await?;
+    Ok((fetch_invitation(&mut *tx, id).await?, vec![posted, changed]))
 }

@@ -131,6 +131,10 @@ pub fn app(state: AppState) -> Router {
     let policy = Arc::new(HeaderPolicy::new(&state.settings));
     api.method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .fallback(move |request: Request| fallback(spa.clone(), request))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            audit_refusals,
+        ))
         .layer(middleware::from_fn(run_to_completion))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(move |request, next| {
@@ -154,6 +158,69 @@ async fn run_to_completion(request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(e) => Error::Internal(anyhow::anyhow!("request handler failed: {e}")).into_response(),
     }
+}
+
+/// Audits a signed-in caller's refused API request (403, or 404 on a path naming something):
+/// probing for other people's groups and posts must leave a trace. Runs inside
+/// `run_to_completion`, so the row is written even if the client has gone.
+async fn audit_refusals(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let caller = extract::Caller::default();
+    request.extensions_mut().insert(caller.clone());
+    let ip = {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        proxy::client_ip(peer, request.headers(), &state.settings.trusted_proxies)
+    };
+    let ids = path_ids(request.uri().path());
+    let response = next.run(request).await;
+    let refused = matches!(
+        response.status(),
+        axum::http::StatusCode::FORBIDDEN | axum::http::StatusCode::NOT_FOUND
+    );
+    if let (true, Some(user)) = (refused, caller.get()) {
+        let mut entry =
+            crate::audit::Entry::new(crate::audit::Action::AccessRefused, Some(user), ip);
+        if let Some(group) = ids.group {
+            entry = entry.group(group);
+        }
+        if let Some(target) = ids.target {
+            entry = entry.target(target);
+        }
+        if let Err(e) = state.writer.audit(entry).await {
+            // The refusal stands; only its record failed, which the operator must see.
+            tracing::error!(error = %e, "auditing a refused request failed");
+        }
+    }
+    response
+}
+
+/// The ids an API path names: the group (`/groups/{id}`) and the last other id.
+#[derive(Debug, Default, PartialEq)]
+struct PathIds {
+    group: Option<uuid::Uuid>,
+    target: Option<uuid::Uuid>,
+}
+
+fn path_ids(path: &str) -> PathIds {
+    let mut ids = PathIds::default();
+    let mut previous = "";
+    for segment in path.split('/') {
+        if let Ok(id) = uuid::Uuid::parse_str(segment) {
+            if previous == "groups" && ids.group.is_none() {
+                ids.group = Some(id);
+            } else {
+                ids.target = Some(id);
+            }
+        }
+        previous = segment;
+    }
+    ids
 }
 
 /// The span of one request: method and the route template (`/api/v1/join/{token}`), never the
@@ -308,5 +375,31 @@ impl Predicate for NotSecret {
         B: axum::body::HttpBody,
     {
         response.extensions().get::<SecretBody>().is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_ids_name_the_group_and_the_last_other_id() {
+        let g = "0190a6c2-1f00-7000-8000-000000000001";
+        let p = "0190a6c2-1f00-7000-8000-000000000002";
+        assert_eq!(
+            path_ids(&format!("/api/v1/groups/{g}/posts/{p}/history")),
+            PathIds {
+                group: Some(g.parse().unwrap()),
+                target: Some(p.parse().unwrap()),
+            }
+        );
+        assert_eq!(
+            path_ids(&format!("/api/v1/invitations/{p}/approve")),
+            PathIds {
+                group: None,
+                target: Some(p.parse().unwrap()),
+            }
+        );
+        assert_eq!(path_ids("/api/v1/groups/not-an-id"), PathIds::default());
     }
 }

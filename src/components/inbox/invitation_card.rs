@@ -1,7 +1,7 @@
 //! One invitation waiting for the physician's decision.
 
 use leptos::prelude::*;
-use tsunagu_api::Invitation;
+use tsunagu_api::{Invitation, InvitationKind};
 
 use crate::api::ApiError;
 use crate::i18n::labels::{honorific, person_action, PersonAction};
@@ -9,9 +9,10 @@ use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::session::use_session;
 use crate::time_format::{datetime_attr, format_datetime};
 
-/// Group, invitee (name, profession, facility), who invited and when; "承認" and "辞退"
-/// (accessible names include the invitee's name); declining asks for a reason ("辞退の理由",
-/// required). Calls `on_decided` once decided.
+/// Group, what is asked (an invitation, or "主治医の変更依頼" / "主治医の削除依頼"), the person
+/// concerned (name, profession, facility), who asked and when; "承認" and "辞退" (accessible
+/// names include the person's name); declining asks for a reason ("辞退の理由", required).
+/// Calls `on_decided` once decided.
 #[component]
 pub fn InvitationCard(
     /// The invitation.
@@ -64,6 +65,19 @@ pub fn InvitationCard(
     let reason_error_id = format!("{reason_id}-error");
     let created = invitation.created_at;
     let by = invitation.invited_by.display_name.clone();
+    let request = match invitation.kind {
+        InvitationKind::PhysicianChange => Some(Msg::PhysicianChangeRequest),
+        InvitationKind::PhysicianRemoval => Some(Msg::PhysicianRemovalRequest),
+        _ => None,
+    };
+    // A change to "no physician" names nobody: the buttons then name the request.
+    let invitee_name = if invitee_name.is_empty() {
+        request.map(|m| i18n.t(m).to_owned()).unwrap_or_default()
+    } else {
+        invitee_name
+    };
+    let cleared =
+        invitation.kind == InvitationKind::PhysicianChange && invitation.invitee.is_none();
     let name_approve = invitee_name.clone();
     let name_decline = invitee_name.clone();
 
@@ -74,6 +88,16 @@ pub fn InvitationCard(
                 " "
                 <a href=format!("/groups/{}", invitation.group.id)>{invitation.group.name.clone()}</a>
             </p>
+            {request
+                .map(|m| {
+                    view! { <p class="inbox-card__request">{move || i18n.t(m)}</p> }
+                })}
+            {cleared
+                .then(|| {
+                    view! {
+                        <p class="inbox-card__invitee">{move || i18n.t(Msg::NoPhysicianProposed)}</p>
+                    }
+                })}
             {invitation
                 .invitee
                 .clone()

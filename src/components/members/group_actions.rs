@@ -30,7 +30,7 @@ pub fn GroupActions(
         async move {
             let Some(me) = me else { return };
             match client.remove_member(ctx.group_id, me).await {
-                Ok(()) => {
+                Ok(_) => {
                     if let Some(r) = refresh {
                         r.bump();
                     }

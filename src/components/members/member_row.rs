@@ -42,7 +42,8 @@ pub fn MemberRow(
         let client = session.client();
         async move {
             match client.remove_member(ctx.group_id, user_id).await {
-                Ok(()) => ctx.changed(None),
+                Ok(false) => ctx.changed(None),
+                Ok(true) => ctx.changed(Some(Msg::RemovalPending)),
                 Err(e) => ctx.failed(e),
             }
         }

@@ -1,12 +1,13 @@
 //! Invitations of a group waiting for the attending physician.
 
 use leptos::prelude::*;
-use tsunagu_api::Invitation;
+use tsunagu_api::{Invitation, InvitationKind};
 
 use crate::i18n::labels::honorific;
 use crate::i18n::{profession_label, use_i18n, Msg};
 
-/// "主治医の承認待ち" and the people invited, with who invited them.
+/// "主治医の承認待ち" and what waits: people invited, or a change or removal of the physician,
+/// with who asked.
 #[component]
 pub fn PendingList(
     /// The pending invitations (may be empty: then nothing is shown).
@@ -24,9 +25,22 @@ pub fn PendingList(
                         .into_iter()
                         .map(|inv| {
                             let invitee = inv.invitee.clone();
+                            let request = match inv.kind {
+                                InvitationKind::PhysicianChange => Some(Msg::PhysicianChangeRequest),
+                                InvitationKind::PhysicianRemoval => {
+                                    Some(Msg::PhysicianRemovalRequest)
+                                }
+                                _ => None,
+                            };
                             let by = inv.invited_by.display_name.clone();
                             view! {
                                 <li class="member-row member-row--pending">
+                                    {request
+                                        .map(|m| {
+                                            view! {
+                                                <span class="member-row__request">{move || i18n.t(m)}</span>
+                                            }
+                                        })}
                                     {invitee
                                         .map(|p| {
                                             let profession = p.profession;
