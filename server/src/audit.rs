@@ -13,6 +13,11 @@ use crate::time::now_ms;
 pub enum Action {
     SessionCreate,
     SessionLoginFailed,
+    /// A login refused before its password was checked: too many failures (the first refusal
+    /// of each wait is logged).
+    SessionLoginThrottled,
+    /// A login refused because every password-hashing slot stayed busy (at most one a second).
+    SessionLoginBusy,
     SessionDelete,
     GroupsList,
     GroupRead,
@@ -43,6 +48,9 @@ pub enum Action {
     InvitationLinkRevoke,
     JoinRead,
     JoinAccept,
+    /// A family link was used with a login ID that is taken: the link stays open, and the
+    /// attempt counts towards the link's and the address's throttle.
+    JoinRefused,
     ReadMarkerUpdate,
     DirectorySearch,
     FacilitiesRead,
@@ -64,6 +72,8 @@ impl Action {
         match self {
             Self::SessionCreate => "session.create",
             Self::SessionLoginFailed => "session.login_failed",
+            Self::SessionLoginThrottled => "session.login_throttled",
+            Self::SessionLoginBusy => "session.login_busy",
             Self::SessionDelete => "session.delete",
             Self::GroupsList => "groups.list",
             Self::GroupRead => "group.read",
@@ -90,6 +100,7 @@ impl Action {
             Self::InvitationLinkRevoke => "invitation_link.revoke",
             Self::JoinRead => "join.read",
             Self::JoinAccept => "join.accept",
+            Self::JoinRefused => "join.refused",
             Self::ReadMarkerUpdate => "read_marker.update",
             Self::DirectorySearch => "directory.search",
             Self::FacilitiesRead => "facilities.read",

@@ -88,6 +88,17 @@ pub struct ServeArgs {
     #[arg(long = "connect-src", env = "TSUNAGU_CONNECT_SRC", value_delimiter = ',',
           value_parser = parse_origin)]
     pub connect_src: Vec<String>,
+
+    /// Password hashes and checks (Argon2, 19 MiB each) allowed at once; logins beyond it wait
+    /// briefly, then get 429. Default: the number of CPUs.
+    #[arg(long, env = "TSUNAGU_MAX_CONCURRENT_HASHES",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrent_hashes: Option<u16>,
+}
+
+/// One password operation per CPU: Argon2 is CPU-bound, so more at once only adds memory.
+pub fn default_max_concurrent_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 /// An `http(s)://host[:port]` origin, lower-cased, for a CSP source list: anything else (a path,
@@ -115,6 +126,12 @@ pub struct Settings {
     /// Built SPA to serve for non-API paths; `None` serves the API only.
     pub dist: Option<PathBuf>,
     pub login_limit: LoginLimit,
+    /// Refused family-link attempts (unknown link, login ID taken), per link and per address.
+    pub join_limit: JoinLimit,
+    /// Password hashes and checks allowed at once.
+    pub max_concurrent_hashes: usize,
+    /// How long a login waits for a hashing slot before it is refused as busy.
+    pub hash_wait: Duration,
     /// Interval of SSE heartbeat comments, which is also how often an open event stream checks
     /// that its session is still valid.
     pub sse_heartbeat: Duration,
@@ -124,14 +141,55 @@ pub struct Settings {
     pub connect_src: Vec<String>,
 }
 
-/// Failed-login throttling: at most `max_failures` within `window`, per login ID and per address.
+/// Failed-login throttling; the policy is described in [`crate::rate_limit`].
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimit {
+    /// Failures of one login ID from one address answered at once.
+    pub free_failures: u32,
+    /// The wait after the first failure beyond the free ones; it doubles with each further one.
+    pub first_delay: Duration,
+    /// The longest wait.
+    pub max_delay: Duration,
+    /// A login ID and address with no failure for this long after their wait are forgotten.
+    pub forget_after: Duration,
+    /// Failures of one login ID from all addresses within `pressure_window` above which the
+    /// account is under attack: every address then gets `pressured_free_failures` free ones.
+    pub account_pressure: u32,
+    pub pressure_window: Duration,
+    pub pressured_free_failures: u32,
+    /// Failures from one address, whatever the login ID, allowed in a burst …
+    pub address_burst: u32,
+    /// … of which one is forgotten every `address_refill`.
+    pub address_refill: Duration,
+    /// Entries kept per table; beyond it the stalest are dropped.
+    pub max_entries: usize,
+}
+
+impl Default for LoginLimit {
+    fn default() -> Self {
+        Self {
+            free_failures: 5,
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(15 * 60),
+            forget_after: Duration::from_secs(60 * 60),
+            account_pressure: 20,
+            pressure_window: Duration::from_secs(15 * 60),
+            pressured_free_failures: 1,
+            address_burst: 100,
+            address_refill: Duration::from_secs(30),
+            max_entries: 100_000,
+        }
+    }
+}
+
+/// A fixed window: at most `max_failures` within `window`, per key and per address.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinLimit {
     pub max_failures: usize,
     pub window: Duration,
 }
 
-impl Default for LoginLimit {
+impl Default for JoinLimit {
     fn default() -> Self {
         Self {
             max_failures: 10,
@@ -147,6 +205,9 @@ impl Default for Settings {
             session_max_lifetime: Duration::from_secs(43200),
             dist: None,
             login_limit: LoginLimit::default(),
+            join_limit: JoinLimit::default(),
+            max_concurrent_hashes: default_max_concurrent_hashes(),
+            hash_wait: Duration::from_secs(2),
             sse_heartbeat: Duration::from_secs(tsunagu_api::SSE_HEARTBEAT_SECONDS),
             trusted_proxies: TrustedProxies::default(),
             connect_src: Vec::new(),
@@ -200,6 +261,17 @@ mod tests {
             .trusted_proxies
             .contains("192.168.3.4".parse().unwrap()));
         assert_eq!(args.connect_src, ["https://a.example", "https://b.example"]);
+        assert_eq!(args.max_concurrent_hashes, None);
+        let cli = Cli::try_parse_from(["tsunagu-server", "serve", "--max-concurrent-hashes", "3"])
+            .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("serve expected")
+        };
+        assert_eq!(args.max_concurrent_hashes, Some(3));
+        assert!(
+            Cli::try_parse_from(["tsunagu-server", "serve", "--max-concurrent-hashes", "0"])
+                .is_err()
+        );
         assert!(
             Cli::try_parse_from(["tsunagu-server", "serve", "--trusted-proxy", "nope"]).is_err()
         );

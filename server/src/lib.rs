@@ -24,7 +24,7 @@ pub mod writer;
 
 pub use http::{app, AppState};
 
-use config::{LoginLimit, ServeArgs, Settings};
+use config::{ServeArgs, Settings};
 
 /// How often expired sessions, old idempotency keys, old events and stale throttle entries are
 /// dropped.
@@ -64,7 +64,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         session_idle_timeout: Duration::from_secs(args.session_idle_timeout_secs.into()),
         session_max_lifetime: Duration::from_secs(args.session_max_lifetime_secs.into()),
         dist,
-        login_limit: LoginLimit::default(),
+        max_concurrent_hashes: args
+            .max_concurrent_hashes
+            .map_or_else(config::default_max_concurrent_hashes, usize::from),
         trusted_proxies: args.trusted_proxies.clone(),
         connect_src: args.connect_src.clone(),
         ..Settings::default()

@@ -94,25 +94,44 @@ async fn wrong_password_and_unknown_id_get_the_same_answer() {
     assert!(!wrong.to_string().contains("dr.sato"));
 }
 
-#[tokio::test]
-async fn repeated_failures_are_throttled_with_retry_after() {
-    let app = TestApp::start().await;
-    for _ in 0..10 {
-        let response = app.login_response("ns.tanaka", "guess").await;
-        assert_eq!(response.status(), 401);
-    }
-    // Now even the right password is refused, so guessing on is pointless.
-    let response = app.login_response("ns.tanaka", PASSWORD).await;
-    let retry_after: u64 = response.headers()["retry-after"]
+fn retry_after(response: &reqwest::Response) -> u64 {
+    response.headers()["retry-after"]
         .to_str()
         .unwrap()
         .parse()
-        .unwrap();
-    assert!((890..=900).contains(&retry_after), "{retry_after}");
+        .unwrap()
+}
+
+#[tokio::test]
+async fn repeated_failures_are_slowed_down_with_retry_after() {
+    let app = TestApp::start().await;
+    for _ in 0..5 {
+        let response = app.login_response("ns.tanaka", "guess").await;
+        assert_eq!(response.status(), 401);
+    }
+    // Now even the right password is refused until the wait is over, so guessing on is slow.
+    let response = app.login_response("ns.tanaka", PASSWORD).await;
+    assert_eq!(retry_after(&response), 1);
     expect_problem(response, 429, "rate_limited").await;
-    // The address is throttled as well: other accounts from it too.
-    let response = app.login_response("dr.sato", PASSWORD).await;
+    // Other accounts from the same address are not affected.
+    assert_eq!(app.login_response("dr.sato", PASSWORD).await.status(), 201);
+    // Each further failure doubles the wait.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let response = app.login_response("ns.tanaka", "guess").await;
+    assert_eq!(response.status(), 401);
+    let response = app.login_response("ns.tanaka", PASSWORD).await;
+    assert_eq!(retry_after(&response), 2);
     expect_problem(response, 429, "rate_limited").await;
+    // The right password after the wait clears the count.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(
+        app.login_response("ns.tanaka", PASSWORD).await.status(),
+        201
+    );
+    for _ in 0..5 {
+        let response = app.login_response("ns.tanaka", "guess").await;
+        assert_eq!(response.status(), 401);
+    }
 }
 
 #[tokio::test]

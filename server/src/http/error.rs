@@ -74,6 +74,9 @@ pub enum Error {
     PostDeleted,
     #[error("too many failed attempts")]
     RateLimited { retry_after_secs: u64 },
+    /// Too many password checks at once; the same problem code as `RateLimited`.
+    #[error("the server is busy; try again in a moment")]
+    Busy { retry_after_secs: u64 },
     #[error("database error")]
     Sqlx(#[from] sqlx::Error),
     #[error("internal error")]
@@ -105,7 +108,7 @@ impl Error {
             | Self::BodyField { .. }
             | Self::IdempotencyKeyReused
             | Self::InvitationWrongKind => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Sqlx(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -129,7 +132,7 @@ impl Error {
             Self::BodyNotObject => ErrorCode::MalformedRequest,
             Self::IdempotencyKeyInvalid => ErrorCode::IdempotencyKeyInvalid,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
-            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::RateLimited { .. } | Self::Busy { .. } => ErrorCode::RateLimited,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::LastAdmin => ErrorCode::LastAdmin,
             Self::AlreadyMember => ErrorCode::AlreadyMember,
@@ -205,7 +208,7 @@ impl IntoResponse for Error {
                     HeaderValue::from_static("Bearer realm=\"tsunagu\", error=\"invalid_token\""),
                 );
             }
-            Self::RateLimited { retry_after_secs } => {
+            Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             _ => {}
@@ -219,5 +222,16 @@ impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
         tracing::debug!(error = %rejection.body_text(), "query string rejected");
         Self::MalformedRequest("invalid query parameters".to_owned())
+    }
+}
+
+impl From<crate::password::HashError> for Error {
+    fn from(e: crate::password::HashError) -> Self {
+        match e {
+            crate::password::HashError::Busy => Self::Busy {
+                retry_after_secs: 1,
+            },
+            crate::password::HashError::Failed(e) => Self::Internal(e),
+        }
     }
 }

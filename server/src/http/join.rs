@@ -103,6 +103,14 @@ pub async fn join_info(
     }))
 }
 
+async fn login_id_taken(db: impl sqlx::SqliteExecutor<'_>, login_id: &str) -> Result<bool, Error> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE login_id = ?")
+        .bind(login_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(taken.is_some())
+}
+
 fn validation(field: &'static str, code: ErrorCode) -> Error {
     Error::Validation { field, code }
 }
@@ -110,7 +118,8 @@ fn validation(field: &'static str, code: ErrorCode) -> Error {
 /// Accepts a family link: creates the family account (profession `family`, no facility), makes
 /// it a `family` member of the group, and logs it in. Single use.
 ///
-/// Refused attempts are throttled per link and per client address like logins.
+/// Refused attempts (an unknown link, a taken login ID) are throttled per link and per client
+/// address: 10 within 15 minutes. A taken login ID is written to the audit log.
 #[utoipa::path(
     post,
     path = "/api/v1/join/{token}",
@@ -124,7 +133,7 @@ fn validation(field: &'static str, code: ErrorCode) -> Error {
         (status = 409, description = "The login ID is taken (`login_id_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A registration link, completed by the registration flow (`invitation_invalid`); a field missing or too long (`field_required`, `field_too_long`); a weak password (`password_too_weak`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many refused attempts (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many refused attempts, or too many password operations at once (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds until another attempt is accepted"))),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -135,16 +144,27 @@ pub async fn join_as_family(
     Path(token): Path<String>,
     Json(join): Json<JoinAsFamily>,
 ) -> Result<Response, Error> {
-    if let Some(wait) = state.join_throttle.check(&token, ip) {
-        return Err(Error::RateLimited {
-            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-        });
-    }
+    // Counted before the link is looked up, so concurrent attempts cannot outrun the limit.
+    let attempt = state
+        .join_throttle
+        .check_and_reserve(&token, ip)
+        .map_err(|refused| Error::RateLimited {
+            retry_after_secs: refused.retry_after_secs(),
+        })?;
     let result = join_inner(&state, ip, &token, join).await;
-    if matches!(result, Err(Error::InvitationInvalid)) {
-        state.join_throttle.record_failure(&token, ip);
+    // A taken login ID counts like an unknown link: a valid link must not be an unlimited
+    // oracle of which login IDs exist.
+    if matches!(result, Err(Error::InvitationInvalid | Error::LoginIdTaken)) {
+        attempt.failed();
     }
     result
+}
+
+/// Audits a refusal for a taken login ID (the link stays open).
+fn refused(link: &LinkRow, ip: Option<std::net::IpAddr>) -> Entry {
+    Entry::new(Action::JoinRefused, None, ip)
+        .group(link.group_id.into_uuid())
+        .target(link.id.into_uuid())
 }
 
 async fn join_inner(
@@ -172,15 +192,18 @@ async fn join_inner(
         return Err(validation("login_id", ErrorCode::FieldTooLong));
     }
     tsunagu_api::validate_password(&join.password).map_err(|code| validation("password", code))?;
-    // Slow: hashed before the write lock is taken.
-    let password_hash = crate::password::hash(join.password).await?;
+    // Checked again below under the write lock; this spares the hashing when it is taken.
+    if login_id_taken(&state.db, &login_id).await? {
+        state.writer.audit(refused(&link, ip)).await?;
+        return Err(Error::LoginIdTaken);
+    }
+    // Slow: hashed before the write lock is taken, within the server's bound on hashing.
+    let password_hash = state.hashing.hash(join.password).await?;
 
     let mut tx = state.writer.begin().await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE login_id = ?")
-        .bind(&login_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if login_id_taken(&mut *tx, &login_id).await? {
+        audit::record(&mut *tx, refused(&link, ip)).await?;
+        tx.commit().await?;
         return Err(Error::LoginIdTaken);
     }
     let now = now_ms();

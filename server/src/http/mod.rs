@@ -22,8 +22,9 @@ use utoipa_axum::routes;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::events::Live;
+use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
-use crate::rate_limit::LoginThrottle;
+use crate::rate_limit::{LoginThrottle, WindowThrottle};
 use crate::writer::Writer;
 
 mod access;
@@ -62,8 +63,11 @@ pub struct AppState {
     pub writer: Writer,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
-    /// Refused `POST /join/{token}` attempts, per link and per address, like logins.
-    pub join_throttle: Arc<LoginThrottle>,
+    /// Refused `POST /join/{token}` attempts (unknown link, login ID taken), per link and per
+    /// address.
+    pub join_throttle: Arc<WindowThrottle>,
+    /// Bounds the password hashes and checks running at once.
+    pub hashing: Arc<Hashing>,
     /// Verified against when a login ID is unknown, so the response time does not reveal which
     /// IDs exist.
     pub dummy_hash: Arc<str>,
@@ -80,7 +84,14 @@ impl AppState {
             db: db.read,
             writer: db.writer,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
-            join_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
+            join_throttle: Arc::new(WindowThrottle::new(
+                settings.join_limit,
+                settings.login_limit.max_entries,
+            )),
+            hashing: Arc::new(Hashing::new(
+                settings.max_concurrent_hashes,
+                settings.hash_wait,
+            )),
             settings: Arc::new(settings),
             dummy_hash: dummy_hash.into(),
         })

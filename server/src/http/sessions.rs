@@ -3,18 +3,24 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{LoginRequest, Problem, Session};
 
 use super::extract::{ClientIp, Json};
 use super::me::UserRow;
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
+use crate::password::HashError;
 use crate::time::{from_ms, now_ms};
 
 /// Logs in with login ID and password and returns a new bearer token.
 ///
-/// Failed attempts are throttled per login ID and per client address (10 within 15 minutes by
-/// default); a throttled attempt is refused before the password is checked.
+/// Failed attempts slow down further ones from the same address for the same login ID: five
+/// are answered at once, then each waits twice as long as the last (1 s, 2 s, 4 s … up to
+/// 15 minutes), until a correct password. Failures from other addresses never block an
+/// address that has none of its own. An address with very many failures for any login IDs
+/// waits up to 30 s between attempts. A throttled attempt, or one that finds the server busy
+/// checking other passwords, is refused before the password is checked.
 #[utoipa::path(
     post,
     path = "/api/v1/sessions",
@@ -27,8 +33,8 @@ use crate::time::{from_ms, now_ms};
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"tsunagu\"`"))),
         (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts (`rate_limited`)", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds until another attempt is accepted"))),
+        (status = 429, description = "Too many failed attempts, or too many logins at once (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until another attempt may be accepted"))),
         (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -37,12 +43,23 @@ pub async fn create_session(
     ClientIp(ip): ClientIp,
     Json(login): Json<LoginRequest>,
 ) -> Result<Response, Error> {
-    if let Some(wait) = state.login_throttle.check(&login.login_id, ip) {
-        return Err(Error::RateLimited {
-            // Round up: retrying a fraction of a second early would be refused again.
-            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-        });
-    }
+    // Decided and counted before the password is checked, in one step: concurrent attempts
+    // cannot all slip through while the first ones are still being verified.
+    let attempt = match state.login_throttle.check_and_reserve(&login.login_id, ip) {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            if refused.audit {
+                let user_id = user_id_of(&state, &login.login_id).await?;
+                state
+                    .writer
+                    .audit(Entry::new(Action::SessionLoginThrottled, user_id, ip))
+                    .await?;
+            }
+            return Err(Error::RateLimited {
+                retry_after_secs: refused.retry_after_secs(),
+            });
+        }
+    };
 
     let user: Option<UserRow> = sqlx::query_as(&format!(
         "{} WHERE u.login_id = ? AND u.disabled = 0",
@@ -51,18 +68,32 @@ pub async fn create_session(
     .bind(&login.login_id)
     .fetch_optional(&state.db)
     .await?;
+    let user_id = user.as_ref().map(|u| u.id.into_uuid());
 
     // Verify even when the user is unknown, against a hash of a random password, so both cases
     // cost the same time and answer the same.
     let phc = user
         .as_ref()
         .map_or_else(|| state.dummy_hash.to_string(), |u| u.password_hash.clone());
-    let password_ok = crate::password::verify(login.password, phc).await?;
+    let password_ok = match state.hashing.verify(login.password, phc).await {
+        Ok(ok) => ok,
+        Err(HashError::Busy) => {
+            // Not the client's failure: the attempt is released uncounted.
+            drop(attempt);
+            if state.login_throttle.audit_busy() {
+                state
+                    .writer
+                    .audit(Entry::new(Action::SessionLoginBusy, user_id, ip))
+                    .await?;
+            }
+            return Err(HashError::Busy.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let user = match user {
         Some(user) if password_ok => user,
-        user => {
-            state.login_throttle.record_failure(&login.login_id, ip);
-            let user_id = user.map(|u| u.id.into_uuid());
+        _ => {
+            attempt.failed();
             state
                 .writer
                 .audit(Entry::new(Action::SessionLoginFailed, user_id, ip))
@@ -70,7 +101,7 @@ pub async fn create_session(
             return Err(Error::InvalidCredentials);
         }
     };
-    state.login_throttle.record_success(&login.login_id);
+    attempt.succeeded();
 
     let token = crate::token::generate();
     let now = now_ms();
@@ -103,6 +134,15 @@ pub async fn create_session(
     let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
     response.extensions_mut().insert(SecretBody);
     Ok(response)
+}
+
+/// The account a login ID names, for the audit log of a refused attempt (disabled ones too).
+async fn user_id_of(state: &AppState, login_id: &str) -> Result<Option<uuid::Uuid>, Error> {
+    let id: Option<Hyphenated> = sqlx::query_scalar("SELECT id FROM users WHERE login_id = ?")
+        .bind(login_id)
+        .fetch_optional(&state.db)
+        .await?;
+    Ok(id.map(Hyphenated::into_uuid))
 }
 
 /// Logs out: the presented token stops working at once.

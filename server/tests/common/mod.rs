@@ -23,6 +23,8 @@ pub struct TestApp {
     pub client: Client,
     pub db: SqlitePool,
     pub dist: PathBuf,
+    /// The server's state, for what only it can tell (e.g. how many password checks ran at once).
+    pub state: AppState,
     _dir: TempDir,
 }
 
@@ -48,6 +50,7 @@ impl TestApp {
         };
         configure(&mut settings);
         let state = AppState::new(db, settings).await.expect("state");
+        let server_state = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -64,6 +67,7 @@ impl TestApp {
             client: Client::builder().no_proxy().build().unwrap(),
             db: pool,
             dist,
+            state: server_state,
             _dir: dir,
         }
     }
