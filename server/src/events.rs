@@ -138,7 +138,7 @@ impl Live {
     }
 
     /// Ends the open streams of one session at once (logout).
-    pub fn end_session_streams(&self, user_id: Uuid, token_hash: &str) {
+    pub fn close_session(&self, user_id: Uuid, token_hash: &str) {
         let mut register = self.streams.lock();
         if let Some(open) = register.by_user.get_mut(&user_id) {
             open.retain(|s| s.token_hash != token_hash);
@@ -149,7 +149,7 @@ impl Live {
     }
 
     /// Ends every open stream of a user at once (the account was disabled).
-    pub fn end_user_streams(&self, user_id: Uuid) {
+    pub fn close_user(&self, user_id: Uuid) {
         self.streams.lock().by_user.remove(&user_id);
     }
 
@@ -351,10 +351,10 @@ mod tests {
         let mut a = live.open_stream(alice, "a");
         let mut a_other = live.open_stream(alice, "a2");
         let mut b = live.open_stream(bob, "b");
-        live.end_session_streams(alice, "a");
+        live.close_session(alice, "a");
         assert!(ended(&mut a));
         assert!(!ended(&mut a_other) && !ended(&mut b));
-        live.end_user_streams(alice);
+        live.close_user(alice);
         assert!(ended(&mut a_other));
         assert!(!ended(&mut b));
         assert_eq!(live.open_streams(), 1);

@@ -92,9 +92,7 @@ async fn accept(
         }
         Err(_) => {
             if !*full {
-                tracing::warn!(
-                    "connection limit reached; new connections wait until one closes"
-                );
+                tracing::warn!("connection limit reached; new connections wait until one closes");
             }
             *full = true;
             slots

@@ -73,8 +73,8 @@ async fn next_post_created(stream: &mut EventStream) -> Value {
 
 #[tokio::test]
 async fn half_sent_and_silent_connections_are_closed_at_the_header_timeout() {
-    let app = TestApp::start_with(|s| s.connections.header_read_timeout = Duration::from_secs(1))
-        .await;
+    let app =
+        TestApp::start_with(|s| s.connections.header_read_timeout = Duration::from_secs(1)).await;
     let mut half = TcpStream::connect(app.addr).await.unwrap();
     half.write_all(format!("GET /api/v1/meta HTTP/1.1\r\nHost: {}\r\n", app.addr).as_bytes())
         .await
@@ -94,7 +94,10 @@ async fn half_sent_and_silent_connections_are_closed_at_the_header_timeout() {
 
     // A complete request is answered as before.
     let mut client = TcpStream::connect(app.addr).await.unwrap();
-    client.write_all(meta_request(&app).as_bytes()).await.unwrap();
+    client
+        .write_all(meta_request(&app).as_bytes())
+        .await
+        .unwrap();
     let response = read_until_closed(&mut client, WAIT).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 }
@@ -106,7 +109,7 @@ async fn idle_sockets_filling_the_connection_limit_do_not_lock_clients_out() {
         s.connections.header_read_timeout = Duration::from_secs(1);
     })
     .await;
-    let _idle: Vec<TcpStream> = vec![
+    let mut idle = [
         TcpStream::connect(app.addr).await.unwrap(),
         TcpStream::connect(app.addr).await.unwrap(),
     ];
@@ -116,6 +119,15 @@ async fn idle_sockets_filling_the_connection_limit_do_not_lock_clients_out() {
         .expect("a client was locked out by idle sockets")
         .unwrap();
     assert_eq!(response.status(), 200);
+    // The server closed the idle ones to make room.
+    for socket in &mut idle {
+        assert!(
+            read_until_closed(socket, Duration::from_millis(200))
+                .await
+                .is_some(),
+            "an idle socket is still open"
+        );
+    }
 }
 
 #[tokio::test]
@@ -166,7 +178,10 @@ async fn a_body_that_does_not_arrive_in_time_is_answered_408() {
     assert!(started.elapsed() >= Duration::from_millis(800));
     assert!(response.starts_with("HTTP/1.1 408"), "{response}");
     let lower = response.to_ascii_lowercase();
-    assert!(lower.contains("content-type: application/problem+json"), "{response}");
+    assert!(
+        lower.contains("content-type: application/problem+json"),
+        "{response}"
+    );
     assert!(lower.contains("connection: close"), "{response}");
     let body: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(body["status"], 408);
@@ -190,7 +205,10 @@ async fn a_handler_that_does_not_answer_in_time_is_503_and_still_completes() {
         .await;
     let body = common::expect_problem(response, 503, "internal_error").await;
     assert!(
-        body["detail"].as_str().unwrap().contains("may still take effect"),
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("may still take effect"),
         "{body}"
     );
     drop(held);
@@ -257,7 +275,12 @@ async fn logout_ends_that_sessions_streams_at_once() {
     let mut ended = EventStream::open(&app, &leaving, None).await;
     let mut kept = EventStream::open(&app, &staying, None).await;
     let response = app
-        .send(Method::DELETE, Some(&leaving), "/api/v1/sessions/current", None)
+        .send(
+            Method::DELETE,
+            Some(&leaving),
+            "/api/v1/sessions/current",
+            None,
+        )
         .await;
     assert_eq!(response.status(), 204);
     assert_ends(&mut ended, Duration::from_secs(1), "after logout").await;

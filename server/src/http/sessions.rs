@@ -134,6 +134,6 @@ pub async fn delete_current_session(
     )
     .await?;
     tx.commit().await?;
-    state.live.end_session_streams(auth.user_id, &auth.token_hash);
+    state.live.close_session(auth.user_id, &auth.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }

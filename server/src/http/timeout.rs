@@ -87,7 +87,8 @@ pub async fn request_timeout(limit: Duration, request: Request, next: Next) -> R
         deadline: Box::pin(tokio::time::sleep_until(deadline)),
         progress: progress.clone(),
     });
-    let outcome = tokio::time::timeout_at(deadline, next.run(Request::from_parts(parts, body))).await;
+    let outcome =
+        tokio::time::timeout_at(deadline, next.run(Request::from_parts(parts, body))).await;
     let body_late = progress.late.load(Ordering::Acquire)
         || outcome.is_err() && !progress.complete.load(Ordering::Acquire);
     match outcome {
