@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::events::StreamCaps;
 use crate::proxy::TrustedProxies;
 
 #[derive(Debug, Parser)]
@@ -94,6 +95,36 @@ pub struct ServeArgs {
     #[arg(long, env = "TSUNAGU_MAX_CONCURRENT_HASHES",
           value_parser = clap::value_parser!(u16).range(1..))]
     pub max_concurrent_hashes: Option<u16>,
+
+    /// Most client connections served at once; further ones wait in the kernel's accept queue
+    /// until one closes. Lowered at start to what the open-file limit allows.
+    #[arg(long, env = "TSUNAGU_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Seconds a client has to send a request's headers, counted from connecting or from the
+    /// previous response (an idle keep-alive connection is closed after as long).
+    #[arg(long, env = "TSUNAGU_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub header_read_timeout_secs: u32,
+
+    /// Seconds from a request's headers to its response's headers, body upload included
+    /// (408 when the body is late, 503 when the server is). Event streams are not limited:
+    /// their headers come at once.
+    #[arg(long, env = "TSUNAGU_REQUEST_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub request_timeout_secs: u32,
+
+    /// Event streams one session may hold open (a browser's tabs share one session); a newer
+    /// one closes the oldest. Set it no lower than the tabs people keep open.
+    #[arg(long, env = "TSUNAGU_MAX_STREAMS_PER_SESSION", default_value_t = 6,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_streams_per_session: u32,
+
+    /// Event streams one user may hold open over all sessions; a newer one closes the oldest.
+    #[arg(long, env = "TSUNAGU_MAX_STREAMS_PER_USER", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_streams_per_user: u32,
 }
 
 /// One password operation per CPU: Argon2 is CPU-bound, so more at once only adds memory.
@@ -139,6 +170,30 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Other backend origins the SPA may connect to (CSP `connect-src`).
     pub connect_src: Vec<String>,
+    /// Longest time from a request's headers to its response's headers (body upload included).
+    pub request_timeout: Duration,
+    /// Open event streams per session and per user.
+    pub stream_caps: StreamCaps,
+    /// What the accept loop allows each connection.
+    pub connections: ConnectionLimits,
+}
+
+/// Limits of the accept loop ([`crate::listener`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Time to receive a request's headers, from connecting or from the previous response.
+    pub header_read_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 4096,
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 /// Failed-login throttling; the policy is described in [`crate::rate_limit`].
@@ -211,6 +266,9 @@ impl Default for Settings {
             sse_heartbeat: Duration::from_secs(tsunagu_api::SSE_HEARTBEAT_SECONDS),
             trusted_proxies: TrustedProxies::default(),
             connect_src: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+            stream_caps: StreamCaps::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -275,5 +333,48 @@ mod tests {
         assert!(
             Cli::try_parse_from(["tsunagu-server", "serve", "--trusted-proxy", "nope"]).is_err()
         );
+    }
+
+    #[test]
+    fn serve_reads_connection_and_stream_limits() {
+        let parse = |extra: &[&str]| {
+            let cli = Cli::try_parse_from(["tsunagu-server", "serve"].iter().chain(extra))?;
+            let Command::Serve(args) = cli.command else {
+                panic!("serve expected")
+            };
+            Ok::<_, clap::Error>(args)
+        };
+        let defaults = parse(&[]).unwrap();
+        assert_eq!(defaults.max_connections, 4096);
+        assert_eq!(defaults.header_read_timeout_secs, 10);
+        assert_eq!(defaults.request_timeout_secs, 30);
+        assert_eq!(defaults.max_streams_per_session, 6);
+        assert_eq!(defaults.max_streams_per_user, 12);
+        let set = parse(&[
+            "--max-connections",
+            "100",
+            "--header-read-timeout-secs",
+            "5",
+            "--request-timeout-secs",
+            "60",
+            "--max-streams-per-session",
+            "2",
+            "--max-streams-per-user",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                set.max_connections,
+                set.header_read_timeout_secs,
+                set.request_timeout_secs,
+                set.max_streams_per_session,
+                set.max_streams_per_user
+            ),
+            (100, 5, 60, 2, 3)
+        );
+        assert!(parse(&["--max-connections", "0"]).is_err());
+        assert!(parse(&["--header-read-timeout-secs", "0"]).is_err());
+        assert!(parse(&["--max-streams-per-user", "0"]).is_err());
     }
 }

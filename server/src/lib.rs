@@ -1,6 +1,5 @@
 //! Tsunagu reference backend: the `/api/v1` contract over SQLite, plus the built SPA.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod events;
 pub mod http;
+pub mod listener;
 pub mod openapi;
 pub mod password;
 pub mod proxy;
@@ -24,7 +24,8 @@ pub mod writer;
 
 pub use http::{app, AppState};
 
-use config::{ServeArgs, Settings};
+use config::{ConnectionLimits, ServeArgs, Settings};
+use events::StreamCaps;
 
 /// How often expired sessions, old idempotency keys, old events and stale throttle entries are
 /// dropped.
@@ -60,6 +61,21 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         None
     };
+    let open_files = listener::raise_open_file_limit();
+    let wanted = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let max_connections = listener::fit_connections(wanted, open_files);
+    if max_connections < wanted {
+        tracing::warn!(
+            wanted,
+            max_connections,
+            "--max-connections lowered to fit under the open-file limit"
+        );
+    }
+    tracing::info!(
+        open_files = open_files.map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+        max_connections,
+        "connection limits"
+    );
     let settings = Settings {
         session_idle_timeout: Duration::from_secs(args.session_idle_timeout_secs.into()),
         session_max_lifetime: Duration::from_secs(args.session_max_lifetime_secs.into()),
@@ -69,6 +85,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map_or_else(config::default_max_concurrent_hashes, usize::from),
         trusted_proxies: args.trusted_proxies.clone(),
         connect_src: args.connect_src.clone(),
+        request_timeout: Duration::from_secs(args.request_timeout_secs.into()),
+        stream_caps: StreamCaps {
+            per_session: args.max_streams_per_session as usize,
+            per_user: args.max_streams_per_user as usize,
+        },
+        connections: ConnectionLimits {
+            max_connections,
+            header_read_timeout: Duration::from_secs(args.header_read_timeout_secs.into()),
+        },
         ..Settings::default()
     };
     let state = AppState::new(db.clone(), settings).await?;
@@ -82,17 +107,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Printed after binding so it carries the real port (tests and scripts read this line).
     println!("Tsunagu listening on http://{addr}/");
     let live = state.live.clone();
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let limits = state.settings.connections;
+    listener::serve(listener, app(state), limits, async move {
         shutdown_signal().await;
         // Event streams never end by themselves; a graceful shutdown would wait for them.
         live.close();
     })
-    .await
-    .context("server error")?;
+    .await;
     db.close().await;
     tracing::info!("shut down");
     Ok(())

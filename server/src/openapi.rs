@@ -10,7 +10,10 @@ use utoipa::{Modify, OpenApi};
         title = "Tsunagu API",
         version = "1",
         description = "The Tsunagu care-collaboration contract, version 1. Errors are \
-            `application/problem+json` (RFC 9457) with a stable `code`; clients act on the code."
+            `application/problem+json` (RFC 9457) with a stable `code`; clients act on the code. \
+            Any request not answered within the request timeout (30 s by default) is \
+            408 `malformed_request` if its body had not arrived, otherwise 503 `internal_error` \
+            (the request may still take effect: retry with the same `Idempotency-Key`)."
     ),
     modifiers(&BearerAuth),
     components(schemas(tsunagu_api::Problem, tsunagu_api::ErrorCode, tsunagu_api::FieldError)),

@@ -77,6 +77,13 @@ pub enum Error {
     /// Too many password checks at once; the same problem code as `RateLimited`.
     #[error("the server is busy; try again in a moment")]
     Busy { retry_after_secs: u64 },
+    /// The request body did not arrive within the request timeout.
+    #[error("the request body did not arrive in time")]
+    RequestBodyTimeout,
+    /// The handler did not answer within the request timeout; it runs on, so a write may still
+    /// take effect (retry with the same `Idempotency-Key`).
+    #[error("the server did not answer in time; the request may still take effect")]
+    Timeout,
     #[error("database error")]
     Sqlx(#[from] sqlx::Error),
     #[error("internal error")]
@@ -109,6 +116,8 @@ impl Error {
             | Self::IdempotencyKeyReused
             | Self::InvitationWrongKind => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } | Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RequestBodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::Sqlx(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -143,7 +152,10 @@ impl Error {
             Self::PreconditionFailed => ErrorCode::PreconditionFailed,
             Self::PreconditionRequired => ErrorCode::PreconditionRequired,
             Self::PostDeleted => ErrorCode::PostDeleted,
-            Self::Sqlx(_) | Self::Internal(_) => ErrorCode::InternalError,
+            // No dedicated codes in v1: a body that never arrives comes from a broken or
+            // hostile client; a handler that is too slow is the server's failure.
+            Self::RequestBodyTimeout => ErrorCode::MalformedRequest,
+            Self::Timeout | Self::Sqlx(_) | Self::Internal(_) => ErrorCode::InternalError,
         }
     }
 

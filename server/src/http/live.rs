@@ -6,7 +6,10 @@
 //! member's tabs to drop the group). It wakes when a handler publishes a new event id (see
 //! [`crate::events`] for why ids commit in order), sends a heartbeat comment every
 //! `settings.sse_heartbeat`, and at each heartbeat checks that its session is still valid —
-//! without refreshing the idle timeout, so an open tab alone does not keep a session alive.
+//! without refreshing the idle timeout, so an open tab alone does not keep a session alive;
+//! before each delivery it checks the session too. Each stream holds a ticket in
+//! [`crate::events::Live`]'s register, which ends it at once on logout or when newer streams of
+//! the same session or user go over the caps.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -113,6 +116,16 @@ impl Feed {
                 return None;
             }
             if tick.latest > self.last {
+                // Nothing is delivered past the session's end: a disabled account or an
+                // expired session stops here, not at the next heartbeat.
+                match self.session_valid().await {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => {
+                        tracing::error!(error = %e, "event stream: session check failed");
+                        return None;
+                    }
+                }
                 match self.fetch(tick.latest).await {
                     Ok(events) if events.is_empty() => continue,
                     Ok(events) => return Some(events),
@@ -253,7 +266,8 @@ fn reset_event(after: i64, oldest: Option<i64>) -> Event {
 /// if some were already discarded (events are kept 7 days) or the id is unknown, the stream
 /// starts with `event: reset` and the client reloads. Without `Last-Event-ID` it starts now.
 /// A `: heartbeat` comment comes every 15 seconds; the stream ends when the session does
-/// (it does not keep the session alive).
+/// (it does not keep the session alive). A session may hold 6 streams open and a user 12 (by
+/// default); opening another ends the oldest.
 #[utoipa::path(
     get,
     path = "/api/v1/events",
@@ -296,6 +310,9 @@ pub async fn event_stream(
         Start::After(id) => (id, None),
         Start::Reset { after, oldest } => (after, Some(reset_event(after, oldest))),
     };
+    // Registered before the session is checked again below: a logout either finds this stream
+    // in the register and ends it, or has already deleted the session.
+    let ticket = state.live.open_stream(auth.user_id, &auth.token_hash);
     let heartbeat = state.settings.sse_heartbeat;
     let feed = Feed {
         db: state.db.clone(),
@@ -309,7 +326,12 @@ pub async fn event_stream(
         next_check: Instant::now() + heartbeat,
         first,
     };
-    let mut response = Sse::new(events(feed)).into_response();
+    if !feed.session_valid().await? {
+        return Err(Error::Unauthenticated);
+    }
+    // Ends at once, whatever the feed is doing, when the ticket says so (logout, a disabled
+    // account, or newer streams over the caps).
+    let mut response = Sse::new(events(feed).take_until(ticket)).into_response();
     // Reverse proxies (nginx) must pass each event on at once, not buffer the stream.
     response
         .headers_mut()

@@ -46,6 +46,7 @@ mod receipts;
 mod search;
 mod sessions;
 mod spa;
+mod timeout;
 
 pub use access::rule_str as rule_name;
 pub use error::Error;
@@ -78,7 +79,7 @@ pub struct AppState {
 impl AppState {
     pub async fn new(db: Db, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
-        let live = Live::new(&db.read).await?;
+        let live = Live::new(&db.read, settings.stream_caps).await?;
         Ok(Self {
             live,
             db: db.read,
@@ -140,6 +141,7 @@ pub fn app(state: AppState) -> Router {
     let (api, _) = api_router().split_for_parts();
     let spa = state.settings.dist.as_deref().map(spa::router);
     let policy = Arc::new(HeaderPolicy::new(&state.settings));
+    let request_timeout = state.settings.request_timeout;
     api.method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .fallback(move |request: Request| fallback(spa.clone(), request))
         .layer(middleware::from_fn_with_state(
@@ -147,6 +149,10 @@ pub fn app(state: AppState) -> Router {
             audit_refusals,
         ))
         .layer(middleware::from_fn(run_to_completion))
+        // Outside `run_to_completion`: a timed-out handler is answered for, not cancelled.
+        .layer(middleware::from_fn(move |request, next| {
+            timeout::request_timeout(request_timeout, request, next)
+        }))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(move |request, next| {
             security_headers(policy.clone(), request, next)

@@ -174,5 +174,6 @@ pub async fn delete_current_session(
     )
     .await?;
     tx.commit().await?;
+    state.live.close_session(auth.user_id, &auth.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,7 +10,8 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tsunagu_server::config::Settings;
-use tsunagu_server::{app, db, demo, AppState};
+use tsunagu_server::events::Live;
+use tsunagu_server::{app, db, demo, listener, AppState};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
@@ -20,6 +21,9 @@ pub const WORKPLACE: &str = "あおば訪問看護ステーション 連絡";
 
 pub struct TestApp {
     pub base: String,
+    pub addr: SocketAddr,
+    /// The server's register of open event streams.
+    pub live: Live,
     pub client: Client,
     pub db: SqlitePool,
     pub dist: PathBuf,
@@ -53,16 +57,19 @@ impl TestApp {
         let server_state = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app(state).into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        let live = state.live.clone();
+        let limits = state.settings.connections;
+        // The production accept loop, so its limits are what every test goes through.
+        tokio::spawn(listener::serve(
+            listener,
+            app(state),
+            limits,
+            std::future::pending(),
+        ));
         Self {
             base: format!("http://{addr}"),
+            addr,
+            live,
             // No proxy: a proxy from the environment must not sit between test and server.
             client: Client::builder().no_proxy().build().unwrap(),
             db: pool,
