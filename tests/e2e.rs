@@ -242,6 +242,56 @@ async fn a_care_manager_invites_and_the_physician_approves() {
     b.close().await;
 }
 
+/// The admin the physician rule constrains cannot remove the physician: the care manager's
+/// removal waits, shown as such; the physician finds the request in the inbox, declines it with
+/// a reason, and stays; the timeline records both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn removing_the_physician_waits_for_the_physician() {
+    let stack = Stack::start().await;
+    let cm = Browser::open(&stack).await;
+    cm.login("cm.suzuki").await;
+    cm.click("link", "山田 花子 様").await;
+    cm.by_role("heading", "山田 花子 様").await;
+    cm.click("link", "メンバー").await;
+    cm.by_role("heading", "メンバー").await;
+    cm.click("button", "佐藤 健一さんを削除").await;
+    cm.click("button", "はい").await;
+    cm.by_role_text("status", "主治医の削除は主治医の承認待ちです。")
+        .await;
+    cm.by_role("heading", "主治医の承認待ち").await;
+    cm.by_role_text("listitem", "主治医の削除依頼").await;
+    cm.close().await;
+
+    let b = Browser::open(&stack).await;
+    b.login("dr.sato").await;
+    b.by_role_text("link", "承認待ち")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.by_role("heading", "承認待ちの招待").await;
+    b.by_role_text("listitem", "主治医の削除依頼").await;
+    b.click("button", "主治医の削除依頼（佐藤 健一さん）を辞退")
+        .await;
+    b.type_into("textbox", "辞退の理由", "引き続き担当します")
+        .await;
+    b.click("button", "辞退を送信").await;
+    b.by_role_text("paragraph", "承認待ちの招待はありません")
+        .await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_timeline_text(
+        "鈴木 由美さんが佐藤 健一さん（主治医）の削除を依頼しました（主治医の承認待ち）",
+    )
+    .await;
+    b.wait_timeline_text(
+        "佐藤 健一さん（主治医）が辞退しました（佐藤 健一さん）。理由: 引き続き担当します",
+    )
+    .await;
+    b.close().await;
+}
+
 /// A family link: the care manager creates it, a relative opens it in a fresh browser, joins,
 /// lands in the family timeline (no care tab, no directory) and posts; the professional reads it
 /// under "家族と共有".

@@ -134,6 +134,23 @@ pub fn person_action(action: PersonAction, name: &str, locale: Locale) -> String
     }
 }
 
+/// Accessible name of approving or declining a request about the physician, e.g.
+/// `主治医の削除依頼（佐藤 健一さん）を承認`; `who` is `None` for a change to no physician.
+pub fn request_action(approve: bool, request: &str, who: Option<&str>, locale: Locale) -> String {
+    match locale {
+        Locale::Ja => {
+            let who = who.map_or_else(|| "主治医なし".to_owned(), |n| format!("{n}さん"));
+            let verb = if approve { "承認" } else { "辞退" };
+            format!("{request}（{who}）を{verb}")
+        }
+        Locale::En => {
+            let who = who.unwrap_or("no attending physician");
+            let verb = if approve { "Approve" } else { "Decline" };
+            format!("{verb}: {request} ({who})")
+        }
+    }
+}
+
 /// Heading of the join page, e.g. `山田 花子 様に招待されています`.
 pub fn invited_to(group: &str, locale: Locale) -> String {
     match locale {
@@ -198,6 +215,14 @@ mod tests {
         assert_eq!(
             person_action(PersonAction::Message, "高橋 誠", Locale::Ja),
             "高橋 誠さんにメッセージ"
+        );
+        assert_eq!(
+            request_action(true, "主治医の削除依頼", Some("佐藤 健一"), Locale::Ja),
+            "主治医の削除依頼（佐藤 健一さん）を承認"
+        );
+        assert_eq!(
+            request_action(false, "主治医の変更依頼", None, Locale::Ja),
+            "主治医の変更依頼（主治医なし）を辞退"
         );
         assert_eq!(pending_link(0, Locale::Ja), "承認待ち");
         assert_eq!(pending_link(2, Locale::Ja), "承認待ち (2)");

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use tsunagu_api::{Invitation, InvitationKind};
 
 use crate::api::ApiError;
-use crate::i18n::labels::{honorific, person_action, PersonAction};
+use crate::i18n::labels::{honorific, person_action, request_action, PersonAction};
 use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::session::use_session;
 use crate::time_format::{datetime_attr, format_datetime};
@@ -70,14 +70,23 @@ pub fn InvitationCard(
         InvitationKind::PhysicianRemoval => Some(Msg::PhysicianRemovalRequest),
         _ => None,
     };
-    // A change to "no physician" names nobody: the buttons then name the request.
-    let invitee_name = if invitee_name.is_empty() {
-        request.map(|m| i18n.t(m).to_owned()).unwrap_or_default()
-    } else {
-        invitee_name
-    };
     let cleared =
         invitation.kind == InvitationKind::PhysicianChange && invitation.invitee.is_none();
+    // Invitations name the person; requests about the physician name the request too.
+    let button_label = move |approve: bool, name: &str| match request {
+        Some(m) => {
+            let who = (!name.is_empty()).then_some(name);
+            request_action(approve, i18n.t(m), who, i18n.locale())
+        }
+        None => {
+            let action = if approve {
+                PersonAction::Approve
+            } else {
+                PersonAction::Decline
+            };
+            person_action(action, name, i18n.locale())
+        }
+    };
     let name_approve = invitee_name.clone();
     let name_decline = invitee_name.clone();
 
@@ -127,7 +136,7 @@ pub fn InvitationCard(
                 <button
                     type="button"
                     class="button button--primary"
-                    aria-label=move || person_action(PersonAction::Approve, &name_approve, i18n.locale())
+                    aria-label=move || button_label(true, &name_approve)
                     disabled=move || approve.pending().get()
                     on:click=move |_| {
                         approve.dispatch(());
@@ -138,7 +147,7 @@ pub fn InvitationCard(
                 <button
                     type="button"
                     class="button button--secondary"
-                    aria-label=move || person_action(PersonAction::Decline, &name_decline, i18n.locale())
+                    aria-label=move || button_label(false, &name_decline)
                     aria-expanded=move || declining.get().to_string()
                     on:click=move |_| declining.update(|d| *d = !*d)
                 >
