@@ -18,6 +18,7 @@ pub mod password;
 pub mod proxy;
 pub mod rate_limit;
 pub mod seed_large;
+pub mod store;
 pub mod time;
 pub mod token;
 pub mod writer;

@@ -237,6 +237,15 @@ impl From<QueryRejection> for Error {
     }
 }
 
+impl From<crate::store::StoreError> for Error {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::Database(e) => Self::Sqlx(e),
+            crate::store::StoreError::Other(e) => Self::Internal(e),
+        }
+    }
+}
+
 impl From<crate::password::HashError> for Error {
     fn from(e: crate::password::HashError) -> Self {
         match e {

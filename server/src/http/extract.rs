@@ -149,14 +149,6 @@ pub struct AuthUser {
     pub is_family: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    user_id: sqlx::types::uuid::fmt::Hyphenated,
-    profession: String,
-    last_seen_ms: i64,
-    expires_at_ms: i64,
-}
-
 /// Longest time between two writes of a session's `last_seen_ms`. Skipping writes saves I/O on
 /// every request; the price is that a session may idle out up to this much early, so it is
 /// also kept to a tenth of the idle timeout.
@@ -177,37 +169,28 @@ impl FromRequestParts<AppState> for AuthUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
         let token_hash = crate::token::hash(token);
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.user_id, u.profession, s.last_seen_ms, s.expires_at_ms
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ? AND u.disabled = 0",
-        )
-        .bind(&token_hash)
-        .fetch_optional(&state.db)
-        .await?;
-        let row = row.ok_or(Error::Unauthenticated)?;
+        let row = state
+            .store
+            .session_owner(&token_hash)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
 
         let now = now_ms();
         let idle_ms = state.settings.session_idle_timeout.as_millis() as i64;
         if row.last_seen_ms + idle_ms < now || row.expires_at_ms <= now {
-            let mut tx = state.writer.begin().await?;
-            sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-                .bind(&token_hash)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+            state.store.expire_session(&token_hash).await?;
             return Err(Error::SessionExpired);
         }
         if now - row.last_seen_ms >= touch_interval_ms(idle_ms) {
-            state.writer.touch_session(&token_hash, now);
+            state.store.touch_session(&token_hash, now);
         }
         if let Some(caller) = parts.extensions.get::<Caller>() {
-            caller.set(row.user_id.into_uuid());
+            caller.set(row.user_id);
         }
         Ok(Self {
-            user_id: row.user_id.into_uuid(),
+            user_id: row.user_id,
             token_hash,
-            is_family: row.profession == tsunagu_api::Profession::Family.as_str(),
+            is_family: row.is_family,
         })
     }
 }

@@ -13,7 +13,6 @@ use uuid::Uuid;
 use super::access::{member_changed, system_entry};
 use super::extract::{ClientIp, Json};
 use super::groups::{author, MAX_NAME_CHARS};
-use super::me::UserRow;
 use super::{AppState, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
 use crate::time::{from_ms, now_ms};
@@ -288,10 +287,9 @@ async fn join_inner(
             .target(link.id.into_uuid()),
     )
     .await?;
-    let user: UserRow = sqlx::query_as(&format!("{} WHERE u.id = ?", UserRow::SELECT))
-        .bind(user_id.hyphenated())
-        .fetch_one(&mut *tx)
-        .await?;
+    let user = crate::store::sqlite::me_in(&mut *tx, user_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the account just created is missing"))?;
     tx.commit().await?;
     state.live.publish_all(published);
 
@@ -299,7 +297,7 @@ async fn join_inner(
         token,
         expires_at: from_ms(expires_at_ms),
         idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
-        user: user.into_me(),
+        user,
     };
     let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
     response.extensions_mut().insert(SecretBody);

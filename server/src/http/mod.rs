@@ -25,6 +25,8 @@ use crate::events::Live;
 use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
 use crate::rate_limit::{LoginThrottle, WindowThrottle};
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
 use crate::writer::Writer;
 
 mod access;
@@ -59,7 +61,10 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 /// Shared by all handlers; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// Read-only connections; every write goes through `writer`.
+    /// Storage; handlers moved to it no longer see SQL (see `store`).
+    pub store: Store,
+    /// Read-only connections; every write goes through `writer`. Only for the handlers not yet
+    /// moved to `store`.
     pub db: SqlitePool,
     pub writer: Writer,
     pub settings: Arc<Settings>,
@@ -82,6 +87,7 @@ impl AppState {
         let live = Live::new(&db.read, settings.stream_caps).await?;
         Ok(Self {
             live,
+            store: Store::sqlite(SqliteStore::new(db.read.clone(), db.writer.clone())),
             db: db.read,
             writer: db.writer,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
@@ -209,7 +215,7 @@ async fn audit_refusals(
         if let Some(target) = ids.target {
             entry = entry.target(target);
         }
-        if let Err(e) = state.writer.audit(entry).await {
+        if let Err(e) = state.store.audit(entry).await {
             // The refusal stands; only its record failed, which the operator must see.
             tracing::error!(error = %e, "auditing a refused request failed");
         }

@@ -3,14 +3,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{LoginRequest, Problem, Session};
 
 use super::extract::{ClientIp, Json};
-use super::me::UserRow;
 use super::{AppState, AuthUser, Error, SecretBody};
-use crate::audit::{self, Action, Entry};
+use crate::audit::{Action, Entry};
 use crate::password::HashError;
+use crate::store::NewSession;
 use crate::time::{from_ms, now_ms};
 
 /// Logs in with login ID and password and returns a new bearer token.
@@ -49,9 +48,9 @@ pub async fn create_session(
         Ok(attempt) => attempt,
         Err(refused) => {
             if refused.audit {
-                let user_id = user_id_of(&state, &login.login_id).await?;
+                let user_id = state.store.user_id_by_login(&login.login_id).await?;
                 state
-                    .writer
+                    .store
                     .audit(Entry::new(Action::SessionLoginThrottled, user_id, ip))
                     .await?;
             }
@@ -61,14 +60,8 @@ pub async fn create_session(
         }
     };
 
-    let user: Option<UserRow> = sqlx::query_as(&format!(
-        "{} WHERE u.login_id = ? AND u.disabled = 0",
-        UserRow::SELECT
-    ))
-    .bind(&login.login_id)
-    .fetch_optional(&state.db)
-    .await?;
-    let user_id = user.as_ref().map(|u| u.id.into_uuid());
+    let user = state.store.login_user(&login.login_id).await?;
+    let user_id = user.as_ref().map(|u| u.me.id);
 
     // Verify even when the user is unknown, against a hash of a random password, so both cases
     // cost the same time and answer the same.
@@ -82,7 +75,7 @@ pub async fn create_session(
             drop(attempt);
             if state.login_throttle.audit_busy() {
                 state
-                    .writer
+                    .store
                     .audit(Entry::new(Action::SessionLoginBusy, user_id, ip))
                     .await?;
             }
@@ -95,7 +88,7 @@ pub async fn create_session(
         _ => {
             attempt.failed();
             state
-                .writer
+                .store
                 .audit(Entry::new(Action::SessionLoginFailed, user_id, ip))
                 .await?;
             return Err(Error::InvalidCredentials);
@@ -106,43 +99,26 @@ pub async fn create_session(
     let token = crate::token::generate();
     let now = now_ms();
     let expires_at_ms = now + state.settings.session_max_lifetime.as_millis() as i64;
-    let mut tx = state.writer.begin().await?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)
-         VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(crate::token::hash(&token))
-    .bind(user.id)
-    .bind(now)
-    .bind(now)
-    .bind(expires_at_ms)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::SessionCreate, Some(user.id.into_uuid()), ip),
-    )
-    .await?;
-    tx.commit().await?;
+    state
+        .store
+        .create_session(NewSession {
+            token_hash: &crate::token::hash(&token),
+            user_id: user.me.id,
+            now_ms: now,
+            expires_at_ms,
+            client_ip: ip,
+        })
+        .await?;
 
     let session = Session {
         token,
         expires_at: from_ms(expires_at_ms),
         idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
-        user: user.into_me(),
+        user: user.me,
     };
     let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
     response.extensions_mut().insert(SecretBody);
     Ok(response)
-}
-
-/// The account a login ID names, for the audit log of a refused attempt (disabled ones too).
-async fn user_id_of(state: &AppState, login_id: &str) -> Result<Option<uuid::Uuid>, Error> {
-    let id: Option<Hyphenated> = sqlx::query_scalar("SELECT id FROM users WHERE login_id = ?")
-        .bind(login_id)
-        .fetch_optional(&state.db)
-        .await?;
-    Ok(id.map(Hyphenated::into_uuid))
 }
 
 /// Logs out: the presented token stops working at once.
@@ -163,17 +139,13 @@ pub async fn delete_current_session(
     ClientIp(ip): ClientIp,
     auth: AuthUser,
 ) -> Result<StatusCode, Error> {
-    let mut tx = state.writer.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(&auth.token_hash)
-        .execute(&mut *tx)
+    state
+        .store
+        .delete_session(
+            &auth.token_hash,
+            Entry::new(Action::SessionDelete, Some(auth.user_id), ip),
+        )
         .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::SessionDelete, Some(auth.user_id), ip),
-    )
-    .await?;
-    tx.commit().await?;
     state.live.close_session(auth.user_id, &auth.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }

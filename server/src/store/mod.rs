@@ -1,0 +1,131 @@
+//! Storage: the only place the server's SQL lives (issue 9 moves it here resource by
+//! resource; `tests/layers.rs` lists the HTTP modules that still hold some and fails if another
+//! gains any).
+//!
+//! Handlers call use-case methods on [`Store`]; each method is one transaction with its
+//! concurrency contract in its doc comment, and converts rows to wire types once, here. The
+//! backend is chosen by the URL scheme of `--database-url`; today that is SQLite, the default,
+//! and PostgreSQL joins as a second variant of [`Backend`] with the same methods.
+
+use std::net::IpAddr;
+
+use tsunagu_api::Me;
+use uuid::Uuid;
+
+use crate::audit::Entry;
+
+pub mod sqlite;
+
+/// What went wrong below the HTTP layer. Callers map it to 500; expected outcomes (not found,
+/// a conflict) are values, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// An account as login needs it: the wire user and the stored password hash.
+#[derive(Debug)]
+pub struct LoginUser {
+    pub me: Me,
+    pub password_hash: String,
+}
+
+/// Whose a presented session token is, and its times (Unix milliseconds).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionOwner {
+    pub user_id: Uuid,
+    pub is_family: bool,
+    pub last_seen_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+/// A session to store: only the token's hash is kept.
+#[derive(Debug)]
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: Uuid,
+    pub now_ms: i64,
+    pub expires_at_ms: i64,
+    pub client_ip: Option<IpAddr>,
+}
+
+/// The storage backends. Cheap to clone.
+#[derive(Clone)]
+enum Backend {
+    Sqlite(sqlite::SqliteStore),
+}
+
+/// The store handlers use. Cheap to clone.
+#[derive(Clone)]
+pub struct Store(Backend);
+
+/// Calls the same method on whichever backend this is.
+macro_rules! dispatch {
+    ($self:ident, $store:ident => $call:expr) => {
+        match &$self.0 {
+            Backend::Sqlite($store) => $call,
+        }
+    };
+}
+
+impl Store {
+    pub fn sqlite(store: sqlite::SqliteStore) -> Self {
+        Self(Backend::Sqlite(store))
+    }
+
+    /// Appends an audit entry; returns once it is committed (batched with others). Used for
+    /// reads and refusals; writes record theirs in their own transaction.
+    pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.audit(entry).await)
+    }
+
+    /// The enabled account with this login ID (case-insensitive), for logging in.
+    pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
+        dispatch!(self, s => s.login_user(login_id).await)
+    }
+
+    /// The id of the account a login ID names, enabled or not (for the audit log of a refused
+    /// attempt).
+    pub async fn user_id_by_login(&self, login_id: &str) -> Result<Option<Uuid>, StoreError> {
+        dispatch!(self, s => s.user_id_by_login(login_id).await)
+    }
+
+    /// The account as `/me` shows it, enabled or not.
+    pub async fn me(&self, user_id: Uuid) -> Result<Option<Me>, StoreError> {
+        dispatch!(self, s => s.me(user_id).await)
+    }
+
+    /// Stores a new session and its `session.create` audit row, in one transaction.
+    pub async fn create_session(&self, session: NewSession<'_>) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_session(session).await)
+    }
+
+    /// Ends a session (logout) with its audit row, in one transaction. Ending one already gone
+    /// is not an error.
+    pub async fn delete_session(&self, token_hash: &str, audit: Entry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.delete_session(token_hash, audit).await)
+    }
+
+    /// The owner of a live session token of an enabled account, expired or not (the caller
+    /// decides with the times).
+    pub async fn session_owner(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionOwner>, StoreError> {
+        dispatch!(self, s => s.session_owner(token_hash).await)
+    }
+
+    /// Removes an expired session.
+    pub async fn expire_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.expire_session(token_hash).await)
+    }
+
+    /// Records that a session was used at `at_ms`, without waiting (batched; skipped under
+    /// pressure, the next request touches again).
+    pub fn touch_session(&self, token_hash: &str, at_ms: i64) {
+        dispatch!(self, s => s.touch_session(token_hash, at_ms))
+    }
+}

@@ -1,0 +1,177 @@
+//! Accounts and sessions.
+
+use sqlx::types::uuid::fmt::Hyphenated;
+use sqlx::SqliteExecutor;
+use tsunagu_api::{FacilityKind, FacilityRef, Me, Profession};
+use uuid::Uuid;
+
+use super::SqliteStore;
+use crate::audit::{self, Action, Entry};
+use crate::store::{LoginUser, NewSession, SessionOwner, StoreError};
+
+/// A user with their facility, as read for login and `/me`.
+#[derive(Debug, sqlx::FromRow)]
+struct UserRow {
+    id: Hyphenated,
+    login_id: String,
+    password_hash: String,
+    display_name: String,
+    display_name_kana: String,
+    profession: String,
+    facility_id: Option<Hyphenated>,
+    facility_name: Option<String>,
+    facility_kind: Option<String>,
+    is_operator: bool,
+    is_facility_admin: bool,
+}
+
+/// Select list and joins; callers append the `WHERE`.
+const SELECT_USER: &str = "SELECT u.id, u.login_id, u.password_hash, u.display_name,
+        u.display_name_kana, u.profession, f.id AS facility_id, f.name AS facility_name,
+        f.kind AS facility_kind, u.is_operator, u.is_facility_admin
+    FROM users u LEFT JOIN facilities f ON f.id = u.facility_id";
+
+impl UserRow {
+    fn into_login(mut self) -> LoginUser {
+        let password_hash = std::mem::take(&mut self.password_hash);
+        LoginUser {
+            me: self.into_me(),
+            password_hash,
+        }
+    }
+
+    fn into_me(self) -> Me {
+        let facility = match (self.facility_id, self.facility_name, self.facility_kind) {
+            (Some(id), Some(name), Some(kind)) => Some(FacilityRef {
+                id: id.into_uuid(),
+                name,
+                kind: FacilityKind::parse(&kind),
+            }),
+            _ => None,
+        };
+        Me {
+            id: self.id.into_uuid(),
+            login_id: self.login_id,
+            display_name: self.display_name,
+            display_name_kana: self.display_name_kana,
+            profession: Profession::parse(&self.profession),
+            facility,
+            is_operator: self.is_operator,
+            is_facility_admin: self.is_facility_admin,
+        }
+    }
+}
+
+/// The account as `/me` shows it, inside another operation's transaction (joining through a
+/// link answers with the new account).
+pub async fn me_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Option<Me>, StoreError> {
+    let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER} WHERE u.id = ?"))
+        .bind(user_id.hyphenated())
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(UserRow::into_me))
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: Hyphenated,
+    profession: String,
+    last_seen_ms: i64,
+    expires_at_ms: i64,
+}
+
+impl SqliteStore {
+    pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
+        Ok(self.writer.audit(entry).await?)
+    }
+
+    pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
+        // `login_id` is COLLATE NOCASE in the schema.
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "{SELECT_USER} WHERE u.login_id = ? AND u.disabled = 0"
+        ))
+        .bind(login_id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(UserRow::into_login))
+    }
+
+    pub async fn user_id_by_login(&self, login_id: &str) -> Result<Option<Uuid>, StoreError> {
+        let id: Option<Hyphenated> = sqlx::query_scalar("SELECT id FROM users WHERE login_id = ?")
+            .bind(login_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(id.map(Hyphenated::into_uuid))
+    }
+
+    pub async fn me(&self, user_id: Uuid) -> Result<Option<Me>, StoreError> {
+        me_in(&self.read, user_id).await
+    }
+
+    pub async fn create_session(&self, s: NewSession<'_>) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(s.token_hash)
+        .bind(s.user_id.hyphenated())
+        .bind(s.now_ms)
+        .bind(s.now_ms)
+        .bind(s.expires_at_ms)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut *tx,
+            Entry::new(Action::SessionCreate, Some(s.user_id), s.client_ip),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str, entry: Entry) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(&mut *tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn session_owner(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionOwner>, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.user_id, u.profession, s.last_seen_ms, s.expires_at_ms
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ? AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(|r| SessionOwner {
+            user_id: r.user_id.into_uuid(),
+            is_family: r.profession == Profession::Family.as_str(),
+            last_seen_ms: r.last_seen_ms,
+            expires_at_ms: r.expires_at_ms,
+        }))
+    }
+
+    pub async fn expire_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub fn touch_session(&self, token_hash: &str, at_ms: i64) {
+        self.writer.touch_session(token_hash, at_ms);
+    }
+}
