@@ -10,6 +10,7 @@ pub mod config;
 pub mod cursor;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod events;
 pub mod http;
 pub mod listener;

@@ -1,111 +1,15 @@
 //! Who may do what in a group: the caller's membership, the timelines it opens, and the
 //! system entries that record membership changes in the timelines.
 
-use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
-use tsunagu_api::{
-    GroupChange, GroupKind, LiveEvent, MemberRole, PhysicianRule, SystemEventKind, Timeline,
-};
+use tsunagu_api::{GroupChange, LiveEvent, MemberRole, SystemEventKind, Timeline};
 use uuid::Uuid;
+
+pub use crate::domain::membership::{parse_rule, rule_str, timelines, Membership};
 
 use super::Error;
 use crate::events::{self, EventId};
 use crate::time::now_ms;
-
-/// The caller's membership of a group, with what the rules need to know about the group.
-#[derive(Debug, Clone)]
-pub struct Membership {
-    pub role: MemberRole,
-    pub kind: GroupKind,
-    pub archived: bool,
-    pub physician_rule: Option<PhysicianRule>,
-    pub attending_physician_id: Option<Uuid>,
-}
-
-#[derive(sqlx::FromRow)]
-struct MembershipRow {
-    role: String,
-    kind: String,
-    archived: bool,
-    physician_rule: Option<String>,
-    attending_physician_id: Option<Hyphenated>,
-}
-
-/// The timelines a role may read in a group of this kind, in display order.
-pub fn timelines(kind: GroupKind, role: MemberRole) -> Vec<Timeline> {
-    match (kind, role) {
-        (_, MemberRole::Family) => vec![Timeline::Family],
-        (GroupKind::Patient, _) => vec![Timeline::Care, Timeline::Family],
-        _ => vec![Timeline::Care],
-    }
-}
-
-pub fn parse_rule(s: &str) -> PhysicianRule {
-    if s == "inform_only" {
-        PhysicianRule::InformOnly
-    } else {
-        PhysicianRule::ApprovalRequired
-    }
-}
-
-/// The stored (and wire) name of a physician rule.
-pub fn rule_str(rule: PhysicianRule) -> &'static str {
-    match rule {
-        PhysicianRule::ApprovalRequired => "approval_required",
-        PhysicianRule::InformOnly => "inform_only",
-    }
-}
-
-impl Membership {
-    pub fn timelines(&self) -> Vec<Timeline> {
-        timelines(self.kind, self.role)
-    }
-
-    /// A timeline the caller may not read answers 404, like a group they are not in.
-    pub fn require_timeline(&self, timeline: Timeline) -> Result<(), Error> {
-        if self.timelines().contains(&timeline) {
-            Ok(())
-        } else {
-            Err(Error::NotFound)
-        }
-    }
-
-    /// Archived groups are read-only.
-    pub fn require_writable(&self) -> Result<(), Error> {
-        if self.archived {
-            Err(Error::GroupArchived)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Whether a change to the attending physician (replacing, clearing or removing them) by
-    /// `caller` must wait for the physician's decision: it does whenever the group has a
-    /// physician and the caller is someone else. The physician hands over directly.
-    pub fn physician_decides(&self, caller: Uuid) -> bool {
-        self.attending_physician_id
-            .is_some_and(|physician| physician != caller)
-    }
-
-    /// The physician rule constrains admins other than the physician, so only the physician
-    /// may change it; a group without a physician has nobody it constrains.
-    pub fn require_physician_for_rule(&self, caller: Uuid) -> Result<(), Error> {
-        if self.physician_decides(caller) {
-            Err(Error::Forbidden)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Admin actions; direct messages have none.
-    pub fn require_admin(&self) -> Result<(), Error> {
-        if self.kind == GroupKind::Direct || self.role != MemberRole::Admin {
-            Err(Error::Forbidden)
-        } else {
-            Ok(())
-        }
-    }
-}
 
 /// The caller's membership, or 404: a group the caller is not in does not exist for them.
 pub async fn membership(
@@ -113,23 +17,9 @@ pub async fn membership(
     group_id: Uuid,
     user_id: Uuid,
 ) -> Result<Membership, Error> {
-    let row: MembershipRow = sqlx::query_as(
-        "SELECT m.role, g.kind, g.archived, g.physician_rule, g.attending_physician_id
-         FROM group_members m JOIN groups g ON g.id = m.group_id
-         WHERE m.group_id = ? AND m.user_id = ?",
-    )
-    .bind(group_id.hyphenated())
-    .bind(user_id.hyphenated())
-    .fetch_optional(db)
-    .await?
-    .ok_or(Error::NotFound)?;
-    Ok(Membership {
-        role: MemberRole::parse(&row.role),
-        kind: GroupKind::parse(&row.kind),
-        archived: row.archived,
-        physician_rule: row.physician_rule.as_deref().map(parse_rule),
-        attending_physician_id: row.attending_physician_id.map(Hyphenated::into_uuid),
-    })
+    crate::store::sqlite::membership_in(db, group_id, user_id)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 fn kind_str(kind: SystemEventKind) -> String {
@@ -329,25 +219,4 @@ pub async fn remove_from_group(
         .await?,
     );
     Ok(published)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn family_members_read_only_the_family_timeline() {
-        assert_eq!(
-            timelines(GroupKind::Patient, MemberRole::Family),
-            vec![Timeline::Family]
-        );
-        assert_eq!(
-            timelines(GroupKind::Patient, MemberRole::Member),
-            vec![Timeline::Care, Timeline::Family]
-        );
-        assert_eq!(
-            timelines(GroupKind::Direct, MemberRole::Member),
-            vec![Timeline::Care]
-        );
-    }
 }

@@ -237,6 +237,17 @@ impl From<QueryRejection> for Error {
     }
 }
 
+impl From<crate::domain::membership::Denied> for Error {
+    fn from(denied: crate::domain::membership::Denied) -> Self {
+        use crate::domain::membership::Denied;
+        match denied {
+            Denied::NotFound => Self::NotFound,
+            Denied::Forbidden => Self::Forbidden,
+            Denied::Archived => Self::GroupArchived,
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for Error {
     fn from(e: crate::store::StoreError) -> Self {
         match e {

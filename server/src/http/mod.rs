@@ -86,8 +86,12 @@ impl AppState {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
         let live = Live::new(&db.read, settings.stream_caps).await?;
         Ok(Self {
+            store: Store::sqlite(SqliteStore::new(
+                db.read.clone(),
+                db.writer.clone(),
+                live.clone(),
+            )),
             live,
-            store: Store::sqlite(SqliteStore::new(db.read.clone(), db.writer.clone())),
             db: db.read,
             writer: db.writer,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),

@@ -233,28 +233,6 @@ pub(super) struct PostInGroupRow {
     pub post: PostRow,
 }
 
-/// A user as shown next to what they did.
-pub(super) async fn author_of(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Author, Error> {
-    let (id, display_name, profession, facility_name): (
-        Hyphenated,
-        String,
-        String,
-        Option<String>,
-    ) = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.profession, f.name
-             FROM users u LEFT JOIN facilities f ON f.id = u.facility_id WHERE u.id = ?",
-    )
-    .bind(user_id.hyphenated())
-    .fetch_one(db)
-    .await?;
-    Ok(Author {
-        id: id.into_uuid(),
-        display_name,
-        profession: Profession::parse(&profession),
-        facility_name,
-    })
-}
-
 /// One post of a group as `viewer` sees it (`None`: as nobody in particular, for events).
 pub(super) async fn fetch_post(
     db: impl SqliteExecutor<'_>,

@@ -10,7 +10,7 @@ use tsunagu_api::{
 
 use super::access::membership;
 use super::extract::{parse_id, ClientIp};
-use super::posts::{author_of, fetch_post, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
+use super::posts::{fetch_post, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::events;
@@ -213,7 +213,7 @@ pub async fn ack_post(
             group_id,
             timeline,
             post_id,
-            user: author_of(&mut *tx, auth.user_id).await?,
+            user: crate::store::sqlite::author_in(&mut *tx, auth.user_id).await?,
             ack_count: post.ack_count,
             at: from_ms(now),
         };

@@ -9,10 +9,11 @@
 
 use std::net::IpAddr;
 
-use tsunagu_api::Me;
+use tsunagu_api::{Me, Timeline};
 use uuid::Uuid;
 
 use crate::audit::Entry;
+use crate::domain::membership::Membership;
 
 pub mod sqlite;
 
@@ -82,6 +83,15 @@ impl Store {
         dispatch!(self, s => s.audit(entry).await)
     }
 
+    /// The caller's membership of a group, `None` if they are not in it.
+    pub async fn membership(
+        &self,
+        group_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<Membership>, StoreError> {
+        dispatch!(self, s => s.membership(group_id, user_id).await)
+    }
+
     /// The enabled account with this login ID (case-insensitive), for logging in.
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
         dispatch!(self, s => s.login_user(login_id).await)
@@ -96,6 +106,20 @@ impl Store {
     /// The account as `/me` shows it, enabled or not.
     pub async fn me(&self, user_id: Uuid) -> Result<Option<Me>, StoreError> {
         dispatch!(self, s => s.me(user_id).await)
+    }
+
+    /// Moves `reader`'s read marker of a timeline forward to post `up_to` with the receipts it
+    /// implies and `read.updated`; `false` if that post is not in the timeline. An older post
+    /// leaves the marker where it is (still audited).
+    pub async fn mark_read(
+        &self,
+        group_id: Uuid,
+        timeline: Timeline,
+        reader: Uuid,
+        up_to: Uuid,
+        audit: Entry,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.mark_read(group_id, timeline, reader, up_to, audit).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

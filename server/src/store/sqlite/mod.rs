@@ -3,21 +3,28 @@
 
 use sqlx::SqlitePool;
 
+use crate::events::Live;
 use crate::writer::Writer;
 
+mod groups;
+mod read_markers;
 mod users;
+mod write_tx;
 
-pub use users::me_in;
+pub use groups::membership_in;
+pub use users::{author_in, me_in};
 
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct SqliteStore {
     read: SqlitePool,
     writer: Writer,
+    /// Woken after a write transaction with events commits.
+    live: Live,
 }
 
 impl SqliteStore {
-    pub fn new(read: SqlitePool, writer: Writer) -> Self {
-        Self { read, writer }
+    pub fn new(read: SqlitePool, writer: Writer, live: Live) -> Self {
+        Self { read, writer, live }
     }
 }

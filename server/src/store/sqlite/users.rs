@@ -2,7 +2,7 @@
 
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
-use tsunagu_api::{FacilityKind, FacilityRef, Me, Profession};
+use tsunagu_api::{Author, FacilityKind, FacilityRef, Me, Profession};
 use uuid::Uuid;
 
 use super::SqliteStore;
@@ -70,6 +70,28 @@ pub async fn me_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Option<
         .fetch_optional(db)
         .await?;
     Ok(row.map(UserRow::into_me))
+}
+
+/// A person as posts and events name them.
+pub async fn author_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Author, StoreError> {
+    let (id, display_name, profession, facility_name): (
+        Hyphenated,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.profession, f.name
+             FROM users u LEFT JOIN facilities f ON f.id = u.facility_id WHERE u.id = ?",
+    )
+    .bind(user_id.hyphenated())
+    .fetch_one(db)
+    .await?;
+    Ok(Author {
+        id: id.into_uuid(),
+        display_name,
+        profession: Profession::parse(&profession),
+        facility_name,
+    })
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,0 +1,4 @@
+//! Pure rules of the service: no storage, no HTTP, tested natively. The store applies them
+//! inside its transactions and the HTTP layer maps their refusals to status codes.
+
+pub mod membership;
