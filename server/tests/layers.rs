@@ -21,7 +21,6 @@ const STILL_WITH_SQL: &[&str] = &[
     "mod.rs",
     "post_edits.rs",
     "posts.rs",
-    "receipts.rs",
     "search.rs",
 ];
 

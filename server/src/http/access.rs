@@ -11,6 +11,20 @@ use super::Error;
 use crate::events::{self, EventId};
 use crate::time::now_ms;
 
+/// The caller's membership through the store, or 404: a group the caller is not in does not
+/// exist for them.
+pub async fn member(
+    state: &super::AppState,
+    group_id: Uuid,
+    user_id: Uuid,
+) -> Result<Membership, Error> {
+    state
+        .store
+        .membership(group_id, user_id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
 /// The caller's membership, or 404: a group the caller is not in does not exist for them.
 pub async fn membership(
     db: impl SqliteExecutor<'_>,

@@ -250,7 +250,10 @@ impl From<crate::domain::membership::Denied> for Error {
 
 impl From<crate::store::StoreError> for Error {
     fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::Refusal;
         match e {
+            crate::store::StoreError::Refused(Refusal::Denied(denied)) => denied.into(),
+            crate::store::StoreError::Refused(Refusal::PostDeleted) => Self::PostDeleted,
             crate::store::StoreError::Database(e) => Self::Sqlx(e),
             crate::store::StoreError::Other(e) => Self::Internal(e),
         }

@@ -9,22 +9,51 @@
 
 use std::net::IpAddr;
 
-use tsunagu_api::{Me, Timeline};
+use tsunagu_api::{Me, Post, PostReceipts, Timeline, UrgentItem};
 use uuid::Uuid;
 
 use crate::audit::Entry;
-use crate::domain::membership::Membership;
+use crate::domain::membership::{Denied, Membership};
 
 pub mod sqlite;
 
-/// What went wrong below the HTTP layer. Callers map it to 500; expected outcomes (not found,
-/// a conflict) are values, not errors.
+/// Why an operation was refused on the rows as they are in its transaction: the rules of
+/// `domain`, and conflicts only the data can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Denied(Denied),
+    /// The post is deleted (cannot be acknowledged, edited or replied to).
+    PostDeleted,
+}
+
+impl From<Denied> for Refusal {
+    fn from(denied: Denied) -> Self {
+        Self::Denied(denied)
+    }
+}
+
+/// What stopped an operation below the HTTP layer: a refusal (answered as such) or a failure
+/// (500).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl From<Denied> for StoreError {
+    fn from(denied: Denied) -> Self {
+        Self::Refused(Refusal::Denied(denied))
+    }
+}
+
+impl From<Refusal> for StoreError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
 }
 
 /// An account as login needs it: the wire user and the stored password hash.
@@ -120,6 +149,35 @@ impl Store {
         audit: Entry,
     ) -> Result<bool, StoreError> {
         dispatch!(self, s => s.mark_read(group_id, timeline, reader, up_to, audit).await)
+    }
+
+    /// Who read and acknowledged a post and who has not yet, as one snapshot; audited.
+    pub async fn post_receipts(
+        &self,
+        me: &Membership,
+        group_id: Uuid,
+        post_id: Uuid,
+        audit: Entry,
+    ) -> Result<PostReceipts, StoreError> {
+        dispatch!(self, s => s.post_receipts(me, group_id, post_id, audit).await)
+    }
+
+    /// Acknowledges a post (idempotent; `ack.updated` the first time) and returns it as the
+    /// caller now sees it. Refused for system entries, deleted posts and archived groups.
+    pub async fn ack_post(
+        &self,
+        me: &Membership,
+        group_id: Uuid,
+        post_id: Uuid,
+        user: Uuid,
+        audit: Entry,
+    ) -> Result<Post, StoreError> {
+        dispatch!(self, s => s.ack_post(me, group_id, post_id, user, audit).await)
+    }
+
+    /// Urgent posts waiting for `user`'s acknowledgement, oldest first, at most 100.
+    pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
+        dispatch!(self, s => s.urgent_for(user).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

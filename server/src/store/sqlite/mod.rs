@@ -7,7 +7,9 @@ use crate::events::Live;
 use crate::writer::Writer;
 
 mod groups;
+pub mod posts;
 mod read_markers;
+mod receipts;
 mod users;
 mod write_tx;
 

@@ -1,0 +1,328 @@
+//! Post rows and the one place that turns them into wire `Post`s (with their counts, reply
+//! quote and mentions), and the timeline queries over them.
+
+use serde::Deserialize;
+use sqlx::types::uuid::fmt::Hyphenated;
+use sqlx::SqliteExecutor;
+use tsunagu_api::{
+    Author, Importance, Mention, Post, Profession, ReplyRef, SystemEvent, SystemEventKind, Timeline,
+};
+use uuid::Uuid;
+
+use crate::cursor::Cursor;
+use crate::store::StoreError;
+use crate::time::from_ms;
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct PostRow {
+    id: Hyphenated,
+    group_id: Hyphenated,
+    body: String,
+    created_at_ms: i64,
+    author_id: Hyphenated,
+    author_name: String,
+    author_profession: String,
+    author_facility_name: Option<String>,
+    timeline: String,
+    system: Option<String>,
+    subject_id: Option<Hyphenated>,
+    subject_name: Option<String>,
+    subject_profession: Option<String>,
+    subject_facility_name: Option<String>,
+    importance: String,
+    edited_at_ms: Option<i64>,
+    deleted_at_ms: Option<i64>,
+    version: i64,
+    reply_id: Option<Hyphenated>,
+    reply_author_name: Option<String>,
+    reply_excerpt: Option<String>,
+    reply_deleted: Option<bool>,
+    read_count: i64,
+    ack_count: i64,
+    acked_by_me: bool,
+    /// JSON array of `{user_id, display_name}`.
+    mentions: String,
+}
+
+/// The stored content of a system entry.
+#[derive(Deserialize)]
+struct StoredSystem {
+    kind: SystemEventKind,
+    #[serde(default)]
+    detail: Option<String>,
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl PostRow {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            ms: self.created_at_ms,
+            id: self.id.into_uuid(),
+        }
+    }
+
+    pub fn timeline(&self) -> Timeline {
+        Timeline::parse(&self.timeline).unwrap_or_default()
+    }
+
+    pub fn author_id(&self) -> Uuid {
+        self.author_id.into_uuid()
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.system.is_some()
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at_ms.is_some()
+    }
+
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub fn into_post(self) -> Post {
+        let timeline = self.timeline();
+        let author = Author {
+            id: self.author_id.into_uuid(),
+            display_name: self.author_name,
+            profession: Profession::parse(&self.author_profession),
+            facility_name: self.author_facility_name,
+        };
+        let subject = match (self.subject_id, self.subject_name, self.subject_profession) {
+            (Some(id), Some(name), Some(profession)) => Some(Author {
+                id: id.into_uuid(),
+                display_name: name,
+                profession: Profession::parse(&profession),
+                facility_name: self.subject_facility_name,
+            }),
+            _ => None,
+        };
+        let system = self.system.map(|raw| {
+            let stored: Option<StoredSystem> = serde_json::from_str(&raw).ok();
+            SystemEvent {
+                kind: stored.as_ref().map_or(SystemEventKind::Unknown, |s| s.kind),
+                actor: Some(author.clone()),
+                subject,
+                detail: stored.and_then(|s| s.detail),
+            }
+        });
+        let deleted = self.deleted_at_ms.is_some();
+        // A tombstone carries nothing of what was written: no text, no quote, no mentions.
+        let reply_to = match (deleted, self.reply_id) {
+            (false, Some(id)) => {
+                let quoted_deleted = self.reply_deleted.unwrap_or(false);
+                Some(ReplyRef {
+                    id: id.into_uuid(),
+                    author_name: self.reply_author_name.unwrap_or_default(),
+                    excerpt: if quoted_deleted {
+                        String::new()
+                    } else {
+                        self.reply_excerpt.unwrap_or_default()
+                    },
+                    deleted: quoted_deleted,
+                })
+            }
+            _ => None,
+        };
+        let mentions = if deleted {
+            Vec::new()
+        } else {
+            serde_json::from_str::<Vec<Mention>>(&self.mentions).unwrap_or_default()
+        };
+        Post {
+            id: self.id.into_uuid(),
+            group_id: self.group_id.into_uuid(),
+            author,
+            body: if deleted { String::new() } else { self.body },
+            created_at: from_ms(self.created_at_ms),
+            timeline,
+            system,
+            importance: Importance::parse(&self.importance).unwrap_or_default(),
+            reply_to,
+            mentions,
+            edited_at: self.edited_at_ms.map(from_ms),
+            deleted_at: self.deleted_at_ms.map(from_ms),
+            version: u32::try_from(self.version).unwrap_or(1),
+            read_count: count(self.read_count),
+            ack_count: count(self.ack_count),
+            acked_by_me: self.acked_by_me,
+        }
+    }
+}
+
+/// Posts with everything a `Post` shows joined in, so a page is ONE query: the author (and,
+/// for system entries, the subject), the quoted post, and per-post counts and mentions as
+/// correlated subqueries on primary keys — evaluated only for the rows the LIMIT keeps, never
+/// a query per post. Its one bind is the viewer (for `acked_by_me`; NULL for nobody); callers
+/// bind it first and append the `WHERE`.
+pub const SELECT_POSTS_FROM: &str = "SELECT p.id, p.group_id, p.body, p.created_at_ms,
+        u.id AS author_id, u.display_name AS author_name, u.profession AS author_profession,
+        f.name AS author_facility_name, p.timeline, p.system,
+        su.id AS subject_id, su.display_name AS subject_name,
+        su.profession AS subject_profession, sf.name AS subject_facility_name,
+        p.importance, p.edited_at_ms, p.deleted_at_ms, p.version,
+        rp.id AS reply_id, rpu.display_name AS reply_author_name,
+        substr(rp.body, 1, 80) AS reply_excerpt, -- characters, not bytes
+        rp.deleted_at_ms IS NOT NULL AS reply_deleted,
+        (SELECT COUNT(*) FROM post_reads r
+         WHERE r.post_id = p.id AND r.user_id <> p.author_id) AS read_count,
+        (SELECT COUNT(*) FROM post_acks a WHERE a.post_id = p.id) AS ack_count,
+        EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = p.id AND a.user_id = ?)
+            AS acked_by_me,
+        (SELECT json_group_array(json_object('user_id', mu.id, 'display_name', mu.display_name))
+         FROM post_mentions pm JOIN users mu ON mu.id = pm.user_id
+         WHERE pm.post_id = p.id) AS mentions
+    FROM posts p
+    JOIN users u ON u.id = p.author_id
+    LEFT JOIN facilities f ON f.id = u.facility_id
+    LEFT JOIN users su ON su.id = json_extract(p.system, '$.subject_id')
+    LEFT JOIN facilities sf ON sf.id = su.facility_id
+    LEFT JOIN posts rp ON rp.id = p.reply_to_id
+    LEFT JOIN users rpu ON rpu.id = rp.author_id";
+
+/// [`SELECT_POSTS_FROM`] with extra leading columns; their binds come before the viewer's.
+pub fn select_posts_with(extra_columns: &str) -> String {
+    SELECT_POSTS_FROM.replacen("SELECT ", &format!("SELECT {extra_columns}, "), 1)
+}
+
+/// The group's name as the viewer sees it (a direct message is named after the other person),
+/// for queries that join `groups g`; one bind, the viewer.
+pub const GROUP_NAME_COLUMN: &str = "CASE WHEN g.kind = 'direct' THEN
+        COALESCE((SELECT ou.display_name FROM group_members o JOIN users ou ON ou.id = o.user_id
+                  WHERE o.group_id = g.id AND o.user_id <> ? LIMIT 1), g.name)
+        ELSE g.name END AS group_name";
+
+/// A post with the name of its group (urgent list, search).
+#[derive(Debug, sqlx::FromRow)]
+pub struct PostInGroupRow {
+    pub group_name: String,
+    #[sqlx(flatten)]
+    pub post: PostRow,
+}
+
+/// One post of a group as `viewer` sees it (`None`: as nobody in particular, for events).
+pub async fn fetch_post(
+    db: impl SqliteExecutor<'_>,
+    viewer: Option<Uuid>,
+    group_id: Uuid,
+    post_id: Uuid,
+) -> Result<Option<PostRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.id = ?"
+    ))
+    .bind(viewer.map(|v| v.hyphenated()))
+    .bind(group_id.hyphenated())
+    .bind(post_id.hyphenated())
+    .fetch_optional(db)
+    .await?)
+}
+
+/// One timeline of one group; binds are the viewer, the group id and the timeline.
+pub fn select_posts(min_importance: Importance) -> String {
+    // Spelled to match the partial index posts_important, which then serves the range scan.
+    let importance = match min_importance {
+        Importance::Normal => "",
+        Importance::Important => " AND p.importance <> 'normal'",
+        Importance::Urgent => " AND p.importance <> 'normal' AND p.importance = 'urgent'",
+    };
+    format!("{SELECT_POSTS_FROM} WHERE p.group_id = ? AND p.timeline = ?{importance}")
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Direction {
+    /// No cursor: the newest posts.
+    Newest,
+    Before,
+    After,
+}
+
+/// A page query; binds are the viewer, group id and timeline, then (for a cursor) ms, ms, id,
+/// then the row limit. Each is a range scan of posts_by_timeline (group_id, timeline,
+/// created_at_ms, id) — or of posts_important with `min_importance` — in the page's order:
+/// the `created_at_ms <=`/`>=` bound is the index range, the OR breaks ties on the id.
+pub fn timeline_sql(direction: Direction, min_importance: Importance) -> String {
+    let select_posts = select_posts(min_importance);
+    match direction {
+        Direction::Newest => {
+            format!("{select_posts} ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?")
+        }
+        Direction::Before => format!(
+            "{select_posts} AND p.created_at_ms <= ? AND (p.created_at_ms < ? OR p.id < ?)
+             ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?"
+        ),
+        Direction::After => format!(
+            "{select_posts} AND p.created_at_ms >= ? AND (p.created_at_ms > ? OR p.id > ?)
+             ORDER BY p.created_at_ms ASC, p.id ASC LIMIT ?"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every page is an index range scan in index order: no full scan, no sort, no OFFSET;
+    /// the per-post counts, acknowledgement, mentions and quoted post are primary-key lookups.
+    #[tokio::test]
+    async fn timeline_queries_use_the_keyset_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let db = crate::db::connect(&url).await.unwrap();
+        for importance in [
+            Importance::Normal,
+            Importance::Important,
+            Importance::Urgent,
+        ] {
+            for direction in [Direction::Newest, Direction::Before, Direction::After] {
+                let case = format!("{direction:?} {importance:?}");
+                let sql = format!("EXPLAIN QUERY PLAN {}", timeline_sql(direction, importance));
+                let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql)
+                    .bind("viewer")
+                    .bind("g")
+                    .bind("care");
+                if !matches!(direction, Direction::Newest) {
+                    query = query.bind(1_i64).bind(1_i64).bind("id");
+                }
+                let plan: Vec<String> = query
+                    .bind(51_i64)
+                    .fetch_all(&db.read)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|(.., detail)| detail)
+                    .collect();
+                let plan = plan.join("\n");
+                let index = if importance == Importance::Normal {
+                    "posts_by_timeline"
+                } else {
+                    "posts_important"
+                };
+                assert!(
+                    plan.contains(&format!(
+                        "SEARCH p USING INDEX {index} (group_id=? AND timeline=?"
+                    )),
+                    "{case}: {plan}"
+                );
+                assert!(!plan.contains("TEMP B-TREE"), "{case}: {plan}");
+                if !matches!(direction, Direction::Newest) {
+                    assert!(plan.contains("created_at_ms"), "{case}: {plan}");
+                }
+                for table in ["r", "a", "pm", "rp", "mu"] {
+                    assert!(
+                        !plan.contains(&format!("SCAN {table}\n"))
+                            && !plan.ends_with(&format!("SCAN {table}")),
+                        "{case}: {table} is scanned: {plan}"
+                    );
+                }
+                assert!(
+                    plan.contains("SEARCH rp USING INDEX sqlite_autoindex_posts_1 (id=?)"),
+                    "{case}: {plan}"
+                );
+            }
+        }
+    }
+}
