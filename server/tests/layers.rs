@@ -9,7 +9,6 @@ use std::path::Path;
 const STILL_WITH_SQL: &[&str] = &[
     "access.rs",
     "direct.rs",
-    "directory.rs",
     // `Error::Sqlx`, while handlers above still return sqlx errors.
     "error.rs",
     "groups.rs",

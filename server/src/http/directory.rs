@@ -4,11 +4,7 @@ use axum::extract::State;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{
-    DirectoryPage, DirectoryPerson, FacilityKind, FacilityList, FacilityRef, FacilitySummary,
-    Problem, Profession,
-};
+use tsunagu_api::{DirectoryPage, FacilityKind, FacilityList, Problem, Profession};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -17,7 +13,7 @@ use super::groups::invalid_cursor;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::clamp_limit;
-use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
+use crate::store::DirectoryQuery;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -50,30 +46,6 @@ fn decode_cursor(raw: &str) -> Option<(String, Uuid)> {
     let text = String::from_utf8(bytes).ok()?;
     let id = Uuid::try_parse(text.get(..36)?).ok()?;
     Some((text[36..].to_owned(), id))
-}
-
-/// `%`, `_` and the escape character itself match literally.
-fn like_pattern(q: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Hyphenated,
-    display_name: String,
-    display_name_kana: String,
-    profession: String,
-    facility_id: Hyphenated,
-    facility_name: String,
-    facility_kind: String,
 }
 
 /// Refuses family accounts as if the directory did not exist.
@@ -115,58 +87,20 @@ pub async fn search_people(
         .map(|raw| decode_cursor(raw).ok_or_else(invalid_cursor))
         .transpose()?;
     let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let raw = q.map(like_pattern);
-    let folded = q.map(|q| like_pattern(&fold_kana(q)));
-    let rows: Vec<PersonRow> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.display_name_kana, u.profession,
-                f.id AS facility_id, f.name AS facility_name, f.kind AS facility_kind
-         FROM users u JOIN facilities f ON f.id = u.facility_id
-         WHERE u.disabled = 0 AND u.profession <> 'family'
-           AND (? IS NULL OR u.display_name LIKE ? ESCAPE '\\' OR f.name LIKE ? ESCAPE '\\'
-                OR u.display_name_kana LIKE ? ESCAPE '\\' OR f.name_kana LIKE ? ESCAPE '\\')
-           AND (? IS NULL OR f.id = ?)
-           AND (? IS NULL OR f.kind = ?)
-           AND (? IS NULL OR u.profession = ?)
-           AND (? IS NULL OR u.display_name_kana > ? OR (u.display_name_kana = ? AND u.id > ?))
-         ORDER BY u.display_name_kana, u.id
-         LIMIT ?",
-    )
-    .bind(&raw)
-    .bind(&raw)
-    .bind(&raw)
-    .bind(&folded)
-    .bind(&folded)
-    .bind(params.facility_id.map(|f| f.hyphenated()))
-    .bind(params.facility_id.map(|f| f.hyphenated()))
-    .bind(params.facility_kind.map(FacilityKind::as_str))
-    .bind(params.facility_kind.map(FacilityKind::as_str))
-    .bind(params.profession.map(Profession::as_str))
-    .bind(params.profession.map(Profession::as_str))
-    .bind(before.as_ref().map(|_| 1_i64))
-    .bind(before.as_ref().map(|(kana, _)| kana.clone()))
-    .bind(before.as_ref().map(|(kana, _)| kana.clone()))
-    .bind(before.as_ref().map(|(_, id)| id.hyphenated().to_string()))
-    .bind(limit + 1)
-    .fetch_all(&state.db)
-    .await?;
+    let query = DirectoryQuery {
+        q,
+        facility_id: params.facility_id,
+        facility_kind: params.facility_kind,
+        profession: params.profession,
+        after: before,
+        // One more than the page: whether there is a next page.
+        limit: limit + 1,
+    };
+    let mut items = state.store.directory_people(&query).await?;
     state
-        .writer
+        .store
         .audit(Entry::new(Action::DirectorySearch, Some(auth.user_id), ip))
         .await?;
-    let mut items: Vec<DirectoryPerson> = rows
-        .into_iter()
-        .map(|r| DirectoryPerson {
-            id: r.id.into_uuid(),
-            display_name: r.display_name,
-            display_name_kana: r.display_name_kana,
-            profession: Profession::parse(&r.profession),
-            facility: FacilityRef {
-                id: r.facility_id.into_uuid(),
-                name: r.facility_name,
-                kind: FacilityKind::parse(&r.facility_kind),
-            },
-        })
-        .collect();
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
@@ -177,15 +111,6 @@ pub async fn search_people(
         None
     };
     Ok(axum::Json(DirectoryPage { items, next_cursor }))
-}
-
-#[derive(sqlx::FromRow)]
-struct FacilityRow {
-    id: Hyphenated,
-    name: String,
-    name_kana: String,
-    kind: String,
-    staff_count: i64,
 }
 
 /// Every facility, by kind then kana, with how many enabled professionals work there.
@@ -208,31 +133,12 @@ pub async fn list_facilities(
     auth: AuthUser,
 ) -> Result<axum::Json<FacilityList>, Error> {
     require_professional(&auth)?;
-    let rows: Vec<FacilityRow> = sqlx::query_as(
-        "SELECT f.id, f.name, f.name_kana, f.kind,
-                (SELECT COUNT(*) FROM users u
-                 WHERE u.facility_id = f.id AND u.disabled = 0 AND u.profession <> 'family')
-                    AS staff_count
-         FROM facilities f ORDER BY f.kind, f.name_kana, f.id",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let items = state.store.facilities().await?;
     state
-        .writer
+        .store
         .audit(Entry::new(Action::FacilitiesRead, Some(auth.user_id), ip))
         .await?;
-    Ok(axum::Json(FacilityList {
-        items: rows
-            .into_iter()
-            .map(|r| FacilitySummary {
-                id: r.id.into_uuid(),
-                name: r.name,
-                name_kana: r.name_kana,
-                kind: FacilityKind::parse(&r.kind),
-                staff_count: r.staff_count.try_into().unwrap_or(u32::MAX),
-            })
-            .collect(),
-    }))
+    Ok(axum::Json(FacilityList { items }))
 }
 
 #[cfg(test)]
@@ -240,13 +146,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursor_round_trips_and_like_wildcards_are_escaped() {
+    fn cursor_round_trips() {
         let id = Uuid::now_v7();
         assert_eq!(
             decode_cursor(&encode_cursor("たなか みさき", id)),
             Some(("たなか みさき".to_owned(), id))
         );
         assert_eq!(decode_cursor("garbage"), None);
-        assert_eq!(like_pattern("a%_\\"), "%a\\%\\_\\\\%");
     }
 }

@@ -9,7 +9,10 @@
 
 use std::net::IpAddr;
 
-use tsunagu_api::{Me, Post, PostReceipts, Timeline, UrgentItem};
+use tsunagu_api::{
+    DirectoryPerson, FacilityKind, FacilitySummary, Me, Post, PostReceipts, Profession, Timeline,
+    UrgentItem,
+};
 use uuid::Uuid;
 
 use crate::audit::Entry;
@@ -80,6 +83,19 @@ pub struct NewSession<'a> {
     pub now_ms: i64,
     pub expires_at_ms: i64,
     pub client_ip: Option<IpAddr>,
+}
+
+/// A directory search: filters (all optional) and the keyset position.
+#[derive(Debug)]
+pub struct DirectoryQuery<'a> {
+    /// Substring of the name, its kana (katakana read as hiragana) or the facility's name.
+    pub q: Option<&'a str>,
+    pub facility_id: Option<Uuid>,
+    pub facility_kind: Option<FacilityKind>,
+    pub profession: Option<Profession>,
+    /// Only people after this (kana, id), in (kana, id) order.
+    pub after: Option<(String, Uuid)>,
+    pub limit: i64,
 }
 
 /// The storage backends. Cheap to clone.
@@ -178,6 +194,19 @@ impl Store {
     /// Urgent posts waiting for `user`'s acknowledgement, oldest first, at most 100.
     pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
         dispatch!(self, s => s.urgent_for(user).await)
+    }
+
+    /// Enabled professionals matching the query, by kana reading then id.
+    pub async fn directory_people(
+        &self,
+        query: &DirectoryQuery<'_>,
+    ) -> Result<Vec<DirectoryPerson>, StoreError> {
+        dispatch!(self, s => s.directory_people(query).await)
+    }
+
+    /// Every facility by kind then kana, with its count of enabled professionals.
+    pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
+        dispatch!(self, s => s.facilities().await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 use crate::events::Live;
 use crate::writer::Writer;
 
+mod directory;
 mod groups;
 pub mod posts;
 mod read_markers;

@@ -1,0 +1,132 @@
+//! The directory of professionals and facilities.
+
+use sqlx::types::uuid::fmt::Hyphenated;
+use tsunagu_api::{DirectoryPerson, FacilityKind, FacilityRef, FacilitySummary, Profession};
+
+use super::SqliteStore;
+use crate::store::{DirectoryQuery, StoreError};
+use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
+
+/// `%`, `_` and the escape character itself match literally.
+fn like_pattern(q: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Hyphenated,
+    display_name: String,
+    display_name_kana: String,
+    profession: String,
+    facility_id: Hyphenated,
+    facility_name: String,
+    facility_kind: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FacilityRow {
+    id: Hyphenated,
+    name: String,
+    name_kana: String,
+    kind: String,
+    staff_count: i64,
+}
+
+impl SqliteStore {
+    pub async fn directory_people(
+        &self,
+        query: &DirectoryQuery<'_>,
+    ) -> Result<Vec<DirectoryPerson>, StoreError> {
+        let q = query.q;
+        let before = query.after.as_ref();
+        let limit = query.limit;
+        let raw = q.map(like_pattern);
+        let folded = q.map(|q| like_pattern(&fold_kana(q)));
+        let rows: Vec<PersonRow> = sqlx::query_as(
+            "SELECT u.id, u.display_name, u.display_name_kana, u.profession,
+                    f.id AS facility_id, f.name AS facility_name, f.kind AS facility_kind
+             FROM users u JOIN facilities f ON f.id = u.facility_id
+             WHERE u.disabled = 0 AND u.profession <> 'family'
+               AND (? IS NULL OR u.display_name LIKE ? ESCAPE '\\' OR f.name LIKE ? ESCAPE '\\'
+                    OR u.display_name_kana LIKE ? ESCAPE '\\' OR f.name_kana LIKE ? ESCAPE '\\')
+               AND (? IS NULL OR f.id = ?)
+               AND (? IS NULL OR f.kind = ?)
+               AND (? IS NULL OR u.profession = ?)
+               AND (? IS NULL OR u.display_name_kana > ? OR (u.display_name_kana = ? AND u.id > ?))
+             ORDER BY u.display_name_kana, u.id
+             LIMIT ?",
+        )
+        .bind(&raw)
+        .bind(&raw)
+        .bind(&raw)
+        .bind(&folded)
+        .bind(&folded)
+        .bind(query.facility_id.map(|f| f.hyphenated()))
+        .bind(query.facility_id.map(|f| f.hyphenated()))
+        .bind(query.facility_kind.map(FacilityKind::as_str))
+        .bind(query.facility_kind.map(FacilityKind::as_str))
+        .bind(query.profession.map(Profession::as_str))
+        .bind(query.profession.map(Profession::as_str))
+        .bind(before.as_ref().map(|_| 1_i64))
+        .bind(before.as_ref().map(|(kana, _)| kana.clone()))
+        .bind(before.as_ref().map(|(kana, _)| kana.clone()))
+        .bind(before.as_ref().map(|(_, id)| id.hyphenated().to_string()))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DirectoryPerson {
+                id: r.id.into_uuid(),
+                display_name: r.display_name,
+                display_name_kana: r.display_name_kana,
+                profession: Profession::parse(&r.profession),
+                facility: FacilityRef {
+                    id: r.facility_id.into_uuid(),
+                    name: r.facility_name,
+                    kind: FacilityKind::parse(&r.facility_kind),
+                },
+            })
+            .collect())
+    }
+
+    pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
+        let rows: Vec<FacilityRow> = sqlx::query_as(
+            "SELECT f.id, f.name, f.name_kana, f.kind,
+                    (SELECT COUNT(*) FROM users u
+                     WHERE u.facility_id = f.id AND u.disabled = 0 AND u.profession <> 'family')
+                        AS staff_count
+             FROM facilities f ORDER BY f.kind, f.name_kana, f.id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FacilitySummary {
+                id: r.id.into_uuid(),
+                name: r.name,
+                name_kana: r.name_kana,
+                kind: FacilityKind::parse(&r.kind),
+                staff_count: r.staff_count.try_into().unwrap_or(u32::MAX),
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_pattern("a%_\\"), "%a\\%\\_\\\\%");
+    }
+}
