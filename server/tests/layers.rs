@@ -20,7 +20,6 @@ const STILL_WITH_SQL: &[&str] = &[
     "mod.rs",
     "post_edits.rs",
     "posts.rs",
-    "search.rs",
 ];
 
 #[test]

@@ -22,8 +22,7 @@ use crate::audit::{self, Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
 use crate::events;
 pub(super) use crate::store::sqlite::posts::{
-    fetch_post, select_posts_with, timeline_sql, Direction, PostInGroupRow, PostRow,
-    GROUP_NAME_COLUMN, SELECT_POSTS_FROM,
+    fetch_post, timeline_sql, Direction, PostRow, SELECT_POSTS_FROM,
 };
 use crate::time::now_ms;
 

@@ -10,12 +10,13 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilityKind, FacilitySummary, Me, Post, PostReceipts, Profession, Timeline,
-    UrgentItem,
+    DirectoryPerson, FacilityKind, FacilitySummary, Me, Post, PostReceipts, Profession, SearchHit,
+    Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
 use crate::audit::Entry;
+use crate::cursor::Cursor;
 use crate::domain::membership::{Denied, Membership};
 
 pub mod sqlite;
@@ -207,6 +208,20 @@ impl Store {
     /// Every facility by kind then kana, with its count of enabled professionals.
     pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
         dispatch!(self, s => s.facilities().await)
+    }
+
+    /// Live person-written posts whose folded text contains `folded`, newest first, from the
+    /// timelines `user` may read now (of one group, or all theirs), before the cursor, with
+    /// each hit's cursor. Bounded by what the caller may read: other groups cost nothing.
+    pub async fn search_posts(
+        &self,
+        user: Uuid,
+        folded: &str,
+        group_id: Option<Uuid>,
+        before: Option<Cursor>,
+        limit: i64,
+    ) -> Result<Vec<(SearchHit, Cursor)>, StoreError> {
+        dispatch!(self, s => s.search_posts(user, folded, group_id, before, limit).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

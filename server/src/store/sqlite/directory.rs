@@ -3,22 +3,9 @@
 use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{DirectoryPerson, FacilityKind, FacilityRef, FacilitySummary, Profession};
 
-use super::SqliteStore;
+use super::{like_pattern, SqliteStore};
 use crate::store::{DirectoryQuery, StoreError};
 use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
-
-/// `%`, `_` and the escape character itself match literally.
-fn like_pattern(q: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -118,15 +105,5 @@ impl SqliteStore {
                 staff_count: r.staff_count.try_into().unwrap_or(u32::MAX),
             })
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(like_pattern("a%_\\"), "%a\\%\\_\\\\%");
     }
 }

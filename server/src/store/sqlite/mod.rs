@@ -11,6 +11,7 @@ mod groups;
 pub mod posts;
 mod read_markers;
 mod receipts;
+mod search;
 mod users;
 mod write_tx;
 
@@ -29,5 +30,28 @@ pub struct SqliteStore {
 impl SqliteStore {
     pub fn new(read: SqlitePool, writer: Writer, live: Live) -> Self {
         Self { read, writer, live }
+    }
+}
+
+/// A LIKE pattern finding `q` anywhere (with `ESCAPE '\\'`): `%`, `_` and the escape character
+/// in user text match literally.
+fn like_pattern(q: &str) -> String {
+    let mut pattern = String::with_capacity(q.len() + 2);
+    pattern.push('%');
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_text_cannot_become_wildcards() {
+        assert_eq!(super::like_pattern("5%_\\"), r"%5\%\_\\%");
     }
 }
