@@ -5,7 +5,7 @@ use sqlx::SqliteExecutor;
 use tsunagu_api::{GroupChange, LiveEvent, MemberRole, SystemEventKind, Timeline};
 use uuid::Uuid;
 
-pub use crate::domain::membership::{parse_rule, rule_str, timelines, Membership};
+pub use crate::domain::membership::{rule_str, Membership};
 
 use super::Error;
 use crate::events::{self, EventId};

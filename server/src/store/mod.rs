@@ -10,8 +10,8 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilityKind, FacilitySummary, Me, Post, PostReceipts, Profession, SearchHit,
-    Timeline, UrgentItem,
+    DirectoryPerson, FacilityKind, FacilitySummary, Group, GroupKind, Me, Post, PostReceipts,
+    Profession, SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -127,6 +127,23 @@ impl Store {
     /// reads and refusals; writes record theirs in their own transaction.
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         dispatch!(self, s => s.audit(entry).await)
+    }
+
+    /// The caller's groups, most recently active first, before the cursor, each with its
+    /// cursor.
+    pub async fn groups_of(
+        &self,
+        user: Uuid,
+        kind: Option<GroupKind>,
+        before: Option<Cursor>,
+        limit: i64,
+    ) -> Result<Vec<(Group, Cursor)>, StoreError> {
+        dispatch!(self, s => s.groups_of(user, kind, before, limit).await)
+    }
+
+    /// One group as the caller sees it, `None` if they are not in it.
+    pub async fn group(&self, user: Uuid, group_id: Uuid) -> Result<Option<Group>, StoreError> {
+        dispatch!(self, s => s.group(user, group_id).await)
     }
 
     /// The caller's membership of a group, `None` if they are not in it.

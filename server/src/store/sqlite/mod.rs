@@ -7,7 +7,7 @@ use crate::events::Live;
 use crate::writer::Writer;
 
 mod directory;
-mod groups;
+pub mod groups;
 pub mod posts;
 mod read_markers;
 mod receipts;
