@@ -8,7 +8,6 @@ use std::path::Path;
 /// HTTP modules that still use sqlx directly, until they move to the store.
 const STILL_WITH_SQL: &[&str] = &[
     "access.rs",
-    "direct.rs",
     // `Error::Sqlx`, while handlers above still return sqlx errors.
     "error.rs",
     "groups.rs",

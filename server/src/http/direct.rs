@@ -3,20 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use tsunagu_api::{ErrorCode, Group, OpenDirect, Problem};
-use uuid::Uuid;
 
-use super::access::member_changed;
 use super::extract::{ClientIp, Json};
-use super::groups::fetch_group;
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
-use crate::time::now_ms;
-
-/// The pair's key: both ids in order, so either side finds the same DM.
-fn direct_key(a: Uuid, b: Uuid) -> String {
-    let (a, b) = if a <= b { (a, b) } else { (b, a) };
-    format!("{}|{}", a.hyphenated(), b.hyphenated())
-}
+use crate::audit::{Action, Entry};
 
 /// Opens a direct message with a registered professional: 201 with a new group, or 200 with
 /// the existing one (a pair never has two). Its name is the other person's, per viewer.
@@ -54,65 +44,21 @@ pub async fn open_direct(
             code: ErrorCode::FieldInvalid,
         });
     }
-    let peer: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM users WHERE id = ? AND disabled = 0 AND profession <> 'family'",
-    )
-    .bind(open.user_id.hyphenated())
-    .fetch_optional(&state.db)
-    .await?;
-    if peer.is_none() {
-        return Err(Error::NotFound);
-    }
-    let key = direct_key(auth.user_id, open.user_id);
-    let mut tx = state.writer.begin().await?;
-    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM groups WHERE direct_key = ?")
-        .bind(&key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (status, group_id, changed) = match existing {
-        Some(id) => (
-            StatusCode::OK,
-            Uuid::parse_str(&id).map_err(anyhow::Error::from)?,
-            None,
-        ),
-        None => {
-            let id = Uuid::now_v7();
-            let now = now_ms();
-            sqlx::query(
-                "INSERT INTO groups (id, kind, name, created_by, created_at_ms, direct_key)
-                 VALUES (?, 'direct', '', ?, ?, ?)",
-            )
-            .bind(id.hyphenated())
-            .bind(auth.user_id.hyphenated())
-            .bind(now)
-            .bind(&key)
-            .execute(&mut *tx)
-            .await?;
-            for user in [auth.user_id, open.user_id] {
-                sqlx::query(
-                    "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
-                     VALUES (?, ?, 'member', ?)",
-                )
-                .bind(id.hyphenated())
-                .bind(user.hyphenated())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            // The peer has a new group in their list.
-            let changed = member_changed(&mut tx, id).await?;
-            (StatusCode::CREATED, id, Some(changed))
-        }
-    };
-    audit::record(
-        &mut *tx,
+    let peer = open.user_id;
+    let audit = |group_id| {
         Entry::new(Action::DirectOpen, Some(auth.user_id), ip)
             .group(group_id)
-            .target(open.user_id),
-    )
-    .await?;
-    let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
-    tx.commit().await?;
-    state.live.publish_all(changed);
+            .target(peer)
+    };
+    let (group, created) = state
+        .store
+        .open_direct(auth.user_id, peer, audit)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, axum::Json(group)))
 }

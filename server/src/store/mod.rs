@@ -241,6 +241,18 @@ impl Store {
         dispatch!(self, s => s.search_posts(user, folded, group_id, before, limit).await)
     }
 
+    /// Opens the direct message of `me` and an enabled professional `peer`, or finds the one
+    /// they have (a pair never has two): the group as `me` sees it and whether it is new;
+    /// `None` if `peer` is no such person. `audit` makes the entry once the group is known.
+    pub async fn open_direct(
+        &self,
+        me: Uuid,
+        peer: Uuid,
+        audit: impl FnOnce(Uuid) -> Entry + Send,
+    ) -> Result<Option<(Group, bool)>, StoreError> {
+        dispatch!(self, s => s.open_direct(me, peer, audit).await)
+    }
+
     /// Stores a new session and its `session.create` audit row, in one transaction.
     pub async fn create_session(&self, session: NewSession<'_>) -> Result<(), StoreError> {
         dispatch!(self, s => s.create_session(session).await)

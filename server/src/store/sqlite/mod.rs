@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 use crate::events::Live;
 use crate::writer::Writer;
 
+mod direct;
 mod directory;
 pub mod groups;
 pub mod posts;
