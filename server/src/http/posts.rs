@@ -5,7 +5,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
     ErrorCode, Importance, LiveEvent, NewPost, Post, PostPage, Problem, Timeline, IDEMPOTENCY_KEY,
@@ -14,16 +13,15 @@ use tsunagu_api::{
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::membership;
+use super::access::{member, membership};
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::groups::{invalid_cursor, page};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
 use crate::events;
-pub(super) use crate::store::sqlite::posts::{
-    fetch_post, timeline_sql, Direction, PostRow, SELECT_POSTS_FROM,
-};
+pub(super) use crate::store::sqlite::posts::{fetch_post, PostRow, SELECT_POSTS_FROM};
+use crate::store::PageAt;
 use crate::time::now_ms;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,7 +81,7 @@ pub async fn list_posts(
     Query(params): Query<PostListParams>,
 ) -> Result<axum::Json<PostPage>, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     let timeline = match params.timeline {
         Some(t) => {
             me.require_timeline(t)?;
@@ -95,44 +93,39 @@ pub async fn list_posts(
     let min_importance = params.min_importance.unwrap_or_default();
     let decode = |raw: &str| Cursor::decode(raw).ok_or_else(invalid_cursor);
 
-    let (direction, cursor) = match (params.before.as_deref(), params.after.as_deref()) {
+    let at = match (params.before.as_deref(), params.after.as_deref()) {
         (Some(_), Some(_)) => {
             return Err(Error::MalformedRequest(
                 "before and after are mutually exclusive".to_owned(),
             ))
         }
-        (None, None) => (Direction::Newest, None),
-        (Some(before), None) => (Direction::Before, Some(decode(before)?)),
-        (None, Some(after)) => (Direction::After, Some(decode(after)?)),
+        (None, None) => PageAt::Newest,
+        (Some(before), None) => PageAt::Before(decode(before)?),
+        (None, Some(after)) => PageAt::After(decode(after)?),
     };
-    let sql = timeline_sql(direction, min_importance);
-    let mut query = sqlx::query_as(&sql)
-        .bind(auth.user_id.hyphenated())
-        .bind(group_id.hyphenated())
-        .bind(timeline.as_str());
-    if let Some(c) = cursor {
-        query = query.bind(c.ms).bind(c.ms).bind(c.id.hyphenated());
-    }
-    let rows: Vec<PostRow> = query.bind(limit + 1).fetch_all(&state.db).await?;
-    let read_up_to: Option<Hyphenated> = sqlx::query_scalar(
-        "SELECT up_to_id FROM read_markers WHERE group_id = ? AND user_id = ? AND timeline = ?",
-    )
-    .bind(group_id.hyphenated())
-    .bind(auth.user_id.hyphenated())
-    .bind(timeline.as_str())
-    .fetch_optional(&state.db)
-    .await?;
+    // One more than the page: whether there is a next page.
+    let page_rows = state
+        .store
+        .timeline_page(
+            auth.user_id,
+            group_id,
+            timeline,
+            at,
+            min_importance,
+            limit + 1,
+        )
+        .await?;
 
     state
-        .writer
+        .store
         .audit(Entry::new(Action::PostsRead, Some(auth.user_id), ip).group(group_id))
         .await?;
 
-    let (rows, next_cursor) = page(rows, limit, PostRow::cursor);
+    let (posts, next_cursor) = page(page_rows.posts, limit, |(_, cursor)| *cursor);
     Ok(axum::Json(PostPage {
-        items: rows.into_iter().map(PostRow::into_post).collect(),
+        items: posts.into_iter().map(|(post, _)| post).collect(),
         next_cursor,
-        read_up_to: read_up_to.map(Hyphenated::into_uuid),
+        read_up_to: page_rows.read_up_to,
     }))
 }
 
@@ -164,20 +157,21 @@ pub async fn get_post(
 ) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let post_id = parse_id(&post_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
-    let row = fetch_post(&state.db, Some(auth.user_id), group_id, post_id)
+    let me = member(&state, group_id, auth.user_id).await?;
+    let post = state
+        .store
+        .post(auth.user_id, group_id, post_id)
         .await?
         .ok_or(Error::NotFound)?;
-    me.require_timeline(row.timeline())?;
+    me.require_timeline(post.timeline)?;
     state
-        .writer
+        .store
         .audit(
             Entry::new(Action::PostRead, Some(auth.user_id), ip)
                 .group(group_id)
                 .target(post_id),
         )
         .await?;
-    let post = row.into_post();
     Ok(([etag(post.version)], axum::Json(post)).into_response())
 }
 

@@ -10,8 +10,8 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilityKind, FacilitySummary, Group, GroupKind, Me, Post, PostReceipts,
-    Profession, SearchHit, Timeline, UrgentItem,
+    DirectoryPerson, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me, Post,
+    PostReceipts, Profession, SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -97,6 +97,21 @@ pub struct DirectoryQuery<'a> {
     /// Only people after this (kana, id), in (kana, id) order.
     pub after: Option<(String, Uuid)>,
     pub limit: i64,
+}
+
+/// Which page of a timeline: the newest, or the one before or after a cursor.
+#[derive(Debug, Clone, Copy)]
+pub enum PageAt {
+    Newest,
+    Before(Cursor),
+    After(Cursor),
+}
+
+/// A page of a timeline with each post's cursor, and the viewer's read marker there.
+#[derive(Debug)]
+pub struct TimelinePage {
+    pub posts: Vec<(Post, Cursor)>,
+    pub read_up_to: Option<Uuid>,
 }
 
 /// The storage backends. Cheap to clone.
@@ -251,6 +266,31 @@ impl Store {
         audit: impl FnOnce(Uuid) -> Entry + Send,
     ) -> Result<Option<(Group, bool)>, StoreError> {
         dispatch!(self, s => s.open_direct(me, peer, audit).await)
+    }
+
+    /// Posts of one timeline of a group as `viewer` sees them, in page order (newest first,
+    /// or oldest first after a cursor), at least `min_importance`, at most `limit`; two index
+    /// range reads, no query per post.
+    pub async fn timeline_page(
+        &self,
+        viewer: Uuid,
+        group_id: Uuid,
+        timeline: Timeline,
+        at: PageAt,
+        min_importance: Importance,
+        limit: i64,
+    ) -> Result<TimelinePage, StoreError> {
+        dispatch!(self, s => s.timeline_page(viewer, group_id, timeline, at, min_importance, limit).await)
+    }
+
+    /// One post of a group as `viewer` sees it, any timeline (the caller checks).
+    pub async fn post(
+        &self,
+        viewer: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+    ) -> Result<Option<Post>, StoreError> {
+        dispatch!(self, s => s.post(viewer, group_id, post_id).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

@@ -9,8 +9,9 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
+use super::SqliteStore;
 use crate::cursor::Cursor;
-use crate::store::StoreError;
+use crate::store::{PageAt, StoreError, TimelinePage};
 use crate::time::from_ms;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -258,6 +259,62 @@ pub fn timeline_sql(direction: Direction, min_importance: Importance) -> String 
             "{select_posts} AND p.created_at_ms >= ? AND (p.created_at_ms > ? OR p.id > ?)
              ORDER BY p.created_at_ms ASC, p.id ASC LIMIT ?"
         ),
+    }
+}
+
+impl SqliteStore {
+    pub async fn timeline_page(
+        &self,
+        viewer: Uuid,
+        group_id: Uuid,
+        timeline: Timeline,
+        at: PageAt,
+        min_importance: Importance,
+        limit: i64,
+    ) -> Result<TimelinePage, StoreError> {
+        let (direction, cursor) = match at {
+            PageAt::Newest => (Direction::Newest, None),
+            PageAt::Before(c) => (Direction::Before, Some(c)),
+            PageAt::After(c) => (Direction::After, Some(c)),
+        };
+        let sql = timeline_sql(direction, min_importance);
+        let mut query = sqlx::query_as(&sql)
+            .bind(viewer.hyphenated())
+            .bind(group_id.hyphenated())
+            .bind(timeline.as_str());
+        if let Some(c) = cursor {
+            query = query.bind(c.ms).bind(c.ms).bind(c.id.hyphenated());
+        }
+        let rows: Vec<PostRow> = query.bind(limit).fetch_all(&self.read).await?;
+        let read_up_to: Option<Hyphenated> = sqlx::query_scalar(
+            "SELECT up_to_id FROM read_markers WHERE group_id = ? AND user_id = ? AND timeline = ?",
+        )
+        .bind(group_id.hyphenated())
+        .bind(viewer.hyphenated())
+        .bind(timeline.as_str())
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(TimelinePage {
+            posts: rows
+                .into_iter()
+                .map(|r| {
+                    let cursor = r.cursor();
+                    (r.into_post(), cursor)
+                })
+                .collect(),
+            read_up_to: read_up_to.map(Hyphenated::into_uuid),
+        })
+    }
+
+    pub async fn post(
+        &self,
+        viewer: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+    ) -> Result<Option<Post>, StoreError> {
+        Ok(fetch_post(&self.read, Some(viewer), group_id, post_id)
+            .await?
+            .map(PostRow::into_post))
     }
 }
 
