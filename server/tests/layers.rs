@@ -18,7 +18,6 @@ const STILL_WITH_SQL: &[&str] = &[
     // `AppState::db`, the read pool those handlers use.
     "mod.rs",
     "post_edits.rs",
-    "posts.rs",
 ];
 
 #[test]

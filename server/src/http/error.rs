@@ -254,6 +254,13 @@ impl From<crate::store::StoreError> for Error {
         match e {
             crate::store::StoreError::Refused(Refusal::Denied(denied)) => denied.into(),
             crate::store::StoreError::Refused(Refusal::PostDeleted) => Self::PostDeleted,
+            crate::store::StoreError::Refused(Refusal::Invalid(field)) => Self::Validation {
+                field,
+                code: ErrorCode::FieldInvalid,
+            },
+            crate::store::StoreError::Refused(Refusal::IdempotencyKeyReused) => {
+                Self::IdempotencyKeyReused
+            }
             crate::store::StoreError::Database(e) => Self::Sqlx(e),
             crate::store::StoreError::Other(e) => Self::Internal(e),
         }

@@ -13,10 +13,11 @@ use uuid::Uuid;
 
 use super::access::{membership, Membership};
 use super::extract::{parse_id, ClientIp, Json};
-use super::posts::{check_mentions, etag, fetch_post, store_mentions, PostRow};
+use super::posts::{etag, fetch_post, PostRow};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::events;
+use crate::store::sqlite::posts::{check_mentions, store_mentions};
 use crate::time::{from_ms, now_ms};
 
 /// What an `If-Match` header asks for.

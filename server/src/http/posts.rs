@@ -5,11 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteExecutor;
-use tsunagu_api::{
-    ErrorCode, Importance, LiveEvent, NewPost, Post, PostPage, Problem, Timeline, IDEMPOTENCY_KEY,
-    MAX_MENTIONS,
-};
+use tsunagu_api::{Importance, NewPost, Post, PostPage, Problem, Timeline, IDEMPOTENCY_KEY};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -17,12 +13,10 @@ use super::access::{member, membership};
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::groups::{invalid_cursor, page};
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
+use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
-use crate::events;
 pub(super) use crate::store::sqlite::posts::{fetch_post, PostRow, SELECT_POSTS_FROM};
-use crate::store::PageAt;
-use crate::time::now_ms;
+use crate::store::{CreatePost, PageAt};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -219,77 +213,6 @@ fn created_response(status: u16, body: String, location: &str) -> Result<Respons
         .into_response())
 }
 
-#[derive(sqlx::FromRow)]
-struct StoredResponse {
-    fingerprint: String,
-    status: i64,
-    response_body: String,
-}
-
-/// Mentioned users, deduplicated in the order given; each must be a member who may read
-/// `timeline` (in `family`, everyone; in `care`, professionals), at most [`MAX_MENTIONS`].
-pub(super) async fn check_mentions(
-    db: impl SqliteExecutor<'_>,
-    group_id: Uuid,
-    timeline: Timeline,
-    mentions: &[Uuid],
-) -> Result<Vec<Uuid>, Error> {
-    let mut unique = Vec::with_capacity(mentions.len());
-    for id in mentions {
-        if !unique.contains(id) {
-            unique.push(*id);
-        }
-    }
-    let invalid = Error::Validation {
-        field: "mentions",
-        code: ErrorCode::FieldInvalid,
-    };
-    if unique.len() > MAX_MENTIONS {
-        return Err(invalid);
-    }
-    if unique.is_empty() {
-        return Ok(unique);
-    }
-    let ids = serde_json::to_string(&unique).map_err(anyhow::Error::from)?;
-    let readers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM group_members
-         WHERE group_id = ? AND user_id IN (SELECT value FROM json_each(?))
-           AND (role <> 'family' OR ? = 'family')",
-    )
-    .bind(group_id.hyphenated())
-    .bind(&ids)
-    .bind(timeline.as_str())
-    .fetch_one(db)
-    .await?;
-    if usize::try_from(readers).ok() != Some(unique.len()) {
-        return Err(invalid);
-    }
-    Ok(unique)
-}
-
-/// Replaces a post's mentions (one statement for the whole list).
-pub(super) async fn store_mentions(
-    conn: &mut sqlx::SqliteConnection,
-    post_id: Uuid,
-    mentions: &[Uuid],
-) -> Result<(), Error> {
-    sqlx::query("DELETE FROM post_mentions WHERE post_id = ?")
-        .bind(post_id.hyphenated())
-        .execute(&mut *conn)
-        .await?;
-    if !mentions.is_empty() {
-        let ids = serde_json::to_string(mentions).map_err(anyhow::Error::from)?;
-        sqlx::query(
-            "INSERT INTO post_mentions (post_id, user_id) SELECT ?, value FROM json_each(?)",
-        )
-        .bind(post_id.hyphenated())
-        .bind(ids)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// Posts to a group's timeline.
 ///
 /// With an `Idempotency-Key`, a repeat of the same request returns the first response (same
@@ -342,131 +265,25 @@ pub async fn create_post(
     let path = format!("/api/v1/groups/{group_id}/posts");
     let fingerprint = fingerprint(&path, &new_post)?;
 
-    // IMMEDIATE takes the write lock up front: the key lookup and the inserts see one state,
-    // and a concurrent retry with the same key waits, then replays.
-    let mut tx = state.writer.begin().await?;
-
-    if let Some(key) = key {
-        let stored: Option<StoredResponse> = sqlx::query_as(
-            "SELECT fingerprint, status, response_body FROM idempotency_keys
-             WHERE user_id = ? AND key = ?",
-        )
-        .bind(auth.user_id.hyphenated())
-        .bind(key.hyphenated())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(stored) = stored {
-            tx.rollback().await?;
-            if stored.fingerprint != fingerprint {
-                return Err(Error::IdempotencyKeyReused);
-            }
-            let post: Post = serde_json::from_str(&stored.response_body)
-                .map_err(|e| anyhow::anyhow!("stored idempotent response unreadable: {e}"))?;
-            let status = u16::try_from(stored.status).map_err(anyhow::Error::from)?;
-            return created_response(
-                status,
-                stored.response_body,
-                &post_location(post.group_id, post.id),
-            );
-        }
-    }
-
-    // Checked under the write lock (after the replay: a retry of a create that succeeded
-    // replays even if the quoted post was deleted since), so a concurrent delete cannot slip
-    // between the check and the insert.
-    if let Some(reply_to) = new_post.reply_to {
-        let live: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM posts WHERE id = ? AND group_id = ? AND timeline = ?
-               AND system IS NULL AND deleted_at_ms IS NULL",
-        )
-        .bind(reply_to.hyphenated())
-        .bind(group_id.hyphenated())
-        .bind(timeline.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if live.is_none() {
-            return Err(Error::Validation {
-                field: "reply_to",
-                code: ErrorCode::FieldInvalid,
-            });
-        }
-    }
-    let mentions = check_mentions(&mut *tx, group_id, timeline, &new_post.mentions).await?;
-
-    // The id's embedded timestamp is the creation time, so id order and time order agree.
-    let post_id = Uuid::now_v7();
-    let created_at_ms = post_id
-        .get_timestamp()
-        .map(|t| {
-            let (secs, nanos) = t.to_unix();
-            (secs * 1000 + u64::from(nanos) / 1_000_000) as i64
-        })
-        .unwrap_or_else(now_ms);
-
-    sqlx::query(
-        "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms, timeline,
-                            importance, reply_to_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(post_id.hyphenated())
-    .bind(group_id.hyphenated())
-    .bind(auth.user_id.hyphenated())
-    .bind(&new_post.body)
-    .bind(crate::db::search_text(&new_post.body))
-    .bind(created_at_ms)
-    .bind(timeline.as_str())
-    .bind(new_post.importance.unwrap_or_default().as_str())
-    .bind(new_post.reply_to.map(|r| r.hyphenated()))
-    .execute(&mut *tx)
-    .await?;
-    store_mentions(&mut tx, post_id, &mentions).await?;
-    sqlx::query(
-        "UPDATE groups SET last_post_at_ms = MAX(COALESCE(last_post_at_ms, 0), ?) WHERE id = ?",
-    )
-    .bind(created_at_ms)
-    .bind(group_id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
-    // A new post: nobody has read or acknowledged it, so the caller's view and everyone's
-    // (the event) are the same.
-    let post = fetch_post(&mut *tx, None, group_id, post_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the inserted post is missing"))?
-        .into_post();
-    let body = serde_json::to_string(&post).map_err(anyhow::Error::from)?;
-    let status = StatusCode::CREATED.as_u16();
-
-    if let Some(key) = key {
-        sqlx::query(
-            "INSERT INTO idempotency_keys
-                 (user_id, key, fingerprint, status, response_body, created_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(auth.user_id.hyphenated())
-        .bind(key.hyphenated())
-        .bind(&fingerprint)
-        .bind(i64::from(status))
-        .bind(&body)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-    }
-    let event = events::append(
-        &mut *tx,
-        group_id,
-        Some(timeline),
-        &LiveEvent::PostCreated(post),
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
+    let audit = |post_id| {
         Entry::new(Action::PostCreate, Some(auth.user_id), ip)
             .group(group_id)
-            .target(post_id),
+            .target(post_id)
+    };
+    let created = state
+        .store
+        .create_post(CreatePost {
+            author: auth.user_id,
+            group_id,
+            timeline,
+            post: &new_post,
+            idempotency: key.map(|key| (key, fingerprint.as_str())),
+            audit: Box::new(audit),
+        })
+        .await?;
+    created_response(
+        created.status,
+        created.body,
+        &post_location(created.group_id, created.post_id),
     )
-    .await?;
-    tx.commit().await?;
-    state.live.publish(event);
-
-    created_response(status, body, &post_location(group_id, post_id))
 }

@@ -10,8 +10,8 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me, Post,
-    PostReceipts, Profession, SearchHit, Timeline, UrgentItem,
+    DirectoryPerson, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me, NewPost,
+    Post, PostReceipts, Profession, SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -28,6 +28,11 @@ pub enum Refusal {
     Denied(Denied),
     /// The post is deleted (cannot be acknowledged, edited or replied to).
     PostDeleted,
+    /// A field names something that is not there now (a reply to a deleted post, a mention of
+    /// someone who cannot read the timeline).
+    Invalid(&'static str),
+    /// An idempotency key used before for a different request.
+    IdempotencyKeyReused,
 }
 
 impl From<Denied> for Refusal {
@@ -97,6 +102,26 @@ pub struct DirectoryQuery<'a> {
     /// Only people after this (kana, id), in (kana, id) order.
     pub after: Option<(String, Uuid)>,
     pub limit: i64,
+}
+
+/// A post to create. `audit` makes the entry once the post's id is known.
+pub struct CreatePost<'a> {
+    pub author: Uuid,
+    pub group_id: Uuid,
+    pub timeline: Timeline,
+    pub post: &'a NewPost,
+    /// The client's key and the request's fingerprint: a repeat replays the first answer.
+    pub idempotency: Option<(Uuid, &'a str)>,
+    pub audit: Box<dyn FnOnce(Uuid) -> Entry + Send + 'a>,
+}
+
+/// The answer to a create, new or replayed: byte-identical either way.
+#[derive(Debug)]
+pub struct CreatedPost {
+    pub status: u16,
+    pub body: String,
+    pub group_id: Uuid,
+    pub post_id: Uuid,
 }
 
 /// Which page of a timeline: the newest, or the one before or after a cursor.
@@ -291,6 +316,15 @@ impl Store {
         post_id: Uuid,
     ) -> Result<Option<Post>, StoreError> {
         dispatch!(self, s => s.post(viewer, group_id, post_id).await)
+    }
+
+    /// Creates a post with its mentions, `post.created` and audit row, in one transaction on
+    /// the write connection: the idempotency key lookup and the inserts see one state, so a
+    /// concurrent retry with the same key waits and then replays. The quoted post and the
+    /// mentions are checked in the same transaction (after a replay: a retry of a create that
+    /// succeeded replays even if the quoted post was deleted since).
+    pub async fn create_post(&self, cmd: CreatePost<'_>) -> Result<CreatedPost, StoreError> {
+        dispatch!(self, s => s.create_post(cmd).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

@@ -5,14 +5,17 @@ use serde::Deserialize;
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    Author, Importance, Mention, Post, Profession, ReplyRef, SystemEvent, SystemEventKind, Timeline,
+    Author, Importance, LiveEvent, Mention, Post, Profession, ReplyRef, SystemEvent,
+    SystemEventKind, Timeline, MAX_MENTIONS,
 };
 use uuid::Uuid;
 
+use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::cursor::Cursor;
-use crate::store::{PageAt, StoreError, TimelinePage};
+use crate::store::{CreatePost, CreatedPost, PageAt, Refusal, StoreError, TimelinePage};
 use crate::time::from_ms;
+use crate::time::now_ms;
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct PostRow {
@@ -315,6 +318,204 @@ impl SqliteStore {
         Ok(fetch_post(&self.read, Some(viewer), group_id, post_id)
             .await?
             .map(PostRow::into_post))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredResponse {
+    fingerprint: String,
+    status: i64,
+    response_body: String,
+}
+
+/// Mentioned users, deduplicated in the order given; each must be a member who may read
+/// `timeline` (in `family`, everyone; in `care`, professionals), at most [`MAX_MENTIONS`].
+pub async fn check_mentions(
+    db: impl SqliteExecutor<'_>,
+    group_id: Uuid,
+    timeline: Timeline,
+    mentions: &[Uuid],
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut unique = Vec::with_capacity(mentions.len());
+    for id in mentions {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    let invalid = StoreError::from(Refusal::Invalid("mentions"));
+    if unique.len() > MAX_MENTIONS {
+        return Err(invalid);
+    }
+    if unique.is_empty() {
+        return Ok(unique);
+    }
+    let ids = serde_json::to_string(&unique).map_err(anyhow::Error::from)?;
+    let readers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_members
+         WHERE group_id = ? AND user_id IN (SELECT value FROM json_each(?))
+           AND (role <> 'family' OR ? = 'family')",
+    )
+    .bind(group_id.hyphenated())
+    .bind(&ids)
+    .bind(timeline.as_str())
+    .fetch_one(db)
+    .await?;
+    if usize::try_from(readers).ok() != Some(unique.len()) {
+        return Err(invalid);
+    }
+    Ok(unique)
+}
+
+/// Replaces a post's mentions (one statement for the whole list).
+pub async fn store_mentions(
+    conn: &mut sqlx::SqliteConnection,
+    post_id: Uuid,
+    mentions: &[Uuid],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM post_mentions WHERE post_id = ?")
+        .bind(post_id.hyphenated())
+        .execute(&mut *conn)
+        .await?;
+    if !mentions.is_empty() {
+        let ids = serde_json::to_string(mentions).map_err(anyhow::Error::from)?;
+        sqlx::query(
+            "INSERT INTO post_mentions (post_id, user_id) SELECT ?, value FROM json_each(?)",
+        )
+        .bind(post_id.hyphenated())
+        .bind(ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    pub async fn create_post(&self, cmd: CreatePost<'_>) -> Result<CreatedPost, StoreError> {
+        let CreatePost {
+            author,
+            group_id,
+            timeline,
+            post: new_post,
+            idempotency,
+            audit,
+        } = cmd;
+        // IMMEDIATE takes the write lock up front: the key lookup and the inserts see one state,
+        // and a concurrent retry with the same key waits, then replays.
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+
+        if let Some((key, fingerprint)) = idempotency {
+            let stored: Option<StoredResponse> = sqlx::query_as(
+                "SELECT fingerprint, status, response_body FROM idempotency_keys
+                 WHERE user_id = ? AND key = ?",
+            )
+            .bind(author.hyphenated())
+            .bind(key.hyphenated())
+            .fetch_optional(tx.conn())
+            .await?;
+            if let Some(stored) = stored {
+                // Dropping `tx` rolls back: nothing was written.
+                if stored.fingerprint != fingerprint {
+                    return Err(Refusal::IdempotencyKeyReused.into());
+                }
+                let post: Post = serde_json::from_str(&stored.response_body)
+                    .map_err(|e| anyhow::anyhow!("stored idempotent response unreadable: {e}"))?;
+                let status = u16::try_from(stored.status).map_err(anyhow::Error::from)?;
+                return Ok(CreatedPost {
+                    status,
+                    body: stored.response_body,
+                    group_id: post.group_id,
+                    post_id: post.id,
+                });
+            }
+        }
+
+        // Checked under the write lock (after the replay: a retry of a create that succeeded
+        // replays even if the quoted post was deleted since), so a concurrent delete cannot slip
+        // between the check and the insert.
+        if let Some(reply_to) = new_post.reply_to {
+            let live: Option<i64> = sqlx::query_scalar(
+                "SELECT 1 FROM posts WHERE id = ? AND group_id = ? AND timeline = ?
+                   AND system IS NULL AND deleted_at_ms IS NULL",
+            )
+            .bind(reply_to.hyphenated())
+            .bind(group_id.hyphenated())
+            .bind(timeline.as_str())
+            .fetch_optional(tx.conn())
+            .await?;
+            if live.is_none() {
+                return Err(Refusal::Invalid("reply_to").into());
+            }
+        }
+        let mentions = check_mentions(tx.conn(), group_id, timeline, &new_post.mentions).await?;
+
+        // The id's embedded timestamp is the creation time, so id order and time order agree.
+        let post_id = Uuid::now_v7();
+        let created_at_ms = post_id
+            .get_timestamp()
+            .map(|t| {
+                let (secs, nanos) = t.to_unix();
+                (secs * 1000 + u64::from(nanos) / 1_000_000) as i64
+            })
+            .unwrap_or_else(now_ms);
+
+        sqlx::query(
+            "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms, timeline,
+                                importance, reply_to_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(post_id.hyphenated())
+        .bind(group_id.hyphenated())
+        .bind(author.hyphenated())
+        .bind(&new_post.body)
+        .bind(crate::db::search_text(&new_post.body))
+        .bind(created_at_ms)
+        .bind(timeline.as_str())
+        .bind(new_post.importance.unwrap_or_default().as_str())
+        .bind(new_post.reply_to.map(|r| r.hyphenated()))
+        .execute(tx.conn())
+        .await?;
+        store_mentions(tx.conn(), post_id, &mentions).await?;
+        sqlx::query(
+            "UPDATE groups SET last_post_at_ms = MAX(COALESCE(last_post_at_ms, 0), ?) WHERE id = ?",
+        )
+        .bind(created_at_ms)
+        .bind(group_id.hyphenated())
+        .execute(tx.conn())
+        .await?;
+        // A new post: nobody has read or acknowledged it, so the caller's view and everyone's
+        // (the event) are the same.
+        let post = fetch_post(tx.conn(), None, group_id, post_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the inserted post is missing"))?
+            .into_post();
+        let body = serde_json::to_string(&post).map_err(anyhow::Error::from)?;
+        let status = 201;
+
+        if let Some((key, fingerprint)) = idempotency {
+            sqlx::query(
+                "INSERT INTO idempotency_keys
+                     (user_id, key, fingerprint, status, response_body, created_at_ms)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(author.hyphenated())
+            .bind(key.hyphenated())
+            .bind(fingerprint)
+            .bind(i64::from(status))
+            .bind(&body)
+            .bind(now_ms())
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.event(group_id, Some(timeline), &LiveEvent::PostCreated(post))
+            .await?;
+        tx.audit(audit(post_id)).await?;
+        tx.commit().await?;
+        Ok(CreatedPost {
+            status,
+            body,
+            group_id,
+            post_id,
+        })
     }
 }
 
