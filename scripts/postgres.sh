@@ -64,7 +64,10 @@ start_postgres() {
     echo "running as root needs the postgres OS user (Debian's postgresql package creates it)" >&2
     return 1
   fi
-  PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsunagu-pg.XXXXXX") || return 1
+  # As root, in /tmp whatever TMPDIR says: `postgres` must be able to reach the directory.
+  local parent=${TMPDIR:-/tmp}
+  [ "$(id -u)" = 0 ] && parent=/tmp
+  PG_TMP=$(mktemp -d "$parent/tsunagu-pg.XXXXXX") || return 1
   PG_BINDIR=$bindir
   trap stop_postgres EXIT
   [ "$(id -u)" = 0 ] && chown postgres: "$PG_TMP"
