@@ -10,16 +10,16 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 60
 BIND ?= 127.0.0.1:8080
 DATABASE_URL ?= sqlite://data/tsunagu.db
 
-.PHONY: run test setup setup-test web native lint unit wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
+.PHONY: run test setup setup-test web native lint unit pg-test wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
 
 ## run: install what is missing, build the SPA (release), start the server with demo data
 run: setup web
 	cargo build --locked --profile server -p tsunagu-server
 	target/server/tsunagu-server serve --bind $(BIND) --database-url $(DATABASE_URL) --dist dist --demo
 
-## test: formatting, lints, unit and integration tests, wasm tests in Chromium, the conformance
-## suite and the browser end-to-end tests against the release build
-test: setup-test lint unit wasm-test web conformance fuzz e2e bench-timeline
+## test: formatting, lints, unit and integration tests, the PostgreSQL schema tests, wasm tests in
+## Chromium, the conformance suite and the browser end-to-end tests against the release build
+test: setup-test lint unit pg-test wasm-test web conformance fuzz e2e bench-timeline
 
 setup:
 	scripts/setup.sh
@@ -45,6 +45,11 @@ native:
 
 unit:
 	cargo test --locked --workspace
+
+## pg-test: the PostgreSQL schema (server/src/store/postgres/migrations) on a throwaway cluster
+## that scripts/with-postgres.sh creates on a loopback port and removes afterwards
+pg-test:
+	scripts/with-postgres.sh cargo test --locked --workspace --test postgres_schema
 
 wasm-test:
 	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --test web --test post_actions_web

@@ -69,6 +69,10 @@ if [ "$want_test" = 1 ]; then
   command -v curl >/dev/null || missing+=(curl)
   # Japanese glyphs for screenshots (README's, and failure shots from the e2e tests).
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  # PostgreSQL for `make pg-test` (scripts/postgres.sh runs a throwaway cluster). Debian keeps
+  # initdb out of PATH, in /usr/lib/postgresql/<version>/bin. pg_trgm comes with the server
+  # package itself (postgresql-15 provides postgresql-contrib-15), so no -contrib package.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]}"
     apt_install "${missing[@]}"

@@ -54,7 +54,7 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     let writer = Writer::open(options.clone())
         .await
         .with_context(|| format!("cannot open database {database_url:?}"))?;
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./src/store/sqlite/migrations")
         .run(writer.pool())
         .await
         .context("database migration failed")?;

@@ -401,7 +401,7 @@ async fn posts_folded_with_a_nul_before_the_fix_are_refolded() {
     };
     assert_eq!(found("仙骨部の発赤").await, 0, "the stale fold hides it");
     sqlx::raw_sql(include_str!(
-        "../migrations/0007_refold_control_characters.sql"
+        "../src/store/sqlite/migrations/0007_refold_control_characters.sql"
     ))
     .execute(&app.db)
     .await
