@@ -17,7 +17,6 @@ const STILL_WITH_SQL: &[&str] = &[
     "members.rs",
     // `AppState::db`, the read pool those handlers use.
     "mod.rs",
-    "post_edits.rs",
 ];
 
 #[test]

@@ -254,10 +254,15 @@ impl From<crate::store::StoreError> for Error {
         match e {
             crate::store::StoreError::Refused(Refusal::Denied(denied)) => denied.into(),
             crate::store::StoreError::Refused(Refusal::PostDeleted) => Self::PostDeleted,
-            crate::store::StoreError::Refused(Refusal::Invalid(field)) => Self::Validation {
-                field,
-                code: ErrorCode::FieldInvalid,
-            },
+            crate::store::StoreError::Refused(Refusal::Field(field, code)) => {
+                Self::Validation { field, code }
+            }
+            crate::store::StoreError::Refused(Refusal::PreconditionRequired) => {
+                Self::PreconditionRequired
+            }
+            crate::store::StoreError::Refused(Refusal::PreconditionFailed) => {
+                Self::PreconditionFailed
+            }
             crate::store::StoreError::Refused(Refusal::IdempotencyKeyReused) => {
                 Self::IdempotencyKeyReused
             }

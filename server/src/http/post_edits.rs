@@ -4,21 +4,14 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{
-    Author, Importance, LiveEvent, MemberRole, Post, PostEdit, PostHistory, PostRevision, Problem,
-    Profession, RevisionKind,
-};
-use uuid::Uuid;
+use tsunagu_api::{Post, PostEdit, PostHistory, Problem};
 
-use super::access::{membership, Membership};
+use super::access::member;
 use super::extract::{parse_id, ClientIp, Json};
-use super::posts::{etag, fetch_post, PostRow};
+use super::posts::etag;
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
-use crate::events;
-use crate::store::sqlite::posts::{check_mentions, store_mentions};
-use crate::time::{from_ms, now_ms};
+use crate::audit::{Action, Entry};
+use crate::store::{EditPost, Versions};
 
 /// What an `If-Match` header asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,50 +46,24 @@ impl IfMatch {
         }
     }
 
-    /// Strong comparison against `"<version>"`: `W/"3"` never matches (RFC 9110 §13.1.1).
-    fn matches(&self, version: i64) -> bool {
+    /// The versions the tags name. Strong comparison against `"<version>"`: `W/"3"` or a
+    /// bare `3` names none (RFC 9110 §13.1.1).
+    fn versions(&self) -> Versions {
         match self {
-            Self::Absent | Self::Any => true,
-            Self::Tags(tags) => {
-                let current = format!("\"{version}\"");
-                tags.contains(&current)
-            }
+            Self::Absent => Versions::Absent,
+            Self::Any => Versions::Any,
+            Self::Tags(tags) => Versions::OneOf(
+                tags.iter()
+                    .filter_map(|t| t.strip_prefix('"')?.strip_suffix('"')?.parse().ok())
+                    .collect(),
+            ),
         }
     }
-}
 
-/// The post in this group whose timeline the caller may read, as the caller sees it, or 404.
-async fn readable_post(
-    db: &mut sqlx::SqliteConnection,
-    me: &Membership,
-    caller: Uuid,
-    group_id: Uuid,
-    post_id: Uuid,
-) -> Result<PostRow, Error> {
-    let row = fetch_post(&mut *db, Some(caller), group_id, post_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    me.require_timeline(row.timeline())?;
-    Ok(row)
-}
-
-/// Only the author changes a post; system entries belong to nobody.
-fn require_author(row: &PostRow, caller: Uuid) -> Result<(), Error> {
-    if row.is_system() || row.author_id() != caller {
-        Err(Error::Forbidden)
-    } else {
-        Ok(())
+    #[cfg(test)]
+    fn matches(&self, version: i64) -> bool {
+        self.versions().allows(version)
     }
-}
-
-/// The caller's post and everyone else's view of it (the event carries no one's ack).
-fn views(row: PostRow) -> (Post, Post) {
-    let mine = row.into_post();
-    let shared = Post {
-        acked_by_me: false,
-        ..mine.clone()
-    };
-    (mine, shared)
 }
 
 /// Edits a post (its author): new text, and optionally a new importance and mention list.
@@ -141,67 +108,22 @@ pub async fn update_post(
 ) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let post_id = parse_id(&post_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
-    let if_match = IfMatch::parse(&headers);
-
-    // The write lock first: the version compared is the version replaced.
-    let mut tx = state.writer.begin().await?;
-    let row = readable_post(&mut tx, &me, auth.user_id, group_id, post_id).await?;
-    require_author(&row, auth.user_id)?;
-    if if_match == IfMatch::Absent {
-        return Err(Error::PreconditionRequired);
-    }
-    me.require_writable()?;
-    if row.is_deleted() {
-        return Err(Error::PostDeleted);
-    }
-    if !if_match.matches(row.version()) {
-        return Err(Error::PreconditionFailed);
-    }
-    tsunagu_api::validate_post_body(&edit.body).map_err(|code| Error::Validation {
-        field: "body",
-        code,
-    })?;
-    let mentions = match &edit.mentions {
-        Some(list) => Some(check_mentions(&mut *tx, group_id, row.timeline(), list).await?),
-        None => None,
-    };
-
-    // The version bump makes the trigger store the revision (kind `edited`).
-    sqlx::query(
-        "UPDATE posts SET body = ?, search_text = ?, importance = COALESCE(?, importance),
-             edited_at_ms = ?, version = version + 1
-         WHERE id = ?",
-    )
-    .bind(&edit.body)
-    .bind(crate::db::search_text(&edit.body))
-    .bind(edit.importance.map(Importance::as_str))
-    .bind(now_ms())
-    .bind(post_id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
-    if let Some(mentions) = mentions {
-        store_mentions(&mut tx, post_id, &mentions).await?;
-    }
-    let row = readable_post(&mut tx, &me, auth.user_id, group_id, post_id).await?;
-    let timeline = row.timeline();
-    let (post, shared) = views(row);
-    let event = events::append(
-        &mut *tx,
-        group_id,
-        Some(timeline),
-        &LiveEvent::PostUpdated(shared),
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::PostUpdate, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(post_id),
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.publish(event);
+    let me = member(&state, group_id, auth.user_id).await?;
+    let versions = IfMatch::parse(&headers).versions();
+    let post = state
+        .store
+        .edit_post(EditPost {
+            me: &me,
+            author: auth.user_id,
+            group_id,
+            post_id,
+            versions: &versions,
+            edit: &edit,
+            audit: Entry::new(Action::PostUpdate, Some(auth.user_id), ip)
+                .group(group_id)
+                .target(post_id),
+        })
+        .await?;
     Ok(([etag(post.version)], axum::Json(post)).into_response())
 }
 
@@ -241,85 +163,16 @@ pub async fn delete_post(
 ) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let post_id = parse_id(&post_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
-    let if_match = IfMatch::parse(&headers);
-
-    let mut tx = state.writer.begin().await?;
-    let row = readable_post(&mut tx, &me, auth.user_id, group_id, post_id).await?;
-    require_author(&row, auth.user_id)?;
-    me.require_writable()?;
-    if row.is_deleted() {
-        tx.rollback().await?;
-        let post = row.into_post();
-        return Ok(([etag(post.version)], axum::Json(post)).into_response());
-    }
-    if !if_match.matches(row.version()) {
-        return Err(Error::PreconditionFailed);
-    }
-    // The text goes from the row (so no reader, preview or search can show it) but stays in
-    // post_revisions; the version bump makes the trigger store the `deleted` revision.
-    sqlx::query(
-        "UPDATE posts SET body = '', deleted_at_ms = ?, version = version + 1 WHERE id = ?",
-    )
-    .bind(now_ms())
-    .bind(post_id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
-    let row = readable_post(&mut tx, &me, auth.user_id, group_id, post_id).await?;
-    let timeline = row.timeline();
-    let (post, shared) = views(row);
-    let event = events::append(
-        &mut *tx,
-        group_id,
-        Some(timeline),
-        &LiveEvent::PostDeleted(shared),
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::PostDelete, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(post_id),
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.publish(event);
+    let me = member(&state, group_id, auth.user_id).await?;
+    let versions = IfMatch::parse(&headers).versions();
+    let audit = Entry::new(Action::PostDelete, Some(auth.user_id), ip)
+        .group(group_id)
+        .target(post_id);
+    let post = state
+        .store
+        .delete_post(&me, auth.user_id, group_id, post_id, &versions, audit)
+        .await?;
     Ok(([etag(post.version)], axum::Json(post)).into_response())
-}
-
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    version: i64,
-    kind: String,
-    at_ms: i64,
-    body: String,
-    importance: String,
-    by_id: Hyphenated,
-    by_name: String,
-    by_profession: String,
-    by_facility_name: Option<String>,
-}
-
-impl RevisionRow {
-    fn into_revision(self) -> PostRevision {
-        PostRevision {
-            version: u32::try_from(self.version).unwrap_or(1),
-            kind: match self.kind.as_str() {
-                "edited" => RevisionKind::Edited,
-                "deleted" => RevisionKind::Deleted,
-                _ => RevisionKind::Created,
-            },
-            by: Author {
-                id: self.by_id.into_uuid(),
-                display_name: self.by_name,
-                profession: Profession::parse(&self.by_profession),
-                facility_name: self.by_facility_name,
-            },
-            at: from_ms(self.at_ms),
-            body: self.body,
-            importance: Importance::parse(&self.importance).unwrap_or_default(),
-        }
-    }
 }
 
 /// Every version of a post, oldest first, deleted ones included: for the group's admins and
@@ -350,37 +203,15 @@ pub async fn post_history(
 ) -> Result<axum::Json<PostHistory>, Error> {
     let group_id = parse_id(&group_id)?;
     let post_id = parse_id(&post_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
-    let mut conn = state.db.acquire().await?;
-    let row = readable_post(&mut conn, &me, auth.user_id, group_id, post_id).await?;
-    if me.role != MemberRole::Admin && row.author_id() != auth.user_id {
-        return Err(Error::Forbidden);
-    }
-    let rows: Vec<RevisionRow> = sqlx::query_as(
-        "SELECT r.version, r.kind, r.at_ms, r.body, r.importance,
-                u.id AS by_id, u.display_name AS by_name, u.profession AS by_profession,
-                f.name AS by_facility_name
-         FROM post_revisions r
-         JOIN users u ON u.id = r.by_user_id
-         LEFT JOIN facilities f ON f.id = u.facility_id
-         WHERE r.post_id = ?
-         ORDER BY r.version",
-    )
-    .bind(post_id.hyphenated())
-    .fetch_all(&mut *conn)
-    .await?;
-    drop(conn);
-    state
-        .writer
-        .audit(
-            Entry::new(Action::PostHistoryRead, Some(auth.user_id), ip)
-                .group(group_id)
-                .target(post_id),
-        )
+    let me = member(&state, group_id, auth.user_id).await?;
+    let audit = Entry::new(Action::PostHistoryRead, Some(auth.user_id), ip)
+        .group(group_id)
+        .target(post_id);
+    let items = state
+        .store
+        .post_history(&me, auth.user_id, group_id, post_id, audit)
         .await?;
-    Ok(axum::Json(PostHistory {
-        items: rows.into_iter().map(RevisionRow::into_revision).collect(),
-    }))
+    Ok(axum::Json(PostHistory { items }))
 }
 
 #[cfg(test)]

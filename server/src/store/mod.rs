@@ -10,8 +10,9 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me, NewPost,
-    Post, PostReceipts, Profession, SearchHit, Timeline, UrgentItem,
+    DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me,
+    NewPost, Post, PostEdit, PostReceipts, PostRevision, Profession, SearchHit, Timeline,
+    UrgentItem,
 };
 use uuid::Uuid;
 
@@ -28,9 +29,13 @@ pub enum Refusal {
     Denied(Denied),
     /// The post is deleted (cannot be acknowledged, edited or replied to).
     PostDeleted,
-    /// A field names something that is not there now (a reply to a deleted post, a mention of
-    /// someone who cannot read the timeline).
-    Invalid(&'static str),
+    /// A field is invalid: empty or too long, or it names something that is not there now (a
+    /// reply to a deleted post, a mention of someone who cannot read the timeline).
+    Field(&'static str, ErrorCode),
+    /// A change to a versioned resource came without `If-Match`.
+    PreconditionRequired,
+    /// The version the change was made against is no longer current.
+    PreconditionFailed,
     /// An idempotency key used before for a different request.
     IdempotencyKeyReused,
 }
@@ -104,6 +109,26 @@ pub struct DirectoryQuery<'a> {
     pub limit: i64,
 }
 
+/// Which versions of a resource a change was made against (`If-Match`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Versions {
+    /// No `If-Match`.
+    Absent,
+    /// `*`: whatever is current.
+    Any,
+    /// Only these.
+    OneOf(Vec<i64>),
+}
+
+impl Versions {
+    pub fn allows(&self, version: i64) -> bool {
+        match self {
+            Self::Absent | Self::Any => true,
+            Self::OneOf(versions) => versions.contains(&version),
+        }
+    }
+}
+
 /// A post to create. `audit` makes the entry once the post's id is known.
 pub struct CreatePost<'a> {
     pub author: Uuid,
@@ -113,6 +138,17 @@ pub struct CreatePost<'a> {
     /// The client's key and the request's fingerprint: a repeat replays the first answer.
     pub idempotency: Option<(Uuid, &'a str)>,
     pub audit: Box<dyn FnOnce(Uuid) -> Entry + Send + 'a>,
+}
+
+/// An edit of a post by its author.
+pub struct EditPost<'a> {
+    pub me: &'a Membership,
+    pub author: Uuid,
+    pub group_id: Uuid,
+    pub post_id: Uuid,
+    pub versions: &'a Versions,
+    pub edit: &'a PostEdit,
+    pub audit: Entry,
 }
 
 /// The answer to a create, new or replayed: byte-identical either way.
@@ -325,6 +361,43 @@ impl Store {
     /// succeeded replays even if the quoted post was deleted since).
     pub async fn create_post(&self, cmd: CreatePost<'_>) -> Result<CreatedPost, StoreError> {
         dispatch!(self, s => s.create_post(cmd).await)
+    }
+
+    /// Edits the author's post: checks, in this order, that `author` may read it (404), wrote
+    /// it (403), sent `If-Match` (428), the group takes writes (409), it is not deleted (409),
+    /// the version is current (412) and the new text is valid (422); then writes it (the
+    /// trigger keeps the revision), `post.updated` and the audit row in one transaction on the
+    /// write connection, so the version compared is the version replaced. Returns the post as
+    /// the author sees it.
+    pub async fn edit_post(&self, cmd: EditPost<'_>) -> Result<Post, StoreError> {
+        dispatch!(self, s => s.edit_post(cmd).await)
+    }
+
+    /// Soft-deletes the author's post (a tombstone; the text stays in the history) with
+    /// `post.deleted` and the audit row; deleting a deleted post answers its tombstone again.
+    /// Checks as for editing, `If-Match` optional.
+    pub async fn delete_post(
+        &self,
+        me: &Membership,
+        author: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+        versions: &Versions,
+        audit: Entry,
+    ) -> Result<Post, StoreError> {
+        dispatch!(self, s => s.delete_post(me, author, group_id, post_id, versions, audit).await)
+    }
+
+    /// Every version of a post, oldest first, for the group's admins and its author; audited.
+    pub async fn post_history(
+        &self,
+        me: &Membership,
+        caller: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+        audit: Entry,
+    ) -> Result<Vec<PostRevision>, StoreError> {
+        dispatch!(self, s => s.post_history(me, caller, group_id, post_id, audit).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

@@ -9,6 +9,7 @@ use crate::writer::Writer;
 mod direct;
 mod directory;
 pub mod groups;
+mod post_edits;
 pub mod posts;
 mod read_markers;
 mod receipts;

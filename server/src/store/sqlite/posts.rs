@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    Author, Importance, LiveEvent, Mention, Post, Profession, ReplyRef, SystemEvent,
+    Author, ErrorCode, Importance, LiveEvent, Mention, Post, Profession, ReplyRef, SystemEvent,
     SystemEventKind, Timeline, MAX_MENTIONS,
 };
 use uuid::Uuid;
@@ -342,7 +342,7 @@ pub async fn check_mentions(
             unique.push(*id);
         }
     }
-    let invalid = StoreError::from(Refusal::Invalid("mentions"));
+    let invalid = StoreError::from(Refusal::Field("mentions", ErrorCode::FieldInvalid));
     if unique.len() > MAX_MENTIONS {
         return Err(invalid);
     }
@@ -443,7 +443,7 @@ impl SqliteStore {
             .fetch_optional(tx.conn())
             .await?;
             if live.is_none() {
-                return Err(Refusal::Invalid("reply_to").into());
+                return Err(Refusal::Field("reply_to", ErrorCode::FieldInvalid).into());
             }
         }
         let mentions = check_mentions(tx.conn(), group_id, timeline, &new_post.mentions).await?;
