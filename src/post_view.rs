@@ -167,23 +167,6 @@ pub fn checked_query(q: &str) -> Result<String, QueryProblem> {
     }
 }
 
-/// The first characters of a body for one-line previews (the banner), at most `max` characters,
-/// line breaks as spaces, with an ellipsis when cut.
-pub fn excerpt(body: &str, max: usize) -> String {
-    let flat: String = body
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    let flat = flat.trim();
-    if flat.chars().count() <= max {
-        flat.to_owned()
-    } else {
-        let mut cut: String = flat.chars().take(max).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,12 +458,5 @@ mod tests {
             checked_query(&"あ".repeat(MAX_SEARCH_CHARS + 1)),
             Err(QueryProblem::TooLong)
         );
-    }
-
-    #[test]
-    fn excerpts_are_one_line_and_cut_by_characters() {
-        assert_eq!(excerpt("一行目\n二行目", 20), "一行目 二行目");
-        assert_eq!(excerpt("あいうえお", 3), "あいう…");
-        assert_eq!(excerpt("  あい  ", 3), "あい");
     }
 }
