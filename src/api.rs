@@ -5,29 +5,35 @@
 //! into an [`ApiError`]: a `problem+json` body becomes [`ApiError::Problem`] with its stable
 //! [`ErrorCode`], no response at all becomes [`ApiError::Network`]. Typed functions per endpoint
 //! sit on top of it.
+//!
+//! This module holds the client and its errors; the calls of each resource are in a submodule
+//! (`sessions`, `groups`, `posts`, …), all reachable as `crate::api::…`.
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::{on_cleanup, Callable, Callback};
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tsunagu_api::{
-    AddMember, DeclineInvitation, DirectoryPage, ErrorCode, FacilityKind, FacilityList, Group,
-    GroupPage, GroupUpdate, Importance, Invitation, InvitationKind, InvitationLink, InvitationList,
-    JoinAsFamily, JoinInfo, LoginRequest, Me, Member, MemberList, MemberRole, MemberUpdate, Meta,
-    NewGroup, NewInvitationLink, NewPost, OpenDirect, Post, PostPage, Problem, Profession,
-    ReadMarker, Session, Timeline, API_PREFIX, IDEMPOTENCY_KEY,
-};
+use tsunagu_api::{ErrorCode, Problem, API_PREFIX, IDEMPOTENCY_KEY};
 use uuid::Uuid;
 
-use crate::storage;
-
+mod base_url;
+mod directory;
 mod events;
+mod groups;
+mod invitations;
+mod members;
 mod post_actions;
-pub use post_actions::{etag_version, if_match, SearchQuery};
+mod posts;
+mod query;
+mod sessions;
 
-/// `localStorage` key of the API base URL setting (empty or absent: same origin).
-pub const API_BASE_KEY: &str = "tsunagu.api_base";
+pub use base_url::{api_base, normalize_base, set_api_base, API_BASE_KEY};
+pub use directory::DirectoryQuery;
+pub use members::AddOutcome;
+pub use post_actions::{etag_version, if_match, SearchQuery};
+pub use posts::{posts_query, PostCursor};
+pub use query::{encode_query_value, query};
 
 /// Why an API call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,128 +134,6 @@ pub fn retry_after_ms(value: &str) -> Option<i64> {
         .parse::<u32>()
         .ok()
         .map(|s| i64::from(s) * 1000)
-}
-
-/// Normalises a base URL setting: trimmed, without trailing slashes; empty means same origin.
-pub fn normalize_base(s: &str) -> String {
-    s.trim().trim_end_matches('/').to_owned()
-}
-
-/// The API base URL: the stored setting, or `""` (same origin).
-pub fn api_base() -> String {
-    storage::get(API_BASE_KEY)
-        .map(|s| normalize_base(&s))
-        .unwrap_or_default()
-}
-
-/// Stores the API base URL setting; an empty value goes back to same origin.
-pub fn set_api_base(value: &str) {
-    let v = normalize_base(value);
-    if v.is_empty() {
-        storage::remove(API_BASE_KEY);
-    } else {
-        storage::set(API_BASE_KEY, &v);
-    }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-pub fn encode_query_value(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Builds a query string (`?a=1&b=2`) from the present parameters.
-pub fn query(params: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = params
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode_query_value(v))))
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
-/// Which page of a timeline to fetch.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum PostCursor {
-    /// The newest posts (newest first).
-    #[default]
-    Newest,
-    /// Posts older than the cursor (newest first).
-    Before(String),
-    /// Posts newer than the cursor (oldest first).
-    After(String),
-}
-
-/// The query string of `GET /groups/{id}/posts`.
-pub fn posts_query(
-    timeline: Option<Timeline>,
-    cursor: PostCursor,
-    limit: Option<u32>,
-    min_importance: Option<Importance>,
-) -> String {
-    let (before, after) = match cursor {
-        PostCursor::Newest => (None, None),
-        PostCursor::Before(c) => (Some(c), None),
-        PostCursor::After(c) => (None, Some(c)),
-    };
-    query(&[
-        ("timeline", timeline.map(|t| t.as_str().to_owned())),
-        ("limit", limit.map(|l| l.to_string())),
-        ("before", before),
-        ("after", after),
-        (
-            "min_importance",
-            min_importance.map(|i| i.as_str().to_owned()),
-        ),
-    ])
-}
-
-/// What adding a member did: it took effect (201), or it waits for the attending physician
-/// (202).
-#[derive(Debug, Clone, PartialEq)]
-pub enum AddOutcome {
-    /// The person is a member now.
-    Added(Member),
-    /// The invitation waits for the attending physician's approval.
-    Pending(Box<Invitation>),
-}
-
-/// Filters of a directory search.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DirectoryQuery {
-    /// Name, kana or facility, as a substring.
-    pub q: String,
-    /// Only this facility type.
-    pub facility_kind: Option<FacilityKind>,
-    /// Only this profession.
-    pub profession: Option<Profession>,
-}
-
-impl DirectoryQuery {
-    /// The query string of `GET /directory/people`.
-    pub fn to_query(&self, limit: u32) -> String {
-        let q = self.q.trim();
-        query(&[
-            ("q", (!q.is_empty()).then(|| q.to_owned())),
-            (
-                "facility_kind",
-                self.facility_kind.map(|k| k.as_str().to_owned()),
-            ),
-            ("profession", self.profession.map(|p| p.as_str().to_owned())),
-            ("limit", Some(limit.to_string())),
-        ])
-    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
@@ -358,97 +242,6 @@ impl Client {
         decode(self.fetch(Method::GET, path, None, None).await?).await
     }
 
-    /// `GET /meta`.
-    pub async fn meta(&self) -> Result<Meta, ApiError> {
-        self.get_json("/meta").await
-    }
-
-    /// `POST /sessions`: logs in.
-    pub async fn login(&self, req: &LoginRequest) -> Result<Session, ApiError> {
-        let body = serde_json::to_string(req).map_err(|_| ApiError::Network)?;
-        decode(
-            self.fetch(Method::POST, "/sessions", Some(body), None)
-                .await?,
-        )
-        .await
-    }
-
-    /// `DELETE /sessions/current`: logs out.
-    pub async fn logout(&self) -> Result<(), ApiError> {
-        self.fetch(Method::DELETE, "/sessions/current", None, None)
-            .await
-            .map(|_| ())
-    }
-
-    /// `GET /me`.
-    pub async fn me(&self) -> Result<Me, ApiError> {
-        self.get_json("/me").await
-    }
-
-    /// `GET /groups`: my groups, latest activity first.
-    pub async fn groups(
-        &self,
-        limit: Option<u32>,
-        before: Option<String>,
-    ) -> Result<GroupPage, ApiError> {
-        let q = query(&[("limit", limit.map(|l| l.to_string())), ("before", before)]);
-        self.get_json(&format!("/groups{q}")).await
-    }
-
-    /// `GET /groups/{id}`.
-    pub async fn group(&self, id: Uuid) -> Result<Group, ApiError> {
-        self.get_json(&format!("/groups/{id}")).await
-    }
-
-    /// `GET /groups/{id}/posts`: one page of a timeline, optionally only posts at least
-    /// `min_importance` important (`important` means important or urgent).
-    pub async fn posts(
-        &self,
-        group: Uuid,
-        timeline: Option<Timeline>,
-        cursor: PostCursor,
-        limit: Option<u32>,
-        min_importance: Option<Importance>,
-    ) -> Result<PostPage, ApiError> {
-        self.get_json(&format!(
-            "/groups/{group}/posts{}",
-            posts_query(timeline, cursor, limit, min_importance)
-        ))
-        .await
-    }
-
-    /// `POST /groups/{id}/posts` with an idempotency key, so a retry never posts twice.
-    ///
-    /// Also returns the server's `Retry-After` (in milliseconds) when it sent one, so the outbox
-    /// waits as long as a rate-limited or overloaded server asked.
-    pub async fn create_post(
-        &self,
-        group: Uuid,
-        post: &NewPost,
-        idempotency_key: Uuid,
-    ) -> (Result<Post, ApiError>, Option<i64>) {
-        let Ok(body) = serde_json::to_string(post) else {
-            return (Err(ApiError::Network), None);
-        };
-        let resp = match self
-            .fetch(
-                Method::POST,
-                &format!("/groups/{group}/posts"),
-                Some(body),
-                Some(idempotency_key),
-            )
-            .await
-        {
-            Ok(resp) => resp,
-            Err(e) => return (Err(e), None),
-        };
-        let retry_after = resp
-            .headers()
-            .get("Retry-After")
-            .and_then(|v| retry_after_ms(&v));
-        (decode(resp).await, retry_after)
-    }
-
     async fn send_json<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -466,196 +259,12 @@ impl Client {
     ) -> Result<(), ApiError> {
         self.fetch(method, path, body, None).await.map(|_| ())
     }
-
-    /// `PUT /groups/{id}/read`: everything up to `up_to` in `timeline` has been read.
-    pub async fn mark_read(&self, group: Uuid, marker: &ReadMarker) -> Result<(), ApiError> {
-        let body = to_json(marker)?;
-        self.send_empty(Method::PUT, &format!("/groups/{group}/read"), Some(body))
-            .await
-    }
-
-    /// `POST /groups`: creates a group.
-    pub async fn create_group(&self, new: &NewGroup) -> Result<Group, ApiError> {
-        self.send_json(Method::POST, "/groups", Some(to_json(new)?))
-            .await
-    }
-
-    /// `PATCH /groups/{id}` (admins).
-    pub async fn update_group(&self, group: Uuid, update: &GroupUpdate) -> Result<Group, ApiError> {
-        self.send_json(
-            Method::PATCH,
-            &format!("/groups/{group}"),
-            Some(to_json(update)?),
-        )
-        .await
-    }
-
-    /// `POST /groups/{id}/archive` (admins).
-    pub async fn archive_group(&self, group: Uuid) -> Result<Group, ApiError> {
-        self.send_json(Method::POST, &format!("/groups/{group}/archive"), None)
-            .await
-    }
-
-    /// `POST /direct`: opens (or reuses) the direct message with a person.
-    pub async fn open_direct(&self, user_id: Uuid) -> Result<Group, ApiError> {
-        self.send_json(
-            Method::POST,
-            "/direct",
-            Some(to_json(&OpenDirect { user_id })?),
-        )
-        .await
-    }
-
-    /// `GET /groups/{id}/members`.
-    pub async fn members(&self, group: Uuid) -> Result<MemberList, ApiError> {
-        self.get_json(&format!("/groups/{group}/members")).await
-    }
-
-    /// `POST /groups/{id}/members` (admins): 201 with the member, or 202 with the pending
-    /// invitation.
-    pub async fn add_member(
-        &self,
-        group: Uuid,
-        user_id: Uuid,
-        role: MemberRole,
-    ) -> Result<AddOutcome, ApiError> {
-        let body = to_json(&AddMember { user_id, role })?;
-        let resp = self
-            .fetch(
-                Method::POST,
-                &format!("/groups/{group}/members"),
-                Some(body),
-                None,
-            )
-            .await?;
-        if resp.status() == 202 {
-            decode(resp).await.map(|i| AddOutcome::Pending(Box::new(i)))
-        } else {
-            decode(resp).await.map(AddOutcome::Added)
-        }
-    }
-
-    /// `PATCH /groups/{id}/members/{user}`: changes a role.
-    pub async fn update_member(
-        &self,
-        group: Uuid,
-        user_id: Uuid,
-        role: MemberRole,
-    ) -> Result<Member, ApiError> {
-        self.send_json(
-            Method::PATCH,
-            &format!("/groups/{group}/members/{user_id}"),
-            Some(to_json(&MemberUpdate { role })?),
-        )
-        .await
-    }
-
-    /// `DELETE /groups/{id}/members/{user}`: removes a member (yourself: leave). `true` when
-    /// the member is the attending physician and the removal waits for their decision (202).
-    pub async fn remove_member(&self, group: Uuid, user_id: Uuid) -> Result<bool, ApiError> {
-        let resp = self
-            .fetch(
-                Method::DELETE,
-                &format!("/groups/{group}/members/{user_id}"),
-                None,
-                None,
-            )
-            .await?;
-        Ok(resp.status() == 202)
-    }
-
-    /// `GET /invitations`: waiting for my approval as attending physician.
-    pub async fn invitations(&self) -> Result<InvitationList, ApiError> {
-        self.get_json("/invitations").await
-    }
-
-    /// `POST /invitations/{id}/approve`.
-    pub async fn approve_invitation(&self, id: Uuid) -> Result<Invitation, ApiError> {
-        self.send_json(Method::POST, &format!("/invitations/{id}/approve"), None)
-            .await
-    }
-
-    /// `POST /invitations/{id}/decline` with the reason.
-    pub async fn decline_invitation(&self, id: Uuid, reason: &str) -> Result<Invitation, ApiError> {
-        let body = to_json(&DeclineInvitation {
-            reason: reason.to_owned(),
-        })?;
-        self.send_json(
-            Method::POST,
-            &format!("/invitations/{id}/decline"),
-            Some(body),
-        )
-        .await
-    }
-
-    /// `POST /groups/{id}/invitation-links` (admins).
-    pub async fn create_link(
-        &self,
-        group: Uuid,
-        kind: InvitationKind,
-    ) -> Result<InvitationLink, ApiError> {
-        self.send_json(
-            Method::POST,
-            &format!("/groups/{group}/invitation-links"),
-            Some(to_json(&NewInvitationLink { kind })?),
-        )
-        .await
-    }
-
-    /// `GET /groups/{id}/invitation-links` (admins).
-    pub async fn links(&self, group: Uuid) -> Result<InvitationList, ApiError> {
-        self.get_json(&format!("/groups/{group}/invitation-links"))
-            .await
-    }
-
-    /// `DELETE /groups/{id}/invitation-links/{invitation}` (admins).
-    pub async fn revoke_link(&self, group: Uuid, invitation: Uuid) -> Result<(), ApiError> {
-        self.send_empty(
-            Method::DELETE,
-            &format!("/groups/{group}/invitation-links/{invitation}"),
-            None,
-        )
-        .await
-    }
-
-    /// `GET /join/{token}` (no login).
-    pub async fn join_info(&self, token: &str) -> Result<JoinInfo, ApiError> {
-        self.get_json(&format!("/join/{}", encode_query_value(token)))
-            .await
-    }
-
-    /// `POST /join/{token}` (no login): creates the family account and logs in.
-    pub async fn join_as_family(
-        &self,
-        token: &str,
-        req: &JoinAsFamily,
-    ) -> Result<Session, ApiError> {
-        self.send_json(
-            Method::POST,
-            &format!("/join/{}", encode_query_value(token)),
-            Some(to_json(req)?),
-        )
-        .await
-    }
-
-    /// `GET /directory/people`.
-    pub async fn directory_people(
-        &self,
-        q: &DirectoryQuery,
-        limit: u32,
-    ) -> Result<DirectoryPage, ApiError> {
-        self.get_json(&format!("/directory/people{}", q.to_query(limit)))
-            .await
-    }
-
-    /// `GET /directory/facilities`.
-    pub async fn facilities(&self) -> Result<FacilityList, ApiError> {
-        self.get_json("/directory/facilities").await
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use tsunagu_api::FacilityKind;
+
     use super::*;
 
     #[test]

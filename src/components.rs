@@ -16,5 +16,6 @@ pub mod qr_code;
 pub mod require_session;
 pub mod search;
 pub mod select_group_hint;
+pub mod text_field;
 pub mod timeline;
 pub mod urgent;

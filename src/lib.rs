@@ -20,6 +20,7 @@ pub mod pages;
 pub mod post_view;
 pub mod session;
 pub mod storage;
+pub mod text;
 pub mod time_format;
 pub mod timeline_model;
 

@@ -33,6 +33,7 @@ use tsunagu_api::{ErrorCode, Importance, Mention, NewPost, Post, Timeline};
 use uuid::Uuid;
 
 use crate::api::ApiError;
+use crate::text::excerpt;
 
 /// Delay before the first retry; it doubles with each failed attempt.
 pub const FIRST_RETRY_MS: i64 = 2_000;
@@ -64,20 +65,8 @@ impl ReplyQuote {
         Self {
             id: post.id,
             author_name: post.author.display_name.clone(),
-            excerpt: excerpt(&post.body),
+            excerpt: excerpt(&post.body, QUOTE_CHARS),
         }
-    }
-}
-
-/// The first [`QUOTE_CHARS`] characters of `body` on one line, with `…` when cut.
-pub fn excerpt(body: &str) -> String {
-    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > QUOTE_CHARS {
-        let mut cut: String = flat.chars().take(QUOTE_CHARS).collect();
-        cut.push('…');
-        cut
-    } else {
-        flat
     }
 }
 
@@ -1009,11 +998,6 @@ mod tests {
 
     #[test]
     fn quotes_are_short_and_on_one_line() {
-        assert_eq!(excerpt("一行目\n二行目"), "一行目 二行目");
-        let long = "あ".repeat(100);
-        let cut = excerpt(&long);
-        assert_eq!(cut.chars().count(), QUOTE_CHARS + 1);
-        assert!(cut.ends_with('…'));
         let q = ReplyQuote::of_post(&post("処方を変更しました"));
         assert_eq!(q.author_name, "田中 美咲");
         assert_eq!(q.excerpt, "処方を変更しました");

@@ -1,7 +1,7 @@
-//! Labels of the wire enums added with membership and timelines, and small phrases built from
-//! data (counts, ages, accessible names that include a person's name).
+//! Labels of the wire enums (professions, facility and group kinds, roles, relationships,
+//! timelines), and small phrases built from data (counts, ages, accessible names that include a person's name).
 
-use tsunagu_api::{MemberRole, Relationship, Timeline};
+use tsunagu_api::{FacilityKind, GroupKind, MemberRole, Profession, Relationship, Timeline};
 
 use super::{Locale, Msg};
 
@@ -187,6 +187,82 @@ pub fn birth_with_age(birth: &str, age: Option<u32>, locale: Locale) -> String {
     }
 }
 
+/// Name of a profession.
+pub fn profession_label(p: Profession, locale: Locale) -> &'static str {
+    use Profession::*;
+    match locale {
+        Locale::Ja => match p {
+            Physician => "医師",
+            Dentist => "歯科医師",
+            Pharmacist => "薬剤師",
+            Nurse => "看護師",
+            CareManager => "ケアマネジャー",
+            CareWorker => "介護職",
+            Therapist => "リハビリ職",
+            SocialWorker => "ソーシャルワーカー",
+            Administrative => "事務職",
+            Family => "家族",
+            Other => "その他",
+        },
+        Locale::En => match p {
+            Physician => "Physician",
+            Dentist => "Dentist",
+            Pharmacist => "Pharmacist",
+            Nurse => "Nurse",
+            CareManager => "Care manager",
+            CareWorker => "Care worker",
+            Therapist => "Therapist",
+            SocialWorker => "Social worker",
+            Administrative => "Administrative staff",
+            Family => "Family",
+            Other => "Other",
+        },
+    }
+}
+
+/// Name of a facility type, as in the medical association's registration table.
+pub fn facility_kind_label(k: FacilityKind, locale: Locale) -> &'static str {
+    use FacilityKind::*;
+    match locale {
+        Locale::Ja => match k {
+            Clinic => "医科診療所",
+            Hospital => "病院",
+            DentalClinic => "歯科診療所",
+            Pharmacy => "保険薬局",
+            CareManagementOffice => "居宅介護支援事業所",
+            HomeNursingStation => "訪問看護ステーション",
+            HomeHelpOffice => "訪問介護事業所",
+            CommunitySupportCenter => "地域包括支援センター",
+            Municipality => "行政",
+            Other => "その他",
+        },
+        Locale::En => match k {
+            Clinic => "Clinic",
+            Hospital => "Hospital",
+            DentalClinic => "Dental clinic",
+            Pharmacy => "Pharmacy",
+            CareManagementOffice => "Care management office",
+            HomeNursingStation => "Home-visit nursing station",
+            HomeHelpOffice => "Home-help office",
+            CommunitySupportCenter => "Community support center",
+            Municipality => "Municipality",
+            Other => "Other",
+        },
+    }
+}
+
+/// Short label of a group kind.
+pub fn group_kind_label(k: GroupKind, locale: Locale) -> &'static str {
+    match (k, locale) {
+        (GroupKind::Patient, Locale::Ja) => "患者",
+        (GroupKind::Workplace, Locale::Ja) => "職場",
+        (GroupKind::Direct, Locale::Ja) => "ダイレクト",
+        (GroupKind::Patient, Locale::En) => "Patient",
+        (GroupKind::Workplace, Locale::En) => "Workplace",
+        (GroupKind::Direct, Locale::En) => "Direct",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +319,55 @@ mod tests {
             birth_with_age("1940-04-01", Some(86), Locale::Ja),
             "1940-04-01（86歳）"
         );
+    }
+
+    #[test]
+    fn enum_labels_are_translated() {
+        use FacilityKind as F;
+        use Profession as P;
+        let professions = [
+            P::Physician,
+            P::Dentist,
+            P::Pharmacist,
+            P::Nurse,
+            P::CareManager,
+            P::CareWorker,
+            P::Therapist,
+            P::SocialWorker,
+            P::Administrative,
+            P::Family,
+            P::Other,
+        ];
+        for p in professions {
+            assert_ne!(
+                profession_label(p, Locale::Ja),
+                profession_label(p, Locale::En)
+            );
+        }
+        let facilities = [
+            F::Clinic,
+            F::Hospital,
+            F::DentalClinic,
+            F::Pharmacy,
+            F::CareManagementOffice,
+            F::HomeNursingStation,
+            F::HomeHelpOffice,
+            F::CommunitySupportCenter,
+            F::Municipality,
+            F::Other,
+        ];
+        for f in facilities {
+            assert_ne!(
+                facility_kind_label(f, Locale::Ja),
+                facility_kind_label(f, Locale::En)
+            );
+        }
+        for g in [GroupKind::Patient, GroupKind::Workplace, GroupKind::Direct] {
+            assert_ne!(
+                group_kind_label(g, Locale::Ja),
+                group_kind_label(g, Locale::En)
+            );
+        }
+        assert_eq!(group_kind_label(GroupKind::Patient, Locale::Ja), "患者");
     }
 }

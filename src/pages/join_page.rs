@@ -8,6 +8,7 @@ use tsunagu_api::{
 };
 
 use crate::api::{self, ApiError, Client};
+use crate::components::text_field::TextField;
 use crate::i18n::labels::{honorific, invited_to, relationship_label, RELATIONSHIPS};
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
@@ -177,29 +178,6 @@ pub fn JoinForm(
     };
     let heading_name = info.group_name.clone();
     let inviter = info.invited_by.display_name.clone();
-    let text_field = move |id: &'static str,
-                           label: Msg,
-                           value: RwSignal<String>,
-                           input_type: &'static str,
-                           autocomplete: &'static str| {
-        view! {
-            <div class="field">
-                <label class="field__label" for=id>
-                    {move || i18n.t(label)}
-                </label>
-                <input
-                    class="field__input"
-                    id=id
-                    type=input_type
-                    autocomplete=autocomplete
-                    aria-describedby=(input_type == "password" && id == "join-password").then_some("join-password-hint")
-                    required
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            </div>
-        }
-    };
 
     view! {
         <form class="join__form" on:submit=on_submit aria-labelledby="join-title">
@@ -212,7 +190,13 @@ pub fn JoinForm(
                 {move || honorific(&inviter, i18n.locale())}
             </p>
             {move || alert().map(|text| view! { <p class="login__error" role="alert">{text}</p> })}
-            {text_field("join-name", Msg::DisplayName, display_name, "text", "name")}
+            <TextField
+                id="join-name"
+                label=Msg::DisplayName
+                value=display_name
+                autocomplete="name"
+                required=true
+            />
             <div class="field">
                 <label class="field__label" for="join-relationship">
                     {move || i18n.t(Msg::Relationship)}
@@ -234,12 +218,33 @@ pub fn JoinForm(
                         .collect_view()}
                 </select>
             </div>
-            {text_field("join-login-id", Msg::LoginId, login_id, "text", "username")}
-            {text_field("join-password", Msg::Password, password, "password", "new-password")}
+            <TextField
+                id="join-login-id"
+                label=Msg::LoginId
+                value=login_id
+                autocomplete="username"
+                required=true
+            />
+            <TextField
+                id="join-password"
+                label=Msg::Password
+                value=password
+                input_type="password"
+                autocomplete="new-password"
+                described_by="join-password-hint"
+                required=true
+            />
             <p class="field__hint" id="join-password-hint">
                 {move || i18n.t(Msg::PasswordHint)}
             </p>
-            {text_field("join-password-confirm", Msg::PasswordConfirm, confirm, "password", "new-password")}
+            <TextField
+                id="join-password-confirm"
+                label=Msg::PasswordConfirm
+                value=confirm
+                input_type="password"
+                autocomplete="new-password"
+                required=true
+            />
             <button
                 type="submit"
                 class="button button--primary login__submit"

@@ -10,6 +10,7 @@ use tsunagu_api::{
 use crate::api::ApiError;
 use crate::components::group_list::GroupListRefresh;
 use crate::components::new_group::person_picker::PersonPicker;
+use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
@@ -116,23 +117,6 @@ pub fn NewGroupPage() -> impl IntoView {
             </label>
         }
     };
-    let text_field =
-        move |id: &'static str, label: Msg, value: RwSignal<String>, input_type: &'static str| {
-            view! {
-                <div class="field">
-                    <label class="field__label" for=id>
-                        {move || i18n.t(label)}
-                    </label>
-                    <input
-                        class="field__input"
-                        id=id
-                        type=input_type
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev))
-                    />
-                </div>
-            }
-        };
 
     view! {
         <div class="new-group">
@@ -162,11 +146,11 @@ pub fn NewGroupPage() -> impl IntoView {
                 </fieldset>
                 <Show
                     when=is_patient
-                    fallback=move || text_field("new-group-name", Msg::GroupName, name, "text")
+                    fallback=move || view! { <TextField id="new-group-name" label=Msg::GroupName value=name/> }
                 >
-                    {text_field("new-group-patient-name", Msg::PatientName, name, "text")}
-                    {text_field("new-group-kana", Msg::NameKana, kana, "text")}
-                    {text_field("new-group-birth", Msg::BirthDate, birth, "date")}
+                    <TextField id="new-group-patient-name" label=Msg::PatientName value=name/>
+                    <TextField id="new-group-kana" label=Msg::NameKana value=kana/>
+                    <TextField id="new-group-birth" label=Msg::BirthDate value=birth input_type="date"/>
                     <PersonPicker
                         id="new-group-physician"
                         legend=Msg::AttendingPhysician

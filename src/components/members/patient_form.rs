@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use tsunagu_api::{GroupUpdate, PatientProfile, PatientProfileInput};
 
 use super::use_members;
+use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
@@ -53,28 +54,11 @@ pub fn PatientForm(
             ..Default::default()
         });
     };
-    let text_field =
-        move |id: &'static str, label: Msg, value: RwSignal<String>, kind: &'static str| {
-            view! {
-                <div class="field">
-                    <label class="field__label" for=id>
-                        {move || i18n.t(label)}
-                    </label>
-                    <input
-                        class="field__input"
-                        id=id
-                        type=kind
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev))
-                    />
-                </div>
-            }
-        };
     view! {
         <form class="patient-form" on:submit=on_submit>
-            {text_field("patient-edit-name", Msg::PatientName, name, "text")}
-            {text_field("patient-edit-kana", Msg::NameKana, kana, "text")}
-            {text_field("patient-edit-birth", Msg::BirthDate, birth, "date")}
+            <TextField id="patient-edit-name" label=Msg::PatientName value=name/>
+            <TextField id="patient-edit-kana" label=Msg::NameKana value=kana/>
+            <TextField id="patient-edit-birth" label=Msg::BirthDate value=birth input_type="date"/>
             <div class="field">
                 <label class="field__label" for="patient-edit-notes">
                     {move || i18n.t(Msg::Notes)}

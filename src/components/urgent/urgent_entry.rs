@@ -9,8 +9,9 @@ use crate::api::ApiError;
 use crate::components::post_actions::ack_button::AckButton;
 use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::live::Live;
-use crate::post_view::{excerpt, fill, me_as_author};
+use crate::post_view::{fill, me_as_author};
 use crate::session::use_session;
+use crate::text::excerpt;
 use crate::time_format::{datetime_attr, format_datetime};
 
 /// Characters of the body shown in the banner.

@@ -1,0 +1,131 @@
+//! Errors: RFC 9457 problem details with a stable, translatable `code`.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::wire_enum::wire_names;
+
+/// Stable machine-readable error codes. Clients translate by code, never by parsing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidCredentials,
+    Unauthenticated,
+    SessionExpired,
+    NotFound,
+    NotAMember,
+    ValidationFailed,
+    PostTooLong,
+    PostEmpty,
+    MalformedRequest,
+    UnsupportedMediaType,
+    FileTooLarge,
+    IdempotencyKeyReused,
+    IdempotencyKeyInvalid,
+    RateLimited,
+    InternalError,
+    /// The caller can see the resource but may not do this (e.g. a member adding members).
+    Forbidden,
+    /// The last admin cannot leave or step down without handing over.
+    LastAdmin,
+    AlreadyMember,
+    /// The group is archived and read-only.
+    GroupArchived,
+    /// The invitation link is unknown, used, revoked or expired.
+    InvitationInvalid,
+    /// The invitation was already decided.
+    InvitationDecided,
+    LoginIdTaken,
+    PasswordTooWeak,
+    /// A required field is missing or empty.
+    FieldRequired,
+    /// A field is too long.
+    FieldTooLong,
+    /// `If-Match` does not match the resource's current version (someone changed it).
+    PreconditionFailed,
+    /// The edit has no `If-Match`.
+    PreconditionRequired,
+    /// The post is deleted (cannot be edited, acknowledged or replied to).
+    PostDeleted,
+    /// A date or value is not in the expected format.
+    FieldInvalid,
+    /// A code this client does not know yet (newer backend); shown as a generic error.
+    #[serde(other)]
+    Unknown,
+}
+
+wire_names!(ErrorCode {
+    InvalidCredentials => "invalid_credentials",
+    Unauthenticated => "unauthenticated",
+    SessionExpired => "session_expired",
+    NotFound => "not_found",
+    NotAMember => "not_a_member",
+    ValidationFailed => "validation_failed",
+    PostTooLong => "post_too_long",
+    PostEmpty => "post_empty",
+    MalformedRequest => "malformed_request",
+    UnsupportedMediaType => "unsupported_media_type",
+    FileTooLarge => "file_too_large",
+    IdempotencyKeyReused => "idempotency_key_reused",
+    IdempotencyKeyInvalid => "idempotency_key_invalid",
+    RateLimited => "rate_limited",
+    InternalError => "internal_error",
+    Forbidden => "forbidden",
+    LastAdmin => "last_admin",
+    AlreadyMember => "already_member",
+    GroupArchived => "group_archived",
+    InvitationInvalid => "invitation_invalid",
+    InvitationDecided => "invitation_decided",
+    LoginIdTaken => "login_id_taken",
+    PasswordTooWeak => "password_too_weak",
+    FieldRequired => "field_required",
+    FieldTooLong => "field_too_long",
+    PreconditionFailed => "precondition_failed",
+    PreconditionRequired => "precondition_required",
+    PostDeleted => "post_deleted",
+    FieldInvalid => "field_invalid",
+    Unknown => "unknown",
+});
+
+/// One invalid field of a request, for validation errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub code: ErrorCode,
+}
+
+/// An error response, `application/problem+json` (RFC 9457) with a stable `code`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Problem {
+    /// URI reference identifying the problem type.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short English summary of the problem type (clients show a translation of `code` instead).
+    pub title: String,
+    pub status: u16,
+    /// Explanation of this occurrence; never contains internals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_error_codes_deserialise_as_unknown() {
+        let p: Problem = serde_json::from_str(
+            r#"{"type":"about:blank","title":"x","status":418,"code":"brand_new_code"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.code, ErrorCode::Unknown);
+    }
+}

@@ -1,0 +1,98 @@
+//! DevTools network emulation (offline, blocked URLs) and the page's own request log.
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use serde_json::{json, Value};
+
+use super::Browser;
+
+/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
+        )
+    }
+}
+
+impl Browser {
+    /// Runs a Chrome DevTools Protocol command in this browser's page.
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        self.c()
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd} failed: {e}"))
+    }
+
+    /// Takes the browser offline (or back online) with DevTools network emulation: requests
+    /// fail at once, `navigator.onLine` follows and the page gets `offline` / `online` events.
+    pub async fn set_offline(&self, offline: bool) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": offline,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1
+            }),
+        )
+        .await;
+    }
+
+    /// Makes requests whose URL matches one of `patterns` (`*` wildcards) fail as if the
+    /// network were down, while everything else loads; an empty list unblocks.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp("Network.setBlockedURLs", json!({ "urls": patterns }))
+            .await;
+    }
+}
+
+impl Browser {
+    /// Makes the page keep a record of every request it makes (the browser's resource timing
+    /// buffer, large enough for a whole test), for [`Browser::requests_since`].
+    pub async fn record_requests(&self) {
+        self.js("performance.setResourceTimingBufferSize(100000);", vec![])
+            .await;
+    }
+
+    /// The page's clock (`performance.now()`), to compare with request start times.
+    pub async fn page_now(&self) -> f64 {
+        self.js("return performance.now();", vec![])
+            .await
+            .as_f64()
+            .unwrap()
+    }
+
+    /// `(url, status)` of the requests the page started after `since` (its clock), and of
+    /// every request when `since` is `None`. The status is 0 until a response arrived.
+    pub async fn requests_since(&self, since: Option<f64>) -> Vec<(String, u64)> {
+        let v = self
+            .js(
+                "return performance.getEntriesByType('resource')
+                   .filter(e => arguments[0] === null || e.startTime > arguments[0])
+                   .map(e => [e.name, e.responseStatus || 0]);",
+                vec![json!(since)],
+            )
+            .await;
+        serde_json::from_value(v).unwrap()
+    }
+}
