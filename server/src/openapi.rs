@@ -1,54 +1,7 @@
 //! The OpenAPI document, generated from the routes and wire types; `api/openapi.yaml` is its
 //! committed copy (a test fails when the two differ).
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Tsunagu API",
-        version = "1",
-        description = "The Tsunagu care-collaboration contract, version 1. Errors are \
-            `application/problem+json` (RFC 9457) with a stable `code`; clients act on the code. \
-            Any request not answered within the request timeout (30 s by default) is \
-            408 `malformed_request` if its body had not arrived, otherwise 503 `internal_error` \
-            (the request may still take effect: retry with the same `Idempotency-Key`)."
-    ),
-    modifiers(&BearerAuth),
-    components(schemas(tsunagu_api::Problem, tsunagu_api::ErrorCode, tsunagu_api::FieldError)),
-    tags(
-        (name = "meta", description = "Backend identity and capabilities"),
-        (name = "sessions", description = "Logging in and out"),
-        (name = "me", description = "The logged-in user"),
-        (name = "groups", description = "Patient, workplace and direct groups"),
-        (name = "posts", description = "Group timelines and read markers"),
-        (name = "members", description = "Group membership and the physician rule"),
-        (name = "invitations", description = "The physician's approvals and one-time links"),
-        (name = "join", description = "Opening a one-time link, without a login"),
-        (name = "directory", description = "Professionals and facilities"),
-        (name = "search", description = "Finding posts by their text"),
-        (name = "events", description = "Live events (Server-Sent Events)"),
-    )
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("Opaque session token from `POST /api/v1/sessions`"))
-                    .build(),
-            ),
-        );
-    }
-}
+use utoipa::Modify;
 
 /// The rejections of the `Json` extractor, which every operation with a JSON body can answer
 /// whatever its handler documents: added where the handler's own list lacks them. Applied in

@@ -81,7 +81,7 @@ pub async fn system_entry(
     .bind(group_id.hyphenated())
     .execute(&mut *conn)
     .await?;
-    let post = super::posts::fetch_post(&mut *conn, None, group_id, id)
+    let post = crate::store::sqlite::posts::fetch_post(&mut *conn, None, group_id, id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the inserted system entry is missing"))?
         .into_post();

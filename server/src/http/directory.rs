@@ -9,7 +9,6 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::extract::{ClientIp, Query};
-use super::groups::invalid_cursor;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::clamp_limit;
@@ -84,7 +83,7 @@ pub async fn search_people(
     let before = params
         .before
         .as_deref()
-        .map(|raw| decode_cursor(raw).ok_or_else(invalid_cursor))
+        .map(|raw| decode_cursor(raw).ok_or_else(Error::invalid_cursor))
         .transpose()?;
     let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let query = DirectoryQuery {

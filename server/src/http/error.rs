@@ -91,6 +91,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// A `before`/`after` cursor that is not one this server handed out.
+    pub fn invalid_cursor() -> Self {
+        Self::MalformedRequest("invalid cursor".to_owned())
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {

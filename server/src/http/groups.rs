@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::access::{insert_pending, member_changed, membership, role_of, rule_str, system_entry};
 use super::extract::{parse_id, ClientIp, Json, Query};
+use super::responses::page;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
@@ -59,7 +60,7 @@ pub async fn list_groups(
     let before = params
         .before
         .as_deref()
-        .map(|raw| Cursor::decode(raw).ok_or_else(invalid_cursor))
+        .map(|raw| Cursor::decode(raw).ok_or_else(Error::invalid_cursor))
         .transpose()?;
 
     // One more than the page: whether there is a next page.
@@ -669,25 +670,4 @@ pub async fn archive_group(
     tx.commit().await?;
     state.live.publish_all([entry, changed]);
     Ok(axum::Json(group))
-}
-
-pub(super) fn invalid_cursor() -> Error {
-    Error::MalformedRequest("invalid cursor".to_owned())
-}
-
-/// Splits `limit + 1` fetched rows into the page and the cursor of its last item, or no cursor
-/// when nothing follows.
-pub(super) fn page<T>(
-    mut rows: Vec<T>,
-    limit: i64,
-    key: impl Fn(&T) -> Cursor,
-) -> (Vec<T>, Option<String>) {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        let next = rows.last().map(|r| key(r).encode());
-        (rows, next)
-    } else {
-        (rows, None)
-    }
 }

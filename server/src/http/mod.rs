@@ -30,6 +30,7 @@ use crate::store::Store;
 use crate::writer::Writer;
 
 mod access;
+mod api_doc;
 mod direct;
 mod directory;
 mod error;
@@ -45,6 +46,7 @@ mod post_edits;
 mod posts;
 mod read_markers;
 mod receipts;
+mod responses;
 mod search;
 mod sessions;
 mod spa;
@@ -112,7 +114,7 @@ impl AppState {
 /// Every `/api/v1` route, each with its OpenAPI documentation: a route cannot be added without
 /// appearing in the document.
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+    OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(meta::get_meta))
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))

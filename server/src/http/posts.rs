@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::access::{member, membership};
 use super::extract::{parse_id, ClientIp, Json, Query};
-use super::groups::{invalid_cursor, page};
+use super::responses::page;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
@@ -85,7 +85,7 @@ pub async fn list_posts(
     };
     let limit = clamp_limit(params.limit);
     let min_importance = params.min_importance.unwrap_or_default();
-    let decode = |raw: &str| Cursor::decode(raw).ok_or_else(invalid_cursor);
+    let decode = |raw: &str| Cursor::decode(raw).ok_or_else(Error::invalid_cursor);
 
     let at = match (params.before.as_deref(), params.after.as_deref()) {
         (Some(_), Some(_)) => {

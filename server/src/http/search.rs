@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::access::member;
 use super::extract::{parse_id, ClientIp, Query};
-use super::groups::{invalid_cursor, page};
+use super::responses::page;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
@@ -78,7 +78,7 @@ pub async fn search(
     let before = params
         .before
         .as_deref()
-        .map(|raw| Cursor::decode(raw).ok_or_else(invalid_cursor))
+        .map(|raw| Cursor::decode(raw).ok_or_else(Error::invalid_cursor))
         .transpose()?;
 
     // One more than the page: whether there is a next page.
