@@ -63,5 +63,8 @@ pub const SSE_HEARTBEAT_SECONDS: u64 = 15;
 pub const MIN_PASSWORD_CHARS: usize = 13;
 /// Longest patient notes accepted.
 pub const MAX_NOTES_CHARS: usize = 2_000;
+
+/// Longest name (a group's, a patient's or a person's), in characters.
+pub const MAX_NAME_CHARS: usize = 100;
 /// Lifetime of invitation links, in hours.
 pub const INVITATION_LINK_HOURS: i64 = 72;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{
     Group, GroupKind, GroupPage, GroupUpdate, MemberRole, NewGroup, PatientProfileInput, Problem,
-    Profession, SystemEventKind, Timeline, MAX_NOTES_CHARS,
+    Profession, SystemEventKind, Timeline, MAX_NAME_CHARS, MAX_NOTES_CHARS,
 };
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -17,11 +17,10 @@ use super::responses::page;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
-pub(super) use crate::store::sqlite::groups::{author, fetch_group};
+use crate::store::sqlite::groups::fetch_group;
 use crate::time::now_ms;
 
 /// Longest group or patient name accepted.
-pub const MAX_NAME_CHARS: usize = 100;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -16,9 +16,9 @@ use super::access::{
     admin_count, member_changed, membership, remove_from_group, role_of, system_entry,
 };
 use super::extract::{parse_id, ClientIp, Json};
-use super::groups::author;
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
+use crate::store::sqlite::groups::author;
 use crate::time::{from_ms, now_ms};
 
 /// Longest decline reason accepted.

@@ -12,10 +12,11 @@ use uuid::Uuid;
 
 use super::access::{member_changed, system_entry};
 use super::extract::{ClientIp, Json};
-use super::groups::{author, MAX_NAME_CHARS};
 use super::{AppState, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
+use crate::store::sqlite::groups::author;
 use crate::time::{from_ms, now_ms};
+use tsunagu_api::MAX_NAME_CHARS;
 
 /// Longest login ID accepted.
 const MAX_LOGIN_ID_CHARS: usize = 64;

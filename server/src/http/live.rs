@@ -27,10 +27,10 @@ use tsunagu_api::{LiveEvent, Post, Problem, ResetInfo};
 use uuid::Uuid;
 
 use super::extract::ClientIp;
-use super::posts::{PostRow, SELECT_POSTS_FROM};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::events::Tick;
+use crate::store::sqlite::posts::{PostRow, SELECT_POSTS_FROM};
 use crate::time::now_ms;
 
 /// Events read from the database at once.

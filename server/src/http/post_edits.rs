@@ -8,7 +8,7 @@ use tsunagu_api::{Post, PostEdit, PostHistory, Problem};
 
 use super::access::member;
 use super::extract::{parse_id, ClientIp, Json};
-use super::posts::etag;
+use super::responses::etag;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::store::{EditPost, Versions};

@@ -11,11 +11,10 @@ use uuid::Uuid;
 
 use super::access::{member, membership};
 use super::extract::{parse_id, ClientIp, Json, Query};
-use super::responses::page;
+use super::responses::{etag, page};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
-pub(super) use crate::store::sqlite::posts::{fetch_post, PostRow, SELECT_POSTS_FROM};
 use crate::store::{CreatePost, PageAt};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,14 +37,6 @@ pub struct PostListParams {
 
 pub(super) fn post_location(group_id: Uuid, post_id: Uuid) -> String {
     format!("/api/v1/groups/{group_id}/posts/{post_id}")
-}
-
-/// `ETag: "<version>"`, the value `If-Match` sends back.
-pub(super) fn etag(version: u32) -> (header::HeaderName, HeaderValue) {
-    (
-        header::ETAG,
-        HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header"),
-    )
 }
 
 /// A page of a group's timeline.

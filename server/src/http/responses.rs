@@ -1,5 +1,7 @@
 //! Pieces of responses several resources share.
 
+use axum::http::{header, HeaderValue};
+
 use crate::cursor::Cursor;
 
 /// Splits `limit + 1` fetched rows into the page and the cursor of its last item, or no cursor
@@ -17,4 +19,12 @@ pub fn page<T>(
     } else {
         (rows, None)
     }
+}
+
+/// `ETag: "<version>"`, the value `If-Match` sends back.
+pub fn etag(version: u32) -> (header::HeaderName, HeaderValue) {
+    (
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header"),
+    )
 }
