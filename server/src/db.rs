@@ -31,10 +31,33 @@ impl Db {
     }
 }
 
+/// A database URL fit for logs and error messages: the password, if any, replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
 /// Opens (creating if missing) the SQLite database and brings its schema up to date.
 pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    let shown = redact(database_url);
+    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        anyhow::bail!(
+            "{shown}: the PostgreSQL backend is not in this build yet (its schema is in \
+             server/src/store/postgres/); use a sqlite:// URL"
+        );
+    }
     let options = SqliteConnectOptions::from_str(database_url)
-        .with_context(|| format!("invalid database URL {database_url:?}"))?
+        .with_context(|| format!("invalid database URL {shown:?}"))?
         .create_if_missing(true)
         // WAL lets readers proceed while a post is written.
         .journal_mode(SqliteJournalMode::Wal)
@@ -53,7 +76,7 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
 
     let writer = Writer::open(options.clone())
         .await
-        .with_context(|| format!("cannot open database {database_url:?}"))?;
+        .with_context(|| format!("cannot open database {shown:?}"))?;
     sqlx::migrate!("./src/store/sqlite/migrations")
         .run(writer.pool())
         .await
@@ -67,7 +90,7 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
         // for SQLite's lock in its busy handler.
         .connect_with(options.pragma("query_only", "ON"))
         .await
-        .with_context(|| format!("cannot open database {database_url:?}"))?;
+        .with_context(|| format!("cannot open database {shown:?}"))?;
     Ok(Db { read, writer })
 }
 
@@ -127,4 +150,27 @@ pub async fn prune(pool: &SqlitePool, idle_timeout: Duration) -> Result<(), sqlx
     let events = crate::events::prune(pool, now).await?;
     tracing::debug!(keys, sessions, events, "pruned expired rows");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact("postgres://tsunagu:s3cr%40t@db.example:5432/tsunagu?sslmode=require"),
+            "postgres://tsunagu:***@db.example:5432/tsunagu?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://tsunagu@127.0.0.1/t"),
+            "postgres://tsunagu@127.0.0.1/t"
+        );
+        assert_eq!(
+            redact("sqlite://data/tsunagu.db"),
+            "sqlite://data/tsunagu.db"
+        );
+        // An `@` in the path is not a password's end.
+        assert_eq!(redact("sqlite://data/a@b.db"), "sqlite://data/a@b.db");
+    }
 }

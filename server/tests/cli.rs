@@ -255,3 +255,26 @@ fn seed_large_adds_one_big_group_once_and_prints_its_id() {
         assert!(indexed >= 1500);
     });
 }
+
+/// A database URL's password never reaches the output, even when the server refuses to start.
+#[test]
+fn a_database_password_is_never_printed() {
+    let output = Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://tsunagu:hunter2-secret@127.0.0.1:1/tsunagu",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(all.contains("postgres://tsunagu:***@127.0.0.1:1/tsunagu"), "{all}");
+    assert!(!all.contains("hunter2"), "{all}");
+}

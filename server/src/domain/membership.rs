@@ -34,20 +34,14 @@ pub fn timelines(kind: GroupKind, role: MemberRole) -> Vec<Timeline> {
     }
 }
 
+/// A stored rule; anything unknown is the strict default (approval required).
 pub fn parse_rule(s: &str) -> PhysicianRule {
-    if s == "inform_only" {
-        PhysicianRule::InformOnly
-    } else {
-        PhysicianRule::ApprovalRequired
-    }
+    s.parse().unwrap_or_default()
 }
 
 /// The stored (and wire) name of a physician rule.
 pub fn rule_str(rule: PhysicianRule) -> &'static str {
-    match rule {
-        PhysicianRule::ApprovalRequired => "approval_required",
-        PhysicianRule::InformOnly => "inform_only",
-    }
+    rule.as_str()
 }
 
 impl Membership {

@@ -36,13 +36,6 @@ pub async fn membership(
         .ok_or(Error::NotFound)
 }
 
-fn kind_str(kind: SystemEventKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
 /// A system entry (membership change) in one timeline: a post with an empty body, authored by
 /// the actor, carrying `{kind, actor_id, subject_id, detail}`. Appends its `post.created`.
 pub async fn system_entry(
@@ -57,7 +50,7 @@ pub async fn system_entry(
     let id = Uuid::now_v7();
     let ms = now_ms();
     let system = serde_json::json!({
-        "kind": kind_str(kind),
+        "kind": kind.as_str(),
         "actor_id": actor.hyphenated().to_string(),
         "subject_id": subject.map(|s| s.hyphenated().to_string()),
         "detail": detail,

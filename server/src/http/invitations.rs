@@ -70,45 +70,15 @@ pub(super) const SELECT_INVITATIONS: &str = "SELECT i.id, i.kind, i.status, i.ro
     LEFT JOIN users du ON du.id = i.decided_by
     LEFT JOIN facilities duf ON duf.id = du.facility_id";
 
-fn parse_kind(s: &str) -> InvitationKind {
-    match s {
-        "family" => InvitationKind::Family,
-        "registration" => InvitationKind::Registration,
-        "physician_change" => InvitationKind::PhysicianChange,
-        "physician_removal" => InvitationKind::PhysicianRemoval,
-        _ => InvitationKind::Member,
-    }
-}
-
-fn kind_str(kind: InvitationKind) -> &'static str {
-    match kind {
-        InvitationKind::Member => "member",
-        InvitationKind::Family => "family",
-        InvitationKind::Registration => "registration",
-        InvitationKind::PhysicianChange => "physician_change",
-        InvitationKind::PhysicianRemoval => "physician_removal",
-    }
-}
-
-fn parse_status(s: &str) -> InvitationStatus {
-    match s {
-        "pending_physician" => InvitationStatus::PendingPhysician,
-        "open" => InvitationStatus::Open,
-        "accepted" => InvitationStatus::Accepted,
-        "declined" => InvitationStatus::Declined,
-        _ => InvitationStatus::Revoked,
-    }
-}
-
 impl InvitationRow {
     pub(super) fn into_invitation(self, now: i64) -> Invitation {
-        let mut status = parse_status(&self.status);
+        let mut status = self.status.parse().unwrap_or(InvitationStatus::Revoked);
         if status == InvitationStatus::Open && self.expires_at_ms.is_some_and(|e| e <= now) {
             status = InvitationStatus::Expired;
         }
         Invitation {
             id: self.id.into_uuid(),
-            kind: parse_kind(&self.kind),
+            kind: self.kind.parse().unwrap_or(InvitationKind::Member),
             status,
             group: GroupRef {
                 id: self.group_id.into_uuid(),
@@ -264,7 +234,7 @@ async fn decidable(
     let physician = row.attending_physician_id.map(Hyphenated::into_uuid);
     let decider = physician == Some(caller)
         || (row.caller_is_operator && row.physician_disabled == Some(true));
-    let kind = parse_kind(&row.kind);
+    let kind = row.kind.parse().unwrap_or(InvitationKind::Member);
     let invitee = row.invitee_id.map(Hyphenated::into_uuid);
     let well_formed = match kind {
         InvitationKind::Member | InvitationKind::PhysicianRemoval => invitee.is_some(),
@@ -583,7 +553,7 @@ pub async fn create_link(
     )
     .bind(id.hyphenated())
     .bind(group_id.hyphenated())
-    .bind(kind_str(new_link.kind))
+    .bind(new_link.kind.as_str())
     .bind(role.as_str())
     .bind(auth.user_id.hyphenated())
     .bind(crate::token::hash(&token))

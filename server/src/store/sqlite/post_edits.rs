@@ -66,11 +66,7 @@ impl RevisionRow {
     fn into_revision(self) -> PostRevision {
         PostRevision {
             version: u32::try_from(self.version).unwrap_or(1),
-            kind: match self.kind.as_str() {
-                "edited" => RevisionKind::Edited,
-                "deleted" => RevisionKind::Deleted,
-                _ => RevisionKind::Created,
-            },
+            kind: self.kind.parse().unwrap_or(RevisionKind::Created),
             by: Author {
                 id: self.by_id.into_uuid(),
                 display_name: self.by_name,
