@@ -275,6 +275,9 @@ fn a_database_password_is_never_printed() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(all.contains("postgres://tsunagu:***@127.0.0.1:1/tsunagu"), "{all}");
+    assert!(
+        all.contains("postgres://tsunagu:***@127.0.0.1:1/tsunagu"),
+        "{all}"
+    );
     assert!(!all.contains("hunter2"), "{all}");
 }
