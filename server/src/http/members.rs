@@ -4,75 +4,22 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sqlx::types::uuid::fmt::Hyphenated;
-use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    AddMember, Author, ErrorCode, GroupKind, Invitation, Member, MemberList, MemberRole,
-    MemberUpdate, PhysicianRule, Problem, Profession, Relationship, SystemEventKind, Timeline,
+    AddMember, ErrorCode, GroupKind, Invitation, Member, MemberList, MemberRole, MemberUpdate,
+    PhysicianRule, Problem, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
 use super::access::{
-    admin_count, insert_pending, member_changed, membership, remove_from_group, role_of,
+    admin_count, insert_pending, member, member_changed, membership, remove_from_group, role_of,
     system_entry,
 };
 use super::extract::{parse_id, ClientIp, Json};
-use super::invitations::{fetch_invitation, pending_of_group};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
-use crate::time::{from_ms, now_ms};
-
-#[derive(Debug, sqlx::FromRow)]
-struct MemberRow {
-    id: Hyphenated,
-    display_name: String,
-    display_name_kana: String,
-    profession: String,
-    facility_name: Option<String>,
-    role: String,
-    relationship: Option<String>,
-    joined_at_ms: i64,
-}
-
-impl MemberRow {
-    fn into_member(self) -> Member {
-        let role = MemberRole::parse(&self.role);
-        Member {
-            person: Author {
-                id: self.id.into_uuid(),
-                display_name: self.display_name,
-                profession: Profession::parse(&self.profession),
-                facility_name: self.facility_name,
-            },
-            display_name_kana: self.display_name_kana,
-            role,
-            relationship: (role == MemberRole::Family)
-                .then(|| self.relationship.as_deref().map(Relationship::parse))
-                .flatten(),
-            joined_at: from_ms(self.joined_at_ms),
-        }
-    }
-}
-
-const SELECT_MEMBERS: &str = "SELECT u.id, u.display_name, u.display_name_kana, u.profession,
-        f.name AS facility_name, m.role, u.relationship, m.joined_at_ms
-    FROM group_members m
-    JOIN users u ON u.id = m.user_id
-    LEFT JOIN facilities f ON f.id = u.facility_id
-    WHERE m.group_id = ?";
-
-async fn fetch_member(
-    db: impl SqliteExecutor<'_>,
-    group_id: Uuid,
-    user_id: Uuid,
-) -> Result<Member, Error> {
-    let row: MemberRow = sqlx::query_as(&format!("{SELECT_MEMBERS} AND m.user_id = ?"))
-        .bind(group_id.hyphenated())
-        .bind(user_id.hyphenated())
-        .fetch_optional(db)
-        .await?
-        .ok_or(Error::NotFound)?;
-    Ok(row.into_member())
-}
+use crate::store::sqlite::invitations::fetch_invitation;
+use crate::store::sqlite::members::fetch_member;
+use crate::time::now_ms;
 
 fn field_invalid(field: &'static str) -> Error {
     Error::Validation {
@@ -103,28 +50,15 @@ pub async fn list_members(
     Path(group_id): Path<String>,
 ) -> Result<axum::Json<MemberList>, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
-    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
-        "{SELECT_MEMBERS}
-         ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END,
-                  u.display_name_kana, u.id"
-    ))
-    .bind(group_id.hyphenated())
-    .fetch_all(&state.db)
-    .await?;
-    let pending = if me.role == MemberRole::Admin {
-        pending_of_group(&state.db, group_id).await?
-    } else {
-        Vec::new()
-    };
+    let me = member(&state, group_id, auth.user_id).await?;
+    // Admins also see what waits for the physician.
+    let with_pending = me.role == MemberRole::Admin;
+    let list = state.store.members_of(group_id, with_pending).await?;
     state
-        .writer
+        .store
         .audit(Entry::new(Action::MembersRead, Some(auth.user_id), ip).group(group_id))
         .await?;
-    Ok(axum::Json(MemberList {
-        items: rows.into_iter().map(MemberRow::into_member).collect(),
-        pending,
-    }))
+    Ok(axum::Json(list))
 }
 
 /// Adds a registered professional (admins).

@@ -11,8 +11,8 @@ use std::net::IpAddr;
 
 use tsunagu_api::{
     DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me,
-    NewPost, Post, PostEdit, PostReceipts, PostRevision, Profession, SearchHit, Timeline,
-    UrgentItem,
+    MemberList, NewPost, Post, PostEdit, PostReceipts, PostRevision, Profession, SearchHit,
+    Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -398,6 +398,16 @@ impl Store {
         audit: Entry,
     ) -> Result<Vec<PostRevision>, StoreError> {
         dispatch!(self, s => s.post_history(me, caller, group_id, post_id, audit).await)
+    }
+
+    /// A group's members (admins first, then by kana), and, when asked, the invitations and
+    /// requests waiting for its physician.
+    pub async fn members_of(
+        &self,
+        group_id: Uuid,
+        with_pending: bool,
+    ) -> Result<MemberList, StoreError> {
+        dispatch!(self, s => s.members_of(group_id, with_pending).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.

@@ -9,6 +9,8 @@ use crate::writer::Writer;
 mod direct;
 mod directory;
 pub mod groups;
+pub mod invitations;
+pub mod members;
 mod post_edits;
 pub mod posts;
 mod read_markers;
