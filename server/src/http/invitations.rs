@@ -12,12 +12,12 @@ use tsunagu_api::{
 use uuid::Uuid;
 
 use super::access::{
-    admin_count, member_changed, membership, remove_from_group, role_of, system_entry,
+    admin_count, member, member_changed, membership, remove_from_group, role_of, system_entry,
 };
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
-use crate::store::sqlite::invitations::{fetch_invitation, InvitationRow, SELECT_INVITATIONS};
+use crate::store::sqlite::invitations::fetch_invitation;
 use crate::time::now_ms;
 
 /// Longest decline reason accepted.
@@ -43,27 +43,12 @@ pub async fn list_invitations(
     ClientIp(ip): ClientIp,
     auth: AuthUser,
 ) -> Result<axum::Json<InvitationList>, Error> {
-    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
-        "{SELECT_INVITATIONS}
-         WHERE i.status = 'pending_physician' AND g.archived = 0
-           AND (g.attending_physician_id = ?
-                OR (EXISTS (SELECT 1 FROM users op WHERE op.id = ? AND op.is_operator = 1)
-                    AND EXISTS (SELECT 1 FROM users ph
-                                WHERE ph.id = g.attending_physician_id AND ph.disabled = 1)))
-         ORDER BY i.created_at_ms, i.id"
-    ))
-    .bind(auth.user_id.hyphenated())
-    .bind(auth.user_id.hyphenated())
-    .fetch_all(&state.db)
-    .await?;
+    let items = state.store.waiting_for(auth.user_id).await?;
     state
-        .writer
+        .store
         .audit(Entry::new(Action::InvitationsRead, Some(auth.user_id), ip))
         .await?;
-    let now = now_ms();
-    Ok(axum::Json(InvitationList {
-        items: rows.into_iter().map(|r| r.into_invitation(now)).collect(),
-    }))
+    Ok(axum::Json(InvitationList { items }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -478,23 +463,14 @@ pub async fn list_links(
     Path(group_id): Path<String>,
 ) -> Result<axum::Json<InvitationList>, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     me.require_admin()?;
-    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
-        "{SELECT_INVITATIONS} WHERE i.group_id = ? AND i.kind IN ('family', 'registration')
-         ORDER BY i.created_at_ms DESC, i.id DESC"
-    ))
-    .bind(group_id.hyphenated())
-    .fetch_all(&state.db)
-    .await?;
+    let items = state.store.links_of(group_id).await?;
     state
-        .writer
+        .store
         .audit(Entry::new(Action::InvitationLinksRead, Some(auth.user_id), ip).group(group_id))
         .await?;
-    let now = now_ms();
-    Ok(axum::Json(InvitationList {
-        items: rows.into_iter().map(|r| r.into_invitation(now)).collect(),
-    }))
+    Ok(axum::Json(InvitationList { items }))
 }
 
 /// Revokes a link (admins): it stops working at once.

@@ -10,9 +10,9 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance, Me,
-    MemberList, NewPost, Post, PostEdit, PostReceipts, PostRevision, Profession, SearchHit,
-    Timeline, UrgentItem,
+    DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance,
+    Invitation, Me, MemberList, NewPost, Post, PostEdit, PostReceipts, PostRevision, Profession,
+    SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -408,6 +408,18 @@ impl Store {
         with_pending: bool,
     ) -> Result<MemberList, StoreError> {
         dispatch!(self, s => s.members_of(group_id, with_pending).await)
+    }
+
+    /// Requests waiting for `user`'s decision, oldest first: those of the groups where they
+    /// are the attending physician, and, for operators, those whose physician's account is
+    /// disabled.
+    pub async fn waiting_for(&self, user: Uuid) -> Result<Vec<Invitation>, StoreError> {
+        dispatch!(self, s => s.waiting_for(user).await)
+    }
+
+    /// A group's one-time links (family, registration), newest first.
+    pub async fn links_of(&self, group_id: Uuid) -> Result<Vec<Invitation>, StoreError> {
+        dispatch!(self, s => s.links_of(group_id).await)
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.
