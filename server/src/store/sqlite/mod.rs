@@ -11,6 +11,7 @@ mod directory;
 pub mod groups;
 pub mod invitations;
 pub mod members;
+pub mod membership_writes;
 mod post_edits;
 pub mod posts;
 mod read_markers;
