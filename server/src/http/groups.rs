@@ -640,33 +640,11 @@ pub async fn archive_group(
     Path(group_id): Path<String>,
 ) -> Result<axum::Json<Group>, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
-    me.require_writable()?;
-    me.require_admin()?;
-    let mut tx = state.writer.begin().await?;
-    // The entry goes in before the flag: after it, the group takes no writes.
-    let entry = system_entry(
-        &mut tx,
-        group_id,
-        Timeline::Care,
-        SystemEventKind::GroupArchived,
-        auth.user_id,
-        None,
-        None,
-    )
-    .await?;
-    sqlx::query("UPDATE groups SET archived = 1 WHERE id = ?")
-        .bind(group_id.hyphenated())
-        .execute(&mut *tx)
-        .await?;
-    let changed = member_changed(&mut tx, group_id).await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::GroupArchive, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
-    let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
-    tx.commit().await?;
-    state.live.publish_all([entry, changed]);
-    Ok(axum::Json(group))
+    let audit = Entry::new(Action::GroupArchive, Some(auth.user_id), ip).group(group_id);
+    Ok(axum::Json(
+        state
+            .store
+            .archive_group(auth.user_id, group_id, audit)
+            .await?,
+    ))
 }

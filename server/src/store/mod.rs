@@ -217,6 +217,17 @@ impl Store {
         dispatch!(self, s => s.groups_of(user, kind, before, limit).await)
     }
 
+    /// Archives a group (its admins): the entry first, then the flag, so the group takes no
+    /// write after it; checked on the rows inside the transaction. Returns the group.
+    pub async fn archive_group(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        audit: Entry,
+    ) -> Result<Group, StoreError> {
+        dispatch!(self, s => s.archive_group(caller, group_id, audit).await)
+    }
+
     /// One group as the caller sees it, `None` if they are not in it.
     pub async fn group(&self, user: Uuid, group_id: Uuid) -> Result<Option<Group>, StoreError> {
         dispatch!(self, s => s.group(user, group_id).await)

@@ -3,11 +3,15 @@
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    Author, Group, GroupKind, MemberRole, PatientProfile, PostPreview, Profession, Timeline,
+    Author, Group, GroupKind, MemberRole, PatientProfile, PostPreview, Profession, SystemEventKind,
+    Timeline,
 };
 use uuid::Uuid;
 
+use super::membership_writes::{member_changed, system_entry};
+use super::write_tx::WriteTx;
 use super::SqliteStore;
+use crate::audit::Entry;
 use crate::cursor::Cursor;
 use crate::domain::membership::{parse_rule, timelines, Denied, Membership};
 use crate::store::StoreError;
@@ -255,6 +259,42 @@ pub async fn fetch_group(
 }
 
 impl SqliteStore {
+    pub async fn archive_group(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        audit: Entry,
+    ) -> Result<Group, StoreError> {
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        let me = membership_in(tx.conn(), group_id, caller)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        me.require_writable()?;
+        me.require_admin()?;
+        // The entry goes in before the flag: after it, the group takes no writes.
+        let entry = system_entry(
+            tx.conn(),
+            group_id,
+            Timeline::Care,
+            SystemEventKind::GroupArchived,
+            caller,
+            None,
+            None,
+        )
+        .await?;
+        tx.published(entry);
+        sqlx::query("UPDATE groups SET archived = 1 WHERE id = ?")
+            .bind(group_id.hyphenated())
+            .execute(tx.conn())
+            .await?;
+        let changed = member_changed(tx.conn(), group_id).await?;
+        tx.published(changed);
+        tx.audit(audit).await?;
+        let group = fetch_group(tx.conn(), caller, group_id).await?;
+        tx.commit().await?;
+        Ok(group)
+    }
+
     pub async fn groups_of(
         &self,
         user: Uuid,

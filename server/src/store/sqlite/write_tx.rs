@@ -50,6 +50,11 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Publishes, after the commit, an event a shared write helper appended.
+    pub fn published(&mut self, id: EventId) {
+        self.events.push(id);
+    }
+
     /// Commits, then wakes the open streams. Dropped without committing, it rolls back and
     /// publishes nothing.
     pub async fn commit(self) -> Result<(), StoreError> {
