@@ -18,7 +18,7 @@ use super::{AppState, AuthUser, Error};
 use crate::audit::{self, Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
 use crate::store::sqlite::groups::fetch_group;
-use crate::time::now_ms;
+use crate::store::{NewGroupRow, PatientFields};
 
 /// Longest group or patient name accepted.
 
@@ -114,16 +114,6 @@ pub async fn get_group(
     Ok(axum::Json(group))
 }
 
-/// A validated patient profile.
-struct ValidPatient {
-    name: String,
-    name_kana: String,
-    birth_date: Option<String>,
-    attending_physician_id: Option<Uuid>,
-    care_manager_id: Option<Uuid>,
-    notes: String,
-}
-
 fn required_name(raw: &str, field: &'static str) -> Result<String, Error> {
     let name = raw.trim();
     if name.is_empty() {
@@ -156,31 +146,24 @@ fn valid_date(s: &str) -> bool {
 /// Checks that `user` is an enabled professional of `profession` (and, for an existing group,
 /// a professional member of it).
 async fn check_person(
-    db: &sqlx::SqlitePool,
+    state: &AppState,
     user: Uuid,
     profession: Profession,
     group: Option<Uuid>,
     field: &'static str,
 ) -> Result<(), Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM users u WHERE u.id = ? AND u.disabled = 0 AND u.profession = ?
-           AND (? IS NULL OR EXISTS (SELECT 1 FROM group_members m
-                WHERE m.group_id = ? AND m.user_id = u.id AND m.role <> 'family'))",
-    )
-    .bind(user.hyphenated())
-    .bind(profession.as_str())
-    .bind(group.map(|g| g.hyphenated()))
-    .bind(group.map(|g| g.hyphenated()))
-    .fetch_optional(db)
-    .await?;
-    found.map(|_| ()).ok_or_else(|| field_invalid(field))
+    if state.store.is_professional(user, profession, group).await? {
+        Ok(())
+    } else {
+        Err(field_invalid(field))
+    }
 }
 
 async fn validate_patient(
-    db: &sqlx::SqlitePool,
+    state: &AppState,
     input: &PatientProfileInput,
     group: Option<Uuid>,
-) -> Result<ValidPatient, Error> {
+) -> Result<PatientFields, Error> {
     let name = required_name(&input.name, "patient.name")?;
     if input.name_kana.chars().count() > MAX_NAME_CHARS {
         return Err(Error::Validation {
@@ -206,7 +189,7 @@ async fn validate_patient(
     }
     if let Some(id) = input.attending_physician_id {
         check_person(
-            db,
+            state,
             id,
             Profession::Physician,
             group,
@@ -216,7 +199,7 @@ async fn validate_patient(
     }
     if let Some(id) = input.care_manager_id {
         check_person(
-            db,
+            state,
             id,
             Profession::CareManager,
             group,
@@ -224,7 +207,7 @@ async fn validate_patient(
         )
         .await?;
     }
-    Ok(ValidPatient {
+    Ok(PatientFields {
         name,
         name_kana: tsunagu_api::kana::katakana_to_hiragana(input.name_kana.trim()),
         birth_date: birth_date.map(str::to_owned),
@@ -281,7 +264,7 @@ pub async fn create_group(
                 field: "patient",
                 code: tsunagu_api::ErrorCode::FieldRequired,
             })?;
-            let patient = validate_patient(&state.db, input, None).await?;
+            let patient = validate_patient(&state, input, None).await?;
             (
                 patient_group_name(&patient.name),
                 Some(patient.name_kana.clone()),
@@ -290,91 +273,21 @@ pub async fn create_group(
         }
     };
     let rule = (new_group.kind == GroupKind::Patient)
-        .then(|| rule_str(new_group.physician_rule.unwrap_or_default()));
+        .then(|| new_group.physician_rule.unwrap_or_default());
 
-    let group_id = Uuid::now_v7();
-    let now = now_ms();
-    let mut tx = state.writer.begin().await?;
-    sqlx::query(
-        "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
-                             patient_name, patient_name_kana, patient_birth_date,
-                             attending_physician_id, care_manager_id, patient_notes,
-                             physician_rule)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(group_id.hyphenated())
-    .bind(new_group.kind.as_str())
-    .bind(&name)
-    .bind(&name_kana)
-    .bind(auth.user_id.hyphenated())
-    .bind(now)
-    .bind(patient.as_ref().map(|p| p.name.clone()))
-    .bind(patient.as_ref().map(|p| p.name_kana.clone()))
-    .bind(patient.as_ref().and_then(|p| p.birth_date.clone()))
-    .bind(
-        patient
-            .as_ref()
-            .and_then(|p| p.attending_physician_id)
-            .map(|u| u.hyphenated()),
-    )
-    .bind(
-        patient
-            .as_ref()
-            .and_then(|p| p.care_manager_id)
-            .map(|u| u.hyphenated()),
-    )
-    .bind(
-        patient
-            .as_ref()
-            .map(|p| p.notes.clone())
-            .unwrap_or_default(),
-    )
-    .bind(rule)
-    .execute(&mut *tx)
-    .await?;
-
-    let mut members = vec![(auth.user_id, MemberRole::Admin)];
-    if let Some(p) = &patient {
-        if let Some(physician) = p.attending_physician_id {
-            members.push((physician, MemberRole::Admin));
-        }
-        if let Some(cm) = p.care_manager_id {
-            members.push((cm, MemberRole::Member));
-        }
-    }
-    for (user, role) in members {
-        // The first role wins: the creator stays admin if also named as care manager.
-        sqlx::query(
-            "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)
-             ON CONFLICT (group_id, user_id) DO NOTHING",
-        )
-        .bind(group_id.hyphenated())
-        .bind(user.hyphenated())
-        .bind(role.as_str())
-        .bind(now)
-        .execute(&mut *tx)
+    let audit = |group_id| Entry::new(Action::GroupCreate, Some(auth.user_id), ip).group(group_id);
+    let group = state
+        .store
+        .create_group(NewGroupRow {
+            creator: auth.user_id,
+            kind: new_group.kind,
+            name,
+            name_kana,
+            patient,
+            rule,
+            audit: Box::new(audit),
+        })
         .await?;
-    }
-    let created = system_entry(
-        &mut tx,
-        group_id,
-        Timeline::Care,
-        SystemEventKind::GroupCreated,
-        auth.user_id,
-        None,
-        None,
-    )
-    .await?;
-    // The physician and care manager named in the profile are in a new group too.
-    let changed = member_changed(&mut tx, group_id).await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::GroupCreate, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
-    let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
-    tx.commit().await?;
-    state.live.publish_all([created, changed]);
     Ok((StatusCode::CREATED, axum::Json(group)))
 }
 
@@ -425,7 +338,7 @@ pub async fn update_group(
     };
     let patient = match &update.patient {
         Some(_) if !is_patient => return Err(field_invalid("patient")),
-        Some(input) => Some(validate_patient(&state.db, input, Some(group_id)).await?),
+        Some(input) => Some(validate_patient(&state, input, Some(group_id)).await?),
         None => None,
     };
     if update.physician_rule.is_some() && !is_patient {

@@ -11,8 +11,8 @@ use std::net::IpAddr;
 
 use tsunagu_api::{
     DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance,
-    Invitation, Me, MemberList, NewPost, Post, PostEdit, PostReceipts, PostRevision, Profession,
-    SearchHit, Timeline, UrgentItem,
+    Invitation, Me, MemberList, NewPost, PhysicianRule, Post, PostEdit, PostReceipts, PostRevision,
+    Profession, SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -107,6 +107,28 @@ pub struct DirectoryQuery<'a> {
     /// Only people after this (kana, id), in (kana, id) order.
     pub after: Option<(String, Uuid)>,
     pub limit: i64,
+}
+
+/// A validated patient profile, as stored.
+#[derive(Debug, Clone)]
+pub struct PatientFields {
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: Option<String>,
+    pub attending_physician_id: Option<Uuid>,
+    pub care_manager_id: Option<Uuid>,
+    pub notes: String,
+}
+
+/// A validated new group. `audit` makes the entry once the group's id is known.
+pub struct NewGroupRow<'a> {
+    pub creator: Uuid,
+    pub kind: GroupKind,
+    pub name: String,
+    pub name_kana: Option<String>,
+    pub patient: Option<PatientFields>,
+    pub rule: Option<PhysicianRule>,
+    pub audit: Box<dyn FnOnce(Uuid) -> Entry + Send + 'a>,
 }
 
 /// Which versions of a resource a change was made against (`If-Match`).
@@ -215,6 +237,25 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<(Group, Cursor)>, StoreError> {
         dispatch!(self, s => s.groups_of(user, kind, before, limit).await)
+    }
+
+    /// Whether `user` is an enabled professional of `profession` (and, given a group, a
+    /// professional member of it).
+    pub async fn is_professional(
+        &self,
+        user: Uuid,
+        profession: Profession,
+        group: Option<Uuid>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.is_professional(user, profession, group).await)
+    }
+
+    /// Creates a group with its creator as admin and, for a patient group, the physician
+    /// (admin) and care manager named in the profile as members; `group.created` in the care
+    /// timeline and the audit row, in one transaction. Returns the group as the creator sees
+    /// it.
+    pub async fn create_group(&self, new: NewGroupRow<'_>) -> Result<Group, StoreError> {
+        dispatch!(self, s => s.create_group(new).await)
     }
 
     /// Archives a group (its admins): the entry first, then the flag, so the group takes no

@@ -3,8 +3,8 @@
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    Author, Group, GroupKind, MemberRole, PatientProfile, PostPreview, Profession, SystemEventKind,
-    Timeline,
+    Author, Group, GroupKind, MemberRole, PatientProfile, PhysicianRule, PostPreview, Profession,
+    SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -14,8 +14,9 @@ use super::SqliteStore;
 use crate::audit::Entry;
 use crate::cursor::Cursor;
 use crate::domain::membership::{parse_rule, timelines, Denied, Membership};
-use crate::store::StoreError;
+use crate::store::{NewGroupRow, StoreError};
 use crate::time::from_ms;
+use crate::time::now_ms;
 
 #[derive(sqlx::FromRow)]
 struct MembershipRow {
@@ -259,6 +260,120 @@ pub async fn fetch_group(
 }
 
 impl SqliteStore {
+    pub async fn is_professional(
+        &self,
+        user: Uuid,
+        profession: Profession,
+        group: Option<Uuid>,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM users u WHERE u.id = ? AND u.disabled = 0 AND u.profession = ?
+               AND (? IS NULL OR EXISTS (SELECT 1 FROM group_members m
+                    WHERE m.group_id = ? AND m.user_id = u.id AND m.role <> 'family'))",
+        )
+        .bind(user.hyphenated())
+        .bind(profession.as_str())
+        .bind(group.map(|g| g.hyphenated()))
+        .bind(group.map(|g| g.hyphenated()))
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    pub async fn create_group(&self, new: NewGroupRow<'_>) -> Result<Group, StoreError> {
+        let NewGroupRow {
+            creator,
+            kind,
+            name,
+            name_kana,
+            patient,
+            rule,
+            audit,
+        } = new;
+        let group_id = Uuid::now_v7();
+        let now = now_ms();
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        sqlx::query(
+            "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
+                                 patient_name, patient_name_kana, patient_birth_date,
+                                 attending_physician_id, care_manager_id, patient_notes,
+                                 physician_rule)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(group_id.hyphenated())
+        .bind(kind.as_str())
+        .bind(&name)
+        .bind(&name_kana)
+        .bind(creator.hyphenated())
+        .bind(now)
+        .bind(patient.as_ref().map(|p| p.name.clone()))
+        .bind(patient.as_ref().map(|p| p.name_kana.clone()))
+        .bind(patient.as_ref().and_then(|p| p.birth_date.clone()))
+        .bind(
+            patient
+                .as_ref()
+                .and_then(|p| p.attending_physician_id)
+                .map(|u| u.hyphenated()),
+        )
+        .bind(
+            patient
+                .as_ref()
+                .and_then(|p| p.care_manager_id)
+                .map(|u| u.hyphenated()),
+        )
+        .bind(
+            patient
+                .as_ref()
+                .map(|p| p.notes.clone())
+                .unwrap_or_default(),
+        )
+        .bind(rule.map(PhysicianRule::as_str))
+        .execute(tx.conn())
+        .await?;
+
+        let mut members = vec![(creator, MemberRole::Admin)];
+        if let Some(p) = &patient {
+            if let Some(physician) = p.attending_physician_id {
+                members.push((physician, MemberRole::Admin));
+            }
+            if let Some(cm) = p.care_manager_id {
+                members.push((cm, MemberRole::Member));
+            }
+        }
+        for (user, role) in members {
+            // The first role wins: the creator stays admin if also named as care manager.
+            sqlx::query(
+                "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (group_id, user_id) DO NOTHING",
+            )
+            .bind(group_id.hyphenated())
+            .bind(user.hyphenated())
+            .bind(role.as_str())
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
+        let created = system_entry(
+            tx.conn(),
+            group_id,
+            Timeline::Care,
+            SystemEventKind::GroupCreated,
+            creator,
+            None,
+            None,
+        )
+        .await?;
+        tx.published(created);
+        // The physician and care manager named in the profile are in a new group too.
+        let changed = member_changed(tx.conn(), group_id).await?;
+        tx.published(changed);
+        tx.audit(audit(group_id)).await?;
+        let group = fetch_group(tx.conn(), creator, group_id).await?;
+        tx.commit().await?;
+        Ok(group)
+    }
+
     pub async fn archive_group(
         &self,
         caller: Uuid,
