@@ -1,4 +1,5 @@
 //! Pure rules of the service: no storage, no HTTP, tested natively. The store applies them
 //! inside its transactions and the HTTP layer maps their refusals to status codes.
 
+pub mod group;
 pub mod membership;

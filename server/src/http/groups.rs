@@ -3,22 +3,21 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{
-    Group, GroupKind, GroupPage, GroupUpdate, MemberRole, NewGroup, PatientProfileInput, Problem,
-    Profession, SystemEventKind, Timeline, MAX_NAME_CHARS, MAX_NOTES_CHARS,
+    Group, GroupKind, GroupPage, GroupUpdate, NewGroup, PatientProfileInput, Problem, Profession,
+    MAX_NAME_CHARS, MAX_NOTES_CHARS,
 };
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::{insert_pending, member_changed, membership, role_of, rule_str, system_entry};
+use super::access::membership;
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::responses::page;
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
+use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
-use crate::store::sqlite::groups::fetch_group;
-use crate::store::{NewGroupRow, PatientFields};
+use crate::domain::group::patient_group_name;
+use crate::store::{GroupEdit, NewGroupRow, PatientFields};
 
 /// Longest group or patient name accepted.
 
@@ -217,10 +216,6 @@ async fn validate_patient(
     })
 }
 
-fn patient_group_name(patient_name: &str) -> String {
-    format!("{patient_name} 様")
-}
-
 /// Creates a patient or workplace group; the creator is its first admin.
 ///
 /// Patient groups: the attending physician (as admin) and the care manager given in the
@@ -345,188 +340,23 @@ pub async fn update_group(
         return Err(field_invalid("physician_rule"));
     }
 
-    let mut tx = state.writer.begin().await?;
-    // Decided on the rows as they are inside the write transaction, not as read before it.
-    let me = membership(&mut *tx, group_id, auth.user_id).await?;
-    me.require_writable()?;
-    me.require_admin()?;
-    let before: Editable = sqlx::query_as(&format!(
-        "SELECT {EDITABLE_COLUMNS} FROM groups WHERE id = ?"
-    ))
-    .bind(group_id.hyphenated())
-    .fetch_one(&mut *tx)
-    .await?;
-    let rule = update
-        .physician_rule
-        .map(rule_str)
-        .filter(|rule| before.physician_rule.as_deref() != Some(*rule));
-    if rule.is_some() {
-        me.require_physician_for_rule(auth.user_id)?;
-    }
-    let mut after = before.clone();
-    if let Some(name) = name {
-        after.name = name;
-    }
-    // `Some(successor)` when the physician changes; whether at once or on request depends on
-    // who asks.
-    let mut physician_change = None;
-    if let Some(p) = patient {
-        after.name = patient_group_name(&p.name);
-        after.name_kana = Some(p.name_kana.clone());
-        after.patient_name = Some(p.name);
-        after.patient_name_kana = Some(p.name_kana);
-        after.patient_birth_date = p.birth_date;
-        after.care_manager_id = p.care_manager_id.map(|u| u.hyphenated());
-        after.patient_notes = p.notes;
-        let current = before.attending_physician_id.map(Hyphenated::into_uuid);
-        if p.attending_physician_id != current {
-            physician_change = Some(p.attending_physician_id);
-            if !me.physician_decides(auth.user_id) {
-                after.attending_physician_id = p.attending_physician_id.map(|u| u.hyphenated());
-            }
-        }
-    }
-    if let Some(rule) = rule {
-        after.physician_rule = Some(rule.to_owned());
-    }
-
-    let mut published = Vec::new();
-    let profile_changed = Editable {
-        attending_physician_id: before.attending_physician_id,
-        physician_rule: before.physician_rule.clone(),
-        ..after.clone()
-    } != before;
-    if after != before {
-        sqlx::query(
-            "UPDATE groups SET name = ?, name_kana = ?, patient_name = ?, patient_name_kana = ?,
-                 patient_birth_date = ?, attending_physician_id = ?, care_manager_id = ?,
-                 patient_notes = ?, physician_rule = ?
-             WHERE id = ?",
-        )
-        .bind(&after.name)
-        .bind(&after.name_kana)
-        .bind(&after.patient_name)
-        .bind(&after.patient_name_kana)
-        .bind(&after.patient_birth_date)
-        .bind(after.attending_physician_id)
-        .bind(after.care_manager_id)
-        .bind(&after.patient_notes)
-        .bind(&after.physician_rule)
-        .bind(group_id.hyphenated())
-        .execute(&mut *tx)
+    let (group, accepted) = state
+        .store
+        .update_group(GroupEdit {
+            caller: auth.user_id,
+            group_id,
+            name,
+            patient,
+            rule: update.physician_rule,
+            client_ip: ip,
+        })
         .await?;
-    }
-    if profile_changed {
-        published.push(
-            system_entry(
-                &mut tx,
-                group_id,
-                Timeline::Care,
-                SystemEventKind::ProfileUpdated,
-                auth.user_id,
-                None,
-                None,
-            )
-            .await?,
-        );
-    }
-    if let Some(rule) = rule {
-        published.push(
-            system_entry(
-                &mut tx,
-                group_id,
-                Timeline::Care,
-                SystemEventKind::PhysicianRuleChanged,
-                auth.user_id,
-                None,
-                Some(rule),
-            )
-            .await?,
-        );
-    }
-    let mut status = StatusCode::OK;
-    if let Some(successor) = physician_change {
-        let (kind, action, detail) = if me.physician_decides(auth.user_id) {
-            status = StatusCode::ACCEPTED;
-            let role = match successor {
-                Some(s) => role_of(&mut *tx, group_id, s)
-                    .await?
-                    .unwrap_or(MemberRole::Member),
-                None => MemberRole::Member,
-            };
-            insert_pending(
-                &mut tx,
-                group_id,
-                "physician_change",
-                successor,
-                role,
-                auth.user_id,
-            )
-            .await?;
-            let detail = if successor.is_some() {
-                "change"
-            } else {
-                "clear"
-            };
-            (
-                SystemEventKind::PhysicianChangeRequested,
-                Action::PhysicianChangeRequest,
-                Some(detail),
-            )
-        } else {
-            (
-                SystemEventKind::PhysicianChanged,
-                Action::PhysicianHandover,
-                None,
-            )
-        };
-        published.push(
-            system_entry(
-                &mut tx,
-                group_id,
-                Timeline::Care,
-                kind,
-                auth.user_id,
-                successor,
-                detail,
-            )
-            .await?,
-        );
-        let mut entry = Entry::new(action, Some(auth.user_id), ip).group(group_id);
-        if let Some(successor) = successor {
-            entry = entry.target(successor);
-        }
-        audit::record(&mut *tx, entry).await?;
-    }
-    if !published.is_empty() {
-        published.push(member_changed(&mut tx, group_id).await?);
-    }
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::GroupUpdate, Some(auth.user_id), ip).group(group_id),
-    )
-    .await?;
-    let group = fetch_group(&mut *tx, auth.user_id, group_id).await?;
-    tx.commit().await?;
-    state.live.publish_all(published);
+    let status = if accepted {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, axum::Json(group)))
-}
-
-/// The columns `PATCH /groups/{id}` may change, compared to tell whether anything changed.
-const EDITABLE_COLUMNS: &str = "name, name_kana, patient_name, patient_name_kana,
-    patient_birth_date, attending_physician_id, care_manager_id, patient_notes, physician_rule";
-
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-struct Editable {
-    name: String,
-    name_kana: Option<String>,
-    patient_name: Option<String>,
-    patient_name_kana: Option<String>,
-    patient_birth_date: Option<String>,
-    attending_physician_id: Option<Hyphenated>,
-    care_manager_id: Option<Hyphenated>,
-    patient_notes: String,
-    physician_rule: Option<String>,
 }
 
 /// Archives a group (admins): it stays readable, and every write answers 409 `group_archived`.

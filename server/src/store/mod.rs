@@ -131,6 +131,19 @@ pub struct NewGroupRow<'a> {
     pub audit: Box<dyn FnOnce(Uuid) -> Entry + Send + 'a>,
 }
 
+/// A validated edit of a group by `caller` (see [`Store::update_group`]).
+#[derive(Debug)]
+pub struct GroupEdit {
+    pub caller: Uuid,
+    pub group_id: Uuid,
+    /// A workplace group's new name.
+    pub name: Option<String>,
+    /// A patient group's whole new profile.
+    pub patient: Option<PatientFields>,
+    pub rule: Option<PhysicianRule>,
+    pub client_ip: Option<IpAddr>,
+}
+
 /// Which versions of a resource a change was made against (`If-Match`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Versions {
@@ -256,6 +269,15 @@ impl Store {
     /// it.
     pub async fn create_group(&self, new: NewGroupRow<'_>) -> Result<Group, StoreError> {
         dispatch!(self, s => s.create_group(new).await)
+    }
+
+    /// Edits a group (its admins), deciding on the rows inside the write transaction: only the
+    /// attending physician changes the rule (refused otherwise); the physician hands over
+    /// directly, while another admin replacing or clearing them files a `physician_change`
+    /// request and the rest takes effect. An edit that changes nothing writes no timeline
+    /// entry (still audited). Returns the group and whether a request now waits.
+    pub async fn update_group(&self, edit: GroupEdit) -> Result<(Group, bool), StoreError> {
+        dispatch!(self, s => s.update_group(edit).await)
     }
 
     /// Archives a group (its admins): the entry first, then the flag, so the group takes no

@@ -8,13 +8,14 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::membership_writes::{member_changed, system_entry};
+use super::membership_writes::{insert_pending, member_changed, role_of, system_entry};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::cursor::Cursor;
+use crate::domain::group::patient_group_name;
 use crate::domain::membership::{parse_rule, timelines, Denied, Membership};
-use crate::store::{NewGroupRow, StoreError};
+use crate::store::{GroupEdit, NewGroupRow, StoreError};
 use crate::time::from_ms;
 use crate::time::now_ms;
 
@@ -463,6 +464,201 @@ impl SqliteStore {
     ) -> Result<Option<Membership>, StoreError> {
         membership_in(&self.read, group_id, user_id).await
     }
+}
+
+impl SqliteStore {
+    pub async fn update_group(&self, edit: GroupEdit) -> Result<(Group, bool), StoreError> {
+        let GroupEdit {
+            caller,
+            group_id,
+            name,
+            patient,
+            rule,
+            client_ip: ip,
+        } = edit;
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        // Decided on the rows as they are inside the write transaction, not as read before it.
+        let me = membership_in(tx.conn(), group_id, caller)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        me.require_writable()?;
+        me.require_admin()?;
+        let before: Editable = sqlx::query_as(&format!(
+            "SELECT {EDITABLE_COLUMNS} FROM groups WHERE id = ?"
+        ))
+        .bind(group_id.hyphenated())
+        .fetch_one(tx.conn())
+        .await?;
+        let rule = rule
+            .map(PhysicianRule::as_str)
+            .filter(|rule| before.physician_rule.as_deref() != Some(*rule));
+        if rule.is_some() {
+            me.require_physician_for_rule(caller)?;
+        }
+        let mut after = before.clone();
+        if let Some(name) = name {
+            after.name = name;
+        }
+        // `Some(successor)` when the physician changes; whether at once or on request depends on
+        // who asks.
+        let mut physician_change = None;
+        if let Some(p) = patient {
+            after.name = patient_group_name(&p.name);
+            after.name_kana = Some(p.name_kana.clone());
+            after.patient_name = Some(p.name);
+            after.patient_name_kana = Some(p.name_kana);
+            after.patient_birth_date = p.birth_date;
+            after.care_manager_id = p.care_manager_id.map(|u| u.hyphenated());
+            after.patient_notes = p.notes;
+            let current = before.attending_physician_id.map(Hyphenated::into_uuid);
+            if p.attending_physician_id != current {
+                physician_change = Some(p.attending_physician_id);
+                if !me.physician_decides(caller) {
+                    after.attending_physician_id = p.attending_physician_id.map(|u| u.hyphenated());
+                }
+            }
+        }
+        if let Some(rule) = rule {
+            after.physician_rule = Some(rule.to_owned());
+        }
+
+        let mut published = Vec::new();
+        let profile_changed = Editable {
+            attending_physician_id: before.attending_physician_id,
+            physician_rule: before.physician_rule.clone(),
+            ..after.clone()
+        } != before;
+        if after != before {
+            sqlx::query(
+                "UPDATE groups SET name = ?, name_kana = ?, patient_name = ?, patient_name_kana = ?,
+                     patient_birth_date = ?, attending_physician_id = ?, care_manager_id = ?,
+                     patient_notes = ?, physician_rule = ?
+                 WHERE id = ?",
+            )
+            .bind(&after.name)
+            .bind(&after.name_kana)
+            .bind(&after.patient_name)
+            .bind(&after.patient_name_kana)
+            .bind(&after.patient_birth_date)
+            .bind(after.attending_physician_id)
+            .bind(after.care_manager_id)
+            .bind(&after.patient_notes)
+            .bind(&after.physician_rule)
+            .bind(group_id.hyphenated())
+            .execute(tx.conn())
+            .await?;
+        }
+        if profile_changed {
+            published.push(
+                system_entry(
+                    tx.conn(),
+                    group_id,
+                    Timeline::Care,
+                    SystemEventKind::ProfileUpdated,
+                    caller,
+                    None,
+                    None,
+                )
+                .await?,
+            );
+        }
+        if let Some(rule) = rule {
+            published.push(
+                system_entry(
+                    tx.conn(),
+                    group_id,
+                    Timeline::Care,
+                    SystemEventKind::PhysicianRuleChanged,
+                    caller,
+                    None,
+                    Some(rule),
+                )
+                .await?,
+            );
+        }
+        let mut accepted = false;
+        if let Some(successor) = physician_change {
+            let (kind, action, detail) = if me.physician_decides(caller) {
+                accepted = true;
+                let role = match successor {
+                    Some(s) => role_of(tx.conn(), group_id, s)
+                        .await?
+                        .unwrap_or(MemberRole::Member),
+                    None => MemberRole::Member,
+                };
+                insert_pending(
+                    tx.conn(),
+                    group_id,
+                    "physician_change",
+                    successor,
+                    role,
+                    caller,
+                )
+                .await?;
+                let detail = if successor.is_some() {
+                    "change"
+                } else {
+                    "clear"
+                };
+                (
+                    SystemEventKind::PhysicianChangeRequested,
+                    Action::PhysicianChangeRequest,
+                    Some(detail),
+                )
+            } else {
+                (
+                    SystemEventKind::PhysicianChanged,
+                    Action::PhysicianHandover,
+                    None,
+                )
+            };
+            published.push(
+                system_entry(
+                    tx.conn(),
+                    group_id,
+                    Timeline::Care,
+                    kind,
+                    caller,
+                    successor,
+                    detail,
+                )
+                .await?,
+            );
+            let mut entry = Entry::new(action, Some(caller), ip).group(group_id);
+            if let Some(successor) = successor {
+                entry = entry.target(successor);
+            }
+            tx.audit(entry).await?;
+        }
+        if !published.is_empty() {
+            published.push(member_changed(tx.conn(), group_id).await?);
+        }
+        tx.audit(Entry::new(Action::GroupUpdate, Some(caller), ip).group(group_id))
+            .await?;
+        let group = fetch_group(tx.conn(), caller, group_id).await?;
+        for id in published {
+            tx.published(id);
+        }
+        tx.commit().await?;
+        Ok((group, accepted))
+    }
+}
+
+/// The columns `PATCH /groups/{id}` may change, compared to tell whether anything changed.
+const EDITABLE_COLUMNS: &str = "name, name_kana, patient_name, patient_name_kana,
+    patient_birth_date, attending_physician_id, care_manager_id, patient_notes, physician_rule";
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+struct Editable {
+    name: String,
+    name_kana: Option<String>,
+    patient_name: Option<String>,
+    patient_name_kana: Option<String>,
+    patient_birth_date: Option<String>,
+    attending_physician_id: Option<Hyphenated>,
+    care_manager_id: Option<Hyphenated>,
+    patient_notes: String,
+    physician_rule: Option<String>,
 }
 
 #[cfg(test)]
