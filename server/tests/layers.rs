@@ -13,7 +13,6 @@ const STILL_WITH_SQL: &[&str] = &[
     "invitations.rs",
     "join.rs",
     "live.rs",
-    "members.rs",
     // `AppState::db`, the read pool those handlers use.
     "mod.rs",
 ];

@@ -5,9 +5,6 @@ use sqlx::SqliteExecutor;
 use uuid::Uuid;
 
 pub use crate::domain::membership::{rule_str, Membership};
-pub use crate::store::sqlite::membership_writes::{
-    admin_count, insert_pending, member_changed, remove_from_group, role_of, system_entry,
-};
 
 use super::Error;
 

@@ -271,6 +271,8 @@ impl From<crate::store::StoreError> for Error {
             crate::store::StoreError::Refused(Refusal::IdempotencyKeyReused) => {
                 Self::IdempotencyKeyReused
             }
+            crate::store::StoreError::Refused(Refusal::AlreadyMember) => Self::AlreadyMember,
+            crate::store::StoreError::Refused(Refusal::LastAdmin) => Self::LastAdmin,
             crate::store::StoreError::Database(e) => Self::Sqlx(e),
             crate::store::StoreError::Other(e) => Self::Internal(e),
         }

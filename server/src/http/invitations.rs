@@ -11,13 +11,14 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::access::{
-    admin_count, member, member_changed, membership, remove_from_group, role_of, system_entry,
-};
+use super::access::{member, membership};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
 use crate::store::sqlite::invitations::fetch_invitation;
+use crate::store::sqlite::membership_writes::{
+    admin_count, member_changed, remove_from_group, role_of, system_entry,
+};
 use crate::time::now_ms;
 
 /// Longest decline reason accepted.

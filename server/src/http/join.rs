@@ -10,11 +10,11 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
-use super::access::{member_changed, system_entry};
 use super::extract::{ClientIp, Json};
 use super::{AppState, Error, SecretBody};
 use crate::audit::{self, Action, Entry};
 use crate::store::sqlite::groups::author;
+use crate::store::sqlite::membership_writes::{member_changed, system_entry};
 use crate::time::{from_ms, now_ms};
 use tsunagu_api::MAX_NAME_CHARS;
 

@@ -3,23 +3,16 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{
     AddMember, ErrorCode, GroupKind, Invitation, Member, MemberList, MemberRole, MemberUpdate,
-    PhysicianRule, Problem, SystemEventKind, Timeline,
+    PhysicianRule, Problem,
 };
-use uuid::Uuid;
 
-use super::access::{
-    admin_count, insert_pending, member, member_changed, membership, remove_from_group, role_of,
-    system_entry,
-};
+use super::access::member;
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error};
-use crate::audit::{self, Action, Entry};
-use crate::store::sqlite::invitations::fetch_invitation;
-use crate::store::sqlite::members::fetch_member;
-use crate::time::now_ms;
+use crate::audit::{Action, Entry};
+use crate::store::Added;
 
 fn field_invalid(field: &'static str) -> Error {
     Error::Validation {
@@ -95,86 +88,36 @@ pub async fn add_member(
     Json(add): Json<AddMember>,
 ) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     if add.role == MemberRole::Family {
         return Err(field_invalid("role"));
     }
-    let professional: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM users WHERE id = ? AND disabled = 0 AND profession <> 'family'",
-    )
-    .bind(add.user_id.hyphenated())
-    .fetch_optional(&state.db)
-    .await?;
-    if professional.is_none() {
+    if !state.store.is_any_professional(add.user_id).await? {
         return Err(field_invalid("user_id"));
     }
     let needs_approval = me.kind == GroupKind::Patient
         && me.physician_rule == Some(PhysicianRule::ApprovalRequired)
         && me.physician_decides(auth.user_id);
 
-    let mut tx = state.writer.begin().await?;
-    if role_of(&mut *tx, group_id, add.user_id).await?.is_some() {
-        return Err(Error::AlreadyMember);
-    }
-    let now = now_ms();
-    let entry = Entry::new(Action::MemberAdd, Some(auth.user_id), ip)
-        .group(group_id)
-        .target(add.user_id);
-    if needs_approval {
-        let id = insert_pending(
-            &mut tx,
+    let added = state
+        .store
+        .add_member(
+            auth.user_id,
             group_id,
-            "member",
-            Some(add.user_id),
+            add.user_id,
             add.role,
-            auth.user_id,
+            needs_approval,
+            ip,
         )
         .await?;
-        let posted = system_entry(
-            &mut tx,
-            group_id,
-            Timeline::Care,
-            SystemEventKind::InvitationPending,
-            auth.user_id,
-            Some(add.user_id),
-            None,
-        )
-        .await?;
-        // Admins list pending invitations with the members.
-        let changed = member_changed(&mut tx, group_id).await?;
-        audit::record(&mut *tx, entry).await?;
-        let invitation: Invitation = fetch_invitation(&mut *tx, id).await?;
-        tx.commit().await?;
-        state.live.publish_all([posted, changed]);
-        return Ok((StatusCode::ACCEPTED, axum::Json(invitation)).into_response());
-    }
-    sqlx::query(
-        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)",
-    )
-    .bind(group_id.hyphenated())
-    .bind(add.user_id.hyphenated())
-    .bind(add.role.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let posted = system_entry(
-        &mut tx,
-        group_id,
-        Timeline::Care,
-        SystemEventKind::MemberAdded,
-        auth.user_id,
-        Some(add.user_id),
-        None,
-    )
-    .await?;
-    let changed = member_changed(&mut tx, group_id).await?;
-    audit::record(&mut *tx, entry).await?;
-    let member = fetch_member(&mut *tx, group_id, add.user_id).await?;
-    tx.commit().await?;
-    state.live.publish_all([posted, changed]);
-    Ok((StatusCode::CREATED, axum::Json(member)).into_response())
+    Ok(match added {
+        Added::Pending(invitation) => {
+            (StatusCode::ACCEPTED, axum::Json(invitation)).into_response()
+        }
+        Added::Member(member) => (StatusCode::CREATED, axum::Json(member)).into_response(),
+    })
 }
 
 /// Makes a member an admin or an admin a member (admins). The last admin cannot step down.
@@ -210,54 +153,16 @@ pub async fn update_member(
 ) -> Result<axum::Json<Member>, Error> {
     let group_id = parse_id(&group_id)?;
     let user_id = parse_id(&user_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     if update.role == MemberRole::Family {
         return Err(field_invalid("role"));
     }
-    let mut tx = state.writer.begin().await?;
-    let current = role_of(&mut *tx, group_id, user_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if current == MemberRole::Family {
-        return Err(field_invalid("role"));
-    }
-    let mut published = Vec::new();
-    if current != update.role {
-        if current == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
-            return Err(Error::LastAdmin);
-        }
-        sqlx::query("UPDATE group_members SET role = ? WHERE group_id = ? AND user_id = ?")
-            .bind(update.role.as_str())
-            .bind(group_id.hyphenated())
-            .bind(user_id.hyphenated())
-            .execute(&mut *tx)
-            .await?;
-        published.push(
-            system_entry(
-                &mut tx,
-                group_id,
-                Timeline::Care,
-                SystemEventKind::RoleChanged,
-                auth.user_id,
-                Some(user_id),
-                Some(update.role.as_str()),
-            )
-            .await?,
-        );
-        published.push(member_changed(&mut tx, group_id).await?);
-    }
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::MemberUpdate, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(user_id),
-    )
-    .await?;
-    let member = fetch_member(&mut *tx, group_id, user_id).await?;
-    tx.commit().await?;
-    state.live.publish_all(published);
+    let member = state
+        .store
+        .update_member(auth.user_id, group_id, user_id, update.role, ip)
+        .await?;
     Ok(axum::Json(member))
 }
 
@@ -296,7 +201,7 @@ pub async fn remove_member(
 ) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let user_id = parse_id(&user_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     if me.kind == GroupKind::Direct {
         return Err(Error::Forbidden);
     }
@@ -305,90 +210,12 @@ pub async fn remove_member(
     if !leaving {
         me.require_admin()?;
     }
-    let mut tx = state.writer.begin().await?;
-    let role = role_of(&mut *tx, group_id, user_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if role == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
-        return Err(Error::LastAdmin);
-    }
-    // Read again inside the write transaction: the physician may have changed meanwhile.
-    let current = membership(&mut *tx, group_id, auth.user_id).await?;
-    if current.attending_physician_id == Some(user_id) && current.physician_decides(auth.user_id) {
-        let (invitation, published) =
-            request_physician_removal(&mut tx, group_id, user_id, role, auth.user_id, ip).await?;
-        tx.commit().await?;
-        state.live.publish_all(published);
-        return Ok((StatusCode::ACCEPTED, axum::Json(invitation)).into_response());
-    }
-    let (kind, action) = if leaving {
-        (SystemEventKind::MemberLeft, Action::MemberLeave)
-    } else {
-        (SystemEventKind::MemberRemoved, Action::MemberRemove)
-    };
-    let published = remove_from_group(&mut tx, group_id, user_id, role, auth.user_id, kind).await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(action, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(user_id),
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.publish_all(published);
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// Files (or finds, if one is already waiting) the request to remove the attending physician,
-/// with its timeline entry and audit row.
-async fn request_physician_removal(
-    tx: &mut sqlx::SqliteConnection,
-    group_id: Uuid,
-    physician: Uuid,
-    role: MemberRole,
-    caller: Uuid,
-    ip: Option<std::net::IpAddr>,
-) -> Result<(Invitation, Vec<crate::events::EventId>), Error> {
-    let waiting: Option<Hyphenated> = sqlx::query_scalar(
-        "SELECT id FROM invitations WHERE group_id = ? AND kind = 'physician_removal'
-           AND status = 'pending_physician' AND invitee_id = ?",
-    )
-    .bind(group_id.hyphenated())
-    .bind(physician.hyphenated())
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(id) = waiting {
-        return Ok((
-            fetch_invitation(&mut *tx, id.into_uuid()).await?,
-            Vec::new(),
-        ));
-    }
-    let id = insert_pending(
-        &mut *tx,
-        group_id,
-        "physician_removal",
-        Some(physician),
-        role,
-        caller,
-    )
-    .await?;
-    let posted = system_entry(
-        &mut *tx,
-        group_id,
-        Timeline::Care,
-        SystemEventKind::PhysicianChangeRequested,
-        caller,
-        Some(physician),
-        Some("remove"),
-    )
-    .await?;
-    let changed = member_changed(&mut *tx, group_id).await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::PhysicianChangeRequest, Some(caller), ip)
-            .group(group_id)
-            .target(physician),
-    )
-    .await?;
-    Ok((fetch_invitation(&mut *tx, id).await?, vec![posted, changed]))
+    let pending = state
+        .store
+        .remove_member(auth.user_id, group_id, user_id, leaving, ip)
+        .await?;
+    Ok(match pending {
+        Some(invitation) => (StatusCode::ACCEPTED, axum::Json(invitation)).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }

@@ -11,8 +11,8 @@ use std::net::IpAddr;
 
 use tsunagu_api::{
     DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance,
-    Invitation, Me, MemberList, NewPost, PhysicianRule, Post, PostEdit, PostReceipts, PostRevision,
-    Profession, SearchHit, Timeline, UrgentItem,
+    Invitation, Me, Member, MemberList, MemberRole, NewPost, PhysicianRule, Post, PostEdit,
+    PostReceipts, PostRevision, Profession, SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -38,6 +38,10 @@ pub enum Refusal {
     PreconditionFailed,
     /// An idempotency key used before for a different request.
     IdempotencyKeyReused,
+    /// The person is already a member.
+    AlreadyMember,
+    /// The last admin cannot leave or step down.
+    LastAdmin,
 }
 
 impl From<Denied> for Refusal {
@@ -142,6 +146,14 @@ pub struct GroupEdit {
     pub patient: Option<PatientFields>,
     pub rule: Option<PhysicianRule>,
     pub client_ip: Option<IpAddr>,
+}
+
+/// What adding a member did: they are in (201), or the invitation waits for the physician
+/// (202).
+#[derive(Debug)]
+pub enum Added {
+    Member(Member),
+    Pending(Box<Invitation>),
 }
 
 /// Which versions of a resource a change was made against (`If-Match`).
@@ -263,6 +275,11 @@ impl Store {
         dispatch!(self, s => s.is_professional(user, profession, group).await)
     }
 
+    /// Whether `user` is an enabled professional (not a family account).
+    pub async fn is_any_professional(&self, user: Uuid) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.is_any_professional(user).await)
+    }
+
     /// Creates a group with its creator as admin and, for a patient group, the physician
     /// (admin) and care manager named in the profile as members; `group.created` in the care
     /// timeline and the audit row, in one transaction. Returns the group as the creator sees
@@ -278,6 +295,48 @@ impl Store {
     /// entry (still audited). Returns the group and whether a request now waits.
     pub async fn update_group(&self, edit: GroupEdit) -> Result<(Group, bool), StoreError> {
         dispatch!(self, s => s.update_group(edit).await)
+    }
+
+    /// Adds a professional to a group, or, when `needs_approval`, files the invitation the
+    /// physician decides; refused if they are already a member. One transaction on the write
+    /// connection, so two admins adding the same person cannot both succeed.
+    pub async fn add_member(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        user: Uuid,
+        role: MemberRole,
+        needs_approval: bool,
+        ip: Option<IpAddr>,
+    ) -> Result<Added, StoreError> {
+        dispatch!(self, s => s.add_member(caller, group_id, user, role, needs_approval, ip).await)
+    }
+
+    /// Changes a member's role; the last admin cannot step down, and family members have no
+    /// other role.
+    pub async fn update_member(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        user_id: Uuid,
+        role: MemberRole,
+        ip: Option<IpAddr>,
+    ) -> Result<Member, StoreError> {
+        dispatch!(self, s => s.update_member(caller, group_id, user_id, role, ip).await)
+    }
+
+    /// Removes a member (or the caller leaves); the last admin cannot. Removing the attending
+    /// physician by someone else files a `physician_removal` request instead, returned here.
+    /// Decided on the rows inside the write transaction.
+    pub async fn remove_member(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        user_id: Uuid,
+        leaving: bool,
+        ip: Option<IpAddr>,
+    ) -> Result<Option<Invitation>, StoreError> {
+        dispatch!(self, s => s.remove_member(caller, group_id, user_id, leaving, ip).await)
     }
 
     /// Archives a group (its admins): the entry first, then the flag, so the group takes no

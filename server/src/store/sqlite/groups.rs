@@ -281,6 +281,16 @@ impl SqliteStore {
         Ok(found.is_some())
     }
 
+    pub async fn is_any_professional(&self, user: Uuid) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM users WHERE id = ? AND disabled = 0 AND profession <> 'family'",
+        )
+        .bind(user.hyphenated())
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
     pub async fn create_group(&self, new: NewGroupRow<'_>) -> Result<Group, StoreError> {
         let NewGroupRow {
             creator,
