@@ -572,7 +572,7 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
                 .map(|u| u.hyphenated()),
         )
         .bind(profile.map_or("", |p| p.notes))
-        .bind(profile.map(|p| crate::http::rule_name(p.rule)))
+        .bind(profile.map(|p| p.rule.as_str()))
         .bind(direct_key)
         .execute(&mut *tx)
         .await?;

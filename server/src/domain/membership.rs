@@ -39,11 +39,6 @@ pub fn parse_rule(s: &str) -> PhysicianRule {
     s.parse().unwrap_or_default()
 }
 
-/// The stored (and wire) name of a physician rule.
-pub fn rule_str(rule: PhysicianRule) -> &'static str {
-    rule.as_str()
-}
-
 impl Membership {
     pub fn timelines(&self) -> Vec<Timeline> {
         timelines(self.kind, self.role)

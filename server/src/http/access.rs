@@ -4,7 +4,7 @@
 use sqlx::SqliteExecutor;
 use uuid::Uuid;
 
-pub use crate::domain::membership::{rule_str, Membership};
+pub use crate::domain::membership::Membership;
 
 use super::Error;
 

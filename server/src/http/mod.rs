@@ -52,7 +52,6 @@ mod sessions;
 mod spa;
 mod timeout;
 
-pub use access::rule_str as rule_name;
 pub use error::Error;
 pub use extract::AuthUser;
 
@@ -206,13 +205,15 @@ async fn audit_refusals(
             .map(|ConnectInfo(addr)| addr.ip());
         proxy::client_ip(peer, request.headers(), &state.settings.trusted_proxies)
     };
-    let ids = path_ids(request.uri().path());
+    // Cheap to clone (shared bytes); parsed for ids only when refused.
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     let refused = matches!(
         response.status(),
         axum::http::StatusCode::FORBIDDEN | axum::http::StatusCode::NOT_FOUND
     );
     if let (true, Some(user)) = (refused, caller.get()) {
+        let ids = path_ids(uri.path());
         let mut entry =
             crate::audit::Entry::new(crate::audit::Action::AccessRefused, Some(user), ip);
         if let Some(group) = ids.group {

@@ -23,13 +23,7 @@ impl SqliteStore {
         peer: Uuid,
         audit: impl FnOnce(Uuid) -> Entry + Send,
     ) -> Result<Option<(Group, bool)>, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM users WHERE id = ? AND disabled = 0 AND profession <> 'family'",
-        )
-        .bind(peer.hyphenated())
-        .fetch_optional(&self.read)
-        .await?;
-        if found.is_none() {
+        if !self.is_any_professional(peer).await? {
             return Ok(None);
         }
         let key = direct_key(me, peer);
