@@ -20,7 +20,25 @@ use crate::audit::Entry;
 use crate::cursor::Cursor;
 use crate::domain::membership::{Denied, Membership};
 
+pub mod id;
+pub mod postgres;
+pub mod rows;
 pub mod sqlite;
+
+/// A LIKE pattern finding `q` anywhere (with `ESCAPE '\\'`, on both backends): `%`, `_` and
+/// the escape character in user text match literally.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let mut pattern = String::with_capacity(q.len() + 2);
+    pattern.push('%');
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
 
 /// Why an operation was refused on the rows as they are in its transaction: the rules of
 /// `domain`, and conflicts only the data can show.
@@ -226,6 +244,7 @@ pub struct TimelinePage {
 #[derive(Clone)]
 enum Backend {
     Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
 }
 
 /// The store handlers use. Cheap to clone.
@@ -237,6 +256,7 @@ macro_rules! dispatch {
     ($self:ident, $store:ident => $call:expr) => {
         match &$self.0 {
             Backend::Sqlite($store) => $call,
+            Backend::Postgres($store) => $call,
         }
     };
 }
@@ -244,6 +264,10 @@ macro_rules! dispatch {
 impl Store {
     pub fn sqlite(store: sqlite::SqliteStore) -> Self {
         Self(Backend::Sqlite(store))
+    }
+
+    pub fn postgres(store: postgres::PgStore) -> Self {
+        Self(Backend::Postgres(store))
     }
 
     /// Appends an audit entry; returns once it is committed (batched with others). Used for
@@ -584,5 +608,13 @@ impl Store {
     /// pressure, the next request touches again).
     pub fn touch_session(&self, token_hash: &str, at_ms: i64) {
         dispatch!(self, s => s.touch_session(token_hash, at_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_text_cannot_become_wildcards() {
+        assert_eq!(super::like_pattern("5%_\\"), r"%5\%\_\\%");
     }
 }

@@ -3,7 +3,8 @@
 use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{DirectoryPerson, FacilityKind, FacilityRef, FacilitySummary, Profession};
 
-use super::{like_pattern, SqliteStore};
+use super::SqliteStore;
+use crate::store::like_pattern;
 use crate::store::{DirectoryQuery, StoreError};
 use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
 

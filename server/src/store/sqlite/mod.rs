@@ -37,26 +37,3 @@ impl SqliteStore {
         Self { read, writer, live }
     }
 }
-
-/// A LIKE pattern finding `q` anywhere (with `ESCAPE '\\'`): `%`, `_` and the escape character
-/// in user text match literally.
-fn like_pattern(q: &str) -> String {
-    let mut pattern = String::with_capacity(q.len() + 2);
-    pattern.push('%');
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn user_text_cannot_become_wildcards() {
-        assert_eq!(super::like_pattern("5%_\\"), r"%5\%\_\\%");
-    }
-}

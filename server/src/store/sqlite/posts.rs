@@ -1,162 +1,16 @@
 //! Post rows and the one place that turns them into wire `Post`s (with their counts, reply
 //! quote and mentions), and the timeline queries over them.
 
-use serde::Deserialize;
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
-use tsunagu_api::{
-    Author, ErrorCode, Importance, LiveEvent, Mention, Post, Profession, ReplyRef, SystemEvent,
-    SystemEventKind, Timeline, MAX_MENTIONS,
-};
+use tsunagu_api::{ErrorCode, Importance, LiveEvent, Post, Timeline, MAX_MENTIONS};
 use uuid::Uuid;
 
 use super::write_tx::WriteTx;
 use super::SqliteStore;
-use crate::cursor::Cursor;
+pub use crate::store::rows::{PostInGroupRow, PostRow};
 use crate::store::{CreatePost, CreatedPost, PageAt, Refusal, StoreError, TimelinePage};
-use crate::time::from_ms;
 use crate::time::now_ms;
-
-#[derive(Debug, sqlx::FromRow)]
-pub struct PostRow {
-    id: Hyphenated,
-    group_id: Hyphenated,
-    body: String,
-    created_at_ms: i64,
-    author_id: Hyphenated,
-    author_name: String,
-    author_profession: String,
-    author_facility_name: Option<String>,
-    timeline: String,
-    system: Option<String>,
-    subject_id: Option<Hyphenated>,
-    subject_name: Option<String>,
-    subject_profession: Option<String>,
-    subject_facility_name: Option<String>,
-    importance: String,
-    edited_at_ms: Option<i64>,
-    deleted_at_ms: Option<i64>,
-    version: i64,
-    reply_id: Option<Hyphenated>,
-    reply_author_name: Option<String>,
-    reply_excerpt: Option<String>,
-    reply_deleted: Option<bool>,
-    read_count: i64,
-    ack_count: i64,
-    acked_by_me: bool,
-    /// JSON array of `{user_id, display_name}`.
-    mentions: String,
-}
-
-/// The stored content of a system entry.
-#[derive(Deserialize)]
-struct StoredSystem {
-    kind: SystemEventKind,
-    #[serde(default)]
-    detail: Option<String>,
-}
-
-fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-impl PostRow {
-    pub fn cursor(&self) -> Cursor {
-        Cursor {
-            ms: self.created_at_ms,
-            id: self.id.into_uuid(),
-        }
-    }
-
-    pub fn timeline(&self) -> Timeline {
-        Timeline::parse(&self.timeline).unwrap_or_default()
-    }
-
-    pub fn author_id(&self) -> Uuid {
-        self.author_id.into_uuid()
-    }
-
-    pub fn is_system(&self) -> bool {
-        self.system.is_some()
-    }
-
-    pub fn is_deleted(&self) -> bool {
-        self.deleted_at_ms.is_some()
-    }
-
-    pub fn version(&self) -> i64 {
-        self.version
-    }
-
-    pub fn into_post(self) -> Post {
-        let timeline = self.timeline();
-        let author = Author {
-            id: self.author_id.into_uuid(),
-            display_name: self.author_name,
-            profession: Profession::parse(&self.author_profession),
-            facility_name: self.author_facility_name,
-        };
-        let subject = match (self.subject_id, self.subject_name, self.subject_profession) {
-            (Some(id), Some(name), Some(profession)) => Some(Author {
-                id: id.into_uuid(),
-                display_name: name,
-                profession: Profession::parse(&profession),
-                facility_name: self.subject_facility_name,
-            }),
-            _ => None,
-        };
-        let system = self.system.map(|raw| {
-            let stored: Option<StoredSystem> = serde_json::from_str(&raw).ok();
-            SystemEvent {
-                kind: stored.as_ref().map_or(SystemEventKind::Unknown, |s| s.kind),
-                actor: Some(author.clone()),
-                subject,
-                detail: stored.and_then(|s| s.detail),
-            }
-        });
-        let deleted = self.deleted_at_ms.is_some();
-        // A tombstone carries nothing of what was written: no text, no quote, no mentions.
-        let reply_to = match (deleted, self.reply_id) {
-            (false, Some(id)) => {
-                let quoted_deleted = self.reply_deleted.unwrap_or(false);
-                Some(ReplyRef {
-                    id: id.into_uuid(),
-                    author_name: self.reply_author_name.unwrap_or_default(),
-                    excerpt: if quoted_deleted {
-                        String::new()
-                    } else {
-                        self.reply_excerpt.unwrap_or_default()
-                    },
-                    deleted: quoted_deleted,
-                })
-            }
-            _ => None,
-        };
-        let mentions = if deleted {
-            Vec::new()
-        } else {
-            serde_json::from_str::<Vec<Mention>>(&self.mentions).unwrap_or_default()
-        };
-        Post {
-            id: self.id.into_uuid(),
-            group_id: self.group_id.into_uuid(),
-            author,
-            body: if deleted { String::new() } else { self.body },
-            created_at: from_ms(self.created_at_ms),
-            timeline,
-            system,
-            importance: Importance::parse(&self.importance).unwrap_or_default(),
-            reply_to,
-            mentions,
-            edited_at: self.edited_at_ms.map(from_ms),
-            deleted_at: self.deleted_at_ms.map(from_ms),
-            version: u32::try_from(self.version).unwrap_or(1),
-            read_count: count(self.read_count),
-            ack_count: count(self.ack_count),
-            acked_by_me: self.acked_by_me,
-        }
-    }
-}
 
 /// Posts with everything a `Post` shows joined in, so a page is ONE query: the author (and,
 /// for system entries, the subject), the quoted post, and per-post counts and mentions as
@@ -199,14 +53,6 @@ pub const GROUP_NAME_COLUMN: &str = "CASE WHEN g.kind = 'direct' THEN
         COALESCE((SELECT ou.display_name FROM group_members o JOIN users ou ON ou.id = o.user_id
                   WHERE o.group_id = g.id AND o.user_id <> ? LIMIT 1), g.name)
         ELSE g.name END AS group_name";
-
-/// A post with the name of its group (urgent list, search).
-#[derive(Debug, sqlx::FromRow)]
-pub struct PostInGroupRow {
-    pub group_name: String,
-    #[sqlx(flatten)]
-    pub post: PostRow,
-}
 
 /// One post of a group as `viewer` sees it (`None`: as nobody in particular, for events).
 pub async fn fetch_post(

@@ -4,8 +4,9 @@ use tsunagu_api::SearchHit;
 use uuid::Uuid;
 
 use super::posts::{select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
-use super::{like_pattern, SqliteStore};
+use super::SqliteStore;
 use crate::cursor::Cursor;
+use crate::store::like_pattern;
 use crate::store::StoreError;
 
 /// The search. Binds: viewer (group name), viewer (`acked_by_me`), caller (membership), the

@@ -2,65 +2,13 @@
 
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
-use tsunagu_api::{Author, FacilityKind, FacilityRef, Me, Profession};
+use tsunagu_api::{Author, Me, Profession};
 use uuid::Uuid;
 
 use super::SqliteStore;
 use crate::audit::{self, Action, Entry};
+use crate::store::rows::{AuthorRow, SessionRow, UserRow, SELECT_USER};
 use crate::store::{LoginUser, NewSession, SessionOwner, StoreError};
-
-/// A user with their facility, as read for login and `/me`.
-#[derive(Debug, sqlx::FromRow)]
-struct UserRow {
-    id: Hyphenated,
-    login_id: String,
-    password_hash: String,
-    display_name: String,
-    display_name_kana: String,
-    profession: String,
-    facility_id: Option<Hyphenated>,
-    facility_name: Option<String>,
-    facility_kind: Option<String>,
-    is_operator: bool,
-    is_facility_admin: bool,
-}
-
-/// Select list and joins; callers append the `WHERE`.
-const SELECT_USER: &str = "SELECT u.id, u.login_id, u.password_hash, u.display_name,
-        u.display_name_kana, u.profession, f.id AS facility_id, f.name AS facility_name,
-        f.kind AS facility_kind, u.is_operator, u.is_facility_admin
-    FROM users u LEFT JOIN facilities f ON f.id = u.facility_id";
-
-impl UserRow {
-    fn into_login(mut self) -> LoginUser {
-        let password_hash = std::mem::take(&mut self.password_hash);
-        LoginUser {
-            me: self.into_me(),
-            password_hash,
-        }
-    }
-
-    fn into_me(self) -> Me {
-        let facility = match (self.facility_id, self.facility_name, self.facility_kind) {
-            (Some(id), Some(name), Some(kind)) => Some(FacilityRef {
-                id: id.into_uuid(),
-                name,
-                kind: FacilityKind::parse(&kind),
-            }),
-            _ => None,
-        };
-        Me {
-            id: self.id.into_uuid(),
-            login_id: self.login_id,
-            display_name: self.display_name,
-            display_name_kana: self.display_name_kana,
-            profession: Profession::parse(&self.profession),
-            facility,
-            is_operator: self.is_operator,
-            is_facility_admin: self.is_facility_admin,
-        }
-    }
-}
 
 /// The account as `/me` shows it, inside another operation's transaction (joining through a
 /// link answers with the new account).
@@ -74,32 +22,14 @@ pub async fn me_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Option<
 
 /// A person as posts and events name them.
 pub async fn author_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Author, StoreError> {
-    let (id, display_name, profession, facility_name): (
-        Hyphenated,
-        String,
-        String,
-        Option<String>,
-    ) = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.profession, f.name
-             FROM users u LEFT JOIN facilities f ON f.id = u.facility_id WHERE u.id = ?",
+    let row: AuthorRow = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.profession, f.name AS facility_name
+         FROM users u LEFT JOIN facilities f ON f.id = u.facility_id WHERE u.id = ?",
     )
     .bind(user_id.hyphenated())
     .fetch_one(db)
     .await?;
-    Ok(Author {
-        id: id.into_uuid(),
-        display_name,
-        profession: Profession::parse(&profession),
-        facility_name,
-    })
-}
-
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    user_id: Hyphenated,
-    profession: String,
-    last_seen_ms: i64,
-    expires_at_ms: i64,
+    Ok(row.into_author())
 }
 
 impl SqliteStore {

@@ -1,0 +1,82 @@
+//! The PostgreSQL backend, for several server instances sharing one database: a connection
+//! pool, writers in parallel under READ COMMITTED with the locks each operation's doc comment
+//! names (see README.md, *Check-then-insert under concurrency*), and live events announced to
+//! every instance through `LISTEN/NOTIFY`.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use tokio::sync::Semaphore;
+
+use crate::db::redact;
+use crate::events::Live;
+
+pub mod events;
+mod pending;
+pub mod posts;
+mod users;
+mod write_tx;
+
+pub use write_tx::WriteTx;
+
+/// How many session touches may be in flight; beyond that they are skipped (the next request
+/// touches again), so a burst of reads cannot queue writes without bound.
+const MAX_TOUCHES_IN_FLIGHT: usize = 16;
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    /// Woken after a write transaction with events commits (on this instance; the others hear
+    /// of it through `NOTIFY`, see [`events::listen`]).
+    live: Live,
+    touches: Arc<Semaphore>,
+}
+
+impl PgStore {
+    pub fn new(pool: PgPool, live: Live) -> Self {
+        Self {
+            pool,
+            live,
+            touches: Arc::new(Semaphore::new(MAX_TOUCHES_IN_FLIGHT)),
+        }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// Connects to the database and brings its schema up to date. Several instances may start at
+/// once: sqlx's migrator takes an advisory lock, so one migrates and the others wait.
+pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    let shown = redact(database_url);
+    let options = PgConnectOptions::from_str(database_url)
+        .with_context(|| format!("invalid database URL {shown:?}"))?
+        .application_name("tsunagu");
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        // A transaction a cancelled request left open could hold row locks; the server never
+        // lets that happen (see `run_to_completion`), and this bounds it if a bug ever did.
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET idle_in_transaction_session_timeout = '60s'")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot connect to {shown}"))?;
+    sqlx::migrate!("./src/store/postgres/migrations")
+        .run(&pool)
+        .await
+        .with_context(|| format!("migrating {shown} failed"))?;
+    Ok(pool)
+}

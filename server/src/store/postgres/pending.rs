@@ -1,0 +1,251 @@
+//! Store operations not yet written for PostgreSQL: each answers an error naming itself, so a
+//! PostgreSQL server fails loudly (500) on them instead of doing something else. Issue 9
+//! empties this file.
+
+#![allow(unused_variables, clippy::unused_async)]
+
+use std::net::IpAddr;
+
+use tsunagu_api::{
+    DirectoryPerson, FacilitySummary, Group, GroupKind, Importance, Invitation, Member, MemberList,
+    MemberRole, Post, PostReceipts, PostRevision, Profession, SearchHit, Timeline, UrgentItem,
+};
+use uuid::Uuid;
+
+use super::PgStore;
+use crate::audit::Entry;
+use crate::cursor::Cursor;
+use crate::domain::membership::Membership;
+use crate::store::{
+    Added, CreatePost, CreatedPost, DirectoryQuery, EditPost, GroupEdit, NewGroupRow, PageAt,
+    StoreError, TimelinePage, Versions,
+};
+
+fn not_ported(operation: &str) -> StoreError {
+    StoreError::Other(anyhow::anyhow!(
+        "{operation} is not available on PostgreSQL yet"
+    ))
+}
+
+impl PgStore {
+    pub async fn groups_of(
+        &self,
+        user: Uuid,
+        kind: Option<GroupKind>,
+        before: Option<Cursor>,
+        limit: i64,
+    ) -> Result<Vec<(Group, Cursor)>, StoreError> {
+        Err(not_ported("groups_of"))
+    }
+
+    pub async fn is_professional(
+        &self,
+        user: Uuid,
+        profession: Profession,
+        group: Option<Uuid>,
+    ) -> Result<bool, StoreError> {
+        Err(not_ported("is_professional"))
+    }
+
+    pub async fn is_any_professional(&self, user: Uuid) -> Result<bool, StoreError> {
+        Err(not_ported("is_any_professional"))
+    }
+
+    pub async fn create_group(&self, new: NewGroupRow<'_>) -> Result<Group, StoreError> {
+        Err(not_ported("create_group"))
+    }
+
+    pub async fn update_group(&self, edit: GroupEdit) -> Result<(Group, bool), StoreError> {
+        Err(not_ported("update_group"))
+    }
+
+    pub async fn add_member(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        user: Uuid,
+        role: MemberRole,
+        needs_approval: bool,
+        ip: Option<IpAddr>,
+    ) -> Result<Added, StoreError> {
+        Err(not_ported("add_member"))
+    }
+
+    pub async fn update_member(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        user_id: Uuid,
+        role: MemberRole,
+        ip: Option<IpAddr>,
+    ) -> Result<Member, StoreError> {
+        Err(not_ported("update_member"))
+    }
+
+    pub async fn remove_member(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        user_id: Uuid,
+        leaving: bool,
+        ip: Option<IpAddr>,
+    ) -> Result<Option<Invitation>, StoreError> {
+        Err(not_ported("remove_member"))
+    }
+
+    pub async fn archive_group(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        audit: Entry,
+    ) -> Result<Group, StoreError> {
+        Err(not_ported("archive_group"))
+    }
+
+    pub async fn group(&self, user: Uuid, group_id: Uuid) -> Result<Option<Group>, StoreError> {
+        Err(not_ported("group"))
+    }
+
+    pub async fn membership(
+        &self,
+        group_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<Membership>, StoreError> {
+        Err(not_ported("membership"))
+    }
+
+    pub async fn mark_read(
+        &self,
+        group_id: Uuid,
+        timeline: Timeline,
+        reader: Uuid,
+        up_to: Uuid,
+        audit: Entry,
+    ) -> Result<bool, StoreError> {
+        Err(not_ported("mark_read"))
+    }
+
+    pub async fn post_receipts(
+        &self,
+        me: &Membership,
+        group_id: Uuid,
+        post_id: Uuid,
+        audit: Entry,
+    ) -> Result<PostReceipts, StoreError> {
+        Err(not_ported("post_receipts"))
+    }
+
+    pub async fn ack_post(
+        &self,
+        me: &Membership,
+        group_id: Uuid,
+        post_id: Uuid,
+        user: Uuid,
+        audit: Entry,
+    ) -> Result<Post, StoreError> {
+        Err(not_ported("ack_post"))
+    }
+
+    pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
+        Err(not_ported("urgent_for"))
+    }
+
+    pub async fn directory_people(
+        &self,
+        query: &DirectoryQuery<'_>,
+    ) -> Result<Vec<DirectoryPerson>, StoreError> {
+        Err(not_ported("directory_people"))
+    }
+
+    pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
+        Err(not_ported("facilities"))
+    }
+
+    pub async fn search_posts(
+        &self,
+        user: Uuid,
+        folded: &str,
+        group_id: Option<Uuid>,
+        before: Option<Cursor>,
+        limit: i64,
+    ) -> Result<Vec<(SearchHit, Cursor)>, StoreError> {
+        Err(not_ported("search_posts"))
+    }
+
+    pub async fn open_direct(
+        &self,
+        me: Uuid,
+        peer: Uuid,
+        audit: impl FnOnce(Uuid) -> Entry + Send,
+    ) -> Result<Option<(Group, bool)>, StoreError> {
+        Err(not_ported("open_direct"))
+    }
+
+    pub async fn timeline_page(
+        &self,
+        viewer: Uuid,
+        group_id: Uuid,
+        timeline: Timeline,
+        at: PageAt,
+        min_importance: Importance,
+        limit: i64,
+    ) -> Result<TimelinePage, StoreError> {
+        Err(not_ported("timeline_page"))
+    }
+
+    pub async fn post(
+        &self,
+        viewer: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+    ) -> Result<Option<Post>, StoreError> {
+        Err(not_ported("post"))
+    }
+
+    pub async fn create_post(&self, cmd: CreatePost<'_>) -> Result<CreatedPost, StoreError> {
+        Err(not_ported("create_post"))
+    }
+
+    pub async fn edit_post(&self, cmd: EditPost<'_>) -> Result<Post, StoreError> {
+        Err(not_ported("edit_post"))
+    }
+
+    pub async fn delete_post(
+        &self,
+        me: &Membership,
+        author: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+        versions: &Versions,
+        audit: Entry,
+    ) -> Result<Post, StoreError> {
+        Err(not_ported("delete_post"))
+    }
+
+    pub async fn post_history(
+        &self,
+        me: &Membership,
+        caller: Uuid,
+        group_id: Uuid,
+        post_id: Uuid,
+        audit: Entry,
+    ) -> Result<Vec<PostRevision>, StoreError> {
+        Err(not_ported("post_history"))
+    }
+
+    pub async fn members_of(
+        &self,
+        group_id: Uuid,
+        with_pending: bool,
+    ) -> Result<MemberList, StoreError> {
+        Err(not_ported("members_of"))
+    }
+
+    pub async fn waiting_for(&self, user: Uuid) -> Result<Vec<Invitation>, StoreError> {
+        Err(not_ported("waiting_for"))
+    }
+
+    pub async fn links_of(&self, group_id: Uuid) -> Result<Vec<Invitation>, StoreError> {
+        Err(not_ported("links_of"))
+    }
+}
