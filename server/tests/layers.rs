@@ -13,8 +13,6 @@ const STILL_WITH_SQL: &[&str] = &[
     "invitations.rs",
     "join.rs",
     "live.rs",
-    // `AppState::db`, the read pool those handlers use.
-    "mod.rs",
 ];
 
 #[test]

@@ -148,7 +148,7 @@ pub async fn approve_invitation(
     Path(invitation_id): Path<String>,
 ) -> Result<axum::Json<Invitation>, Error> {
     let id = parse_id(&invitation_id)?;
-    let mut tx = state.writer.begin().await?;
+    let mut tx = state.sqlite()?.writer.begin().await?;
     let pending = decidable(&mut tx, id, auth.user_id).await?;
     let group_id = pending.group_id;
     let (entry, effects) = match (pending.kind, pending.invitee) {
@@ -261,7 +261,7 @@ pub async fn decline_invitation(
     Json(decline): Json<DeclineInvitation>,
 ) -> Result<axum::Json<Invitation>, Error> {
     let id = parse_id(&invitation_id)?;
-    let mut tx = state.writer.begin().await?;
+    let mut tx = state.sqlite()?.writer.begin().await?;
     let pending = decidable(&mut tx, id, auth.user_id).await?;
     let reason = decline.reason.trim();
     if reason.is_empty() {
@@ -392,7 +392,7 @@ pub async fn create_link(
     Json(new_link): Json<NewInvitationLink>,
 ) -> Result<axum::response::Response, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     let role = match (new_link.kind, me.kind) {
@@ -408,7 +408,7 @@ pub async fn create_link(
     let token = crate::token::generate();
     let id = Uuid::now_v7();
     let now = now_ms();
-    let mut tx = state.writer.begin().await?;
+    let mut tx = state.sqlite()?.writer.begin().await?;
     sqlx::query(
         "INSERT INTO invitations (id, group_id, kind, status, role, invited_by, token_hash,
                                   created_at_ms, expires_at_ms)
@@ -502,10 +502,10 @@ pub async fn revoke_link(
 ) -> Result<StatusCode, Error> {
     let group_id = parse_id(&group_id)?;
     let id = parse_id(&invitation_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
-    let mut tx = state.writer.begin().await?;
+    let mut tx = state.sqlite()?.writer.begin().await?;
     let status: String = sqlx::query_scalar(
         "SELECT status FROM invitations
          WHERE id = ? AND group_id = ? AND kind IN ('family', 'registration')",

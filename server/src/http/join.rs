@@ -79,9 +79,9 @@ pub async fn join_info(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Result<axum::Json<JoinInfo>, Error> {
-    let row = open_link(&state.db, &token).await?;
+    let row = open_link(&state.sqlite()?.read, &token).await?;
     state
-        .writer
+        .store
         .audit(
             Entry::new(Action::JoinRead, None, ip)
                 .group(row.group_id.into_uuid())
@@ -173,7 +173,7 @@ async fn join_inner(
     token: &str,
     join: JoinAsFamily,
 ) -> Result<Response, Error> {
-    let link = open_link(&state.db, token).await?;
+    let link = open_link(&state.sqlite()?.read, token).await?;
     if kind_of(&link) != tsunagu_api::InvitationKind::Family {
         return Err(Error::InvitationWrongKind);
     }
@@ -193,14 +193,14 @@ async fn join_inner(
     }
     tsunagu_api::validate_password(&join.password).map_err(|code| validation("password", code))?;
     // Checked again below under the write lock; this spares the hashing when it is taken.
-    if login_id_taken(&state.db, &login_id).await? {
-        state.writer.audit(refused(&link, ip)).await?;
+    if login_id_taken(&state.sqlite()?.read, &login_id).await? {
+        state.sqlite()?.writer.audit(refused(&link, ip)).await?;
         return Err(Error::LoginIdTaken);
     }
     // Slow: hashed before the write lock is taken, within the server's bound on hashing.
     let password_hash = state.hashing.hash(join.password).await?;
 
-    let mut tx = state.writer.begin().await?;
+    let mut tx = state.sqlite()?.writer.begin().await?;
     if login_id_taken(&mut *tx, &login_id).await? {
         audit::record(&mut *tx, refused(&link, ip)).await?;
         tx.commit().await?;

@@ -23,6 +23,7 @@ use crate::domain::membership::{Denied, Membership};
 pub mod id;
 pub mod postgres;
 pub mod rows;
+pub mod seed;
 pub mod sqlite;
 
 /// A LIKE pattern finding `q` anywhere (with `ESCAPE '\\'`, on both backends): `%`, `_` and
