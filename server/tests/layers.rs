@@ -10,8 +10,6 @@ const STILL_WITH_SQL: &[&str] = &[
     "access.rs",
     // `Error::Sqlx`, while handlers above still return sqlx errors.
     "error.rs",
-    "invitations.rs",
-    "join.rs",
     "live.rs",
 ];
 
