@@ -131,8 +131,10 @@ async fn maintenance(state: AppState) {
                 tracing::error!(error = %e, "pruning expired rows failed");
             }
         }
-        state.login_throttle.prune();
-        state.join_throttle.prune();
+        // On PostgreSQL one instance's pruning serves all; each pruning them is harmless.
+        if let Err(e) = state.throttles.prune().await {
+            tracing::error!(error = ?e, "pruning throttle entries failed");
+        }
     }
 }
 

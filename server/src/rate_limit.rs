@@ -1,5 +1,6 @@
-//! In-memory throttles: failed logins ([`LoginThrottle`]) and refused family-link attempts
-//! ([`WindowThrottle`]).
+//! Throttles: failed logins and refused family-link attempts, kept in process memory (one
+//! SQLite server) or shared through PostgreSQL by every instance of the server
+//! ([`Throttles`]).
 //!
 //! # Login policy
 //!
@@ -12,7 +13,7 @@
 //!   after the last failure, doubling with each further failure (1 s, 2 s, 4 s …) up to
 //!   `max_delay` (15 min). A correct password from that address clears it; a pair quiet for
 //!   `forget_after` (1 h) after its wait is forgotten. IPv6 addresses count by their /64, which
-//!   one client usually holds whole.
+//!   one client usually holds whole. Login IDs count ignoring ASCII case, as accounts do.
 //! * **Per login ID, from all addresses**: never blocks by itself. When an account collects more
 //!   than `account_pressure` (20) failures within `pressure_window` (15 min) it is under attack,
 //!   and every address *with failures of its own for it* gets only `pressured_free_failures` (1)
@@ -23,30 +24,82 @@
 //!   every `address_refill` (30 s). When full, attempts from the address wait that long at most,
 //!   never a fixed lock-out.
 //!
-//! The decision and the reservation are one step ([`LoginThrottle::check_and_reserve`]), taken
-//! before the password is checked: an attempt in flight counts as a failure until it is known,
-//! so concurrent guesses cannot all be verified beyond the allowance.
+//! The decision and the reservation are one step ([`Throttles::check_login`]), taken before
+//! the password is checked: an attempt in flight counts as a failure until it is known, so
+//! concurrent guesses cannot all be verified beyond the allowance.
 //!
 //! A refused attempt answers 429 with `Retry-After`. The first refusal of each wait is marked for
 //! the audit log; further refusals within the same wait are not, so a client hammering at
 //! network speed cannot fill the disk through the audit log.
 //!
-//! Kept in process memory: a restart forgets it, and several server processes would each count
-//! on their own. Both are acceptable for the single-process reference server; a deployment
-//! with several instances needs a shared store. Each table holds at most `max_entries`; beyond
-//! that the stalest are dropped first.
+//! # Where the counts live
+//!
+//! The policy is pure: [`LoginPolicy`] and [`WindowPolicy`] decide and resolve over the few
+//! entries one attempt touches ([`LoginEntries`], a pair of [`Window`]s), at any [`Moment`].
+//!
+//! * In memory ([`LoginThrottle`], [`WindowThrottle`]), with [`Instant`]s: the SQLite server is
+//!   one process. A restart forgets the counts. Each table holds at most `max_entries`; beyond
+//!   that the stalest are dropped first.
+//! * In PostgreSQL (`store::postgres::throttle`), with the database's clock in milliseconds:
+//!   several instances on one database enforce one limit, where counting alone each would
+//!   multiply an attacker's allowance by the number of instances. Each check and each resolve
+//!   is one short transaction over the entries' rows. An attempt whose instance died before
+//!   resolving it stops counting in flight after [`ABANDONED_AFTER`].
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt;
 use std::hash::Hash;
-use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::{JoinLimit, LoginLimit};
+use crate::store::postgres::throttle::PgThrottles;
 
 /// Longest login ID or link token kept as a key: longer ones cannot exist, and a key must not
 /// let a client make us store megabytes.
 const MAX_KEY_CHARS: usize = 64;
+
+/// How long a shared throttle counts an attempt in flight that was never resolved: its instance
+/// died mid-attempt. Far beyond the longest request (30 s), so a live attempt never expires.
+pub const ABANDONED_AFTER: Duration = Duration::from_secs(60);
+
+/// A point in time the policy computes with.
+pub trait Moment: Copy + Ord + fmt::Debug {
+    fn plus(self, d: Duration) -> Self;
+    /// The time from `earlier` to `self`; zero if `earlier` is later.
+    fn since(self, earlier: Self) -> Duration;
+}
+
+impl Moment for Instant {
+    fn plus(self, d: Duration) -> Self {
+        self + d
+    }
+
+    fn since(self, earlier: Self) -> Duration {
+        self.saturating_duration_since(earlier)
+    }
+}
+
+/// Wall-clock Unix milliseconds: the clock instances sharing a database share (theirs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Millis(pub i64);
+
+impl Moment for Millis {
+    fn plus(self, d: Duration) -> Self {
+        Self(
+            self.0
+                .saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+        )
+    }
+
+    fn since(self, earlier: Self) -> Duration {
+        Duration::from_millis(u64::try_from(self.0.saturating_sub(earlier.0)).unwrap_or(0))
+    }
+}
 
 /// The unit of "one client address": an IPv4 address, or an IPv6 /64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,18 +119,40 @@ impl Net {
             }
         }
     }
+
+    /// As a key: `192.0.2.1`, `2001:db8:1:2::/64`, or `unknown` (no address known).
+    pub fn key(net: Option<Self>) -> String {
+        net.map_or_else(|| "unknown".to_owned(), |n| n.to_string())
+    }
+}
+
+impl fmt::Display for Net {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::V4(octets) => write!(f, "{}", Ipv4Addr::from(*octets)),
+            Self::V6Prefix(prefix) => {
+                let mut full = [0; 16];
+                full[..8].copy_from_slice(prefix);
+                write!(f, "{}/64", Ipv6Addr::from(full))
+            }
+        }
+    }
 }
 
 fn net(ip: Option<IpAddr>) -> Option<Net> {
     ip.map(Net::of)
 }
 
-fn login_key(login_id: &str) -> String {
+/// The login ID as the throttle counts it: ASCII case folded, as accounts are told apart
+/// (SQLite's `NOCASE`, PostgreSQL's `login_key()`), and without NUL, which PostgreSQL text
+/// cannot hold (no account has one).
+pub fn login_key(login_id: &str) -> String {
     login_id
         .chars()
         .take(MAX_KEY_CHARS)
+        .map(|c| if c == '\0' { '\u{FFFD}' } else { c })
         .collect::<String>()
-        .to_lowercase()
+        .to_ascii_lowercase()
 }
 
 /// A refused attempt.
@@ -96,70 +171,131 @@ impl Refused {
     }
 }
 
+/// Removes one reservation made at `at`, if it is still counted.
+fn remove_one<T: PartialEq>(in_flight: &mut Vec<T>, at: &T) {
+    if let Some(i) = in_flight.iter().position(|t| t == at) {
+        in_flight.swap_remove(i);
+    }
+}
+
+/// The latest of the reservations, plus [`ABANDONED_AFTER`].
+fn reservations_expiry<T: Moment>(in_flight: &[T]) -> Option<T> {
+    in_flight.iter().max().map(|t| t.plus(ABANDONED_AFTER))
+}
+
 /// Failures of one login ID from one address.
-#[derive(Debug, Default)]
-struct Pair {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pair<T> {
     failures: u32,
-    last_failure: Option<Instant>,
-    in_flight: u32,
+    last_failure: Option<T>,
+    /// When each attempt in flight was reserved.
+    in_flight: Vec<T>,
     refusal_audited: bool,
+}
+
+impl<T> Default for Pair<T> {
+    fn default() -> Self {
+        Self {
+            failures: 0,
+            last_failure: None,
+            in_flight: Vec::new(),
+            refusal_audited: false,
+        }
+    }
 }
 
 /// A count that drains at a steady rate: failures of an account, or of an address.
-#[derive(Debug)]
-struct Leaky {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Leaky<T> {
     level: f64,
-    at: Instant,
-    in_flight: u32,
+    at: T,
+    /// When each attempt in flight was reserved (addresses only).
+    in_flight: Vec<T>,
     refusal_audited: bool,
 }
 
-impl Leaky {
-    fn new(now: Instant) -> Self {
+impl<T: Moment> Leaky<T> {
+    fn new(now: T) -> Self {
         Self {
             level: 0.0,
             at: now,
-            in_flight: 0,
+            in_flight: Vec::new(),
             refusal_audited: false,
         }
     }
 
     /// Drains to `now` at `per` per unit.
-    fn drain(&mut self, now: Instant, per: Duration) {
-        let elapsed = now.saturating_duration_since(self.at);
+    fn drain(&mut self, now: T, per: Duration) {
+        let elapsed = now.since(self.at);
         self.level = (self.level - elapsed.as_secs_f64() / per.as_secs_f64()).max(0.0);
         self.at = self.at.max(now);
     }
+
+    /// When it will have drained empty, with no attempt in flight left.
+    fn expiry(&self, per: Duration) -> T {
+        let drained = self.at.plus(per.mul_f64(self.level));
+        reservations_expiry(&self.in_flight).map_or(drained, |r| r.max(drained))
+    }
 }
 
-#[derive(Debug, Default)]
-struct Tables {
-    pairs: HashMap<(String, Option<Net>), Pair>,
-    accounts: HashMap<String, Leaky>,
-    addresses: HashMap<Option<Net>, Leaky>,
-}
-
+/// The entries one login attempt reads and changes: its login ID and address, its account, its
+/// address. `None`: no entry (nothing counted, or it should be dropped).
 #[derive(Debug)]
-pub struct LoginThrottle {
-    limit: LoginLimit,
-    tables: Mutex<Tables>,
-    /// When a refusal for lack of a hashing slot was last audited.
-    busy_audited: Mutex<Option<Instant>>,
+pub struct LoginEntries<T> {
+    pub pair: Option<Pair<T>>,
+    pub account: Option<Leaky<T>>,
+    pub address: Option<Leaky<T>>,
 }
 
-impl LoginThrottle {
-    pub fn new(limit: LoginLimit) -> Self {
-        Self {
-            limit,
-            tables: Mutex::default(),
-            busy_audited: Mutex::default(),
+impl<T: Moment> LoginEntries<T> {
+    /// Stops counting attempts reserved before `cutoff` (their instance died).
+    pub fn forget_reservations_before(&mut self, cutoff: T) {
+        if let Some(pair) = &mut self.pair {
+            pair.in_flight.retain(|t| *t >= cutoff);
+        }
+        if let Some(a) = &mut self.address {
+            a.in_flight.retain(|t| *t >= cutoff);
         }
     }
 
-    fn tables(&self) -> MutexGuard<'_, Tables> {
-        self.tables.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Drops the entries that count nothing.
+    pub fn tidy(&mut self) {
+        if self
+            .pair
+            .as_ref()
+            .is_some_and(|p| p.failures == 0 && p.in_flight.is_empty())
+        {
+            self.pair = None;
+        }
+        if self.account.as_ref().is_some_and(|a| a.level <= 0.0) {
+            self.account = None;
+        }
+        if self
+            .address
+            .as_ref()
+            .is_some_and(|a| a.level <= 0.0 && a.in_flight.is_empty())
+        {
+            self.address = None;
+        }
     }
+}
 
+/// How a login attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    /// The password could not be checked (busy, or an error): counts as neither.
+    Abandoned,
+}
+
+/// The login policy described at the top of this module, over any clock.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginPolicy {
+    pub limit: LoginLimit,
+}
+
+impl LoginPolicy {
     /// The account's failures drain so that `account_pressure` of them last `pressure_window`.
     fn account_drain(&self) -> Duration {
         self.limit.pressure_window / self.limit.account_pressure.max(1)
@@ -175,6 +311,369 @@ impl LoginThrottle {
                 .saturating_mul(2u32.saturating_pow(beyond.min(31)))
                 .min(self.limit.max_delay),
         }
+    }
+
+    /// Decides whether an attempt may have its password checked at `now` and, if so, counts it
+    /// in flight (reserved at `now`) in its pair and its address.
+    pub fn decide<T: Moment>(&self, e: &mut LoginEntries<T>, now: T) -> Result<(), Refused> {
+        let under_pressure = e.account.as_mut().is_some_and(|a| {
+            a.drain(now, self.account_drain());
+            a.level >= f64::from(self.limit.account_pressure)
+        });
+        let free = if under_pressure {
+            self.limit
+                .free_failures
+                .min(self.limit.pressured_free_failures)
+        } else {
+            self.limit.free_failures
+        };
+
+        let pair_wait = e.pair.as_ref().and_then(|pair| {
+            let in_flight = u32::try_from(pair.in_flight.len()).unwrap_or(u32::MAX);
+            let pending = pair.failures.saturating_add(in_flight);
+            if pending < free {
+                None
+            } else if in_flight > 0 {
+                // Wait for the attempt in flight, and for the delay should it fail.
+                Some(self.delay_after(pending, free).max(Duration::from_secs(1)))
+            } else {
+                let ready = pair
+                    .last_failure?
+                    .plus(self.delay_after(pair.failures, free));
+                (ready > now).then(|| ready.since(now))
+            }
+        });
+
+        let address_wait = e.address.as_mut().and_then(|a| {
+            a.drain(now, self.limit.address_refill);
+            let excess =
+                a.level + a.in_flight.len() as f64 + 1.0 - f64::from(self.limit.address_burst);
+            (excess > 0.0).then(|| self.limit.address_refill.mul_f64(excess))
+        });
+
+        if pair_wait.is_some() || address_wait.is_some() {
+            let mut audit = false;
+            if let Some(pair) = e.pair.as_mut().filter(|_| pair_wait.is_some()) {
+                audit |= !std::mem::replace(&mut pair.refusal_audited, true);
+            }
+            if let Some(a) = e.address.as_mut().filter(|_| address_wait.is_some()) {
+                audit |= !std::mem::replace(&mut a.refusal_audited, true);
+            }
+            return Err(Refused {
+                retry_after: pair_wait.max(address_wait).unwrap_or_default(),
+                audit,
+            });
+        }
+
+        let pair = e.pair.get_or_insert_with(Pair::default);
+        pair.in_flight.push(now);
+        pair.refusal_audited = false;
+        let a = e.address.get_or_insert_with(|| Leaky::new(now));
+        a.in_flight.push(now);
+        a.refusal_audited = false;
+        Ok(())
+    }
+
+    /// Resolves the attempt reserved at `reserved_at`; drops the pair and address entries left
+    /// counting nothing.
+    pub fn resolve<T: Moment>(
+        &self,
+        e: &mut LoginEntries<T>,
+        reserved_at: T,
+        outcome: Outcome,
+        now: T,
+    ) {
+        if outcome == Outcome::Failed {
+            // Only missing if the reservation was given up as abandoned and then forgotten.
+            e.pair.get_or_insert_with(Pair::default);
+            e.address.get_or_insert_with(|| Leaky::new(now));
+        }
+        if let Some(pair) = &mut e.pair {
+            remove_one(&mut pair.in_flight, &reserved_at);
+            match outcome {
+                Outcome::Failed => {
+                    pair.failures = pair.failures.saturating_add(1);
+                    pair.last_failure = Some(now);
+                }
+                // The address's own count stays, or an attacker could clear it by
+                // interleaving logins to an account of their own.
+                Outcome::Succeeded => {
+                    pair.failures = 0;
+                    pair.last_failure = None;
+                }
+                Outcome::Abandoned => {}
+            }
+            if pair.in_flight.is_empty() && pair.failures == 0 {
+                e.pair = None;
+            }
+        }
+        if let Some(a) = &mut e.address {
+            remove_one(&mut a.in_flight, &reserved_at);
+            a.drain(now, self.limit.address_refill);
+            if outcome == Outcome::Failed {
+                a.level += 1.0;
+            } else if a.in_flight.is_empty() && a.level == 0.0 {
+                e.address = None;
+            }
+        }
+        if outcome == Outcome::Failed {
+            let a = e.account.get_or_insert_with(|| Leaky::new(now));
+            a.drain(now, self.account_drain());
+            a.level += 1.0;
+        }
+    }
+
+    /// When a pair stops restricting anyone: judged by the longest wait (no account pressure),
+    /// so it is kept while it still has to wait under any circumstances, then `forget_after`.
+    fn pair_forgotten_at<T: Moment>(&self, pair: &Pair<T>) -> Option<T> {
+        let wait = self.delay_after(pair.failures, self.limit.free_failures);
+        pair.last_failure
+            .map(|last| last.plus(wait).plus(self.limit.forget_after))
+    }
+
+    /// When a pair can be dropped, attempts in flight included (abandoned after
+    /// [`ABANDONED_AFTER`]).
+    pub fn pair_expiry<T: Moment>(&self, pair: &Pair<T>, now: T) -> T {
+        [
+            self.pair_forgotten_at(pair),
+            reservations_expiry(&pair.in_flight),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(now)
+    }
+
+    /// When an account's failures have drained away.
+    pub fn account_expiry<T: Moment>(&self, account: &Leaky<T>) -> T {
+        account.expiry(self.account_drain())
+    }
+
+    /// When an address's failures have drained away and its attempts in flight ended.
+    pub fn address_expiry<T: Moment>(&self, address: &Leaky<T>) -> T {
+        address.expiry(self.limit.address_refill)
+    }
+}
+
+/// Failures within the window of one key, and the attempts in flight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Window<T> {
+    failures: VecDeque<T>,
+    /// When each attempt in flight was reserved.
+    in_flight: Vec<T>,
+}
+
+impl<T> Default for Window<T> {
+    fn default() -> Self {
+        Self {
+            failures: VecDeque::new(),
+            in_flight: Vec::new(),
+        }
+    }
+}
+
+impl<T: Moment> Window<T> {
+    /// Stops counting attempts reserved before `cutoff` (their instance died).
+    pub fn forget_reservations_before(&mut self, cutoff: T) {
+        self.in_flight.retain(|t| *t >= cutoff);
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.failures.is_empty() && self.in_flight.is_empty()
+    }
+}
+
+/// A fixed window: at most `max_failures` within `window`, per subject (a link token) and per
+/// address. Attempts in flight count as failures until resolved, like logins.
+#[derive(Debug, Clone, Copy)]
+pub struct WindowPolicy {
+    pub limit: JoinLimit,
+}
+
+impl WindowPolicy {
+    fn expire<T: Moment>(&self, times: &mut VecDeque<T>, now: T) {
+        while times
+            .front()
+            .is_some_and(|t| now.since(*t) >= self.limit.window)
+        {
+            times.pop_front();
+        }
+    }
+
+    /// Decides whether an attempt may proceed at `now` and, if so, counts it in flight in both
+    /// windows (the subject's and the address's).
+    pub fn decide<T: Moment>(
+        &self,
+        windows: &mut [Option<Window<T>>; 2],
+        now: T,
+    ) -> Result<(), Refused> {
+        let wait = windows
+            .iter_mut()
+            .filter_map(|w| {
+                let w = w.as_mut()?;
+                self.expire(&mut w.failures, now);
+                let pending = w.failures.len() + w.in_flight.len();
+                (pending >= self.limit.max_failures).then(|| {
+                    // Free again when the oldest failure that still counts leaves the window;
+                    // when attempts in flight fill it, about when they end.
+                    match w.failures.len().checked_sub(self.limit.max_failures) {
+                        Some(i) => w.failures[i].plus(self.limit.window).since(now),
+                        None => Duration::from_secs(1),
+                    }
+                })
+            })
+            .max();
+        if let Some(retry_after) = wait {
+            return Err(Refused {
+                retry_after,
+                audit: false,
+            });
+        }
+        for w in windows {
+            w.get_or_insert_with(Window::default).in_flight.push(now);
+        }
+        Ok(())
+    }
+
+    /// Resolves the attempt reserved at `reserved_at`; drops windows left counting nothing.
+    pub fn resolve<T: Moment>(
+        &self,
+        windows: &mut [Option<Window<T>>; 2],
+        reserved_at: T,
+        failed: bool,
+        now: T,
+    ) {
+        for slot in windows {
+            if failed {
+                // Only missing if the reservation was given up as abandoned and then forgotten.
+                slot.get_or_insert_with(Window::default);
+            }
+            if let Some(w) = slot {
+                remove_one(&mut w.in_flight, &reserved_at);
+                if failed {
+                    self.expire(&mut w.failures, now);
+                    w.failures.push_back(now);
+                }
+                if w.is_idle() {
+                    *slot = None;
+                }
+            }
+        }
+    }
+
+    /// When a window can be dropped: its last failure has left it and its attempts in flight
+    /// ended (abandoned after [`ABANDONED_AFTER`]).
+    pub fn expiry<T: Moment>(&self, w: &Window<T>, now: T) -> T {
+        [
+            w.failures.back().map(|t| t.plus(self.limit.window)),
+            reservations_expiry(&w.in_flight),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(now)
+    }
+}
+
+/// A login attempt: whom it counts against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LoginSubject {
+    /// [`login_key`] of the login ID.
+    pub account: String,
+    pub address: Option<Net>,
+}
+
+impl LoginSubject {
+    pub fn new(login_id: &str, ip: Option<IpAddr>) -> Self {
+        Self {
+            account: login_key(login_id),
+            address: net(ip),
+        }
+    }
+}
+
+/// A reserved login attempt, to resolve.
+#[derive(Debug, Clone)]
+pub struct LoginTicket<T> {
+    pub subject: LoginSubject,
+    pub reserved_at: T,
+}
+
+/// A family-link attempt: whom it counts against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WindowSubject {
+    /// The link token, cut to [`MAX_KEY_CHARS`].
+    pub subject: String,
+    pub address: Option<Net>,
+}
+
+impl WindowSubject {
+    pub fn new(subject: &str, ip: Option<IpAddr>) -> Self {
+        Self {
+            subject: subject.chars().take(MAX_KEY_CHARS).collect(),
+            address: net(ip),
+        }
+    }
+}
+
+/// A reserved family-link attempt, to resolve.
+#[derive(Debug, Clone)]
+pub struct WindowTicket<T> {
+    pub subject: WindowSubject,
+    pub reserved_at: T,
+}
+
+/// The login counts of one process.
+#[derive(Debug, Default)]
+struct Tables {
+    pairs: HashMap<(String, Option<Net>), Pair<Instant>>,
+    accounts: HashMap<String, Leaky<Instant>>,
+    addresses: HashMap<Option<Net>, Leaky<Instant>>,
+}
+
+/// Failed logins counted in process memory.
+#[derive(Debug)]
+pub struct LoginThrottle {
+    policy: LoginPolicy,
+    tables: Mutex<Tables>,
+}
+
+impl LoginThrottle {
+    pub fn new(limit: LoginLimit) -> Self {
+        Self {
+            policy: LoginPolicy { limit },
+            tables: Mutex::default(),
+        }
+    }
+
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        self.tables.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the entries of `subject`, taken out of the tables and put back after.
+    fn with_entries<R>(
+        &self,
+        tables: &mut Tables,
+        subject: &LoginSubject,
+        f: impl FnOnce(&mut LoginEntries<Instant>) -> R,
+    ) -> R {
+        let pair_key = (subject.account.clone(), subject.address);
+        let mut e = LoginEntries {
+            pair: tables.pairs.remove(&pair_key),
+            account: tables.accounts.remove(&subject.account),
+            address: tables.addresses.remove(&subject.address),
+        };
+        let result = f(&mut e);
+        if let Some(pair) = e.pair {
+            tables.pairs.insert(pair_key, pair);
+        }
+        if let Some(account) = e.account {
+            tables.accounts.insert(subject.account.clone(), account);
+        }
+        if let Some(address) = e.address {
+            tables.addresses.insert(subject.address, address);
+        }
+        result
     }
 
     /// Decides whether a login attempt may have its password checked now and, if so, counts it
@@ -193,148 +692,42 @@ impl LoginThrottle {
         ip: Option<IpAddr>,
         now: Instant,
     ) -> Result<LoginAttempt<'_>, Refused> {
-        let account = login_key(login_id);
-        let address = net(ip);
-        let pair_key = (account.clone(), address);
-        let mut tables = self.tables();
-        let tables = &mut *tables;
-
-        let under_pressure = tables.accounts.get_mut(&account).is_some_and(|a| {
-            a.drain(now, self.account_drain());
-            a.level >= f64::from(self.limit.account_pressure)
-        });
-        let free = if under_pressure {
-            self.limit
-                .free_failures
-                .min(self.limit.pressured_free_failures)
-        } else {
-            self.limit.free_failures
-        };
-
-        let pair_wait = tables.pairs.get(&pair_key).and_then(|pair| {
-            let pending = pair.failures + pair.in_flight;
-            if pending < free {
-                None
-            } else if pair.in_flight > 0 {
-                // Wait for the attempt in flight, and for the delay should it fail.
-                Some(self.delay_after(pending, free).max(Duration::from_secs(1)))
-            } else {
-                let ready = pair.last_failure? + self.delay_after(pair.failures, free);
-                (ready > now).then(|| ready - now)
-            }
-        });
-
-        let address_wait = tables.addresses.get_mut(&address).and_then(|a| {
-            a.drain(now, self.limit.address_refill);
-            let excess =
-                a.level + f64::from(a.in_flight) + 1.0 - f64::from(self.limit.address_burst);
-            (excess > 0.0).then(|| self.limit.address_refill.mul_f64(excess))
-        });
-
-        if pair_wait.is_some() || address_wait.is_some() {
-            let mut audit = false;
-            if let Some(pair) = tables
-                .pairs
-                .get_mut(&pair_key)
-                .filter(|_| pair_wait.is_some())
-            {
-                audit |= !std::mem::replace(&mut pair.refusal_audited, true);
-            }
-            if let Some(a) = tables
-                .addresses
-                .get_mut(&address)
-                .filter(|_| address_wait.is_some())
-            {
-                audit |= !std::mem::replace(&mut a.refusal_audited, true);
-            }
-            return Err(Refused {
-                retry_after: pair_wait.max(address_wait).unwrap_or_default(),
-                audit,
-            });
-        }
-
-        let limit = self.limit.max_entries;
-        let pair = tables.pairs.entry(pair_key.clone()).or_default();
-        pair.in_flight += 1;
-        pair.refusal_audited = false;
-        let a = tables
-            .addresses
-            .entry(address)
-            .or_insert_with(|| Leaky::new(now));
-        a.in_flight += 1;
-        a.refusal_audited = false;
-        if tables.pairs.len() > limit || tables.addresses.len() > limit {
-            self.shrink(tables, now);
-        }
+        let ticket = self.reserve_at(LoginSubject::new(login_id, ip), now)?;
         Ok(LoginAttempt {
             throttle: self,
-            pair: pair_key,
-            done: false,
+            ticket: Some(ticket),
         })
     }
 
-    fn resolve(&self, pair_key: &(String, Option<Net>), outcome: Outcome, now: Instant) {
+    /// The decision and reservation of [`Self::check_and_reserve_at`], without a guard.
+    pub fn reserve_at(
+        &self,
+        subject: LoginSubject,
+        now: Instant,
+    ) -> Result<LoginTicket<Instant>, Refused> {
         let mut tables = self.tables();
         let tables = &mut *tables;
-        if let Some(pair) = tables.pairs.get_mut(pair_key) {
-            pair.in_flight = pair.in_flight.saturating_sub(1);
-            match outcome {
-                Outcome::Failed => {
-                    pair.failures = pair.failures.saturating_add(1);
-                    pair.last_failure = Some(now);
-                }
-                // The address's own count stays, or an attacker could clear it by
-                // interleaving logins to an account of their own.
-                Outcome::Succeeded => {
-                    pair.failures = 0;
-                    pair.last_failure = None;
-                }
-                Outcome::Abandoned => {}
-            }
-            if pair.in_flight == 0 && pair.failures == 0 {
-                tables.pairs.remove(pair_key);
-            }
+        self.with_entries(tables, &subject, |e| self.policy.decide(e, now))?;
+        let limit = self.policy.limit.max_entries;
+        if tables.pairs.len() > limit || tables.addresses.len() > limit {
+            self.shrink(tables, now);
         }
-        let (account, address) = pair_key;
-        if let Some(a) = tables.addresses.get_mut(address) {
-            a.in_flight = a.in_flight.saturating_sub(1);
-            a.drain(now, self.limit.address_refill);
-            if outcome == Outcome::Failed {
-                a.level += 1.0;
-            } else if a.in_flight == 0 && a.level == 0.0 {
-                tables.addresses.remove(address);
-            }
-        }
-        if outcome == Outcome::Failed {
-            let drain = self.account_drain();
-            let a = tables
-                .accounts
-                .entry(account.clone())
-                .or_insert_with(|| Leaky::new(now));
-            a.drain(now, drain);
-            a.level += 1.0;
-            if tables.accounts.len() > self.limit.max_entries {
-                self.shrink(tables, now);
-            }
-        }
+        Ok(LoginTicket {
+            subject,
+            reserved_at: now,
+        })
     }
 
-    /// Marks a refusal for lack of a hashing slot for the audit log: at most one a second, as
-    /// the condition is server-wide and could otherwise be used to flood the log.
-    pub fn audit_busy(&self) -> bool {
-        self.audit_busy_at(Instant::now())
-    }
-
-    pub fn audit_busy_at(&self, now: Instant) -> bool {
-        let mut last = self
-            .busy_audited
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if last.is_some_and(|t| now.saturating_duration_since(t) < Duration::from_secs(1)) {
-            return false;
+    /// Resolves a reservation of [`Self::reserve_at`].
+    pub fn resolve_at(&self, ticket: &LoginTicket<Instant>, outcome: Outcome, now: Instant) {
+        let mut tables = self.tables();
+        let tables = &mut *tables;
+        self.with_entries(tables, &ticket.subject, |e| {
+            self.policy.resolve(e, ticket.reserved_at, outcome, now);
+        });
+        if tables.accounts.len() > self.policy.limit.max_entries {
+            self.shrink(tables, now);
         }
-        *last = Some(now);
-        true
     }
 
     /// Drops what no longer restricts anyone, so memory stays bounded.
@@ -349,22 +742,21 @@ impl LoginThrottle {
 
     fn prune_tables(&self, tables: &mut Tables, now: Instant) {
         tables.pairs.retain(|_, pair| {
-            pair.in_flight > 0
-                || pair.last_failure.is_some_and(|last| {
-                    // Judged by the longest wait (no account pressure), so a pair is kept while
-                    // it still has to wait under any circumstances.
-                    let wait = self.delay_after(pair.failures, self.limit.free_failures);
-                    now < last + wait + self.limit.forget_after
-                })
+            !pair.in_flight.is_empty()
+                || self
+                    .policy
+                    .pair_forgotten_at(pair)
+                    .is_some_and(|forgotten| now < forgotten)
         });
-        let account_drain = self.account_drain();
+        let account_drain = self.policy.account_drain();
         tables.accounts.retain(|_, a| {
             a.drain(now, account_drain);
             a.level > 0.0
         });
+        let address_refill = self.policy.limit.address_refill;
         tables.addresses.retain(|_, a| {
-            a.drain(now, self.limit.address_refill);
-            a.in_flight > 0 || a.level > 0.0
+            a.drain(now, address_refill);
+            !a.in_flight.is_empty() || a.level > 0.0
         });
     }
 
@@ -372,13 +764,13 @@ impl LoginThrottle {
     /// three quarters of it, so this runs rarely).
     fn shrink(&self, tables: &mut Tables, now: Instant) {
         self.prune_tables(tables, now);
-        let keep = self.limit.max_entries / 4 * 3;
+        let keep = self.policy.limit.max_entries / 4 * 3;
         evict_stalest(&mut tables.pairs, keep, |p| {
-            (p.in_flight == 0).then_some(p.last_failure).flatten()
+            p.in_flight.is_empty().then_some(p.last_failure).flatten()
         });
         evict_stalest(&mut tables.accounts, keep, |a| Some(a.at));
         evict_stalest(&mut tables.addresses, keep, |a| {
-            (a.in_flight == 0).then_some(a.at)
+            a.in_flight.is_empty().then_some(a.at)
         });
     }
 }
@@ -403,21 +795,14 @@ fn evict_stalest<K: Eq + Hash, V>(
     map.retain(|_, v| stamp(v).is_none_or(|t| t > cutoff));
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Succeeded,
-    Failed,
-    Abandoned,
-}
-
-/// A login attempt counted in flight. Resolve it with [`Self::succeeded`] or [`Self::failed`];
-/// dropped unresolved (the check could not run), it counts as neither.
+/// A login attempt counted in flight by a [`LoginThrottle`]. Resolve it with
+/// [`Self::succeeded`] or [`Self::failed`]; dropped unresolved (the check could not run), it
+/// counts as neither.
 #[must_use = "an unresolved attempt counts as abandoned"]
 #[derive(Debug)]
 pub struct LoginAttempt<'a> {
     throttle: &'a LoginThrottle,
-    pair: (String, Option<Net>),
-    done: bool,
+    ticket: Option<LoginTicket<Instant>>,
 }
 
 impl LoginAttempt<'_> {
@@ -436,16 +821,17 @@ impl LoginAttempt<'_> {
     }
 
     fn finish(mut self, outcome: Outcome, now: Instant) {
-        self.done = true;
-        self.throttle.resolve(&self.pair, outcome, now);
+        if let Some(ticket) = self.ticket.take() {
+            self.throttle.resolve_at(&ticket, outcome, now);
+        }
     }
 }
 
 impl Drop for LoginAttempt<'_> {
     fn drop(&mut self) {
-        if !self.done {
+        if let Some(ticket) = self.ticket.take() {
             self.throttle
-                .resolve(&self.pair, Outcome::Abandoned, Instant::now());
+                .resolve_at(&ticket, Outcome::Abandoned, Instant::now());
         }
     }
 }
@@ -456,39 +842,48 @@ enum WindowKey {
     Address(Option<Net>),
 }
 
-#[derive(Debug, Default)]
-struct Window {
-    failures: VecDeque<Instant>,
-    in_flight: usize,
-}
-
-/// A fixed window: at most `max_failures` within `window`, per subject (a link token) and per
-/// address. Attempts in flight count as failures until resolved, like logins.
+/// Refused family-link attempts counted in process memory ([`WindowPolicy`]).
 #[derive(Debug)]
 pub struct WindowThrottle {
-    limit: JoinLimit,
+    policy: WindowPolicy,
     max_entries: usize,
-    windows: Mutex<HashMap<WindowKey, Window>>,
+    windows: Mutex<HashMap<WindowKey, Window<Instant>>>,
 }
 
 impl WindowThrottle {
     pub fn new(limit: JoinLimit, max_entries: usize) -> Self {
         Self {
-            limit,
+            policy: WindowPolicy { limit },
             max_entries,
             windows: Mutex::default(),
         }
     }
 
-    fn keys(subject: &str, ip: Option<IpAddr>) -> [WindowKey; 2] {
+    fn keys(subject: &WindowSubject) -> [WindowKey; 2] {
         [
-            WindowKey::Subject(subject.chars().take(MAX_KEY_CHARS).collect()),
-            WindowKey::Address(net(ip)),
+            WindowKey::Subject(subject.subject.clone()),
+            WindowKey::Address(subject.address),
         ]
     }
 
-    fn windows(&self) -> MutexGuard<'_, HashMap<WindowKey, Window>> {
+    fn windows(&self) -> MutexGuard<'_, HashMap<WindowKey, Window<Instant>>> {
         self.windows.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the windows of `keys`, taken out of the map and put back after.
+    fn with_windows<R>(
+        windows: &mut HashMap<WindowKey, Window<Instant>>,
+        keys: &[WindowKey; 2],
+        f: impl FnOnce(&mut [Option<Window<Instant>>; 2]) -> R,
+    ) -> R {
+        let mut entries = keys.clone().map(|key| windows.remove(&key));
+        let result = f(&mut entries);
+        for (key, w) in keys.iter().zip(entries) {
+            if let Some(w) = w {
+                windows.insert(key.clone(), w);
+            }
+        }
+        result
     }
 
     pub fn check_and_reserve(
@@ -505,59 +900,37 @@ impl WindowThrottle {
         ip: Option<IpAddr>,
         now: Instant,
     ) -> Result<WindowAttempt<'_>, Refused> {
-        let keys = Self::keys(subject, ip);
-        let mut windows = self.windows();
-        let wait = keys
-            .iter()
-            .filter_map(|key| {
-                let w = windows.get_mut(key)?;
-                self.expire(&mut w.failures, now);
-                let pending = w.failures.len() + w.in_flight;
-                (pending >= self.limit.max_failures).then(|| {
-                    // Free again when the oldest failure that still counts leaves the window;
-                    // when attempts in flight fill it, about when they end.
-                    match w.failures.len().checked_sub(self.limit.max_failures) {
-                        Some(i) => {
-                            (w.failures[i] + self.limit.window).saturating_duration_since(now)
-                        }
-                        None => Duration::from_secs(1),
-                    }
-                })
-            })
-            .max();
-        if let Some(retry_after) = wait {
-            return Err(Refused {
-                retry_after,
-                audit: false,
-            });
-        }
-        if windows.len() + 2 > self.max_entries {
-            self.prune_map(&mut windows, now);
-        }
-        for key in &keys {
-            windows.entry(key.clone()).or_default().in_flight += 1;
-        }
+        let ticket = self.reserve_at(WindowSubject::new(subject, ip), now)?;
         Ok(WindowAttempt {
             throttle: self,
-            keys,
-            done: false,
+            ticket: Some(ticket),
         })
     }
 
-    fn resolve(&self, keys: &[WindowKey; 2], failed: bool, now: Instant) {
+    /// The decision and reservation of [`Self::check_and_reserve_at`], without a guard.
+    pub fn reserve_at(
+        &self,
+        subject: WindowSubject,
+        now: Instant,
+    ) -> Result<WindowTicket<Instant>, Refused> {
+        let keys = Self::keys(&subject);
         let mut windows = self.windows();
-        for key in keys {
-            if let Some(w) = windows.get_mut(key) {
-                w.in_flight = w.in_flight.saturating_sub(1);
-                if failed {
-                    self.expire(&mut w.failures, now);
-                    w.failures.push_back(now);
-                }
-                if w.in_flight == 0 && w.failures.is_empty() {
-                    windows.remove(key);
-                }
-            }
+        Self::with_windows(&mut windows, &keys, |w| self.policy.decide(w, now))?;
+        if windows.len() > self.max_entries {
+            self.prune_map(&mut windows, now);
         }
+        Ok(WindowTicket {
+            subject,
+            reserved_at: now,
+        })
+    }
+
+    /// Resolves a reservation of [`Self::reserve_at`].
+    pub fn resolve_at(&self, ticket: &WindowTicket<Instant>, failed: bool, now: Instant) {
+        let keys = Self::keys(&ticket.subject);
+        Self::with_windows(&mut self.windows(), &keys, |w| {
+            self.policy.resolve(w, ticket.reserved_at, failed, now);
+        });
     }
 
     /// Drops entries with no failure left in the window, so memory stays bounded.
@@ -565,26 +938,18 @@ impl WindowThrottle {
         self.prune_map(&mut self.windows(), Instant::now());
     }
 
-    fn prune_map(&self, windows: &mut HashMap<WindowKey, Window>, now: Instant) {
+    fn prune_map(&self, windows: &mut HashMap<WindowKey, Window<Instant>>, now: Instant) {
         windows.retain(|_, w| {
-            self.expire(&mut w.failures, now);
-            w.in_flight > 0 || !w.failures.is_empty()
+            self.policy.expire(&mut w.failures, now);
+            !w.is_idle()
         });
         let keep = self.max_entries / 4 * 3;
         evict_stalest(windows, keep, |w| {
-            (w.in_flight == 0)
+            w.in_flight
+                .is_empty()
                 .then(|| w.failures.back().copied())
                 .flatten()
         });
-    }
-
-    fn expire(&self, times: &mut VecDeque<Instant>, now: Instant) {
-        while times
-            .front()
-            .is_some_and(|t| now.saturating_duration_since(*t) >= self.limit.window)
-        {
-            times.pop_front();
-        }
     }
 }
 
@@ -593,22 +958,280 @@ impl WindowThrottle {
 #[derive(Debug)]
 pub struct WindowAttempt<'a> {
     throttle: &'a WindowThrottle,
-    keys: [WindowKey; 2],
-    done: bool,
+    ticket: Option<WindowTicket<Instant>>,
 }
 
 impl WindowAttempt<'_> {
     pub fn failed(mut self) {
-        self.done = true;
-        self.throttle.resolve(&self.keys, true, Instant::now());
+        if let Some(ticket) = self.ticket.take() {
+            self.throttle.resolve_at(&ticket, true, Instant::now());
+        }
     }
 }
 
 impl Drop for WindowAttempt<'_> {
     fn drop(&mut self) {
-        if !self.done {
-            self.throttle.resolve(&self.keys, false, Instant::now());
+        if let Some(ticket) = self.ticket.take() {
+            self.throttle.resolve_at(&ticket, false, Instant::now());
         }
+    }
+}
+
+/// Marks refusals for lack of a hashing slot for the audit log: at most one a second, as the
+/// condition is server-wide and could otherwise be used to flood the log. Per instance, like
+/// the hashing slots themselves.
+#[derive(Debug, Default)]
+pub struct BusyAudit {
+    last: Mutex<Option<Instant>>,
+}
+
+impl BusyAudit {
+    pub fn audit_at(&self, now: Instant) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if last.is_some_and(|t| now.saturating_duration_since(t) < Duration::from_secs(1)) {
+            return false;
+        }
+        *last = Some(now);
+        true
+    }
+}
+
+/// The login and family-link throttles of the server, wherever their counts live; cheap to
+/// clone.
+#[derive(Clone)]
+pub struct Throttles {
+    backend: Backend,
+    busy: Arc<BusyAudit>,
+}
+
+#[derive(Clone)]
+enum Backend {
+    /// One process (SQLite).
+    Memory {
+        login: Arc<LoginThrottle>,
+        join: Arc<WindowThrottle>,
+    },
+    /// Every instance on one PostgreSQL database.
+    Shared(PgThrottles),
+}
+
+impl Throttles {
+    /// Counts in this process's memory. The family-link table is bounded like the login ones.
+    pub fn in_memory(login: LoginLimit, join: JoinLimit) -> Self {
+        Self::with(Backend::Memory {
+            login: Arc::new(LoginThrottle::new(login)),
+            join: Arc::new(WindowThrottle::new(join, login.max_entries)),
+        })
+    }
+
+    /// Counts in the database, shared by every instance using it.
+    pub fn shared(throttles: PgThrottles) -> Self {
+        Self::with(Backend::Shared(throttles))
+    }
+
+    fn with(backend: Backend) -> Self {
+        Self {
+            backend,
+            busy: Arc::default(),
+        }
+    }
+
+    /// Decides whether a login attempt may have its password checked now and, if so, counts it
+    /// as in flight (a failure until it is known) until the returned guard is resolved. The
+    /// outer error: the shared counts could not be read.
+    pub async fn check_login(
+        &self,
+        login_id: &str,
+        ip: Option<IpAddr>,
+    ) -> anyhow::Result<Result<PendingLogin, Refused>> {
+        let subject = LoginSubject::new(login_id, ip);
+        Ok(match &self.backend {
+            Backend::Memory { login, .. } => login
+                .reserve_at(subject, Instant::now())
+                .map(|ticket| PendingLogin(Some(LoginHold::Memory(login.clone(), ticket)))),
+            Backend::Shared(pg) => pg.check_login(&subject).await?.map(|reserved_at| {
+                PendingLogin(Some(LoginHold::Shared(
+                    pg.clone(),
+                    LoginTicket {
+                        subject,
+                        reserved_at,
+                    },
+                )))
+            }),
+        })
+    }
+
+    /// Decides whether a family-link attempt may proceed and, if so, counts it in flight until
+    /// the returned guard is resolved.
+    pub async fn check_join(
+        &self,
+        token: &str,
+        ip: Option<IpAddr>,
+    ) -> anyhow::Result<Result<PendingJoin, Refused>> {
+        let subject = WindowSubject::new(token, ip);
+        Ok(match &self.backend {
+            Backend::Memory { join, .. } => join
+                .reserve_at(subject, Instant::now())
+                .map(|ticket| PendingJoin(Some(JoinHold::Memory(join.clone(), ticket)))),
+            Backend::Shared(pg) => pg.check_join(&subject).await?.map(|reserved_at| {
+                PendingJoin(Some(JoinHold::Shared(
+                    pg.clone(),
+                    WindowTicket {
+                        subject,
+                        reserved_at,
+                    },
+                )))
+            }),
+        })
+    }
+
+    /// Whether to audit a refusal for lack of a hashing slot now (see [`BusyAudit`]).
+    pub fn audit_busy(&self) -> bool {
+        self.busy.audit_at(Instant::now())
+    }
+
+    /// Drops what no longer restricts anyone.
+    pub async fn prune(&self) -> anyhow::Result<()> {
+        match &self.backend {
+            Backend::Memory { login, join } => {
+                login.prune();
+                join.prune();
+            }
+            Backend::Shared(pg) => {
+                let dropped = pg.prune().await?;
+                tracing::debug!(dropped, "pruned throttle entries");
+            }
+        }
+        Ok(())
+    }
+}
+
+enum LoginHold {
+    Memory(Arc<LoginThrottle>, LoginTicket<Instant>),
+    Shared(PgThrottles, LoginTicket<Millis>),
+}
+
+impl LoginHold {
+    async fn resolve(self, outcome: Outcome) -> anyhow::Result<()> {
+        match self {
+            Self::Memory(throttle, ticket) => throttle.resolve_at(&ticket, outcome, Instant::now()),
+            Self::Shared(pg, ticket) => pg.resolve_login(&ticket, outcome).await?,
+        }
+        Ok(())
+    }
+}
+
+/// A login attempt counted in flight by [`Throttles::check_login`]. Resolve it with
+/// [`Self::succeeded`], [`Self::failed`] or [`Self::release`]; dropped unresolved (the check
+/// could not run), it is released in the background.
+#[must_use = "an unresolved attempt counts as abandoned"]
+pub struct PendingLogin(Option<LoginHold>);
+
+impl PendingLogin {
+    /// The password was right: this login ID and address start afresh.
+    pub async fn succeeded(mut self) -> anyhow::Result<()> {
+        self.resolve(Outcome::Succeeded).await
+    }
+
+    /// The password was wrong, or the login ID unknown.
+    pub async fn failed(mut self) -> anyhow::Result<()> {
+        self.resolve(Outcome::Failed).await
+    }
+
+    /// The password could not be checked: the attempt counts as neither.
+    pub async fn release(mut self) -> anyhow::Result<()> {
+        self.resolve(Outcome::Abandoned).await
+    }
+
+    async fn resolve(&mut self, outcome: Outcome) -> anyhow::Result<()> {
+        match self.0.take() {
+            Some(hold) => hold.resolve(outcome).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for PendingLogin {
+    fn drop(&mut self) {
+        if let Some(hold) = self.0.take() {
+            match hold {
+                LoginHold::Memory(throttle, ticket) => {
+                    throttle.resolve_at(&ticket, Outcome::Abandoned, Instant::now());
+                }
+                hold @ LoginHold::Shared(..) => {
+                    resolve_in_background(hold.resolve(Outcome::Abandoned));
+                }
+            }
+        }
+    }
+}
+
+enum JoinHold {
+    Memory(Arc<WindowThrottle>, WindowTicket<Instant>),
+    Shared(PgThrottles, WindowTicket<Millis>),
+}
+
+impl JoinHold {
+    async fn resolve(self, failed: bool) -> anyhow::Result<()> {
+        match self {
+            Self::Memory(throttle, ticket) => throttle.resolve_at(&ticket, failed, Instant::now()),
+            Self::Shared(pg, ticket) => pg.resolve_join(&ticket, failed).await?,
+        }
+        Ok(())
+    }
+}
+
+/// A family-link attempt counted in flight by [`Throttles::check_join`]. Resolve it with
+/// [`Self::failed`] or [`Self::release`]; dropped unresolved, it is released in the background.
+#[must_use = "an unresolved attempt counts as nothing"]
+pub struct PendingJoin(Option<JoinHold>);
+
+impl PendingJoin {
+    /// Refused: counts within the window.
+    pub async fn failed(mut self) -> anyhow::Result<()> {
+        self.resolve(true).await
+    }
+
+    /// Not refused: counts as nothing.
+    pub async fn release(mut self) -> anyhow::Result<()> {
+        self.resolve(false).await
+    }
+
+    async fn resolve(&mut self, failed: bool) -> anyhow::Result<()> {
+        match self.0.take() {
+            Some(hold) => hold.resolve(failed).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for PendingJoin {
+    fn drop(&mut self) {
+        if let Some(hold) = self.0.take() {
+            match hold {
+                JoinHold::Memory(throttle, ticket) => {
+                    throttle.resolve_at(&ticket, false, Instant::now());
+                }
+                hold @ JoinHold::Shared(..) => resolve_in_background(hold.resolve(false)),
+            }
+        }
+    }
+}
+
+/// Resolves a shared reservation without blocking the dropping thread. Outside a runtime (never
+/// in the server) the reservation is left to expire after [`ABANDONED_AFTER`].
+fn resolve_in_background(
+    resolve: impl std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn(async move {
+                if let Err(e) = resolve.await {
+                    tracing::error!(error = ?e, "releasing a throttle reservation failed");
+                }
+            });
+        }
+        Err(_) => tracing::warn!("throttle reservation left to expire: no runtime"),
     }
 }
 
@@ -819,11 +1442,11 @@ mod tests {
 
     #[test]
     fn busy_refusals_are_audited_once_a_second() {
-        let t = throttle();
+        let t = BusyAudit::default();
         let now = Instant::now();
-        assert!(t.audit_busy_at(now));
-        assert!(!t.audit_busy_at(now + SECOND / 2));
-        assert!(t.audit_busy_at(now + SECOND));
+        assert!(t.audit_at(now));
+        assert!(!t.audit_at(now + SECOND / 2));
+        assert!(t.audit_at(now + SECOND));
     }
 
     #[test]

@@ -94,8 +94,9 @@ pub async fn join_as_family(
 ) -> Result<Response, Error> {
     // Counted before the link is looked up, so concurrent attempts cannot outrun the limit.
     let attempt = state
-        .join_throttle
-        .check_and_reserve(&token, ip)
+        .throttles
+        .check_join(&token, ip)
+        .await?
         .map_err(|refused| Error::RateLimited {
             retry_after_secs: refused.retry_after_secs(),
         })?;
@@ -103,7 +104,9 @@ pub async fn join_as_family(
     // A taken login ID counts like an unknown link: a valid link must not be an unlimited
     // oracle of which login IDs exist.
     if matches!(result, Err(Error::InvitationInvalid | Error::LoginIdTaken)) {
-        attempt.failed();
+        attempt.failed().await?;
+    } else {
+        attempt.release().await?;
     }
     result
 }

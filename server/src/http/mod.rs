@@ -23,7 +23,8 @@ use crate::db::{Database, Db};
 use crate::events::Live;
 use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
-use crate::rate_limit::{LoginThrottle, WindowThrottle};
+use crate::rate_limit::Throttles;
+use crate::store::postgres::throttle::PgThrottles;
 use crate::store::postgres::{self, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
@@ -67,10 +68,10 @@ pub struct AppState {
     /// `store`; `None` on PostgreSQL (see [`AppState::sqlite`]).
     sqlite: Option<Db>,
     pub settings: Arc<Settings>,
-    pub login_throttle: Arc<LoginThrottle>,
-    /// Refused `POST /join/{token}` attempts (unknown link, login ID taken), per link and per
-    /// address.
-    pub join_throttle: Arc<WindowThrottle>,
+    /// Failed logins, and refused `POST /join/{token}` attempts (unknown link, login ID
+    /// taken) per link and per address: in memory on SQLite, shared by every instance on
+    /// PostgreSQL.
+    pub throttles: Throttles,
     /// Bounds the password hashes and checks running at once.
     pub hashing: Arc<Hashing>,
     /// Verified against when a login ID is unknown, so the response time does not reveal which
@@ -83,7 +84,7 @@ pub struct AppState {
 impl AppState {
     pub async fn new(db: Database, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
-        let (store, live, sqlite) = match db {
+        let (store, live, sqlite, throttles) = match db {
             Database::Sqlite(db) => {
                 let live = Live::new(&db.read, settings.stream_caps).await?;
                 let store = Store::sqlite(SqliteStore::new(
@@ -91,17 +92,24 @@ impl AppState {
                     db.writer.clone(),
                     live.clone(),
                 ));
-                (store, live, Some(db))
+                let throttles = Throttles::in_memory(settings.login_limit, settings.join_limit);
+                (store, live, Some(db), throttles)
             }
             Database::Postgres(pool) => {
                 let latest = postgres::events::latest(&pool).await?;
                 let live = Live::starting_at(latest, settings.stream_caps);
                 // Events committed by other instances wake this one's streams.
                 tokio::spawn(postgres::events::listen(pool.clone(), live.clone()));
+                let throttles = Throttles::shared(PgThrottles::new(
+                    pool.clone(),
+                    settings.login_limit,
+                    settings.join_limit,
+                ));
                 (
                     Store::postgres(PgStore::new(pool, live.clone())),
                     live,
                     None,
+                    throttles,
                 )
             }
         };
@@ -109,11 +117,7 @@ impl AppState {
             store,
             live,
             sqlite,
-            login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
-            join_throttle: Arc::new(WindowThrottle::new(
-                settings.join_limit,
-                settings.login_limit.max_entries,
-            )),
+            throttles,
             hashing: Arc::new(Hashing::new(
                 settings.max_concurrent_hashes,
                 settings.hash_wait,

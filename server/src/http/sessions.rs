@@ -44,7 +44,7 @@ pub async fn create_session(
 ) -> Result<Response, Error> {
     // Decided and counted before the password is checked, in one step: concurrent attempts
     // cannot all slip through while the first ones are still being verified.
-    let attempt = match state.login_throttle.check_and_reserve(&login.login_id, ip) {
+    let attempt = match state.throttles.check_login(&login.login_id, ip).await? {
         Ok(attempt) => attempt,
         Err(refused) => {
             if refused.audit {
@@ -72,8 +72,8 @@ pub async fn create_session(
         Ok(ok) => ok,
         Err(HashError::Busy) => {
             // Not the client's failure: the attempt is released uncounted.
-            drop(attempt);
-            if state.login_throttle.audit_busy() {
+            attempt.release().await?;
+            if state.throttles.audit_busy() {
                 state
                     .store
                     .audit(Entry::new(Action::SessionLoginBusy, user_id, ip))
@@ -86,7 +86,7 @@ pub async fn create_session(
     let user = match user {
         Some(user) if password_ok => user,
         _ => {
-            attempt.failed();
+            attempt.failed().await?;
             state
                 .store
                 .audit(Entry::new(Action::SessionLoginFailed, user_id, ip))
@@ -94,7 +94,7 @@ pub async fn create_session(
             return Err(Error::InvalidCredentials);
         }
     };
-    attempt.succeeded();
+    attempt.succeeded().await?;
 
     let token = crate::token::generate();
     let now = now_ms();

@@ -18,6 +18,7 @@ use crate::events::Live;
 pub mod events;
 mod pending;
 pub mod posts;
+pub mod throttle;
 mod users;
 mod write_tx;
 

@@ -1,0 +1,24 @@
+-- Login and family-link throttles shared by every server instance on this database
+-- (rate_limit.rs describes the policy; store/postgres/throttle.rs reads and writes these rows).
+-- PostgreSQL only: a SQLite server is one process and counts in memory.
+--
+-- One row per counted entry, keyed by what it counts:
+--   'pair:<address> <login key>'   failures of one login ID from one address
+--   'account:<login key>'          failures of one login ID from all addresses
+--   'address:<address>'            failures from one address, any login ID
+--   'join:link:<sha-256 of link>'  refused family-link attempts on one link (the link's secret
+--                                  itself is never stored)
+--   'join:address:<address>'       refused family-link attempts from one address
+-- where <address> is an IPv4 address, an IPv6 /64 ('2001:db8::/64') or 'unknown', and the login
+-- key is the login ID cut to 64 characters with A-Z folded, as login_key() folds it.
+CREATE TABLE throttles (
+    key text PRIMARY KEY,
+    -- The entry as JSON, times in Unix milliseconds of the database's clock. NULL only inside
+    -- the transaction that created the row to lock it; that transaction fills or deletes it.
+    state text CHECK (state::json IS NOT NULL),
+    -- When the entry stops restricting anyone if nothing else happens (attempts in flight
+    -- included): the maintenance task deletes rows past it.
+    expires_at_ms bigint NOT NULL DEFAULT 0
+);
+
+CREATE INDEX throttles_expiry ON throttles (expires_at_ms);
