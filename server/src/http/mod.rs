@@ -35,6 +35,7 @@ mod directory;
 mod error;
 mod extract;
 mod groups;
+mod health;
 mod invitations;
 mod join;
 mod live;
@@ -139,6 +140,7 @@ impl AppState {
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(meta::get_meta))
+        .routes(routes!(health::get_health))
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(me::get_me))

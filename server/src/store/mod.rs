@@ -336,6 +336,11 @@ impl Store {
         Self(Backend::Postgres(store))
     }
 
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, s => s.ping().await)
+    }
+
     /// Appends an audit entry; returns once it is committed (batched with others). Used for
     /// reads and refusals; writes record theirs in their own transaction.
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
