@@ -7,8 +7,8 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilitySummary, Group, GroupKind, Importance, Invitation, Member, MemberList,
-    MemberRole, Post, PostReceipts, PostRevision, Profession, SearchHit, Timeline, UrgentItem,
+    DirectoryPerson, FacilitySummary, Importance, Invitation, Post, PostReceipts, PostRevision,
+    SearchHit, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -17,8 +17,7 @@ use crate::audit::Entry;
 use crate::cursor::Cursor;
 use crate::domain::membership::Membership;
 use crate::store::{
-    Added, CreatePost, CreatedPost, DirectoryQuery, EditPost, GroupEdit, NewGroupRow, PageAt,
-    StoreError, TimelinePage, Versions,
+    CreatePost, CreatedPost, DirectoryQuery, EditPost, PageAt, StoreError, TimelinePage, Versions,
 };
 
 fn not_ported(operation: &str) -> StoreError {
@@ -28,92 +27,6 @@ fn not_ported(operation: &str) -> StoreError {
 }
 
 impl PgStore {
-    pub async fn groups_of(
-        &self,
-        user: Uuid,
-        kind: Option<GroupKind>,
-        before: Option<Cursor>,
-        limit: i64,
-    ) -> Result<Vec<(Group, Cursor)>, StoreError> {
-        Err(not_ported("groups_of"))
-    }
-
-    pub async fn is_professional(
-        &self,
-        user: Uuid,
-        profession: Profession,
-        group: Option<Uuid>,
-    ) -> Result<bool, StoreError> {
-        Err(not_ported("is_professional"))
-    }
-
-    pub async fn is_any_professional(&self, user: Uuid) -> Result<bool, StoreError> {
-        Err(not_ported("is_any_professional"))
-    }
-
-    pub async fn create_group(&self, new: NewGroupRow<'_>) -> Result<Group, StoreError> {
-        Err(not_ported("create_group"))
-    }
-
-    pub async fn update_group(&self, edit: GroupEdit) -> Result<(Group, bool), StoreError> {
-        Err(not_ported("update_group"))
-    }
-
-    pub async fn add_member(
-        &self,
-        caller: Uuid,
-        group_id: Uuid,
-        user: Uuid,
-        role: MemberRole,
-        needs_approval: bool,
-        ip: Option<IpAddr>,
-    ) -> Result<Added, StoreError> {
-        Err(not_ported("add_member"))
-    }
-
-    pub async fn update_member(
-        &self,
-        caller: Uuid,
-        group_id: Uuid,
-        user_id: Uuid,
-        role: MemberRole,
-        ip: Option<IpAddr>,
-    ) -> Result<Member, StoreError> {
-        Err(not_ported("update_member"))
-    }
-
-    pub async fn remove_member(
-        &self,
-        caller: Uuid,
-        group_id: Uuid,
-        user_id: Uuid,
-        leaving: bool,
-        ip: Option<IpAddr>,
-    ) -> Result<Option<Invitation>, StoreError> {
-        Err(not_ported("remove_member"))
-    }
-
-    pub async fn archive_group(
-        &self,
-        caller: Uuid,
-        group_id: Uuid,
-        audit: Entry,
-    ) -> Result<Group, StoreError> {
-        Err(not_ported("archive_group"))
-    }
-
-    pub async fn group(&self, user: Uuid, group_id: Uuid) -> Result<Option<Group>, StoreError> {
-        Err(not_ported("group"))
-    }
-
-    pub async fn membership(
-        &self,
-        group_id: Uuid,
-        user_id: Uuid,
-    ) -> Result<Option<Membership>, StoreError> {
-        Err(not_ported("membership"))
-    }
-
     pub async fn mark_read(
         &self,
         group_id: Uuid,
@@ -172,15 +85,6 @@ impl PgStore {
         Err(not_ported("search_posts"))
     }
 
-    pub async fn open_direct(
-        &self,
-        me: Uuid,
-        peer: Uuid,
-        audit: impl FnOnce(Uuid) -> Entry + Send,
-    ) -> Result<Option<(Group, bool)>, StoreError> {
-        Err(not_ported("open_direct"))
-    }
-
     pub async fn timeline_page(
         &self,
         viewer: Uuid,
@@ -231,22 +135,6 @@ impl PgStore {
         audit: Entry,
     ) -> Result<Vec<PostRevision>, StoreError> {
         Err(not_ported("post_history"))
-    }
-
-    pub async fn members_of(
-        &self,
-        group_id: Uuid,
-        with_pending: bool,
-    ) -> Result<MemberList, StoreError> {
-        Err(not_ported("members_of"))
-    }
-
-    pub async fn waiting_for(&self, user: Uuid) -> Result<Vec<Invitation>, StoreError> {
-        Err(not_ported("waiting_for"))
-    }
-
-    pub async fn links_of(&self, group_id: Uuid) -> Result<Vec<Invitation>, StoreError> {
-        Err(not_ported("links_of"))
     }
 }
 
