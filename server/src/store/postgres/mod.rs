@@ -15,15 +15,17 @@ use tokio::sync::Semaphore;
 use crate::db::redact;
 use crate::events::Live;
 
+mod decisions;
 mod direct;
 pub mod events;
 pub mod groups;
 pub mod invitations;
+mod links;
 pub mod members;
 pub mod membership_writes;
 mod pending;
 pub mod posts;
-mod users;
+pub mod users;
 mod write_tx;
 
 pub use write_tx::WriteTx;

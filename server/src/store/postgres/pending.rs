@@ -4,11 +4,9 @@
 
 #![allow(unused_variables, clippy::unused_async)]
 
-use std::net::IpAddr;
-
 use tsunagu_api::{
-    DirectoryPerson, FacilitySummary, Importance, Invitation, Post, PostReceipts, PostRevision,
-    SearchHit, Timeline, UrgentItem,
+    DirectoryPerson, FacilitySummary, Importance, Post, PostReceipts, PostRevision, SearchHit,
+    Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -135,45 +133,5 @@ impl PgStore {
         audit: Entry,
     ) -> Result<Vec<PostRevision>, StoreError> {
         Err(not_ported("post_history"))
-    }
-}
-
-impl PgStore {
-    pub async fn decide_invitation(
-        &self,
-        decide: crate::store::Decide,
-    ) -> Result<Invitation, StoreError> {
-        Err(not_ported("decide_invitation"))
-    }
-
-    pub async fn create_link(
-        &self,
-        link: crate::store::NewLink<'_>,
-    ) -> Result<Invitation, StoreError> {
-        Err(not_ported("create_link"))
-    }
-
-    pub async fn revoke_link(
-        &self,
-        caller: Uuid,
-        group_id: Uuid,
-        link_id: Uuid,
-        ip: Option<IpAddr>,
-    ) -> Result<(), StoreError> {
-        Err(not_ported("revoke_link"))
-    }
-
-    pub async fn open_link(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<crate::store::OpenLink>, StoreError> {
-        Err(not_ported("open_link"))
-    }
-
-    pub async fn join_family(
-        &self,
-        join: crate::store::JoinFamily<'_>,
-    ) -> Result<tsunagu_api::Me, StoreError> {
-        Err(not_ported("join_family"))
     }
 }

@@ -3,6 +3,7 @@
 
 mod group;
 mod invitation;
+mod link;
 mod member;
 mod post;
 mod user;
@@ -12,6 +13,7 @@ pub use group::{
     SELECT_MEMBERSHIP,
 };
 pub use invitation::{InvitationRow, SELECT_INVITATIONS};
+pub use link::{LinkRow, RequestRow, SELECT_OPEN_LINK, SELECT_REQUEST};
 pub use member::{MemberRow, SELECT_MEMBERS};
 pub use post::{PostInGroupRow, PostRow};
 pub use user::{AuthorRow, SessionRow, UserRow, SELECT_USER};
