@@ -126,7 +126,7 @@ async fn maintenance(state: AppState) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
     loop {
         interval.tick().await;
-        if let Err(e) = db::prune(state.writer.pool(), state.settings.session_idle_timeout).await {
+        if let Err(e) = state.store.prune(state.settings.session_idle_timeout).await {
             tracing::error!(error = %e, "pruning expired rows failed");
         }
         state.login_throttle.prune();

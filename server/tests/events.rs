@@ -335,7 +335,9 @@ async fn an_id_older_than_the_log_gets_a_reset_first() {
         .execute(&app.db)
         .await
         .unwrap();
-    tsunagu_server::db::prune(&app.db, Duration::from_secs(1800))
+    app.state
+        .store
+        .prune(Duration::from_secs(1800))
         .await
         .unwrap();
     let oldest: i64 = sqlx::query_scalar("SELECT MIN(id) FROM events")

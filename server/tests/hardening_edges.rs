@@ -407,7 +407,7 @@ async fn posts_folded_with_a_nul_before_the_fix_are_refolded() {
     .await
     .unwrap();
     assert_eq!(
-        tsunagu_server::db::fold_search_texts(&app.db)
+        tsunagu_server::store::sqlite::fold_search_texts(&app.db)
             .await
             .unwrap(),
         1,

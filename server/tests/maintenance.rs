@@ -51,7 +51,9 @@ async fn prune_drops_only_expired_keys_and_sessions() {
         .await
         .unwrap();
 
-    tsunagu_server::db::prune(&app.db, Duration::from_secs(1800))
+    app.state
+        .store
+        .prune(Duration::from_secs(1800))
         .await
         .unwrap();
 

@@ -15,9 +15,12 @@ use tokio::sync::Semaphore;
 use crate::db::redact;
 use crate::events::Live;
 
+mod directory;
 pub mod events;
 mod pending;
 pub mod posts;
+mod search;
+mod stream;
 mod users;
 mod write_tx;
 

@@ -7,8 +7,8 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilitySummary, Group, GroupKind, Importance, Invitation, Member, MemberList,
-    MemberRole, Post, PostReceipts, PostRevision, Profession, SearchHit, Timeline, UrgentItem,
+    Group, GroupKind, Importance, Invitation, Member, MemberList, MemberRole, Post, PostReceipts,
+    PostRevision, Profession, Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
@@ -17,8 +17,8 @@ use crate::audit::Entry;
 use crate::cursor::Cursor;
 use crate::domain::membership::Membership;
 use crate::store::{
-    Added, CreatePost, CreatedPost, DirectoryQuery, EditPost, GroupEdit, NewGroupRow, PageAt,
-    StoreError, TimelinePage, Versions,
+    Added, CreatePost, CreatedPost, EditPost, GroupEdit, NewGroupRow, PageAt, StoreError,
+    TimelinePage, Versions,
 };
 
 fn not_ported(operation: &str) -> StoreError {
@@ -148,28 +148,6 @@ impl PgStore {
 
     pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
         Err(not_ported("urgent_for"))
-    }
-
-    pub async fn directory_people(
-        &self,
-        query: &DirectoryQuery<'_>,
-    ) -> Result<Vec<DirectoryPerson>, StoreError> {
-        Err(not_ported("directory_people"))
-    }
-
-    pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
-        Err(not_ported("facilities"))
-    }
-
-    pub async fn search_posts(
-        &self,
-        user: Uuid,
-        folded: &str,
-        group_id: Option<Uuid>,
-        before: Option<Cursor>,
-        limit: i64,
-    ) -> Result<Vec<(SearchHit, Cursor)>, StoreError> {
-        Err(not_ported("search_posts"))
     }
 
     pub async fn open_direct(
