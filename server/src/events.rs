@@ -54,7 +54,7 @@ impl Live {
         Ok(Self::starting_at(latest, caps))
     }
 
-    fn starting_at(latest: i64, caps: StreamCaps) -> Self {
+    pub fn starting_at(latest: i64, caps: StreamCaps) -> Self {
         Self {
             tx: watch::Sender::new(Tick {
                 latest,

@@ -47,9 +47,9 @@ pub fn init_tracing() {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let db = db::connect(&args.database_url).await?;
+    let db = db::connect(&args.database_url, args.database_max_connections).await?;
     if args.demo {
-        if demo::seed(db.writer.pool()).await? {
+        if demo::seed(&db).await? {
             tracing::info!("demo data seeded");
         }
         demo::print_logins();

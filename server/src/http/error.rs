@@ -273,6 +273,13 @@ impl From<crate::store::StoreError> for Error {
             }
             crate::store::StoreError::Refused(Refusal::AlreadyMember) => Self::AlreadyMember,
             crate::store::StoreError::Refused(Refusal::LastAdmin) => Self::LastAdmin,
+            crate::store::StoreError::Refused(Refusal::InvitationDecided) => {
+                Self::InvitationDecided
+            }
+            crate::store::StoreError::Refused(Refusal::InvitationInvalid) => {
+                Self::InvitationInvalid
+            }
+            crate::store::StoreError::Refused(Refusal::LoginIdTaken) => Self::LoginIdTaken,
             crate::store::StoreError::Database(e) => Self::Sqlx(e),
             crate::store::StoreError::Other(e) => Self::Internal(e),
         }
