@@ -9,10 +9,6 @@ use std::path::Path;
 const STILL_WITH_SQL: &[&str] = &[
     // `Error::Sqlx`, while handlers above still return sqlx errors.
     "error.rs",
-    "invitations.rs",
-    "join.rs",
-    // `AppState::db`, the read pool those handlers use.
-    "mod.rs",
 ];
 
 #[test]
