@@ -17,6 +17,7 @@ use crate::events::Live;
 
 mod decisions;
 mod direct;
+mod directory;
 pub mod events;
 pub mod groups;
 pub mod invitations;
@@ -25,6 +26,8 @@ pub mod members;
 pub mod membership_writes;
 mod pending;
 pub mod posts;
+mod search;
+mod stream;
 pub mod users;
 mod write_tx;
 

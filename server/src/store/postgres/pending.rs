@@ -4,19 +4,13 @@
 
 #![allow(unused_variables, clippy::unused_async)]
 
-use tsunagu_api::{
-    DirectoryPerson, FacilitySummary, Importance, Post, PostReceipts, PostRevision, SearchHit,
-    Timeline, UrgentItem,
-};
+use tsunagu_api::{Importance, Post, PostReceipts, PostRevision, Timeline, UrgentItem};
 use uuid::Uuid;
 
 use super::PgStore;
 use crate::audit::Entry;
-use crate::cursor::Cursor;
 use crate::domain::membership::Membership;
-use crate::store::{
-    CreatePost, CreatedPost, DirectoryQuery, EditPost, PageAt, StoreError, TimelinePage, Versions,
-};
+use crate::store::{CreatePost, CreatedPost, EditPost, PageAt, StoreError, TimelinePage, Versions};
 
 fn not_ported(operation: &str) -> StoreError {
     StoreError::Other(anyhow::anyhow!(
@@ -59,28 +53,6 @@ impl PgStore {
 
     pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
         Err(not_ported("urgent_for"))
-    }
-
-    pub async fn directory_people(
-        &self,
-        query: &DirectoryQuery<'_>,
-    ) -> Result<Vec<DirectoryPerson>, StoreError> {
-        Err(not_ported("directory_people"))
-    }
-
-    pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
-        Err(not_ported("facilities"))
-    }
-
-    pub async fn search_posts(
-        &self,
-        user: Uuid,
-        folded: &str,
-        group_id: Option<Uuid>,
-        before: Option<Cursor>,
-        limit: i64,
-    ) -> Result<Vec<(SearchHit, Cursor)>, StoreError> {
-        Err(not_ported("search_posts"))
     }
 
     pub async fn timeline_page(

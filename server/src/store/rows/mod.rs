@@ -1,6 +1,8 @@
 //! Rows as both backends read them, and the one place each becomes its wire type. Ids decode
 //! through [`Id`], so the same struct reads SQLite's text ids and PostgreSQL's uuids.
 
+mod directory;
+mod event;
 mod group;
 mod invitation;
 mod link;
@@ -8,6 +10,8 @@ mod member;
 mod post;
 mod user;
 
+pub use directory::{FacilityRow, PersonRow};
+pub use event::StoredEvent;
 pub use group::{
     author, select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS,
     SELECT_MEMBERSHIP,
