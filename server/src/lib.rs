@@ -126,12 +126,10 @@ async fn maintenance(state: AppState) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
     loop {
         interval.tick().await;
-        if let Ok(db) = state.sqlite() {
-            if let Err(e) = db::prune(db.writer.pool(), state.settings.session_idle_timeout).await {
-                tracing::error!(error = %e, "pruning expired rows failed");
-            }
+        if let Err(e) = state.store.prune(state.settings.session_idle_timeout).await {
+            tracing::error!(error = %e, "pruning expired rows failed");
         }
-        // On PostgreSQL one instance's pruning serves all; each pruning them is harmless.
+        // On PostgreSQL each instance prunes the shared rows; the second finds little left.
         if let Err(e) = state.throttles.prune().await {
             tracing::error!(error = ?e, "pruning throttle entries failed");
         }

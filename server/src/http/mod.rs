@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Settings;
-use crate::db::{Database, Db};
+use crate::db::Database;
 use crate::events::Live;
 use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
@@ -36,6 +36,7 @@ mod directory;
 mod error;
 mod extract;
 mod groups;
+mod health;
 mod invitations;
 mod join;
 mod live;
@@ -64,9 +65,6 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 pub struct AppState {
     /// Storage; handlers moved to it no longer see SQL (see `store`).
     pub store: Store,
-    /// SQLite's read pool and write connection, only for the handlers not yet moved to
-    /// `store`; `None` on PostgreSQL (see [`AppState::sqlite`]).
-    sqlite: Option<Db>,
     pub settings: Arc<Settings>,
     /// Failed logins, and refused `POST /join/{token}` attempts (unknown link, login ID
     /// taken) per link and per address: in memory on SQLite, shared by every instance on
@@ -84,7 +82,7 @@ pub struct AppState {
 impl AppState {
     pub async fn new(db: Database, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
-        let (store, live, sqlite, throttles) = match db {
+        let (store, live, throttles) = match db {
             Database::Sqlite(db) => {
                 let live = Live::new(&db.read, settings.stream_caps).await?;
                 let store = Store::sqlite(SqliteStore::new(
@@ -93,7 +91,7 @@ impl AppState {
                     live.clone(),
                 ));
                 let throttles = Throttles::in_memory(settings.login_limit, settings.join_limit);
-                (store, live, Some(db), throttles)
+                (store, live, throttles)
             }
             Database::Postgres(pool) => {
                 let latest = postgres::events::latest(&pool).await?;
@@ -108,7 +106,6 @@ impl AppState {
                 (
                     Store::postgres(PgStore::new(pool, live.clone())),
                     live,
-                    None,
                     throttles,
                 )
             }
@@ -116,7 +113,6 @@ impl AppState {
         Ok(Self {
             store,
             live,
-            sqlite,
             throttles,
             hashing: Arc::new(Hashing::new(
                 settings.max_concurrent_hashes,
@@ -126,16 +122,6 @@ impl AppState {
             dummy_hash: dummy_hash.into(),
         })
     }
-
-    /// SQLite's connections, for the handlers not yet moved to `store`; on PostgreSQL those
-    /// answer 500 until they are.
-    pub fn sqlite(&self) -> Result<&Db, Error> {
-        self.sqlite.as_ref().ok_or_else(|| {
-            Error::Internal(anyhow::anyhow!(
-                "this operation is not available on PostgreSQL yet"
-            ))
-        })
-    }
 }
 
 /// Every `/api/v1` route, each with its OpenAPI documentation: a route cannot be added without
@@ -143,6 +129,7 @@ impl AppState {
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(meta::get_meta))
+        .routes(routes!(health::get_health))
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(me::get_me))

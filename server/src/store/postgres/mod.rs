@@ -15,11 +15,21 @@ use tokio::sync::Semaphore;
 use crate::db::redact;
 use crate::events::Live;
 
+mod decisions;
+mod direct;
+mod directory;
 pub mod events;
+pub mod groups;
+pub mod invitations;
+mod links;
+pub mod members;
+pub mod membership_writes;
 mod pending;
 pub mod posts;
+mod search;
+mod stream;
 pub mod throttle;
-mod users;
+pub mod users;
 mod write_tx;
 
 pub use write_tx::WriteTx;
