@@ -50,6 +50,7 @@ impl Instance {
 
 /// Both instances, or `None` on SQLite.
 async fn two_instances() -> Option<(TestApp, Instance)> {
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let first = TestApp::start_with(behind_proxy).await;
     if !first.db.is_postgres() {
         // One process, one memory: nothing to share.

@@ -15,7 +15,7 @@ CREATE TABLE throttles (
     key text PRIMARY KEY,
     -- The entry as JSON, times in Unix milliseconds of the database's clock. NULL only inside
     -- the transaction that created the row to lock it; that transaction fills or deletes it.
-    state text CHECK (state::json IS NOT NULL),
+    state text CHECK (state IS NULL OR state::json IS NOT NULL),
     -- When the entry stops restricting anyone if nothing else happens (attempts in flight
     -- included): the maintenance task deletes rows past it.
     expires_at_ms bigint NOT NULL DEFAULT 0
