@@ -49,10 +49,10 @@ pub struct PgThrottles {
     join: WindowPolicy,
 }
 
-/// Rows locked by [`PgThrottles::lock`], with their states in the order of the keys asked for.
-struct Locked {
+/// Rows locked by [`lock`], with their states in the order of the keys asked for.
+struct Locked<const N: usize> {
     tx: Transaction<'static, Postgres>,
-    states: Vec<Option<String>>,
+    states: [Option<String>; N],
     now: Millis,
 }
 
@@ -190,10 +190,9 @@ fn abandoned_before(now: Millis) -> Millis {
 
 fn login_entries(
     keys: &[String; 3],
-    states: Vec<Option<String>>,
+    [pair, account, address]: [Option<String>; 3],
     now: Millis,
 ) -> LoginEntries<Millis> {
-    let [pair, account, address] = decode_all(keys, states);
     let mut e = LoginEntries {
         pair: pair.and_then(|s| decode(&keys[0], &s)),
         account: account.and_then(|s| decode(&keys[1], &s)),
@@ -205,10 +204,9 @@ fn login_entries(
 
 fn join_windows(
     keys: &[String; 2],
-    states: Vec<Option<String>>,
+    [link, address]: [Option<String>; 2],
     now: Millis,
 ) -> [Option<Window<Millis>>; 2] {
-    let [link, address] = decode_all(keys, states);
     let mut windows = [
         link.and_then(|s| decode::<Window<Millis>>(&keys[0], &s)),
         address.and_then(|s| decode::<Window<Millis>>(&keys[1], &s)),
@@ -217,18 +215,6 @@ fn join_windows(
         w.forget_reservations_before(abandoned_before(now));
     }
     windows
-}
-
-/// The states as an array, one per key.
-fn decode_all<const N: usize>(
-    _keys: &[String; N],
-    states: Vec<Option<String>>,
-) -> [Option<String>; N] {
-    let mut out = [(); N].map(|()| None);
-    for (slot, state) in out.iter_mut().zip(states) {
-        *slot = state;
-    }
-    out
 }
 
 /// An entry from its row; an unreadable one (never written by this version) counts as none
@@ -253,10 +239,10 @@ fn encode<E: Serialize>(
 }
 
 /// Locks the rows of `keys` (inserting the missing ones) in a new transaction.
-async fn lock(pool: &PgPool, keys: &[String]) -> Result<Locked, sqlx::Error> {
+async fn lock<const N: usize>(pool: &PgPool, keys: &[String; N]) -> Result<Locked<N>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(LOCK_ROWS)
-        .bind(keys)
+        .bind(&keys[..])
         .fetch_all(&mut *tx)
         .await?;
     let now = Millis(
@@ -265,14 +251,11 @@ async fn lock(pool: &PgPool, keys: &[String]) -> Result<Locked, sqlx::Error> {
             .max()
             .unwrap_or_else(crate::time::now_ms),
     );
-    let states = keys
-        .iter()
-        .map(|key| {
-            rows.iter()
-                .find(|(k, _, _)| k == key)
-                .and_then(|(_, state, _)| state.clone())
-        })
-        .collect();
+    let states = keys.each_ref().map(|key| {
+        rows.iter()
+            .find(|(k, _, _)| k == key)
+            .and_then(|(_, state, _)| state.clone())
+    });
     Ok(Locked { tx, states, now })
 }
 
