@@ -50,6 +50,7 @@ impl Instance {
 
 /// Both instances, or `None` on SQLite.
 async fn two_instances() -> Option<(TestApp, Instance)> {
+    // The servers' errors, shown with a failing test's output.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let first = TestApp::start_with(behind_proxy).await;
     if !first.db.is_postgres() {
@@ -219,4 +220,56 @@ async fn pruning_keeps_what_still_restricts() {
     a.state.throttles.prune().await.unwrap();
     let left: i64 = a.db.scalar("SELECT COUNT(*) FROM throttles", &[]).await;
     assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn attempts_left_unresolved_stop_counting() {
+    let Some((a, _b)) = two_instances().await else {
+        return;
+    };
+    let from = Some("192.0.2.3".parse().unwrap());
+    let reserve = || async {
+        a.state
+            .throttles
+            .check_login("ns.tanaka", from)
+            .await
+            .expect("database")
+    };
+    // Dropped unresolved (say, the handler failed): released in the background.
+    drop(reserve().await.expect("allowed"));
+    let mut left: i64 = 1;
+    for _ in 0..50 {
+        left = a.db.scalar("SELECT COUNT(*) FROM throttles", &[]).await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(left, 0, "released");
+
+    // Five attempts of an instance that dies before resolving them …
+    for _ in 0..5 {
+        std::mem::forget(reserve().await.expect("allowed"));
+    }
+    let refused = reserve().await.err().expect("refused while in flight");
+    assert!(refused.retry_after.as_secs() >= 1);
+    // … count until they are a minute old.
+    let rows: Vec<(String, String)> = a.db.rows("SELECT key, state FROM throttles", &[]).await;
+    for (key, state) in rows {
+        let mut state: serde_json::Value = serde_json::from_str(&state).unwrap();
+        for at in state["in_flight"].as_array_mut().unwrap() {
+            *at = json!(at.as_i64().unwrap() - 61_000);
+        }
+        a.db.exec(
+            "UPDATE throttles SET state = $1 WHERE key = $2",
+            &[state.to_string().into(), key.into()],
+        )
+        .await;
+    }
+    reserve()
+        .await
+        .expect("abandoned attempts no longer count")
+        .succeeded()
+        .await
+        .unwrap();
 }
