@@ -103,10 +103,15 @@ pub async fn join_as_family(
     let result = join_inner(&state, ip, &token, join).await;
     // A taken login ID counts like an unknown link: a valid link must not be an unlimited
     // oracle of which login IDs exist.
-    if matches!(result, Err(Error::InvitationInvalid | Error::LoginIdTaken)) {
-        attempt.failed().await?;
+    let resolved = if matches!(result, Err(Error::InvitationInvalid | Error::LoginIdTaken)) {
+        attempt.failed().await
     } else {
-        attempt.release().await?;
+        attempt.release().await
+    };
+    // The answer stands (an account may have been created): an attempt left unresolved stops
+    // counting after a minute, and until then errs on the side of refusing.
+    if let Err(e) = resolved {
+        tracing::error!(error = ?e, "resolving a family-link attempt failed");
     }
     result
 }
