@@ -143,14 +143,12 @@ fn net(ip: Option<IpAddr>) -> Option<Net> {
     ip.map(Net::of)
 }
 
-/// The login ID as the throttle counts it: ASCII case folded, as accounts are told apart
-/// (SQLite's `NOCASE`, PostgreSQL's `login_key()`), and without NUL, which PostgreSQL text
-/// cannot hold (no account has one).
+/// The login ID as the throttle counts it: A–Z folded only, as accounts are told apart
+/// (SQLite's `NOCASE`, PostgreSQL's `login_key()`).
 pub fn login_key(login_id: &str) -> String {
     login_id
         .chars()
         .take(MAX_KEY_CHARS)
-        .map(|c| if c == '\0' { '\u{FFFD}' } else { c })
         .collect::<String>()
         .to_ascii_lowercase()
 }
