@@ -17,7 +17,10 @@ use crate::events::Live;
 
 pub mod events;
 mod pending;
+mod post_edits;
 pub mod posts;
+mod read_markers;
+mod receipts;
 mod users;
 mod write_tx;
 

@@ -7,8 +7,8 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, FacilitySummary, Group, GroupKind, Importance, Invitation, Member, MemberList,
-    MemberRole, Post, PostReceipts, PostRevision, Profession, SearchHit, Timeline, UrgentItem,
+    DirectoryPerson, FacilitySummary, Group, GroupKind, Invitation, Member, MemberList, MemberRole,
+    Profession, SearchHit,
 };
 use uuid::Uuid;
 
@@ -16,10 +16,7 @@ use super::PgStore;
 use crate::audit::Entry;
 use crate::cursor::Cursor;
 use crate::domain::membership::Membership;
-use crate::store::{
-    Added, CreatePost, CreatedPost, DirectoryQuery, EditPost, GroupEdit, NewGroupRow, PageAt,
-    StoreError, TimelinePage, Versions,
-};
+use crate::store::{Added, DirectoryQuery, GroupEdit, NewGroupRow, StoreError};
 
 fn not_ported(operation: &str) -> StoreError {
     StoreError::Other(anyhow::anyhow!(
@@ -114,42 +111,6 @@ impl PgStore {
         Err(not_ported("membership"))
     }
 
-    pub async fn mark_read(
-        &self,
-        group_id: Uuid,
-        timeline: Timeline,
-        reader: Uuid,
-        up_to: Uuid,
-        audit: Entry,
-    ) -> Result<bool, StoreError> {
-        Err(not_ported("mark_read"))
-    }
-
-    pub async fn post_receipts(
-        &self,
-        me: &Membership,
-        group_id: Uuid,
-        post_id: Uuid,
-        audit: Entry,
-    ) -> Result<PostReceipts, StoreError> {
-        Err(not_ported("post_receipts"))
-    }
-
-    pub async fn ack_post(
-        &self,
-        me: &Membership,
-        group_id: Uuid,
-        post_id: Uuid,
-        user: Uuid,
-        audit: Entry,
-    ) -> Result<Post, StoreError> {
-        Err(not_ported("ack_post"))
-    }
-
-    pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
-        Err(not_ported("urgent_for"))
-    }
-
     pub async fn directory_people(
         &self,
         query: &DirectoryQuery<'_>,
@@ -179,58 +140,6 @@ impl PgStore {
         audit: impl FnOnce(Uuid) -> Entry + Send,
     ) -> Result<Option<(Group, bool)>, StoreError> {
         Err(not_ported("open_direct"))
-    }
-
-    pub async fn timeline_page(
-        &self,
-        viewer: Uuid,
-        group_id: Uuid,
-        timeline: Timeline,
-        at: PageAt,
-        min_importance: Importance,
-        limit: i64,
-    ) -> Result<TimelinePage, StoreError> {
-        Err(not_ported("timeline_page"))
-    }
-
-    pub async fn post(
-        &self,
-        viewer: Uuid,
-        group_id: Uuid,
-        post_id: Uuid,
-    ) -> Result<Option<Post>, StoreError> {
-        Err(not_ported("post"))
-    }
-
-    pub async fn create_post(&self, cmd: CreatePost<'_>) -> Result<CreatedPost, StoreError> {
-        Err(not_ported("create_post"))
-    }
-
-    pub async fn edit_post(&self, cmd: EditPost<'_>) -> Result<Post, StoreError> {
-        Err(not_ported("edit_post"))
-    }
-
-    pub async fn delete_post(
-        &self,
-        me: &Membership,
-        author: Uuid,
-        group_id: Uuid,
-        post_id: Uuid,
-        versions: &Versions,
-        audit: Entry,
-    ) -> Result<Post, StoreError> {
-        Err(not_ported("delete_post"))
-    }
-
-    pub async fn post_history(
-        &self,
-        me: &Membership,
-        caller: Uuid,
-        group_id: Uuid,
-        post_id: Uuid,
-        audit: Entry,
-    ) -> Result<Vec<PostRevision>, StoreError> {
-        Err(not_ported("post_history"))
     }
 
     pub async fn members_of(

@@ -2,7 +2,9 @@
 //! through [`Id`], so the same struct reads SQLite's text ids and PostgreSQL's uuids.
 
 mod post;
+mod receipt;
 mod user;
 
-pub use post::{PostInGroupRow, PostRow};
+pub use post::{PostInGroupRow, PostRow, RevisionRow, StoredResponse, SELECT_REVISIONS};
+pub use receipt::PersonRow;
 pub use user::{AuthorRow, SessionRow, UserRow, SELECT_USER};

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::write_tx::WriteTx;
 use super::SqliteStore;
+use crate::store::rows::StoredResponse;
 pub use crate::store::rows::{PostInGroupRow, PostRow};
 use crate::store::{CreatePost, CreatedPost, PageAt, Refusal, StoreError, TimelinePage};
 use crate::time::now_ms;
@@ -165,13 +166,6 @@ impl SqliteStore {
             .await?
             .map(PostRow::into_post))
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredResponse {
-    fingerprint: String,
-    status: i64,
-    response_body: String,
 }
 
 /// Mentioned users, deduplicated in the order given; each must be a member who may read

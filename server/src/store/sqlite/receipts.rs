@@ -1,10 +1,7 @@
 //! Read receipts and acknowledgements (既読・見ました), and the urgent posts waiting for a
 //! caller's acknowledgement.
 
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{
-    AckUpdate, Author, LiveEvent, Post, PostReceipts, Profession, Receipt, UrgentItem,
-};
+use tsunagu_api::{AckUpdate, LiveEvent, Post, PostReceipts, UrgentItem};
 use uuid::Uuid;
 
 use super::posts::{fetch_post, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
@@ -12,39 +9,12 @@ use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{self, Entry};
 use crate::domain::membership::{Denied, Membership};
+use crate::store::rows::PersonRow;
 use crate::store::{Refusal, StoreError};
 use crate::time::{from_ms, now_ms};
 
 /// Most urgent posts listed at once.
 const MAX_URGENT: i64 = 100;
-
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Hyphenated,
-    display_name: String,
-    profession: String,
-    facility_name: Option<String>,
-    at_ms: Option<i64>,
-}
-
-impl PersonRow {
-    fn author(self) -> Author {
-        Author {
-            id: self.id.into_uuid(),
-            display_name: self.display_name,
-            profession: Profession::parse(&self.profession),
-            facility_name: self.facility_name,
-        }
-    }
-
-    fn receipt(self) -> Receipt {
-        let at = from_ms(self.at_ms.unwrap_or_default());
-        Receipt {
-            user: self.author(),
-            at,
-        }
-    }
-}
 
 /// Who did it (`table` is `post_reads` or `post_acks`, `at` its time column), oldest first.
 fn done_sql(table: &str, at: &str) -> String {

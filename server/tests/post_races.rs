@@ -1,0 +1,272 @@
+//! Posts under concurrent requests to one server: what one writer at a time (SQLite) gives
+//! for free must hold with writers in parallel (PostgreSQL) too. Each test fires its requests
+//! at once and checks the invariant on the answers, the timeline and the event stream, through
+//! the API only.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{EventStream, TestApp, YAMADA};
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// Requests fired at once in each race.
+const RACERS: usize = 8;
+/// Rounds of each race: a race that a missing lock loses only sometimes still fails the test.
+const ROUNDS: usize = 4;
+const WAIT: Duration = Duration::from_secs(2);
+
+/// The newest posts of the care timeline (up to 100), as `token` sees them.
+async fn newest_posts(app: &TestApp, token: &str, group: Uuid) -> Vec<Value> {
+    let response = app
+        .get(token, &format!("/api/v1/groups/{group}/posts?limit=100"))
+        .await;
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    page["items"].as_array().unwrap().clone()
+}
+
+/// Events of `name` about `post_id` among `frames`.
+fn events_about(frames: &[common::SseFrame], name: &str, post_id: &str) -> Vec<Value> {
+    frames
+        .iter()
+        .filter(|f| f.event == name)
+        .map(common::SseFrame::json)
+        .filter(|data| data["post_id"] == post_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn concurrent_creates_with_one_key_make_one_post_and_replay_its_answer() {
+    let app = TestApp::start().await;
+    let token = app.login("hh.ito").await;
+    let group = app.group_id(YAMADA).await;
+    let path = app.url(&format!("/api/v1/groups/{group}/posts"));
+
+    for round in 0..ROUNDS {
+        let key = Uuid::now_v7().to_string();
+        // Most racers send the same request; two send another body under the same key. Which
+        // request wins is up to the race; everything else follows from the winner.
+        let bodies: Vec<String> = (0..RACERS)
+            .map(|i| {
+                if i % 4 == 3 {
+                    format!("別の内容 {round}-{i}")
+                } else {
+                    format!("夕食は全量摂取されました。{round}")
+                }
+            })
+            .collect();
+        let answers = join_all(bodies.iter().map(|body| {
+            let request = app
+                .client
+                .post(&path)
+                .bearer_auth(&token)
+                .header("Idempotency-Key", &key)
+                .json(&json!({ "body": body }))
+                .send();
+            async move {
+                let response = request.await.unwrap();
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .map(|l| l.to_str().unwrap().to_owned());
+                let bytes = response.bytes().await.unwrap();
+                (status, location, bytes)
+            }
+        }))
+        .await;
+
+        let created: Vec<_> = answers.iter().filter(|(s, ..)| *s == 201).collect();
+        assert!(
+            !created.is_empty(),
+            "round {round}: nothing created: {answers:?}"
+        );
+        let (_, location, first) = created[0];
+        for (status, other_location, bytes) in &created {
+            assert_eq!(*status, 201);
+            assert_eq!(
+                bytes, first,
+                "round {round}: every answer replays the first"
+            );
+            assert_eq!(other_location, location);
+        }
+        let post: Value = serde_json::from_slice(first).unwrap();
+        let winner = post["body"].as_str().unwrap();
+        for ((status, _, bytes), body) in answers.iter().zip(&bodies) {
+            if body == winner {
+                assert_eq!(*status, 201, "round {round}: the winner's request replays");
+            } else {
+                assert_eq!(
+                    *status,
+                    422,
+                    "round {round}: {}",
+                    String::from_utf8_lossy(bytes)
+                );
+                let problem: Value = serde_json::from_slice(bytes).unwrap();
+                assert_eq!(problem["code"], "idempotency_key_reused");
+            }
+        }
+
+        // Exactly one post was written, whichever request won.
+        let timeline = newest_posts(&app, &token, group).await;
+        let written: Vec<&Value> = timeline
+            .iter()
+            .filter(|p| bodies.iter().any(|b| p["body"] == *b))
+            .collect();
+        assert_eq!(written.len(), 1, "round {round}: {written:?}");
+        assert_eq!(written[0]["id"], post["id"]);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_edits_against_one_version_let_exactly_one_through() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let group = app.group_id(YAMADA).await;
+
+    for round in 0..ROUNDS {
+        let post = common::create_post(
+            &app,
+            &tanaka,
+            group,
+            &json!({ "body": format!("褥瘡処置を継続します。{round}") }),
+        )
+        .await;
+        let rel = format!(
+            "/api/v1/groups/{group}/posts/{}",
+            post["id"].as_str().unwrap()
+        );
+        let path = app.url(&rel);
+        let answers = join_all((0..RACERS).map(|i| {
+            let request = app
+                .client
+                .patch(&path)
+                .bearer_auth(&tanaka)
+                .header("If-Match", "\"1\"")
+                .json(&json!({ "body": format!("修正 {round}-{i}") }))
+                .send();
+            async move {
+                let response = request.await.unwrap();
+                let status = response.status().as_u16();
+                (status, response.text().await.unwrap())
+            }
+        }))
+        .await;
+        let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+        let ok: Vec<&String> = answers
+            .iter()
+            .filter(|(s, _)| *s == 200)
+            .map(|(_, body)| body)
+            .collect();
+        assert_eq!(ok.len(), 1, "round {round}: {answers:?}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 412).count(),
+            RACERS - 1,
+            "round {round}: {answers:?}"
+        );
+        let edited: Value = serde_json::from_str(ok[0]).unwrap();
+        assert_eq!(edited["version"], 2);
+
+        // The post is the winner's edit, and its history has exactly the two versions.
+        let now: Value = app.get(&tanaka, &rel).await.json().await.unwrap();
+        assert_eq!(now["body"], edited["body"]);
+        assert_eq!(now["version"], 2);
+        let history: Value = app
+            .get(&tanaka, &format!("{rel}/history"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let versions: Vec<&Value> = history
+            .as_array()
+            .or_else(|| history["items"].as_array())
+            .unwrap()
+            .iter()
+            .map(|r| &r["version"])
+            .collect();
+        assert_eq!(versions, [&json!(1), &json!(2)], "round {round}: {history}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_acks_count_once_and_announce_once() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let ito = app.login("hh.ito").await;
+    let ito_id = app.user_id("hh.ito").await.to_string();
+    let others = [
+        app.login("dr.sato").await,
+        app.login("cm.suzuki").await,
+        app.login("ph.takahashi").await,
+    ];
+    let group = app.group_id(YAMADA).await;
+    let mut stream = EventStream::open(&app, &tanaka, None).await;
+
+    for round in 0..ROUNDS {
+        let post = common::create_post(
+            &app,
+            &tanaka,
+            group,
+            &json!({ "body": format!("至急: 発熱 38.5℃ {round}"), "importance": "urgent" }),
+        )
+        .await;
+        let id = post["id"].as_str().unwrap().to_owned();
+        let ack_path = app.url(&format!("/api/v1/groups/{group}/posts/{id}/ack"));
+
+        // One person acknowledging many times at once (a double tap, two tabs).
+        let answers = join_all((0..RACERS).map(|_| {
+            let request = app.client.put(&ack_path).bearer_auth(&ito).send();
+            async move {
+                let response = request.await.unwrap();
+                let status = response.status().as_u16();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        }))
+        .await;
+        for (status, body) in &answers {
+            assert_eq!(*status, 200, "round {round}: {body}");
+            assert_eq!(body["ack_count"], 1, "round {round}: {body}");
+            assert_eq!(body["acked_by_me"], true);
+        }
+
+        // Several people at once: every ack counted, each event counting those before it.
+        let answers = join_all(others.iter().map(|token| {
+            let request = app.client.put(&ack_path).bearer_auth(token).send();
+            async move { request.await.unwrap().status().as_u16() }
+        }))
+        .await;
+        assert!(
+            answers.iter().all(|s| *s == 200),
+            "round {round}: {answers:?}"
+        );
+
+        let now: Value = app
+            .get(&tanaka, &format!("/api/v1/groups/{group}/posts/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(now["ack_count"], 1 + others.len(), "round {round}: {now}");
+
+        let frames = stream.drain(WAIT).await;
+        let acks = events_about(&frames, "ack.updated", &id);
+        let by_ito = acks
+            .iter()
+            .filter(|a| a["user"]["id"] == ito_id.as_str())
+            .count();
+        assert_eq!(
+            by_ito, 1,
+            "round {round}: one event for ito's acks: {acks:?}"
+        );
+        let mut counts: Vec<u64> = acks
+            .iter()
+            .map(|a| a["ack_count"].as_u64().unwrap())
+            .collect();
+        counts.sort_unstable();
+        let expected: Vec<u64> = (1..=1 + others.len() as u64).collect();
+        assert_eq!(counts, expected, "round {round}: {acks:?}");
+    }
+}
