@@ -17,8 +17,9 @@ run: setup web
 	cargo build --locked --profile server -p tsunagu-server
 	target/server/tsunagu-server serve --bind $(BIND) --database-url $(DATABASE_URL) --dist dist --demo
 
-## test: formatting, lints, unit and integration tests, the PostgreSQL schema tests, wasm tests in
-## Chromium, the conformance suite and the browser end-to-end tests against the release build
+## test: formatting, lints, unit and integration tests (on SQLite, then on PostgreSQL with the
+## conformance suite), wasm tests in Chromium, the conformance suite and the browser end-to-end
+## tests against the release build
 test: setup-test lint unit pg-test wasm-test web conformance fuzz e2e bench-timeline
 
 setup:
@@ -46,10 +47,10 @@ native:
 unit:
 	cargo test --locked --workspace
 
-## pg-test: the PostgreSQL schema (server/src/store/postgres/migrations) on a throwaway cluster
-## that scripts/with-postgres.sh creates on a loopback port and removes afterwards
+## pg-test: the PostgreSQL schema, every server test and the conformance suite on PostgreSQL, in a
+## throwaway cluster that scripts/with-postgres.sh creates on a loopback port and removes afterwards
 pg-test:
-	scripts/with-postgres.sh cargo test --locked --workspace --test postgres_schema
+	scripts/with-postgres.sh scripts/pg-suite.sh
 
 wasm-test:
 	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --test web --test post_actions_web
@@ -57,8 +58,9 @@ wasm-test:
 conformance:
 	scripts/conformance.sh
 
+## e2e: the browser tests; the one with two server instances runs on a throwaway PostgreSQL
 e2e: web native
-	TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server \
+	TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server scripts/with-postgres.sh \
 	  cargo test --locked --workspace --test e2e -- --ignored --test-threads=1
 
 ## screenshot: refresh docs/timeline.png from the end-to-end run

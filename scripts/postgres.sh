@@ -3,6 +3,7 @@
 # characters only under a UTF-8 ctype), starts it on a free loopback port with its unix socket in
 # that directory, creates the role and database `tsunagu`, and exports
 #   TSUNAGU_TEST_POSTGRES_URL=postgres://tsunagu@127.0.0.1:PORT/tsunagu
+# and the same URL as TSUNAGU_TEST_DATABASE_URL (the backend the server's tests run on).
 # stop_postgres stops it and removes the directory; start_postgres installs it as the EXIT trap
 # (a caller with its own EXIT trap calls stop_postgres from it).
 #
@@ -109,6 +110,9 @@ EOF
     return 1
   fi
   export TSUNAGU_TEST_POSTGRES_URL="postgres://tsunagu@127.0.0.1:$port/tsunagu"
+  # The server's HTTP tests and the conformance suite read this one: each test server gets a
+  # fresh database on this cluster.
+  export TSUNAGU_TEST_DATABASE_URL="$TSUNAGU_TEST_POSTGRES_URL"
 }
 
 # Stops the cluster (immediate: its data is thrown away) and removes its directory. Safe to call

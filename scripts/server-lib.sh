@@ -1,11 +1,13 @@
 # Sourced by scripts that need a throwaway server: start_server BIN [extra args...] starts it on a
 # free loopback port with a fresh SQLite database and demo data, sets SERVER_URL, and stops it
-# (and removes the database) on exit.
+# (and removes the database) on exit. With TSUNAGU_TEST_DATABASE_URL set (scripts/with-postgres.sh)
+# it runs on that PostgreSQL database instead, which the throwaway cluster holds for this run only.
 start_server() {
-  local bin=$1
+  local bin=$1 url
   shift
   SERVER_TMP=$(mktemp -d)
-  "$bin" serve --bind 127.0.0.1:0 --database-url "sqlite://$SERVER_TMP/tsunagu.db" --demo "$@" \
+  url=${TSUNAGU_TEST_DATABASE_URL:-sqlite://$SERVER_TMP/tsunagu.db}
+  "$bin" serve --bind 127.0.0.1:0 --database-url "$url" --demo "$@" \
     >"$SERVER_TMP/stdout" 2>"$SERVER_TMP/stderr" &
   SERVER_PID=$!
   # `|| true`: under `set -e` the killed server's status (143) would become the script's.

@@ -1178,3 +1178,55 @@ async fn logging_out_sends_nothing_afterwards_and_the_favicon_exists() {
     assert!(refused.is_empty(), "requests answered 401: {refused:?}");
     b.close().await;
 }
+
+/// Several server instances on one PostgreSQL database behind a load balancer: a post written
+/// through instance A appears live for a member whose stream is on instance B; when B dies,
+/// the member's stream resumes on A with `Last-Event-ID`, and what was written meanwhile
+/// arrives once, in order, without a reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary, chromedriver and PostgreSQL: run by `make e2e`"]
+async fn a_stream_on_a_dead_instance_resumes_on_another_with_nothing_missed() {
+    let mut stack = Stack::start_instances(2).await;
+    // The balancer sends the browser to instance 1 (B) while it lives.
+    let cm = Browser::open(&stack).await;
+    cm.login("cm.suzuki").await;
+    cm.click("link", "山田 花子 様").await;
+    cm.by_role("heading", "山田 花子 様").await;
+    let feed = cm.by_role("feed", "タイムライン").await;
+    cm.by_role("separator", "ここから未読").await;
+    cm.click("button", "最新へ").await;
+    cm.wait_gone("button", "最新へ").await;
+
+    let tanaka = stack.api_login("ns.tanaka").await;
+    let group = stack.group_id_by_name(&tanaka, "山田 花子 様").await;
+    let through_a = "A 経由: 15時の訪問で褥瘡処置を実施しました。";
+    stack.api_post_on(0, &tanaka, &group, through_a).await;
+    cm.wait_last_post(through_a).await;
+
+    stack.kill_instance(1);
+    let while_down = [
+        "B 停止中 1: 夕方の内服を確認しました。",
+        "B 停止中 2: 明朝の訪問は9時です。",
+    ];
+    for text in while_down {
+        stack.api_post_on(0, &tanaka, &group, text).await;
+    }
+    cm.wait_last_post(while_down[1]).await;
+    let texts = cm.post_texts().await;
+    let at = |wanted: &str| {
+        let found: Vec<usize> = texts
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.contains(wanted))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found.len(), 1, "{wanted:?} shown {} times", found.len());
+        found[0]
+    };
+    assert!(at(through_a) < at(while_down[0]) && at(while_down[0]) < at(while_down[1]));
+    assert!(
+        feed.is_displayed().await.unwrap(),
+        "the page was reloaded instead of resuming the stream"
+    );
+    cm.close().await;
+}

@@ -28,11 +28,12 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct SeedLargeArgs {
-    /// SQLite database; created and migrated when missing.
+    /// The database (`sqlite://…` or `postgres://…`); migrated at start.
     #[arg(
         long,
         env = "TSUNAGU_DATABASE_URL",
-        default_value = "sqlite://data/tsunagu.db"
+        default_value = "sqlite://data/tsunagu.db",
+        hide_env_values = true
     )]
     pub database_url: String,
 
@@ -48,13 +49,22 @@ pub struct ServeArgs {
     #[arg(long, env = "TSUNAGU_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
-    /// SQLite database; the file and its directory are created when missing.
+    /// The database: `sqlite://path` (the file and its directory are created when missing) or
+    /// `postgres://user:password@host/db` for several instances sharing one database. Its
+    /// schema is migrated at start. The password is never logged.
     #[arg(
         long,
         env = "TSUNAGU_DATABASE_URL",
-        default_value = "sqlite://data/tsunagu.db"
+        default_value = "sqlite://data/tsunagu.db",
+        hide_env_values = true
     )]
     pub database_url: String,
+
+    /// Connections this instance opens to PostgreSQL at most (ignored for SQLite). Several
+    /// instances together must stay under the server's `max_connections`.
+    #[arg(long, env = "TSUNAGU_DATABASE_MAX_CONNECTIONS", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub database_max_connections: u32,
 
     /// Directory of the built SPA (trunk's output). Without it only the API is served.
     #[arg(long, env = "TSUNAGU_DIST", default_value = "dist")]

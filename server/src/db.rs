@@ -47,15 +47,40 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Opens (creating if missing) the SQLite database and brings its schema up to date.
-pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
-    let shown = redact(database_url);
-    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        anyhow::bail!(
-            "{shown}: the PostgreSQL backend is not in this build yet (its schema is in \
-             server/src/store/postgres/); use a sqlite:// URL"
-        );
+/// The database the server runs on, chosen by the URL's scheme.
+#[derive(Clone)]
+pub enum Database {
+    Sqlite(Db),
+    Postgres(sqlx::PgPool),
+}
+
+impl Database {
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(db) => db.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
     }
+}
+
+/// Whether a database URL names PostgreSQL (otherwise it is SQLite).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Connects to the database the URL names (`postgres://…` or `sqlite://…`) and brings its
+/// schema up to date. `max_connections` sizes PostgreSQL's pool.
+pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<Database> {
+    if is_postgres_url(database_url) {
+        let pool = crate::store::postgres::connect(database_url, max_connections).await?;
+        return Ok(Database::Postgres(pool));
+    }
+    Ok(Database::Sqlite(connect_sqlite(database_url).await?))
+}
+
+/// Opens (creating if missing) the SQLite database and brings its schema up to date.
+pub async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
+    let shown = redact(database_url);
     let options = SqliteConnectOptions::from_str(database_url)
         .with_context(|| format!("invalid database URL {shown:?}"))?
         .create_if_missing(true)

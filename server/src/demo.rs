@@ -3,9 +3,13 @@
 //! timelines, a workplace group and a direct message, with a week of posts ending about now.
 //! Seeded once; later starts find the data and leave it alone.
 
+use crate::db::Database;
+use crate::store::{
+    self,
+    seed::{Seed, SeedFacility, SeedGroup, SeedMember, SeedPost, SeedUser},
+};
 use anyhow::Context;
 use chrono::{Days, FixedOffset, NaiveTime, TimeZone, Utc};
-use sqlx::SqlitePool;
 use tsunagu_api::{FacilityKind, GroupKind, MemberRole, PhysicianRule, Profession, Relationship};
 use uuid::{NoContext, Timestamp, Uuid};
 
@@ -454,19 +458,14 @@ fn post_times(posts: &[DemoPost]) -> anyhow::Result<Vec<i64>> {
 }
 
 /// Seeds the demo data unless it is there. Returns whether it seeded.
-pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
-    const PRESENT: &str = "SELECT 1 FROM users WHERE login_id = ?";
-    let marker = USERS[0].login_id;
-    let present: Option<i64> = sqlx::query_scalar(PRESENT)
-        .bind(marker)
-        .fetch_optional(db)
-        .await?;
-    if present.is_some() {
-        return Ok(false);
-    }
+pub async fn seed(db: &Database) -> anyhow::Result<bool> {
+    Ok(store::seed::insert(db, &rows().await?).await?)
+}
 
-    // Hash outside the transaction: it is slow and needs no lock. One hash (one salt) for all
-    // demo accounts: they share the published password anyway, and seeding stays fast.
+/// The demo data as rows, ids and times fresh.
+async fn rows() -> anyhow::Result<Seed> {
+    // One hash (one salt) for all demo accounts: they share the published password anyway,
+    // and seeding stays fast.
     let hash = crate::password::hash(DEMO_PASSWORD.to_owned()).await?;
     let times = post_times(POSTS)?;
     let family_times = post_times(FAMILY_POSTS)?;
@@ -478,29 +477,19 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
     // Accounts and groups existed well before the week shown.
     let setup_ms = first_post_ms - 30 * 24 * 3600 * 1000;
 
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    // Checked again under the write lock: two servers started at once seed only once.
-    let present: Option<i64> = sqlx::query_scalar(PRESENT)
-        .bind(marker)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if present.is_some() {
-        return Ok(false);
-    }
-
+    let mut seed = Seed {
+        marker_login: USERS[0].login_id.to_owned(),
+        ..Seed::default()
+    };
     let facility_ids: Vec<Uuid> = FACILITIES.iter().map(|_| v7_at(setup_ms)).collect();
     for (facility, id) in FACILITIES.iter().zip(&facility_ids) {
-        sqlx::query(
-            "INSERT INTO facilities (id, name, name_kana, kind, created_at_ms)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(id.hyphenated())
-        .bind(facility.name)
-        .bind(facility.kana)
-        .bind(facility.kind.as_str())
-        .bind(setup_ms)
-        .execute(&mut *tx)
-        .await?;
+        seed.facilities.push(SeedFacility {
+            id: *id,
+            name: facility.name.to_owned(),
+            name_kana: facility.kana.to_owned(),
+            kind: facility.kind.as_str(),
+            created_at_ms: setup_ms,
+        });
     }
 
     let user_ids: Vec<Uuid> = USERS.iter().map(|_| v7_at(setup_ms)).collect();
@@ -512,25 +501,19 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
             .with_context(|| format!("unknown demo user {login}"))
     };
     for (user, id) in USERS.iter().zip(&user_ids) {
-        sqlx::query(
-            "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
-                                profession, facility_id, created_at_ms, is_operator,
-                                is_facility_admin, relationship)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.hyphenated())
-        .bind(user.login_id)
-        .bind(&hash)
-        .bind(user.name)
-        .bind(user.kana)
-        .bind(user.profession.as_str())
-        .bind(user.facility.map(|f| facility_ids[f].hyphenated()))
-        .bind(setup_ms)
-        .bind(user.is_operator)
-        .bind(user.is_facility_admin)
-        .bind(user.relationship.map(Relationship::as_str))
-        .execute(&mut *tx)
-        .await?;
+        seed.users.push(SeedUser {
+            id: *id,
+            login_id: user.login_id.to_owned(),
+            password_hash: hash.clone(),
+            display_name: user.name.to_owned(),
+            display_name_kana: user.kana.to_owned(),
+            profession: user.profession.as_str(),
+            facility_id: user.facility.map(|f| facility_ids[f]),
+            created_at_ms: setup_ms,
+            is_operator: user.is_operator,
+            is_facility_admin: user.is_facility_admin,
+            relationship: user.relationship.map(Relationship::as_str),
+        });
     }
 
     let group_ids: Vec<Uuid> = GROUPS.iter().map(|_| v7_at(setup_ms)).collect();
@@ -543,50 +526,29 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
         } else {
             None
         };
-        sqlx::query(
-            "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
-                                 patient_name, patient_name_kana, patient_birth_date,
-                                 attending_physician_id, care_manager_id, patient_notes,
-                                 physician_rule, direct_key)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.hyphenated())
-        .bind(group.kind.as_str())
-        .bind(group.name)
-        .bind(group.kana)
-        .bind(user_id(group.members[0].0)?.hyphenated())
-        .bind(setup_ms)
-        .bind(profile.map(|p| p.name))
-        .bind(group.kana.filter(|_| profile.is_some()))
-        .bind(profile.map(|p| p.birth_date))
-        .bind(
-            profile
-                .map(|p| user_id(p.physician))
-                .transpose()?
-                .map(|u| u.hyphenated()),
-        )
-        .bind(
-            profile
-                .map(|p| user_id(p.care_manager))
-                .transpose()?
-                .map(|u| u.hyphenated()),
-        )
-        .bind(profile.map_or("", |p| p.notes))
-        .bind(profile.map(|p| p.rule.as_str()))
-        .bind(direct_key)
-        .execute(&mut *tx)
-        .await?;
+        seed.groups.push(SeedGroup {
+            id: *id,
+            kind: group.kind.as_str(),
+            name: group.name.to_owned(),
+            name_kana: group.kana.map(str::to_owned),
+            created_by: user_id(group.members[0].0)?,
+            created_at_ms: setup_ms,
+            patient_name: profile.map(|p| p.name.to_owned()),
+            patient_name_kana: group.kana.filter(|_| profile.is_some()).map(str::to_owned),
+            patient_birth_date: profile.map(|p| p.birth_date.to_owned()),
+            attending_physician_id: profile.map(|p| user_id(p.physician)).transpose()?,
+            care_manager_id: profile.map(|p| user_id(p.care_manager)).transpose()?,
+            patient_notes: profile.map_or("", |p| p.notes).to_owned(),
+            physician_rule: profile.map(|p| p.rule.as_str()),
+            direct_key,
+        });
         for (login, role) in group.members {
-            sqlx::query(
-                "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(id.hyphenated())
-            .bind(user_id(login)?.hyphenated())
-            .bind(role.as_str())
-            .bind(setup_ms)
-            .execute(&mut *tx)
-            .await?;
+            seed.members.push(SeedMember {
+                group_id: *id,
+                user_id: user_id(login)?,
+                role: role.as_str(),
+                joined_at_ms: setup_ms,
+            });
         }
     }
 
@@ -596,30 +558,17 @@ pub async fn seed(db: &SqlitePool) -> anyhow::Result<bool> {
     ];
     for (timeline, posts, times) in timelines {
         for ((group, _, _, author, body), ms) in posts.iter().zip(times.iter()) {
-            sqlx::query(
-                "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms,
-                                    timeline)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(v7_at(*ms).hyphenated())
-            .bind(group_ids[*group].hyphenated())
-            .bind(user_id(author)?.hyphenated())
-            .bind(*body)
-            .bind(crate::db::search_text(body))
-            .bind(*ms)
-            .bind(timeline)
-            .execute(&mut *tx)
-            .await?;
+            seed.posts.push(SeedPost {
+                id: v7_at(*ms),
+                group_id: group_ids[*group],
+                author_id: user_id(author)?,
+                body: (*body).to_owned(),
+                created_at_ms: *ms,
+                timeline,
+            });
         }
     }
-    sqlx::query(
-        "UPDATE groups SET last_post_at_ms =
-             (SELECT MAX(p.created_at_ms) FROM posts p WHERE p.group_id = groups.id)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(seed)
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ impl Live {
         Ok(Self::starting_at(latest, caps))
     }
 
-    fn starting_at(latest: i64, caps: StreamCaps) -> Self {
+    pub fn starting_at(latest: i64, caps: StreamCaps) -> Self {
         Self {
             tx: watch::Sender::new(Tick {
                 latest,
@@ -90,6 +90,11 @@ impl Live {
     /// Ends every open stream (server shutdown).
     pub fn close(&self) {
         self.tx.send_modify(|tick| tick.closing = true);
+    }
+
+    /// Whether the server is shutting down.
+    pub fn is_closing(&self) -> bool {
+        self.tx.borrow().closing
     }
 
     pub fn subscribe(&self) -> watch::Receiver<Tick> {

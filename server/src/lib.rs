@@ -47,9 +47,9 @@ pub fn init_tracing() {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let db = db::connect(&args.database_url).await?;
+    let db = db::connect(&args.database_url, args.database_max_connections).await?;
     if args.demo {
-        if demo::seed(db.writer.pool()).await? {
+        if demo::seed(&db).await? {
             tracing::info!("demo data seeded");
         }
         demo::print_logins();
@@ -126,8 +126,10 @@ async fn maintenance(state: AppState) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
     loop {
         interval.tick().await;
-        if let Err(e) = db::prune(state.writer.pool(), state.settings.session_idle_timeout).await {
-            tracing::error!(error = %e, "pruning expired rows failed");
+        if let Ok(db) = state.sqlite() {
+            if let Err(e) = db::prune(db.writer.pool(), state.settings.session_idle_timeout).await {
+                tracing::error!(error = %e, "pruning expired rows failed");
+            }
         }
         state.login_throttle.prune();
         state.join_throttle.prune();

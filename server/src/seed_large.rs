@@ -3,8 +3,8 @@
 //! and measures a timeline of realistic size: posts spread over months, a few important and
 //! urgent ones, read receipts and read markers up to shortly before now.
 
+use crate::db::Database;
 use anyhow::Context;
-use sqlx::SqlitePool;
 use uuid::Uuid;
 
 use crate::demo::{self, v7_at};
@@ -64,8 +64,12 @@ fn body(i: u32) -> String {
 
 /// Seeds the demo data if missing, then the large group unless it exists; returns its id.
 /// One transaction, so an interrupted run leaves nothing half-made.
-pub async fn seed(db: &SqlitePool, posts: u32) -> anyhow::Result<Uuid> {
-    demo::seed(db).await?;
+pub async fn seed(database: &Database, posts: u32) -> anyhow::Result<Uuid> {
+    demo::seed(database).await?;
+    let Database::Sqlite(db) = database else {
+        anyhow::bail!("seed-large writes SQLite only for now");
+    };
+    let db = db.writer.pool();
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT id FROM groups WHERE name = ?")
         .bind(GROUP_NAME)

@@ -2,7 +2,12 @@
 
 mod common;
 
-use common::{TestApp, YAMADA};
+use common::{Id, TestApp, YAMADA};
+
+/// Ids as text on both backends, to compare with the API's.
+const SELECT_ROWS: &str = "SELECT CAST(user_id AS TEXT) AS user_id, action,
+        CAST(group_id AS TEXT) AS group_id, CAST(target_id AS TEXT) AS target_id, client_ip
+    FROM audit_log";
 use serde_json::json;
 
 #[derive(Debug, PartialEq, sqlx::FromRow)]
@@ -20,10 +25,7 @@ async fn reads_and_writes_are_logged() {
     let failed = app.login_response("ns.tanaka", "wrong").await;
     assert_eq!(failed.status(), 401);
     let token = app.login("ns.tanaka").await;
-    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE login_id = 'ns.tanaka'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let user = app.user_id("ns.tanaka").await.to_string();
     let group = app.group_id(YAMADA).await;
     assert_eq!(app.get(&token, "/api/v1/groups").await.status(), 200);
     assert_eq!(
@@ -51,12 +53,10 @@ async fn reads_and_writes_are_logged() {
         .unwrap()
         .to_owned();
 
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT user_id, action, group_id, target_id, client_ip FROM audit_log ORDER BY id",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let rows: Vec<Row> = app
+        .db
+        .rows(&format!("{SELECT_ROWS} ORDER BY id"), &[])
+        .await;
     let row = |action: &str, group_id: Option<String>, target_id: Option<String>| Row {
         user_id: Some(user.clone()),
         action: action.to_owned(),
@@ -83,28 +83,26 @@ async fn the_log_cannot_be_changed_or_deleted() {
     let app = TestApp::start().await;
     app.login("dr.sato").await;
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(&app.db)
+        app.db
+            .scalar::<i64>("SELECT COUNT(*) FROM audit_log", &[])
             .await
-            .unwrap()
     };
     assert_eq!(count().await, 1);
 
-    let update = sqlx::query("UPDATE audit_log SET user_id = NULL")
-        .execute(&app.db)
+    let update = app
+        .db
+        .execute("UPDATE audit_log SET user_id = NULL", &[])
         .await
         .unwrap_err();
     assert!(update.to_string().contains("append-only"), "{update}");
-    let delete = sqlx::query("DELETE FROM audit_log")
-        .execute(&app.db)
+    let delete = app
+        .db
+        .execute("DELETE FROM audit_log", &[])
         .await
         .unwrap_err();
     assert!(delete.to_string().contains("append-only"), "{delete}");
     assert_eq!(count().await, 1);
-    let user: Option<String> = sqlx::query_scalar("SELECT user_id FROM audit_log")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let user: Option<Id> = app.db.scalar("SELECT user_id FROM audit_log", &[]).await;
     assert!(user.is_some());
 }
 
@@ -158,11 +156,13 @@ async fn membership_invitation_join_and_directory_actions_are_logged() {
         200
     );
 
-    let actions: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT action, group_id FROM audit_log ORDER BY id")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let actions: Vec<(String, Option<String>)> = app
+        .db
+        .rows(
+            "SELECT action, CAST(group_id AS TEXT) FROM audit_log ORDER BY id",
+            &[],
+        )
+        .await;
     let g = Some(group.to_string());
     for expected in [
         ("members.read", g.clone()),
@@ -186,11 +186,14 @@ async fn refused_requests_of_a_signed_in_caller_are_logged() {
     let token = app.login("ns.kobayashi").await;
     let user = app.user_id("ns.kobayashi").await.to_string();
     let group = app.group_id(YAMADA).await;
-    let post: String = sqlx::query_scalar("SELECT id FROM posts WHERE group_id = ? LIMIT 1")
-        .bind(group.to_string())
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let post: Id = app
+        .db
+        .scalar(
+            "SELECT id FROM posts WHERE group_id = $1 LIMIT 1",
+            &[group.into()],
+        )
+        .await;
+    let post = post.into_uuid().to_string();
     assert_eq!(
         app.get(&token, &format!("/api/v1/groups/{group}/posts/{post}"))
             .await
@@ -213,13 +216,13 @@ async fn refused_requests_of_a_signed_in_caller_are_logged() {
             .status(),
         401
     );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT user_id, action, group_id, target_id, client_ip FROM audit_log
-         WHERE action = 'access.refused' ORDER BY id",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let rows: Vec<Row> = app
+        .db
+        .rows(
+            &format!("{SELECT_ROWS} WHERE action = 'access.refused' ORDER BY id"),
+            &[],
+        )
+        .await;
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0].user_id.as_deref(), Some(user.as_str()));
     assert_eq!(rows[0].group_id, Some(group.to_string()));

@@ -120,27 +120,25 @@ async fn every_endpoint_answers_every_caller_exactly() {
         let invitation: Value = response.json().await.unwrap();
         pending.push(invitation["id"].as_str().unwrap().to_owned());
     }
-    let family_post: String = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE group_id = ? AND timeline = 'family' LIMIT 1",
-    )
-    .bind(group.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let family_post: String = app
+        .db
+        .scalar(
+            "SELECT CAST(id AS TEXT) FROM posts WHERE group_id = $1 AND timeline = 'family'
+             LIMIT 1",
+            &[group.into()],
+        )
+        .await;
     // Posts by ns.tanaka, who is none of the callers: nobody here is their author.
     let tanaka_post = |timeline: &'static str| {
         let db = app.db.clone();
         async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id
-                 WHERE p.group_id = ? AND p.timeline = ? AND u.login_id = 'ns.tanaka'
+            db.scalar::<String>(
+                "SELECT CAST(p.id AS TEXT) FROM posts p JOIN users u ON u.id = p.author_id
+                 WHERE p.group_id = $1 AND p.timeline = $2 AND u.login_id = 'ns.tanaka'
                  ORDER BY p.created_at_ms LIMIT 1",
+                &[group.into(), timeline.into()],
             )
-            .bind(group.to_string())
-            .bind(timeline)
-            .fetch_one(&db)
             .await
-            .unwrap()
         }
     };
     let tanaka_family = tanaka_post("family").await;
@@ -492,12 +490,14 @@ async fn family_members_see_only_their_own_group_and_its_family_timeline() {
     assert!(posts.iter().all(|p| p["timeline"] == "family"));
 
     // A care post cannot be read by id either.
-    let care_post: String =
-        sqlx::query_scalar("SELECT id FROM posts WHERE group_id = ? AND timeline = 'care' LIMIT 1")
-            .bind(group.to_string())
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let care_post: String = app
+        .db
+        .scalar(
+            "SELECT CAST(id AS TEXT) FROM posts WHERE group_id = $1 AND timeline = 'care'
+                 LIMIT 1",
+            &[group.into()],
+        )
+        .await;
     let response = app
         .get(
             &family,

@@ -74,15 +74,10 @@ async fn posts_abandoned_mid_request_leave_no_transaction_open() {
         "exactly one post per key"
     );
     // Nothing half-written: every post has its event and its idempotency key.
-    let orphans: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM posts p WHERE p.group_id = ? AND p.body LIKE 'abandoned %'
-           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.name = 'post.created'
-                             AND json_extract(e.data, '$.id') = p.id)",
-    )
-    .bind(group.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let orphans: i64 = app
+        .db
+        .scalar(&orphans_sql(&app.db, "abandoned %"), &[group.into()])
+        .await;
     assert_eq!(orphans, 0);
     // And posting works for everyone afterwards.
     let response = app
@@ -100,11 +95,9 @@ async fn request_futures_dropped_in_process_leave_nothing_half_written() {
     use tower::ServiceExt;
 
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let db = tsunagu_server::db::connect(&url).await.unwrap();
-    let pool = db.writer.pool().clone();
-    tsunagu_server::demo::seed(&pool).await.unwrap();
-    let state = tsunagu_server::AppState::new(db, Default::default())
+    let (database, pool, _) = common::db::fresh(dir.path()).await;
+    tsunagu_server::demo::seed(&database).await.unwrap();
+    let state = tsunagu_server::AppState::new(database, Default::default())
         .await
         .unwrap();
     let router = tsunagu_server::app(state);
@@ -124,18 +117,20 @@ async fn request_futures_dropped_in_process_leave_nothing_half_written() {
         .as_str()
         .unwrap()
         .to_owned();
-    let group: String = sqlx::query_scalar("SELECT id FROM groups WHERE name = ?")
-        .bind(common::YAMADA)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let group: common::Id = pool
+        .scalar(
+            "SELECT id FROM groups WHERE name = $1",
+            &[common::YAMADA.into()],
+        )
+        .await;
+    let group = group.into_uuid();
     let path = format!("/api/v1/groups/{group}/posts");
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM posts WHERE group_id = ?")
-            .bind(&group)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
+        pool.scalar::<i64>(
+            "SELECT COUNT(*) FROM posts WHERE group_id = $1",
+            &[group.into()],
+        )
+        .await
     };
     let before = count().await;
     let post = |key: uuid::Uuid, n: usize| {
@@ -175,14 +170,19 @@ async fn request_futures_dropped_in_process_leave_nothing_half_written() {
         assert_eq!(ids[0], ids[1], "a retry of {key} posted twice");
     }
     assert_eq!(count().await, before + keys.len() as i64);
-    let orphans: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM posts p WHERE p.group_id = ? AND p.body LIKE 'dropped %'
-           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.name = 'post.created'
-                             AND json_extract(e.data, '$.id') = p.id)",
-    )
-    .bind(&group)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let orphans: i64 = pool
+        .scalar(&orphans_sql(&pool, "dropped %"), &[group.into()])
+        .await;
     assert_eq!(orphans, 0);
+}
+
+/// Counts the posts of group `$1` whose body is LIKE `pattern` that have no `post.created`
+/// event.
+fn orphans_sql(db: &common::TestDb, pattern: &str) -> String {
+    let event_post = db.json_text("e.data", "id");
+    format!(
+        "SELECT COUNT(*) FROM posts p WHERE p.group_id = $1 AND p.body LIKE '{pattern}'
+           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.name = 'post.created'
+                             AND {event_post} = CAST(p.id AS TEXT))"
+    )
 }

@@ -220,7 +220,7 @@ fn seed_large_adds_one_big_group_once_and_prints_its_id() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let db = tsunagu_server::db::connect(&url).await.unwrap().read;
+        let db = tsunagu_server::db::connect_sqlite(&url).await.unwrap().read;
         let (name, posts, members, urgent): (String, i64, i64, i64) = sqlx::query_as(
             "SELECT g.name,
                     (SELECT COUNT(*) FROM posts p WHERE p.group_id = g.id),

@@ -194,8 +194,8 @@ async fn a_handler_that_does_not_answer_in_time_is_503_and_still_completes() {
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
     let before = app.post_count(group).await;
-    // Holding the one write connection keeps the post waiting past the timeout.
-    let held = app.db.acquire().await.unwrap();
+    // Holding writes back keeps the post waiting past the timeout.
+    let held = app.db.hold_post_writes().await;
     let response = app
         .post_json(
             &tanaka,
@@ -297,10 +297,12 @@ async fn a_disabled_account_receives_nothing_more() {
     let sato = app.login("dr.sato").await;
     let mut stream = EventStream::open(&app, &tanaka, None).await;
     // Disabled outside the API (there is no endpoint for it yet).
-    sqlx::query("UPDATE users SET disabled = 1 WHERE login_id = 'ns.tanaka'")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.db
+        .exec(
+            "UPDATE users SET disabled = TRUE WHERE login_id = 'ns.tanaka'",
+            &[],
+        )
+        .await;
     create_post(&app, &sato, group, &json!({ "body": "停止後の投稿" })).await;
     // Not delivered, and the stream ends at this event rather than at the next heartbeat.
     let mut delivered = Vec::new();

@@ -78,10 +78,12 @@ async fn search_matches_kana_katakana_kanji_and_facility_substrings() {
     assert_eq!(all.len(), 10, "{all:?}");
 
     // Disabled accounts disappear.
-    sqlx::query("UPDATE users SET disabled = 1 WHERE login_id = 'pt.watanabe'")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.db
+        .exec(
+            "UPDATE users SET disabled = TRUE WHERE login_id = 'pt.watanabe'",
+            &[],
+        )
+        .await;
     assert_eq!(
         names(&app, &token, &format!("?q={}", enc("あおば"))).await,
         ["小林 直子", "田中 美咲"]

@@ -10,10 +10,9 @@ use serde_json::json;
 
 /// The newest stored event id: a `Last-Event-ID` that replays everything after it.
 async fn latest_event_id(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&app.db)
+    app.db
+        .scalar("SELECT COALESCE(MAX(id), 0) FROM events", &[])
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -77,22 +76,24 @@ async fn a_replay_holds_nothing_from_before_joining() {
     create_post(&app, &tanaka, group, &json!({ "body": "BEFORE-JOINING" })).await;
     // Someone joins later (made a member directly: the membership rules are tested elsewhere).
     let newcomer = app.user_id("pt.watanabe").await;
-    sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
-        .bind(group.to_string())
-        .bind(newcomer.to_string())
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.db
+        .exec(
+            "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2",
+            &[group.into(), newcomer.into()],
+        )
+        .await;
     tokio::time::sleep(Duration::from_millis(5)).await;
-    sqlx::query(
-        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
-         VALUES (?, ?, 'member', CAST(strftime('%s','now') AS INTEGER) * 1000 + 1000)",
-    )
-    .bind(group.to_string())
-    .bind(newcomer.to_string())
-    .execute(&app.db)
-    .await
-    .unwrap();
+    app.db
+        .exec(
+            "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+             VALUES ($1, $2, 'member', $3)",
+            &[
+                group.into(),
+                newcomer.into(),
+                (tsunagu_server::time::now_ms() + 1000).into(),
+            ],
+        )
+        .await;
     let token = app.login("pt.watanabe").await;
     let mut stream = EventStream::open(&app, &token, Some(&start.to_string())).await;
     let frames = stream.drain(Duration::from_secs(1)).await;

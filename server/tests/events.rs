@@ -140,24 +140,27 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
 
     // Opening a stream is audited once; deliveries are not (one row per post per open stream
     // let one account flood the log).
-    let subscribed: Vec<String> = sqlx::query_scalar(
-        "SELECT u.login_id FROM audit_log a JOIN users u ON u.id = a.user_id
-         WHERE a.action = 'events.subscribe' ORDER BY a.id",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let subscribed: Vec<String> = app
+        .db
+        .column(
+            "SELECT u.login_id FROM audit_log a JOIN users u ON u.id = a.user_id
+             WHERE a.action = 'events.subscribe' ORDER BY a.id",
+            &[],
+        )
+        .await;
     for login in ["ns.tanaka", "hh.ito"] {
         assert!(
             subscribed.iter().any(|l| l == login),
             "no stream opening of {login} logged: {subscribed:?}"
         );
     }
-    let delivered: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'events.delivered'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let delivered: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'events.delivered'",
+            &[],
+        )
+        .await;
     assert_eq!(delivered, 0);
 }
 
@@ -323,25 +326,20 @@ async fn an_id_older_than_the_log_gets_a_reset_first() {
         )
         .await;
     }
-    let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM events ORDER BY id")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
+    let all: Vec<i64> = app
+        .db
+        .column("SELECT id FROM events ORDER BY id", &[])
+        .await;
     ids.extend(all);
     // The first two are eight days old and pruned by the maintenance task.
-    sqlx::query("UPDATE events SET at_ms = ? WHERE id <= ?")
-        .bind(now_ms() - 8 * 24 * 3600 * 1000)
-        .bind(ids[1])
-        .execute(&app.db)
-        .await
-        .unwrap();
-    tsunagu_server::db::prune(&app.db, Duration::from_secs(1800))
-        .await
-        .unwrap();
-    let oldest: i64 = sqlx::query_scalar("SELECT MIN(id) FROM events")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    app.db
+        .exec(
+            "UPDATE events SET at_ms = $1 WHERE id <= $2",
+            &[(now_ms() - 8 * 24 * 3600 * 1000).into(), ids[1].into()],
+        )
+        .await;
+    app.prune().await;
+    let oldest: i64 = app.db.scalar("SELECT MIN(id) FROM events", &[]).await;
     assert_eq!(oldest, ids[2]);
 
     let mut stream = EventStream::open(&app, &tanaka, Some(&(ids[0] - 1).to_string())).await;

@@ -60,11 +60,13 @@ async fn a_family_member_joins_through_a_link_and_sees_only_the_family_timeline(
     assert_eq!(link["invitation"]["status"], "open");
     assert_eq!(link["invitation"]["kind"], "family");
     assert_eq!(link["invitation"]["role"], "family");
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM invitations WHERE id = ?")
-        .bind(link["invitation"]["id"].as_str().unwrap())
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let stored: String = app
+        .db
+        .scalar(
+            "SELECT token_hash FROM invitations WHERE id = $1",
+            &[invitation_id(&link).into()],
+        )
+        .await;
     assert_ne!(stored, token, "only the hash is stored");
     let created =
         chrono::DateTime::parse_from_rfc3339(link["invitation"]["created_at"].as_str().unwrap())
@@ -244,11 +246,12 @@ async fn revoked_and_expired_links_are_invalid_like_unknown_ones() {
     assert_eq!(body, unknown);
 
     let expired = create_link(&app, &dr, group, "family").await;
-    sqlx::query("UPDATE invitations SET expires_at_ms = 1 WHERE id = ?")
-        .bind(expired["invitation"]["id"].as_str().unwrap())
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.db
+        .exec(
+            "UPDATE invitations SET expires_at_ms = 1 WHERE id = $1",
+            &[invitation_id(&expired).into()],
+        )
+        .await;
     let token = expired["token"].as_str().unwrap();
     let body = expect_problem(join_info(&app, token).await, 404, "invitation_invalid").await;
     assert_eq!(body, unknown);
@@ -273,11 +276,10 @@ async fn revoked_and_expired_links_are_invalid_like_unknown_ones() {
         .map(|l| l["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["expired", "revoked"], "newest first");
-    let no_account: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM users WHERE login_id LIKE 'yamada.%'")
-            .fetch_optional(&app.db)
-            .await
-            .unwrap();
+    let no_account: Option<i32> = app
+        .db
+        .optional("SELECT 1 FROM users WHERE login_id LIKE 'yamada.%'", &[])
+        .await;
     assert_eq!(no_account, None);
 }
 
@@ -326,4 +328,9 @@ async fn refused_joins_are_rate_limited_per_address() {
     }
     let response = join(&app, "another-guess", &join_body("x.guess")).await;
     expect_problem(response, 429, "rate_limited").await;
+}
+
+/// The id of the invitation a link-creation answer describes.
+fn invitation_id(link: &Value) -> uuid::Uuid {
+    link["invitation"]["id"].as_str().unwrap().parse().unwrap()
 }

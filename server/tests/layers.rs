@@ -10,11 +10,7 @@ const STILL_WITH_SQL: &[&str] = &[
     "access.rs",
     // `Error::Sqlx`, while handlers above still return sqlx errors.
     "error.rs",
-    "invitations.rs",
-    "join.rs",
     "live.rs",
-    // `AppState::db`, the read pool those handlers use.
-    "mod.rs",
 ];
 
 #[test]

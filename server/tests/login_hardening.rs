@@ -39,14 +39,14 @@ async fn audit_rows(
     Option<String>,
     Option<String>,
 )> {
-    sqlx::query_as(
-        "SELECT user_id, client_ip, group_id, target_id FROM audit_log WHERE action = ?
-         ORDER BY id",
-    )
-    .bind(action)
-    .fetch_all(&app.db)
-    .await
-    .unwrap()
+    app.db
+        .rows(
+            "SELECT CAST(user_id AS TEXT), client_ip, CAST(group_id AS TEXT),
+                    CAST(target_id AS TEXT)
+             FROM audit_log WHERE action = $1 ORDER BY id",
+            &[action.into()],
+        )
+        .await
 }
 
 fn retry_after(response: &reqwest::Response) -> u64 {

@@ -551,14 +551,14 @@ async fn archived_groups_are_read_only() {
 
     let kobayashi = app.user_id("ns.kobayashi").await;
     let ito = app.user_id("hh.ito").await;
-    let care_post: String = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE group_id = ? AND timeline = 'care' AND system IS NULL
-           AND deleted_at_ms IS NULL LIMIT 1",
-    )
-    .bind(group.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let care_post: String = app
+        .db
+        .scalar(
+            "SELECT CAST(id AS TEXT) FROM posts WHERE group_id = $1 AND timeline = 'care'
+               AND system IS NULL AND deleted_at_ms IS NULL LIMIT 1",
+            &[group.into()],
+        )
+        .await;
     for response in [
         app.put_json(&hh, &format!("{g}/posts/{care_post}/ack"), &json!({}))
             .await,

@@ -347,11 +347,12 @@ async fn an_operator_decides_when_the_physician_account_is_disabled() {
     .await;
 
     // The physician left the practice: their account is disabled.
-    sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?")
-        .bind(sato.to_string())
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.db
+        .exec(
+            "UPDATE users SET disabled = TRUE WHERE id = $1",
+            &[sato.into()],
+        )
+        .await;
     let waiting = inbox(&app, &op).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["id"], id);
@@ -378,12 +379,12 @@ async fn an_update_that_changes_nothing_writes_no_entry() {
     }
     assert_eq!(app.post_count(g).await, posts);
     // The request itself is still on record.
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'group.update' AND group_id = ?",
-    )
-    .bind(g.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let audited: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'group.update' AND group_id = $1",
+            &[g.into()],
+        )
+        .await;
     assert_eq!(audited, 3);
 }

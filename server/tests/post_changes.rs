@@ -50,12 +50,11 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str, bind: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(bind)
-        .fetch_one(&app.db)
+/// A count by the id `$1` (a post's, given as the API writes it).
+async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
+    app.db
+        .scalar(sql, &[Uuid::parse_str(id).unwrap().into()])
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -208,36 +207,39 @@ async fn edits_need_the_current_version_and_every_version_is_kept() {
 
     // Nothing is physically gone, and the history cannot be rewritten.
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM posts WHERE id = ?", &id).await,
+        count(&app, "SELECT COUNT(*) FROM posts WHERE id = $1", &id).await,
         1
     );
     assert_eq!(
         count(
             &app,
-            "SELECT COUNT(*) FROM post_revisions WHERE post_id = ?",
+            "SELECT COUNT(*) FROM post_revisions WHERE post_id = $1",
             &id
         )
         .await,
         3
     );
     for sql in [
-        "UPDATE post_revisions SET body = 'x' WHERE post_id = ?",
-        "DELETE FROM post_revisions WHERE post_id = ?",
+        "UPDATE post_revisions SET body = 'x' WHERE post_id = $1",
+        "DELETE FROM post_revisions WHERE post_id = $1",
     ] {
         assert!(
-            sqlx::query(sql).bind(&id).execute(&app.db).await.is_err(),
+            app.db
+                .execute(sql, &[Uuid::parse_str(&id).unwrap().into()])
+                .await
+                .is_err(),
             "{sql}"
         );
     }
     // Edits and deletes are audit-logged.
     for action in ["post.update", "post.delete", "post_history.read"] {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = ? AND target_id = ?")
-                .bind(action)
-                .bind(&id)
-                .fetch_one(&app.db)
-                .await
-                .unwrap();
+        let n: i64 = app
+            .db
+            .scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND target_id = $2",
+                &[action.into(), Uuid::parse_str(&id).unwrap().into()],
+            )
+            .await;
         assert!(n >= 1, "{action}");
     }
 }
@@ -301,13 +303,14 @@ async fn replies_quote_a_live_post_of_the_same_timeline() {
     assert_eq!(excerpt.chars().count(), 80);
     assert!(long.starts_with(excerpt));
 
-    let family_post: String = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE group_id = ? AND timeline = 'family' AND system IS NULL LIMIT 1",
-    )
-    .bind(group.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let family_post: String = app
+        .db
+        .scalar(
+            "SELECT CAST(id AS TEXT) FROM posts WHERE group_id = $1 AND timeline = 'family'
+               AND system IS NULL LIMIT 1",
+            &[group.into()],
+        )
+        .await;
     for bad in [family_post.clone(), Uuid::now_v7().to_string()] {
         let response = app
             .post_json(
@@ -565,11 +568,11 @@ async fn read_markers_record_receipts_and_acks_are_idempotent() {
     let events_named = |name: &'static str| {
         let db = app.db.clone();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events WHERE name = ?")
-                .bind(name)
-                .fetch_one(&db)
-                .await
-                .unwrap()
+            db.scalar::<i64>(
+                "SELECT COUNT(*) FROM events WHERE name = $1",
+                &[name.into()],
+            )
+            .await
         }
     };
     let reads_before = events_named("read.updated").await;
@@ -584,35 +587,43 @@ async fn read_markers_record_receipts_and_acks_are_idempotent() {
     assert_eq!(response.status(), 204);
     assert_eq!(events_named("read.updated").await, reads_before + 1);
     // Every post up to the marker is read by ito — except ito's own.
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT post_id FROM post_reads WHERE user_id = ? AND post_id IN (?, ?, ?)",
-    )
-    .bind(&ito_id)
-    .bind(first["id"].as_str())
-    .bind(own["id"].as_str())
-    .bind(second["id"].as_str())
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let id_of = |post: &Value| -> common::Bind {
+        Uuid::parse_str(post["id"].as_str().unwrap())
+            .unwrap()
+            .into()
+    };
+    let rows: Vec<String> = app
+        .db
+        .column(
+            "SELECT CAST(post_id AS TEXT) FROM post_reads
+             WHERE user_id = $1 AND post_id IN ($2, $3, $4)",
+            &[
+                Uuid::parse_str(&ito_id).unwrap().into(),
+                id_of(&first),
+                id_of(&own),
+                id_of(&second),
+            ],
+        )
+        .await;
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(!rows.contains(&own["id"].as_str().unwrap().to_owned()));
-    let older_demo_post_read: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM post_reads r JOIN posts p ON p.id = r.post_id
-         WHERE r.user_id = ? AND p.group_id = ? AND p.timeline = 'care'",
-    )
-    .bind(&ito_id)
-    .bind(group.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    let care_by_others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM posts WHERE group_id = ? AND timeline = 'care' AND system IS NULL AND author_id <> ?",
-    )
-    .bind(group.to_string())
-    .bind(&ito_id)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let ito_uuid = Uuid::parse_str(&ito_id).unwrap();
+    let older_demo_post_read: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM post_reads r JOIN posts p ON p.id = r.post_id
+             WHERE r.user_id = $1 AND p.group_id = $2 AND p.timeline = 'care'",
+            &[ito_uuid.into(), group.into()],
+        )
+        .await;
+    let care_by_others: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM posts WHERE group_id = $1 AND timeline = 'care'
+               AND system IS NULL AND author_id <> $2",
+            &[group.into(), ito_uuid.into()],
+        )
+        .await;
     assert_eq!(
         older_demo_post_read, care_by_others,
         "the whole timeline up to the marker"
@@ -811,17 +822,20 @@ async fn an_idempotent_create_with_mentions_and_reply_happens_once() {
         responses.push(response.text().await.unwrap());
     }
     assert_eq!(responses[0], responses[1]);
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE body = '@伊藤 さおり 返信です'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let n: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM posts WHERE body = '@伊藤 さおり 返信です'",
+            &[],
+        )
+        .await;
     assert_eq!(n, 1);
-    let created: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM events WHERE name = 'post.created' AND data LIKE '%返信です%'",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let created: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM events WHERE name = 'post.created' AND data LIKE '%返信です%'",
+            &[],
+        )
+        .await;
     assert_eq!(created, 1, "one post.created for one post");
 }

@@ -61,14 +61,14 @@ async fn before_cursor_walks_every_post_once_newest_first() {
     // Strictly descending: newest first, no post twice.
     assert!(walked.windows(2).all(|w| w[0] > w[1]), "{walked:#?}");
 
-    let expected: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE group_id = ? AND timeline = 'care'
-         ORDER BY created_at_ms DESC, id DESC",
-    )
-    .bind(group.to_string())
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let expected: Vec<String> = app
+        .db
+        .column(
+            "SELECT CAST(id AS TEXT) FROM posts WHERE group_id = $1 AND timeline = 'care'
+             ORDER BY created_at_ms DESC, id DESC",
+            &[group.into()],
+        )
+        .await;
     let walked_ids: Vec<String> = walked.into_iter().map(|(_, id)| id).collect();
     assert_eq!(walked_ids, expected);
 }
@@ -130,23 +130,22 @@ async fn limit_is_clamped_and_defaults_to_fifty() {
     let app = TestApp::start().await;
     let token = app.login("ns.kobayashi").await;
     let group = app.group_id(WORKPLACE).await;
-    let author: String = sqlx::query_scalar("SELECT id FROM users WHERE login_id = 'ns.kobayashi'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let author = app.user_id("ns.kobayashi").await;
     for i in 0..120i64 {
-        sqlx::query(
-            "INSERT INTO posts (id, group_id, author_id, body, created_at_ms)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(Uuid::now_v7().to_string())
-        .bind(group.to_string())
-        .bind(&author)
-        .bind(format!("記録 {i}"))
-        .bind(1_700_000_000_000 + i)
-        .execute(&app.db)
-        .await
-        .unwrap();
+        let body = format!("記録 {i}");
+        app.db
+            .exec(
+                "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms)
+                 VALUES ($1, $2, $3, $4, $4, $5)",
+                &[
+                    Uuid::now_v7().into(),
+                    group.into(),
+                    author.into(),
+                    body.into(),
+                    (1_700_000_000_000 + i).into(),
+                ],
+            )
+            .await;
     }
     let count = |p: &Value| p["items"].as_array().unwrap().len();
     assert_eq!(count(&page(&app, &token, group, "").await), 50);

@@ -170,11 +170,13 @@ async fn nobody_finds_what_they_may_not_read() {
         expect_problem(response, 404, "not_found").await;
     }
     // Searches are in the access log.
-    let logged: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'posts.search'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let logged: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'posts.search'",
+            &[],
+        )
+        .await;
     assert!(logged >= 12, "{logged}");
 }
 
@@ -336,6 +338,10 @@ async fn width_kana_case_and_spaces_do_not_matter() {
 #[tokio::test]
 async fn posts_written_before_folding_are_folded_at_start() {
     let app = TestApp::start().await;
+    let common::TestDb::Sqlite(pool) = app.db.clone() else {
+        // SQLite's migrations only: PostgreSQL never had such rows.
+        return;
+    };
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
     let post = create_post(
@@ -348,20 +354,16 @@ async fn posts_written_before_folding_are_folded_at_start() {
     // As a row from before migration 0004: no folded copy, the index holds the raw body.
     sqlx::query("UPDATE posts SET search_text = NULL WHERE id = ?")
         .bind(id(&post))
-        .execute(&app.db)
+        .execute(&pool)
         .await
         .unwrap();
     assert!(hit_ids(&search(&app, &tanaka, "でぃすぽーざぶる").await).is_empty());
-    let folded = tsunagu_server::db::fold_search_texts(&app.db)
-        .await
-        .unwrap();
+    let folded = tsunagu_server::db::fold_search_texts(&pool).await.unwrap();
     assert!(folded >= 1, "{folded}");
     let page = search(&app, &tanaka, "でぃすぽーざぶる").await;
     assert!(hit_ids(&page).contains(&id(&post)), "{page}");
     assert_eq!(
-        tsunagu_server::db::fold_search_texts(&app.db)
-            .await
-            .unwrap(),
+        tsunagu_server::db::fold_search_texts(&pool).await.unwrap(),
         0,
         "nothing left to fold"
     );

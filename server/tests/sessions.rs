@@ -63,10 +63,7 @@ async fn login_returns_a_token_that_authenticates() {
     assert_eq!(me, session["user"]);
 
     // Only the hash of the token is stored.
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
+    let stored: Vec<String> = app.db.column("SELECT token_hash FROM sessions", &[]).await;
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
     assert_eq!(stored[0].len(), 64);

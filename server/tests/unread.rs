@@ -32,14 +32,14 @@ async fn unread_counts_follow_read_markers() {
     let app = TestApp::start().await;
     let dr = app.login("dr.sato").await;
     let group = app.group_id(YAMADA).await;
-    let expected: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM posts p JOIN users u ON u.id = p.author_id
-         WHERE p.group_id = ? AND u.login_id <> 'dr.sato'",
-    )
-    .bind(group.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let expected: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM posts p JOIN users u ON u.id = p.author_id
+             WHERE p.group_id = $1 AND u.login_id <> 'dr.sato'",
+            &[group.into()],
+        )
+        .await;
     assert_eq!(group_of(&app, &dr, group).await["unread_count"], expected);
 
     let read = format!("/api/v1/groups/{group}/read");

@@ -49,9 +49,22 @@ impl Stack {
     }
 
     pub async fn api_post(&self, token: &str, group: &str, body: &str) {
+        self.api_post_to(&self.base, token, group, body).await;
+    }
+
+    /// Posts through one server instance directly (not through the balancer).
+    pub async fn api_post_on(&self, instance: usize, token: &str, group: &str, body: &str) {
+        self.api_post_to(&self.instances[instance], token, group, body)
+            .await;
+    }
+
+    async fn api_post_to(&self, base: &str, token: &str, group: &str, body: &str) {
         let status = self
             .http
-            .post(self.api(&format!("/groups/{group}/posts")))
+            .post(format!(
+                "{}/api/v1/groups/{group}/posts",
+                base.trim_end_matches('/')
+            ))
             .bearer_auth(token)
             .json(&json!({ "body": body }))
             .send()

@@ -4,6 +4,7 @@
 //! `computedrole` / `computedlabel`). Everything is torn down on drop, also when a test fails.
 
 mod api;
+mod balancer;
 mod browser;
 mod network;
 mod posts;

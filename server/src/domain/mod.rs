@@ -2,4 +2,5 @@
 //! inside its transactions and the HTTP layer maps their refusals to status codes.
 
 pub mod group;
+pub mod invitation;
 pub mod membership;

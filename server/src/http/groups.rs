@@ -323,7 +323,7 @@ pub async fn update_group(
     Json(update): Json<GroupUpdate>,
 ) -> Result<(StatusCode, axum::Json<Group>), Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     let is_patient = me.kind == GroupKind::Patient;

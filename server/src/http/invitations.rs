@@ -3,22 +3,16 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use sqlx::types::uuid::fmt::Hyphenated;
 use tsunagu_api::{
     DeclineInvitation, ErrorCode, GroupKind, Invitation, InvitationKind, InvitationLink,
-    InvitationList, MemberRole, NewInvitationLink, Problem, SystemEventKind, Timeline,
-    INVITATION_LINK_HOURS,
+    InvitationList, MemberRole, NewInvitationLink, Problem, INVITATION_LINK_HOURS,
 };
-use uuid::Uuid;
 
 use super::access::{member, membership};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
-use crate::audit::{self, Action, Entry};
-use crate::store::sqlite::invitations::fetch_invitation;
-use crate::store::sqlite::membership_writes::{
-    admin_count, member_changed, remove_from_group, role_of, system_entry,
-};
+use crate::audit::{Action, Entry};
+use crate::store::{Decide, NewLink};
 use crate::time::now_ms;
 
 /// Longest decline reason accepted.
@@ -52,75 +46,6 @@ pub async fn list_invitations(
     Ok(axum::Json(InvitationList { items }))
 }
 
-#[derive(sqlx::FromRow)]
-struct DecisionRow {
-    group_id: Hyphenated,
-    status: String,
-    kind: String,
-    invitee_id: Option<Hyphenated>,
-    role: String,
-    attending_physician_id: Option<Hyphenated>,
-    archived: bool,
-    physician_disabled: Option<bool>,
-    caller_is_operator: bool,
-}
-
-/// A pending request the caller may decide.
-struct Pending {
-    group_id: Uuid,
-    kind: InvitationKind,
-    invitee: Option<Uuid>,
-    role: MemberRole,
-}
-
-/// The request if the caller decides it: the group's attending physician, or an operator when
-/// the physician's account is disabled. 404 for anyone else.
-async fn decidable(
-    conn: &mut sqlx::SqliteConnection,
-    id: Uuid,
-    caller: Uuid,
-) -> Result<Pending, Error> {
-    let row: DecisionRow = sqlx::query_as(
-        "SELECT i.group_id, i.status, i.kind, i.invitee_id, i.role, g.attending_physician_id,
-                g.archived, ph.disabled AS physician_disabled,
-                EXISTS (SELECT 1 FROM users op WHERE op.id = ? AND op.is_operator = 1)
-                    AS caller_is_operator
-         FROM invitations i JOIN groups g ON g.id = i.group_id
-         LEFT JOIN users ph ON ph.id = g.attending_physician_id
-         WHERE i.id = ?",
-    )
-    .bind(caller.hyphenated())
-    .bind(id.hyphenated())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let physician = row.attending_physician_id.map(Hyphenated::into_uuid);
-    let decider = physician == Some(caller)
-        || (row.caller_is_operator && row.physician_disabled == Some(true));
-    let kind = row.kind.parse().unwrap_or(InvitationKind::Member);
-    let invitee = row.invitee_id.map(Hyphenated::into_uuid);
-    let well_formed = match kind {
-        InvitationKind::Member | InvitationKind::PhysicianRemoval => invitee.is_some(),
-        InvitationKind::PhysicianChange => true,
-        InvitationKind::Family | InvitationKind::Registration => false,
-    };
-    if !(decider && well_formed) {
-        return Err(Error::NotFound);
-    }
-    if row.status != "pending_physician" {
-        return Err(Error::InvitationDecided);
-    }
-    if row.archived {
-        return Err(Error::GroupArchived);
-    }
-    Ok(Pending {
-        group_id: row.group_id.into_uuid(),
-        kind,
-        invitee,
-        role: MemberRole::parse(&row.role),
-    })
-}
-
 /// The attending physician approves a request: an invited person becomes a member, the
 /// physician role passes to the proposed successor (or the profile is left without one), or
 /// the physician leaves the group. Operators decide instead when the physician's account is
@@ -147,89 +72,17 @@ pub async fn approve_invitation(
     auth: AuthUser,
     Path(invitation_id): Path<String>,
 ) -> Result<axum::Json<Invitation>, Error> {
-    let id = parse_id(&invitation_id)?;
-    let mut tx = state.writer.begin().await?;
-    let pending = decidable(&mut tx, id, auth.user_id).await?;
-    let group_id = pending.group_id;
-    let (entry, effects) = match (pending.kind, pending.invitee) {
-        (InvitationKind::PhysicianChange, successor) => {
-            if let Some(successor) = successor {
-                let still: Option<i64> = sqlx::query_scalar(
-                    "SELECT 1 FROM group_members m JOIN users u ON u.id = m.user_id
-                     WHERE m.group_id = ? AND m.user_id = ? AND m.role <> 'family'
-                       AND u.disabled = 0 AND u.profession = 'physician'",
-                )
-                .bind(group_id.hyphenated())
-                .bind(successor.hyphenated())
-                .fetch_optional(&mut *tx)
-                .await?;
-                if still.is_none() {
-                    return Err(Error::Validation {
-                        field: "invitee",
-                        code: ErrorCode::FieldInvalid,
-                    });
-                }
-            }
-            sqlx::query("UPDATE groups SET attending_physician_id = ? WHERE id = ?")
-                .bind(successor.map(|u| u.hyphenated()))
-                .bind(group_id.hyphenated())
-                .execute(&mut *tx)
-                .await?;
-            (
-                Some((SystemEventKind::PhysicianChanged, successor)),
-                Vec::new(),
-            )
-        }
-        (InvitationKind::PhysicianRemoval, Some(physician)) => {
-            let role = role_of(&mut *tx, group_id, physician).await?;
-            let effects = match role {
-                // Left meanwhile: approving changes nothing more.
-                None => Vec::new(),
-                Some(role) => {
-                    if role == MemberRole::Admin && admin_count(&mut *tx, group_id).await? <= 1 {
-                        return Err(Error::LastAdmin);
-                    }
-                    // The physician approving their own removal is leaving.
-                    let kind = if physician == auth.user_id {
-                        SystemEventKind::MemberLeft
-                    } else {
-                        SystemEventKind::MemberRemoved
-                    };
-                    remove_from_group(&mut tx, group_id, physician, role, auth.user_id, kind)
-                        .await?
-                }
-            };
-            (None, effects)
-        }
-        (_, invitee) => {
-            let invitee = invitee.ok_or(Error::NotFound)?;
-            sqlx::query(
-                "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
-                 VALUES (?, ?, ?, ?)
-                 ON CONFLICT (group_id, user_id) DO NOTHING",
-            )
-            .bind(group_id.hyphenated())
-            .bind(invitee.hyphenated())
-            .bind(pending.role.as_str())
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-            (
-                Some((SystemEventKind::InvitationApproved, Some(invitee))),
-                Vec::new(),
-            )
-        }
-    };
-    let decision = Decision {
-        invitation: id,
-        group_id,
-        decider: auth.user_id,
-        accepted: true,
-        entry,
-        effects,
-        reason: None,
-    };
-    Ok(axum::Json(decision.record(tx, &state.live, ip).await?))
+    let invitation = parse_id(&invitation_id)?;
+    let decided = state
+        .store
+        .decide_invitation(Decide {
+            invitation,
+            caller: auth.user_id,
+            decline_reason: None,
+            client_ip: ip,
+        })
+        .await?;
+    Ok(axum::Json(decided))
 }
 
 /// The attending physician (or an operator, as for approving) declines a request, with a reason
@@ -260,9 +113,7 @@ pub async fn decline_invitation(
     Path(invitation_id): Path<String>,
     Json(decline): Json<DeclineInvitation>,
 ) -> Result<axum::Json<Invitation>, Error> {
-    let id = parse_id(&invitation_id)?;
-    let mut tx = state.writer.begin().await?;
-    let pending = decidable(&mut tx, id, auth.user_id).await?;
+    let invitation = parse_id(&invitation_id)?;
     let reason = decline.reason.trim();
     if reason.is_empty() {
         return Err(Error::Validation {
@@ -276,90 +127,16 @@ pub async fn decline_invitation(
             code: ErrorCode::FieldTooLong,
         });
     }
-    let decision = Decision {
-        invitation: id,
-        group_id: pending.group_id,
-        decider: auth.user_id,
-        accepted: false,
-        entry: Some((SystemEventKind::InvitationDeclined, pending.invitee)),
-        effects: Vec::new(),
-        reason: Some(reason),
-    };
-    Ok(axum::Json(decision.record(tx, &state.live, ip).await?))
-}
-
-/// The decision on a pending request.
-struct Decision<'a> {
-    invitation: Uuid,
-    group_id: Uuid,
-    /// The physician, or the operator deciding in their place.
-    decider: Uuid,
-    accepted: bool,
-    /// The timeline entry recording the decision (kind and subject), if the effect did not
-    /// already write one.
-    entry: Option<(SystemEventKind, Option<Uuid>)>,
-    /// Events the effect appended (a removal), to publish with the decision's.
-    effects: Vec<crate::events::EventId>,
-    /// Declines only: shown to the requesting admin and in the timeline.
-    reason: Option<&'a str>,
-}
-
-impl Decision<'_> {
-    /// Stores the decision, with the system entry everyone in the group sees and the audit row,
-    /// in the caller's transaction, and returns the invitation as it now stands. The effect of
-    /// approving (membership, physician) is written by the caller first.
-    async fn record(
-        self,
-        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
-        live: &crate::events::Live,
-        ip: Option<std::net::IpAddr>,
-    ) -> Result<Invitation, Error> {
-        let (status, action) = if self.accepted {
-            ("accepted", Action::InvitationApprove)
-        } else {
-            ("declined", Action::InvitationDecline)
-        };
-        sqlx::query(
-            "UPDATE invitations SET status = ?, decided_by = ?, decided_at_ms = ?,
-                 decline_reason = ?
-             WHERE id = ?",
-        )
-        .bind(status)
-        .bind(self.decider.hyphenated())
-        .bind(now_ms())
-        .bind(self.reason)
-        .bind(self.invitation.hyphenated())
-        .execute(&mut *tx)
+    let decided = state
+        .store
+        .decide_invitation(Decide {
+            invitation,
+            caller: auth.user_id,
+            decline_reason: Some(reason.to_owned()),
+            client_ip: ip,
+        })
         .await?;
-        let mut published = self.effects;
-        if let Some((kind, subject)) = self.entry {
-            published.push(
-                system_entry(
-                    &mut tx,
-                    self.group_id,
-                    Timeline::Care,
-                    kind,
-                    self.decider,
-                    subject,
-                    self.reason,
-                )
-                .await?,
-            );
-        }
-        // Members or the physician changed (approved), and one pending request fewer either way.
-        published.push(member_changed(&mut tx, self.group_id).await?);
-        audit::record(
-            &mut *tx,
-            Entry::new(action, Some(self.decider), ip)
-                .group(self.group_id)
-                .target(self.invitation),
-        )
-        .await?;
-        let invitation = fetch_invitation(&mut *tx, self.invitation).await?;
-        tx.commit().await?;
-        live.publish_all(published);
-        Ok(invitation)
-    }
+    Ok(axum::Json(decided))
 }
 
 /// Creates a one-time link (admins): `family` (patient groups) or `registration`. The token is
@@ -392,7 +169,7 @@ pub async fn create_link(
     Json(new_link): Json<NewInvitationLink>,
 ) -> Result<axum::response::Response, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     let role = match (new_link.kind, me.kind) {
@@ -406,33 +183,19 @@ pub async fn create_link(
         }
     };
     let token = crate::token::generate();
-    let id = Uuid::now_v7();
-    let now = now_ms();
-    let mut tx = state.writer.begin().await?;
-    sqlx::query(
-        "INSERT INTO invitations (id, group_id, kind, status, role, invited_by, token_hash,
-                                  created_at_ms, expires_at_ms)
-         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)",
-    )
-    .bind(id.hyphenated())
-    .bind(group_id.hyphenated())
-    .bind(new_link.kind.as_str())
-    .bind(role.as_str())
-    .bind(auth.user_id.hyphenated())
-    .bind(crate::token::hash(&token))
-    .bind(now)
-    .bind(now + INVITATION_LINK_HOURS * 3600 * 1000)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::InvitationLinkCreate, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(id),
-    )
-    .await?;
-    let invitation = fetch_invitation(&mut *tx, id).await?;
-    tx.commit().await?;
+    let token_hash = crate::token::hash(&token);
+    let invitation = state
+        .store
+        .create_link(NewLink {
+            caller: auth.user_id,
+            group_id,
+            kind: new_link.kind,
+            role,
+            token_hash: &token_hash,
+            expires_at_ms: now_ms() + INVITATION_LINK_HOURS * 3600 * 1000,
+            client_ip: ip,
+        })
+        .await?;
     let mut response = axum::response::IntoResponse::into_response((
         StatusCode::CREATED,
         axum::Json(InvitationLink { invitation, token }),
@@ -502,41 +265,12 @@ pub async fn revoke_link(
 ) -> Result<StatusCode, Error> {
     let group_id = parse_id(&group_id)?;
     let id = parse_id(&invitation_id)?;
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
-    let mut tx = state.writer.begin().await?;
-    let status: String = sqlx::query_scalar(
-        "SELECT status FROM invitations
-         WHERE id = ? AND group_id = ? AND kind IN ('family', 'registration')",
-    )
-    .bind(id.hyphenated())
-    .bind(group_id.hyphenated())
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(Error::NotFound)?;
-    match status.as_str() {
-        "open" => {
-            sqlx::query(
-                "UPDATE invitations SET status = 'revoked', decided_by = ?, decided_at_ms = ?
-                 WHERE id = ?",
-            )
-            .bind(auth.user_id.hyphenated())
-            .bind(now_ms())
-            .bind(id.hyphenated())
-            .execute(&mut *tx)
-            .await?;
-        }
-        "revoked" => {}
-        _ => return Err(Error::InvitationDecided),
-    }
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::InvitationLinkRevoke, Some(auth.user_id), ip)
-            .group(group_id)
-            .target(id),
-    )
-    .await?;
-    tx.commit().await?;
+    state
+        .store
+        .revoke_link(auth.user_id, group_id, id, ip)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

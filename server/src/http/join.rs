@@ -4,62 +4,25 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{
-    ErrorCode, JoinAsFamily, JoinInfo, MemberRole, Problem, Session, SystemEventKind, Timeline,
-};
-use uuid::Uuid;
+use tsunagu_api::{ErrorCode, JoinAsFamily, JoinInfo, Problem, Session};
 
 use super::extract::{ClientIp, Json};
 use super::{AppState, Error, SecretBody};
-use crate::audit::{self, Action, Entry};
-use crate::store::sqlite::groups::author;
-use crate::store::sqlite::membership_writes::{member_changed, system_entry};
+use crate::audit::{Action, Entry};
+use crate::store::{JoinFamily, OpenLink};
 use crate::time::{from_ms, now_ms};
 use tsunagu_api::MAX_NAME_CHARS;
 
 /// Longest login ID accepted.
 const MAX_LOGIN_ID_CHARS: usize = 64;
 
-#[derive(sqlx::FromRow)]
-struct LinkRow {
-    id: Hyphenated,
-    kind: String,
-    group_id: Hyphenated,
-    group_name: String,
-    expires_at_ms: i64,
-    by_id: Option<Hyphenated>,
-    by_name: Option<String>,
-    by_profession: Option<String>,
-    by_facility_name: Option<String>,
-}
-
-/// An open, unexpired link of a live group; anything else is one and the same 404.
-async fn open_link(db: impl sqlx::SqliteExecutor<'_>, token: &str) -> Result<LinkRow, Error> {
-    let row: Option<LinkRow> = sqlx::query_as(
-        "SELECT i.id, i.kind, g.id AS group_id, g.name AS group_name, i.expires_at_ms,
-                bu.id AS by_id, bu.display_name AS by_name, bu.profession AS by_profession,
-                buf.name AS by_facility_name
-         FROM invitations i
-         JOIN groups g ON g.id = i.group_id
-         LEFT JOIN users bu ON bu.id = i.invited_by
-         LEFT JOIN facilities buf ON buf.id = bu.facility_id
-         WHERE i.token_hash = ? AND i.status = 'open' AND i.expires_at_ms > ?
-           AND g.archived = 0",
-    )
-    .bind(crate::token::hash(token))
-    .bind(now_ms())
-    .fetch_optional(db)
-    .await?;
-    row.ok_or(Error::InvitationInvalid)
-}
-
-fn kind_of(row: &LinkRow) -> tsunagu_api::InvitationKind {
-    if row.kind == "family" {
-        tsunagu_api::InvitationKind::Family
-    } else {
-        tsunagu_api::InvitationKind::Registration
-    }
+/// The open link with this token; anything else is one and the same 404.
+async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, Error> {
+    state
+        .store
+        .open_link(&crate::token::hash(token))
+        .await?
+        .ok_or(Error::InvitationInvalid)
 }
 
 /// What a link invites to, so the person can decide. No login.
@@ -79,36 +42,21 @@ pub async fn join_info(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Result<axum::Json<JoinInfo>, Error> {
-    let row = open_link(&state.db, &token).await?;
+    let link = open_link(&state, &token).await?;
     state
-        .writer
+        .store
         .audit(
             Entry::new(Action::JoinRead, None, ip)
-                .group(row.group_id.into_uuid())
-                .target(row.id.into_uuid()),
+                .group(link.group_id)
+                .target(link.id),
         )
         .await?;
-    let kind = kind_of(&row);
     Ok(axum::Json(JoinInfo {
-        kind,
-        group_name: row.group_name,
-        invited_by: author(
-            row.by_id,
-            row.by_name,
-            row.by_profession,
-            row.by_facility_name,
-        )
-        .ok_or(Error::InvitationInvalid)?,
-        expires_at: from_ms(row.expires_at_ms),
+        kind: link.kind,
+        group_name: link.group_name,
+        invited_by: link.invited_by.ok_or(Error::InvitationInvalid)?,
+        expires_at: from_ms(link.expires_at_ms),
     }))
-}
-
-async fn login_id_taken(db: impl sqlx::SqliteExecutor<'_>, login_id: &str) -> Result<bool, Error> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE login_id = ?")
-        .bind(login_id)
-        .fetch_optional(db)
-        .await?;
-    Ok(taken.is_some())
 }
 
 fn validation(field: &'static str, code: ErrorCode) -> Error {
@@ -161,10 +109,10 @@ pub async fn join_as_family(
 }
 
 /// Audits a refusal for a taken login ID (the link stays open).
-fn refused(link: &LinkRow, ip: Option<std::net::IpAddr>) -> Entry {
+fn refused(link: &OpenLink, ip: Option<std::net::IpAddr>) -> Entry {
     Entry::new(Action::JoinRefused, None, ip)
-        .group(link.group_id.into_uuid())
-        .target(link.id.into_uuid())
+        .group(link.group_id)
+        .target(link.id)
 }
 
 async fn join_inner(
@@ -173,8 +121,8 @@ async fn join_inner(
     token: &str,
     join: JoinAsFamily,
 ) -> Result<Response, Error> {
-    let link = open_link(&state.db, token).await?;
-    if kind_of(&link) != tsunagu_api::InvitationKind::Family {
+    let link = open_link(state, token).await?;
+    if link.kind != tsunagu_api::InvitationKind::Family {
         return Err(Error::InvitationWrongKind);
     }
     let display_name = join.display_name.trim().to_owned();
@@ -192,107 +140,29 @@ async fn join_inner(
         return Err(validation("login_id", ErrorCode::FieldTooLong));
     }
     tsunagu_api::validate_password(&join.password).map_err(|code| validation("password", code))?;
-    // Checked again below under the write lock; this spares the hashing when it is taken.
-    if login_id_taken(&state.db, &login_id).await? {
-        state.writer.audit(refused(&link, ip)).await?;
+    // Checked again when the account is written; this spares the hashing when it is taken.
+    if state.store.user_id_by_login(&login_id).await?.is_some() {
+        state.store.audit(refused(&link, ip)).await?;
         return Err(Error::LoginIdTaken);
     }
-    // Slow: hashed before the write lock is taken, within the server's bound on hashing.
+    // Slow: hashed before any write, within the server's bound on hashing.
     let password_hash = state.hashing.hash(join.password).await?;
-
-    let mut tx = state.writer.begin().await?;
-    if login_id_taken(&mut *tx, &login_id).await? {
-        audit::record(&mut *tx, refused(&link, ip)).await?;
-        tx.commit().await?;
-        return Err(Error::LoginIdTaken);
-    }
-    let now = now_ms();
-    // Single use: only the request that flips the link from open to accepted goes on.
-    let claimed = sqlx::query(
-        "UPDATE invitations SET status = 'accepted', decided_at_ms = ?
-         WHERE id = ? AND status = 'open' AND expires_at_ms > ?",
-    )
-    .bind(now)
-    .bind(link.id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
-        return Err(Error::InvitationInvalid);
-    }
-    let user_id = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
-                            profession, facility_id, created_at_ms, relationship)
-         VALUES (?, ?, ?, ?, '', 'family', NULL, ?, ?)",
-    )
-    .bind(user_id.hyphenated())
-    .bind(&login_id)
-    .bind(&password_hash)
-    .bind(&display_name)
-    .bind(now)
-    .bind(join.relationship.as_str())
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE invitations SET decided_by = ?, invitee_id = ? WHERE id = ?")
-        .bind(user_id.hyphenated())
-        .bind(user_id.hyphenated())
-        .bind(link.id)
-        .execute(&mut *tx)
-        .await?;
-    let group_id = link.group_id.into_uuid();
-    sqlx::query(
-        "INSERT INTO group_members (group_id, user_id, role, joined_at_ms) VALUES (?, ?, ?, ?)",
-    )
-    .bind(group_id.hyphenated())
-    .bind(user_id.hyphenated())
-    .bind(MemberRole::Family.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let mut published = Vec::new();
-    for timeline in [Timeline::Care, Timeline::Family] {
-        published.push(
-            system_entry(
-                &mut tx,
-                group_id,
-                timeline,
-                SystemEventKind::MemberJoined,
-                user_id,
-                Some(user_id),
-                None,
-            )
-            .await?,
-        );
-    }
-    published.push(member_changed(&mut tx, group_id).await?);
-
     let token = crate::token::generate();
-    let expires_at_ms = now + state.settings.session_max_lifetime.as_millis() as i64;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)
-         VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(crate::token::hash(&token))
-    .bind(user_id.hyphenated())
-    .bind(now)
-    .bind(now)
-    .bind(expires_at_ms)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        Entry::new(Action::JoinAccept, Some(user_id), ip)
-            .group(group_id)
-            .target(link.id.into_uuid()),
-    )
-    .await?;
-    let user = crate::store::sqlite::me_in(&mut *tx, user_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the account just created is missing"))?;
-    tx.commit().await?;
-    state.live.publish_all(published);
+    let token_hash = crate::token::hash(&token);
+    let expires_at_ms = now_ms() + state.settings.session_max_lifetime.as_millis() as i64;
+    let user = state
+        .store
+        .join_family(JoinFamily {
+            link: &link,
+            login_id: &login_id,
+            password_hash: &password_hash,
+            display_name: &display_name,
+            relationship: join.relationship,
+            session_token_hash: &token_hash,
+            session_expires_at_ms: expires_at_ms,
+            client_ip: ip,
+        })
+        .await?;
 
     let session = Session {
         token,

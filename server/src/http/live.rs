@@ -299,10 +299,10 @@ pub async fn event_stream(
         "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
                 (SELECT MIN(id) FROM events)",
     )
-    .fetch_one(&state.db)
+    .fetch_one(&state.sqlite()?.read)
     .await?;
     state
-        .writer
+        .store
         .audit(Entry::new(Action::EventsSubscribe, Some(auth.user_id), ip))
         .await?;
 
@@ -315,7 +315,7 @@ pub async fn event_stream(
     let ticket = state.live.open_stream(auth.user_id, &auth.token_hash);
     let heartbeat = state.settings.sse_heartbeat;
     let feed = Feed {
-        db: state.db.clone(),
+        db: state.sqlite()?.read.clone(),
         user_id: auth.user_id,
         token_hash: auth.token_hash,
         idle_ms: i64::try_from(state.settings.session_idle_timeout.as_millis())

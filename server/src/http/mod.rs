@@ -10,7 +10,6 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use sqlx::SqlitePool;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -20,14 +19,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Database, Db};
 use crate::events::Live;
 use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
 use crate::rate_limit::{LoginThrottle, WindowThrottle};
+use crate::store::postgres::{self, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
-use crate::writer::Writer;
 
 mod access;
 mod api_doc;
@@ -36,6 +35,7 @@ mod directory;
 mod error;
 mod extract;
 mod groups;
+mod health;
 mod invitations;
 mod join;
 mod live;
@@ -64,10 +64,9 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 pub struct AppState {
     /// Storage; handlers moved to it no longer see SQL (see `store`).
     pub store: Store,
-    /// Read-only connections; every write goes through `writer`. Only for the handlers not yet
-    /// moved to `store`.
-    pub db: SqlitePool,
-    pub writer: Writer,
+    /// SQLite's read pool and write connection, only for the handlers not yet moved to
+    /// `store`; `None` on PostgreSQL (see [`AppState::sqlite`]).
+    sqlite: Option<Db>,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
     /// Refused `POST /join/{token}` attempts (unknown link, login ID taken), per link and per
@@ -83,18 +82,34 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub async fn new(db: Db, settings: Settings) -> anyhow::Result<Self> {
+    pub async fn new(db: Database, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
-        let live = Live::new(&db.read, settings.stream_caps).await?;
+        let (store, live, sqlite) = match db {
+            Database::Sqlite(db) => {
+                let live = Live::new(&db.read, settings.stream_caps).await?;
+                let store = Store::sqlite(SqliteStore::new(
+                    db.read.clone(),
+                    db.writer.clone(),
+                    live.clone(),
+                ));
+                (store, live, Some(db))
+            }
+            Database::Postgres(pool) => {
+                let latest = postgres::events::latest(&pool).await?;
+                let live = Live::starting_at(latest, settings.stream_caps);
+                // Events committed by other instances wake this one's streams.
+                tokio::spawn(postgres::events::listen(pool.clone(), live.clone()));
+                (
+                    Store::postgres(PgStore::new(pool, live.clone())),
+                    live,
+                    None,
+                )
+            }
+        };
         Ok(Self {
-            store: Store::sqlite(SqliteStore::new(
-                db.read.clone(),
-                db.writer.clone(),
-                live.clone(),
-            )),
+            store,
             live,
-            db: db.read,
-            writer: db.writer,
+            sqlite,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
             join_throttle: Arc::new(WindowThrottle::new(
                 settings.join_limit,
@@ -108,6 +123,16 @@ impl AppState {
             dummy_hash: dummy_hash.into(),
         })
     }
+
+    /// SQLite's connections, for the handlers not yet moved to `store`; on PostgreSQL those
+    /// answer 500 until they are.
+    pub fn sqlite(&self) -> Result<&Db, Error> {
+        self.sqlite.as_ref().ok_or_else(|| {
+            Error::Internal(anyhow::anyhow!(
+                "this operation is not available on PostgreSQL yet"
+            ))
+        })
+    }
 }
 
 /// Every `/api/v1` route, each with its OpenAPI documentation: a route cannot be added without
@@ -115,6 +140,7 @@ impl AppState {
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(meta::get_meta))
+        .routes(routes!(health::get_health))
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(me::get_me))

@@ -245,7 +245,7 @@ pub async fn create_post(
     let key = idempotency_key(&headers)?;
     // Membership before validation: a non-member must not learn anything, not even that the
     // body would have been refused.
-    let me = membership(&state.db, group_id, auth.user_id).await?;
+    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
     let timeline = new_post.timeline.unwrap_or(me.timelines()[0]);
     me.require_timeline(timeline)?;
     me.require_writable()?;

@@ -10,19 +10,22 @@
 use std::net::IpAddr;
 
 use tsunagu_api::{
-    DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind, Importance,
-    Invitation, Me, Member, MemberList, MemberRole, NewPost, PhysicianRule, Post, PostEdit,
-    PostReceipts, PostRevision, Profession, SearchHit, Timeline, UrgentItem,
+    Author, DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind,
+    Importance, Invitation, InvitationKind, Me, Member, MemberList, MemberRole, NewPost,
+    PhysicianRule, Post, PostEdit, PostReceipts, PostRevision, Profession, Relationship, SearchHit,
+    Timeline, UrgentItem,
 };
 use uuid::Uuid;
 
 use crate::audit::Entry;
 use crate::cursor::Cursor;
+use crate::domain::invitation::NotDecidable;
 use crate::domain::membership::{Denied, Membership};
 
 pub mod id;
 pub mod postgres;
 pub mod rows;
+pub mod seed;
 pub mod sqlite;
 
 /// A LIKE pattern finding `q` anywhere (with `ESCAPE '\\'`, on both backends): `%`, `_` and
@@ -60,6 +63,12 @@ pub enum Refusal {
     AlreadyMember,
     /// The last admin cannot leave or step down.
     LastAdmin,
+    /// The request was decided already (or the link used or revoked).
+    InvitationDecided,
+    /// The link is unknown, used, revoked or expired, or its group archived: one answer for all.
+    InvitationInvalid,
+    /// Another account has this login ID.
+    LoginIdTaken,
 }
 
 impl From<Denied> for Refusal {
@@ -83,6 +92,16 @@ pub enum StoreError {
 impl From<Denied> for StoreError {
     fn from(denied: Denied) -> Self {
         Self::Refused(Refusal::Denied(denied))
+    }
+}
+
+impl From<NotDecidable> for StoreError {
+    fn from(reason: NotDecidable) -> Self {
+        Self::Refused(match reason {
+            NotDecidable::NotFound => Refusal::Denied(Denied::NotFound),
+            NotDecidable::Decided => Refusal::InvitationDecided,
+            NotDecidable::Archived => Refusal::Denied(Denied::Archived),
+        })
     }
 }
 
@@ -240,6 +259,53 @@ pub struct TimelinePage {
     pub read_up_to: Option<Uuid>,
 }
 
+/// A decision on a pending request by `caller` (see [`Store::decide_invitation`]).
+#[derive(Debug)]
+pub struct Decide {
+    pub invitation: Uuid,
+    pub caller: Uuid,
+    /// Approve, or decline with this reason (validated).
+    pub decline_reason: Option<String>,
+    pub client_ip: Option<IpAddr>,
+}
+
+/// A new one-time link, the caller checked as an admin of the group.
+#[derive(Debug)]
+pub struct NewLink<'a> {
+    pub caller: Uuid,
+    pub group_id: Uuid,
+    pub kind: InvitationKind,
+    pub role: MemberRole,
+    pub token_hash: &'a str,
+    pub expires_at_ms: i64,
+    pub client_ip: Option<IpAddr>,
+}
+
+/// An open link as `GET /join/{token}` describes it.
+#[derive(Debug)]
+pub struct OpenLink {
+    pub id: Uuid,
+    pub kind: InvitationKind,
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub expires_at_ms: i64,
+    pub invited_by: Option<Author>,
+}
+
+/// A family account to create through the link `link` (validated; the password hashed).
+#[derive(Debug)]
+pub struct JoinFamily<'a> {
+    pub link: &'a OpenLink,
+    pub login_id: &'a str,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub relationship: Relationship,
+    /// The new session's token hash and expiry.
+    pub session_token_hash: &'a str,
+    pub session_expires_at_ms: i64,
+    pub client_ip: Option<IpAddr>,
+}
+
 /// The storage backends. Cheap to clone.
 #[derive(Clone)]
 enum Backend {
@@ -268,6 +334,11 @@ impl Store {
 
     pub fn postgres(store: postgres::PgStore) -> Self {
         Self(Backend::Postgres(store))
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, s => s.ping().await)
     }
 
     /// Appends an audit entry; returns once it is committed (batched with others). Used for
@@ -572,6 +643,50 @@ impl Store {
     /// disabled.
     pub async fn waiting_for(&self, user: Uuid) -> Result<Vec<Invitation>, StoreError> {
         dispatch!(self, s => s.waiting_for(user).await)
+    }
+
+    /// Decides a pending request, on the rows inside one write transaction: only the group's
+    /// attending physician (or an operator when the physician's account is disabled) may, else
+    /// 404; a decided request is refused (`InvitationDecided`), an archived group too. Approving
+    /// makes the invitee a member, hands the physician role to the proposed successor (who
+    /// must still be a physician member: else a `invitee` field refusal), or removes the
+    /// physician (not the last admin). The decision, its timeline entry, `member.changed` and
+    /// the audit row are written together; returns the request as it now stands.
+    pub async fn decide_invitation(&self, decide: Decide) -> Result<Invitation, StoreError> {
+        dispatch!(self, s => s.decide_invitation(decide).await)
+    }
+
+    /// Stores a one-time link with its audit row; the group must take writes (checked inside
+    /// the transaction). Returns the link.
+    pub async fn create_link(&self, link: NewLink<'_>) -> Result<Invitation, StoreError> {
+        dispatch!(self, s => s.create_link(link).await)
+    }
+
+    /// Revokes an open link of the group (idempotent on a revoked one; `InvitationDecided` once
+    /// used), with the audit row.
+    pub async fn revoke_link(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        link_id: Uuid,
+        ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.revoke_link(caller, group_id, link_id, ip).await)
+    }
+
+    /// The open, unexpired link of a live group with this token hash, `None` for anything else.
+    pub async fn open_link(&self, token_hash: &str) -> Result<Option<OpenLink>, StoreError> {
+        dispatch!(self, s => s.open_link(token_hash).await)
+    }
+
+    /// Creates the family account of a link, claims the link (single use: only the request
+    /// that flips it from open goes on, `InvitationInvalid` for the others), makes the account
+    /// a family member with its timeline entries and `member.changed`, and stores its first
+    /// session, in one transaction. A login ID another account has (checked inside the same
+    /// transaction; the unique index decides a race) is refused with `LoginIdTaken` after the
+    /// refusal is audited. Returns the new account.
+    pub async fn join_family(&self, join: JoinFamily<'_>) -> Result<Me, StoreError> {
+        dispatch!(self, s => s.join_family(join).await)
     }
 
     /// A group's one-time links (family, registration), newest first.

@@ -1,17 +1,23 @@
-//! A real server on an ephemeral port over a temporary SQLite file, seeded with the demo data.
+//! A real server on an ephemeral port over a fresh database (a temporary SQLite file, or a new
+//! PostgreSQL database when `TSUNAGU_TEST_DATABASE_URL` names a cluster), seeded with the demo
+//! data.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
+
+pub mod db;
+
+#[allow(unused_imports)]
+pub use db::{Bind, Id, TestDb};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use reqwest::{Client, Response};
 use serde_json::Value;
-use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tsunagu_server::config::Settings;
 use tsunagu_server::events::Live;
-use tsunagu_server::{app, db, demo, listener, AppState};
+use tsunagu_server::{app, demo, listener, AppState};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
@@ -25,7 +31,10 @@ pub struct TestApp {
     /// The server's register of open event streams.
     pub live: Live,
     pub client: Client,
-    pub db: SqlitePool,
+    /// The server's database, for checks the API cannot make.
+    pub db: TestDb,
+    /// Its URL (each test has its own database).
+    pub database_url: String,
     pub dist: PathBuf,
     /// The server's state, for what only it can tell (e.g. how many password checks ran at once).
     pub state: AppState,
@@ -40,12 +49,8 @@ impl TestApp {
     /// `configure` adjusts the settings; `dist` starts as an empty directory in the temp dir.
     pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        // A nested path: the server must create the missing directory itself.
-        let url = format!("sqlite://{}", dir.path().join("data/tsunagu.db").display());
-        let db = db::connect(&url).await.expect("database");
-        // Fixtures and checks use the write connection: the read pool refuses writes.
-        let pool = db.writer.pool().clone();
-        demo::seed(&pool).await.expect("demo data");
+        let (database, db, database_url) = db::fresh(dir.path()).await;
+        demo::seed(&database).await.expect("demo data");
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();
         let mut settings = Settings {
@@ -53,7 +58,7 @@ impl TestApp {
             ..Settings::default()
         };
         configure(&mut settings);
-        let state = AppState::new(db, settings).await.expect("state");
+        let state = AppState::new(database, settings).await.expect("state");
         let server_state = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -72,7 +77,8 @@ impl TestApp {
             live,
             // No proxy: a proxy from the environment must not sit between test and server.
             client: Client::builder().no_proxy().build().unwrap(),
-            db: pool,
+            db,
+            database_url,
             dist,
             state: server_state,
             _dir: dir,
@@ -154,31 +160,45 @@ impl TestApp {
 
     /// Id of a user by login ID, read from the database.
     pub async fn user_id(&self, login_id: &str) -> Uuid {
-        let id: String = sqlx::query_scalar("SELECT id FROM users WHERE login_id = ?")
-            .bind(login_id)
-            .fetch_one(&self.db)
-            .await
-            .unwrap();
-        id.parse().unwrap()
+        let id: Id = self
+            .db
+            .scalar(
+                "SELECT id FROM users WHERE login_id = $1",
+                &[login_id.into()],
+            )
+            .await;
+        id.into_uuid()
     }
 
     /// Id of a group by name, read from the database (not through the API under test).
     pub async fn group_id(&self, name: &str) -> Uuid {
-        let id: String = sqlx::query_scalar("SELECT id FROM groups WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.db)
-            .await
-            .unwrap();
-        id.parse().unwrap()
+        let id: Id = self
+            .db
+            .scalar("SELECT id FROM groups WHERE name = $1", &[name.into()])
+            .await;
+        id.into_uuid()
+    }
+
+    /// Runs the maintenance task's pruning now.
+    pub async fn prune(&self) {
+        match &self.db {
+            TestDb::Sqlite(pool) => {
+                tsunagu_server::db::prune(pool, std::time::Duration::from_secs(1800))
+                    .await
+                    .unwrap();
+            }
+            TestDb::Postgres(_) => panic!("pruning is not on PostgreSQL yet"),
+        }
     }
 
     /// Posts of both timelines (the demo's 山田 group: 25 care + 6 family).
     pub async fn post_count(&self, group_id: Uuid) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE group_id = ?")
-            .bind(group_id.to_string())
-            .fetch_one(&self.db)
+        self.db
+            .scalar(
+                "SELECT COUNT(*) FROM posts WHERE group_id = $1",
+                &[group_id.into()],
+            )
             .await
-            .unwrap()
     }
 }
 

@@ -158,3 +158,43 @@ impl PgStore {
         Err(not_ported("links_of"))
     }
 }
+
+impl PgStore {
+    pub async fn decide_invitation(
+        &self,
+        decide: crate::store::Decide,
+    ) -> Result<Invitation, StoreError> {
+        Err(not_ported("decide_invitation"))
+    }
+
+    pub async fn create_link(
+        &self,
+        link: crate::store::NewLink<'_>,
+    ) -> Result<Invitation, StoreError> {
+        Err(not_ported("create_link"))
+    }
+
+    pub async fn revoke_link(
+        &self,
+        caller: Uuid,
+        group_id: Uuid,
+        link_id: Uuid,
+        ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        Err(not_ported("revoke_link"))
+    }
+
+    pub async fn open_link(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<crate::store::OpenLink>, StoreError> {
+        Err(not_ported("open_link"))
+    }
+
+    pub async fn join_family(
+        &self,
+        join: crate::store::JoinFamily<'_>,
+    ) -> Result<tsunagu_api::Me, StoreError> {
+        Err(not_ported("join_family"))
+    }
+}

@@ -681,7 +681,7 @@ mod tests {
     async fn the_group_list_is_one_statement_using_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url).await.unwrap();
+        let db = crate::db::connect_sqlite(&url).await.unwrap();
         let sql = format!(
             "EXPLAIN QUERY PLAN {} ORDER BY activity_ms DESC, id DESC LIMIT ?",
             select_my_groups()

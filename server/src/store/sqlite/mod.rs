@@ -6,10 +6,12 @@ use sqlx::SqlitePool;
 use crate::events::Live;
 use crate::writer::Writer;
 
+mod decisions;
 mod direct;
 mod directory;
 pub mod groups;
 pub mod invitations;
+mod links;
 pub mod members;
 pub mod membership_writes;
 mod post_edits;

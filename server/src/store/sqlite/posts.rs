@@ -369,7 +369,7 @@ mod tests {
     async fn timeline_queries_use_the_keyset_index() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url).await.unwrap();
+        let db = crate::db::connect_sqlite(&url).await.unwrap();
         for importance in [
             Importance::Normal,
             Importance::Important,

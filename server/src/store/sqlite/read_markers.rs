@@ -118,7 +118,7 @@ mod tests {
     async fn receipts_come_from_one_index_range() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url).await.unwrap();
+        let db = crate::db::connect_sqlite(&url).await.unwrap();
         let plan: Vec<String> = sqlx::query_as::<_, (i64, i64, i64, String)>(&format!(
             "EXPLAIN QUERY PLAN {INSERT_RECEIPTS}"
         ))

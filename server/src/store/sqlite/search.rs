@@ -83,7 +83,7 @@ mod tests {
     async fn plan(in_group: bool) -> String {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url).await.unwrap();
+        let db = crate::db::connect_sqlite(&url).await.unwrap();
         let sql = format!("EXPLAIN QUERY PLAN {}", search_sql(in_group, true));
         let mut query = sqlx::query_as(&sql)
             .bind("u")
