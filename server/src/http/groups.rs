@@ -10,7 +10,7 @@ use tsunagu_api::{
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::membership;
+use super::access::member;
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::responses::page;
 use super::{AppState, AuthUser, Error};
@@ -323,7 +323,7 @@ pub async fn update_group(
     Json(update): Json<GroupUpdate>,
 ) -> Result<(StatusCode, axum::Json<Group>), Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     let is_patient = me.kind == GroupKind::Patient;

@@ -15,7 +15,12 @@ use tokio::sync::Semaphore;
 use crate::db::redact;
 use crate::events::Live;
 
+mod direct;
 pub mod events;
+pub mod groups;
+pub mod invitations;
+pub mod members;
+pub mod membership_writes;
 mod pending;
 mod post_edits;
 pub mod posts;

@@ -6,7 +6,9 @@ use sqlx::PgConnection;
 use tsunagu_api::{Importance, LiveEvent, MemberRole, Post, PostRevision};
 use uuid::Uuid;
 
-use super::posts::{check_mentions, fetch_post, lock_group, refuse_nul, store_mentions, GroupLock};
+use super::posts::{
+    check_mentions, fetch_post, lock_group_for_write, refuse_nul, store_mentions, GroupLock,
+};
 use super::write_tx::WriteTx;
 use super::PgStore;
 use crate::audit::Entry;
@@ -76,7 +78,7 @@ impl PgStore {
             audit,
         } = cmd;
         let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
-        let group = lock_group(tx.conn(), group_id, author, GroupLock::Share).await?;
+        let group = lock_group_for_write(tx.conn(), group_id, author, GroupLock::Share).await?;
         group.require_member()?;
         let row = readable_post(tx.conn(), me, author, group_id, post_id).await?;
         require_author(&row, author)?;
@@ -148,7 +150,7 @@ impl PgStore {
         audit: Entry,
     ) -> Result<Post, StoreError> {
         let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
-        let group = lock_group(tx.conn(), group_id, author, GroupLock::Share).await?;
+        let group = lock_group_for_write(tx.conn(), group_id, author, GroupLock::Share).await?;
         group.require_member()?;
         let row = readable_post(tx.conn(), me, author, group_id, post_id).await?;
         require_author(&row, author)?;

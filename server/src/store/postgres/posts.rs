@@ -172,7 +172,9 @@ pub(super) fn refuse_nul(field: &'static str, text: &str) -> Result<(), StoreErr
 pub(super) enum GroupLock {
     /// `FOR SHARE`: writes that leave the group row alone (edits, deletions, acks). They run
     /// in parallel with each other and wait for archiving and membership changes, which lock
-    /// the row `FOR UPDATE`.
+    /// the row `FOR NO KEY UPDATE` (`membership_writes::lock_group`). Neither conflicts with
+    /// the `KEY SHARE` lock of a foreign key check (an event's insert), so no one waits for us
+    /// while holding the events lock.
     Share,
     /// `FOR NO KEY UPDATE`: a new post, which later updates the row (`last_post_at_ms`). Taken
     /// at once rather than upgraded from a share lock: two posters each holding a share lock
@@ -208,12 +210,13 @@ impl LockedGroup {
 }
 
 /// Locks the group row (see [`GroupLock`]), then reads whether it is archived and whether
-/// `user` is still a member. Archiving and membership changes lock the same row `FOR UPDATE`,
-/// so neither can commit between this and our commit: a post cannot land after the archive
+/// `user` is still a member. Archiving and membership changes lock the same row
+/// `FOR NO KEY UPDATE` (`membership_writes::lock_group`), which conflicts with both modes, so
+/// neither can commit between this and our commit: a post cannot land after the archive
 /// entry, nor be written by someone removed meanwhile. The membership is read by a statement
 /// of its own, after the lock is granted, so that it sees what committed while we waited (a
 /// join in the locking statement would read the rows of the snapshot taken before the wait).
-pub(super) async fn lock_group(
+pub(super) async fn lock_group_for_write(
     conn: &mut PgConnection,
     group_id: Uuid,
     user: Uuid,
@@ -240,7 +243,8 @@ pub(super) async fn lock_group(
 
 /// Mentioned users, deduplicated in the order given; each must be a member who may read
 /// `timeline` (in `family`, everyone; in `care`, professionals), at most [`MAX_MENTIONS`].
-/// Callers hold the group's lock ([`lock_group`]), so membership cannot change before commit.
+/// Callers hold the group's lock ([`lock_group_for_write`]), so membership cannot change
+/// before commit.
 pub(super) async fn check_mentions(
     db: impl PgExecutor<'_>,
     group_id: Uuid,
@@ -375,7 +379,7 @@ impl PgStore {
         } = cmd;
         refuse_nul("body", &new_post.body)?;
         let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
-        let group = lock_group(tx.conn(), group_id, author, GroupLock::Update).await?;
+        let group = lock_group_for_write(tx.conn(), group_id, author, GroupLock::Update).await?;
         group.require_member()?;
         group.require_writable()?;
 

@@ -4,7 +4,9 @@
 use tsunagu_api::{AckUpdate, LiveEvent, Post, PostReceipts, UrgentItem};
 use uuid::Uuid;
 
-use super::posts::{fetch_post, lock_group, select_posts_with, GroupLock, GROUP_NAME_COLUMN};
+use super::posts::{
+    fetch_post, lock_group_for_write, select_posts_with, GroupLock, GROUP_NAME_COLUMN,
+};
 use super::users::{author_in, record_audit};
 use super::write_tx::WriteTx;
 use super::PgStore;
@@ -130,7 +132,7 @@ impl PgStore {
         audit: Entry,
     ) -> Result<Post, StoreError> {
         let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
-        let group = lock_group(tx.conn(), group_id, user, GroupLock::Share).await?;
+        let group = lock_group_for_write(tx.conn(), group_id, user, GroupLock::Share).await?;
         group.require_member()?;
         sqlx::query("SELECT 1 FROM posts WHERE id = $1 AND group_id = $2 FOR NO KEY UPDATE")
             .bind(post_id)

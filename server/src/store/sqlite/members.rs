@@ -5,8 +5,7 @@ use std::net::IpAddr;
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
 use tsunagu_api::{
-    Author, ErrorCode, Invitation, Member, MemberList, MemberRole, Profession, Relationship,
-    SystemEventKind, Timeline,
+    ErrorCode, Invitation, Member, MemberList, MemberRole, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -19,59 +18,23 @@ use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{self, Action, Entry};
 use crate::domain::membership::Denied;
+use crate::store::rows::{MemberRow, SELECT_MEMBERS};
 use crate::store::{Added, Refusal, StoreError};
-use crate::time::{from_ms, now_ms};
-
-#[derive(Debug, sqlx::FromRow)]
-struct MemberRow {
-    id: Hyphenated,
-    display_name: String,
-    display_name_kana: String,
-    profession: String,
-    facility_name: Option<String>,
-    role: String,
-    relationship: Option<String>,
-    joined_at_ms: i64,
-}
-
-impl MemberRow {
-    fn into_member(self) -> Member {
-        let role = MemberRole::parse(&self.role);
-        Member {
-            person: Author {
-                id: self.id.into_uuid(),
-                display_name: self.display_name,
-                profession: Profession::parse(&self.profession),
-                facility_name: self.facility_name,
-            },
-            display_name_kana: self.display_name_kana,
-            role,
-            relationship: (role == MemberRole::Family)
-                .then(|| self.relationship.as_deref().map(Relationship::parse))
-                .flatten(),
-            joined_at: from_ms(self.joined_at_ms),
-        }
-    }
-}
-
-const SELECT_MEMBERS: &str = "SELECT u.id, u.display_name, u.display_name_kana, u.profession,
-        f.name AS facility_name, m.role, u.relationship, m.joined_at_ms
-    FROM group_members m
-    JOIN users u ON u.id = m.user_id
-    LEFT JOIN facilities f ON f.id = u.facility_id
-    WHERE m.group_id = ?";
+use crate::time::now_ms;
 
 pub async fn fetch_member(
     db: impl SqliteExecutor<'_>,
     group_id: Uuid,
     user_id: Uuid,
 ) -> Result<Member, StoreError> {
-    let row: MemberRow = sqlx::query_as(&format!("{SELECT_MEMBERS} AND m.user_id = ?"))
-        .bind(group_id.hyphenated())
-        .bind(user_id.hyphenated())
-        .fetch_optional(db)
-        .await?
-        .ok_or(Denied::NotFound)?;
+    let row: MemberRow = sqlx::query_as(&format!(
+        "{SELECT_MEMBERS} WHERE m.group_id = ? AND m.user_id = ?"
+    ))
+    .bind(group_id.hyphenated())
+    .bind(user_id.hyphenated())
+    .fetch_optional(db)
+    .await?
+    .ok_or(Denied::NotFound)?;
     Ok(row.into_member())
 }
 
@@ -82,7 +45,7 @@ impl SqliteStore {
         with_pending: bool,
     ) -> Result<MemberList, StoreError> {
         let rows: Vec<MemberRow> = sqlx::query_as(&format!(
-            "{SELECT_MEMBERS}
+            "{SELECT_MEMBERS} WHERE m.group_id = ?
              ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END,
                       u.display_name_kana, u.id"
         ))
