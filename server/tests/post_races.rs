@@ -268,3 +268,93 @@ async fn concurrent_acks_count_once_and_announce_once() {
         assert_eq!(counts, expected, "round {round}: {acks:?}");
     }
 }
+
+#[tokio::test]
+async fn nothing_is_written_to_a_group_after_its_archive_entry() {
+    for round in 0..ROUNDS {
+        let app = TestApp::start().await;
+        let group = app.group_id(YAMADA).await;
+        let sato = app.login("dr.sato").await;
+        let tanaka = app.login("ns.tanaka").await;
+        let writers = [
+            tanaka.clone(),
+            app.login("hh.ito").await,
+            app.login("cm.suzuki").await,
+            app.login("ph.takahashi").await,
+        ];
+        let posts = format!("/api/v1/groups/{group}/posts");
+        let mut targets = Vec::new();
+        for i in 0..writers.len() {
+            let post =
+                common::create_post(&app, &tanaka, group, &json!({ "body": format!("元 {i}") }))
+                    .await;
+            targets.push(format!("{posts}/{}", post["id"].as_str().unwrap()));
+        }
+
+        // Posts, edits and acks race the archiving; each either lands before the archive entry
+        // or is refused as archived.
+        let mut requests = Vec::new();
+        for (i, token) in writers.iter().enumerate() {
+            requests.push(
+                app.client
+                    .post(app.url(&posts))
+                    .bearer_auth(token)
+                    .json(&json!({ "body": format!("記録 {round}-{i}") })),
+            );
+            requests.push(
+                app.client
+                    .put(app.url(&format!("{}/ack", targets[i])))
+                    .bearer_auth(token),
+            );
+        }
+        for target in &targets {
+            requests.push(
+                app.client
+                    .patch(app.url(target))
+                    .bearer_auth(&tanaka)
+                    .header("If-Match", "\"1\"")
+                    .json(&json!({ "body": "修正" })),
+            );
+        }
+        let archive = app
+            .client
+            .post(app.url(&format!("/api/v1/groups/{group}/archive")))
+            .bearer_auth(&sato)
+            .json(&json!({}));
+        requests.insert(requests.len() / 2, archive);
+        let statuses: Vec<u16> = join_all(
+            requests
+                .into_iter()
+                .map(|r| async move { r.send().await.unwrap().status().as_u16() }),
+        )
+        .await;
+        assert!(
+            statuses.iter().all(|s| [200, 201, 409].contains(s)),
+            "round {round}: {statuses:?}"
+        );
+
+        // Event ids are in commit order: the archive entry's event comes after every write
+        // that got in.
+        let events: Vec<(i64, String, String)> = app
+            .db
+            .rows(
+                "SELECT id, name, data FROM events WHERE group_id = $1 ORDER BY id",
+                &[group.into()],
+            )
+            .await;
+        let archived_at = events
+            .iter()
+            .position(|(_, name, data)| {
+                name == "post.created" && data.contains("\"group_archived\"")
+            })
+            .unwrap_or_else(|| panic!("round {round}: no archive entry: {statuses:?}"));
+        let late: Vec<&(i64, String, String)> = events[archived_at + 1..]
+            .iter()
+            .filter(|(_, name, _)| name.starts_with("post.") || name == "ack.updated")
+            .collect();
+        assert!(
+            late.is_empty(),
+            "round {round}: written after archiving: {late:?}"
+        );
+    }
+}

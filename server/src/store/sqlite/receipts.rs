@@ -4,7 +4,9 @@
 use tsunagu_api::{AckUpdate, LiveEvent, Post, PostReceipts, UrgentItem};
 use uuid::Uuid;
 
-use super::posts::{fetch_post, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
+use super::posts::{
+    fetch_post, require_unarchived, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN,
+};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{self, Entry};
@@ -131,6 +133,7 @@ impl SqliteStore {
         }
         // An archived group is read-only for acknowledgements too.
         me.require_writable()?;
+        require_unarchived(tx.conn(), group_id).await?;
         let timeline = row.timeline();
         let now = now_ms();
         let inserted = sqlx::query(
