@@ -358,3 +358,96 @@ async fn nothing_is_written_to_a_group_after_its_archive_entry() {
         );
     }
 }
+
+#[tokio::test]
+async fn read_markers_only_move_forward_under_concurrent_marks() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let ito = app.login("hh.ito").await;
+    let ito_id = app.user_id("hh.ito").await.to_string();
+    let group = app.group_id(YAMADA).await;
+    let read = app.url(&format!("/api/v1/groups/{group}/read"));
+
+    for round in 0..ROUNDS {
+        let mut ids = Vec::new();
+        for i in 0..RACERS {
+            let post = common::create_post(
+                &app,
+                &tanaka,
+                group,
+                &json!({ "body": format!("バイタル {round}-{i}") }),
+            )
+            .await;
+            ids.push(post["id"].as_str().unwrap().to_owned());
+        }
+        // Every post marked at once, newest first so that late requests carry older posts.
+        let statuses = join_all(ids.iter().rev().map(|id| {
+            let request = app
+                .client
+                .put(&read)
+                .bearer_auth(&ito)
+                .json(&json!({ "timeline": "care", "up_to": id }))
+                .send();
+            async move { request.await.unwrap().status().as_u16() }
+        }))
+        .await;
+        assert!(
+            statuses.iter().all(|s| *s == 204),
+            "round {round}: {statuses:?}"
+        );
+
+        // The marker is at the newest post, whatever order the marks committed in.
+        let page: Value = app
+            .get(&ito, &format!("/api/v1/groups/{group}/posts?timeline=care"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            page["read_up_to"],
+            ids[RACERS - 1].as_str(),
+            "round {round}"
+        );
+        for post in page["items"].as_array().unwrap() {
+            if ids.iter().any(|id| post["id"] == id.as_str()) {
+                assert_eq!(post["read_count"], 1, "round {round}: one receipt: {post}");
+            }
+        }
+
+        // Each move (of every round so far) is announced once, forward, from where the previous
+        // one left it.
+        let sql = format!(
+            "SELECT data FROM events WHERE name = 'read.updated' AND group_id = $1 AND {} = $2
+             ORDER BY id",
+            app.db.json_text("data", "timeline")
+        );
+        let data: Vec<String> = app.db.column(&sql, &[group.into(), "care".into()]).await;
+        let moves: Vec<Value> = data
+            .iter()
+            .map(|d| serde_json::from_str::<Value>(d).unwrap())
+            .filter(|m| m["reader"]["id"] == ito_id.as_str())
+            .collect();
+        let mut at: Option<String> = None;
+        let mut last_index = None;
+        for m in &moves {
+            assert_eq!(
+                m["previous"].as_str(),
+                at.as_deref(),
+                "round {round}: {moves:?}"
+            );
+            at = Some(m["up_to"].as_str().unwrap().to_owned());
+            if let Some(index) = ids.iter().position(|id| Some(id) == at.as_ref()) {
+                assert!(
+                    last_index.is_none_or(|last| index > last),
+                    "round {round}: moved back: {moves:?}"
+                );
+                last_index = Some(index);
+            }
+        }
+        assert_eq!(
+            at.as_deref(),
+            Some(ids[RACERS - 1].as_str()),
+            "round {round}"
+        );
+    }
+}
