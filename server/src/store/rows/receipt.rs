@@ -8,7 +8,7 @@ use crate::time::from_ms;
 /// A member in a receipt list: who read or acknowledged a post (and when), or who has not
 /// (`at_ms` NULL).
 #[derive(Debug, sqlx::FromRow)]
-pub struct PersonRow {
+pub struct ReceiptRow {
     id: Id,
     display_name: String,
     profession: String,
@@ -16,7 +16,7 @@ pub struct PersonRow {
     at_ms: Option<i64>,
 }
 
-impl PersonRow {
+impl ReceiptRow {
     pub fn author(self) -> Author {
         Author {
             id: self.id.into_uuid(),

@@ -11,7 +11,7 @@ use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{self, Entry};
 use crate::domain::membership::{Denied, Membership};
-use crate::store::rows::PersonRow;
+use crate::store::rows::ReceiptRow;
 use crate::store::{Refusal, StoreError};
 use crate::time::{from_ms, now_ms};
 
@@ -79,11 +79,11 @@ impl SqliteStore {
         let author = row.author_id();
         let mut lists = Vec::new();
         for (table, at) in [("post_reads", "read_at_ms"), ("post_acks", "acked_at_ms")] {
-            let done: Vec<PersonRow> = sqlx::query_as(&done_sql(table, at))
+            let done: Vec<ReceiptRow> = sqlx::query_as(&done_sql(table, at))
                 .bind(post_id.hyphenated())
                 .fetch_all(&mut *tx)
                 .await?;
-            let missing: Vec<PersonRow> = sqlx::query_as(&not_done_sql(table))
+            let missing: Vec<ReceiptRow> = sqlx::query_as(&not_done_sql(table))
                 .bind(group_id.hyphenated())
                 .bind(timeline.as_str())
                 .bind(author.hyphenated())
@@ -100,12 +100,12 @@ impl SqliteStore {
         };
         Ok(PostReceipts {
             post_id,
-            read: read.into_iter().map(PersonRow::receipt).collect(),
-            acknowledged: acknowledged.into_iter().map(PersonRow::receipt).collect(),
-            not_read: not_read.into_iter().map(PersonRow::author).collect(),
+            read: read.into_iter().map(ReceiptRow::receipt).collect(),
+            acknowledged: acknowledged.into_iter().map(ReceiptRow::receipt).collect(),
+            not_read: not_read.into_iter().map(ReceiptRow::author).collect(),
             not_acknowledged: not_acknowledged
                 .into_iter()
-                .map(PersonRow::author)
+                .map(ReceiptRow::author)
                 .collect(),
         })
     }
