@@ -10,7 +10,7 @@ mod member;
 mod post;
 mod user;
 
-pub use directory::{FacilityRow, PersonRow};
+pub use directory::{DirectoryPersonRow, FacilityRow};
 pub use event::StoredEvent;
 pub use group::{
     author, select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS,
