@@ -8,7 +8,6 @@
 
 pub mod backoff;
 mod connection;
-pub mod sse;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -25,6 +25,7 @@ mod post;
 mod receipt;
 mod search;
 mod session;
+pub mod sse;
 
 pub use directory::*;
 pub use error::*;

@@ -158,8 +158,8 @@ impl Req {
         );
         Ok(EventStream {
             resp,
-            buffer: String::new(),
-            after_cr: false,
+            parser: SseParser::new(),
+            ready: std::collections::VecDeque::new(),
         })
     }
 
@@ -273,49 +273,16 @@ impl Ctx {
     }
 }
 
-/// One Server-Sent Event: `id:`, `event:` and `data:` (comments are not returned).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SseEvent {
-    pub id: Option<String>,
-    pub event: String,
-    pub data: String,
-}
+/// One Server-Sent Event, as the SPA parses it.
+pub use tsunagu_api::sse::SseFrame as SseEvent;
+use tsunagu_api::sse::SseParser;
 
 /// An open `text/event-stream` response, read incrementally like a browser's streaming fetch.
 pub struct EventStream {
     resp: reqwest::Response,
-    buffer: String,
-    after_cr: bool,
-}
-
-/// Parses one SSE block (the lines before a blank line); `None` for a comment-only block.
-pub fn parse_sse_block(block: &str) -> Option<SseEvent> {
-    let mut event = SseEvent {
-        id: None,
-        event: "message".to_owned(),
-        data: String::new(),
-    };
-    let mut has_field = false;
-    for line in block.lines() {
-        if line.is_empty() || line.starts_with(':') {
-            continue;
-        }
-        let (field, value) = line.split_once(':').unwrap_or((line, ""));
-        let value = value.strip_prefix(' ').unwrap_or(value);
-        has_field = true;
-        match field {
-            "id" => event.id = Some(value.to_owned()),
-            "event" => event.event = value.to_owned(),
-            "data" => {
-                if !event.data.is_empty() {
-                    event.data.push('\n');
-                }
-                event.data.push_str(value);
-            }
-            _ => {}
-        }
-    }
-    has_field.then_some(event)
+    parser: SseParser,
+    /// Events parsed but not yet returned.
+    ready: std::collections::VecDeque<SseEvent>,
 }
 
 impl EventStream {
@@ -323,33 +290,12 @@ impl EventStream {
     pub async fn next(&mut self, wait: std::time::Duration) -> Check<Option<SseEvent>> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            // Line ends may be CRLF, LF or CR (WHATWG); they are normalised to LF as they
-            // arrive.
-            while let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                if let Some(event) = parse_sse_block(&block) {
-                    return Ok(Some(event));
-                }
+            if let Some(event) = self.ready.pop_front() {
+                return Ok(Some(event));
             }
             match tokio::time::timeout_at(deadline, self.resp.chunk()).await {
                 Err(_) => return Ok(None),
-                Ok(Ok(Some(bytes))) => {
-                    for c in String::from_utf8_lossy(&bytes).chars() {
-                        // A CR ends a line; an LF right after it (maybe in the next chunk)
-                        // belongs to the same line end.
-                        match (c, self.after_cr) {
-                            ('\n', true) => self.after_cr = false,
-                            ('\r', _) => {
-                                self.after_cr = true;
-                                self.buffer.push('\n');
-                            }
-                            (c, _) => {
-                                self.after_cr = false;
-                                self.buffer.push(c);
-                            }
-                        }
-                    }
-                }
+                Ok(Ok(Some(bytes))) => self.ready.extend(self.parser.feed(&bytes)),
                 Ok(Ok(None)) => return Ok(None),
                 Ok(Err(e)) => return Err(format!("reading the event stream failed: {e}")),
             }
@@ -367,22 +313,5 @@ impl EventStream {
                 None => return Ok(events),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sse_blocks_parse_like_a_browser_would() {
-        let e = parse_sse_block("id: 7\nevent: post.created\ndata: {\"a\":1}\n\n").unwrap();
-        assert_eq!(e.id.as_deref(), Some("7"));
-        assert_eq!(e.event, "post.created");
-        assert_eq!(e.data, "{\"a\":1}");
-        assert_eq!(parse_sse_block(": heartbeat\n\n"), None);
-        let multi = parse_sse_block("data:a\ndata: b\n").unwrap();
-        assert_eq!(multi.data, "a\nb");
-        assert_eq!(multi.event, "message");
     }
 }

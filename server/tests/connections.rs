@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{create_post, EventStream, TestApp, YAMADA};
+use common::{create_post, EventStream, FrameExt, TestApp, YAMADA};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{create_post, EventStream, SseFrame, TestApp, WORKPLACE, YAMADA};
+use common::{create_post, EventStream, FrameExt, SseFrame, TestApp, WORKPLACE, YAMADA};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tsunagu_api::LiveEvent;

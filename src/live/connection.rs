@@ -21,10 +21,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::backoff::Backoff;
-use super::sse::SseParser;
 use super::{Live, LiveStatus};
 use crate::api::Client;
 use crate::session::SessionCtx;
+use tsunagu_api::sse::SseParser;
 
 /// Longest silence before the stream is considered dead: three missed heartbeats.
 const SILENCE_MS: i32 = (SSE_HEARTBEAT_SECONDS * 3 * 1000) as i32;

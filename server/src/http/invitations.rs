@@ -184,6 +184,7 @@ pub async fn create_link(
     };
     let token = crate::token::generate();
     let token_hash = crate::token::hash(&token);
+    let now = now_ms();
     let invitation = state
         .store
         .create_link(NewLink {
@@ -192,7 +193,8 @@ pub async fn create_link(
             kind: new_link.kind,
             role,
             token_hash: &token_hash,
-            expires_at_ms: now_ms() + INVITATION_LINK_HOURS * 3600 * 1000,
+            created_at_ms: now,
+            expires_at_ms: now + INVITATION_LINK_HOURS * 3600 * 1000,
             client_ip: ip,
         })
         .await?;

@@ -289,6 +289,8 @@ pub struct NewLink<'a> {
     pub kind: InvitationKind,
     pub role: MemberRole,
     pub token_hash: &'a str,
+    /// When it is made and when it expires (one clock reading, so the span is exact).
+    pub created_at_ms: i64,
     pub expires_at_ms: i64,
     pub client_ip: Option<IpAddr>,
 }

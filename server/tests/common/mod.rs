@@ -214,20 +214,21 @@ pub async fn expect_problem(response: Response, status: u16, code: &str) -> Valu
     body
 }
 
-/// One Server-Sent Event as it came over the wire (comments are `event` = `:comment`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SseFrame {
-    pub id: Option<String>,
-    pub event: String,
-    pub data: String,
+pub use tsunagu_api::sse::SseFrame;
+use tsunagu_api::sse::{SseParser, COMMENT};
+
+/// What tests read from a frame.
+pub trait FrameExt {
+    fn json(&self) -> Value;
+    fn id_num(&self) -> i64;
 }
 
-impl SseFrame {
-    pub fn json(&self) -> Value {
+impl FrameExt for SseFrame {
+    fn json(&self) -> Value {
         serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("{e}: {}", self.data))
     }
 
-    pub fn id_num(&self) -> i64 {
+    fn id_num(&self) -> i64 {
         self.id
             .as_deref()
             .expect("event has an id")
@@ -239,7 +240,8 @@ impl SseFrame {
 /// Reads `GET /api/v1/events` incrementally, as a browser's streaming fetch does.
 pub struct EventStream {
     response: Response,
-    buffer: String,
+    parser: SseParser,
+    ready: std::collections::VecDeque<SseFrame>,
     pub ended: bool,
 }
 
@@ -258,7 +260,8 @@ impl EventStream {
             .starts_with("text/event-stream"));
         Self {
             response,
-            buffer: String::new(),
+            parser: SseParser::new().keeping_comments(),
+            ready: std::collections::VecDeque::new(),
             ended: false,
         }
     }
@@ -268,34 +271,7 @@ impl EventStream {
     pub async fn next_frame(&mut self, wait: std::time::Duration) -> Option<SseFrame> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let mut frame = SseFrame {
-                    id: None,
-                    event: "message".to_owned(),
-                    data: String::new(),
-                };
-                let mut comment = None;
-                for line in block.lines() {
-                    if let Some(c) = line.strip_prefix(':') {
-                        comment = Some(c.trim().to_owned());
-                    } else if let Some(v) = line.strip_prefix("id:") {
-                        frame.id = Some(v.trim().to_owned());
-                    } else if let Some(v) = line.strip_prefix("event:") {
-                        frame.event = v.trim().to_owned();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        if !frame.data.is_empty() {
-                            frame.data.push('\n');
-                        }
-                        frame.data.push_str(v.strip_prefix(' ').unwrap_or(v));
-                    }
-                }
-                if frame.data.is_empty() && frame.id.is_none() {
-                    if let Some(c) = comment {
-                        frame.event = ":comment".to_owned();
-                        frame.data = c;
-                    }
-                }
+            if let Some(frame) = self.ready.pop_front() {
                 return Some(frame);
             }
             if self.ended {
@@ -303,7 +279,7 @@ impl EventStream {
             }
             match tokio::time::timeout_at(deadline, self.response.chunk()).await {
                 Err(_) => return None,
-                Ok(Ok(Some(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                Ok(Ok(Some(bytes))) => self.ready.extend(self.parser.feed(&bytes)),
                 Ok(Ok(None)) | Ok(Err(_)) => self.ended = true,
             }
         }
@@ -315,7 +291,7 @@ impl EventStream {
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let frame = self.next_frame(left).await?;
-            if frame.event != ":comment" {
+            if frame.event != COMMENT {
                 return Some(frame);
             }
         }

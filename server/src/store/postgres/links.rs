@@ -45,7 +45,7 @@ impl PgStore {
         .bind(link.role.as_str())
         .bind(link.caller)
         .bind(link.token_hash)
-        .bind(now_ms())
+        .bind(link.created_at_ms)
         .bind(link.expires_at_ms)
         .execute(tx.conn())
         .await?;

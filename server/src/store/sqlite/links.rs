@@ -26,7 +26,6 @@ impl SqliteStore {
             Some(true) => return Err(Denied::Archived.into()),
             Some(false) => {}
         }
-        let now = now_ms();
         sqlx::query(
             "INSERT INTO invitations (id, group_id, kind, status, role, invited_by, token_hash,
                                       created_at_ms, expires_at_ms)
@@ -38,7 +37,7 @@ impl SqliteStore {
         .bind(link.role.as_str())
         .bind(link.caller.hyphenated())
         .bind(link.token_hash)
-        .bind(now)
+        .bind(link.created_at_ms)
         .bind(link.expires_at_ms)
         .execute(tx.conn())
         .await?;

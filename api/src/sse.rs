@@ -3,7 +3,8 @@
 //!
 //! Chunks may split anything: a line, a `\r\n` pair, even a multi-byte UTF-8 character. The
 //! parser therefore keeps bytes until a line is complete and only then decodes it. It is pure
-//! (no browser APIs) so it is tested natively.
+//! (no browser APIs): the SPA reads `GET /api/v1/events` with it, and so do the server's tests,
+//! the conformance suite and the browser suite's helpers — one parser, tested natively here.
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,9 @@ pub struct SseFrame {
     /// The `data:` lines joined with `\n`.
     pub data: String,
 }
+
+/// The event name of a comment returned by a parser [keeping comments](SseParser::keeping_comments).
+pub const COMMENT: &str = ":comment";
 
 /// Parser state between chunks.
 #[derive(Debug, Default)]
@@ -31,6 +35,8 @@ pub struct SseParser {
     event: String,
     last_id: Option<String>,
     retry_ms: Option<u32>,
+    /// Whether comment lines come out as frames too (see [`SseParser::keeping_comments`]).
+    keep_comments: bool,
 }
 
 impl SseParser {
@@ -45,6 +51,14 @@ impl SseParser {
             last_id,
             ..Self::default()
         }
+    }
+
+    /// A parser that also returns each comment line (the server's heartbeat) as a frame named
+    /// [`COMMENT`] whose data is the comment's text, in stream order: for tests that watch the
+    /// heartbeat. Browsers never see comments.
+    pub fn keeping_comments(mut self) -> Self {
+        self.keep_comments = true;
+        self
     }
 
     /// The last event id received (or given to [`SseParser::resuming`]).
@@ -112,6 +126,13 @@ impl SseParser {
         }
         if line[0] == b':' {
             // A comment (the server's heartbeat).
+            if self.keep_comments {
+                frames.push(SseFrame {
+                    id: None,
+                    event: COMMENT.to_owned(),
+                    data: String::from_utf8_lossy(&line[1..]).trim().to_owned(),
+                });
+            }
             return;
         }
         let line = String::from_utf8_lossy(line);
@@ -219,6 +240,23 @@ mod tests {
         assert_eq!(
             parse_all_splits(stream),
             vec![frame(Some("7"), "reset", "{}"), frame(Some("7"), "x", "y")]
+        );
+    }
+
+    #[test]
+    fn comments_come_out_only_when_asked_for() {
+        let stream = b": heartbeat\n\ndata: d\n\n";
+        let mut p = SseParser::new().keeping_comments();
+        assert_eq!(
+            p.feed(stream),
+            vec![
+                frame(None, COMMENT, "heartbeat"),
+                frame(None, "message", "d")
+            ]
+        );
+        assert_eq!(
+            SseParser::new().feed(stream),
+            vec![frame(None, "message", "d")]
         );
     }
 
