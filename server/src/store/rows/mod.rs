@@ -11,7 +11,7 @@ mod post;
 mod receipt;
 mod user;
 
-pub use directory::{FacilityRow, PersonRow};
+pub use directory::{DirectoryPersonRow, FacilityRow};
 pub use event::StoredEvent;
 pub use group::{
     author, select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS,
