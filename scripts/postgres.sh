@@ -79,12 +79,16 @@ start_postgres() {
     cat "$PG_TMP/initdb.log" >&2
     return 1
   fi
+  # Tests throw the data away, so durability is off for speed; benchmarks (PG_DURABLE=1) keep
+  # PostgreSQL's defaults, as SQLite's synchronous=FULL is measured with its flushes too.
+  local durability="fsync = off
+synchronous_commit = off
+full_page_writes = off"
+  [ "${PG_DURABLE:-0}" = 1 ] && durability="# durable: PostgreSQL's defaults"
   cat >>"$PG_TMP/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$PG_TMP'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+$durability
 max_connections = 100
 EOF
   for _ in 1 2 3 4 5; do

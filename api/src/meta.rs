@@ -33,3 +33,12 @@ pub struct Limits {
     /// Seconds of inactivity after which a session expires.
     pub session_idle_timeout_seconds: u32,
 }
+
+/// `GET /api/v1/health`: this instance takes traffic (`status` is `ok`). A load balancer checks
+/// it; an instance shutting down or without its database answers 503 instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+}

@@ -8,13 +8,9 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use crate::time::now_ms;
 use crate::writer::Writer;
 
-/// How long idempotency keys are kept. The contract promises at least 24 h; the SPA's outbox
-/// may hold a post offline for days and then retry an attempt that did reach us, so keys live
-/// as long as the event log (7 days) and such a retry still answers with the first result.
-pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+pub use crate::store::IDEMPOTENCY_KEY_RETENTION_MS;
 
 /// The database as the server uses it: a pool of read-only connections for reads, and the one
 /// write connection (see [`crate::writer`]).
@@ -106,7 +102,7 @@ pub async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
         .run(writer.pool())
         .await
         .context("database migration failed")?;
-    fold_search_texts(writer.pool())
+    crate::store::sqlite::fold_search_texts(writer.pool())
         .await
         .context("indexing posts for search failed")?;
     let read = SqlitePoolOptions::new()
@@ -119,62 +115,9 @@ pub async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
     Ok(Db { read, writer })
 }
 
-/// Writes the folded search text of posts that have none yet (written before migration 0004,
-/// or by a tool that left it out), a batch per transaction; returns how many.
-pub async fn fold_search_texts(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
-    let mut done = 0;
-    loop {
-        let mut tx = pool.begin().await?;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, body FROM posts
-             WHERE search_text IS NULL AND system IS NULL AND deleted_at_ms IS NULL
-             LIMIT 500",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        for (id, body) in &rows {
-            sqlx::query("UPDATE posts SET search_text = ? WHERE id = ?")
-                .bind(search_text(body))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        done += rows.len() as u64;
-    }
-}
-
 /// What the search index holds for a post body: its fold (see migration 0004).
 pub fn search_text(body: &str) -> String {
     tsunagu_api::kana::fold(body)
-}
-
-/// Idled-out sessions are kept this long after they expired, so a returning user is told
-/// `session_expired` (not `unauthenticated`) before the row goes.
-const IDLE_SESSION_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// Deletes idempotency keys past retention, sessions past their absolute expiry or long idled
-/// out, and live events past their 7 days.
-pub async fn prune(pool: &SqlitePool, idle_timeout: Duration) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX / 2);
-    let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at_ms < ?")
-        .bind(now - IDEMPOTENCY_KEY_RETENTION_MS)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= ? OR last_seen_ms < ?")
-        .bind(now)
-        .bind(now - idle_ms - IDLE_SESSION_GRACE_MS)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    let events = crate::events::prune(pool, now).await?;
-    tracing::debug!(keys, sessions, events, "pruned expired rows");
-    Ok(())
 }
 
 #[cfg(test)]

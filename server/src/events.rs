@@ -92,6 +92,11 @@ impl Live {
         self.tx.send_modify(|tick| tick.closing = true);
     }
 
+    /// Whether the server is shutting down.
+    pub fn is_closing(&self) -> bool {
+        self.tx.borrow().closing
+    }
+
     pub fn subscribe(&self) -> watch::Receiver<Tick> {
         self.tx.subscribe()
     }

@@ -126,10 +126,8 @@ async fn maintenance(state: AppState) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
     loop {
         interval.tick().await;
-        if let Ok(db) = state.sqlite() {
-            if let Err(e) = db::prune(db.writer.pool(), state.settings.session_idle_timeout).await {
-                tracing::error!(error = %e, "pruning expired rows failed");
-            }
+        if let Err(e) = state.store.prune(state.settings.session_idle_timeout).await {
+            tracing::error!(error = %e, "pruning expired rows failed");
         }
         state.login_throttle.prune();
         state.join_throttle.prune();

@@ -411,7 +411,9 @@ async fn posts_folded_with_a_nul_before_the_fix_are_refolded() {
     .await
     .unwrap();
     assert_eq!(
-        tsunagu_server::db::fold_search_texts(&pool).await.unwrap(),
+        tsunagu_server::store::sqlite::fold_search_texts(&pool)
+            .await
+            .unwrap(),
         1,
         "only the post with a control character is folded again"
     );

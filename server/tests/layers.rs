@@ -7,10 +7,8 @@ use std::path::Path;
 
 /// HTTP modules that still use sqlx directly, until they move to the store.
 const STILL_WITH_SQL: &[&str] = &[
-    "access.rs",
     // `Error::Sqlx`, while handlers above still return sqlx errors.
     "error.rs",
-    "live.rs",
 ];
 
 #[test]

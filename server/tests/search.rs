@@ -181,6 +181,46 @@ async fn nobody_finds_what_they_may_not_read() {
 }
 
 #[tokio::test]
+async fn leaving_a_group_takes_its_posts_out_of_ones_search() {
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let kobayashi = app.login("ns.kobayashi").await;
+    let workplace = app.group_id(WORKPLACE).await;
+    let post = create_post(
+        &app,
+        &tanaka,
+        workplace,
+        &json!({ "body": "退会確認：来週の勉強会は中止です" }),
+    )
+    .await;
+    // One, two and more characters: the short ones have no trigram to look up.
+    let queries = ["退", "退会", "勉強会は中止"];
+    for q in queries {
+        assert_eq!(
+            hit_ids(&search(&app, &kobayashi, q).await),
+            [id(&post)],
+            "{q}"
+        );
+    }
+    let me = app.user_id("ns.kobayashi").await;
+    let response = app
+        .delete(
+            &kobayashi,
+            &format!("/api/v1/groups/{workplace}/members/{me}"),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    for q in queries {
+        assert!(
+            hit_ids(&search(&app, &kobayashi, q).await).is_empty(),
+            "{q}"
+        );
+        // Still there for those who stay.
+        assert_eq!(hit_ids(&search(&app, &tanaka, q).await), [id(&post)], "{q}");
+    }
+}
+
+#[tokio::test]
 async fn operators_and_wildcards_in_the_query_are_plain_text() {
     let app = TestApp::start().await;
     let tanaka = app.login("ns.tanaka").await;
@@ -358,12 +398,16 @@ async fn posts_written_before_folding_are_folded_at_start() {
         .await
         .unwrap();
     assert!(hit_ids(&search(&app, &tanaka, "でぃすぽーざぶる").await).is_empty());
-    let folded = tsunagu_server::db::fold_search_texts(&pool).await.unwrap();
+    let folded = tsunagu_server::store::sqlite::fold_search_texts(&pool)
+        .await
+        .unwrap();
     assert!(folded >= 1, "{folded}");
     let page = search(&app, &tanaka, "でぃすぽーざぶる").await;
     assert!(hit_ids(&page).contains(&id(&post)), "{page}");
     assert_eq!(
-        tsunagu_server::db::fold_search_texts(&pool).await.unwrap(),
+        tsunagu_server::store::sqlite::fold_search_texts(&pool)
+            .await
+            .unwrap(),
         0,
         "nothing left to fold"
     );

@@ -50,6 +50,7 @@ macro_rules! scenarios {
 
 scenarios!(
     meta_describes_the_backend,
+    health_says_the_instance_takes_traffic,
     wrong_password_is_a_translated_problem,
     requests_without_a_valid_token_are_refused,
     login_returns_a_session_for_me,

@@ -1,7 +1,7 @@
 //! Meta, logging in and out, and refusing requests without a valid session.
 
 use serde_json::json;
-use tsunagu_api::{ErrorCode, Me, Meta, Session, MAX_POST_CHARS};
+use tsunagu_api::{ErrorCode, Health, Me, Meta, Session, MAX_POST_CHARS};
 use uuid::Uuid;
 
 use super::check_times;
@@ -28,6 +28,14 @@ pub(super) async fn meta_describes_the_backend(ctx: &Ctx) -> Check {
         meta.limits.session_idle_timeout_seconds > 0,
         "no idle timeout"
     );
+    Ok(())
+}
+
+pub(super) async fn health_says_the_instance_takes_traffic(ctx: &Ctx) -> Check {
+    let reply = ctx.get("/health").send().await?;
+    reply.expect_status(200)?;
+    let health: Health = reply.decode()?;
+    ensure!(health.status == "ok", "status {:?}", health.status);
     Ok(())
 }
 

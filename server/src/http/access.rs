@@ -1,7 +1,6 @@
 //! Who may do what in a group: the caller's membership, the timelines it opens, and the
 //! system entries that record membership changes in the timelines.
 
-use sqlx::SqliteExecutor;
 use uuid::Uuid;
 
 pub use crate::domain::membership::Membership;
@@ -18,17 +17,6 @@ pub async fn member(
     state
         .store
         .membership(group_id, user_id)
-        .await?
-        .ok_or(Error::NotFound)
-}
-
-/// The caller's membership, or 404: a group the caller is not in does not exist for them.
-pub async fn membership(
-    db: impl SqliteExecutor<'_>,
-    group_id: Uuid,
-    user_id: Uuid,
-) -> Result<Membership, Error> {
-    crate::store::sqlite::membership_in(db, group_id, user_id)
         .await?
         .ok_or(Error::NotFound)
 }

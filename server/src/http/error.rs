@@ -84,6 +84,9 @@ pub enum Error {
     /// take effect (retry with the same `Idempotency-Key`).
     #[error("the server did not answer in time; the request may still take effect")]
     Timeout,
+    /// This instance cannot take the request (shutting down, no database); another can.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error("database error")]
     Sqlx(#[from] sqlx::Error),
     #[error("internal error")]
@@ -122,7 +125,7 @@ impl Error {
             | Self::InvitationWrongKind => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } | Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestBodyTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Sqlx(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -160,7 +163,9 @@ impl Error {
             // No dedicated codes in v1: a body that never arrives comes from a broken or
             // hostile client; a handler that is too slow is the server's failure.
             Self::RequestBodyTimeout => ErrorCode::MalformedRequest,
-            Self::Timeout | Self::Sqlx(_) | Self::Internal(_) => ErrorCode::InternalError,
+            Self::Timeout | Self::Unavailable(_) | Self::Sqlx(_) | Self::Internal(_) => {
+                ErrorCode::InternalError
+            }
         }
     }
 

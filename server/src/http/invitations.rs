@@ -8,7 +8,7 @@ use tsunagu_api::{
     InvitationList, MemberRole, NewInvitationLink, Problem, INVITATION_LINK_HOURS,
 };
 
-use super::access::{member, membership};
+use super::access::member;
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{Action, Entry};
@@ -169,7 +169,7 @@ pub async fn create_link(
     Json(new_link): Json<NewInvitationLink>,
 ) -> Result<axum::response::Response, Error> {
     let group_id = parse_id(&group_id)?;
-    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     let role = match (new_link.kind, me.kind) {
@@ -265,7 +265,7 @@ pub async fn revoke_link(
 ) -> Result<StatusCode, Error> {
     let group_id = parse_id(&group_id)?;
     let id = parse_id(&invitation_id)?;
-    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     me.require_writable()?;
     me.require_admin()?;
     state

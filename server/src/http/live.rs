@@ -20,7 +20,6 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tsunagu_api::{LiveEvent, Post, Problem, ResetInfo};
@@ -30,7 +29,7 @@ use super::extract::ClientIp;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::events::Tick;
-use crate::store::sqlite::posts::{PostRow, SELECT_POSTS_FROM};
+use crate::store::{Store, StoreError, StoredEvent};
 use crate::time::now_ms;
 
 /// Events read from the database at once.
@@ -70,16 +69,9 @@ fn start(last_event_id: Option<Option<i64>>, newest: i64, oldest: Option<i64>) -
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: i64,
-    name: String,
-    data: String,
-}
-
 /// One open stream's state.
 struct Feed {
-    db: SqlitePool,
+    store: Store,
     user_id: Uuid,
     token_hash: String,
     idle_ms: i64,
@@ -147,43 +139,22 @@ impl Feed {
     }
 
     /// The same test as the authentication of a request, without touching `last_seen`.
-    async fn session_valid(&self) -> Result<bool, sqlx::Error> {
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT s.last_seen_ms, s.expires_at_ms
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ? AND u.disabled = 0",
-        )
-        .bind(&self.token_hash)
-        .fetch_optional(&self.db)
-        .await?;
+    async fn session_valid(&self) -> Result<bool, StoreError> {
+        let owner = self.store.session_owner(&self.token_hash).await?;
         let now = now_ms();
-        Ok(
-            row.is_some_and(|(last_seen, expires)| {
-                last_seen + self.idle_ms >= now && expires > now
-            }),
-        )
+        Ok(owner.is_some_and(|s| {
+            s.user_id == self.user_id
+                && s.last_seen_ms + self.idle_ms >= now
+                && s.expires_at_ms > now
+        }))
     }
 
     /// Events in (`last`, `upto`] the caller may see now, as SSE events; advances `last`.
-    async fn fetch(&mut self, upto: i64) -> Result<Vec<Event>, sqlx::Error> {
-        let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT e.id, e.name, e.data FROM events e
-             LEFT JOIN group_members m ON m.group_id = e.group_id AND m.user_id = ?
-             WHERE e.id > ? AND e.id <= ?
-               AND (e.user_id = ?
-                    OR e.user_id IS NULL AND m.user_id IS NOT NULL
-                       -- nothing from before the caller joined, also on a replay
-                       AND e.at_ms >= m.joined_at_ms
-                       AND (e.timeline IS NULL OR e.timeline = 'family' OR m.role <> 'family'))
-             ORDER BY e.id LIMIT ?",
-        )
-        .bind(self.user_id.hyphenated())
-        .bind(self.last)
-        .bind(upto)
-        .bind(self.user_id.hyphenated())
-        .bind(BATCH)
-        .fetch_all(&self.db)
-        .await?;
+    async fn fetch(&mut self, upto: i64) -> Result<Vec<Event>, StoreError> {
+        let rows = self
+            .store
+            .events_for(self.user_id, self.last, upto, BATCH)
+            .await?;
         // A short batch covered the whole range, including events not for this caller.
         self.last = if (rows.len() as i64) < BATCH {
             upto
@@ -214,7 +185,10 @@ impl Feed {
     /// The posts these events are about, rendered from their current rows for this caller
     /// (one query per batch).
     /// Keyed by post id, each serialised once however many events name it.
-    async fn current_posts(&self, rows: &[EventRow]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
+    async fn current_posts(
+        &self,
+        rows: &[StoredEvent],
+    ) -> Result<HashMap<Uuid, String>, StoreError> {
         let mut ids: Vec<Uuid> = rows
             .iter()
             .filter(|r| r.name.starts_with("post."))
@@ -225,16 +199,9 @@ impl Feed {
         }
         ids.sort_unstable();
         ids.dedup();
-        let rows: Vec<PostRow> = sqlx::query_as(&format!(
-            "{SELECT_POSTS_FROM} WHERE p.id IN (SELECT value FROM json_each(?))"
-        ))
-        .bind(self.user_id.hyphenated())
-        .bind(serde_json::to_string(&ids).unwrap_or_default())
-        .fetch_all(&self.db)
-        .await?;
-        Ok(rows
+        let posts = self.store.posts_by_id(self.user_id, &ids).await?;
+        Ok(posts
             .into_iter()
-            .map(PostRow::into_post)
             .filter_map(|post: Post| Some((post.id, serde_json::to_string(&post).ok()?)))
             .collect())
     }
@@ -295,12 +262,7 @@ pub async fn event_stream(
     // Subscribed before reading the newest id: an event committed in between is then both
     // after the start and announced to this receiver.
     let rx = state.live.subscribe();
-    let (newest, oldest): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
-                (SELECT MIN(id) FROM events)",
-    )
-    .fetch_one(&state.sqlite()?.read)
-    .await?;
+    let (newest, oldest) = state.store.event_bounds().await?;
     state
         .store
         .audit(Entry::new(Action::EventsSubscribe, Some(auth.user_id), ip))
@@ -315,7 +277,7 @@ pub async fn event_stream(
     let ticket = state.live.open_stream(auth.user_id, &auth.token_hash);
     let heartbeat = state.settings.sse_heartbeat;
     let feed = Feed {
-        db: state.sqlite()?.read.clone(),
+        store: state.store.clone(),
         user_id: auth.user_id,
         token_hash: auth.token_hash,
         idle_ms: i64::try_from(state.settings.session_idle_timeout.as_millis())

@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Settings;
-use crate::db::{Database, Db};
+use crate::db::Database;
 use crate::events::Live;
 use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
@@ -35,6 +35,7 @@ mod directory;
 mod error;
 mod extract;
 mod groups;
+mod health;
 mod invitations;
 mod join;
 mod live;
@@ -63,9 +64,6 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 pub struct AppState {
     /// Storage; handlers moved to it no longer see SQL (see `store`).
     pub store: Store,
-    /// SQLite's read pool and write connection, only for the handlers not yet moved to
-    /// `store`; `None` on PostgreSQL (see [`AppState::sqlite`]).
-    sqlite: Option<Db>,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<LoginThrottle>,
     /// Refused `POST /join/{token}` attempts (unknown link, login ID taken), per link and per
@@ -83,7 +81,7 @@ pub struct AppState {
 impl AppState {
     pub async fn new(db: Database, settings: Settings) -> anyhow::Result<Self> {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
-        let (store, live, sqlite) = match db {
+        let (store, live) = match db {
             Database::Sqlite(db) => {
                 let live = Live::new(&db.read, settings.stream_caps).await?;
                 let store = Store::sqlite(SqliteStore::new(
@@ -91,24 +89,19 @@ impl AppState {
                     db.writer.clone(),
                     live.clone(),
                 ));
-                (store, live, Some(db))
+                (store, live)
             }
             Database::Postgres(pool) => {
                 let latest = postgres::events::latest(&pool).await?;
                 let live = Live::starting_at(latest, settings.stream_caps);
                 // Events committed by other instances wake this one's streams.
                 tokio::spawn(postgres::events::listen(pool.clone(), live.clone()));
-                (
-                    Store::postgres(PgStore::new(pool, live.clone())),
-                    live,
-                    None,
-                )
+                (Store::postgres(PgStore::new(pool, live.clone())), live)
             }
         };
         Ok(Self {
             store,
             live,
-            sqlite,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_limit)),
             join_throttle: Arc::new(WindowThrottle::new(
                 settings.join_limit,
@@ -122,16 +115,6 @@ impl AppState {
             dummy_hash: dummy_hash.into(),
         })
     }
-
-    /// SQLite's connections, for the handlers not yet moved to `store`; on PostgreSQL those
-    /// answer 500 until they are.
-    pub fn sqlite(&self) -> Result<&Db, Error> {
-        self.sqlite.as_ref().ok_or_else(|| {
-            Error::Internal(anyhow::anyhow!(
-                "this operation is not available on PostgreSQL yet"
-            ))
-        })
-    }
 }
 
 /// Every `/api/v1` route, each with its OpenAPI documentation: a route cannot be added without
@@ -139,6 +122,7 @@ impl AppState {
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(meta::get_meta))
+        .routes(routes!(health::get_health))
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(me::get_me))

@@ -9,7 +9,7 @@ use tsunagu_api::{Importance, NewPost, Post, PostPage, Problem, Timeline, IDEMPO
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::{member, membership};
+use super::access::member;
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::responses::{etag, page};
 use super::{AppState, AuthUser, Error};
@@ -245,7 +245,7 @@ pub async fn create_post(
     let key = idempotency_key(&headers)?;
     // Membership before validation: a non-member must not learn anything, not even that the
     // body would have been refused.
-    let me = membership(&state.sqlite()?.read, group_id, auth.user_id).await?;
+    let me = member(&state, group_id, auth.user_id).await?;
     let timeline = new_post.timeline.unwrap_or(me.timelines()[0]);
     me.require_timeline(timeline)?;
     me.require_writable()?;

@@ -8,6 +8,7 @@
 //! and PostgreSQL joins as a second variant of [`Backend`] with the same methods.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use tsunagu_api::{
     Author, DirectoryPerson, ErrorCode, FacilityKind, FacilitySummary, Group, GroupKind,
@@ -27,6 +28,17 @@ pub mod postgres;
 pub mod rows;
 pub mod seed;
 pub mod sqlite;
+
+pub use rows::StoredEvent;
+
+/// How long idempotency keys are kept. The contract promises at least 24 h; the SPA's outbox
+/// may hold a post offline for days and then retry an attempt that did reach us, so keys live
+/// as long as the event log (7 days) and such a retry still answers with the first result.
+pub const IDEMPOTENCY_KEY_RETENTION_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// Idled-out sessions are kept this long after they expired, so a returning user is told
+/// `session_expired` (not `unauthenticated`) before the row goes.
+pub(crate) const IDLE_SESSION_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A LIKE pattern finding `q` anywhere (with `ESCAPE '\\'`, on both backends): `%`, `_` and
 /// the escape character in user text match literally.
@@ -334,6 +346,11 @@ impl Store {
 
     pub fn postgres(store: postgres::PgStore) -> Self {
         Self(Backend::Postgres(store))
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, s => s.ping().await)
     }
 
     /// Appends an audit entry; returns once it is committed (batched with others). Used for
@@ -712,6 +729,43 @@ impl Store {
     /// Removes an expired session.
     pub async fn expire_session(&self, token_hash: &str) -> Result<(), StoreError> {
         dispatch!(self, s => s.expire_session(token_hash).await)
+    }
+
+    /// The newest event id ever assigned (0 before the first; not lowered by pruning) and the
+    /// oldest still stored, as one snapshot, for where a new stream starts. Every event with an
+    /// id up to the newest is already visible or never will be (rolled back): a stream starting
+    /// after it misses nothing committed later.
+    pub async fn event_bounds(&self) -> Result<(i64, Option<i64>), StoreError> {
+        dispatch!(self, s => s.event_bounds().await)
+    }
+
+    /// The events with ids in (`after`, `upto`] that `user` may see now, in id order, at most
+    /// `limit`: those addressed to them, and those of groups they are a member of now, written
+    /// since they joined, of the whole group or a timeline they may read (family members: the
+    /// family timeline). `upto` must be an id known to be committed (published): ids become
+    /// visible in id order, so nothing in the range appears later.
+    pub async fn events_for(
+        &self,
+        user: Uuid,
+        after: i64,
+        upto: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self, s => s.events_for(user, after, upto, limit).await)
+    }
+
+    /// The posts with these ids as `viewer` sees them now (tombstones included), any group, in
+    /// no particular order; one query. For events already checked to be the viewer's.
+    pub async fn posts_by_id(&self, viewer: Uuid, ids: &[Uuid]) -> Result<Vec<Post>, StoreError> {
+        dispatch!(self, s => s.posts_by_id(viewer, ids).await)
+    }
+
+    /// Deletes what outlived its retention: idempotency keys after
+    /// [`IDEMPOTENCY_KEY_RETENTION_MS`], sessions past their absolute expiry or idle for
+    /// `idle_timeout` plus a grace day, and events after their 7 days. Each delete is
+    /// independent and idempotent, so instances sharing a database may prune at once.
+    pub async fn prune(&self, idle_timeout: Duration) -> Result<(), StoreError> {
+        dispatch!(self, s => s.prune(idle_timeout).await)
     }
 
     /// Records that a session was used at `at_ms`, without waiting (batched; skipped under

@@ -181,14 +181,11 @@ impl TestApp {
 
     /// Runs the maintenance task's pruning now.
     pub async fn prune(&self) {
-        match &self.db {
-            TestDb::Sqlite(pool) => {
-                tsunagu_server::db::prune(pool, std::time::Duration::from_secs(1800))
-                    .await
-                    .unwrap();
-            }
-            TestDb::Postgres(_) => panic!("pruning is not on PostgreSQL yet"),
-        }
+        self.state
+            .store
+            .prune(std::time::Duration::from_secs(1800))
+            .await
+            .unwrap();
     }
 
     /// Posts of both timelines (the demo's 山田 group: 25 care + 6 family).

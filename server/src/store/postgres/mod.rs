@@ -15,15 +15,20 @@ use tokio::sync::Semaphore;
 use crate::db::redact;
 use crate::events::Live;
 
+mod decisions;
 mod direct;
+mod directory;
 pub mod events;
 pub mod groups;
 pub mod invitations;
+mod links;
 pub mod members;
 pub mod membership_writes;
 mod pending;
 pub mod posts;
-mod users;
+mod search;
+mod stream;
+pub mod users;
 mod write_tx;
 
 pub use write_tx::WriteTx;

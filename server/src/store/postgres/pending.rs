@@ -4,21 +4,13 @@
 
 #![allow(unused_variables, clippy::unused_async)]
 
-use std::net::IpAddr;
-
-use tsunagu_api::{
-    DirectoryPerson, FacilitySummary, Importance, Invitation, Post, PostReceipts, PostRevision,
-    SearchHit, Timeline, UrgentItem,
-};
+use tsunagu_api::{Importance, Post, PostReceipts, PostRevision, Timeline, UrgentItem};
 use uuid::Uuid;
 
 use super::PgStore;
 use crate::audit::Entry;
-use crate::cursor::Cursor;
 use crate::domain::membership::Membership;
-use crate::store::{
-    CreatePost, CreatedPost, DirectoryQuery, EditPost, PageAt, StoreError, TimelinePage, Versions,
-};
+use crate::store::{CreatePost, CreatedPost, EditPost, PageAt, StoreError, TimelinePage, Versions};
 
 fn not_ported(operation: &str) -> StoreError {
     StoreError::Other(anyhow::anyhow!(
@@ -61,28 +53,6 @@ impl PgStore {
 
     pub async fn urgent_for(&self, user: Uuid) -> Result<Vec<UrgentItem>, StoreError> {
         Err(not_ported("urgent_for"))
-    }
-
-    pub async fn directory_people(
-        &self,
-        query: &DirectoryQuery<'_>,
-    ) -> Result<Vec<DirectoryPerson>, StoreError> {
-        Err(not_ported("directory_people"))
-    }
-
-    pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
-        Err(not_ported("facilities"))
-    }
-
-    pub async fn search_posts(
-        &self,
-        user: Uuid,
-        folded: &str,
-        group_id: Option<Uuid>,
-        before: Option<Cursor>,
-        limit: i64,
-    ) -> Result<Vec<(SearchHit, Cursor)>, StoreError> {
-        Err(not_ported("search_posts"))
     }
 
     pub async fn timeline_page(
@@ -135,45 +105,5 @@ impl PgStore {
         audit: Entry,
     ) -> Result<Vec<PostRevision>, StoreError> {
         Err(not_ported("post_history"))
-    }
-}
-
-impl PgStore {
-    pub async fn decide_invitation(
-        &self,
-        decide: crate::store::Decide,
-    ) -> Result<Invitation, StoreError> {
-        Err(not_ported("decide_invitation"))
-    }
-
-    pub async fn create_link(
-        &self,
-        link: crate::store::NewLink<'_>,
-    ) -> Result<Invitation, StoreError> {
-        Err(not_ported("create_link"))
-    }
-
-    pub async fn revoke_link(
-        &self,
-        caller: Uuid,
-        group_id: Uuid,
-        link_id: Uuid,
-        ip: Option<IpAddr>,
-    ) -> Result<(), StoreError> {
-        Err(not_ported("revoke_link"))
-    }
-
-    pub async fn open_link(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<crate::store::OpenLink>, StoreError> {
-        Err(not_ported("open_link"))
-    }
-
-    pub async fn join_family(
-        &self,
-        join: crate::store::JoinFamily<'_>,
-    ) -> Result<tsunagu_api::Me, StoreError> {
-        Err(not_ported("join_family"))
     }
 }

@@ -49,6 +49,11 @@ pub async fn author_in(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Author,
 }
 
 impl PgStore {
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         Ok(record_audit(&self.pool, entry).await?)
     }

@@ -1,17 +1,23 @@
 //! Rows as both backends read them, and the one place each becomes its wire type. Ids decode
 //! through [`Id`], so the same struct reads SQLite's text ids and PostgreSQL's uuids.
 
+mod directory;
+mod event;
 mod group;
 mod invitation;
+mod link;
 mod member;
 mod post;
 mod user;
 
+pub use directory::{FacilityRow, PersonRow};
+pub use event::StoredEvent;
 pub use group::{
     author, select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS,
     SELECT_MEMBERSHIP,
 };
 pub use invitation::{InvitationRow, SELECT_INVITATIONS};
+pub use link::{LinkRow, RequestRow, SELECT_OPEN_LINK, SELECT_REQUEST};
 pub use member::{MemberRow, SELECT_MEMBERS};
 pub use post::{PostInGroupRow, PostRow};
 pub use user::{AuthorRow, SessionRow, UserRow, SELECT_USER};

@@ -1,6 +1,5 @@
 //! Deciding pending requests (member invitations, physician changes and removals).
 
-use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteConnection;
 use tsunagu_api::{ErrorCode, Invitation, InvitationKind, MemberRole, SystemEventKind, Timeline};
 use uuid::Uuid;
@@ -12,22 +11,11 @@ use super::membership_writes::{
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{Action, Entry};
-use crate::domain::invitation::{decidable, DecisionRow, Pending};
+use crate::domain::invitation::{decidable, Pending};
+use crate::store::id::Id;
+use crate::store::rows::{RequestRow, SELECT_REQUEST};
 use crate::store::{Decide, Refusal, StoreError};
 use crate::time::now_ms;
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    group_id: Hyphenated,
-    status: String,
-    kind: String,
-    invitee_id: Option<Hyphenated>,
-    role: String,
-    attending_physician_id: Option<Hyphenated>,
-    archived: bool,
-    physician_disabled: Option<bool>,
-    caller_is_operator: bool,
-}
 
 /// The request if `caller` may decide it now.
 async fn pending(
@@ -35,31 +23,12 @@ async fn pending(
     id: Uuid,
     caller: Uuid,
 ) -> Result<Pending, StoreError> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT i.group_id, i.status, i.kind, i.invitee_id, i.role, g.attending_physician_id,
-                g.archived, ph.disabled AS physician_disabled,
-                EXISTS (SELECT 1 FROM users op WHERE op.id = ? AND op.is_operator = 1)
-                    AS caller_is_operator
-         FROM invitations i JOIN groups g ON g.id = i.group_id
-         LEFT JOIN users ph ON ph.id = g.attending_physician_id
-         WHERE i.id = ?",
-    )
-    .bind(caller.hyphenated())
-    .bind(id.hyphenated())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let row = row.map(|r| DecisionRow {
-        group_id: r.group_id.into_uuid(),
-        status: r.status,
-        kind: r.kind,
-        invitee_id: r.invitee_id.map(Hyphenated::into_uuid),
-        role: r.role,
-        attending_physician_id: r.attending_physician_id.map(Hyphenated::into_uuid),
-        archived: r.archived,
-        physician_disabled: r.physician_disabled,
-        caller_is_operator: r.caller_is_operator,
-    });
-    Ok(decidable(row, caller)?)
+    let row: Option<RequestRow> = sqlx::query_as(SELECT_REQUEST)
+        .bind(Id(caller))
+        .bind(Id(id))
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(decidable(row.map(RequestRow::into_decision), caller)?)
 }
 
 impl SqliteStore {

@@ -1,32 +1,12 @@
 //! The directory of professionals and facilities.
 
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{DirectoryPerson, FacilityKind, FacilityRef, FacilitySummary, Profession};
+use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
+use tsunagu_api::{DirectoryPerson, FacilityKind, FacilitySummary, Profession};
 
 use super::SqliteStore;
 use crate::store::like_pattern;
+use crate::store::rows::{FacilityRow, PersonRow};
 use crate::store::{DirectoryQuery, StoreError};
-use tsunagu_api::kana::katakana_to_hiragana as fold_kana;
-
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Hyphenated,
-    display_name: String,
-    display_name_kana: String,
-    profession: String,
-    facility_id: Hyphenated,
-    facility_name: String,
-    facility_kind: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct FacilityRow {
-    id: Hyphenated,
-    name: String,
-    name_kana: String,
-    kind: String,
-    staff_count: i64,
-}
 
 impl SqliteStore {
     pub async fn directory_people(
@@ -70,20 +50,7 @@ impl SqliteStore {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DirectoryPerson {
-                id: r.id.into_uuid(),
-                display_name: r.display_name,
-                display_name_kana: r.display_name_kana,
-                profession: Profession::parse(&r.profession),
-                facility: FacilityRef {
-                    id: r.facility_id.into_uuid(),
-                    name: r.facility_name,
-                    kind: FacilityKind::parse(&r.facility_kind),
-                },
-            })
-            .collect())
+        Ok(rows.into_iter().map(PersonRow::into_person).collect())
     }
 
     pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {
@@ -96,15 +63,6 @@ impl SqliteStore {
         )
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| FacilitySummary {
-                id: r.id.into_uuid(),
-                name: r.name,
-                name_kana: r.name_kana,
-                kind: FacilityKind::parse(&r.kind),
-                staff_count: r.staff_count.try_into().unwrap_or(u32::MAX),
-            })
-            .collect())
+        Ok(rows.into_iter().map(FacilityRow::into_summary).collect())
     }
 }

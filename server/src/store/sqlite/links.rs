@@ -1,31 +1,17 @@
 //! One-time links (family, registration): creating, revoking, opening and joining through them.
 
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{Invitation, InvitationKind, Me, MemberRole, SystemEventKind, Timeline};
+use tsunagu_api::{Invitation, Me, MemberRole, SystemEventKind, Timeline};
 use uuid::Uuid;
 
-use super::groups::author;
 use super::invitations::fetch_invitation;
 use super::membership_writes::{member_changed, system_entry};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{Action, Entry};
 use crate::domain::membership::Denied;
+use crate::store::rows::{LinkRow, SELECT_OPEN_LINK};
 use crate::store::{JoinFamily, NewLink, OpenLink, Refusal, StoreError};
 use crate::time::now_ms;
-
-#[derive(sqlx::FromRow)]
-struct LinkRow {
-    id: Hyphenated,
-    kind: String,
-    group_id: Hyphenated,
-    group_name: String,
-    expires_at_ms: i64,
-    by_id: Option<Hyphenated>,
-    by_name: Option<String>,
-    by_profession: Option<String>,
-    by_facility_name: Option<String>,
-}
 
 impl SqliteStore {
     pub async fn create_link(&self, link: NewLink<'_>) -> Result<Invitation, StoreError> {
@@ -113,33 +99,12 @@ impl SqliteStore {
     }
 
     pub async fn open_link(&self, token_hash: &str) -> Result<Option<OpenLink>, StoreError> {
-        let row: Option<LinkRow> = sqlx::query_as(
-            "SELECT i.id, i.kind, g.id AS group_id, g.name AS group_name, i.expires_at_ms,
-                    bu.id AS by_id, bu.display_name AS by_name, bu.profession AS by_profession,
-                    buf.name AS by_facility_name
-             FROM invitations i
-             JOIN groups g ON g.id = i.group_id
-             LEFT JOIN users bu ON bu.id = i.invited_by
-             LEFT JOIN facilities buf ON buf.id = bu.facility_id
-             WHERE i.token_hash = ? AND i.status = 'open' AND i.expires_at_ms > ?
-               AND g.archived = 0",
-        )
-        .bind(token_hash)
-        .bind(now_ms())
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(row.map(|r| OpenLink {
-            id: r.id.into_uuid(),
-            kind: if r.kind == "family" {
-                InvitationKind::Family
-            } else {
-                InvitationKind::Registration
-            },
-            group_id: r.group_id.into_uuid(),
-            group_name: r.group_name,
-            expires_at_ms: r.expires_at_ms,
-            invited_by: author(r.by_id, r.by_name, r.by_profession, r.by_facility_name),
-        }))
+        let row: Option<LinkRow> = sqlx::query_as(SELECT_OPEN_LINK)
+            .bind(token_hash)
+            .bind(now_ms())
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map(LinkRow::into_open_link))
     }
 
     pub async fn join_family(&self, join: JoinFamily<'_>) -> Result<Me, StoreError> {

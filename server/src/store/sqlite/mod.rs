@@ -19,10 +19,12 @@ pub mod posts;
 mod read_markers;
 mod receipts;
 mod search;
+mod stream;
 mod users;
 mod write_tx;
 
 pub use groups::membership_in;
+pub use stream::fold_search_texts;
 pub use users::{author_in, me_in};
 
 /// Cheap to clone.

@@ -33,6 +33,11 @@ pub async fn author_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Aut
 }
 
 impl SqliteStore {
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         Ok(self.writer.audit(entry).await?)
     }
