@@ -6,6 +6,8 @@
 //! those transactions, so ids are assigned — and committed — in increasing order: once a reader
 //! sees event N, every event below N is committed too (or was rolled back and never existed).
 //! A stream may therefore remember "everything up to N delivered" and ask only for `id > N`.
+//! On PostgreSQL, with writers in parallel, a trigger on `events` gives the same guarantee (see
+//! `store/postgres/README.md`, *Event ids a reader never skips*).
 
 use std::collections::HashMap;
 use std::future::Future;

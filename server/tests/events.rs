@@ -434,3 +434,50 @@ async fn an_open_stream_does_not_keep_an_idle_session_alive() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "session_expired");
 }
+
+/// Writers committing at once (on PostgreSQL in parallel, each on its own connection): every
+/// open stream receives each of their events exactly once, ids increasing. A stream reads
+/// `id > last` up to the newest announced id, so it would lose an event whose id was assigned
+/// before another's but committed after it; ids must become visible in id order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_of_concurrent_writers_reach_every_stream_once_in_order() {
+    const WRITERS: usize = 40;
+    let app = TestApp::start().await;
+    let tanaka = app.login("ns.tanaka").await;
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        streams.push(EventStream::open(&app, &tanaka, None).await);
+    }
+    // Each new group's first entry (`group_created`) is a `post.created` for its creator.
+    let creates = (0..WRITERS).map(|i| {
+        let (app, tanaka) = (&app, &tanaka);
+        async move {
+            let response = app
+                .post_json(
+                    tanaka,
+                    "/api/v1/groups",
+                    &json!({ "kind": "workplace", "name": format!("同時作成 {i}") }),
+                )
+                .await;
+            assert_eq!(response.status(), 201);
+            let group: Value = response.json().await.unwrap();
+            group["id"].as_str().unwrap().to_owned()
+        }
+    });
+    let mut created = futures_util::future::join_all(creates).await;
+    created.sort();
+    for stream in &mut streams {
+        let mut ids = Vec::new();
+        let mut groups = Vec::new();
+        while groups.len() < WRITERS {
+            let frame = next_created(stream).await;
+            ids.push(frame.id_num());
+            groups.push(frame.json()["group_id"].as_str().unwrap().to_owned());
+        }
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        groups.sort();
+        assert_eq!(groups, created);
+        let more = stream.drain(QUIET).await;
+        assert!(more.iter().all(|f| f.event != "post.created"));
+    }
+}

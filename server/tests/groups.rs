@@ -164,3 +164,37 @@ async fn invalid_group_cursor_is_a_malformed_request() {
     let response = app.get(&token, "/api/v1/groups?limit=ten").await;
     expect_problem(response, 400, "malformed_request").await;
 }
+
+/// PostgreSQL text cannot hold NUL: a name or profile with one is an invalid field there, not
+/// a failed insert (SQLite stores it as given).
+#[tokio::test]
+async fn a_nul_in_a_group_text_is_refused_where_it_cannot_be_stored() {
+    let app = TestApp::start().await;
+    let token = app.login("cm.suzuki").await;
+    let response = app
+        .post_json(
+            &token,
+            "/api/v1/groups",
+            &json!({ "kind": "workplace", "name": "連絡\u{0}帳" }),
+        )
+        .await;
+    if app.db.is_postgres() {
+        expect_problem(response, 422, "field_invalid").await;
+    } else {
+        assert_eq!(response.status(), 201);
+    }
+    let group = app.group_id(YAMADA).await;
+    let response = app
+        .patch_json(
+            &token,
+            &format!("/api/v1/groups/{group}"),
+            &json!({ "patient": { "name": "山田 花子", "name_kana": "やまだ はなこ",
+                                  "notes": "メモ\u{0}" } }),
+        )
+        .await;
+    if app.db.is_postgres() {
+        expect_problem(response, 422, "field_invalid").await;
+    } else {
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+}

@@ -1,7 +1,8 @@
 //! The PostgreSQL schema (src/store/postgres/migrations) on a real PostgreSQL: the audit log is
 //! append-only, Japanese substring search uses the trigram index and still finds 1-2 character
-//! queries, event ids never let a reader skip one, login IDs are unique ignoring ASCII case, and a
-//! database whose locale would defeat the index is refused.
+//! queries, event ids never let a reader skip one, login IDs are unique ignoring ASCII case, a
+//! database whose locale would defeat the index is refused, and the group list reads posts
+//! through indexes.
 //!
 //! Runs against `TSUNAGU_TEST_POSTGRES_URL` (`make pg-test` starts a throwaway cluster through
 //! scripts/with-postgres.sh and sets it); each test migrates a database of its own, created for
@@ -570,5 +571,102 @@ async fn a_database_whose_locale_defeats_japanese_trigrams_is_refused() {
             assert!(err.to_string().contains("UTF-8 locale"), "{err}");
         },
     )
+    .await;
+}
+
+/// The group list (`rows::select_my_groups`, as the PostgreSQL store spells it) is one
+/// statement whose per-group parts are index lookups: each group's posts are reached through
+/// an index by group (the unread counts start at the read marker), never by a scan of `posts`.
+#[tokio::test]
+async fn the_group_list_reads_posts_through_indexes() {
+    with_migrated("group_list", |db| async move {
+        let me = insert_user(&db, "ns.list").await.unwrap();
+        let other = insert_user(&db, "dr.list").await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let mut mine = Vec::new();
+        for g in 0..200_i64 {
+            let group = Uuid::now_v7();
+            sqlx::query(
+                "INSERT INTO groups (id, kind, name, created_by, created_at_ms)
+                 VALUES ($1, 'workplace', '連絡', $2, $3)",
+            )
+            .bind(group)
+            .bind(other)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            let mut members = vec![other];
+            if g % 10 == 0 {
+                members.push(me);
+                mine.push(group);
+            }
+            for user in members {
+                sqlx::query(
+                    "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+                     VALUES ($1, $2, 'member', 0)",
+                )
+                .bind(group)
+                .bind(user)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+            for i in 0..60_i64 {
+                sqlx::query(
+                    "INSERT INTO posts (id, group_id, author_id, body, search_text, timeline,
+                                        created_at_ms)
+                     VALUES ($1, $2, $3, '記録', '記録', $4, $5)",
+                )
+                .bind(Uuid::now_v7())
+                .bind(group)
+                .bind(other)
+                .bind(if i % 3 == 0 { "family" } else { "care" })
+                .bind(g * 1000 + i)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+        }
+        for group in &mine {
+            sqlx::query(
+                "INSERT INTO read_markers (group_id, user_id, timeline, up_to_ms, up_to_id)
+                 SELECT group_id, $2, 'care', created_at_ms, id FROM posts
+                 WHERE group_id = $1 AND timeline = 'care'
+                 ORDER BY created_at_ms, id OFFSET 20 LIMIT 1",
+            )
+            .bind(group)
+            .bind(me)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        db.execute("ANALYZE").await.unwrap();
+
+        let sql = format!(
+            "EXPLAIN {} ORDER BY activity_ms DESC, id DESC LIMIT $2",
+            tsunagu_server::store::rows::select_my_groups("$1", "(lp.system::json ->> 'kind')")
+        );
+        let lines: Vec<(String,)> = sqlx::query_as(&sql)
+            .bind(me)
+            .bind(51_i64)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        let plan = lines
+            .into_iter()
+            .map(|(l,)| l)
+            .collect::<Vec<_>>()
+            .join("\n");
+        println!("plan of the group list:\n{plan}");
+        assert!(!plan.contains("Seq Scan on posts"), "{plan}");
+        // Unread counts start at the read marker instead of reading the group's posts.
+        assert!(
+            plan.contains("using posts_by_timeline on posts")
+                && plan.contains("created_at_ms >= COALESCE(r.up_to_ms"),
+            "{plan}"
+        );
+    })
     .await;
 }

@@ -547,7 +547,10 @@ impl Store {
 
     /// Live person-written posts whose folded text contains `folded`, newest first, from the
     /// timelines `user` may read now (of one group, or all theirs), before the cursor, with
-    /// each hit's cursor. Bounded by what the caller may read: other groups cost nothing.
+    /// each hit's cursor; never a post of another group, whatever the plan. SQLite reads only
+    /// the caller's groups' posts. PostgreSQL does so for a query without a trigram (1-2
+    /// characters) and answers longer ones from the trigram index, whose work also counts
+    /// matches in other groups (see `postgres/README.md`, *Search*).
     pub async fn search_posts(
         &self,
         user: Uuid,

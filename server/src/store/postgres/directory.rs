@@ -11,7 +11,7 @@ use tsunagu_api::{DirectoryPerson, FacilitySummary};
 
 use super::PgStore;
 use crate::store::like_pattern;
-use crate::store::rows::{FacilityRow, PersonRow};
+use crate::store::rows::{DirectoryPersonRow, FacilityRow};
 use crate::store::{DirectoryQuery, StoreError};
 
 /// `column` contains the pattern `$n` (already ASCII-lowercased), ignoring ASCII case.
@@ -85,7 +85,7 @@ impl PgStore {
             next()
         );
 
-        let mut q = sqlx::query_as::<_, PersonRow>(&sql);
+        let mut q = sqlx::query_as::<_, DirectoryPersonRow>(&sql);
         if let Some((raw, folded)) = patterns {
             q = q.bind(raw).bind(folded);
         }
@@ -102,7 +102,10 @@ impl PgStore {
             q = q.bind(kana.as_str()).bind(*id);
         }
         let rows = q.bind(query.limit).fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(PersonRow::into_person).collect())
+        Ok(rows
+            .into_iter()
+            .map(DirectoryPersonRow::into_person)
+            .collect())
     }
 
     pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {

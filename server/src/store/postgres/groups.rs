@@ -4,7 +4,7 @@
 
 use sqlx::PgExecutor;
 use tsunagu_api::{
-    Group, GroupKind, MemberRole, PhysicianRule, Profession, SystemEventKind, Timeline,
+    ErrorCode, Group, GroupKind, MemberRole, PhysicianRule, Profession, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use crate::store::id::Id;
 use crate::store::rows::{
     select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS, SELECT_MEMBERSHIP,
 };
-use crate::store::{GroupEdit, NewGroupRow, StoreError};
+use crate::store::{GroupEdit, NewGroupRow, PatientFields, Refusal, StoreError};
 use crate::time::now_ms;
 
 /// The caller's membership with what the rules need of the group, inside another operation's
@@ -37,6 +37,32 @@ pub async fn membership_in(
     .fetch_optional(db)
     .await?;
     Ok(row.map(MembershipRow::into_membership))
+}
+
+/// PostgreSQL text cannot hold NUL (the insert would fail as a 500), and JSON lets a client
+/// send `\u0000`: refused like any other invalid text of the field.
+fn refuse_nul(field: &'static str, text: &str) -> Result<(), StoreError> {
+    if text.contains('\0') {
+        Err(Refusal::Field(field, ErrorCode::FieldInvalid).into())
+    } else {
+        Ok(())
+    }
+}
+
+/// [`refuse_nul`] for a group's texts: a workplace group's name, a patient's profile.
+fn refuse_nul_in(name: Option<&str>, patient: Option<&PatientFields>) -> Result<(), StoreError> {
+    if let Some(name) = name {
+        refuse_nul("name", name)?;
+    }
+    if let Some(p) = patient {
+        refuse_nul("patient.name", &p.name)?;
+        refuse_nul("patient.name_kana", &p.name_kana)?;
+        if let Some(birth_date) = &p.birth_date {
+            refuse_nul("patient.birth_date", birth_date)?;
+        }
+        refuse_nul("patient.notes", &p.notes)?;
+    }
+    Ok(())
 }
 
 /// The group list's statement on PostgreSQL: `$1` is the caller.
@@ -103,6 +129,9 @@ impl PgStore {
             rule,
             audit,
         } = new;
+        // A patient group's name is made of the patient's, checked with the profile.
+        let own_name = patient.is_none().then_some(name.as_str());
+        refuse_nul_in(own_name, patient.as_ref())?;
         let group_id = Uuid::now_v7();
         let now = now_ms();
         let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
@@ -292,6 +321,7 @@ impl PgStore {
             .ok_or(Denied::NotFound)?;
         me.require_writable()?;
         me.require_admin()?;
+        refuse_nul_in(name.as_deref(), patient.as_ref())?;
         let before: Editable = sqlx::query_as(&format!(
             "SELECT {EDITABLE_COLUMNS} FROM groups WHERE id = $1"
         ))

@@ -6,7 +6,7 @@ use crate::store::id::Id;
 
 /// A professional with their facility, as the directory lists them.
 #[derive(Debug, sqlx::FromRow)]
-pub struct PersonRow {
+pub struct DirectoryPersonRow {
     id: Id,
     display_name: String,
     display_name_kana: String,
@@ -16,7 +16,7 @@ pub struct PersonRow {
     facility_kind: String,
 }
 
-impl PersonRow {
+impl DirectoryPersonRow {
     pub fn into_person(self) -> DirectoryPerson {
         DirectoryPerson {
             id: self.id.into_uuid(),

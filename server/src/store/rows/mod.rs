@@ -8,9 +8,10 @@ mod invitation;
 mod link;
 mod member;
 mod post;
+mod receipt;
 mod user;
 
-pub use directory::{FacilityRow, PersonRow};
+pub use directory::{DirectoryPersonRow, FacilityRow};
 pub use event::StoredEvent;
 pub use group::{
     author, select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS,
@@ -19,5 +20,6 @@ pub use group::{
 pub use invitation::{InvitationRow, SELECT_INVITATIONS};
 pub use link::{LinkRow, RequestRow, SELECT_OPEN_LINK, SELECT_REQUEST};
 pub use member::{MemberRow, SELECT_MEMBERS};
-pub use post::{PostInGroupRow, PostRow};
+pub use post::{PostInGroupRow, PostRow, RevisionRow, StoredResponse, SELECT_REVISIONS};
+pub use receipt::ReceiptRow;
 pub use user::{AuthorRow, SessionRow, UserRow, SELECT_USER};

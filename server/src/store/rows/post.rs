@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 use tsunagu_api::{
-    Author, Importance, Mention, Post, Profession, ReplyRef, SystemEvent, SystemEventKind, Timeline,
+    Author, Importance, Mention, Post, PostRevision, Profession, ReplyRef, RevisionKind,
+    SystemEvent, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -158,4 +159,53 @@ pub struct PostInGroupRow {
     pub group_name: String,
     #[sqlx(flatten)]
     pub post: PostRow,
+}
+
+/// The answer stored under an idempotency key: a repeat of the request replays it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct StoredResponse {
+    pub fingerprint: String,
+    pub status: i64,
+    pub response_body: String,
+}
+
+/// One revision of a post with who made it (`post_revisions` joined with the user).
+#[derive(Debug, sqlx::FromRow)]
+pub struct RevisionRow {
+    version: i64,
+    kind: String,
+    at_ms: i64,
+    body: String,
+    importance: String,
+    by_id: Id,
+    by_name: String,
+    by_profession: String,
+    by_facility_name: Option<String>,
+}
+
+/// [`RevisionRow`]'s select list and joins, the same on both backends; callers append the
+/// `WHERE` on `r.post_id` and `ORDER BY r.version`.
+pub const SELECT_REVISIONS: &str = "SELECT r.version, r.kind, r.at_ms, r.body, r.importance,
+        u.id AS by_id, u.display_name AS by_name, u.profession AS by_profession,
+        f.name AS by_facility_name
+    FROM post_revisions r
+    JOIN users u ON u.id = r.by_user_id
+    LEFT JOIN facilities f ON f.id = u.facility_id";
+
+impl RevisionRow {
+    pub fn into_revision(self) -> PostRevision {
+        PostRevision {
+            version: u32::try_from(self.version).unwrap_or(1),
+            kind: self.kind.parse().unwrap_or(RevisionKind::Created),
+            by: Author {
+                id: self.by_id.into_uuid(),
+                display_name: self.by_name,
+                profession: Profession::parse(&self.by_profession),
+                facility_name: self.by_facility_name,
+            },
+            at: from_ms(self.at_ms),
+            body: self.body,
+            importance: Importance::parse(&self.importance).unwrap_or_default(),
+        }
+    }
 }

@@ -5,7 +5,7 @@ use tsunagu_api::{DirectoryPerson, FacilityKind, FacilitySummary, Profession};
 
 use super::SqliteStore;
 use crate::store::like_pattern;
-use crate::store::rows::{FacilityRow, PersonRow};
+use crate::store::rows::{DirectoryPersonRow, FacilityRow};
 use crate::store::{DirectoryQuery, StoreError};
 
 impl SqliteStore {
@@ -18,7 +18,7 @@ impl SqliteStore {
         let limit = query.limit;
         let raw = q.map(like_pattern);
         let folded = q.map(|q| like_pattern(&fold_kana(q)));
-        let rows: Vec<PersonRow> = sqlx::query_as(
+        let rows: Vec<DirectoryPersonRow> = sqlx::query_as(
             "SELECT u.id, u.display_name, u.display_name_kana, u.profession,
                     f.id AS facility_id, f.name AS facility_name, f.kind AS facility_kind
              FROM users u JOIN facilities f ON f.id = u.facility_id
@@ -50,7 +50,10 @@ impl SqliteStore {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        Ok(rows.into_iter().map(PersonRow::into_person).collect())
+        Ok(rows
+            .into_iter()
+            .map(DirectoryPersonRow::into_person)
+            .collect())
     }
 
     pub async fn facilities(&self) -> Result<Vec<FacilitySummary>, StoreError> {

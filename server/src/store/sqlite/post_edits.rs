@@ -1,19 +1,17 @@
 //! Changing a post after the fact: edit, soft delete, and the history that keeps every
 //! version. Only the author changes a post; nothing is physically deleted.
 
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{
-    Author, Importance, LiveEvent, MemberRole, Post, PostRevision, Profession, RevisionKind,
-};
+use tsunagu_api::{Importance, LiveEvent, MemberRole, Post, PostRevision};
 use uuid::Uuid;
 
-use super::posts::{check_mentions, fetch_post, store_mentions, PostRow};
+use super::posts::{check_mentions, fetch_post, require_unarchived, store_mentions, PostRow};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::Entry;
 use crate::domain::membership::{Denied, Membership};
+use crate::store::rows::{RevisionRow, SELECT_REVISIONS};
 use crate::store::{EditPost, Refusal, StoreError, Versions};
-use crate::time::{from_ms, now_ms};
+use crate::time::now_ms;
 
 /// The post in this group whose timeline the caller may read, as the caller sees it.
 async fn readable_post(
@@ -49,37 +47,6 @@ fn views(row: PostRow) -> (Post, Post) {
     (mine, shared)
 }
 
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    version: i64,
-    kind: String,
-    at_ms: i64,
-    body: String,
-    importance: String,
-    by_id: Hyphenated,
-    by_name: String,
-    by_profession: String,
-    by_facility_name: Option<String>,
-}
-
-impl RevisionRow {
-    fn into_revision(self) -> PostRevision {
-        PostRevision {
-            version: u32::try_from(self.version).unwrap_or(1),
-            kind: self.kind.parse().unwrap_or(RevisionKind::Created),
-            by: Author {
-                id: self.by_id.into_uuid(),
-                display_name: self.by_name,
-                profession: Profession::parse(&self.by_profession),
-                facility_name: self.by_facility_name,
-            },
-            at: from_ms(self.at_ms),
-            body: self.body,
-            importance: Importance::parse(&self.importance).unwrap_or_default(),
-        }
-    }
-}
-
 impl SqliteStore {
     pub async fn edit_post(&self, cmd: EditPost<'_>) -> Result<Post, StoreError> {
         let EditPost {
@@ -98,6 +65,7 @@ impl SqliteStore {
             return Err(Refusal::PreconditionRequired.into());
         }
         me.require_writable()?;
+        require_unarchived(tx.conn(), group_id).await?;
         if row.is_deleted() {
             return Err(Refusal::PostDeleted.into());
         }
@@ -148,6 +116,7 @@ impl SqliteStore {
         let row = readable_post(tx.conn(), me, author, group_id, post_id).await?;
         require_author(&row, author)?;
         me.require_writable()?;
+        require_unarchived(tx.conn(), group_id).await?;
         if row.is_deleted() {
             // A retried delete: the tombstone again, nothing written.
             return Ok(row.into_post());
@@ -187,16 +156,9 @@ impl SqliteStore {
         if me.role != MemberRole::Admin && row.author_id() != caller {
             return Err(Denied::Forbidden.into());
         }
-        let rows: Vec<RevisionRow> = sqlx::query_as(
-            "SELECT r.version, r.kind, r.at_ms, r.body, r.importance,
-                    u.id AS by_id, u.display_name AS by_name, u.profession AS by_profession,
-                    f.name AS by_facility_name
-             FROM post_revisions r
-             JOIN users u ON u.id = r.by_user_id
-             LEFT JOIN facilities f ON f.id = u.facility_id
-             WHERE r.post_id = ?
-             ORDER BY r.version",
-        )
+        let rows: Vec<RevisionRow> = sqlx::query_as(&format!(
+            "{SELECT_REVISIONS} WHERE r.post_id = ? ORDER BY r.version"
+        ))
         .bind(post_id.hyphenated())
         .fetch_all(&mut *conn)
         .await?;

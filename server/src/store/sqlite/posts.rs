@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use super::write_tx::WriteTx;
 use super::SqliteStore;
+use crate::domain::membership::Denied;
+use crate::store::rows::StoredResponse;
 pub use crate::store::rows::{PostInGroupRow, PostRow};
 use crate::store::{CreatePost, CreatedPost, PageAt, Refusal, StoreError, TimelinePage};
 use crate::time::now_ms;
@@ -167,13 +169,6 @@ impl SqliteStore {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct StoredResponse {
-    fingerprint: String,
-    status: i64,
-    response_body: String,
-}
-
 /// Mentioned users, deduplicated in the order given; each must be a member who may read
 /// `timeline` (in `family`, everyone; in `care`, professionals), at most [`MAX_MENTIONS`].
 pub async fn check_mentions(
@@ -235,6 +230,25 @@ pub async fn store_mentions(
     Ok(())
 }
 
+/// Refuses a write to a group archived by now. The handler's membership was read before the
+/// write lock and may predate an archiving; read here, on the write connection where archiving
+/// also runs, the flag stays as read until our commit, so nothing lands after the archive
+/// entry.
+pub async fn require_unarchived(
+    conn: &mut sqlx::SqliteConnection,
+    group_id: Uuid,
+) -> Result<(), StoreError> {
+    let archived: Option<bool> = sqlx::query_scalar("SELECT archived FROM groups WHERE id = ?")
+        .bind(group_id.hyphenated())
+        .fetch_optional(conn)
+        .await?;
+    match archived {
+        None => Err(Denied::NotFound.into()),
+        Some(true) => Err(Denied::Archived.into()),
+        Some(false) => Ok(()),
+    }
+}
+
 impl SqliteStore {
     pub async fn create_post(&self, cmd: CreatePost<'_>) -> Result<CreatedPost, StoreError> {
         let CreatePost {
@@ -248,6 +262,7 @@ impl SqliteStore {
         // IMMEDIATE takes the write lock up front: the key lookup and the inserts see one state,
         // and a concurrent retry with the same key waits, then replays.
         let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        require_unarchived(tx.conn(), group_id).await?;
 
         if let Some((key, fingerprint)) = idempotency {
             let stored: Option<StoredResponse> = sqlx::query_as(

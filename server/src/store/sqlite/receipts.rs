@@ -1,50 +1,22 @@
 //! Read receipts and acknowledgements (既読・見ました), and the urgent posts waiting for a
 //! caller's acknowledgement.
 
-use sqlx::types::uuid::fmt::Hyphenated;
-use tsunagu_api::{
-    AckUpdate, Author, LiveEvent, Post, PostReceipts, Profession, Receipt, UrgentItem,
-};
+use tsunagu_api::{AckUpdate, LiveEvent, Post, PostReceipts, UrgentItem};
 use uuid::Uuid;
 
-use super::posts::{fetch_post, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN};
+use super::posts::{
+    fetch_post, require_unarchived, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN,
+};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{self, Entry};
 use crate::domain::membership::{Denied, Membership};
+use crate::store::rows::ReceiptRow;
 use crate::store::{Refusal, StoreError};
 use crate::time::{from_ms, now_ms};
 
 /// Most urgent posts listed at once.
 const MAX_URGENT: i64 = 100;
-
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Hyphenated,
-    display_name: String,
-    profession: String,
-    facility_name: Option<String>,
-    at_ms: Option<i64>,
-}
-
-impl PersonRow {
-    fn author(self) -> Author {
-        Author {
-            id: self.id.into_uuid(),
-            display_name: self.display_name,
-            profession: Profession::parse(&self.profession),
-            facility_name: self.facility_name,
-        }
-    }
-
-    fn receipt(self) -> Receipt {
-        let at = from_ms(self.at_ms.unwrap_or_default());
-        Receipt {
-            user: self.author(),
-            at,
-        }
-    }
-}
 
 /// Who did it (`table` is `post_reads` or `post_acks`, `at` its time column), oldest first.
 fn done_sql(table: &str, at: &str) -> String {
@@ -107,11 +79,11 @@ impl SqliteStore {
         let author = row.author_id();
         let mut lists = Vec::new();
         for (table, at) in [("post_reads", "read_at_ms"), ("post_acks", "acked_at_ms")] {
-            let done: Vec<PersonRow> = sqlx::query_as(&done_sql(table, at))
+            let done: Vec<ReceiptRow> = sqlx::query_as(&done_sql(table, at))
                 .bind(post_id.hyphenated())
                 .fetch_all(&mut *tx)
                 .await?;
-            let missing: Vec<PersonRow> = sqlx::query_as(&not_done_sql(table))
+            let missing: Vec<ReceiptRow> = sqlx::query_as(&not_done_sql(table))
                 .bind(group_id.hyphenated())
                 .bind(timeline.as_str())
                 .bind(author.hyphenated())
@@ -128,12 +100,12 @@ impl SqliteStore {
         };
         Ok(PostReceipts {
             post_id,
-            read: read.into_iter().map(PersonRow::receipt).collect(),
-            acknowledged: acknowledged.into_iter().map(PersonRow::receipt).collect(),
-            not_read: not_read.into_iter().map(PersonRow::author).collect(),
+            read: read.into_iter().map(ReceiptRow::receipt).collect(),
+            acknowledged: acknowledged.into_iter().map(ReceiptRow::receipt).collect(),
+            not_read: not_read.into_iter().map(ReceiptRow::author).collect(),
             not_acknowledged: not_acknowledged
                 .into_iter()
-                .map(PersonRow::author)
+                .map(ReceiptRow::author)
                 .collect(),
         })
     }
@@ -161,6 +133,7 @@ impl SqliteStore {
         }
         // An archived group is read-only for acknowledgements too.
         me.require_writable()?;
+        require_unarchived(tx.conn(), group_id).await?;
         let timeline = row.timeline();
         let now = now_ms();
         let inserted = sqlx::query(
