@@ -9,6 +9,7 @@ use tsunagu_api::{
 use uuid::Uuid;
 
 use super::membership_writes::{insert_pending, lock_group, member_changed, role_of, system_entry};
+use super::posts::refuse_nul;
 use super::write_tx::WriteTx;
 use super::PgStore;
 use crate::audit::{Action, Entry};
@@ -37,16 +38,6 @@ pub async fn membership_in(
     .fetch_optional(db)
     .await?;
     Ok(row.map(MembershipRow::into_membership))
-}
-
-/// PostgreSQL text cannot hold NUL (the insert would fail as a 500), and JSON lets a client
-/// send `\u0000`: refused like any other invalid text of the field.
-fn refuse_nul(field: &'static str, text: &str) -> Result<(), StoreError> {
-    if text.contains('\0') {
-        Err(Refusal::Field(field, ErrorCode::FieldInvalid).into())
-    } else {
-        Ok(())
-    }
 }
 
 /// [`refuse_nul`] for a group's texts: a workplace group's name, a patient's profile.
