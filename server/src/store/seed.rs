@@ -101,8 +101,8 @@ pub async fn insert(db: &Database, seed: &Seed) -> Result<bool, sqlx::Error> {
 macro_rules! insert_rows {
     ($name:ident, $conn:ty) => {
         async fn $name(conn: &mut $conn, seed: &Seed) -> Result<bool, sqlx::Error> {
-            let present: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM users WHERE login_id = $1")
+            let present: Option<bool> =
+                sqlx::query_scalar("SELECT true FROM users WHERE login_id = $1")
                     .bind(&seed.marker_login)
                     .fetch_optional(&mut *conn)
                     .await?;
