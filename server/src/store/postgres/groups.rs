@@ -4,7 +4,7 @@
 
 use sqlx::PgExecutor;
 use tsunagu_api::{
-    ErrorCode, Group, GroupKind, MemberRole, PhysicianRule, Profession, SystemEventKind, Timeline,
+    Group, GroupKind, MemberRole, PhysicianRule, Profession, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ use crate::store::id::Id;
 use crate::store::rows::{
     select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS, SELECT_MEMBERSHIP,
 };
-use crate::store::{GroupEdit, NewGroupRow, PatientFields, Refusal, StoreError};
+use crate::store::{GroupEdit, NewGroupRow, PatientFields, StoreError};
 use crate::time::now_ms;
 
 /// The caller's membership with what the rules need of the group, inside another operation's
