@@ -8,6 +8,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use crate::database_url::{is_postgres_url, redact};
 use crate::writer::Writer;
 
 pub use crate::store::IDEMPOTENCY_KEY_RETENTION_MS;
@@ -27,22 +28,6 @@ impl Db {
     }
 }
 
-/// A database URL fit for logs and error messages: the password, if any, replaced by `***`.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
-}
-
 /// The database the server runs on, chosen by the URL's scheme.
 #[derive(Clone)]
 pub enum Database {
@@ -57,11 +42,6 @@ impl Database {
             Self::Postgres(pool) => pool.close().await,
         }
     }
-}
-
-/// Whether a database URL names PostgreSQL (otherwise it is SQLite).
-pub fn is_postgres_url(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Connects to the database the URL names (`postgres://…` or `sqlite://…`) and brings its
@@ -118,27 +98,4 @@ pub async fn connect_sqlite(database_url: &str) -> anyhow::Result<Db> {
 /// What the search index holds for a post body: its fold (see migration 0004).
 pub fn search_text(body: &str) -> String {
     tsunagu_api::kana::fold(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn passwords_never_reach_the_logs() {
-        assert_eq!(
-            redact("postgres://tsunagu:s3cr%40t@db.example:5432/tsunagu?sslmode=require"),
-            "postgres://tsunagu:***@db.example:5432/tsunagu?sslmode=require"
-        );
-        assert_eq!(
-            redact("postgres://tsunagu@127.0.0.1/t"),
-            "postgres://tsunagu@127.0.0.1/t"
-        );
-        assert_eq!(
-            redact("sqlite://data/tsunagu.db"),
-            "sqlite://data/tsunagu.db"
-        );
-        // An `@` in the path is not a password's end.
-        assert_eq!(redact("sqlite://data/a@b.db"), "sqlite://data/a@b.db");
-    }
 }

@@ -23,11 +23,11 @@ use crate::db::Database;
 use crate::events::Live;
 use crate::password::Hashing;
 use crate::proxy::{self, TrustedProxies};
-use crate::rate_limit::Throttles;
 use crate::store::postgres::throttle::PgThrottles;
 use crate::store::postgres::{self, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
+use crate::throttles::Throttles;
 
 mod access;
 mod api_doc;

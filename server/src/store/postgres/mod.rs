@@ -12,7 +12,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use tokio::sync::Semaphore;
 
-use crate::db::redact;
+use crate::database_url::redact;
 use crate::events::Live;
 
 mod decisions;
