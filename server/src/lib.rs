@@ -24,7 +24,6 @@ pub mod store;
 pub mod throttles;
 pub mod time;
 pub mod token;
-pub mod writer;
 
 pub use http::{app, AppState};
 

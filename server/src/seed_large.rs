@@ -3,11 +3,11 @@
 //! and measures a timeline of realistic size: posts spread over months, a few important and
 //! urgent ones, read receipts and read markers up to shortly before now.
 
-use crate::db::Database;
-use anyhow::Context;
 use uuid::Uuid;
 
+use crate::db::Database;
 use crate::demo::{self, v7_at};
+use crate::store::seed::{self, LargeGroup, LargePost};
 use crate::time::now_ms;
 
 /// Name of the group; a second run finds it and changes nothing.
@@ -66,130 +66,42 @@ fn body(i: u32) -> String {
 /// One transaction, so an interrupted run leaves nothing half-made.
 pub async fn seed(database: &Database, posts: u32) -> anyhow::Result<Uuid> {
     demo::seed(database).await?;
-    let Database::Sqlite(db) = database else {
-        anyhow::bail!("seed-large writes SQLite only for now");
-    };
-    let db = db.writer.pool();
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM groups WHERE name = ?")
-        .bind(GROUP_NAME)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(id) = existing {
-        return Uuid::parse_str(&id).context("stored group id");
-    }
-
-    let mut members = Vec::new();
-    for (login, role) in MEMBERS {
-        let id: String = sqlx::query_scalar("SELECT id FROM users WHERE login_id = ?")
-            .bind(login)
-            .fetch_one(&mut *tx)
-            .await
-            .with_context(|| format!("demo user {login} missing"))?;
-        members.push((id, *role));
-    }
     let now = now_ms();
     let first_ms = now - SPAN_MS;
-    let group_id = v7_at(first_ms - 24 * 60 * 60 * 1000);
-    sqlx::query(
-        "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
-                             patient_name, patient_name_kana, patient_birth_date,
-                             attending_physician_id, care_manager_id, patient_notes,
-                             physician_rule)
-         VALUES (?, 'patient', ?, 'ふかしけん', ?, ?, '負荷試験', 'ふかしけん', '1935-01-01',
-                 ?, ?, 'ベンチマーク用のグループです。', 'approval_required')",
-    )
-    .bind(group_id.hyphenated())
-    .bind(GROUP_NAME)
-    .bind(&members[0].0)
-    .bind(first_ms - 24 * 60 * 60 * 1000)
-    .bind(&members[0].0)
-    .bind(&members[2].0)
-    .execute(&mut *tx)
-    .await?;
-    for (user, role) in &members {
-        sqlx::query(
-            "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(group_id.hyphenated())
-        .bind(user)
-        .bind(role)
-        .bind(first_ms)
-        .execute(&mut *tx)
-        .await?;
-    }
-
     // Evenly spread, oldest first; one in ten in the family timeline, a few important or
     // urgent (never by ns.tanaka, so her urgent banner has something to show).
     let step = (SPAN_MS / i64::from(posts)).max(1);
-    let mut last_ms = first_ms;
-    for i in 0..posts {
-        let ms = first_ms + i64::from(i) * step;
-        last_ms = ms;
-        let author = &members[i as usize % members.len()].0;
-        let timeline = if i % 10 == 9 { "family" } else { "care" };
-        let importance = if i % 1000 == 500 && i as usize % members.len() != 1 {
-            "urgent"
-        } else if i % 97 == 0 {
-            "important"
-        } else {
-            "normal"
-        };
-        sqlx::query(
-            "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms,
-                                timeline, importance)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(v7_at(ms).hyphenated())
-        .bind(group_id.hyphenated())
-        .bind(author)
-        .bind(body(i))
-        .bind(crate::db::search_text(&body(i)))
-        .bind(ms)
-        .bind(timeline)
-        .bind(importance)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("UPDATE groups SET last_post_at_ms = ? WHERE id = ?")
-        .bind(last_ms)
-        .bind(group_id.hyphenated())
-        .execute(&mut *tx)
-        .await?;
-
-    // Everyone has read all but the newest posts of each timeline: markers, and the receipts
-    // they imply, each one statement.
-    for timeline in ["care", "family"] {
-        sqlx::query(
-            "INSERT INTO read_markers (group_id, user_id, timeline, up_to_ms, up_to_id)
-             SELECT m.group_id, m.user_id, p.timeline, p.created_at_ms, p.id
-             FROM group_members m
-             JOIN posts p ON p.id = (SELECT id FROM posts
-                                     WHERE group_id = m.group_id AND timeline = ?
-                                     ORDER BY created_at_ms DESC, id DESC LIMIT 1 OFFSET ?)
-             WHERE m.group_id = ?",
-        )
-        .bind(timeline)
-        .bind(UNREAD)
-        .bind(group_id.hyphenated())
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query(
-        "INSERT OR IGNORE INTO post_reads (post_id, user_id, read_at_ms)
-         SELECT p.id, r.user_id, p.created_at_ms + 60000
-         FROM read_markers r
-         JOIN posts p ON p.group_id = r.group_id AND p.timeline = r.timeline
-         WHERE r.group_id = ? AND p.author_id <> r.user_id
-           AND (p.created_at_ms < r.up_to_ms
-                OR (p.created_at_ms = r.up_to_ms AND p.id <= r.up_to_id))",
-    )
-    .bind(group_id.hyphenated())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(group_id)
+    let rows = (0..posts)
+        .map(|i| {
+            let ms = first_ms + i64::from(i) * step;
+            let author = i as usize % MEMBERS.len();
+            let importance = if i % 1000 == 500 && author != 1 {
+                "urgent"
+            } else if i % 97 == 0 {
+                "important"
+            } else {
+                "normal"
+            };
+            LargePost {
+                id: v7_at(ms),
+                author,
+                body: body(i),
+                created_at_ms: ms,
+                timeline: if i % 10 == 9 { "family" } else { "care" },
+                importance,
+            }
+        })
+        .collect();
+    let group = LargeGroup {
+        id: v7_at(first_ms - 24 * 60 * 60 * 1000),
+        name: GROUP_NAME,
+        members: MEMBERS,
+        created_at_ms: first_ms - 24 * 60 * 60 * 1000,
+        joined_at_ms: first_ms,
+        posts: rows,
+        unread: i64::from(UNREAD),
+    };
+    Ok(seed::insert_large_group(database, &group).await?)
 }
 
 #[cfg(test)]

@@ -670,3 +670,66 @@ async fn the_group_list_reads_posts_through_indexes() {
     })
     .await;
 }
+
+/// A timeline page is a backward range scan of the timeline's index, also for a later page: no
+/// sort of the group's posts, no scan of other groups' (the store's own query, not a copy).
+#[tokio::test]
+async fn a_timeline_page_is_a_range_scan_of_its_index() {
+    use tsunagu_api::Importance;
+    use tsunagu_server::cursor::Cursor;
+    use tsunagu_server::store::postgres::posts::timeline_sql;
+    use tsunagu_server::store::PageAt;
+
+    with_migrated("timeline_plan", |db| async move {
+        let me = insert_user(&db, "ns.timeline").await.unwrap();
+        let mut groups = Vec::new();
+        for _ in 0..20 {
+            let group = insert_group(&db, me).await;
+            add_member(&db, group, me).await;
+            groups.push(group);
+        }
+        // 20 groups of 500 posts, a tenth in the family timeline.
+        sqlx::query(
+            "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms,
+                                timeline)
+             SELECT gen_random_uuid(), g, $1, '記録', '記録', n,
+                    CASE WHEN n % 10 = 0 THEN 'family' ELSE 'care' END
+             FROM unnest($2::uuid[]) AS g, generate_series(1, 500) AS n",
+        )
+        .bind(me)
+        .bind(&groups)
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query("ANALYZE posts").execute(&db).await.unwrap();
+        let cursor = Cursor {
+            ms: 250,
+            id: Uuid::max(),
+        };
+        for (at, name) in [
+            (PageAt::Newest, "newest"),
+            (PageAt::Before(cursor), "before"),
+            (PageAt::After(cursor), "after"),
+        ] {
+            let sql = format!("EXPLAIN {}", timeline_sql(&at, Importance::Normal));
+            let mut query = sqlx::query_as::<_, (String,)>(&sql)
+                .bind(me)
+                .bind(groups[3])
+                .bind("care");
+            if let PageAt::Before(c) | PageAt::After(c) = at {
+                query = query.bind(c.ms).bind(c.id);
+            }
+            let plan: Vec<(String,)> = query.bind(50_i64).fetch_all(&db).await.unwrap();
+            let plan = plan
+                .into_iter()
+                .map(|(l,)| l)
+                .collect::<Vec<_>>()
+                .join("\n");
+            let top = plan.lines().take(3).collect::<Vec<_>>().join("\n");
+            assert!(plan.contains("posts_by_timeline"), "{name}:\n{plan}");
+            assert!(!top.contains("Sort"), "{name}: sorts the group's posts\n{plan}");
+            assert!(!plan.contains("Seq Scan on posts"), "{name}:\n{plan}");
+        }
+    })
+    .await;
+}

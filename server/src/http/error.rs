@@ -87,8 +87,9 @@ pub enum Error {
     /// This instance cannot take the request (shutting down, no database); another can.
     #[error("unavailable: {0}")]
     Unavailable(&'static str),
+    /// The database failed (the store's error, logged with its cause; never shown).
     #[error("database error")]
-    Sqlx(#[from] sqlx::Error),
+    Database(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -126,7 +127,7 @@ impl Error {
             Self::RateLimited { .. } | Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestBodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Sqlx(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -163,7 +164,7 @@ impl Error {
             // No dedicated codes in v1: a body that never arrives comes from a broken or
             // hostile client; a handler that is too slow is the server's failure.
             Self::RequestBodyTimeout => ErrorCode::MalformedRequest,
-            Self::Timeout | Self::Unavailable(_) | Self::Sqlx(_) | Self::Internal(_) => {
+            Self::Timeout | Self::Unavailable(_) | Self::Database(_) | Self::Internal(_) => {
                 ErrorCode::InternalError
             }
         }
@@ -172,7 +173,7 @@ impl Error {
     /// Text safe to show to the client: never the text of an internal error.
     fn detail(&self) -> Option<String> {
         match self {
-            Self::Sqlx(_) | Self::Internal(_) => None,
+            Self::Database(_) | Self::Internal(_) => None,
             Self::NotFound | Self::InvalidCredentials => None,
             other => Some(other.to_string()),
         }
@@ -207,7 +208,7 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match &self {
-            Self::Sqlx(e) => tracing::error!(error = %e, "database error"),
+            Self::Database(e) => tracing::error!(error = %e, "database error"),
             Self::Internal(e) => tracing::error!(error = ?e, "internal error"),
             _ => {}
         }
@@ -285,7 +286,7 @@ impl From<crate::store::StoreError> for Error {
                 Self::InvitationInvalid
             }
             crate::store::StoreError::Refused(Refusal::LoginIdTaken) => Self::LoginIdTaken,
-            crate::store::StoreError::Database(e) => Self::Sqlx(e),
+            crate::store::StoreError::Database(e) => Self::Database(e.to_string()),
             crate::store::StoreError::Other(e) => Self::Internal(e),
         }
     }

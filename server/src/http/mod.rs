@@ -84,7 +84,8 @@ impl AppState {
         let dummy_hash = crate::password::hash(crate::token::generate()).await?;
         let (store, live, throttles) = match db {
             Database::Sqlite(db) => {
-                let live = Live::new(&db.read, settings.stream_caps).await?;
+                let latest = crate::store::sqlite::events::latest(&db.read).await?;
+                let live = Live::starting_at(latest, settings.stream_caps);
                 let store = Store::sqlite(SqliteStore::new(
                     db.read.clone(),
                     db.writer.clone(),

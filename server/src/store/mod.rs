@@ -407,8 +407,9 @@ impl Store {
     }
 
     /// Adds a professional to a group, or, when `needs_approval`, files the invitation the
-    /// physician decides; refused if they are already a member. One transaction on the write
-    /// connection, so two admins adding the same person cannot both succeed.
+    /// physician decides; refused if they are already a member. One transaction (SQLite: on the
+    /// write connection; PostgreSQL: under the group's row lock), so two admins adding the same
+    /// person cannot both succeed.
     pub async fn add_member(
         &self,
         caller: Uuid,
@@ -599,8 +600,9 @@ impl Store {
         dispatch!(self, s => s.post(viewer, group_id, post_id).await)
     }
 
-    /// Creates a post with its mentions, `post.created` and audit row, in one transaction on
-    /// the write connection: the idempotency key lookup and the inserts see one state, so a
+    /// Creates a post with its mentions, `post.created` and audit row, in one transaction
+    /// where the idempotency key lookup and the inserts see one state (SQLite: the one write
+    /// connection; PostgreSQL: the key claimed by its insert, the group row locked), so a
     /// concurrent retry with the same key waits and then replays. The quoted post and the
     /// mentions are checked in the same transaction (after a replay: a retry of a create that
     /// succeeded replays even if the quoted post was deleted since).
@@ -611,8 +613,9 @@ impl Store {
     /// Edits the author's post: checks, in this order, that `author` may read it (404), wrote
     /// it (403), sent `If-Match` (428), the group takes writes (409), it is not deleted (409),
     /// the version is current (412) and the new text is valid (422); then writes it (the
-    /// trigger keeps the revision), `post.updated` and the audit row in one transaction on the
-    /// write connection, so the version compared is the version replaced. Returns the post as
+    /// trigger keeps the revision), `post.updated` and the audit row in one transaction where
+    /// the version compared is the version replaced (SQLite: the one write connection;
+    /// PostgreSQL: a conditional update on the version). Returns the post as
     /// the author sees it.
     pub async fn edit_post(&self, cmd: EditPost<'_>) -> Result<Post, StoreError> {
         dispatch!(self, s => s.edit_post(cmd).await)

@@ -210,3 +210,162 @@ macro_rules! insert_rows {
 
 insert_rows!(insert_sqlite, SqliteConnection);
 insert_rows!(insert_postgres, PgConnection);
+
+/// A patient group with many posts (`seed-large`), by demo members given by login ID.
+pub struct LargeGroup {
+    pub id: Uuid,
+    pub name: &'static str,
+    /// Login IDs and roles; the first creates the group and is its physician, the third its
+    /// care manager.
+    pub members: &'static [(&'static str, &'static str)],
+    pub created_at_ms: i64,
+    pub joined_at_ms: i64,
+    pub posts: Vec<LargePost>,
+    /// Posts of each timeline every member has not read yet (their read markers stop before).
+    pub unread: i64,
+}
+
+pub struct LargePost {
+    pub id: Uuid,
+    /// Index into [`LargeGroup::members`].
+    pub author: usize,
+    pub body: String,
+    pub created_at_ms: i64,
+    pub timeline: &'static str,
+    pub importance: &'static str,
+}
+
+/// Inserts the group with its members, posts, read markers and the receipts they imply, in one
+/// transaction, unless a group of that name exists; returns the group's id (the existing one's
+/// on a second run).
+pub async fn insert_large_group(db: &Database, group: &LargeGroup) -> anyhow::Result<Uuid> {
+    match db {
+        Database::Sqlite(db) => {
+            let mut tx = db.writer.begin().await?;
+            let id = large_sqlite(&mut tx, group).await?;
+            tx.commit().await?;
+            Ok(id)
+        }
+        Database::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(7262012)")
+                .execute(&mut *tx)
+                .await?;
+            let id = large_postgres(&mut tx, group).await?;
+            tx.commit().await?;
+            Ok(id)
+        }
+    }
+}
+
+/// The same statements for each backend's connection type.
+macro_rules! insert_large {
+    ($name:ident, $conn:ty) => {
+        async fn $name(conn: &mut $conn, group: &LargeGroup) -> anyhow::Result<Uuid> {
+            let existing: Option<Id> = sqlx::query_scalar("SELECT id FROM groups WHERE name = $1")
+                .bind(group.name)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(id) = existing {
+                return Ok(id.into_uuid());
+            }
+            let mut members = Vec::new();
+            for (login, role) in group.members {
+                let id: Option<Id> = sqlx::query_scalar("SELECT id FROM users WHERE login_id = $1")
+                    .bind(login)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let id = id.ok_or_else(|| anyhow::anyhow!("demo user {login} missing"))?;
+                members.push((id, *role));
+            }
+            sqlx::query(
+                "INSERT INTO groups (id, kind, name, name_kana, created_by, created_at_ms,
+                                     patient_name, patient_name_kana, patient_birth_date,
+                                     attending_physician_id, care_manager_id, patient_notes,
+                                     physician_rule)
+                 VALUES ($1, 'patient', $2, 'ふかしけん', $3, $4, '負荷試験', 'ふかしけん',
+                         '1935-01-01', $3, $5, 'ベンチマーク用のグループです。',
+                         'approval_required')",
+            )
+            .bind(Id(group.id))
+            .bind(group.name)
+            .bind(members[0].0)
+            .bind(group.created_at_ms)
+            .bind(members[2].0)
+            .execute(&mut *conn)
+            .await?;
+            for (user, role) in &members {
+                sqlx::query(
+                    "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(Id(group.id))
+                .bind(*user)
+                .bind(*role)
+                .bind(group.joined_at_ms)
+                .execute(&mut *conn)
+                .await?;
+            }
+            let mut last_ms = group.joined_at_ms;
+            for post in &group.posts {
+                last_ms = last_ms.max(post.created_at_ms);
+                sqlx::query(
+                    "INSERT INTO posts (id, group_id, author_id, body, search_text,
+                                        created_at_ms, timeline, importance)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(Id(post.id))
+                .bind(Id(group.id))
+                .bind(members[post.author % members.len()].0)
+                .bind(&post.body)
+                .bind(search_text(&post.body))
+                .bind(post.created_at_ms)
+                .bind(post.timeline)
+                .bind(post.importance)
+                .execute(&mut *conn)
+                .await?;
+            }
+            sqlx::query("UPDATE groups SET last_post_at_ms = $1 WHERE id = $2")
+                .bind(last_ms)
+                .bind(Id(group.id))
+                .execute(&mut *conn)
+                .await?;
+            // Everyone has read all but the newest posts of each timeline: markers, and the
+            // receipts they imply, each one statement.
+            for timeline in ["care", "family"] {
+                sqlx::query(
+                    "INSERT INTO read_markers (group_id, user_id, timeline, up_to_ms, up_to_id)
+                     SELECT m.group_id, m.user_id, p.timeline, p.created_at_ms, p.id
+                     FROM group_members m
+                     JOIN posts p ON p.id = (SELECT id FROM posts
+                                             WHERE group_id = m.group_id AND timeline = $1
+                                             ORDER BY created_at_ms DESC, id DESC
+                                             LIMIT 1 OFFSET $2)
+                     WHERE m.group_id = $3",
+                )
+                .bind(timeline)
+                .bind(group.unread)
+                .bind(Id(group.id))
+                .execute(&mut *conn)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO post_reads (post_id, user_id, read_at_ms)
+                 SELECT p.id, r.user_id, p.created_at_ms + 60000
+                 FROM read_markers r
+                 JOIN posts p ON p.group_id = r.group_id AND p.timeline = r.timeline
+                 WHERE r.group_id = $1 AND p.author_id <> r.user_id
+                   AND (p.created_at_ms < r.up_to_ms
+                        OR (p.created_at_ms = r.up_to_ms AND p.id <= r.up_to_id))
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(Id(group.id))
+            .execute(&mut *conn)
+            .await?;
+            Ok(group.id)
+        }
+    };
+}
+
+insert_large!(large_sqlite, SqliteConnection);
+insert_large!(large_postgres, PgConnection);

@@ -86,7 +86,7 @@ fn select_posts(min_importance: Importance) -> String {
 /// id, then the row limit. Each is a range scan of posts_by_timeline (or posts_important) in
 /// the page's order, as on SQLite: the `created_at_ms <=`/`>=` bound is the index range, the
 /// OR breaks ties on the id.
-fn timeline_sql(at: &PageAt, min_importance: Importance) -> String {
+pub fn timeline_sql(at: &PageAt, min_importance: Importance) -> String {
     let select_posts = select_posts(min_importance);
     match at {
         PageAt::Newest => {

@@ -16,7 +16,8 @@ use super::membership_writes::{
 };
 use super::write_tx::WriteTx;
 use super::SqliteStore;
-use crate::audit::{self, Action, Entry};
+use super::audit;
+use crate::audit::{Action, Entry};
 use crate::domain::membership::Denied;
 use crate::store::rows::{MemberRow, SELECT_MEMBERS};
 use crate::store::{Added, Refusal, StoreError};

@@ -7,7 +7,8 @@ use sqlx::SqliteExecutor;
 use tsunagu_api::{GroupChange, LiveEvent, MemberRole, SystemEventKind, Timeline};
 use uuid::Uuid;
 
-use crate::events::{self, EventId};
+use super::events;
+use crate::events::EventId;
 use crate::store::StoreError;
 use crate::time::now_ms;
 

@@ -4,11 +4,14 @@
 use sqlx::SqlitePool;
 
 use crate::events::Live;
-use crate::writer::Writer;
+pub use writer::Writer;
 
+pub mod audit;
+pub mod connect;
 mod decisions;
 mod direct;
 mod directory;
+pub mod events;
 pub mod groups;
 pub mod invitations;
 mod links;
@@ -22,6 +25,7 @@ mod search;
 mod stream;
 mod users;
 mod write_tx;
+pub mod writer;
 
 pub use groups::membership_in;
 pub use stream::fold_search_texts;

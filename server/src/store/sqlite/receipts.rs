@@ -9,7 +9,8 @@ use super::posts::{
 };
 use super::write_tx::WriteTx;
 use super::SqliteStore;
-use crate::audit::{self, Entry};
+use super::audit;
+use crate::audit::Entry;
 use crate::domain::membership::{Denied, Membership};
 use crate::store::rows::ReceiptRow;
 use crate::store::{Refusal, StoreError};

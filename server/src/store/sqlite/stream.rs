@@ -107,7 +107,7 @@ impl SqliteStore {
                 .execute(pool)
                 .await?
                 .rows_affected();
-        let events = crate::events::prune(pool, now).await?;
+        let events = super::events::prune(pool, now).await?;
         tracing::debug!(keys, sessions, events, "pruned expired rows");
         Ok(())
     }

@@ -6,7 +6,8 @@ use tsunagu_api::{Author, Me, Profession};
 use uuid::Uuid;
 
 use super::SqliteStore;
-use crate::audit::{self, Action, Entry};
+use super::audit;
+use crate::audit::{Action, Entry};
 use crate::store::rows::{AuthorRow, SessionRow, UserRow, SELECT_USER};
 use crate::store::{LoginUser, NewSession, SessionOwner, StoreError};
 

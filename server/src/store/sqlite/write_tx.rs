@@ -6,10 +6,12 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 use tsunagu_api::{LiveEvent, Timeline};
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
-use crate::events::{self, EventId, Live};
+use super::audit;
+use crate::audit::Entry;
+use super::events;
+use crate::events::{EventId, Live};
 use crate::store::StoreError;
-use crate::writer::Writer;
+use super::writer::Writer;
 
 pub struct WriteTx {
     tx: Transaction<'static, Sqlite>,

@@ -24,7 +24,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::audit::{self, Entry};
+use super::audit;
+use crate::audit::Entry;
 
 /// Items queued for one batch at most; more wait for the next.
 const MAX_BATCH: usize = 1024;
