@@ -5,8 +5,6 @@ use std::net::IpAddr;
 
 use uuid::Uuid;
 
-use crate::time::now_ms;
-
 /// What was done; the stored names are stable, reviewers and tools filter on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

@@ -16,10 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use tokio::sync::{oneshot, watch};
-use tsunagu_api::{LiveEvent, Timeline};
 use uuid::Uuid;
-
-use crate::time::now_ms;
 
 /// How long events are kept; a `Last-Event-ID` older than this gets `event: reset`.
 pub const EVENT_RETENTION_MS: i64 = 7 * 24 * 60 * 60 * 1000;

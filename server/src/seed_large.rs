@@ -101,7 +101,7 @@ pub async fn seed(database: &Database, posts: u32) -> anyhow::Result<Uuid> {
         posts: rows,
         unread: i64::from(UNREAD),
     };
-    Ok(seed::insert_large_group(database, &group).await?)
+    seed::insert_large_group(database, &group).await
 }
 
 #[cfg(test)]

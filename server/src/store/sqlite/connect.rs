@@ -66,4 +66,3 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
         .with_context(|| format!("cannot open database {shown:?}"))?;
     Ok(Db { read, writer })
 }
-

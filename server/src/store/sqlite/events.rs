@@ -67,4 +67,3 @@ pub async fn prune(db: impl SqliteExecutor<'_>, now_ms: i64) -> Result<u64, sqlx
         .await?
         .rows_affected())
 }
-

@@ -9,6 +9,7 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
+use super::audit;
 use super::groups::membership_in;
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::membership_writes::{
@@ -16,7 +17,6 @@ use super::membership_writes::{
 };
 use super::write_tx::WriteTx;
 use super::SqliteStore;
-use super::audit;
 use crate::audit::{Action, Entry};
 use crate::domain::membership::Denied;
 use crate::store::rows::{MemberRow, SELECT_MEMBERS};

@@ -4,12 +4,12 @@
 use tsunagu_api::{AckUpdate, LiveEvent, Post, PostReceipts, UrgentItem};
 use uuid::Uuid;
 
+use super::audit;
 use super::posts::{
     fetch_post, require_unarchived, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN,
 };
 use super::write_tx::WriteTx;
 use super::SqliteStore;
-use super::audit;
 use crate::audit::Entry;
 use crate::domain::membership::{Denied, Membership};
 use crate::store::rows::ReceiptRow;

@@ -5,8 +5,8 @@ use sqlx::SqliteExecutor;
 use tsunagu_api::{Author, Me, Profession};
 use uuid::Uuid;
 
-use super::SqliteStore;
 use super::audit;
+use super::SqliteStore;
 use crate::audit::{Action, Entry};
 use crate::store::rows::{AuthorRow, SessionRow, UserRow, SELECT_USER};
 use crate::store::{LoginUser, NewSession, SessionOwner, StoreError};

@@ -7,11 +7,11 @@ use tsunagu_api::{LiveEvent, Timeline};
 use uuid::Uuid;
 
 use super::audit;
-use crate::audit::Entry;
 use super::events;
+use super::writer::Writer;
+use crate::audit::Entry;
 use crate::events::{EventId, Live};
 use crate::store::StoreError;
-use super::writer::Writer;
 
 pub struct WriteTx {
     tx: Transaction<'static, Sqlite>,
