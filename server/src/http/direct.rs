@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use tsunagu_api::{ErrorCode, Group, OpenDirect, Problem};
 
+use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{ClientIp, Json};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -19,14 +20,11 @@ use crate::audit::{Action, Entry};
     responses(
         (status = 200, description = "The existing direct message with this person", body = Group),
         (status = 201, description = "A new direct message", body = Group),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "Family accounts cannot open direct messages (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enabled professional (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "With yourself (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn open_direct(

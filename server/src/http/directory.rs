@@ -8,6 +8,7 @@ use tsunagu_api::{DirectoryPage, FacilityKind, FacilityList, Problem, Profession
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::common_responses::SessionErrors;
 use super::extract::{ClientIp, Query};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -66,10 +67,8 @@ fn require_professional(auth: &AuthUser) -> Result<(), Error> {
     responses(
         (status = 200, description = "One page of people, by kana then id", body = DirectoryPage),
         (status = 400, description = "Invalid parameter or cursor (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "Family accounts have no directory (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn search_people(
@@ -120,10 +119,8 @@ pub async fn search_people(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every facility", body = FacilityList),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "Family accounts have no directory (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_facilities(

@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::access::member;
+use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::responses::page;
 use super::{AppState, AuthUser, Error};
@@ -43,9 +44,7 @@ pub struct GroupListParams {
     responses(
         (status = 200, description = "One page of the caller's groups, most recently active first", body = GroupPage),
         (status = 400, description = "Invalid `limit`, `kind` or cursor (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_groups(
@@ -88,10 +87,8 @@ pub async fn list_groups(
     params(("group_id" = Uuid, Path, description = "Group id")),
     responses(
         (status = 200, description = "The group", body = Group),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such group, or the caller is not a member: the two are indistinguishable (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn get_group(
@@ -228,13 +225,10 @@ async fn validate_patient(
     request_body = NewGroup,
     responses(
         (status = 201, description = "Created; the caller is admin", body = Group),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "Family accounts cannot create groups (`forbidden`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field, with `errors` (`field_required`, `field_too_long`, `field_invalid`: kind `direct`, a birth date not `YYYY-MM-DD`, a physician or care manager who is not an enabled professional of that profession)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn create_group(
@@ -304,15 +298,12 @@ pub async fn create_group(
     responses(
         (status = 200, description = "The updated group", body = Group),
         (status = 202, description = "Updated, except the attending physician: replacing or clearing them waits for their decision (a `physician_change` request); the group as it now stands", body = Group),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group, or it is a direct message, or changes the physician rule without being the attending physician (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field, with `errors` (`field_required`, `field_too_long`, `field_invalid`; the physician and care manager must already be members)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn update_group(
@@ -368,12 +359,10 @@ pub async fn update_group(
     params(("group_id" = Uuid, Path, description = "Group id")),
     responses(
         (status = 200, description = "The archived group", body = Group),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group, or it is a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn archive_group(

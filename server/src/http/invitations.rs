@@ -9,6 +9,7 @@ use tsunagu_api::{
 };
 
 use super::access::member;
+use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{Action, Entry};
@@ -28,9 +29,7 @@ pub const MAX_REASON_CHARS: usize = 500;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Pending requests of the groups where the caller is the attending physician; for operators also those whose physician's account is disabled (empty for everyone else)", body = InvitationList),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_invitations(
@@ -58,12 +57,10 @@ pub async fn list_invitations(
     params(("invitation_id" = Uuid, Path, description = "Invitation id")),
     responses(
         (status = 200, description = "Approved (`status` = `accepted`); the change took effect", body = Invitation),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such invitation, or the caller may not decide it (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`invitation_decided`), the group is archived (`group_archived`), or removing the physician would leave no admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The proposed physician is no longer an enabled physician member of the group (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn approve_invitation(
@@ -96,14 +93,11 @@ pub async fn approve_invitation(
     request_body = DeclineInvitation,
     responses(
         (status = 200, description = "Declined (`status` = `declined`)", body = Invitation),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such invitation, or the caller may not decide it (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason empty (`field_required`) or over 500 characters (`field_too_long`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn decline_invitation(
@@ -150,15 +144,12 @@ pub async fn decline_invitation(
     request_body = NewInvitationLink,
     responses(
         (status = 201, description = "Created (`status` = `open`)", body = InvitationLink),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`kind` is `member`, or `family` outside a patient group (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn create_link(
@@ -215,11 +206,9 @@ pub async fn create_link(
     params(("group_id" = Uuid, Path, description = "Group id")),
     responses(
         (status = 200, description = "Links: open, accepted, revoked or expired", body = InvitationList),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_links(
@@ -251,12 +240,10 @@ pub async fn list_links(
     ),
     responses(
         (status = 204, description = "Revoked (also when it already was)"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group or link, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The link was already used (`invitation_decided`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn revoke_link(

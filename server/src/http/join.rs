@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tsunagu_api::{ErrorCode, JoinAsFamily, JoinInfo, Problem, Session};
 
+use super::common_responses::{JsonBodyErrors, ServerErrors};
 use super::extract::{ClientIp, Json};
 use super::{AppState, Error, SecretBody};
 use crate::audit::{Action, Entry};
@@ -34,7 +35,7 @@ async fn open_link(state: &AppState, token: &str) -> Result<OpenLink, Error> {
     responses(
         (status = 200, description = "The link is open", body = JoinInfo),
         (status = 404, description = "Unknown, used, revoked or expired: one answer for all (`invitation_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        ServerErrors,
     )
 )]
 pub async fn join_info(
@@ -76,14 +77,13 @@ fn validation(field: &'static str, code: ErrorCode) -> Error {
     request_body = JoinAsFamily,
     responses(
         (status = 201, description = "Joined and logged in", body = Session),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, used, revoked or expired (`invitation_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The login ID is taken (`login_id_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A registration link, completed by the registration flow (`invitation_invalid`); a field missing or too long (`field_required`, `field_too_long`); a weak password (`password_too_weak`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many refused attempts, or too many password operations at once (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds until another attempt is accepted"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        ServerErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn join_as_family(

@@ -22,9 +22,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::watch;
 use tokio::time::Instant;
-use tsunagu_api::{LiveEvent, Post, Problem, ResetInfo};
+use tsunagu_api::{LiveEvent, Post, ResetInfo};
 use uuid::Uuid;
 
+use super::common_responses::SessionErrors;
 use super::extract::ClientIp;
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -245,9 +246,7 @@ fn reset_event(after: i64, oldest: Option<i64>) -> Event {
     ),
     responses(
         (status = 200, description = "An endless stream of Server-Sent Events", body = String, content_type = "text/event-stream"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn event_stream(

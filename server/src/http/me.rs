@@ -2,8 +2,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use tsunagu_api::{Me, Problem};
+use tsunagu_api::Me;
 
+use super::common_responses::SessionErrors;
 use super::{AppState, AuthUser, Error};
 
 /// The user the bearer token belongs to.
@@ -14,9 +15,7 @@ use super::{AppState, AuthUser, Error};
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The logged-in user", body = Me),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn get_me(State(state): State<AppState>, auth: AuthUser) -> Result<Json<Me>, Error> {

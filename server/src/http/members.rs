@@ -9,6 +9,7 @@ use tsunagu_api::{
 };
 
 use super::access::member;
+use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -30,10 +31,8 @@ fn field_invalid(field: &'static str) -> Error {
     params(("group_id" = Uuid, Path, description = "Group id")),
     responses(
         (status = 200, description = "Members, admins first, then by kana", body = MemberList),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_members(
@@ -69,15 +68,12 @@ pub async fn list_members(
     responses(
         (status = 201, description = "Added", body = Member),
         (status = 202, description = "Invited; waiting for the attending physician", body = Invitation),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group, or it is a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a member (`already_member`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an enabled professional, or role `family` (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn add_member(
@@ -133,15 +129,12 @@ pub async fn add_member(
     request_body = MemberUpdate,
     responses(
         (status = 200, description = "The member with the new role", body = Member),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "The caller is not an admin of the group, or it is a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group or member, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin cannot step down (`last_admin`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Role `family`, or the member is a family member (`field_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn update_member(
@@ -185,12 +178,10 @@ pub async fn update_member(
     responses(
         (status = 202, description = "The attending physician decides: the pending `physician_removal` request", body = Invitation),
         (status = 204, description = "Removed, or left"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "Removing someone else without being an admin, or a direct message (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group or member, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin cannot leave (`last_admin`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn remove_member(

@@ -31,6 +31,7 @@ use crate::throttles::Throttles;
 
 mod access;
 mod api_doc;
+mod common_responses;
 mod direct;
 mod directory;
 mod error;

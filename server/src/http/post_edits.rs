@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use tsunagu_api::{Post, PostEdit, PostHistory, Problem};
 
 use super::access::member;
+use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json};
 use super::responses::etag;
 use super::{AppState, AuthUser, Error};
@@ -85,17 +86,14 @@ impl IfMatch {
     responses(
         (status = 200, description = "The edited post", body = Post,
             headers(("ETag" = String, description = "`\"<version>\"` of the new version"))),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "Not the author, or a system entry (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post in a timeline the caller may read, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The post is deleted (`post_deleted`), or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` is not the current version (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`), or `mentions` not members who may read the timeline or more than 50 (`field_invalid`), with `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No `If-Match` (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn update_post(
@@ -145,13 +143,11 @@ pub async fn update_post(
     responses(
         (status = 200, description = "The tombstone", body = Post,
             headers(("ETag" = String, description = "`\"<version>\"` of the tombstone"))),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "Not the author, or a system entry (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post in a timeline the caller may read, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` is not the current version (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn delete_post(
@@ -188,11 +184,9 @@ pub async fn delete_post(
     ),
     responses(
         (status = 200, description = "Every revision, oldest first (empty for system entries)", body = PostHistory),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "Neither an admin of the group nor the author (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post in a timeline the caller may read, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn post_history(

@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::access::member;
+use super::common_responses::SessionErrors;
 use super::extract::{parse_id, ClientIp, Json, Query};
 use super::responses::{etag, page};
 use super::{AppState, AuthUser, Error};
@@ -52,10 +53,8 @@ pub(super) fn post_location(group_id: Uuid, post_id: Uuid) -> String {
     responses(
         (status = 200, description = "One page of posts, with the caller's read marker of the timeline", body = PostPage),
         (status = 400, description = "Invalid `limit`, `min_importance` or cursor, or both `before` and `after` (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such group, the caller is not a member, or the caller may not read that timeline (family members: `care`) (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_posts(
@@ -128,10 +127,8 @@ pub async fn list_posts(
     responses(
         (status = 200, description = "The post (a tombstone when deleted)", body = Post,
             headers(("ETag" = String, description = "`\"<version>\"`, for `If-Match` on edits"))),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such post in this group, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn get_post(
@@ -223,14 +220,12 @@ fn created_response(status: u16, body: String, location: &str) -> Result<Respons
         (status = 201, description = "Created (or the replay of an earlier create with the same key)", body = Post,
             headers(("Location" = String, description = "URL of the new post"))),
         (status = 400, description = "Malformed JSON (`malformed_request`) or an `Idempotency-Key` that is not a UUID (`idempotency_key_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such group, the caller is not a member, or the caller may not read that timeline (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`), `reply_to` not a live post of the same group and timeline or `mentions` not members who may read the timeline or more than 50 (`field_invalid`), all with `errors`; or the key was used for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn create_post(

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use tsunagu_api::{Problem, ReadMarker};
 
+use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -23,12 +24,9 @@ use crate::audit::{Action, Entry};
     request_body = ReadMarker,
     responses(
         (status = 204, description = "Marked (or already further)"),
-        (status = 400, description = "Malformed JSON (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such group, timeline the caller may read, or post in that timeline (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+        JsonBodyErrors,
     )
 )]
 pub async fn mark_read(

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use tsunagu_api::{Post, PostReceipts, Problem, UrgentList};
 
 use super::access::member;
+use super::common_responses::SessionErrors;
 use super::extract::{parse_id, ClientIp};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -22,10 +23,8 @@ use crate::audit::{Action, Entry};
     ),
     responses(
         (status = 200, description = "Readers and acknowledgers (oldest first), and the members still missing", body = PostReceipts),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "No such post in a timeline the caller may read, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn post_receipts(
@@ -61,12 +60,10 @@ pub async fn post_receipts(
     ),
     responses(
         (status = 200, description = "The post, `acked_by_me` true", body = Post),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 403, description = "A system entry cannot be acknowledged (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post in a timeline the caller may read, or the caller is not a member (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The post is deleted (`post_deleted`) or the group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn ack_post(
@@ -99,9 +96,7 @@ pub async fn ack_post(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Urgent posts not yet acknowledged by the caller, oldest first", body = UrgentList),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn list_urgent(

@@ -6,6 +6,7 @@ use tsunagu_api::{ErrorCode, Problem, SearchPage, MAX_SEARCH_CHARS};
 use utoipa::IntoParams;
 
 use super::access::member;
+use super::common_responses::SessionErrors;
 use super::extract::{parse_id, ClientIp, Query};
 use super::responses::page;
 use super::{AppState, AuthUser, Error};
@@ -56,11 +57,9 @@ fn parse_query(q: Option<&str>) -> Result<String, Error> {
     responses(
         (status = 200, description = "One page of matching posts, newest first", body = SearchPage),
         (status = 400, description = "Invalid `limit` or cursor (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
         (status = 404, description = "`group_id` is not a group of the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`q` empty or longer than 100 characters (`field_invalid`, with `errors`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn search(

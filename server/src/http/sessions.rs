@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tsunagu_api::{LoginRequest, Problem, Session};
 
+use super::common_responses::{ServerErrors, SessionErrors};
 use super::extract::{ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{Action, Entry};
@@ -34,7 +35,7 @@ use crate::time::{from_ms, now_ms};
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts, or too many logins at once (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds until another attempt may be accepted"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        ServerErrors,
     )
 )]
 pub async fn create_session(
@@ -129,9 +130,7 @@ pub async fn create_session(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "No valid session (`unauthenticated`, `session_expired`)", body = Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer` challenge (RFC 6750)"))),
-        (status = 500, description = "Internal error (`internal_error`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 pub async fn delete_current_session(
