@@ -4,7 +4,7 @@
 use tsunagu_api::{Importance, LiveEvent, MemberRole, Post, PostRevision};
 use uuid::Uuid;
 
-use super::posts::{check_mentions, fetch_post, require_unarchived, store_mentions, PostRow};
+use super::posts::{check_mentions, fetch_post, require_writer, store_mentions, PostRow};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::Entry;
@@ -65,7 +65,7 @@ impl SqliteStore {
             return Err(Refusal::PreconditionRequired.into());
         }
         me.require_writable()?;
-        require_unarchived(tx.conn(), group_id).await?;
+        require_writer(tx.conn(), group_id, author).await?;
         if row.is_deleted() {
             return Err(Refusal::PostDeleted.into());
         }
@@ -116,7 +116,7 @@ impl SqliteStore {
         let row = readable_post(tx.conn(), me, author, group_id, post_id).await?;
         require_author(&row, author)?;
         me.require_writable()?;
-        require_unarchived(tx.conn(), group_id).await?;
+        require_writer(tx.conn(), group_id, author).await?;
         if row.is_deleted() {
             // A retried delete: the tombstone again, nothing written.
             return Ok(row.into_post());

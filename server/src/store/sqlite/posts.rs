@@ -230,22 +230,29 @@ pub async fn store_mentions(
     Ok(())
 }
 
-/// Refuses a write to a group archived by now. The handler's membership was read before the
-/// write lock and may predate an archiving; read here, on the write connection where archiving
-/// also runs, the flag stays as read until our commit, so nothing lands after the archive
-/// entry.
-pub async fn require_unarchived(
+/// Refuses a write by someone no longer a member (404, as for any group they are not in) or to
+/// a group archived by now (409). The handler's membership was read before the write lock and
+/// may predate a removal or an archiving; read here, on the write connection where those also
+/// run, both stay as read until our commit, so nothing lands after the removal or the archive
+/// entry (PostgreSQL reads the same under the group's row lock).
+pub async fn require_writer(
     conn: &mut sqlx::SqliteConnection,
     group_id: Uuid,
+    user: Uuid,
 ) -> Result<(), StoreError> {
-    let archived: Option<bool> = sqlx::query_scalar("SELECT archived FROM groups WHERE id = ?")
-        .bind(group_id.hyphenated())
-        .fetch_optional(conn)
-        .await?;
-    match archived {
-        None => Err(Denied::NotFound.into()),
-        Some(true) => Err(Denied::Archived.into()),
-        Some(false) => Ok(()),
+    let row: Option<(bool, bool)> = sqlx::query_as(
+        "SELECT g.archived,
+                EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = ?)
+         FROM groups g WHERE g.id = ?",
+    )
+    .bind(user.hyphenated())
+    .bind(group_id.hyphenated())
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        None | Some((_, false)) => Err(Denied::NotFound.into()),
+        Some((true, true)) => Err(Denied::Archived.into()),
+        Some((false, true)) => Ok(()),
     }
 }
 
@@ -262,7 +269,7 @@ impl SqliteStore {
         // IMMEDIATE takes the write lock up front: the key lookup and the inserts see one state,
         // and a concurrent retry with the same key waits, then replays.
         let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
-        require_unarchived(tx.conn(), group_id).await?;
+        require_writer(tx.conn(), group_id, author).await?;
 
         if let Some((key, fingerprint)) = idempotency {
             let stored: Option<StoredResponse> = sqlx::query_as(

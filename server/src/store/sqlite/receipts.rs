@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::audit;
 use super::posts::{
-    fetch_post, require_unarchived, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN,
+    fetch_post, require_writer, select_posts_with, PostInGroupRow, GROUP_NAME_COLUMN,
 };
 use super::write_tx::WriteTx;
 use super::SqliteStore;
@@ -134,7 +134,7 @@ impl SqliteStore {
         }
         // An archived group is read-only for acknowledgements too.
         me.require_writable()?;
-        require_unarchived(tx.conn(), group_id).await?;
+        require_writer(tx.conn(), group_id, user).await?;
         let timeline = row.timeline();
         let now = now_ms();
         let inserted = sqlx::query(
