@@ -13,22 +13,26 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-# Starts an instance; prints its URL once it listens.
+# Starts instance N and sets URL once it listens. Not in a subshell: the cleanup needs its pid.
 start_instance() {
-  local n=$1 url=""
+  local n=$1
+  URL=""
   target/server/tsunagu-server serve --bind 127.0.0.1:0 --database-url "$TSUNAGU_TEST_DATABASE_URL" \
     --demo >"$tmp/out.$n" 2>"$tmp/err.$n" &
   pids+=($!)
   for _ in $(seq 1 600); do
-    url=$(sed -n 's/.*Tsunagu listening on \(http[^ ]*\).*/\1/p' "$tmp/out.$n" | head -n 1)
-    [ -n "$url" ] && { echo "${url%/}"; return 0; }
+    URL=$(sed -n 's/.*Tsunagu listening on \(http[^ ]*\).*/\1/p' "$tmp/out.$n" | head -n 1)
+    URL=${URL%/}
+    [ -n "$URL" ] && return 0
     sleep 0.1
   done
   echo "instance $n did not start:" >&2
   cat "$tmp/err.$n" >&2
   return 1
 }
-first=$(start_instance 1)
+start_instance 1
+first=$URL
 scripts/bench-server.sh postgres "$first"
-second=$(start_instance 2)
+start_instance 2
+second=$URL
 scripts/bench-server.sh postgres-x2 "$first" "$second"
