@@ -10,6 +10,7 @@ mod support;
 
 use std::time::Duration;
 use support::{Browser, Stack, DEMO_PASSWORD};
+use tsunagu_testkit::PostFixture;
 
 /// Step 3 of the walking skeleton: log in (a wrong password first), see my groups, open one,
 /// read its timeline oldest-first with "load older", write a post, switch language, log out.
@@ -584,7 +585,7 @@ async fn an_edited_post_is_marked_and_admins_read_its_history() {
     let group = stack.group_id_by_name(&api, "山田 花子 様").await;
     let original = "仙骨部処置（第7回）：洗浄後ゲーベン塗布。";
     let post = stack
-        .api_post_json(&api, &group, serde_json::json!({ "body": original }))
+        .api_post_json(&api, &group, PostFixture::new(original))
         .await;
     let post_id = post["id"].as_str().unwrap().to_owned();
 
@@ -881,13 +882,13 @@ async fn the_divider_marks_what_others_wrote_while_i_was_away() {
     let first = "往診しました。浮腫は消失、利尿剤は現在量で継続します。";
     let second = "田中さん、明日の訪問で体重を確認してください。";
     stack
-        .api_post_json(&sato, &group, serde_json::json!({ "body": first }))
+        .api_post_json(&sato, &group, PostFixture::new(first))
         .await;
     stack
         .api_post_json(
             &sato,
             &group,
-            serde_json::json!({ "body": format!("@田中 美咲 {second}"), "mentions": [tanaka_id] }),
+            PostFixture::new(format!("@田中 美咲 {second}")).mention(tanaka_id.parse().unwrap()),
         )
         .await;
     // The group list follows live: unread and mention badges without a reload.

@@ -9,15 +9,23 @@ mod client;
 mod scenarios;
 
 use clap::Parser;
+use std::path::PathBuf;
 use std::process::ExitCode;
+pub(crate) use tsunagu_testkit::ensure;
+use tsunagu_testkit::{database, Launcher, ServerProcess};
 
 /// Command-line options; every one can also come from the environment.
 #[derive(Parser, Debug, Clone)]
 #[command(version, about = "Conformance suite for the Tsunagu /api/v1 contract")]
 pub struct Options {
     /// Base URL of the backend (the API is expected under `<base-url>/api/v1`).
-    #[arg(long, env = "TSUNAGU_BASE_URL")]
-    pub base_url: String,
+    #[arg(long, env = "TSUNAGU_BASE_URL", required_unless_present = "server_bin")]
+    pub base_url: Option<String>,
+    /// Instead of a base URL: start this reference server binary with demo data on a fresh
+    /// database (a temporary SQLite file, or a new database on the PostgreSQL cluster that
+    /// `TSUNAGU_TEST_DATABASE_URL` names), check it, and stop it.
+    #[arg(long, conflicts_with = "base_url")]
+    pub server_bin: Option<PathBuf>,
     /// Login ID of an account that is a member of at least one patient group.
     #[arg(long, env = "TSUNAGU_MEMBER_LOGIN", default_value = "ns.tanaka")]
     pub member_login: String,
@@ -57,14 +65,35 @@ pub struct Options {
 #[tokio::main]
 async fn main() -> ExitCode {
     let options = Options::parse();
-    let ctx = match client::Ctx::new(&options) {
+    // Held until the suite ends: the server and its temporary directory.
+    let mut launched: Option<(ServerProcess, tempfile::TempDir)> = None;
+    let base_url = match (&options.base_url, &options.server_bin) {
+        (Some(url), _) => url.clone(),
+        (None, Some(bin)) => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = database::fresh(dir.path()).await;
+            let server = Launcher::new(bin, &url).spawn();
+            let base = server.base.clone();
+            launched = Some((server, dir));
+            base
+        }
+        (None, None) => unreachable!("clap requires one of them"),
+    };
+    let ctx = match client::Ctx::new(&base_url, &options) {
         Ok(ctx) => ctx,
         Err(e) => {
             eprintln!("cannot start: {e}");
             return ExitCode::from(2);
         }
     };
-    println!("Tsunagu conformance suite against {}", ctx.base);
+    match &launched {
+        Some((server, _)) => println!(
+            "Tsunagu conformance suite against {} (a fresh server on {})",
+            ctx.base,
+            redact(&server.database_url)
+        ),
+        None => println!("Tsunagu conformance suite against {}", ctx.base),
+    }
     let (mut passed, mut failed) = (0usize, 0usize);
     for scenario in scenarios::ALL {
         if let Some(only) = &options.only {
@@ -84,9 +113,18 @@ async fn main() -> ExitCode {
         }
     }
     println!("conformance: {passed} passed, {failed} failed");
+    drop(launched);
     if failed == 0 && passed > 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The database URL without its scheme's credentials, for the report.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
     }
 }

@@ -1,102 +1,44 @@
 //! The binary itself: start-up line with the real port, demo seeding once, graceful shutdown.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use serde_json::Value;
+use tsunagu_testkit::fixtures::DEMO_PASSWORD;
+use tsunagu_testkit::{Api, Launcher, ServerProcess};
 
-struct Server {
-    child: Child,
-    base: String,
-    stdout: Vec<String>,
+/// The binary over this SQLite file, serving `dist`.
+fn start(db: &Path, dist: &Path) -> ServerProcess {
+    Launcher::new(
+        env!("CARGO_BIN_EXE_tsunagu-server"),
+        &format!("sqlite://{}", db.display()),
+    )
+    .dist(dist)
+    .stderr(std::process::Stdio::null())
+    .spawn()
 }
 
-fn start(db: &Path, dist: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--demo"])
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
-        .arg("--dist")
-        .arg(dist)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut stdout = Vec::new();
-    let base = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        stdout.push(line.clone());
-        if let Some(url) = line.strip_prefix("Tsunagu listening on ") {
-            break url.trim_end_matches('/').to_owned();
-        }
-    };
-    Server {
-        child,
-        base,
-        stdout,
-    }
-}
-
-fn stop(mut server: Server) {
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            assert!(status.success(), "graceful shutdown exits 0, got {status}");
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no shutdown on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// SIGTERM, then a clean exit within 10 s.
+fn stop(mut server: ServerProcess) {
+    server.terminate();
+    let status = server.wait_exit(Duration::from_secs(10));
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "graceful shutdown exits 0 on SIGTERM, got {status:?}"
+    );
 }
 
 async fn posts_seen_by(base: &str, login_id: &str) -> usize {
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    let session: Value = client
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&serde_json::json!({ "login_id": login_id, "password": "Tsunagu-Demo-2026" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"].as_str().unwrap();
-    let groups: Value = client
-        .get(format!("{base}/api/v1/groups"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api = Api::new(base).unwrap();
+    let token = api.login(login_id, DEMO_PASSWORD).await.unwrap().token;
     let mut total = 0;
-    for group in groups["items"].as_array().unwrap() {
-        let page: Value = client
-            .get(format!(
-                "{base}/api/v1/groups/{}/posts?limit=100",
-                group["id"].as_str().unwrap()
-            ))
-            .bearer_auth(token)
-            .send()
+    for group in api.groups(&token).await.unwrap() {
+        total += api
+            .posts(&token, group.id, "?limit=100")
             .await
             .unwrap()
-            .json()
-            .await
-            .unwrap();
-        total += page["items"].as_array().unwrap().len();
+            .items
+            .len();
     }
     total
 }
@@ -111,21 +53,11 @@ async fn serves_on_an_ephemeral_port_and_seeds_demo_data_once() {
     assert!(db.exists(), "database file and its directories are created");
     let port: u16 = server.base.rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0);
-    let output = server.stdout.join("\n");
+    let output = server.stdout().join("\n");
     assert!(output.contains("Tsunagu-Demo-2026"), "{output}");
     assert!(output.contains("ns.kobayashi"), "{output}");
-    let meta: Value = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(format!("{}/api/v1/meta", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(meta["name"], "tsunagu-server");
+    let meta = Api::new(&server.base).unwrap().meta().await.unwrap();
+    assert_eq!(meta.name, "tsunagu-server");
     // ns.tanaka is in all four demo groups; their default (care) timelines hold 25 + 15 + 6
     // posts, and 3 in the direct message.
     assert_eq!(posts_seen_by(&server.base, "ns.tanaka").await, 49);
@@ -152,50 +84,21 @@ fn openapi_subcommand_prints_the_document() {
 async fn shutdown_does_not_wait_for_open_event_streams() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(&dir.path().join("t.db"), &dir.path().join("no-dist"));
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    let session: Value = client
-        .post(format!("{}/api/v1/sessions", server.base))
-        .json(&serde_json::json!({ "login_id": "ns.tanaka", "password": "Tsunagu-Demo-2026" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut stream = client
-        .get(format!("{}/api/v1/events", server.base))
-        .bearer_auth(session["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stream.status(), 200);
+    let api = Api::new(&server.base).unwrap();
+    let token = api.login("ns.tanaka", DEMO_PASSWORD).await.unwrap().token;
+    let mut stream = api.events(&token, None).await.unwrap();
     let mut server = server;
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    server.terminate();
     // The server ends the open stream itself instead of waiting for it (it never ends on its
     // own while the session lives).
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Ok(Some(_)) = stream.chunk().await {}
-    })
-    .await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if std::time::Instant::now() >= deadline {
-            break None;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    if exit.is_none() {
-        server.child.kill().unwrap();
-        server.child.wait().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !stream.ended && tokio::time::Instant::now() < deadline {
+        stream
+            .next_frame(deadline.saturating_duration_since(tokio::time::Instant::now()))
+            .await;
     }
-    assert!(ended.is_ok(), "the event stream was left open");
+    let exit = server.wait_exit(Duration::from_secs(10));
+    assert!(stream.ended, "the event stream was left open");
     assert!(
         exit.is_some_and(|s| s.success()),
         "no graceful exit: {exit:?}"

@@ -226,9 +226,9 @@ async fn event_streams_outlive_the_request_timeout() {
     let app = TestApp::start_with(|s| s.request_timeout = Duration::from_secs(1)).await;
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
-    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let mut stream = app.events(&tanaka, None).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let post = create_post(&app, &tanaka, group, &json!({ "body": "まだ届く" })).await;
+    let post = create_post(&app, &tanaka, group, "まだ届く").await;
     assert_eq!(next_post_created(&mut stream).await["id"], post["id"]);
 }
 
@@ -241,25 +241,25 @@ async fn streams_over_the_session_and_user_caps_close_the_oldest() {
     .await;
     let group = app.group_id(YAMADA).await;
     let first_session = app.login("ns.tanaka").await;
-    let mut oldest = EventStream::open(&app, &first_session, None).await;
-    let mut second = EventStream::open(&app, &first_session, None).await;
-    let mut third = EventStream::open(&app, &first_session, None).await;
+    let mut oldest = app.events(&first_session, None).await;
+    let mut second = app.events(&first_session, None).await;
+    let mut third = app.events(&first_session, None).await;
     assert_ends(&mut oldest, Duration::from_secs(1), "the session's oldest").await;
     assert_eq!(app.live.open_streams(), 2);
 
     // Another session of the same user: the user's cap of three is reached, not passed.
     let other_session = app.login("ns.tanaka").await;
-    let mut fourth = EventStream::open(&app, &other_session, None).await;
+    let mut fourth = app.events(&other_session, None).await;
     assert_eq!(app.live.open_streams(), 3);
     // One more: the user's oldest (of the first session) ends.
-    let mut fifth = EventStream::open(&app, &other_session, None).await;
+    let mut fifth = app.events(&other_session, None).await;
     assert_ends(&mut second, Duration::from_secs(1), "the user's oldest").await;
     assert_eq!(app.live.open_streams(), 3);
 
     // The streams that remain deliver; another user's are not affected by the caps.
     let sato = app.login("dr.sato").await;
-    let mut others = EventStream::open(&app, &sato, None).await;
-    let post = create_post(&app, &sato, group, &json!({ "body": "上限のテスト" })).await;
+    let mut others = app.events(&sato, None).await;
+    let post = create_post(&app, &sato, group, "上限のテスト").await;
     for stream in [&mut third, &mut fourth, &mut fifth, &mut others] {
         assert_eq!(next_post_created(stream).await["id"], post["id"]);
     }
@@ -272,8 +272,8 @@ async fn logout_ends_that_sessions_streams_at_once() {
     let group = app.group_id(YAMADA).await;
     let leaving = app.login("ns.tanaka").await;
     let staying = app.login("ns.tanaka").await;
-    let mut ended = EventStream::open(&app, &leaving, None).await;
-    let mut kept = EventStream::open(&app, &staying, None).await;
+    let mut ended = app.events(&leaving, None).await;
+    let mut kept = app.events(&staying, None).await;
     let response = app
         .send(
             Method::DELETE,
@@ -285,7 +285,7 @@ async fn logout_ends_that_sessions_streams_at_once() {
     assert_eq!(response.status(), 204);
     assert_ends(&mut ended, Duration::from_secs(1), "after logout").await;
     // The user's other session keeps its stream.
-    let post = create_post(&app, &staying, group, &json!({ "body": "ログアウト後" })).await;
+    let post = create_post(&app, &staying, group, "ログアウト後").await;
     assert_eq!(next_post_created(&mut kept).await["id"], post["id"]);
 }
 
@@ -295,7 +295,7 @@ async fn a_disabled_account_receives_nothing_more() {
     let group = app.group_id(YAMADA).await;
     let tanaka = app.login("ns.tanaka").await;
     let sato = app.login("dr.sato").await;
-    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let mut stream = app.events(&tanaka, None).await;
     // Disabled outside the API (there is no endpoint for it yet).
     app.db
         .exec(
@@ -303,7 +303,7 @@ async fn a_disabled_account_receives_nothing_more() {
             &[],
         )
         .await;
-    create_post(&app, &sato, group, &json!({ "body": "停止後の投稿" })).await;
+    create_post(&app, &sato, group, "停止後の投稿").await;
     // Not delivered, and the stream ends at this event rather than at the next heartbeat.
     let mut delivered = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(2);

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{create_post, EventStream, TestApp};
+use common::{create_post, TestApp};
 use serde_json::json;
 
 /// The newest stored event id: a `Last-Event-ID` that replays everything after it.
@@ -22,8 +22,8 @@ async fn a_replay_carries_no_deleted_or_earlier_text() {
     let group = app.group_id(common::YAMADA).await;
     let start = latest_event_id(&app).await;
 
-    let edited = create_post(&app, &tanaka, group, &json!({ "body": "SECRET-ORIGINAL" })).await;
-    let deleted = create_post(&app, &tanaka, group, &json!({ "body": "SECRET-DELETED" })).await;
+    let edited = create_post(&app, &tanaka, group, "SECRET-ORIGINAL").await;
+    let deleted = create_post(&app, &tanaka, group, "SECRET-DELETED").await;
     let edited_path = format!(
         "/api/v1/groups/{group}/posts/{}",
         edited["id"].as_str().unwrap()
@@ -52,7 +52,7 @@ async fn a_replay_carries_no_deleted_or_earlier_text() {
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
 
-    let mut stream = EventStream::open(&app, &tanaka, Some(&start.to_string())).await;
+    let mut stream = app.events(&tanaka, Some(&start.to_string())).await;
     let frames = stream.drain(Duration::from_secs(1)).await;
     let posts: Vec<_> = frames
         .iter()
@@ -73,7 +73,7 @@ async fn a_replay_holds_nothing_from_before_joining() {
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(common::YAMADA).await;
     let start = latest_event_id(&app).await;
-    create_post(&app, &tanaka, group, &json!({ "body": "BEFORE-JOINING" })).await;
+    create_post(&app, &tanaka, group, "BEFORE-JOINING").await;
     // Someone joins later (made a member directly: the membership rules are tested elsewhere).
     let newcomer = app.user_id("pt.watanabe").await;
     app.db
@@ -95,7 +95,7 @@ async fn a_replay_holds_nothing_from_before_joining() {
         )
         .await;
     let token = app.login("pt.watanabe").await;
-    let mut stream = EventStream::open(&app, &token, Some(&start.to_string())).await;
+    let mut stream = app.events(&token, Some(&start.to_string())).await;
     let frames = stream.drain(Duration::from_secs(1)).await;
     assert!(
         frames.iter().all(|f| !f.data.contains("BEFORE-JOINING")),

@@ -6,7 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{create_post, EventStream, FrameExt, SseFrame, TestApp, WORKPLACE, YAMADA};
+use common::{
+    create_post, EventStream, FrameExt, PostFixture, SseFrame, TestApp, WORKPLACE, YAMADA,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tsunagu_api::LiveEvent;
@@ -36,7 +38,7 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
     let tanaka = app.login("ns.tanaka").await;
     let ito = app.login("hh.ito").await;
     let group = app.group_id(YAMADA).await;
-    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let mut stream = app.events(&tanaka, None).await;
     // Starts "now": nothing from the demo data or earlier.
     assert!(stream.drain(QUIET).await.is_empty());
 
@@ -44,7 +46,7 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
         &app,
         &ito,
         group,
-        &json!({ "body": "夕方の訪問を終えました", "importance": "urgent" }),
+        PostFixture::new("夕方の訪問を終えました").urgent(),
     )
     .await;
     let frame = stream.next_event(WAIT).await.expect("post.created");
@@ -129,7 +131,7 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
     }
 
     // The author's own stream carries the same edit without tanaka's acknowledgement.
-    let mut own = EventStream::open(&app, &ito, Some(&first_id.to_string())).await;
+    let mut own = app.events(&ito, Some(&first_id.to_string())).await;
     let frames = own.drain(Duration::from_secs(1)).await;
     let updated = frames
         .iter()
@@ -141,7 +143,8 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
     // Opening a stream is audited once; deliveries are not (one row per post per open stream
     // let one account flood the log).
     let subscribed: Vec<String> = app
-        .db
+        .audit_flushed()
+        .await
         .column(
             "SELECT u.login_id FROM audit_log a JOIN users u ON u.id = a.user_id
              WHERE a.action = 'events.subscribe' ORDER BY a.id",
@@ -155,7 +158,8 @@ async fn events_arrive_live_and_parse_as_the_contract_says() {
         );
     }
     let delivered: i64 = app
-        .db
+        .audit_flushed()
+        .await
         .scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'events.delivered'",
             &[],
@@ -170,26 +174,26 @@ async fn reconnecting_with_last_event_id_delivers_exactly_the_missed_events() {
     let tanaka = app.login("ns.tanaka").await;
     let ito = app.login("hh.ito").await;
     let group = app.group_id(YAMADA).await;
-    let mut stream = EventStream::open(&app, &tanaka, None).await;
-    let before = create_post(&app, &ito, group, &json!({ "body": "切断前" })).await;
+    let mut stream = app.events(&tanaka, None).await;
+    let before = create_post(&app, &ito, group, "切断前").await;
     let seen = next_created(&mut stream).await;
     assert_eq!(post_id(&seen), before["id"].as_str().unwrap());
     drop(stream);
 
     let mut missed = Vec::new();
     for i in 0..3 {
-        let post = create_post(&app, &ito, group, &json!({ "body": format!("切断中 {i}") })).await;
+        let post = create_post(&app, &ito, group, format!("切断中 {i}")).await;
         missed.push(post["id"].as_str().unwrap().to_owned());
     }
     let last = seen.id.clone().unwrap();
-    let mut stream = EventStream::open(&app, &tanaka, Some(&last)).await;
+    let mut stream = app.events(&tanaka, Some(&last)).await;
     let frames = stream.drain(QUIET).await;
     let got: Vec<String> = frames.iter().map(post_id).collect();
     assert_eq!(got, missed, "exactly the missed posts, in order");
     assert!(frames.iter().all(|f| f.id_num() > seen.id_num()));
 
     // Then live again, once.
-    let after = create_post(&app, &ito, group, &json!({ "body": "再接続後" })).await;
+    let after = create_post(&app, &ito, group, "再接続後").await;
     let frames = stream.drain(QUIET).await;
     assert_eq!(
         frames.iter().map(post_id).collect::<Vec<_>>(),
@@ -198,7 +202,7 @@ async fn reconnecting_with_last_event_id_delivers_exactly_the_missed_events() {
 
     // Resuming from the newest id delivers nothing.
     let newest = frames[0].id.clone().unwrap();
-    let mut stream = EventStream::open(&app, &tanaka, Some(&newest)).await;
+    let mut stream = app.events(&tanaka, Some(&newest)).await;
     assert!(stream.drain(QUIET).await.is_empty());
 }
 
@@ -210,18 +214,12 @@ async fn only_members_who_may_read_the_timeline_get_its_events() {
     let family = app.login("fam.yamada").await;
     let yamada = app.group_id(YAMADA).await;
     let workplace = app.group_id(WORKPLACE).await;
-    let mut outsider = EventStream::open(&app, &kobayashi, None).await;
-    let mut relative = EventStream::open(&app, &family, None).await;
+    let mut outsider = app.events(&kobayashi, None).await;
+    let mut relative = app.events(&family, None).await;
 
-    let care = create_post(&app, &tanaka, yamada, &json!({ "body": "ケアの記録" })).await;
-    let fam = create_post(
-        &app,
-        &tanaka,
-        yamada,
-        &json!({ "body": "ご家族へ", "timeline": "family" }),
-    )
-    .await;
-    let shared = create_post(&app, &tanaka, workplace, &json!({ "body": "事業所の連絡" })).await;
+    let care = create_post(&app, &tanaka, yamada, "ケアの記録").await;
+    let fam = create_post(&app, &tanaka, yamada, PostFixture::new("ご家族へ").family()).await;
+    let shared = create_post(&app, &tanaka, workplace, "事業所の連絡").await;
     // An acknowledgement and read marker in care: not for the family either.
     let response = app
         .send(
@@ -244,7 +242,7 @@ async fn only_members_who_may_read_the_timeline_get_its_events() {
 
     // Resuming from before all of it does not widen what they see.
     let start = (got[0].id_num() - 10).max(0).to_string();
-    let mut again = EventStream::open(&app, &kobayashi, Some(&start)).await;
+    let mut again = app.events(&kobayashi, Some(&start)).await;
     for frame in again.drain(QUIET).await {
         let text = frame.data;
         assert!(
@@ -260,7 +258,7 @@ async fn membership_changes_reach_the_members_and_removed_members_stop_receiving
     let sato = app.login("dr.sato").await; // admin and attending physician
     let takahashi = app.login("ph.takahashi").await;
     let group = app.group_id(YAMADA).await;
-    let mut member = EventStream::open(&app, &takahashi, None).await;
+    let mut member = app.events(&takahashi, None).await;
     let watanabe = app.user_id("pt.watanabe").await;
     let response = app
         .post_json(
@@ -279,12 +277,12 @@ async fn membership_changes_reach_the_members_and_removed_members_stop_receiving
     // Removed: one `member.changed` addressed to them (their tabs let the group go), then
     // nothing of the group: not the removal entry, not what is written after it.
     let me = app.user_id("ph.takahashi").await;
-    let mut other = EventStream::open(&app, &app.login("ns.tanaka").await, None).await;
+    let mut other = app.events(&app.login("ns.tanaka").await, None).await;
     let response = app
         .delete(&sato, &format!("/api/v1/groups/{group}/members/{me}"))
         .await;
     assert_eq!(response.status(), 204);
-    create_post(&app, &sato, group, &json!({ "body": "退出後の投稿" })).await;
+    create_post(&app, &sato, group, "退出後の投稿").await;
     let frames = member.drain(QUIET).await;
     let names: Vec<&str> = frames.iter().map(|f| f.event.as_str()).collect();
     assert_eq!(names, ["member.changed"]);
@@ -298,12 +296,12 @@ async fn membership_changes_reach_the_members_and_removed_members_stop_receiving
         .collect();
     assert_eq!(names, ["post.created", "member.changed", "post.created"]);
     // Resuming after the removal from an earlier id replays the addressed event too.
-    let mut again = EventStream::open(
-        &app,
-        &takahashi,
-        Some(&frames[0].id_num().saturating_sub(1).to_string()),
-    )
-    .await;
+    let mut again = app
+        .events(
+            &takahashi,
+            Some(&frames[0].id_num().saturating_sub(1).to_string()),
+        )
+        .await;
     let replay = again.drain(QUIET).await;
     assert_eq!(
         replay.iter().map(|f| f.event.as_str()).collect::<Vec<_>>(),
@@ -318,13 +316,7 @@ async fn an_id_older_than_the_log_gets_a_reset_first() {
     let group = app.group_id(YAMADA).await;
     let mut ids = Vec::new();
     for i in 0..4 {
-        create_post(
-            &app,
-            &tanaka,
-            group,
-            &json!({ "body": format!("古い {i}") }),
-        )
-        .await;
+        create_post(&app, &tanaka, group, format!("古い {i}")).await;
     }
     let all: Vec<i64> = app
         .db
@@ -342,26 +334,26 @@ async fn an_id_older_than_the_log_gets_a_reset_first() {
     let oldest: i64 = app.db.scalar("SELECT MIN(id) FROM events", &[]).await;
     assert_eq!(oldest, ids[2]);
 
-    let mut stream = EventStream::open(&app, &tanaka, Some(&(ids[0] - 1).to_string())).await;
+    let mut stream = app.events(&tanaka, Some(&(ids[0] - 1).to_string())).await;
     let reset = stream.next_event(WAIT).await.unwrap();
     assert_eq!(reset.event, "reset");
     assert_eq!(reset.json(), json!({ "oldest_id": oldest }));
     assert_eq!(reset.id_num(), *ids.last().unwrap());
     // After the reset the stream continues from now, not with the stored events.
     assert!(stream.drain(QUIET).await.is_empty());
-    let post = create_post(&app, &tanaka, group, &json!({ "body": "リセット後" })).await;
+    let post = create_post(&app, &tanaka, group, "リセット後").await;
     assert_eq!(
         post_id(&next_created(&mut stream).await),
         post["id"].as_str().unwrap()
     );
 
     // An id still covered resumes normally; ids we never gave out reset.
-    let mut stream = EventStream::open(&app, &tanaka, Some(&ids[1].to_string())).await;
+    let mut stream = app.events(&tanaka, Some(&ids[1].to_string())).await;
     let first = stream.next_event(WAIT).await.unwrap();
     assert_eq!(first.event, "post.created");
     assert_eq!(first.id_num(), ids[2]);
     for bad in ["999999", "abc", "-5"] {
-        let mut stream = EventStream::open(&app, &tanaka, Some(bad)).await;
+        let mut stream = app.events(&tanaka, Some(bad)).await;
         assert_eq!(
             stream.next_event(WAIT).await.unwrap().event,
             "reset",
@@ -377,7 +369,7 @@ async fn heartbeats_flow_and_the_stream_ends_with_the_session() {
     })
     .await;
     let tanaka = app.login("ns.tanaka").await;
-    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let mut stream = app.events(&tanaka, None).await;
     let frame = stream.next_frame(Duration::from_secs(2)).await.unwrap();
     assert_eq!(frame.event, ":comment");
     assert_eq!(frame.data, "heartbeat");
@@ -415,7 +407,7 @@ async fn an_open_stream_does_not_keep_an_idle_session_alive() {
     })
     .await;
     let tanaka = app.login("ns.tanaka").await;
-    let mut stream = EventStream::open(&app, &tanaka, None).await;
+    let mut stream = app.events(&tanaka, None).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
     let mut heartbeats = 0;
     while !stream.ended && tokio::time::Instant::now() < deadline {
@@ -446,7 +438,7 @@ async fn events_of_concurrent_writers_reach_every_stream_once_in_order() {
     let tanaka = app.login("ns.tanaka").await;
     let mut streams = Vec::new();
     for _ in 0..3 {
-        streams.push(EventStream::open(&app, &tanaka, None).await);
+        streams.push(app.events(&tanaka, None).await);
     }
     // Each new group's first entry (`group_created`) is a `post.created` for its creator.
     let creates = (0..WRITERS).map(|i| {

@@ -3,14 +3,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine;
 use common::{create_post, expect_problem, TestApp, YAMADA};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use tsunagu_testkit::Launcher;
 
 /// The shape of trunk 0.21's release `index.html`: one inline module script, the loader.
 const INDEX_HTML: &str = "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
@@ -125,7 +124,8 @@ async fn hsts_only_when_a_trusted_proxy_says_https() {
 }
 
 async fn last_login_ip(app: &TestApp) -> Option<String> {
-    app.db
+    app.audit_flushed()
+        .await
         .scalar(
             "SELECT client_ip FROM audit_log WHERE action = 'session.create'
              ORDER BY id DESC LIMIT 1",
@@ -154,43 +154,20 @@ async fn the_client_address_comes_from_a_trusted_proxy_only() {
     assert_eq!(last_login_ip(&direct).await.as_deref(), Some("127.0.0.1"));
 }
 
-/// Kills the server when the test ends, passing or not.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn logs_name_routes_never_tokens_or_search_text() {
     let dir = tempfile::tempdir().unwrap();
     let stderr_path = dir.path().join("stderr");
-    let mut child = Child(
-        Command::new(env!("CARGO_BIN_EXE_tsunagu-server"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--demo", "--database-url"])
-            .arg(format!("sqlite://{}", dir.path().join("t.db").display()))
-            .arg("--dist")
-            .arg(dir.path())
-            // The default level, as deployed.
-            .env_remove("RUST_LOG")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&stderr_path).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let base = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("Tsunagu listening on ")
-                .nth(1)
-                .map(|url| url.trim_end_matches('/').to_owned())
-        })
-        .expect("the server starts");
+    let server = Launcher::new(
+        env!("CARGO_BIN_EXE_tsunagu-server"),
+        &tsunagu_testkit::database::fresh(dir.path()).await,
+    )
+    .dist(dir.path())
+    // The default level, as deployed.
+    .env_remove("RUST_LOG")
+    .stderr(std::fs::File::create(&stderr_path).unwrap())
+    .spawn();
+    let base = server.base.clone();
     std::fs::write(dir.path().join("index.html"), INDEX_HTML).unwrap();
 
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -217,7 +194,7 @@ async fn logs_name_routes_never_tokens_or_search_text() {
         request.send().await.unwrap();
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    drop(child);
+    drop(server);
 
     let log = std::fs::read_to_string(&stderr_path).unwrap();
     assert!(
@@ -369,13 +346,7 @@ async fn posts_folded_with_a_nul_before_the_fix_are_refolded() {
     };
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
-    let post = create_post(
-        &app,
-        &tanaka,
-        group,
-        &json!({ "body": "古い記録 NUL の後の仙骨部の発赤" }),
-    )
-    .await;
+    let post = create_post(&app, &tanaka, group, "古い記録 NUL の後の仙骨部の発赤").await;
     let id = post["id"].as_str().unwrap();
     // As the old fold wrote it: the NUL kept, so the index ends there.
     sqlx::query("UPDATE posts SET search_text = ? WHERE id = ?")

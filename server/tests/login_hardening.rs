@@ -39,7 +39,8 @@ async fn audit_rows(
     Option<String>,
     Option<String>,
 )> {
-    app.db
+    app.audit_flushed()
+        .await
         .rows(
             "SELECT CAST(user_id AS TEXT), client_ip, CAST(group_id AS TEXT),
                     CAST(target_id AS TEXT)

@@ -380,7 +380,8 @@ async fn an_update_that_changes_nothing_writes_no_entry() {
     assert_eq!(app.post_count(g).await, posts);
     // The request itself is still on record.
     let audited: i64 = app
-        .db
+        .audit_flushed()
+        .await
         .scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'group.update' AND group_id = $1",
             &[g.into()],

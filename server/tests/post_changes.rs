@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::{create_post, expect_problem, TestApp, YAMADA};
+use common::{create_post, expect_problem, PostFixture, TestApp, YAMADA};
 use reqwest::Method;
 use serde_json::{json, Value};
+use tsunagu_api::Importance;
 use uuid::Uuid;
 
 fn post_path(group: Uuid, post: &str) -> String {
@@ -67,7 +68,7 @@ async fn edits_need_the_current_version_and_every_version_is_kept() {
     let family = app.login("fam.yamada").await;
     let group = app.group_id(YAMADA).await;
     let original = "仙骨部の褥瘡は 2.0×1.5cm。処置を継続します。";
-    let post = create_post(&app, &tanaka, group, &json!({ "body": original })).await;
+    let post = create_post(&app, &tanaka, group, original).await;
     assert_eq!(post["version"], 1);
     assert_eq!(post["importance"], "normal");
     assert_eq!(post["edited_at"], Value::Null);
@@ -234,7 +235,8 @@ async fn edits_need_the_current_version_and_every_version_is_kept() {
     // Edits and deletes are audit-logged.
     for action in ["post.update", "post.delete", "post_history.read"] {
         let n: i64 = app
-            .db
+            .audit_flushed()
+            .await
             .scalar(
                 "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND target_id = $2",
                 &[action.into(), Uuid::parse_str(&id).unwrap().into()],
@@ -287,13 +289,13 @@ async fn replies_quote_a_live_post_of_the_same_timeline() {
     let ito = app.login("hh.ito").await;
     let group = app.group_id(YAMADA).await;
     let long = "朝の血圧は 128/76 でした。".repeat(10);
-    let quoted = create_post(&app, &ito, group, &json!({ "body": long })).await;
+    let quoted = create_post(&app, &ito, group, long.as_str()).await;
     let quoted_id = quoted["id"].as_str().unwrap().to_owned();
     let reply = create_post(
         &app,
         &tanaka,
         group,
-        &json!({ "body": "確認しました。", "reply_to": quoted_id }),
+        PostFixture::new("確認しました。").field("reply_to", json!(quoted_id)),
     )
     .await;
     assert_eq!(reply["reply_to"]["id"], quoted_id.as_str());
@@ -376,7 +378,8 @@ async fn mentions_name_members_who_can_read_the_timeline() {
         &app,
         &tanaka,
         group,
-        &json!({ "body": "@伊藤 さおり 夕方の見守りをお願いします。", "mentions": [ito_id, ito_id] }),
+        PostFixture::new("@伊藤 さおり 夕方の見守りをお願いします。")
+            .field("mentions", json!([ito_id, ito_id])),
     )
     .await;
     assert_eq!(
@@ -421,7 +424,9 @@ async fn mentions_name_members_who_can_read_the_timeline() {
         &app,
         &tanaka,
         group,
-        &json!({ "body": "@山田 太郎 様 明日伺います。", "timeline": "family", "mentions": [family_id] }),
+        PostFixture::new("@山田 太郎 様 明日伺います。")
+            .family()
+            .field("mentions", json!([family_id])),
     )
     .await;
     assert_eq!(fam_post["mentions"][0]["display_name"], "山田 太郎");
@@ -475,17 +480,17 @@ async fn importance_filters_the_timeline_and_pages_carry_the_read_marker() {
         &app,
         &tanaka,
         group,
-        &json!({ "body": "重要：薬の変更", "importance": "important" }),
+        PostFixture::new("重要：薬の変更").importance(Importance::Important),
     )
     .await;
     let urgent = create_post(
         &app,
         &tanaka,
         group,
-        &json!({ "body": "至急：発熱 38.5℃", "importance": "urgent" }),
+        PostFixture::new("至急：発熱 38.5℃").urgent(),
     )
     .await;
-    create_post(&app, &tanaka, group, &json!({ "body": "通常の報告" })).await;
+    create_post(&app, &tanaka, group, "通常の報告").await;
 
     let page = json_of(
         app.get(&ito, &format!("{posts}?min_importance=important"))
@@ -555,15 +560,9 @@ async fn read_markers_record_receipts_and_acks_are_idempotent() {
     let ito_id = app.user_id("hh.ito").await.to_string();
     let tanaka_id = app.user_id("ns.tanaka").await.to_string();
     let read = format!("/api/v1/groups/{group}/read");
-    let first = create_post(
-        &app,
-        &tanaka,
-        group,
-        &json!({ "body": "一件目", "importance": "urgent" }),
-    )
-    .await;
-    let own = create_post(&app, &ito, group, &json!({ "body": "伊藤の投稿" })).await;
-    let second = create_post(&app, &tanaka, group, &json!({ "body": "二件目" })).await;
+    let first = create_post(&app, &tanaka, group, PostFixture::new("一件目").urgent()).await;
+    let own = create_post(&app, &ito, group, "伊藤の投稿").await;
+    let second = create_post(&app, &tanaka, group, "二件目").await;
     let first_path = post_path(group, first["id"].as_str().unwrap());
     let events_named = |name: &'static str| {
         let db = app.db.clone();
@@ -728,21 +727,21 @@ async fn the_urgent_list_holds_what_waits_for_my_acknowledgement() {
         &app,
         &tanaka,
         group,
-        &json!({ "body": "至急：SpO2 88%", "importance": "urgent" }),
+        PostFixture::new("至急：SpO2 88%").urgent(),
     )
     .await;
     let fam = create_post(
         &app,
         &tanaka,
         group,
-        &json!({ "body": "至急：ご家族へ連絡です", "importance": "urgent", "timeline": "family" }),
+        PostFixture::new("至急：ご家族へ連絡です").urgent().family(),
     )
     .await;
     create_post(
         &app,
         &tanaka,
         group,
-        &json!({ "body": "重要な連絡", "importance": "important" }),
+        PostFixture::new("重要な連絡").importance(Importance::Important),
     )
     .await;
     let urgent_ids = |list: &Value| -> Vec<String> {
@@ -804,7 +803,7 @@ async fn an_idempotent_create_with_mentions_and_reply_happens_once() {
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
     let ito_id = app.user_id("hh.ito").await;
-    let quoted = create_post(&app, &tanaka, group, &json!({ "body": "元の投稿" })).await;
+    let quoted = create_post(&app, &tanaka, group, "元の投稿").await;
     let key = Uuid::now_v7().to_string();
     let body = json!({ "body": "@伊藤 さおり 返信です", "reply_to": quoted["id"], "mentions": [ito_id], "importance": "important" });
     let mut responses = Vec::new();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, YAMADA};
+use common::{PostFixture, TestApp, YAMADA};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -131,7 +131,7 @@ async fn concurrent_edits_against_one_version_let_exactly_one_through() {
             &app,
             &tanaka,
             group,
-            &json!({ "body": format!("褥瘡処置を継続します。{round}") }),
+            format!("褥瘡処置を継続します。{round}"),
         )
         .await;
         let rel = format!(
@@ -208,7 +208,7 @@ async fn concurrent_acks_count_once_and_announce_once() {
             &app,
             &tanaka,
             group,
-            &json!({ "body": format!("至急: 発熱 38.5℃ {round}"), "importance": "urgent" }),
+            PostFixture::new(format!("至急: 発熱 38.5℃ {round}")).urgent(),
         )
         .await;
         let id = post["id"].as_str().unwrap().to_owned();
@@ -285,9 +285,7 @@ async fn nothing_is_written_to_a_group_after_its_archive_entry() {
         let posts = format!("/api/v1/groups/{group}/posts");
         let mut targets = Vec::new();
         for i in 0..writers.len() {
-            let post =
-                common::create_post(&app, &tanaka, group, &json!({ "body": format!("元 {i}") }))
-                    .await;
+            let post = common::create_post(&app, &tanaka, group, format!("元 {i}")).await;
             targets.push(format!("{posts}/{}", post["id"].as_str().unwrap()));
         }
 
@@ -371,13 +369,8 @@ async fn read_markers_only_move_forward_under_concurrent_marks() {
     for round in 0..ROUNDS {
         let mut ids = Vec::new();
         for i in 0..RACERS {
-            let post = common::create_post(
-                &app,
-                &tanaka,
-                group,
-                &json!({ "body": format!("バイタル {round}-{i}") }),
-            )
-            .await;
+            let post =
+                common::create_post(&app, &tanaka, group, format!("バイタル {round}-{i}")).await;
             ids.push(post["id"].as_str().unwrap().to_owned());
         }
         // Every post marked at once, newest first so that late requests carry older posts.

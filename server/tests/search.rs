@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{create_post, expect_problem, TestApp, NAKAMURA, WORKPLACE, YAMADA};
+use common::{create_post, expect_problem, PostFixture, TestApp, NAKAMURA, WORKPLACE, YAMADA};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -44,7 +44,7 @@ async fn japanese_substrings_are_found_whatever_their_length() {
         &app,
         &tanaka,
         group,
-        &json!({ "body": "左踵部に新しい発赤を認めました。除圧を強化します。" }),
+        "左踵部に新しい発赤を認めました。除圧を強化します。",
     )
     .await;
     for q in ["発赤を認め", "踵部に新", "除圧", "踵", "  左踵部  "] {
@@ -73,13 +73,7 @@ async fn edited_text_is_found_deleted_posts_are_not() {
     let app = TestApp::start().await;
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
-    let post = create_post(
-        &app,
-        &tanaka,
-        group,
-        &json!({ "body": "吸引器の点検を依頼しました" }),
-    )
-    .await;
+    let post = create_post(&app, &tanaka, group, "吸引器の点検を依頼しました").await;
     let path = format!("/api/v1/groups/{group}/posts/{}", id(&post));
     let response = app
         .client
@@ -109,27 +103,15 @@ async fn nobody_finds_what_they_may_not_read() {
     let yamada = app.group_id(YAMADA).await;
     let workplace = app.group_id(WORKPLACE).await;
     let nakamura = app.group_id(NAKAMURA).await;
-    let care = create_post(
-        &app,
-        &tanaka,
-        yamada,
-        &json!({ "body": "検索範囲確認：主治医へ報告済み" }),
-    )
-    .await;
+    let care = create_post(&app, &tanaka, yamada, "検索範囲確認：主治医へ報告済み").await;
     let fam = create_post(
         &app,
         &tanaka,
         yamada,
-        &json!({ "body": "検索範囲確認：ご家族向けのお知らせ", "timeline": "family" }),
+        PostFixture::new("検索範囲確認：ご家族向けのお知らせ").family(),
     )
     .await;
-    let shared = create_post(
-        &app,
-        &tanaka,
-        workplace,
-        &json!({ "body": "検索範囲確認：事業所の連絡" }),
-    )
-    .await;
+    let shared = create_post(&app, &tanaka, workplace, "検索範囲確認：事業所の連絡").await;
 
     for q in ["検索範囲確認", "索範", "索"] {
         let mine = hit_ids(&search(&app, &tanaka, q).await);
@@ -171,7 +153,8 @@ async fn nobody_finds_what_they_may_not_read() {
     }
     // Searches are in the access log.
     let logged: i64 = app
-        .db
+        .audit_flushed()
+        .await
         .scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'posts.search'",
             &[],
@@ -186,13 +169,7 @@ async fn leaving_a_group_takes_its_posts_out_of_ones_search() {
     let tanaka = app.login("ns.tanaka").await;
     let kobayashi = app.login("ns.kobayashi").await;
     let workplace = app.group_id(WORKPLACE).await;
-    let post = create_post(
-        &app,
-        &tanaka,
-        workplace,
-        &json!({ "body": "退会確認：来週の勉強会は中止です" }),
-    )
-    .await;
+    let post = create_post(&app, &tanaka, workplace, "退会確認：来週の勉強会は中止です").await;
     // One, two and more characters: the short ones have no trigram to look up.
     let queries = ["退", "退会", "勉強会は中止"];
     for q in queries {
@@ -225,18 +202,12 @@ async fn operators_and_wildcards_in_the_query_are_plain_text() {
     let app = TestApp::start().await;
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
-    let fever = create_post(
-        &app,
-        &tanaka,
-        group,
-        &json!({ "body": "演算子確認：発熱なし" }),
-    )
-    .await;
+    let fever = create_post(&app, &tanaka, group, "演算子確認：発熱なし").await;
     let literal = create_post(
         &app,
         &tanaka,
         group,
-        &json!({ "body": "演算子確認：\"褥瘡 OR 発熱\" と検索欄に入れてください 50%_達成 NEAR(a b)*" }),
+        "演算子確認：\"褥瘡 OR 発熱\" と検索欄に入れてください 50%_達成 NEAR(a b)*",
     )
     .await;
     // As FTS5 operators these would match the first post too; as text, only the second.
@@ -308,7 +279,7 @@ async fn queries_are_validated_and_pages_are_keyset() {
             &app,
             &tanaka,
             group,
-            &json!({ "body": format!("頁送り確認 {i}") }),
+            format!("頁送り確認 {i}"),
         )
         .await));
     }
@@ -348,7 +319,7 @@ async fn width_kana_case_and_spaces_do_not_matter() {
         &app,
         &tanaka,
         group,
-        &json!({ "body": "ＢＰ１２０／７０、ｶﾛﾅｰﾙ 200mg 頓用。ガーゼ 交換済み" }),
+        "ＢＰ１２０／７０、ｶﾛﾅｰﾙ 200mg 頓用。ガーゼ 交換済み",
     )
     .await;
     // Typed in the other width, the other kana, the other case, with or without spaces; short
@@ -384,13 +355,7 @@ async fn posts_written_before_folding_are_folded_at_start() {
     };
     let tanaka = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
-    let post = create_post(
-        &app,
-        &tanaka,
-        group,
-        &json!({ "body": "ﾃﾞｨｽﾎﾟｰｻﾞﾌﾞﾙ手袋を補充" }),
-    )
-    .await;
+    let post = create_post(&app, &tanaka, group, "ﾃﾞｨｽﾎﾟｰｻﾞﾌﾞﾙ手袋を補充").await;
     // As a row from before migration 0004: no folded copy, the index holds the raw body.
     sqlx::query("UPDATE posts SET search_text = NULL WHERE id = ?")
         .bind(id(&post))

@@ -1,145 +1,94 @@
-//! Direct calls to the HTTP API, to arrange data and check the server's view beside the UI.
+//! Direct calls to the HTTP API through the shared test kit's typed client, to arrange data and
+//! check the server's view beside the UI.
 
-use serde_json::{json, Value};
+use serde_json::Value;
+use tsunagu_testkit::{Api, PostFixture};
+use uuid::Uuid;
 
 use super::{Stack, DEMO_PASSWORD};
 
-impl Stack {
-    fn api(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base.trim_end_matches('/'))
-    }
+fn id(text: &str) -> Uuid {
+    text.parse()
+        .unwrap_or_else(|e| panic!("{text:?} is no id: {e}"))
+}
 
+impl Stack {
     /// Logs in over the API (as another member would from their own device).
     pub async fn api_login(&self, login_id: &str) -> String {
-        let resp: Value = self
-            .http
-            .post(self.api("/sessions"))
-            .json(&json!({"login_id": login_id, "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        resp["token"].as_str().unwrap().to_owned()
+        self.api.login(login_id, DEMO_PASSWORD).await.unwrap().token
     }
 
     pub async fn group_id_by_name(&self, token: &str, name: &str) -> String {
-        let page: Value = self
-            .http
-            .get(self.api("/groups?limit=100"))
-            .bearer_auth(token)
-            .send()
+        self.api
+            .group_named(token, name)
             .await
             .unwrap()
-            .json()
-            .await
-            .unwrap();
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["name"] == name)
-            .unwrap_or_else(|| panic!("no group named {name}"))["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+            .id
+            .to_string()
     }
 
     pub async fn api_post(&self, token: &str, group: &str, body: &str) {
-        self.api_post_to(&self.base, token, group, body).await;
+        self.api
+            .create_post(token, id(group), &PostFixture::new(body))
+            .await
+            .unwrap();
     }
 
     /// Posts through one server instance directly (not through the balancer).
     pub async fn api_post_on(&self, instance: usize, token: &str, group: &str, body: &str) {
-        self.api_post_to(&self.instances[instance], token, group, body)
-            .await;
-    }
-
-    async fn api_post_to(&self, base: &str, token: &str, group: &str, body: &str) {
-        let status = self
-            .http
-            .post(format!(
-                "{}/api/v1/groups/{group}/posts",
-                base.trim_end_matches('/')
-            ))
-            .bearer_auth(token)
-            .json(&json!({ "body": body }))
-            .send()
-            .await
+        Api::new(&self.instances[instance])
             .unwrap()
-            .status();
-        assert_eq!(status, 201);
+            .create_post(token, id(group), &PostFixture::new(body))
+            .await
+            .unwrap();
     }
 
     /// Bodies of the latest page, newest first.
     pub async fn api_latest_bodies(&self, token: &str, group: &str) -> Vec<String> {
-        let page: Value = self
-            .http
-            .get(self.api(&format!("/groups/{group}/posts?limit=5")))
-            .bearer_auth(token)
-            .send()
+        self.api
+            .posts(token, id(group), "?limit=5")
             .await
             .unwrap()
-            .json()
-            .await
-            .unwrap();
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["body"].as_str().unwrap().to_owned())
+            .items
+            .into_iter()
+            .map(|p| p.body)
             .collect()
     }
 
     /// Status and `Content-Type` of a plain GET of `path` (not under the API), as a browser
     /// without a session would ask for it.
     pub async fn get_plain(&self, path: &str) -> (u16, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base.trim_end_matches('/')))
+        let reply = self
+            .api
+            .raw(reqwest::Method::GET, path)
             .send()
             .await
             .unwrap();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (r.status().as_u16(), ct)
+        let ct = reply.header("content-type").unwrap_or_default().to_owned();
+        (reply.status, ct)
     }
 
     pub async fn api_status_with_token(&self, token: &str, path: &str) -> u16 {
-        self.http
-            .get(self.api(path))
-            .bearer_auth(token)
+        self.api
+            .get(path)
+            .bearer(token)
             .send()
             .await
             .unwrap()
-            .status()
-            .as_u16()
+            .status
     }
-}
 
-// Post actions, urgent banner and search.
-
-impl Stack {
-    /// Creates a post over the API with any `NewPost` fields (`importance`, `reply_to`, …) and
-    /// returns it as the server answered.
-    pub async fn api_post_json(&self, token: &str, group: &str, body: Value) -> Value {
-        let resp = self
-            .http
-            .post(self.api(&format!("/groups/{group}/posts")))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
+    /// Creates a post over the API and returns it as the server answered.
+    pub async fn api_post_json(&self, token: &str, group: &str, post: PostFixture) -> Value {
+        let reply = self
+            .api
+            .create_post_reply(token, id(group), &post)
             .await
             .unwrap();
-        assert_eq!(resp.status(), 201, "creating {body}");
-        resp.json().await.unwrap()
+        reply
+            .expect_status(201)
+            .unwrap_or_else(|e| panic!("creating {}: {e}", post.body()));
+        reply.json().unwrap()
     }
 
     /// Edits a post over the API (`PATCH` with `If-Match: "<version>"`); returns the status.
@@ -151,91 +100,52 @@ impl Stack {
         version: u64,
         body: &str,
     ) -> u16 {
-        self.http
-            .patch(self.api(&format!("/groups/{group}/posts/{post}")))
-            .bearer_auth(token)
-            .header("If-Match", format!("\"{version}\""))
-            .json(&json!({ "body": body }))
+        self.api
+            .patch(&format!("/groups/{group}/posts/{post}"))
+            .bearer(token)
+            .header("If-Match", &format!("\"{version}\""))
+            .json(&tsunagu_api::PostEdit {
+                body: body.to_owned(),
+                ..Default::default()
+            })
             .send()
             .await
             .unwrap()
-            .status()
-            .as_u16()
+            .status
     }
-}
 
-impl Stack {
     /// `DELETE /groups/{group}/members/{user}` (an admin removes a member).
     pub async fn api_remove_member(&self, token: &str, group: &str, user: &str) {
-        let status = self
-            .http
-            .delete(self.api(&format!("/groups/{group}/members/{user}")))
-            .bearer_auth(token)
+        self.api
+            .delete(&format!("/groups/{group}/members/{user}"))
+            .bearer(token)
             .send()
             .await
             .unwrap()
-            .status();
-        assert_eq!(status, 204);
+            .expect_status(204)
+            .unwrap();
     }
 
     /// The caller's user id (`GET /me`).
     pub async fn api_me_id(&self, token: &str) -> String {
-        let me: Value = self
-            .http
-            .get(self.api("/me"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        me["id"].as_str().unwrap().to_owned()
-    }
-
-    /// The newest post of the care timeline: `(id, read_up_to)` of a one-post page.
-    async fn api_newest_page(&self, token: &str, group: &str) -> Value {
-        self.http
-            .get(self.api(&format!("/groups/{group}/posts?limit=1")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.api.me(token).await.unwrap().id.to_string()
     }
 
     /// Id of the newest post of the care timeline.
     pub async fn api_latest_id(&self, token: &str, group: &str) -> String {
-        self.api_newest_page(token, group).await["items"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let page = self.api.posts(token, id(group), "?limit=1").await.unwrap();
+        page.items[0].id.to_string()
     }
 
     /// The caller's read marker in the care timeline.
     pub async fn api_read_up_to(&self, token: &str, group: &str) -> Option<String> {
-        self.api_newest_page(token, group).await["read_up_to"]
-            .as_str()
-            .map(str::to_owned)
+        let page = self.api.posts(token, id(group), "?limit=1").await.unwrap();
+        page.read_up_to.map(|id| id.to_string())
     }
 
     /// `(unread_count, mention_count)` of a group for the caller.
     pub async fn api_unread(&self, token: &str, group: &str) -> (u64, u64) {
-        let g: Value = self
-            .http
-            .get(self.api(&format!("/groups/{group}")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (
-            g["unread_count"].as_u64().unwrap_or_default(),
-            g["mention_count"].as_u64().unwrap_or_default(),
-        )
+        let group = self.api.group(token, id(group)).await.unwrap();
+        (group.unread_count.into(), group.mention_count.into())
     }
 }

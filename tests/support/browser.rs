@@ -264,9 +264,17 @@ impl Browser {
         self.by_role("button", "ログイン").await;
     }
 
-    /// Clicks the visible element with this role and accessible name.
+    /// Clicks the visible element with this role and accessible name. A live update may
+    /// re-render it between finding and clicking (WebDriver's "stale element"): then it is
+    /// found again, as a person would simply click the new one.
     pub async fn click(&self, role: &str, name: &str) {
-        self.by_role(role, name).await.click().await.unwrap();
+        self.wait_or_fail(WAIT, || async {
+            match self.by_role(role, name).await.click().await {
+                Ok(()) => Ok(()),
+                Err(e) => Err(format!("clicking {role} {name:?} failed: {e}")),
+            }
+        })
+        .await
     }
 
     /// Types into the visible element with this role and accessible name.

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub use browser::Browser;
 pub use stack::Stack;
 
-pub const DEMO_PASSWORD: &str = "Tsunagu-Demo-2026";
+pub use tsunagu_testkit::fixtures::DEMO_PASSWORD;
 const WAIT: Duration = Duration::from_secs(15);
 
 fn repo_root() -> PathBuf {

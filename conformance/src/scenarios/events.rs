@@ -40,7 +40,7 @@ async fn read_created(stream: &mut EventStream, group: Uuid, n: usize) -> Check<
         }
     }
     // Anything right behind (a duplicate would be).
-    events.extend(stream.drain(Duration::from_millis(700)).await?);
+    events.extend(stream.try_drain(Duration::from_millis(700)).await?);
     created_in(&events, group)
 }
 
@@ -129,7 +129,7 @@ pub(super) async fn a_removed_member_is_told_and_then_sees_nothing(ctx: &Ctx) ->
     .expect_status(204)?;
     create_post(ctx, &admin.token, group.id, "退出後の連絡").await?;
     let of_group: Vec<SseEvent> = stream
-        .drain(Duration::from_secs(2))
+        .try_drain(Duration::from_secs(2))
         .await?
         .into_iter()
         .filter(|e| {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use tsunagu_api::{
-    ErrorCode, Group, GroupKind, GroupPage, NewPost, PhysicianRule, Post, SystemEventKind, Timeline,
+    ErrorCode, Group, GroupKind, GroupPage, PhysicianRule, Post, SystemEventKind, Timeline,
 };
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ use super::{
 };
 use crate::client::{Check, Ctx};
 use crate::ensure;
+use tsunagu_testkit::PostFixture;
 
 pub(super) async fn groups_list_only_my_groups(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
@@ -68,14 +69,7 @@ pub(super) async fn non_members_get_404_indistinguishable_from_missing(ctx: &Ctx
             );
         }
         let reply = ctx
-            .post(&format!("/groups/{id}/posts"))
-            .bearer(&outsider.token)
-            .json(&NewPost {
-                body: "見てはいけない".into(),
-                timeline: None,
-                ..Default::default()
-            })
-            .send()
+            .create_post_reply(&outsider.token, id, &PostFixture::new("見てはいけない"))
             .await?;
         reply.expect_problem(404, ErrorCode::NotFound)?;
     }

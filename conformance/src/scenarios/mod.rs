@@ -19,13 +19,13 @@ use std::pin::Pin;
 
 use serde_json::{json, Value};
 use tsunagu_api::{
-    Group, GroupKind, GroupPage, MemberRole, NewPost, PhysicianRule, Post, PostPage, Session,
-    Timeline, IDEMPOTENCY_KEY,
+    Group, GroupKind, GroupPage, MemberRole, PhysicianRule, Post, PostPage, Session, Timeline,
 };
 use uuid::Uuid;
 
 use crate::client::{Check, Ctx, Reply};
 use crate::ensure;
+use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
     directory::*, events::*, family::*, groups::*, members::*, posts::*, problems::*, receipts::*,
@@ -139,18 +139,9 @@ async fn member_patient_group(ctx: &Ctx, member: &Session) -> Check<Group> {
 }
 
 async fn create_post(ctx: &Ctx, token: &str, group: Uuid, body: &str) -> Check<Post> {
-    ctx.post(&format!("/groups/{group}/posts"))
-        .bearer(token)
-        .header(IDEMPOTENCY_KEY, &Uuid::now_v7().to_string())
-        .json(&NewPost {
-            body: body.to_owned(),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
-        .await?
-        .expect_status(201)?
-        .decode()
+    ctx.api
+        .create_post(token, group, &PostFixture::new(body))
+        .await
 }
 
 async fn latest(ctx: &Ctx, token: &str, group: Uuid, query: &str) -> Check<(PostPage, Reply)> {

@@ -2,9 +2,7 @@
 
 use serde_json::json;
 use std::collections::HashSet;
-use tsunagu_api::{
-    ErrorCode, NewPost, Post, PostHistory, RevisionKind, IDEMPOTENCY_KEY, MAX_POST_CHARS,
-};
+use tsunagu_api::{ErrorCode, Post, PostHistory, RevisionKind, MAX_POST_CHARS};
 use uuid::Uuid;
 
 use super::{
@@ -13,6 +11,7 @@ use super::{
 };
 use crate::client::{Check, Ctx};
 use crate::ensure;
+use tsunagu_testkit::PostFixture;
 
 pub(super) async fn posting_appears_at_the_top_of_the_latest_page(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
@@ -22,15 +21,7 @@ pub(super) async fn posting_appears_at_the_top_of_the_latest_page(ctx: &Ctx) -> 
         Uuid::now_v7()
     );
     let reply = ctx
-        .post(&format!("/groups/{}/posts", group.id))
-        .bearer(&member.token)
-        .header(IDEMPOTENCY_KEY, &Uuid::now_v7().to_string())
-        .json(&NewPost {
-            body: body.clone(),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
+        .create_post_reply(&member.token, group.id, &PostFixture::new(body.clone()))
         .await?;
     reply.expect_status(201)?;
     check_times(&reply.json()?)?;
@@ -56,27 +47,14 @@ pub(super) async fn idempotency_key_creates_exactly_once(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
     let group = member_patient_group(ctx, &member).await?;
     let key = Uuid::now_v7().to_string();
-    let body = NewPost {
-        body: format!("オフラインで書いた投稿 {key}"),
-        timeline: None,
-        ..Default::default()
-    };
-    let path = format!("/groups/{}/posts", group.id);
+    let post = PostFixture::new(format!("オフラインで書いた投稿 {key}")).idempotency_key(&key);
     let first = ctx
-        .post(&path)
-        .bearer(&member.token)
-        .header(IDEMPOTENCY_KEY, &key)
-        .json(&body)
-        .send()
+        .create_post_reply(&member.token, group.id, &post)
         .await?;
     first.expect_status(201)?;
     // The retry a client makes when the first response was lost.
     let again = ctx
-        .post(&path)
-        .bearer(&member.token)
-        .header(IDEMPOTENCY_KEY, &key)
-        .json(&body)
-        .send()
+        .create_post_reply(&member.token, group.id, &post)
         .await?;
     ensure!(
         again.status == first.status,
@@ -87,7 +65,11 @@ pub(super) async fn idempotency_key_creates_exactly_once(ctx: &Ctx) -> Check {
     let (a, b): (Post, Post) = (first.decode()?, again.decode()?);
     ensure!(a == b, "replay returned a different post");
     let (page, _) = latest(ctx, &member.token, group.id, "?limit=20").await?;
-    let copies = page.items.iter().filter(|p| p.body == body.body).count();
+    let copies = page
+        .items
+        .iter()
+        .filter(|p| p.body == post.new_post().body)
+        .count();
     ensure!(
         copies == 1,
         "{copies} copies stored for one idempotency key"
@@ -99,41 +81,14 @@ pub(super) async fn idempotency_key_reused_with_other_body_is_refused(ctx: &Ctx)
     let member = ctx.login_member().await?;
     let group = member_patient_group(ctx, &member).await?;
     let key = Uuid::now_v7().to_string();
-    let path = format!("/groups/{}/posts", group.id);
-    ctx.post(&path)
-        .bearer(&member.token)
-        .header(IDEMPOTENCY_KEY, &key)
-        .json(&NewPost {
-            body: "一回目".into(),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
+    let (token, group) = (&member.token, group.id);
+    let send = |post: PostFixture| async move { ctx.create_post_reply(token, group, &post).await };
+    send(PostFixture::new("一回目").idempotency_key(&key))
         .await?
         .expect_status(201)?;
-    let reply = ctx
-        .post(&path)
-        .bearer(&member.token)
-        .header(IDEMPOTENCY_KEY, &key)
-        .json(&NewPost {
-            body: "二回目（別の内容）".into(),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
-        .await?;
+    let reply = send(PostFixture::new("二回目（別の内容）").idempotency_key(&key)).await?;
     reply.expect_problem(422, ErrorCode::IdempotencyKeyReused)?;
-    let bad = ctx
-        .post(&path)
-        .bearer(&member.token)
-        .header(IDEMPOTENCY_KEY, "not a uuid")
-        .json(&NewPost {
-            body: "キー不正".into(),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
-        .await?;
+    let bad = send(PostFixture::new("キー不正").idempotency_key("not a uuid")).await?;
     bad.expect_problem(400, ErrorCode::IdempotencyKeyInvalid)?;
     Ok(())
 }
@@ -236,16 +191,12 @@ pub(super) async fn pagination_is_stable_while_posts_are_inserted(ctx: &Ctx) -> 
 pub(super) async fn post_length_is_validated_in_characters(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
     let group = member_patient_group(ctx, &member).await?;
-    let path = format!("/groups/{}/posts", group.id);
     let too_long = ctx
-        .post(&path)
-        .bearer(&member.token)
-        .json(&NewPost {
-            body: "褥".repeat(MAX_POST_CHARS + 1),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
+        .create_post_reply(
+            &member.token,
+            group.id,
+            &PostFixture::new("褥".repeat(MAX_POST_CHARS + 1)),
+        )
         .await?;
     let problem = too_long.expect_problem(422, ErrorCode::PostTooLong)?;
     ensure!(
@@ -253,14 +204,7 @@ pub(super) async fn post_length_is_validated_in_characters(ctx: &Ctx) -> Check {
         "validation problem lacks errors[field=body]"
     );
     let empty = ctx
-        .post(&path)
-        .bearer(&member.token)
-        .json(&NewPost {
-            body: " \n\u{3000}".into(),
-            timeline: None,
-            ..Default::default()
-        })
-        .send()
+        .create_post_reply(&member.token, group.id, &PostFixture::new(" \n\u{3000}"))
         .await?;
     empty.expect_problem(422, ErrorCode::PostEmpty)?;
     // Exactly at the limit in multi-byte characters is accepted.

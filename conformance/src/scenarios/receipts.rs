@@ -1,12 +1,13 @@
 //! Read markers, unread counts, acknowledgements and receipts.
 
 use serde_json::json;
-use tsunagu_api::{ErrorCode, Group, Importance, NewPost, Post, PostReceipts, UrgentList};
+use tsunagu_api::{ErrorCode, Group, Importance, Post, PostReceipts, UrgentList};
 use uuid::Uuid;
 
 use super::{add_member, create_post, create_workplace, post_path, shared_workplace};
 use crate::client::{Check, Ctx};
 use crate::ensure;
+use tsunagu_testkit::PostFixture;
 
 pub(super) async fn read_markers_drive_unread_counts(ctx: &Ctx) -> Check {
     let member = ctx.login_member().await?;
@@ -64,17 +65,12 @@ pub(super) async fn acknowledgements_and_receipts(ctx: &Ctx) -> Check {
     let outsider = ctx.login_outsider().await?;
     let group = shared_workplace(ctx, &member, &[&outsider]).await?;
     let urgent: Post = ctx
-        .post(&format!("/groups/{}/posts", group.id))
-        .bearer(&member.token)
-        .json(&NewPost {
-            body: "至急：鍵の受け渡し場所が変わりました".into(),
-            importance: Some(Importance::Urgent),
-            ..Default::default()
-        })
-        .send()
-        .await?
-        .expect_status(201)?
-        .decode()?;
+        .create_post(
+            &member.token,
+            group.id,
+            &PostFixture::new("至急：鍵の受け渡し場所が変わりました").urgent(),
+        )
+        .await?;
     ensure!(
         urgent.importance == Importance::Urgent,
         "importance not kept"

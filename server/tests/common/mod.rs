@@ -18,12 +18,11 @@ use tempfile::TempDir;
 use tsunagu_server::config::Settings;
 use tsunagu_server::events::Live;
 use tsunagu_server::{app, demo, listener, AppState};
+use tsunagu_testkit::Api;
 use uuid::Uuid;
 
-pub const PASSWORD: &str = demo::DEMO_PASSWORD;
-pub const YAMADA: &str = "山田 花子 様";
-pub const NAKAMURA: &str = "中村 一郎 様";
-pub const WORKPLACE: &str = "あおば訪問看護ステーション 連絡";
+#[allow(unused_imports)]
+pub use tsunagu_testkit::fixtures::{DEMO_PASSWORD as PASSWORD, NAKAMURA, WORKPLACE, YAMADA};
 
 pub struct TestApp {
     pub base: String,
@@ -31,6 +30,8 @@ pub struct TestApp {
     /// The server's register of open event streams.
     pub live: Live,
     pub client: Client,
+    /// The typed client of the shared test kit, on the same server.
+    pub api: Api,
     /// The server's database, for checks the API cannot make.
     pub db: TestDb,
     /// Its URL (each test has its own database).
@@ -71,12 +72,13 @@ impl TestApp {
             limits,
             std::future::pending(),
         ));
+        let api = Api::new(&format!("http://{addr}")).unwrap();
         Self {
-            base: format!("http://{addr}"),
+            base: api.base.clone(),
             addr,
             live,
-            // No proxy: a proxy from the environment must not sit between test and server.
-            client: Client::builder().no_proxy().build().unwrap(),
+            client: api.http.clone(),
+            api,
             db,
             database_url,
             dist,
@@ -100,10 +102,16 @@ impl TestApp {
 
     /// Logs in a demo user and returns the bearer token.
     pub async fn login(&self, login_id: &str) -> String {
-        let response = self.login_response(login_id, PASSWORD).await;
-        assert_eq!(response.status(), 201, "login of {login_id}");
-        let session: Value = response.json().await.unwrap();
-        session["token"].as_str().unwrap().to_owned()
+        self.api
+            .login(login_id, PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("login of {login_id}: {e}"))
+            .token
+    }
+
+    /// Opens `GET /api/v1/events`; panics unless it is a 200 `text/event-stream`.
+    pub async fn events(&self, token: &str, last_event_id: Option<&str>) -> EventStream {
+        self.api.events(token, last_event_id).await.unwrap()
     }
 
     pub async fn get(&self, token: &str, path: &str) -> Response {
@@ -179,6 +187,13 @@ impl TestApp {
         id.into_uuid()
     }
 
+    /// The database once every audit row queued so far is committed (reads queue theirs and
+    /// answer before the batch commits).
+    pub async fn audit_flushed(&self) -> &TestDb {
+        self.state.store.flush().await;
+        &self.db
+    }
+
     /// Runs the maintenance task's pruning now.
     pub async fn prune(&self) {
         self.state
@@ -214,108 +229,24 @@ pub async fn expect_problem(response: Response, status: u16, code: &str) -> Valu
     body
 }
 
-pub use tsunagu_api::sse::SseFrame;
-use tsunagu_api::sse::{SseParser, COMMENT};
+#[allow(unused_imports)]
+pub use tsunagu_testkit::{EventStream, FrameExt, PostFixture, SseFrame};
 
-/// What tests read from a frame.
-pub trait FrameExt {
-    fn json(&self) -> Value;
-    fn id_num(&self) -> i64;
-}
-
-impl FrameExt for SseFrame {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("{e}: {}", self.data))
-    }
-
-    fn id_num(&self) -> i64 {
-        self.id
-            .as_deref()
-            .expect("event has an id")
-            .parse()
-            .unwrap()
-    }
-}
-
-/// Reads `GET /api/v1/events` incrementally, as a browser's streaming fetch does.
-pub struct EventStream {
-    response: Response,
-    parser: SseParser,
-    ready: std::collections::VecDeque<SseFrame>,
-    pub ended: bool,
-}
-
-impl EventStream {
-    /// Opens the stream; panics unless it is a 200 `text/event-stream`.
-    pub async fn open(app: &TestApp, token: &str, last_event_id: Option<&str>) -> Self {
-        let mut request = app.client.get(app.url("/api/v1/events")).bearer_auth(token);
-        if let Some(id) = last_event_id {
-            request = request.header("Last-Event-ID", id);
-        }
-        let response = request.send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert!(response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream"));
-        Self {
-            response,
-            parser: SseParser::new().keeping_comments(),
-            ready: std::collections::VecDeque::new(),
-            ended: false,
-        }
-    }
-
-    /// The next frame (including `:comment`s), or `None` if none came within `wait` or the
-    /// stream ended (then `ended` is set).
-    pub async fn next_frame(&mut self, wait: std::time::Duration) -> Option<SseFrame> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            if let Some(frame) = self.ready.pop_front() {
-                return Some(frame);
-            }
-            if self.ended {
-                return None;
-            }
-            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
-                Err(_) => return None,
-                Ok(Ok(Some(bytes))) => self.ready.extend(self.parser.feed(&bytes)),
-                Ok(Ok(None)) | Ok(Err(_)) => self.ended = true,
-            }
-        }
-    }
-
-    /// The next event that is not a comment, within `wait`.
-    pub async fn next_event(&mut self, wait: std::time::Duration) -> Option<SseFrame> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let frame = self.next_frame(left).await?;
-            if frame.event != COMMENT {
-                return Some(frame);
-            }
-        }
-    }
-
-    /// Every event arriving within `wait` (comments skipped).
-    pub async fn drain(&mut self, wait: std::time::Duration) -> Vec<SseFrame> {
-        let deadline = tokio::time::Instant::now() + wait;
-        let mut frames = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.next_event(left).await {
-                Some(frame) => frames.push(frame),
-                None => return frames,
-            }
-        }
-    }
-}
-
-/// Creates a post through the API and returns it.
-pub async fn create_post(app: &TestApp, token: &str, group: Uuid, body: &Value) -> Value {
-    let response = app
-        .post_json(token, &format!("/api/v1/groups/{group}/posts"), body)
-        .await;
-    assert_eq!(response.status(), 201, "create {body}");
-    response.json().await.unwrap()
+/// Creates a post through the API and returns it as the server wrote it.
+pub async fn create_post(
+    app: &TestApp,
+    token: &str,
+    group: Uuid,
+    post: impl Into<PostFixture>,
+) -> Value {
+    let post = post.into();
+    let reply = app
+        .api
+        .create_post_reply(token, group, &post)
+        .await
+        .unwrap();
+    reply
+        .expect_status(201)
+        .unwrap_or_else(|e| panic!("create {}: {e}", post.body()));
+    reply.json().unwrap()
 }
