@@ -10,7 +10,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 60
 BIND ?= 127.0.0.1:8080
 DATABASE_URL ?= sqlite://data/tsunagu.db
 
-.PHONY: run test setup setup-test web native lint unit pg-test wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
+.PHONY: run test setup setup-test web size native lint unit pg-test wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
 
 ## run: install what is missing, build the SPA (release), start the server with demo data
 run: setup web
@@ -20,7 +20,7 @@ run: setup web
 ## test: formatting, lints, unit and integration tests (on SQLite, then on PostgreSQL with the
 ## conformance suite), wasm tests in Chromium, the conformance suite and the browser end-to-end
 ## tests against the release build
-test: setup-test lint unit pg-test wasm-test web conformance fuzz e2e bench-timeline
+test: setup-test lint unit pg-test wasm-test web size conformance fuzz e2e bench-timeline
 
 setup:
 	scripts/setup.sh
@@ -28,9 +28,20 @@ setup:
 setup-test:
 	scripts/setup.sh --test
 
-## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132)
+## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132), and beside its
+## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
+## accept br; without brotli on the machine the server compresses on the fly as before
 web: setup
 	trunk build --release
+	for f in dist/*.wasm dist/*.js dist/*.css; do gzip -9 -n -f -k "$$f"; done
+	if command -v brotli >/dev/null; then \
+	  for f in dist/*.wasm dist/*.js dist/*.css; do brotli -q 11 -f -k "$$f"; done; \
+	else echo "brotli not installed: no precompressed copies in dist/ (make setup-test installs it)"; fi
+
+## size: the size budget of the release build (brotli of the wasm, js and css index.html loads);
+## fails when the total exceeds the budget in scripts/size-budget.sh (docs/performance.md)
+size: web
+	scripts/size-budget.sh
 
 lint:
 	cargo fmt --all --check
@@ -58,9 +69,11 @@ wasm-test:
 conformance:
 	scripts/conformance.sh
 
-## e2e: the browser tests; the one with two server instances runs on a throwaway PostgreSQL
+## e2e: the browser tests, on SQLite (the default deployment); the one with two server instances
+## runs on a throwaway PostgreSQL cluster (TSUNAGU_TEST_POSTGRES_URL)
 e2e: web native
 	TSUNAGU_SERVER_BIN=$(CURDIR)/target/debug/tsunagu-server scripts/with-postgres.sh \
+	  env -u TSUNAGU_TEST_DATABASE_URL \
 	  cargo test --locked --workspace --test e2e -- --ignored --test-threads=1
 
 ## screenshot: refresh docs/timeline.png from the end-to-end run

@@ -116,11 +116,28 @@ pub async fn error_from_response(resp: &Response) -> ApiError {
 
 /// Decodes a response: its JSON body on success, an [`ApiError`] otherwise.
 pub async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    parse(body_text(resp).await?)
+}
+
+/// A successful response's status and body text, an [`ApiError`] otherwise. Not generic, so
+/// every response type shares this one future and adds only its JSON parser to the app.
+async fn body_text(resp: Response) -> Result<(u16, String), ApiError> {
     if !resp.ok() {
         return Err(error_from_response(&resp).await);
     }
     let status = resp.status();
-    resp.json::<T>().await.map_err(|_| ApiError::Problem {
+    match resp.text().await {
+        Ok(text) => Ok((status, text)),
+        Err(_) => Err(ApiError::Problem {
+            status,
+            code: ErrorCode::Unknown,
+        }),
+    }
+}
+
+/// The JSON body read by [`body_text`] as a `T`.
+fn parse<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
+    serde_json::from_str(&text).map_err(|_| ApiError::Problem {
         status,
         code: ErrorCode::Unknown,
     })
@@ -239,7 +256,7 @@ impl Client {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        decode(self.fetch(Method::GET, path, None, None).await?).await
+        parse(self.fetch_text(Method::GET, path, None).await?)
     }
 
     async fn send_json<T: DeserializeOwned>(
@@ -248,7 +265,17 @@ impl Client {
         path: &str,
         body: Option<String>,
     ) -> Result<T, ApiError> {
-        decode(self.fetch(method, path, body, None).await?).await
+        parse(self.fetch_text(method, path, body).await?)
+    }
+
+    /// [`Client::fetch`] and [`body_text`] as one future that is not generic (see `body_text`).
+    async fn fetch_text(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(u16, String), ApiError> {
+        body_text(self.fetch(method, path, body, None).await?).await
     }
 
     async fn send_empty(

@@ -35,12 +35,10 @@ macro_rules! messages {
 
             /// The text of this message in `locale`.
             pub fn text(self, locale: Locale) -> &'static str {
-                match (self, locale) {
-                    $(
-                        (Msg::$name, Locale::Ja) => $ja,
-                        (Msg::$name, Locale::En) => $en,
-                    )*
-                }
+                // A table indexed by the variant, not a `match`: the match compiled to a
+                // ~6.5 KB jump table of code, the table is data that compresses better.
+                const TEXTS: &[[&str; 2]] = &[$([$ja, $en]),*];
+                TEXTS[self as usize][locale as usize]
             }
         }
     };

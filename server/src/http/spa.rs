@@ -31,8 +31,18 @@ pub fn router(dist: &Path) -> Router {
             }
         }
     };
+    // `make web` writes `name.br` (brotli -q 11) and `name.gz` (gzip -9) beside the wasm, js
+    // and css: sent as they are to a browser that accepts them, smaller than what the response
+    // compression makes on the fly and no CPU per download. Browsers offer br only over HTTPS,
+    // so gzip is what a LAN install over plain HTTP uses. Without those files, or to other
+    // clients, the file is served and compressed as before.
     Router::new()
-        .fallback_service(ServeDir::new(dist).fallback(client_route.into_service()))
+        .fallback_service(
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(client_route.into_service()),
+        )
         .layer(middleware::from_fn(cache_control))
 }
 
@@ -60,9 +70,13 @@ async fn cache_control(request: Request, next: Next) -> Response {
         segment if !segment.contains('.') => "no-cache",
         _ => "public, max-age=31536000, immutable",
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // A hashed file may be sent brotli-precompressed (`precompressed_br`), which the response
+    // compression leaves alone without marking: a shared cache must key it by Accept-Encoding.
+    if headers.contains_key(header::CONTENT_ENCODING) && !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 
