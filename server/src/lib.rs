@@ -110,6 +110,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Printed after binding so it carries the real port (tests and scripts read this line).
     println!("Tsunagu listening on http://{addr}/");
     let live = state.live.clone();
+    let store = state.store.clone();
     let limits = state.settings.connections;
     listener::serve(listener, app(state), limits, async move {
         shutdown_signal().await;
@@ -117,6 +118,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         live.close();
     })
     .await;
+    // The audit rows of the last reads are still queued.
+    store.flush().await;
     db.close().await;
     tracing::info!("shut down");
     Ok(())

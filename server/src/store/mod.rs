@@ -23,6 +23,7 @@ use crate::cursor::Cursor;
 use crate::domain::invitation::NotDecidable;
 use crate::domain::membership::{Denied, Membership};
 
+pub mod batch;
 pub mod id;
 pub mod postgres;
 pub mod rows;
@@ -355,10 +356,18 @@ impl Store {
         dispatch!(self, s => s.ping().await)
     }
 
-    /// Appends an audit entry; returns once it is committed (batched with others). Used for
-    /// reads and refusals; writes record theirs in their own transaction.
+    /// Queues an audit entry, stamped now, for the next batch (one transaction for all rows
+    /// queued meanwhile). Returns once it is queued, waiting only while the queue is full: a
+    /// read never waits for a commit. Used for reads and refusals; writes record theirs in
+    /// their own transaction. A crash loses at most the batch in flight.
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         dispatch!(self, s => s.audit(entry).await)
+    }
+
+    /// Returns once every audit entry and session touch queued so far is committed (graceful
+    /// shutdown; tests that read the audit log).
+    pub async fn flush(&self) {
+        dispatch!(self, s => s.flush().await)
     }
 
     /// The caller's groups, most recently active first, before the cursor, each with its

@@ -11,10 +11,6 @@ use tsunagu_server::db::{self, Database};
 pub use tsunagu_server::store::id::Id;
 use uuid::Uuid;
 
-/// The environment variable naming a PostgreSQL cluster to test on (any database of it; each
-/// test creates its own).
-pub const DATABASE_URL_VAR: &str = "TSUNAGU_TEST_DATABASE_URL";
-
 /// A value to bind.
 #[derive(Debug, Clone)]
 pub enum Bind {
@@ -172,15 +168,10 @@ impl TestDb {
     }
 }
 
-/// A fresh database for one test server: a SQLite file under `dir`, or a new database on the
-/// PostgreSQL cluster `TSUNAGU_TEST_DATABASE_URL` names. Migrated, not seeded.
+/// A fresh database for one test server, on the backend the test kit chooses (see
+/// [`tsunagu_testkit::database::fresh`]). Migrated, not seeded.
 pub async fn fresh(dir: &std::path::Path) -> (Database, TestDb, String) {
-    let url = match std::env::var(DATABASE_URL_VAR) {
-        Ok(cluster) if db::is_postgres_url(&cluster) => new_postgres_database(&cluster).await,
-        Ok(other) if !other.is_empty() => panic!("{DATABASE_URL_VAR} must be a postgres:// URL"),
-        // A nested path: the server must create the missing directory itself.
-        _ => format!("sqlite://{}", dir.join("data/tsunagu.db").display()),
-    };
+    let url = tsunagu_testkit::database::fresh(dir).await;
     let database = db::connect(&url, 8).await.expect("database");
     let handle = match &database {
         Database::Sqlite(db) => TestDb::Sqlite(db.writer.pool().clone()),
@@ -189,36 +180,30 @@ pub async fn fresh(dir: &std::path::Path) -> (Database, TestDb, String) {
     (database, handle, url)
 }
 
-/// Creates an empty database on the cluster and returns its URL.
-pub async fn new_postgres_database(cluster: &str) -> String {
-    let name = format!("tsunagu_test_{}", Uuid::now_v7().simple());
-    let admin = PgPool::connect(cluster).await.expect("PostgreSQL cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .expect("create test database");
-    admin.close().await;
-    let (base, _) = cluster
-        .split_once('?')
-        .map_or((cluster, ""), |(b, q)| (b, q));
-    let (server, _db) = base.rsplit_once('/').expect("database URL with a path");
-    format!("{server}/{name}")
-}
-
-/// Keeps new posts from being written while held: SQLite's one write connection taken, or
-/// PostgreSQL's `posts` table locked against inserts. Dropping it lets them through.
+/// Keeps writes out while held: SQLite's one write connection taken, or
+/// a PostgreSQL table locked against inserts. Dropping it lets them through.
 pub enum WriteHold {
     Sqlite(sqlx::pool::PoolConnection<Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl TestDb {
+    /// Keeps audit rows from being written while held.
+    pub async fn hold_audit_writes(&self) -> WriteHold {
+        self.hold_inserts_into("audit_log").await
+    }
+
     pub async fn hold_post_writes(&self) -> WriteHold {
+        self.hold_inserts_into("posts").await
+    }
+
+    /// SQLite's one write connection taken, or PostgreSQL's `table` locked against inserts.
+    async fn hold_inserts_into(&self, table: &str) -> WriteHold {
         match self {
             Self::Sqlite(pool) => WriteHold::Sqlite(pool.acquire().await.unwrap()),
             Self::Postgres(pool) => {
                 let mut tx = pool.begin().await.unwrap();
-                sqlx::query("LOCK TABLE posts IN SHARE MODE")
+                sqlx::query(&format!("LOCK TABLE {table} IN SHARE MODE"))
                     .execute(&mut *tx)
                     .await
                     .unwrap();

@@ -4,17 +4,16 @@
 //! every instance through `LISTEN/NOTIFY`.
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
-use tokio::sync::Semaphore;
 
 use crate::database_url::redact;
 use crate::events::Live;
 
+mod batch;
 mod decisions;
 mod direct;
 mod directory;
@@ -36,10 +35,6 @@ mod write_tx;
 
 pub use write_tx::WriteTx;
 
-/// How many session touches may be in flight; beyond that they are skipped (the next request
-/// touches again), so a burst of reads cannot queue writes without bound.
-const MAX_TOUCHES_IN_FLIGHT: usize = 16;
-
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct PgStore {
@@ -47,15 +42,16 @@ pub struct PgStore {
     /// Woken after a write transaction with events commits (on this instance; the others hear
     /// of it through `NOTIFY`, see [`events::listen`]).
     live: Live,
-    touches: Arc<Semaphore>,
+    /// Audit rows of reads and session touches, written in batches.
+    batch: crate::store::batch::Batcher,
 }
 
 impl PgStore {
     pub fn new(pool: PgPool, live: Live) -> Self {
         Self {
+            batch: batch::start(pool.clone()),
             pool,
             live,
-            touches: Arc::new(Semaphore::new(MAX_TOUCHES_IN_FLIGHT)),
         }
     }
 

@@ -12,11 +12,20 @@ use crate::time::now_ms;
 
 /// Appends an audit entry.
 pub async fn record_audit(db: impl PgExecutor<'_>, entry: Entry) -> Result<(), sqlx::Error> {
+    record_audit_at(db, entry, now_ms()).await
+}
+
+/// Appends an entry stamped `at_ms` (when it happened, not when a batch wrote it).
+pub async fn record_audit_at(
+    db: impl PgExecutor<'_>,
+    entry: Entry,
+    at_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (at_ms, user_id, action, group_id, target_id, client_ip)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(now_ms())
+    .bind(at_ms)
     .bind(entry.user_id)
     .bind(entry.action.as_str())
     .bind(entry.group_id)
@@ -55,7 +64,7 @@ impl PgStore {
     }
 
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
-        Ok(record_audit(&self.pool, entry).await?)
+        Ok(self.batch.audit(entry).await?)
     }
 
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
@@ -142,27 +151,14 @@ impl PgStore {
         Ok(())
     }
 
-    /// Updates the session's last use in the background; skipped when many touches are already
-    /// in flight (the next request touches again).
+    /// Records the session's use in the next batch; skipped when the queue is full (the next
+    /// request touches again).
     pub fn touch_session(&self, token_hash: &str, at_ms: i64) {
-        let Ok(permit) = self.touches.clone().try_acquire_owned() else {
-            return;
-        };
-        let pool = self.pool.clone();
-        let token_hash = token_hash.to_owned();
-        tokio::spawn(async move {
-            let result = sqlx::query(
-                "UPDATE sessions SET last_seen_ms = GREATEST(last_seen_ms, $1)
-                 WHERE token_hash = $2",
-            )
-            .bind(at_ms)
-            .bind(token_hash)
-            .execute(&pool)
-            .await;
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "recording a session's use failed");
-            }
-            drop(permit);
-        });
+        self.batch.touch_session(token_hash, at_ms);
+    }
+
+    /// Returns once every audit row and touch queued so far is committed.
+    pub async fn flush(&self) {
+        self.batch.flush().await;
     }
 }

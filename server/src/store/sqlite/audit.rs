@@ -5,8 +5,8 @@ use sqlx::SqliteExecutor;
 use crate::audit::Entry;
 use crate::time::now_ms;
 
-/// Appends an entry. Callers write it before answering: data that cannot be logged is not
-/// served.
+/// Appends an entry, inside the caller's transaction (writes record their entry atomically
+/// with the change; reads queue theirs through the writer's batches).
 pub async fn record(db: impl SqliteExecutor<'_>, entry: Entry) -> Result<(), sqlx::Error> {
     record_at(db, entry, now_ms()).await
 }

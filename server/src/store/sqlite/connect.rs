@@ -34,7 +34,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
         .create_if_missing(true)
         // WAL lets readers proceed while a post is written.
         .journal_mode(SqliteJournalMode::Wal)
-        // FULL: an acknowledged post survives a power cut, not only a process crash.
+        // FULL: an acknowledged post survives a power cut, not only a process crash. The
+        // write connection runs NORMAL with a group fsync before acknowledging instead, which
+        // is as durable (see wal_sync.rs).
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
@@ -47,7 +49,8 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
         }
     }
 
-    let writer = Writer::open(options.clone())
+    // The writer never checkpoints: a background task does (see checkpoint.rs).
+    let writer = Writer::open(options.clone().pragma("wal_autocheckpoint", "0"))
         .await
         .with_context(|| format!("cannot open database {shown:?}"))?;
     sqlx::migrate!("./src/store/sqlite/migrations")
@@ -57,6 +60,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     super::fold_search_texts(writer.pool())
         .await
         .context("indexing posts for search failed")?;
+    super::checkpoint::start(&options)
+        .await
+        .with_context(|| format!("cannot open database {shown:?}"))?;
     let read = SqlitePoolOptions::new()
         .max_connections(8)
         // Reads never write: a write that bypassed the writer fails here instead of contending

@@ -7,6 +7,7 @@ use crate::events::Live;
 pub use writer::Writer;
 
 pub mod audit;
+mod checkpoint;
 pub mod connect;
 mod decisions;
 mod direct;
@@ -24,6 +25,7 @@ mod receipts;
 mod search;
 mod stream;
 mod users;
+mod wal_sync;
 mod write_tx;
 pub mod writer;
 

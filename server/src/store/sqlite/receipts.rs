@@ -94,7 +94,7 @@ impl SqliteStore {
             lists.push((done, missing));
         }
         audit::record(&mut *tx, audit).await?;
-        tx.commit().await?;
+        self.writer.commit(tx).await?;
         let (acks, reads) = (lists.pop(), lists.pop());
         let (Some((read, not_read)), Some((acknowledged, not_acknowledged))) = (reads, acks) else {
             return Err(anyhow::anyhow!("receipt lists missing").into());

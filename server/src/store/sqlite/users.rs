@@ -43,6 +43,11 @@ impl SqliteStore {
         Ok(self.writer.audit(entry).await?)
     }
 
+    /// Returns once every audit row and touch queued so far is committed.
+    pub async fn flush(&self) {
+        self.writer.flush().await;
+    }
+
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
         // `login_id` is COLLATE NOCASE in the schema.
         let row: Option<UserRow> = sqlx::query_as(&format!(
@@ -84,7 +89,7 @@ impl SqliteStore {
             Entry::new(Action::SessionCreate, Some(s.user_id), s.client_ip),
         )
         .await?;
-        tx.commit().await?;
+        self.writer.commit(tx).await?;
         Ok(())
     }
 
@@ -95,7 +100,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         audit::record(&mut *tx, entry).await?;
-        tx.commit().await?;
+        self.writer.commit(tx).await?;
         Ok(())
     }
 
@@ -125,7 +130,7 @@ impl SqliteStore {
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.writer.commit(tx).await?;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ pub struct WriteTx {
     tx: Transaction<'static, Sqlite>,
     events: Vec<EventId>,
     live: Live,
+    writer: Writer,
 }
 
 impl WriteTx {
@@ -26,6 +27,7 @@ impl WriteTx {
             tx: writer.begin().await?,
             events: Vec::new(),
             live: live.clone(),
+            writer: writer.clone(),
         })
     }
 
@@ -57,10 +59,10 @@ impl WriteTx {
         self.events.push(id);
     }
 
-    /// Commits, then wakes the open streams. Dropped without committing, it rolls back and
-    /// publishes nothing.
+    /// Commits, waits until the commit is durable, then wakes the open streams. Dropped
+    /// without committing, it rolls back and publishes nothing.
     pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
+        self.writer.commit(self.tx).await?;
         self.live.publish_all(self.events);
         Ok(())
     }

@@ -9,8 +9,11 @@
 //!
 //! Small writes that many requests make — an audit row per read, a session's `last_seen` —
 //! go through a batching task that writes everything queued in one transaction (one fsync for
-//! many rows). Audit rows are still written before the data is served: the caller waits for
-//! the batch's commit.
+//! many rows). A read does not wait for its audit row's commit: it waits only for a place in
+//! the queue (so a burst slows reads down rather than dropping rows), and the row is committed
+//! with the next batch, milliseconds later. A graceful shutdown flushes the queue; a crash
+//! loses at most the rows of the batch in flight. Writes record their audit rows inside their
+//! own transaction, never here.
 //!
 //! Cancel safety: request handlers run on their own task to the end (see
 //! `http::run_to_completion`), so a client that hangs up cannot cut a transaction off between
@@ -18,43 +21,35 @@
 //! transaction (a future dropped at the wrong moment, e.g. inside `BEGIN`) is closed, which
 //! rolls it back, instead of being handed to the next writer.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
-use tokio::sync::{mpsc, oneshot};
-
 use super::audit;
+use super::wal_sync::WalSync;
 use crate::audit::Entry;
+use crate::store::batch::{BatchSink, Batcher, Row};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteSynchronous};
+use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 
-/// Items queued for one batch at most; more wait for the next.
-const MAX_BATCH: usize = 1024;
-/// Queue depth of the batching task; session touches beyond it are skipped (the next request
-/// touches again), audit rows wait.
-const QUEUE: usize = 8192;
-
-enum Item {
-    Audit {
-        entry: Entry,
-        at_ms: i64,
-        done: oneshot::Sender<Result<(), String>>,
-    },
-    Touch {
-        token_hash: String,
-        at_ms: i64,
-    },
-}
+/// A failed batch is tried again after this pause (e.g. the disk was briefly full).
+const RETRY_AFTER: Duration = Duration::from_millis(200);
 
 /// Cheap to clone: a handle on the write connection and the batching task.
 #[derive(Clone)]
 pub struct Writer {
     pool: SqlitePool,
-    batch: mpsc::Sender<Item>,
+    batch: Batcher,
+    /// Group fsync of the WAL: commits are acknowledged once durable (see wal_sync.rs).
+    sync: Arc<WalSync>,
 }
 
 impl Writer {
     /// Opens the write connection (creating the file if missing) and starts the batching task.
     pub async fn open(options: SqliteConnectOptions) -> Result<Self, sqlx::Error> {
+        let sync = Arc::new(WalSync::new(options.get_filename().to_owned()));
+        // NORMAL: a commit writes the WAL without fsync; [`Writer::commit`] then waits for a
+        // shared fsync (group commit), which makes it as durable as FULL.
+        let options = options.synchronous(SqliteSynchronous::Normal);
         let pool = sqlx::pool::PoolOptions::<Sqlite>::new()
             .max_connections(1)
             .min_connections(1)
@@ -79,9 +74,25 @@ impl Writer {
             })
             .connect_with(options)
             .await?;
-        let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run_batches(pool.clone(), rx));
-        Ok(Self { pool, batch: tx })
+        sync.sync_directory()?;
+        let sink = Sink {
+            pool: pool.clone(),
+            sync: sync.clone(),
+        };
+        Ok(Self {
+            pool,
+            batch: Batcher::start(sink, RETRY_AFTER),
+            sync,
+        })
+    }
+
+    /// Commits and returns once the commit is on stable storage: what a write is acknowledged
+    /// after. Every write transaction ends here (or in [`WriteTx::commit`], which calls it).
+    ///
+    /// [`WriteTx::commit`]: super::WriteTx::commit
+    pub async fn commit(&self, tx: Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
+        tx.commit().await?;
+        self.sync.durable().await.map_err(sqlx::Error::Io)
     }
 
     /// A write transaction (`BEGIN IMMEDIATE`) on the write connection, waiting in line for it.
@@ -94,29 +105,22 @@ impl Writer {
         &self.pool
     }
 
-    /// Appends an audit entry in the next batch and waits until it is committed.
+    /// Queues an audit entry for the next batch, stamped now; waits only while the queue is
+    /// full.
     pub async fn audit(&self, entry: Entry) -> Result<(), anyhow::Error> {
-        let (done, wait) = oneshot::channel();
-        self.batch
-            .send(Item::Audit {
-                entry,
-                at_ms: crate::time::now_ms(),
-                done,
-            })
-            .await
-            .map_err(|_| anyhow::anyhow!("the audit writer has stopped"))?;
-        wait.await
-            .map_err(|_| anyhow::anyhow!("the audit writer has stopped"))?
-            .map_err(|e| anyhow::anyhow!("writing the audit log failed: {e}"))
+        self.batch.audit(entry).await
+    }
+
+    /// Returns once everything queued so far is committed (shutdown, and tests that read the
+    /// audit log).
+    pub async fn flush(&self) {
+        self.batch.flush().await;
     }
 
     /// Records that a session was used, in the next batch; does not wait. A touch that finds
     /// the queue full is dropped: the session's next request touches it again.
     pub fn touch_session(&self, token_hash: &str, at_ms: i64) {
-        let _ = self.batch.try_send(Item::Touch {
-            token_hash: token_hash.to_owned(),
-            at_ms,
-        });
+        self.batch.touch_session(token_hash, at_ms);
     }
 
     pub async fn close(&self) {
@@ -124,36 +128,31 @@ impl Writer {
     }
 }
 
-async fn run_batches(pool: SqlitePool, mut rx: mpsc::Receiver<Item>) {
-    let mut batch = Vec::with_capacity(64);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let result = write_batch(&pool, &batch).await.map_err(|e| {
-            tracing::error!(error = %e, rows = batch.len(), "batched write failed");
-            e.to_string()
-        });
-        for item in batch.drain(..) {
-            if let Item::Audit { done, .. } = item {
-                let _ = done.send(result.clone());
-            }
-        }
-    }
+/// Writes the batches on the write connection, durable before a flush is answered.
+struct Sink {
+    pool: SqlitePool,
+    sync: Arc<WalSync>,
 }
 
-async fn write_batch(pool: &SqlitePool, batch: &[Item]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    for item in batch {
-        match item {
-            Item::Audit { entry, at_ms, .. } => audit::record_at(&mut *tx, *entry, *at_ms).await?,
-            Item::Touch { token_hash, at_ms } => {
-                sqlx::query(
-                    "UPDATE sessions SET last_seen_ms = MAX(last_seen_ms, ?) WHERE token_hash = ?",
-                )
-                .bind(at_ms)
-                .bind(token_hash)
-                .execute(&mut *tx)
-                .await?;
+impl BatchSink for Sink {
+    async fn write(&self, rows: &[Row]) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for row in rows {
+            match row {
+                Row::Audit { entry, at_ms } => audit::record_at(&mut *tx, *entry, *at_ms).await?,
+                Row::Touch { token_hash, at_ms } => {
+                    sqlx::query(
+                        "UPDATE sessions SET last_seen_ms = MAX(last_seen_ms, ?)
+                         WHERE token_hash = ?",
+                    )
+                    .bind(at_ms)
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
         }
+        tx.commit().await?;
+        self.sync.durable().await.map_err(sqlx::Error::Io)
     }
-    tx.commit().await
 }
