@@ -21,6 +21,11 @@ printf '%-44s %10d %10d %10d\n' total "$total_raw" "$total_gz" "$total_br"
 awk -v b="$total_br" 'BEGIN { printf "ratio to the Leptos counter floor (29.8 KB brotli): %.2fx\n", b / 29800 }'
 
 echo
+cargo build --locked -q --profile server -p tsunagu-server
+# Tsunagu and Synapse side by side (Synapse is installed from PyPI into target/bench once).
+python3 scripts/bench_vs_synapse.py --tsunagu-bin target/server/tsunagu-server
+
+echo
 echo "== Server: read the latest 50 posts / send a post, at 16 and 64 connections (wrk, loopback) =="
 echo "   SQLite (one instance, synchronous=FULL); PostgreSQL 15 with its durable defaults, one"
 echo "   instance and two sharing the database (connections split between them)"
