@@ -248,12 +248,21 @@ def wait_in(session, script, timeout=120.0):
     raise SystemExit("timed out waiting for: " + script)
 
 
-# Marks, from navigation start, when the login button and the first timeline post appear.
+# Marks, from navigation start, when a login form takes input (the static one of index.html or
+# the app's), when the app's own form is there, and when the first timeline post appears.
 MARKS = """
-    new MutationObserver(() => {
-      if (!window.__loginReady && [...document.querySelectorAll('button')]
-            .some(b => b.textContent.trim() === 'ログイン')) {
-        window.__loginReady = performance.now();
+    const mark = () => {
+      const field = document.getElementById('boot-login-id')
+        || document.getElementById('login-id');
+      if (!window.__loginSeen && field && !field.closest('[hidden]')) {
+        // Ready once painted: the frame after it is in the DOM (the CSS blocks painting).
+        window.__loginSeen = true;
+        requestAnimationFrame(() => setTimeout(() => {
+          window.__loginReady = performance.now();
+        }, 0));
+      }
+      if (!window.__appLogin && document.getElementById('login-id')) {
+        window.__appLogin = performance.now();
       }
       if (!window.__firstPost && document.querySelector('[role=feed] [data-post-id]')) {
         window.__firstPost = performance.now();
@@ -261,7 +270,10 @@ MARKS = """
           window.__postPainted = performance.now();
         }, 0));
       }
-    }).observe(document, { childList: true, subtree: true });
+    };
+    new MutationObserver(mark).observe(document,
+      { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+    document.addEventListener('DOMContentLoaded', mark);
 """
 
 print("cold start on a slow phone (fresh profile, 1.6 Mbit/s down, 750 kbit/s up, "
@@ -272,10 +284,12 @@ try:
     cdp_cold("Page.addScriptToEvaluateOnNewDocument", {"source": MARKS})
     call("POST", cold + "/url", {"url": server + "/login"})
     ready = wait_in(cold, "return window.__loginReady")
+    app = wait_in(cold, "return window.__appLogin")
     loaded = run_in(cold, "return performance.getEntriesByType('resource')"
                           ".reduce((n, r) => n + (r.transferSize || 0), 0)")
     print(f"  (a) login screen ready for input {ready:.0f} ms after navigation start "
-          f"({loaded / 1024:.0f} KiB transferred; goal <= 1,500 ms)")
+          f"(goal <= 1,500 ms); the app took it over at {app:.0f} ms "
+          f"({loaded / 1024:.0f} KiB transferred)")
 finally:
     call("DELETE", cold)
 

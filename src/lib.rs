@@ -6,6 +6,7 @@
 //! my groups); the routes other than `/login` and `/join/:token` require a session.
 
 pub mod api;
+pub mod boot;
 pub mod components;
 pub mod device_data;
 pub mod drafts;
@@ -42,8 +43,9 @@ use pages::not_found_page::NotFoundPage;
 use pages::search_page::SearchPage;
 
 /// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]), session
-/// ([`session::provide_session`]), live events ([`live::provide_live`]) and the outbox sender
-/// ([`outbox::sender::provide_outbox`]).
+/// ([`session::provide_session`]), live events ([`live::provide_live`]), the outbox sender
+/// ([`outbox::sender::provide_outbox`]) and what the static login form held
+/// ([`boot::provide_boot_login`]).
 #[component]
 pub fn Providers(
     /// The app (or, in tests, the part of it under test).
@@ -53,6 +55,7 @@ pub fn Providers(
     session::provide_session();
     live::provide_live();
     outbox::provide_outbox();
+    boot::provide_boot_login();
     children()
 }
 

@@ -1123,6 +1123,72 @@ async fn text_typed_and_reloaded_at_once_is_not_lost() {
     b.close().await;
 }
 
+/// Cold start on a slow connection: the login form is usable while the app still downloads.
+/// What is typed there, the cursor, and a login already sent carry over into the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn the_login_form_takes_input_before_the_app_has_loaded() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    // ~450 KiB of app at 80 KiB/s: seconds in which only index.html and the CSS are there.
+    b.throttle(Some(80 * 1024)).await;
+    let active_id = || async {
+        b.js(
+            "return document.activeElement && document.activeElement.id;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    };
+
+    // Typed before the app: kept, with the cursor, when the app takes over.
+    b.goto_loading("/login").await;
+    let login_id = b.by_role("textbox", "ログインID").await;
+    assert_eq!(
+        login_id.attr("id").await.unwrap().as_deref(),
+        Some("boot-login-id"),
+        "the static form of index.html, not the app's"
+    );
+    login_id.send_keys("ns.tanaka").await.unwrap();
+    b.wait_app_started(Duration::from_secs(60)).await;
+    let login_id = b.by_role("textbox", "ログインID").await;
+    assert_eq!(
+        login_id.attr("id").await.unwrap().as_deref(),
+        Some("login-id")
+    );
+    assert_eq!(
+        login_id.prop("value").await.unwrap().as_deref(),
+        Some("ns.tanaka")
+    );
+    assert_eq!(
+        active_id().await,
+        "login-id",
+        "the cursor stays in the field"
+    );
+
+    // Sent before the app: it says so, and the app logs in once it has loaded.
+    b.goto_loading("/login").await;
+    let login_id = b.by_role("textbox", "ログインID").await;
+    assert_eq!(
+        login_id.attr("id").await.unwrap().as_deref(),
+        Some("boot-login-id")
+    );
+    login_id.send_keys("ns.tanaka").await.unwrap();
+    b.by_label("input[type=password]", "パスワード")
+        .await
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.by_role("button", "ログイン").await.click().await.unwrap();
+    b.by_role_text("status", "ログイン中…").await;
+    b.wait_app_started(Duration::from_secs(60)).await;
+    b.throttle(None).await;
+    b.by_role("heading", "マイグループ").await;
+    b.close().await;
+}
+
 /// Hardening: after a logout nothing authenticated is sent — a read marker still waiting for
 /// its debounce is dropped, not sent without a token (it answered 401) — and the favicon the
 /// browser asks for exists.

@@ -6,6 +6,7 @@ use leptos_router::NavigateOptions;
 use tsunagu_api::LoginRequest;
 
 use crate::api::{self, ApiError, Client};
+use crate::boot::{use_boot_login, BootField};
 use crate::components::device_data_offer::DeviceDataOffer;
 use crate::i18n::{error_text, use_i18n, Msg};
 use crate::session::use_session;
@@ -13,16 +14,31 @@ use crate::session::use_session;
 /// Login form (ログインID, パスワード, ログイン) and the collapsible server setting. A failed login
 /// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
 /// itself shows why. Logged-in users are sent home. Right after a logout it offers to remove the
-/// user's data from this device ([`DeviceDataOffer`]).
+/// user's data from this device ([`DeviceDataOffer`]). It continues from the static form of
+/// `index.html` ([`crate::boot`]): what was typed, the focus, and a login already submitted.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
 
-    let login_id = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let boot = use_boot_login().unwrap_or_default();
+    let login_id = RwSignal::new(boot.login_id);
+    let password = RwSignal::new(boot.password);
     let error = RwSignal::new(None::<ApiError>);
+    let login_id_input = NodeRef::<leptos::html::Input>::new();
+    let password_input = NodeRef::<leptos::html::Input>::new();
+    // The cursor stays in the field it was in on the static form.
+    Effect::new(move |_| {
+        let input = match boot.focus {
+            Some(BootField::LoginId) => login_id_input.get(),
+            Some(BootField::Password) => password_input.get(),
+            None => None,
+        };
+        if let Some(input) = input {
+            let _ = input.focus();
+        }
+    });
 
     Effect::new(move |_| {
         if session.is_logged_in() {
@@ -44,6 +60,16 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     let pending = login.pending();
+    let send = move || {
+        login.dispatch(LoginRequest {
+            login_id: login_id.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        });
+    };
+    if boot.submitted && !login_id.get_untracked().trim().is_empty() {
+        // ログイン was pressed on the static form before the app had loaded.
+        send();
+    }
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -52,10 +78,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         error.set(None);
         session.clear_notice();
-        login.dispatch(LoginRequest {
-            login_id: login_id.get_untracked().trim().to_owned(),
-            password: password.get_untracked(),
-        });
+        send();
     };
 
     // One alert: the login error, else why the previous session ended.
@@ -105,6 +128,7 @@ pub fn LoginPage() -> impl IntoView {
                         autocapitalize="none"
                         spellcheck="false"
                         required
+                        node_ref=login_id_input
                         prop:value=move || login_id.get()
                         on:input=move |ev| login_id.set(event_target_value(&ev))
                     />
@@ -120,6 +144,7 @@ pub fn LoginPage() -> impl IntoView {
                         type="password"
                         autocomplete="current-password"
                         required
+                        node_ref=password_input
                         prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />

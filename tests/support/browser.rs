@@ -104,15 +104,41 @@ impl Browser {
         self.client.as_ref().unwrap()
     }
 
+    /// Opens `path` and waits until the app has started, so the steps that follow act on the
+    /// app rather than on the static login form `index.html` shows while it loads.
     pub async fn goto(&self, path: &str) {
+        self.goto_loading(path).await;
+        self.wait_app_started(WAIT).await;
+    }
+
+    /// Opens `path` without waiting for the app: the static login form may be what is shown.
+    pub async fn goto_loading(&self, path: &str) {
         self.c()
             .goto(&format!("{}{path}", self.base))
             .await
             .unwrap();
     }
 
+    /// Reloads the page and waits until the app has started again.
     pub async fn refresh(&self) {
         self.c().refresh().await.unwrap();
+        self.wait_app_started(WAIT).await;
+    }
+
+    /// Waits until the app has taken over from `index.html` (its static `#boot` form is gone).
+    pub async fn wait_app_started(&self, within: Duration) {
+        self.wait_or_fail(within, || async {
+            let started = self
+                .c()
+                .execute("return document.getElementById('boot') === null;", vec![])
+                .await
+                .map_err(|e| e.to_string())?;
+            match started.as_bool() {
+                Some(true) => Ok(()),
+                _ => Err(format!("the app has not started within {within:?}")),
+            }
+        })
+        .await
     }
 
     pub(super) async fn computed(&self, el: &Element, what: &'static str) -> String {

@@ -57,6 +57,27 @@ impl Browser {
         .await;
     }
 
+    /// A slow connection: downloads at `bytes_per_second`, and no HTTP cache, so every load
+    /// downloads the app again; `None` lifts both.
+    pub async fn throttle(&self, bytes_per_second: Option<u32>) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.setCacheDisabled",
+            json!({ "cacheDisabled": bytes_per_second.is_some() }),
+        )
+        .await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": 0,
+                "downloadThroughput": bytes_per_second.map_or(-1, i64::from),
+                "uploadThroughput": -1
+            }),
+        )
+        .await;
+    }
+
     /// Makes requests whose URL matches one of `patterns` (`*` wildcards) fail as if the
     /// network were down, while everything else loads; an empty list unblocks.
     pub async fn block_urls(&self, patterns: &[&str]) {
