@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::wire_enum::wire_names;
 
 /// Stable machine-readable error codes. Clients translate by code, never by parsing text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -53,7 +53,6 @@ pub enum ErrorCode {
     /// A date or value is not in the expected format.
     FieldInvalid,
     /// A code this client does not know yet (newer backend); shown as a generic error.
-    #[serde(other)]
     Unknown,
 }
 
@@ -88,7 +87,7 @@ wire_names!(ErrorCode {
     PostDeleted => "post_deleted",
     FieldInvalid => "field_invalid",
     Unknown => "unknown",
-});
+} else Unknown);
 
 /// One invalid field of a request, for validation errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use crate::wire_enum::wire_names;
 use crate::{rfc3339_millis, Author, MemberRole, SystemEventKind};
 
 /// Kind of a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
@@ -87,7 +87,7 @@ pub struct Group {
 /// A timeline of a group. Patient groups have two: `care` (professionals only) and `family`
 /// (professionals and the invited patient/family). Workplace groups and direct messages have
 /// only `care`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Timeline {
@@ -142,7 +142,7 @@ pub struct PatientProfile {
 
 /// The seed's rule: when an admin who is not the attending physician invites someone, the
 /// physician is informed beforehand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhysicianRule {

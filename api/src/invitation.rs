@@ -11,7 +11,7 @@ use crate::wire_enum::wire_names;
 use crate::{rfc3339_millis, Author, GroupRef, MemberRole, Relationship};
 
 /// Where an invitation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
@@ -39,7 +39,7 @@ wire_names!(InvitationStatus {
 });
 
 /// What an invitation is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationKind {

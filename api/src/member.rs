@@ -11,7 +11,7 @@ use crate::wire_enum::wire_names;
 use crate::{rfc3339_millis, Author, Invitation};
 
 /// The caller's role in a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRole {
@@ -34,7 +34,7 @@ impl MemberRole {
 }
 
 /// Relationship of a family account to the patient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Relationship {

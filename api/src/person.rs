@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::wire_enum::wire_names;
 
 /// Profession of a person, as the directory and the timeline show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Profession {
@@ -49,7 +49,7 @@ impl Profession {
 }
 
 /// Facility types, as counted in the medical association's registration table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityKind {

@@ -11,7 +11,7 @@ use crate::wire_enum::wire_names;
 use crate::{rfc3339_millis, Author, ErrorCode, Timeline, MAX_POST_CHARS};
 
 /// Kinds of system entries in a timeline: membership changes, shown to everyone in the group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SystemEventKind {
@@ -45,7 +45,6 @@ pub enum SystemEventKind {
     PhysicianChanged,
     /// `actor` (the attending physician) changed the physician rule; `detail` is the new rule.
     PhysicianRuleChanged,
-    #[serde(other)]
     Unknown,
 }
 
@@ -65,7 +64,7 @@ wire_names!(SystemEventKind {
     PhysicianChanged => "physician_changed",
     PhysicianRuleChanged => "physician_rule_changed",
     Unknown => "unknown",
-});
+} else Unknown);
 
 /// A system entry's content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,9 +133,7 @@ fn one() -> u32 {
 
 /// How important a post is. Urgent posts stay in every member's banner until that member
 /// acknowledges them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Importance {
@@ -239,7 +236,7 @@ pub struct PostEdit {
 }
 
 /// Why a revision was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RevisionKind {

@@ -22,12 +22,40 @@ impl fmt::Display for UnknownWireName {
 
 impl std::error::Error for UnknownWireName {}
 
-/// `wire_names!(Enum { Variant => "wire_name", … })` gives `Enum::ALL`, `Enum::as_str` and
-/// `FromStr for Enum`. The names must be serde's (the test in this module checks); `FromStr`
-/// accepts exactly them, without any `#[serde(other)]` fallback, so each caller decides what an
-/// unknown stored value means.
+/// `wire_names!(Enum { Variant => "wire_name", … })` gives `Enum::ALL`, `Enum::as_str`,
+/// `FromStr for Enum` and `Deserialize for Enum`. The names must be serde's `Serialize` (the test
+/// in this module checks); `FromStr` accepts exactly them, so each caller decides what an unknown
+/// stored value means. `Deserialize` reads a string through `FromStr` and refuses others with
+/// serde's own "unknown variant" error, or, with `wire_names!(Enum { … } else Fallback)`, reads
+/// them as `Fallback` (a newer backend's value an older client does not know).
+///
+/// Hand-written rather than derived for the app's size: serde's derive gives each enum a
+/// visitor for strings, bytes, indexes and maps (~8 KB of wasm for `ErrorCode`); this one shares
+/// the string parser every enum of a format already uses.
 macro_rules! wire_names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? } else $fallback:ident) => {
+        $crate::wire_enum::wire_names!(@names $ty { $($variant => $name),+ });
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = <String as ::serde::Deserialize>::deserialize(d)?;
+                Ok(name.parse().unwrap_or(Self::$fallback))
+            }
+        }
+    };
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        $crate::wire_enum::wire_names!(@names $ty { $($variant => $name),+ });
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = <String as ::serde::Deserialize>::deserialize(d)?;
+                name.parse().map_err(|_| {
+                    <D::Error as ::serde::de::Error>::unknown_variant(&name, &[$($name),+])
+                })
+            }
+        }
+    };
+    (@names $ty:ident { $($variant:ident => $name:literal),+ }) => {
         impl $ty {
             /// Every variant, in declaration order.
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
@@ -96,6 +124,31 @@ mod tests {
         agrees_with_serde(Importance::ALL, Importance::as_str);
         agrees_with_serde(RevisionKind::ALL, RevisionKind::as_str);
         agrees_with_serde(ErrorCode::ALL, ErrorCode::as_str);
+    }
+
+    #[test]
+    fn serde_refuses_unknown_names_and_non_strings_unless_the_enum_falls_back() {
+        let err = serde_json::from_str::<Importance>(r#""critical""#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown variant `critical`, expected one of `normal`, `important`, `urgent`"
+        );
+        assert!(serde_json::from_str::<Importance>("1").is_err());
+        assert!(serde_json::from_str::<Importance>(r#"{"urgent":null}"#).is_err());
+        // An escaped string is still its name.
+        assert_eq!(
+            serde_json::from_str::<Importance>(r#""\u0075rgent""#).unwrap(),
+            Importance::Urgent
+        );
+        assert_eq!(
+            serde_json::from_str::<ErrorCode>(r#""brand_new_code""#).unwrap(),
+            ErrorCode::Unknown
+        );
+        assert_eq!(
+            serde_json::from_str::<SystemEventKind>(r#""brand_new_event""#).unwrap(),
+            SystemEventKind::Unknown
+        );
+        assert!(serde_json::from_str::<ErrorCode>("7").is_err());
     }
 
     #[test]
