@@ -169,17 +169,7 @@ async fn a_non_member_sees_no_trace_of_a_patient_group() {
 
     let b = Browser::open(&stack).await;
     b.goto("/").await;
-    b.by_role("textbox", "ログインID")
-        .await
-        .send_keys("ns.kobayashi")
-        .await
-        .unwrap();
-    b.by_label("input[type=password]", "パスワード")
-        .await
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.by_role("button", "ログイン").await.click().await.unwrap();
+    b.submit_login("ns.kobayashi").await;
     b.by_role("link", "あおば訪問看護ステーション 連絡").await;
     assert!(
         !b.page_text().await.contains("山田"),
@@ -1175,13 +1165,7 @@ async fn the_login_form_takes_input_before_the_app_has_loaded() {
         login_id.attr("id").await.unwrap().as_deref(),
         Some("boot-login-id")
     );
-    login_id.send_keys("ns.tanaka").await.unwrap();
-    b.by_label("input[type=password]", "パスワード")
-        .await
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.by_role("button", "ログイン").await.click().await.unwrap();
+    b.submit_login("ns.tanaka").await;
     b.by_role_text("status", "ログイン中…").await;
     b.wait_app_started(Duration::from_secs(60)).await;
     b.throttle(None).await;
