@@ -1,11 +1,13 @@
 //! Tsunagu SPA: Leptos (client-side rendering) compiled to WebAssembly.
 //!
 //! [`App`] provides the contexts (locale, session) and routes `/login`, `/join/:token` (family
-//! invitation links), `/` (my groups), `/groups/:id` (a timeline), `/groups/:id/members`,
-//! `/groups/new`, `/invitations` (the physician's inbox), `/directory` and `/search` (posts of
-//! my groups); the routes other than `/login` and `/join/:token` require a session.
+//! invitation links), `/` (my groups), `/groups/:id` (a timeline) and `/search` (posts of my
+//! groups); [`ManageApp`], a second build ([`app_part`]), routes `/manage/groups/new`,
+//! `/manage/groups/:id/members`, `/manage/invitations` (the physician's inbox) and
+//! `/manage/directory`. The routes other than `/login` and `/join/:token` require a session.
 
 pub mod api;
+pub mod app_part;
 pub mod boot;
 pub mod components;
 pub mod device_data;
@@ -59,9 +61,11 @@ pub fn Providers(
     children()
 }
 
-/// The whole application.
+/// The nurse's app ([`app_part::AppPart::Main`]): login, family links, my groups, timelines
+/// and search.
 #[component]
 pub fn App() -> impl IntoView {
+    app_part::provide_app_part(app_part::AppPart::Main);
     view! {
         <Providers>
             <Router>
@@ -71,8 +75,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Header and routes; everything but `/login` and `/join/:token` redirects to `/login` without
-/// a session.
+/// The management pages ([`app_part::AppPart::Manage`], the second build under `/manage/`):
+/// new group, members, the physician's invitations and the directory.
+#[component]
+pub fn ManageApp() -> impl IntoView {
+    app_part::provide_app_part(app_part::AppPart::Manage);
+    view! {
+        <Providers>
+            <Router>
+                <ManageRoutes/>
+            </Router>
+        </Providers>
+    }
+}
+
+/// Header and routes of the nurse's app; everything but `/login` and `/join/:token` redirects
+/// to `/login` without a session.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     let session = session::use_session();
@@ -86,12 +104,29 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/join/:token") view=JoinPage/>
                 <ParentRoute path=path!("") view=HomePage>
                     <Route path=path!("") view=SelectGroupHint/>
-                    <Route path=path!("/groups/new") view=NewGroupPage/>
                     <Route path=path!("/groups/:id") view=GroupPage/>
+                    <Route path=path!("/search") view=SearchPage/>
+                </ParentRoute>
+            </Routes>
+        </main>
+    }
+}
+
+/// Header and routes of the management build, beside the same group list; all need a session.
+#[component]
+pub fn ManageRoutes() -> impl IntoView {
+    let session = session::use_session();
+    session::refresh_me(session);
+
+    view! {
+        <AppHeader/>
+        <main class="app-main">
+            <Routes fallback=NotFoundPage>
+                <ParentRoute path=path!("/manage") view=HomePage>
+                    <Route path=path!("/groups/new") view=NewGroupPage/>
                     <Route path=path!("/groups/:id/members") view=MembersPage/>
                     <Route path=path!("/invitations") view=InvitationsPage/>
                     <Route path=path!("/directory") view=DirectoryPage/>
-                    <Route path=path!("/search") view=SearchPage/>
                 </ParentRoute>
             </Routes>
         </main>

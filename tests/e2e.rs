@@ -324,7 +324,7 @@ async fn a_relative_joins_through_a_family_link_and_posts() {
     fam.by_role("feed", "タイムライン").await;
     assert_eq!(fam.count_css("[role=tab]").await, 0, "family sees a tab");
     assert_eq!(
-        fam.count_css("a[href='/directory']").await,
+        fam.count_css("a[href='/manage/directory']").await,
         0,
         "family sees 名簿"
     );

@@ -58,6 +58,48 @@ async fn client_routes_load_the_app_uncached() {
     }
 }
 
+/// The management pages are a second build in `dist/manage/`: its client routes get its own
+/// `index.html`, every other route the app's, and the CSP allows both pages' inline loaders.
+#[tokio::test]
+async fn a_second_build_serves_its_client_routes_and_its_loader_is_allowed() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+
+    let app = app_with_dist().await;
+    let loader = "import init from '/manage/tsunagu-manage-0123456789abcdef.js';init();";
+    std::fs::create_dir(app.dist.join("manage")).unwrap();
+    std::fs::write(
+        app.dist.join("manage/index.html"),
+        format!("<!doctype html><title>Manage</title><script type=\"module\">{loader}</script>"),
+    )
+    .unwrap();
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(loader));
+    for (path, title) in [
+        ("/manage/groups/new", "<title>Manage</title>"),
+        (
+            "/manage/groups/0193a6f0-0000-7000-8000-000000000000/members",
+            "<title>Manage</title>",
+        ),
+        ("/manage/", "<title>Manage</title>"),
+        ("/", "<title>Tsunagu</title>"),
+        (
+            "/groups/0193a6f0-0000-7000-8000-000000000000",
+            "<title>Tsunagu</title>",
+        ),
+        ("/managers", "<title>Tsunagu</title>"),
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+        assert!(response.text().await.unwrap().contains(title), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn hashed_assets_are_immutable_and_compressed() {
     let app = app_with_dist().await;

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::app_part::link_rel;
+
 use crate::components::urgent::UrgentBanner;
 use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::session::use_session;
@@ -17,7 +19,7 @@ pub fn AppHeader() -> impl IntoView {
 
     view! {
         <header class="app-header">
-            <a class="app-header__brand" href="/">
+            <a class="app-header__brand" href="/" rel=link_rel("/")>
                 {move || i18n.t(Msg::AppName)}
             </a>
             <div class="app-header__actions">
@@ -39,7 +41,11 @@ pub fn AppHeader() -> impl IntoView {
                         })
                 }}
                 <Show when=move || session.is_logged_in()>
-                    <a class="button button--ghost app-header__search" href="/search">
+                    <a
+                        class="button button--ghost app-header__search"
+                        href="/search"
+                        rel=link_rel("/search")
+                    >
                         {move || i18n.t(Msg::SearchTitle)}
                     </a>
                 </Show>

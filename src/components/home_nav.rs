@@ -1,6 +1,8 @@
 //! Links of the home side panel: new group, directory, physician inbox.
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use tsunagu_api::Profession;
 
 use crate::components::group_list::GroupListRefresh;
@@ -41,14 +43,14 @@ pub fn HomeNav() -> impl IntoView {
     view! {
         <Show when=is_professional>
             <nav class="home-nav" aria-label=move || i18n.t(Msg::HomeNav)>
-                <a class="home-nav__link" href="/groups/new">
+                <a class="home-nav__link" href="/manage/groups/new" rel=link_rel("/manage/groups/new")>
                     {move || i18n.t(Msg::NewGroup)}
                 </a>
-                <a class="home-nav__link" href="/directory">
+                <a class="home-nav__link" href="/manage/directory" rel=link_rel("/manage/directory")>
                     {move || i18n.t(Msg::Directory)}
                 </a>
                 <Show when=is_physician>
-                    <a class="home-nav__link" href="/invitations">
+                    <a class="home-nav__link" href="/manage/invitations" rel=link_rel("/manage/invitations")>
                         {move || pending_link(pending.get().unwrap_or(0), i18n.locale())}
                     </a>
                 </Show>

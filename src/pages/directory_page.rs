@@ -1,8 +1,8 @@
 //! The directory (`/directory`): people and facilities.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
+
+use crate::app_part::{link_rel, use_go};
 use tsunagu_api::DirectoryPerson;
 
 use crate::api::ApiError;
@@ -19,20 +19,20 @@ use crate::session::use_session;
 pub fn DirectoryPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
+    let go = use_go();
     let refresh = use_context::<GroupListRefresh>();
     let error = RwSignal::new(None::<ApiError>);
     let open_dm = Action::new_local(move |person: &DirectoryPerson| {
         let client = session.client();
         let user_id = person.id;
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             match client.open_direct(user_id).await {
                 Ok(group) => {
                     if let Some(r) = refresh {
                         r.bump();
                     }
-                    navigate(&format!("/groups/{}", group.id), NavigateOptions::default());
+                    go(&format!("/groups/{}", group.id));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -44,7 +44,7 @@ pub fn DirectoryPage() -> impl IntoView {
     view! {
         <div class="directory">
             <div class="group-page__header">
-                <a class="group-page__back" href="/">
+                <a class="group-page__back" href="/" rel=link_rel("/")>
                     {move || i18n.t(Msg::BackToGroups)}
                 </a>
                 <h1 class="group-page__title">{move || i18n.t(Msg::Directory)}</h1>

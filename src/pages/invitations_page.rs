@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::app_part::link_rel;
+
 use crate::components::group_list::GroupListRefresh;
 use crate::components::inbox::invitation_card::InvitationCard;
 use crate::i18n::{use_i18n, Msg};
@@ -28,7 +30,7 @@ pub fn InvitationsPage() -> impl IntoView {
     view! {
         <div class="inbox">
             <div class="group-page__header">
-                <a class="group-page__back" href="/">
+                <a class="group-page__back" href="/" rel=link_rel("/")>
                     {move || i18n.t(Msg::BackToGroups)}
                 </a>
                 <h1 class="group-page__title">{move || i18n.t(Msg::InboxTitle)}</h1>

@@ -1,6 +1,8 @@
 //! The members panel of a group (`/groups/:id/members`).
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use tsunagu_api::{GroupKind, MemberRole};
 
 use crate::components::members::add_member_panel::AddMemberPanel;
@@ -44,7 +46,11 @@ pub fn MembersPage() -> impl IntoView {
         view! {
             <div class="members">
                 <div class="group-page__header">
-                    <a class="members__back" href=format!("/groups/{gid}")>
+                    <a
+                        class="members__back"
+                        href=format!("/groups/{gid}")
+                        rel=link_rel("/groups/")
+                    >
                         {move || i18n.t(Msg::BackToTimeline)}
                     </a>
                 </div>

@@ -1,8 +1,8 @@
 //! Creating a group (`/groups/new`).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
+
+use crate::app_part::{link_rel, use_go};
 use tsunagu_api::{
     DirectoryPerson, GroupKind, NewGroup, PatientProfileInput, PhysicianRule, Profession,
 };
@@ -24,7 +24,7 @@ const LOCAL_VALIDATION_STATUS: u16 = 422;
 pub fn NewGroupPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
+    let go = use_go();
     let refresh = use_context::<GroupListRefresh>();
     let kind = RwSignal::new(GroupKind::Patient);
     let name = RwSignal::new(String::new());
@@ -39,14 +39,14 @@ pub fn NewGroupPage() -> impl IntoView {
     let create = Action::new_local(move |new: &NewGroup| {
         let client = session.client();
         let new = new.clone();
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             match client.create_group(&new).await {
                 Ok(g) => {
                     if let Some(r) = refresh {
                         r.bump();
                     }
-                    navigate(&format!("/groups/{}", g.id), NavigateOptions::default());
+                    go(&format!("/groups/{}", g.id));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -121,7 +121,7 @@ pub fn NewGroupPage() -> impl IntoView {
     view! {
         <div class="new-group">
             <div class="group-page__header">
-                <a class="group-page__back" href="/">
+                <a class="group-page__back" href="/" rel=link_rel("/")>
                     {move || i18n.t(Msg::BackToGroups)}
                 </a>
                 <h1 class="group-page__title">{move || i18n.t(Msg::NewGroup)}</h1>

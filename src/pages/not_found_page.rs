@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::app_part::link_rel;
+
 use crate::i18n::{use_i18n, Msg};
 
 /// Says the page does not exist and links home.
@@ -11,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <div class="not-found">
             <h1>{move || i18n.t(Msg::PageNotFound)}</h1>
-            <a class="button button--secondary" href="/">
+            <a class="button button--secondary" href="/" rel=link_rel("/")>
                 {move || i18n.t(Msg::GoHome)}
             </a>
         </div>

@@ -304,7 +304,8 @@ async fn fallback(spa: Option<Router>, request: Request) -> Response {
 /// What `security_headers` adds beyond the fixed headers.
 struct HeaderPolicy {
     /// The served `index.html`, whose inline code the SPA's CSP allows by hash.
-    index: Option<PathBuf>,
+    /// The SPA's build folder, whose pages' inline scripts the CSP allows.
+    dist: Option<PathBuf>,
     connect_src: Vec<String>,
     /// The SPA's CSP and the modification time of the `index.html` it was computed from:
     /// computed at start, and again when a deploy replaces the file, so a new build's loader
@@ -324,7 +325,7 @@ const HSTS: &str = "max-age=31536000";
 impl HeaderPolicy {
     fn new(settings: &Settings) -> Self {
         let mut policy = Self {
-            index: settings.dist.as_ref().map(|dist| dist.join("index.html")),
+            dist: settings.dist.clone(),
             connect_src: settings.connect_src.clone(),
             spa_csp: Mutex::new((None, HeaderValue::from_static(API_CSP))),
             trusted_proxies: settings.trusted_proxies.clone(),
@@ -338,20 +339,25 @@ impl HeaderPolicy {
         policy
     }
 
+    /// The latest modification time of the SPA's pages (`index.html` and a second build's).
     fn index_modified(&self) -> Option<SystemTime> {
-        let index = self.index.as_ref()?;
-        std::fs::metadata(index).and_then(|m| m.modified()).ok()
+        let dist = self.dist.as_ref()?;
+        spa::pages(dist)
+            .iter()
+            .filter_map(|page| std::fs::metadata(page).and_then(|m| m.modified()).ok())
+            .max()
     }
 
     fn compute_spa_csp(&self) -> HeaderValue {
-        let html = match self.index.as_ref().map(std::fs::read_to_string) {
-            Some(Ok(html)) => html,
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "cannot read index.html; its inline scripts will be blocked");
-                String::new()
+        let mut html = String::new();
+        for page in self.dist.as_deref().map(spa::pages).unwrap_or_default() {
+            match std::fs::read_to_string(&page) {
+                Ok(text) => html.push_str(&text),
+                Err(e) => {
+                    tracing::warn!(error = %e, page = %page.display(), "cannot read a page of the SPA; its inline scripts will be blocked");
+                }
             }
-            None => String::new(),
-        };
+        }
         let csp = spa::content_security_policy(&html, &self.connect_src);
         // Origins are validated at parsing and hashes are base64, so this cannot fail; the API
         // policy is the safe fallback anyway.

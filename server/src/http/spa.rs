@@ -1,6 +1,6 @@
 //! The built SPA: static files, with client-side routes falling back to `index.html`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -15,16 +15,20 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `dist`. A missing path whose last segment has no dot is a client-side route
-/// (`/groups/<id>`) and gets `index.html`; a missing path that looks like a file stays 404, so
-/// a stale script URL does not receive HTML.
+/// (`/groups/<id>`) and gets `index.html` — that of a second build when its first segment is a
+/// folder of `dist` with its own `index.html` (`/manage/groups/new` gets
+/// `manage/index.html`); a missing path that looks like a file stays 404, so a stale script
+/// URL does not receive HTML.
 pub fn router(dist: &Path) -> Router {
-    let index = dist.join("index.html");
+    let dist_root = dist.to_path_buf();
     let client_route = move |request: Request| {
-        let index = index.clone();
+        let dist = dist_root.clone();
         async move {
-            if looks_like_file(request.uri().path()) {
+            let path = request.uri().path();
+            if looks_like_file(path) {
                 return StatusCode::NOT_FOUND.into_response();
             }
+            let index = page_for(&dist, path);
             match ServeFile::new(index).oneshot(request).await {
                 Ok(response) => response.into_response(),
                 Err(never) => match never {},
@@ -44,6 +48,38 @@ pub fn router(dist: &Path) -> Router {
                 .fallback(client_route.into_service()),
         )
         .layer(middleware::from_fn(cache_control))
+}
+
+/// The `index.html` that serves the client route `path`.
+fn page_for(dist: &Path, path: &str) -> PathBuf {
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if !first.is_empty() && !first.contains('.') {
+        let sub = dist.join(first).join("index.html");
+        if sub.is_file() {
+            return sub;
+        }
+    }
+    dist.join("index.html")
+}
+
+/// Every page of the SPA: `index.html` and the `index.html` of each second build in a folder
+/// of `dist`, whose inline scripts the CSP must allow.
+pub fn pages(dist: &Path) -> Vec<PathBuf> {
+    let mut pages = vec![dist.join("index.html")];
+    if let Ok(entries) = std::fs::read_dir(dist) {
+        let mut subs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("index.html"))
+            .filter(|p| p.is_file())
+            .collect();
+        subs.sort();
+        pages.extend(subs);
+    }
+    pages
 }
 
 fn last_segment(path: &str) -> &str {

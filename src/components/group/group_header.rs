@@ -1,6 +1,8 @@
 //! The header of an open group.
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use tsunagu_api::Group;
 
 use crate::home_model::display_name;
@@ -16,11 +18,11 @@ pub fn GroupHeader(
     let i18n = use_i18n();
     let kind = group.kind;
     let members = group.member_count;
-    let members_href = format!("/groups/{}/members", group.id);
+    let members_href = format!("/manage/groups/{}/members", group.id);
     let search_href = format!("/search?group={}", group.id);
     view! {
         <div class="group-page__header">
-            <a class="group-page__back" href="/">
+            <a class="group-page__back" href="/" rel=link_rel("/")>
                 {move || i18n.t(Msg::BackToGroups)}
             </a>
             <h1 class="group-page__title">{display_name(&group)}</h1>
@@ -31,10 +33,18 @@ pub fn GroupHeader(
                 )>{move || group_kind_label(kind, i18n.locale())}</span>
                 <span>{move || member_count(members, i18n.locale())}</span>
             </span>
-            <a class="button button--secondary group-page__members" href=members_href>
+            <a
+                class="button button--secondary group-page__members"
+                href=members_href.clone()
+                rel=link_rel(&members_href)
+            >
                 {move || i18n.t(Msg::Members)}
             </a>
-            <a class="button button--secondary group-page__search" href=search_href>
+            <a
+                class="button button--secondary group-page__search"
+                href=search_href.clone()
+                rel=link_rel(&search_href)
+            >
                 {move || i18n.t(Msg::SearchThisGroup)}
             </a>
         </div>

@@ -1,6 +1,8 @@
 //! One group in the group list.
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use leptos_router::hooks::use_location;
 use tsunagu_api::Group;
 
@@ -57,7 +59,7 @@ pub fn GroupListItem(
     view! {
         <li class="group-item" class:group-item--archived=archived>
             <div class="group-item__top">
-                <a class="group-item__link" href=href aria-current=current>
+                <a class="group-item__link" href=href.clone() rel=link_rel(&href) aria-current=current>
                     {display_name(&group)}
                 </a>
                 {(mentions > 0)

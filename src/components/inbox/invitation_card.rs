@@ -1,6 +1,8 @@
 //! One invitation waiting for the physician's decision.
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use tsunagu_api::{Invitation, InvitationKind};
 
 use crate::api::ApiError;
@@ -95,7 +97,10 @@ pub fn InvitationCard(
             <p class="inbox-card__group">
                 <span class="inbox-card__label">{move || i18n.t(Msg::GroupLabel)}</span>
                 " "
-                <a href=format!("/groups/{}", invitation.group.id)>{invitation.group.name.clone()}</a>
+                <a
+                    href=format!("/groups/{}", invitation.group.id)
+                    rel=link_rel("/groups/")
+                >{invitation.group.name.clone()}</a>
             </p>
             {request
                 .map(|m| {

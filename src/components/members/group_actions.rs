@@ -1,8 +1,8 @@
 //! Leaving and archiving a group.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
+
+use crate::app_part::use_go;
 
 use super::use_members;
 use crate::components::confirm_button::ConfirmButton;
@@ -21,12 +21,12 @@ pub fn GroupActions(
 ) -> impl IntoView {
     let session = use_session();
     let ctx = use_members();
-    let navigate = use_navigate();
+    let go = use_go();
     let refresh = use_context::<GroupListRefresh>();
     let leave = Action::new_local(move |_: &()| {
         let client = session.client();
         let me = session.my_id();
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             let Some(me) = me else { return };
             match client.remove_member(ctx.group_id, me).await {
@@ -34,7 +34,7 @@ pub fn GroupActions(
                     if let Some(r) = refresh {
                         r.bump();
                     }
-                    navigate("/", NavigateOptions::default());
+                    go("/");
                 }
                 Err(e) => ctx.failed(e),
             }

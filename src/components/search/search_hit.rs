@@ -1,6 +1,8 @@
 //! One search result.
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use tsunagu_api::SearchHit;
 
 use super::marked_text::MarkedText;
@@ -42,7 +44,11 @@ pub fn SearchHitItem(
         <li class="search-hit">
             <article class="search-hit__article" aria-label=label>
                 <div class="search-hit__meta">
-                    <a class="search-hit__group" href=format!("/groups/{}", hit.group_id)>
+                    <a
+                        class="search-hit__group"
+                        href=format!("/groups/{}", hit.group_id)
+                        rel=link_rel("/groups/")
+                    >
                         {group_name}
                     </a>
                     <span class="search-hit__timeline">

@@ -1,6 +1,8 @@
 //! One urgent post of the banner.
 
 use leptos::prelude::*;
+
+use crate::app_part::link_rel;
 use tsunagu_api::{AckUpdate, ErrorCode, LiveEvent, UrgentItem};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -93,7 +95,11 @@ pub fn UrgentEntry(
         <li class="urgent-banner__item">
             <article class="urgent-entry" aria-label=label>
                 <div class="urgent-entry__meta">
-                    <a class="urgent-entry__group" href=format!("/groups/{group_id}")>
+                    <a
+                        class="urgent-entry__group"
+                        href=format!("/groups/{group_id}")
+                        rel=link_rel("/groups/")
+                    >
                         {group_name.clone()}
                     </a>
                     <span class="urgent-entry__author">{author.clone()}</span>

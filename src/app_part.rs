@@ -1,0 +1,93 @@
+//! The app is two WebAssembly builds (two trunk targets): the nurse's app — login, timelines,
+//! search, family links — and the management pages under [`MANAGE_PREFIX`] (new group,
+//! members, invitations, directory). Most visits never need the second, so the download a nurse
+//! waits for on a phone does not carry it (docs/performance.md). Links and navigation from one
+//! build to the other are full page loads; the session, drafts and outbox are in browser
+//! storage, so nothing is lost on the way.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+/// Path prefix of the management build; the server serves its own `index.html` below it.
+pub const MANAGE_PREFIX: &str = "/manage";
+
+/// One of the two builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppPart {
+    /// Login, timelines, search and family links (`index.html`).
+    Main,
+    /// New group, members, invitations and directory (`manage/index.html`).
+    Manage,
+}
+
+impl AppPart {
+    /// The build that serves `path` (a path, possibly with a query).
+    pub fn of(path: &str) -> AppPart {
+        match path.strip_prefix(MANAGE_PREFIX) {
+            Some(rest) if rest.is_empty() || rest.starts_with(['/', '?']) => AppPart::Manage,
+            _ => AppPart::Main,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct CurrentPart(AppPart);
+
+/// Declares which build is running; call once at the root of each.
+pub fn provide_app_part(part: AppPart) {
+    provide_context(CurrentPart(part));
+}
+
+/// The build that is running ([`AppPart::Main`] when none was declared, as in tests).
+pub fn use_app_part() -> AppPart {
+    use_context::<CurrentPart>().map_or(AppPart::Main, |c| c.0)
+}
+
+/// The `rel` of a link to `href`: `external` when the other build serves it, so the router
+/// leaves the click to the browser, which loads that build.
+pub fn link_rel(href: &str) -> Option<&'static str> {
+    (AppPart::of(href) != use_app_part()).then_some("external")
+}
+
+/// Like `use_navigate`, but a path that the other build serves is loaded as a page.
+pub fn use_go() -> impl Fn(&str) + Clone + 'static {
+    let navigate = use_navigate();
+    let part = use_app_part();
+    move |path: &str| {
+        if AppPart::of(path) == part {
+            navigate(path, NavigateOptions::default());
+        } else if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_belong_to_their_build() {
+        for path in [
+            "/manage",
+            "/manage/",
+            "/manage/groups/new",
+            "/manage/groups/0191/members",
+            "/manage/invitations",
+            "/manage?x=1",
+        ] {
+            assert_eq!(AppPart::of(path), AppPart::Manage, "{path}");
+        }
+        for path in [
+            "/",
+            "/login",
+            "/groups/0191",
+            "/search?group=1",
+            "/managers",
+            "/join/abc",
+        ] {
+            assert_eq!(AppPart::of(path), AppPart::Main, "{path}");
+        }
+    }
+}
