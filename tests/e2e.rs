@@ -200,6 +200,20 @@ async fn a_care_manager_invites_and_the_physician_approves() {
     cm.by_role("heading", "山田 花子 様").await;
     cm.click("link", "メンバー").await;
     cm.by_role("heading", "メンバー").await;
+    // The management build's members page: its group stays marked in the list.
+    assert!(cm
+        .js("return location.pathname;", vec![])
+        .await
+        .as_str()
+        .unwrap()
+        .starts_with("/manage/groups/"));
+    assert_eq!(
+        cm.texts_of(".group-item__link[aria-current=page]")
+            .await
+            .len(),
+        1,
+        "the open group is marked"
+    );
     cm.click("button", "メンバーを追加").await;
     cm.type_into("searchbox", "名前・よみ・事業所で検索", "小林")
         .await;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app_part::link_rel;
+use crate::app_part::{link_rel, MANAGE_PREFIX};
 use leptos_router::hooks::use_location;
 use tsunagu_api::Group;
 
@@ -29,7 +29,12 @@ pub fn GroupListItem(
         move || {
             location
                 .pathname
-                .with(|p| p == &href || p.starts_with(&format!("{href}/")))
+                .with(|p| {
+                    // The group's own pages, its timeline here and its members in the
+                    // management build.
+                    let p = p.strip_prefix(MANAGE_PREFIX).unwrap_or(p);
+                    p == href || p.starts_with(&format!("{href}/"))
+                })
                 .then_some("page")
         }
     };
