@@ -13,6 +13,12 @@ use crate::storage;
 /// `localStorage` key of the persisted session.
 pub const SESSION_KEY: &str = "tsunagu.session";
 
+/// `sessionStorage` keys (this tab) of who logged out and why a session ended: the login page
+/// shows them, also after a page load — a logout on a management page loads the login page of
+/// the other build.
+const LOGGED_OUT_KEY: &str = "tsunagu.logged_out";
+const NOTICE_KEY: &str = "tsunagu.session_notice";
+
 /// The session context.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionCtx {
@@ -57,6 +63,7 @@ impl SessionCtx {
 
     /// Forgets who logged out (their data was removed, or someone logged in).
     pub fn clear_logged_out_user(&self) {
+        storage::session_remove(LOGGED_OUT_KEY);
         self.logged_out.set(None);
     }
 
@@ -69,6 +76,7 @@ impl SessionCtx {
 
     /// Forgets the logout reason.
     pub fn clear_notice(&self) {
+        storage::session_remove(NOTICE_KEY);
         self.notice.set(None);
     }
 
@@ -77,8 +85,8 @@ impl SessionCtx {
         if let Ok(json) = serde_json::to_string(&session) {
             storage::set(SESSION_KEY, &json);
         }
-        self.notice.set(None);
-        self.logged_out.set(None);
+        self.clear_notice();
+        self.clear_logged_out_user();
         self.session.set(Some(session));
     }
 
@@ -97,6 +105,10 @@ impl SessionCtx {
     /// Drops the session locally, remembering `reason` for the login page.
     pub fn drop_session(&self, reason: Option<ErrorCode>) {
         storage::remove(SESSION_KEY);
+        match reason {
+            Some(code) => storage::session_set(NOTICE_KEY, code.as_str()),
+            None => storage::session_remove(NOTICE_KEY),
+        }
         self.notice.set(reason);
         self.session.set(None);
     }
@@ -119,6 +131,10 @@ impl SessionCtx {
         let user = self
             .session
             .with_untracked(|s| s.as_ref().map(|s| s.user.id));
+        match user {
+            Some(id) => storage::session_set(LOGGED_OUT_KEY, &id.to_string()),
+            None => storage::session_remove(LOGGED_OUT_KEY),
+        }
         self.logged_out.set(user);
         self.drop_session(None);
         leptos::task::spawn_local(async move {
@@ -136,8 +152,10 @@ pub fn stored_session() -> Option<Session> {
 pub fn provide_session() -> SessionCtx {
     let ctx = SessionCtx {
         session: RwSignal::new(stored_session()),
-        notice: RwSignal::new(None),
-        logged_out: RwSignal::new(None),
+        notice: RwSignal::new(storage::session_get(NOTICE_KEY).and_then(|code| code.parse().ok())),
+        logged_out: RwSignal::new(
+            storage::session_get(LOGGED_OUT_KEY).and_then(|id| id.parse().ok()),
+        ),
     };
     provide_context(ctx);
     ctx

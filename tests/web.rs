@@ -28,8 +28,17 @@ use dom::{all, button, document, labelled, sleep, storage, test_root, text, type
 /// A port nothing listens on: requests to it fail without a response.
 const DEAD_BASE: &str = "http://127.0.0.1:9";
 
+/// Clears this page's `localStorage` and `sessionStorage` (the tests share one page, and the
+/// session keeps who logged out and why a session ended in `sessionStorage`).
 fn reset_storage() {
     storage().clear().unwrap();
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
 }
 
 fn html_lang() -> String {
