@@ -31,6 +31,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+use app_part::AppPart;
 use components::app_header::AppHeader;
 use components::select_group_hint::SelectGroupHint;
 use pages::directory_page::DirectoryPage;
@@ -61,44 +62,12 @@ pub fn Providers(
     children()
 }
 
-/// The nurse's app ([`app_part::AppPart::Main`]): login, family links, my groups, timelines
-/// and search.
+/// The nurse's app ([`AppPart::Main`]): login, family links, my groups, timelines and search;
+/// everything but `/login` and `/join/:token` redirects to `/login` without a session.
 #[component]
 pub fn App() -> impl IntoView {
-    app_part::provide_app_part(app_part::AppPart::Main);
     view! {
-        <Providers>
-            <Router>
-                <AppRoutes/>
-            </Router>
-        </Providers>
-    }
-}
-
-/// The management pages ([`app_part::AppPart::Manage`], the second build under `/manage/`):
-/// new group, members, the physician's invitations and the directory.
-#[component]
-pub fn ManageApp() -> impl IntoView {
-    app_part::provide_app_part(app_part::AppPart::Manage);
-    view! {
-        <Providers>
-            <Router>
-                <ManageRoutes/>
-            </Router>
-        </Providers>
-    }
-}
-
-/// Header and routes of the nurse's app; everything but `/login` and `/join/:token` redirects
-/// to `/login` without a session.
-#[component]
-pub fn AppRoutes() -> impl IntoView {
-    let session = session::use_session();
-    session::refresh_me(session);
-
-    view! {
-        <AppHeader/>
-        <main class="app-main">
+        <AppShell part=AppPart::Main>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/join/:token") view=JoinPage/>
@@ -108,19 +77,17 @@ pub fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage/>
                 </ParentRoute>
             </Routes>
-        </main>
+        </AppShell>
     }
 }
 
-/// Header and routes of the management build, beside the same group list; all need a session.
+/// The management pages ([`AppPart::Manage`], the second build under `/manage/`): new group,
+/// members, the physician's invitations and the directory, beside the same group list; all
+/// need a session.
 #[component]
-pub fn ManageRoutes() -> impl IntoView {
-    let session = session::use_session();
-    session::refresh_me(session);
-
+pub fn ManageApp() -> impl IntoView {
     view! {
-        <AppHeader/>
-        <main class="app-main">
+        <AppShell part=AppPart::Manage>
             <Routes fallback=NotFoundPage>
                 <ParentRoute path=path!("/manage") view=HomePage>
                     <Route path=path!("/groups/new") view=NewGroupPage/>
@@ -129,6 +96,38 @@ pub fn ManageRoutes() -> impl IntoView {
                     <Route path=path!("/directory") view=DirectoryPage/>
                 </ParentRoute>
             </Routes>
-        </main>
+        </AppShell>
+    }
+}
+
+/// What both builds share around their routes: the contexts, the router, the header and the
+/// main area.
+#[component]
+fn AppShell(
+    /// Which build this is.
+    part: AppPart,
+    /// The build's `<Routes>`.
+    children: Children,
+) -> impl IntoView {
+    app_part::provide_app_part(part);
+    view! {
+        <Providers>
+            <Router>
+                <AppFrame>{children()}</AppFrame>
+            </Router>
+        </Providers>
+    }
+}
+
+/// The header above the main area; re-validates a restored session once.
+#[component]
+fn AppFrame(
+    /// The routes.
+    children: Children,
+) -> impl IntoView {
+    session::refresh_me(session::use_session());
+    view! {
+        <AppHeader/>
+        <main class="app-main">{children()}</main>
     }
 }
