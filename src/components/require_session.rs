@@ -7,8 +7,8 @@ use crate::app_part::{use_app_part, AppPart};
 use crate::session::use_session;
 
 /// Renders `children` while a session exists and redirects to `/login` otherwise, also when the
-/// session ends later (logout, expiry); from the management build, by loading the login page. No Suspense boundary, so pages show their own loading
-/// states.
+/// session ends later (logout, expiry); from the management build, by loading the login page.
+/// No Suspense boundary, so pages show their own loading states.
 #[component]
 pub fn RequireSession(
     /// The protected content.
