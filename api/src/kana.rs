@@ -15,9 +15,8 @@ pub fn fold(s: &str) -> String {
 }
 
 /// [`fold`], and for each character of the result the byte range of `s` it came from (a
-/// composed voiced kana covers both half-width characters; a lower-cased letter that became
-/// two characters gives both the same range). Lets a match in folded text be marked in the
-/// original.
+/// composed voiced kana covers both half-width characters). Lets a match in folded text be
+/// marked in the original.
 pub fn fold_indexed(s: &str) -> (String, Vec<Range<usize>>) {
     let mut out: Vec<char> = Vec::with_capacity(s.len());
     let mut from: Vec<Range<usize>> = Vec::with_capacity(s.len());
@@ -49,10 +48,8 @@ pub fn fold_indexed(s: &str) -> (String, Vec<Range<usize>>) {
         if folded.is_whitespace() || folded == '\u{3000}' || folded.is_control() {
             continue;
         }
-        for lower in folded.to_lowercase() {
-            out.push(lower);
-            from.push(i..end);
-        }
+        out.push(lower_case(folded));
+        from.push(i..end);
     }
     (out.into_iter().collect(), from)
 }
@@ -61,6 +58,31 @@ pub fn fold_indexed(s: &str) -> (String, Vec<Range<usize>>) {
 /// query before matching readings, which are stored in hiragana.
 pub fn katakana_to_hiragana(s: &str) -> String {
     s.chars().map(to_hiragana).collect()
+}
+
+/// `c` in lower case for the alphabets written in Japanese care notes: Latin (ASCII, Latin-1,
+/// Latin Extended-A), Greek and Cyrillic, as `char::to_lowercase` maps them; other characters
+/// unchanged. Not `to_lowercase` itself: its tables for all of Unicode are ~6 KiB of the
+/// app's download (docs/performance.md), for scripts nobody writes here.
+fn lower_case(c: char) -> char {
+    let u = c as u32;
+    let lower = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => {
+            u + 0x20
+        }
+        0x400..=0x40F => u + 0x50,
+        0x386 => 0x3AC,
+        0x388..=0x38A => u + 0x25,
+        0x38C => 0x3CC,
+        0x38E | 0x38F => u + 0x3F,
+        0x178 => 0xFF,
+        // Latin Extended-A pairs capital and small letter side by side; which of the two is
+        // the capital flips at U+0139 and back at U+014A.
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+        _ => u,
+    };
+    char::from_u32(lower).unwrap_or(c)
 }
 
 /// Katakana (ァ..ヶ) as hiragana; anything else unchanged.
@@ -122,11 +144,33 @@ mod tests {
             ["ｶﾞ", "ｰ", "ｾﾞ", "交", "換", "、", "Ｂ", "Ｐ", "１", "２", "０"],
             "composed kana cover both characters, the space is gone"
         );
-        // A letter that lower-cases to two characters: both point at it.
-        let (folded, from) = fold_indexed("İa");
-        assert_eq!(folded.chars().count(), 3);
-        assert_eq!(from, [0..2, 0..2, 2..3]);
+        let (folded, from) = fold_indexed("Éa");
+        assert_eq!(folded, "éa");
+        assert_eq!(from, [0..2, 2..3]);
         assert_eq!(fold_indexed(""), (String::new(), vec![]));
+    }
+
+    #[test]
+    fn lower_case_agrees_with_the_standard_library_where_it_folds() {
+        let mut folded = 0;
+        for c in (0..0x500).filter_map(char::from_u32) {
+            let mine = lower_case(c);
+            let std: Vec<char> = c.to_lowercase().collect();
+            if mine != c {
+                folded += 1;
+                assert_eq!(std, [mine], "{c:?} U+{:04X}", c as u32);
+            } else if std.len() == 1 && std[0] != c {
+                // What is left to the standard library: none of the alphabets above.
+                assert!(
+                    !matches!(c as u32, 0x41..=0x17F | 0x386..=0x3AB | 0x400..=0x42F),
+                    "{c:?} U+{:04X} is not folded",
+                    c as u32
+                );
+            }
+        }
+        // ASCII, Latin-1, Latin Extended-A (all but İ, which becomes two characters), Greek, Cyrillic.
+        assert_eq!(folded, 26 + 30 + 62 + 33 + 48, "letters folded");
+        assert_eq!(fold("ΒΗΤΑ Мир Ÿ"), "βηταмирÿ");
     }
 
     #[test]

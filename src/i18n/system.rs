@@ -188,10 +188,12 @@ fn phrase(
     }
 }
 
+/// `s` with its first letter upper-cased when it is ASCII ("someone" → "Someone"; names keep
+/// their spelling). Not `char::to_uppercase`, whose Unicode tables cost ~3 KiB of download.
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
+        Some(f) => std::iter::once(f.to_ascii_uppercase()).chain(c).collect(),
         None => String::new(),
     }
 }
