@@ -96,9 +96,9 @@ pub fn code_for_status(status: u16) -> ErrorCode {
 
 /// Error of an error status with the given body text (pure, for tests and the decoder).
 pub fn error_from_body(status: u16, body: &str) -> ApiError {
-    let code = serde_json::from_str::<Problem>(body)
+    let code = crate::json::parse::<Problem>(body)
         .map(|p| p.code)
-        .unwrap_or_else(|_| code_for_status(status));
+        .unwrap_or_else(|| code_for_status(status));
     ApiError::Problem { status, code }
 }
 
@@ -137,7 +137,7 @@ async fn body_text(resp: Response) -> Result<(u16, String), ApiError> {
 
 /// The JSON body read by [`body_text`] as a `T`.
 fn parse<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
-    serde_json::from_str(&text).map_err(|_| ApiError::Problem {
+    crate::json::parse(&text).ok_or(ApiError::Problem {
         status,
         code: ErrorCode::Unknown,
     })

@@ -127,14 +127,14 @@ pub struct Draft {
 }
 
 impl Draft {
-    /// The JSON stored in IndexedDB (a plain string, so no serde-wasm-bindgen is needed).
+    /// The JSON stored in IndexedDB (a plain string).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Reads a stored record; `None` if it is not a draft (never fails the caller).
     pub fn from_json(s: &str) -> Option<Self> {
-        serde_json::from_str(s).ok()
+        crate::json::parse(s)
     }
 }
 

@@ -16,6 +16,7 @@ pub mod highlight;
 pub mod home_model;
 pub mod i18n;
 pub mod idb;
+pub mod json;
 pub mod live;
 pub mod outbox;
 pub use tsunagu_api::kana;

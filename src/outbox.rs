@@ -229,14 +229,14 @@ impl OutboxItem {
         }
     }
 
-    /// Serialises the stored record (JSON text: no serde-wasm-bindgen needed).
+    /// Serialises the stored record (JSON text).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Reads a stored record; `None` if it is not an item.
     pub fn from_json(s: &str) -> Option<Self> {
-        serde_json::from_str(s).ok()
+        crate::json::parse(s)
     }
 }
 

@@ -145,7 +145,7 @@ impl SessionCtx {
 
 /// The session remembered in `localStorage`, if any.
 pub fn stored_session() -> Option<Session> {
-    storage::get(SESSION_KEY).and_then(|s| serde_json::from_str(&s).ok())
+    storage::get(SESSION_KEY).and_then(|s| crate::json::parse(&s))
 }
 
 /// Provides the session context, restoring the remembered session.

@@ -1489,3 +1489,106 @@ async fn the_logout_offer_warns_about_unsent_posts_in_english_too_and_removes_on
     root.remove();
     reset_storage();
 }
+
+/// The browser's JSON reader ([`tsunagu_web::json`]: `JSON.parse`, then serde-wasm-bindgen)
+/// reads every wire shape as serde_json, which the server writes with, does: full and minimal
+/// posts, system entries, a page, live events, unknown enum values and fields, `null` for
+/// options, numbers, and refuses what serde_json refuses.
+#[wasm_bindgen_test]
+fn json_parse_reads_what_serde_json_reads() {
+    use serde::de::DeserializeOwned;
+    use tsunagu_api::{LiveEvent, PostPage, Problem};
+    use tsunagu_web::json;
+
+    fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> Option<T> {
+        let mine = json::parse::<T>(text);
+        assert_eq!(mine, serde_json::from_str::<T>(text).ok(), "{text}");
+        mine
+    }
+    let person = |n: u128| {
+        serde_json::json!({"id": Uuid::from_u128(n), "display_name": "田中 美咲",
+            "profession": "nurse", "facility_name": "あおば\u{1F3E5} \"ST\"\n"})
+    };
+    let full = serde_json::json!({
+        "id": Uuid::from_u128(1), "group_id": Uuid::from_u128(2), "author": person(3),
+        "body": "血圧 120/80\n\t「至急」\\ 😀", "created_at": "2026-11-24T09:30:00.123Z",
+        "timeline": "family", "importance": "urgent",
+        "reply_to": {"id": Uuid::from_u128(4), "author_name": "a", "excerpt": "b", "deleted": true},
+        "mentions": [{"user_id": Uuid::from_u128(5), "display_name": "c"}],
+        "edited_at": "2026-11-24T10:00:00.000Z", "deleted_at": null,
+        "version": 4_000_000_000u32, "read_count": 12, "ack_count": 0, "acked_by_me": true,
+        "field_from_a_newer_server": {"nested": [1, 2.5, null]}
+    });
+    let post = same::<Post>(&full.to_string()).expect("a full post");
+    assert_eq!(post.version, 4_000_000_000);
+    assert_eq!(post.body, "血圧 120/80\n\t「至急」\\ 😀");
+    let system = serde_json::json!({
+        "id": Uuid::from_u128(6), "group_id": Uuid::from_u128(2), "author": person(3),
+        "body": "", "created_at": "2026-11-24T09:30:00Z",
+        "system": {"kind": "a_kind_from_a_newer_server", "actor": person(7), "subject": null,
+            "detail": null}
+    });
+    let system = same::<Post>(&system.to_string()).expect("a system entry");
+    assert_eq!(
+        system.system.unwrap().kind,
+        tsunagu_api::SystemEventKind::Unknown
+    );
+    let page = serde_json::json!({"items": [full, full], "next_cursor": "abc", "read_up_to": null});
+    assert_eq!(same::<PostPage>(&page.to_string()).unwrap().items.len(), 2);
+    same::<Group>(
+        &serde_json::to_string(&demo_group(
+            9,
+            tsunagu_api::GroupKind::Patient,
+            "山田 様",
+            Some("やまだ"),
+        ))
+        .unwrap(),
+    )
+    .expect("a group");
+
+    // What either refuses, both refuse.
+    for bad in [
+        r#"{"id": 1}"#,
+        &full
+            .to_string()
+            .replace(r#""importance":"urgent""#, r#""importance":"critical""#),
+        &full
+            .to_string()
+            .replace(r#""read_count":12"#, r#""read_count":-1"#),
+        &full
+            .to_string()
+            .replace(r#""read_count":12"#, r#""read_count":1.5"#),
+        &full.to_string().replace(r#""body":"#, r#""text":"#),
+        "[]",
+        "not json",
+        "",
+    ] {
+        assert_eq!(same::<Post>(bad), None, "{bad}");
+    }
+
+    // Problems with a code this client does not know yet, and live events.
+    let problem = r#"{"type":"about:blank","title":"t","status":409,"code":"brand_new"}"#;
+    assert_eq!(
+        json::parse::<Problem>(problem).map(|p| p.code),
+        Some(ErrorCode::Unknown)
+    );
+    let ack = serde_json::json!({"group_id": Uuid::from_u128(2), "timeline": "care",
+        "post_id": Uuid::from_u128(1), "user": person(3), "ack_count": 2,
+        "at": "2026-11-24T09:30:00.000Z"});
+    for (name, data) in [
+        ("post.created", full.to_string()),
+        ("ack.updated", ack.to_string()),
+        (
+            "member.changed",
+            format!(r#"{{"group_id":"{}"}}"#, Uuid::from_u128(2)),
+        ),
+        ("post.moved", full.to_string()),
+        ("ack.updated", full.to_string()),
+    ] {
+        assert_eq!(
+            json::live_event(name, &data),
+            LiveEvent::from_sse(name, &data).ok(),
+            "{name}"
+        );
+    }
+}

@@ -78,8 +78,8 @@ fn lower_case(c: char) -> char {
         0x178 => 0xFF,
         // Latin Extended-A pairs capital and small letter side by side; which of the two is
         // the capital flips at U+0139 and back at U+014A.
-        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
-        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u.is_multiple_of(2) => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if !u.is_multiple_of(2) => u + 1,
         _ => u,
     };
     char::from_u32(lower).unwrap_or(c)

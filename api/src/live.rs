@@ -103,22 +103,25 @@ impl LiveEvent {
         }
     }
 
-    /// Rebuilds an event from the SSE `event:` name and `data:` text.
-    ///
-    /// Parses `data` straight into the payload the name selects, never through a
-    /// `serde_json::Value`: the SPA then shares the `Post` parser with its API responses instead
-    /// of carrying two more (from a `Value`, and from serde's buffer for adjacently tagged enums).
+    /// Rebuilds an event from the SSE `event:` name and `data:` text, with serde_json.
     pub fn from_sse(name: &str, data: &str) -> Result<Self, serde_json::Error> {
-        use serde_json::from_str;
+        Self::from_sse_with(name, data, &SerdeJson)
+    }
+
+    /// [`LiveEvent::from_sse`] with the caller's JSON reader (the SPA uses the browser's
+    /// `JSON.parse`). Parses `data` straight into the payload the name selects, never through a
+    /// `Value`: the SPA then shares the `Post` parser with its API responses instead of carrying
+    /// two more (from a `Value`, and from serde's buffer for adjacently tagged enums).
+    pub fn from_sse_with<R: ReadJson>(name: &str, data: &str, json: &R) -> Result<Self, R::Error> {
         Ok(match name {
-            "post.created" => Self::PostCreated(from_str(data)?),
-            "post.updated" => Self::PostUpdated(from_str(data)?),
-            "post.deleted" => Self::PostDeleted(from_str(data)?),
-            "read.updated" => Self::ReadUpdated(from_str(data)?),
-            "ack.updated" => Self::AckUpdated(from_str(data)?),
-            "member.changed" => Self::MemberChanged(from_str(data)?),
-            "reset" => Self::Reset(from_str(data)?),
-            _ => return Err(serde::de::Error::custom("unknown event")),
+            "post.created" => Self::PostCreated(json.read(data)?),
+            "post.updated" => Self::PostUpdated(json.read(data)?),
+            "post.deleted" => Self::PostDeleted(json.read(data)?),
+            "read.updated" => Self::ReadUpdated(json.read(data)?),
+            "ack.updated" => Self::AckUpdated(json.read(data)?),
+            "member.changed" => Self::MemberChanged(json.read(data)?),
+            "reset" => Self::Reset(json.read(data)?),
+            _ => return Err(json.unknown_event()),
         })
     }
 
@@ -126,6 +129,32 @@ impl LiveEvent {
     pub fn data_json(&self) -> String {
         let value = serde_json::to_value(self).expect("events serialise");
         value["data"].to_string()
+    }
+}
+
+/// Reads JSON text as a wire type: [`LiveEvent::from_sse_with`] takes one, so a client chooses
+/// its parser.
+pub trait ReadJson {
+    /// Why a text could not be read.
+    type Error;
+    /// `text` as a `T`.
+    fn read<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T, Self::Error>;
+    /// The error for an event name this crate does not know.
+    fn unknown_event(&self) -> Self::Error;
+}
+
+/// [`ReadJson`] with serde_json.
+pub struct SerdeJson;
+
+impl ReadJson for SerdeJson {
+    type Error = serde_json::Error;
+
+    fn read<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T, Self::Error> {
+        serde_json::from_str(text)
+    }
+
+    fn unknown_event(&self) -> Self::Error {
+        serde::de::Error::custom("unknown event")
     }
 }
 

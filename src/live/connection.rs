@@ -15,7 +15,7 @@ use std::rc::Rc;
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use tsunagu_api::{LiveEvent, SSE_HEARTBEAT_SECONDS};
+use tsunagu_api::SSE_HEARTBEAT_SECONDS;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -23,6 +23,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::backoff::Backoff;
 use super::{Live, LiveStatus};
 use crate::api::Client;
+use crate::json;
 use crate::session::SessionCtx;
 use tsunagu_api::sse::SseParser;
 
@@ -237,10 +238,10 @@ async fn read_stream(
             if frame.id.is_some() {
                 shared.last_id.replace(frame.id.clone());
             }
-            match LiveEvent::from_sse(&frame.event, &frame.data) {
-                Ok(event) => live.publish(&event),
+            match json::live_event(&frame.event, &frame.data) {
+                Some(event) => live.publish(&event),
                 // A newer server's event this client does not know yet: skip it.
-                Err(_) => web_sys::console::warn_1(&JsValue::from_str(&format!(
+                None => web_sys::console::warn_1(&JsValue::from_str(&format!(
                     "tsunagu: ignored live event {:?}",
                     frame.event
                 ))),
