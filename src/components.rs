@@ -9,6 +9,7 @@ pub mod group;
 pub mod group_list;
 pub mod home_nav;
 pub mod inbox;
+pub mod keyed_list;
 pub mod members;
 pub mod new_group;
 pub mod post_actions;

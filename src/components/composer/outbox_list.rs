@@ -5,6 +5,7 @@ use tsunagu_api::Timeline;
 use uuid::Uuid;
 
 use super::outbox_entry::OutboxEntry;
+use crate::components::keyed_list::{KeyedList, Row};
 use crate::i18n::{use_i18n, Msg};
 use crate::outbox::{use_outbox, ItemState, NewItem};
 
@@ -28,23 +29,28 @@ pub fn OutboxList(
         (!items.with(Vec::is_empty)).then(|| {
             view! {
                 <ul class="outbox" aria-label=move || i18n.t(Msg::OutboxList)>
-                    <For
-                        each=move || items.get()
-                        // Re-rendered when its state changes (queued → sending → rejected).
-                        key=|item| (item.key, item.state)
-                        let:item
-                    >
-                        {
-                            let key = item.key;
-                            let on_edit_item = Callback::new(move |()| {
-                                if let Some(content) = outbox.edit(key) {
-                                    on_edit.run(content);
-                                }
-                            });
-                            let on_discard = Callback::new(move |()| outbox.discard(key));
-                            view! { <OutboxEntry item on_edit=on_edit_item on_discard/> }
-                        }
-                    </For>
+                    <KeyedList rows=Signal::derive(move || {
+                        items
+                            .get()
+                            .into_iter()
+                            .map(|item| {
+                                let key = item.key;
+                                // Re-rendered when its state changes (queued → sending → rejected).
+                                Row::new(key, Row::state(item.state), move || {
+                                    let on_edit_item = Callback::new(move |()| {
+                                        if let Some(content) = outbox.edit(key) {
+                                            on_edit.run(content);
+                                        }
+                                    });
+                                    let on_discard = Callback::new(move |()| outbox.discard(key));
+                                    view! {
+                                        <OutboxEntry item=item.clone() on_edit=on_edit_item on_discard/>
+                                    }
+                                        .into_any()
+                                })
+                            })
+                            .collect()
+                    })/>
                 </ul>
             }
         })

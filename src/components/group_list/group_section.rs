@@ -4,19 +4,19 @@ use leptos::prelude::*;
 use tsunagu_api::{Group, GroupKind};
 
 use super::group_list_item::GroupListItem;
+use crate::components::keyed_list::{KeyedList, Row};
 use crate::i18n::{use_i18n, Msg};
 
-/// What identifies a row's content: a row is re-created only when its group's shown data
+/// What a row shows that can change: a row is re-created only when its group's shown data
 /// changed, so unchanged rows (and the link someone is clicking) stay in place on reloads.
-fn row_key(g: &Group) -> (uuid::Uuid, String, u32, u32, Option<String>, bool) {
+fn row_state(g: &Group) -> impl std::hash::Hash + '_ {
     (
-        g.id,
-        g.name.clone(),
+        &g.name,
         g.unread_count,
         g.mention_count,
         g.last_post
             .as_ref()
-            .map(|p| format!("{}{}{:?}", p.created_at, p.excerpt, p.author_name)),
+            .map(|p| (p.created_at, &p.excerpt, &p.author_name)),
         g.archived,
     )
 }
@@ -44,9 +44,18 @@ pub fn GroupSection(
                 {move || i18n.t(heading)}
             </h3>
             <ul class="group-list__items">
-                <For each=move || groups.get() key=row_key let:group>
-                    <GroupListItem group/>
-                </For>
+                <KeyedList rows=Signal::derive(move || {
+                    groups
+                        .get()
+                        .into_iter()
+                        .map(|group| {
+                            let state = Row::state(row_state(&group));
+                            Row::new(group.id, state, move || {
+                                view! { <GroupListItem group=group.clone()/> }.into_any()
+                            })
+                        })
+                        .collect()
+                })/>
             </ul>
         </section>
     }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use tsunagu_api::Group;
 use uuid::Uuid;
 
+use crate::components::keyed_list::{KeyedList, Row};
 use crate::home_model::display_name;
 use crate::i18n::{use_i18n, Msg};
 use crate::post_view::{checked_query, QueryProblem};
@@ -89,23 +90,26 @@ pub fn SearchForm(
                     <option value="" prop:selected=move || scope.get().is_none()>
                         {move || i18n.t(Msg::AllGroups)}
                     </option>
-                    <For
-                        each=move || groups.get()
-                        key=|g| g.id
-                        let:group
-                    >
-                        {
-                            let id = group.id;
-                            view! {
-                                <option
-                                    value=id.to_string()
-                                    prop:selected=move || scope.get() == Some(id)
-                                >
-                                    {display_name(&group)}
-                                </option>
-                            }
-                        }
-                    </For>
+                    <KeyedList rows=Signal::derive(move || {
+                        groups
+                            .get()
+                            .into_iter()
+                            .map(|group| {
+                                let id = group.id;
+                                Row::new(id, 0, move || {
+                                    view! {
+                                        <option
+                                            value=id.to_string()
+                                            prop:selected=move || scope.get() == Some(id)
+                                        >
+                                            {display_name(&group)}
+                                        </option>
+                                    }
+                                        .into_any()
+                                })
+                            })
+                            .collect()
+                    })/>
                 </select>
             </div>
             <button type="submit" class="button button--primary search-form__submit">

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::search_hit::SearchHitItem;
 use crate::api::{ApiError, SearchQuery};
+use crate::components::keyed_list::{KeyedList, Row};
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
@@ -82,15 +83,27 @@ pub fn SearchResults(
             </p>
             <Show when=move || !hits.with(Vec::is_empty)>
                 <ol class="search-results__list" aria-label=move || i18n.t(Msg::SearchResults)>
-                    <For each=move || hits.get() key=|hit| hit.post.id let:hit>
-                        {
-                            let name = group_names
-                                .with(|m| m.get(&hit.group_id).cloned())
-                                .filter(|n| !n.is_empty())
-                                .unwrap_or_else(|| hit.group_name.clone());
-                            view! { <SearchHitItem hit group_name=name query=query_text.get_value()/> }
-                        }
-                    </For>
+                    <KeyedList rows=Signal::derive(move || {
+                        hits.get()
+                            .into_iter()
+                            .map(|hit| {
+                                Row::new(hit.post.id, 0, move || {
+                                    let name = group_names
+                                        .with(|m| m.get(&hit.group_id).cloned())
+                                        .filter(|n| !n.is_empty())
+                                        .unwrap_or_else(|| hit.group_name.clone());
+                                    view! {
+                                        <SearchHitItem
+                                            hit=hit.clone()
+                                            group_name=name
+                                            query=query_text.get_value()
+                                        />
+                                    }
+                                        .into_any()
+                                })
+                            })
+                            .collect()
+                    })/>
                 </ol>
             </Show>
             {move || {

@@ -19,6 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::timeline_row::{RowObserver, TimelineRow};
+use crate::components::keyed_list::{KeyedList, Row};
 use crate::i18n::{use_i18n, Msg};
 use crate::timeline_model::window::{estimate, is_at_bottom, Layout};
 use crate::timeline_model::{PostKey, TimelineModel};
@@ -371,13 +372,17 @@ pub fn TimelineList(
                     aria-hidden="true"
                     style:height=move || format!("{}px", top_space.get().round())
                 ></div>
-                <For
-                    each=move || visible_keys.get()
-                    key=|k| k.1
-                    children=move |k| {
-                        view! { <TimelineRow model post_key=k my_id observer/> }
-                    }
-                />
+                <KeyedList rows=Signal::derive(move || {
+                    visible_keys
+                        .get()
+                        .into_iter()
+                        .map(|k| {
+                            Row::new(k.1, 0, move || {
+                                view! { <TimelineRow model post_key=k my_id observer/> }.into_any()
+                            })
+                        })
+                        .collect()
+                })/>
                 <div
                     class="tl-list__spacer"
                     aria-hidden="true"

@@ -9,6 +9,7 @@ use tsunagu_api::{LiveEvent, UrgentItem};
 use uuid::Uuid;
 
 use super::urgent_entry::UrgentEntry;
+use crate::components::keyed_list::{KeyedList, Row};
 use crate::i18n::{use_i18n, Msg};
 use crate::live::Live;
 use crate::post_view::{fill, newly_arrived, urgent_list_affected};
@@ -165,13 +166,17 @@ pub fn UrgentBanner() -> impl IntoView {
                     {move || fill(i18n.t(Msg::UrgentCount), &[("n", &count().to_string())])}
                 </h2>
                 <ul class="urgent-banner__list">
-                    <For
-                        each=move || items.get()
-                        key=|item| (item.post.id, item.post.version)
-                        let:item
-                    >
-                        <UrgentEntry item on_acked/>
-                    </For>
+                    <KeyedList rows=Signal::derive(move || {
+                        items
+                            .get()
+                            .into_iter()
+                            .map(|item| {
+                                Row::new(item.post.id, item.post.version.into(), move || {
+                                    view! { <UrgentEntry item=item.clone() on_acked/> }.into_any()
+                                })
+                            })
+                            .collect()
+                    })/>
                 </ul>
             </section>
         </Show>
