@@ -53,7 +53,7 @@ pub fn GroupList() -> impl IntoView {
     let refresh = use_context::<GroupListRefresh>();
     // Kept here so a reload of the list keeps what was typed.
     let filter = RwSignal::new(String::new());
-    let groups = LocalResource::new(move || {
+    let groups = crate::load::load(move || {
         if let Some(r) = refresh {
             r.0.track();
         }
@@ -87,7 +87,7 @@ pub fn GroupList() -> impl IntoView {
     });
     // The stream restarted without resuming: events may have been missed.
     let fresh_starts = StoredValue::new(live.fresh_starts_untracked());
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let n = live.fresh_starts();
         if n != fresh_starts.get_value() {
             fresh_starts.set_value(n);

@@ -21,7 +21,7 @@ pub fn HomeNav() -> impl IntoView {
     let is_professional = move || profession.get().is_some_and(|p| p != Profession::Family);
     let is_physician = move || profession.get() == Some(Profession::Physician);
     let refresh = use_context::<GroupListRefresh>();
-    let pending = LocalResource::new(move || {
+    let pending = crate::load::load(move || {
         if let Some(r) = refresh {
             r.0.track();
         }

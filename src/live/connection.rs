@@ -83,7 +83,7 @@ pub(super) fn keep_connected(live: Live, session: SessionCtx) {
     }
 
     let watcher = shared.clone();
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let token = token.get();
         watcher.stop();
         // A new session starts at "now"; the old one's position means nothing to it.

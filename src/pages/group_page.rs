@@ -50,7 +50,7 @@ pub fn GroupPage() -> impl IntoView {
             }
             .into_any();
         };
-        let group = LocalResource::new(move || {
+        let group = crate::load::load(move || {
             let client = session.client();
             async move { client.group(gid).await }
         });

@@ -16,7 +16,7 @@ pub fn InvitationsPage() -> impl IntoView {
     let session = use_session();
     let refresh = use_context::<GroupListRefresh>();
     let reload = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = crate::load::load(move || {
         reload.track();
         let client = session.client();
         async move { client.invitations().await }

@@ -52,7 +52,7 @@ pub fn JoinPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let token = Memo::new(move |_| params.with(|p| p.get("token")).unwrap_or_default());
-    let info = LocalResource::new(move || {
+    let info = crate::load::load(move || {
         let token = token.get();
         let client = Client::new(api::api_base(), None);
         async move { client.join_info(&token).await }

@@ -29,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
     let login_id_input = NodeRef::<leptos::html::Input>::new();
     let password_input = NodeRef::<leptos::html::Input>::new();
     // The cursor stays in the field it was in on the static form.
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let input = match boot.focus {
             Some(BootField::LoginId) => login_id_input.get(),
             Some(BootField::Password) => password_input.get(),
@@ -40,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if session.is_logged_in() {
             navigate("/", NavigateOptions::default());
         }

@@ -34,7 +34,7 @@ pub fn MembersPage() -> impl IntoView {
             .into_any();
         };
         let ctx = provide_members(gid);
-        let data = LocalResource::new(move || {
+        let data = crate::load::load(move || {
             ctx.reload.track();
             let client = session.client();
             async move {

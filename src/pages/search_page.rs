@@ -36,7 +36,7 @@ pub fn SearchPage() -> impl IntoView {
     });
 
     // Every group I belong to, for the scope select and for naming hits.
-    let groups = LocalResource::new(move || {
+    let groups = crate::load::load(move || {
         let client = session.client();
         async move {
             let mut all: Vec<Group> = Vec::new();
@@ -57,13 +57,12 @@ pub fn SearchPage() -> impl IntoView {
     let group_list = Signal::derive(move || groups.get().unwrap_or_default());
     let group_names = Signal::derive(move || {
         groups.with(|g| {
-            g.as_ref()
-                .map(|list| {
-                    list.iter()
-                        .map(|g| (g.id, display_name(g)))
-                        .collect::<HashMap<_, _>>()
-                })
-                .unwrap_or_default()
+            g.map(|list| {
+                list.iter()
+                    .map(|g| (g.id, display_name(g)))
+                    .collect::<HashMap<_, _>>()
+            })
+            .unwrap_or_default()
         })
     });
 

@@ -105,7 +105,7 @@ pub fn ComposerPanel(
     // The draft belongs to the post being written: a reply has its own.
     {
         let draft = draft.clone();
-        Effect::new(move |_| {
+        crate::effect::effect(move || {
             let quote = reply.get();
             draft.set_key(
                 DraftKey {

@@ -13,7 +13,7 @@ use crate::session::use_session;
 pub fn FacilityList() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let facilities = LocalResource::new(move || {
+    let facilities = crate::load::load(move || {
         let client = session.client();
         async move { client.facilities().await }
     });

@@ -62,7 +62,7 @@ pub fn PersonSearch(
     let q = RwSignal::new(String::new());
     let kind = RwSignal::new(None::<FacilityKind>);
     let prof = RwSignal::new(profession);
-    let results = LocalResource::new(move || {
+    let results = crate::load::load(move || {
         let query = DirectoryQuery {
             q: q.get(),
             facility_kind: kind.get(),

@@ -35,7 +35,7 @@ pub fn FamilyInvite() -> impl IntoView {
     let input_ref = NodeRef::<Input>::new();
     let links_reload = RwSignal::new(0u32);
     let reload_links = move || links_reload.update(|v| *v = v.wrapping_add(1));
-    let links = LocalResource::new(move || {
+    let links = crate::load::load(move || {
         links_reload.track();
         let client = session.client();
         async move { client.links(ctx.group_id).await }

@@ -23,7 +23,7 @@ pub fn HistoryDialog(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let history = LocalResource::new(move || {
+    let history = crate::load::load(move || {
         let client = session.client();
         async move { client.post_history(group_id, post_id).await }
     });

@@ -36,7 +36,7 @@ pub fn ModalDialog(
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
     ));
 
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if let Some(d) = dialog.get() {
             if !d.open() {
                 let _ = d.show_modal();

@@ -47,7 +47,7 @@ pub fn PostEditor(
     let latest_text = RwSignal::new(None::<String>);
     let textarea = NodeRef::<Textarea>::new();
 
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if let Some(el) = textarea.get() {
             let _ = el.focus();
         }

@@ -23,7 +23,7 @@ pub fn ReceiptsDialog(
     let session = use_session();
     let (group_id, post_id) = (post.group_id, post.id);
     let show_missing = shows_not_acknowledged(&post, session.my_id());
-    let receipts = LocalResource::new(move || {
+    let receipts = crate::load::load(move || {
         let client = session.client();
         async move { client.post_receipts(group_id, post_id).await }
     });

@@ -33,11 +33,11 @@ pub fn SearchForm(
     let problem = RwSignal::new(None::<QueryProblem>);
 
     // Back / forward: the form shows what the URL says.
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         text.set(url_query.get());
         problem.set(None);
     });
-    Effect::new(move |_| scope.set(url_group.get()));
+    crate::effect::effect(move || scope.set(url_group.get()));
 
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();

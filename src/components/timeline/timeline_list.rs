@@ -244,13 +244,13 @@ pub fn TimelineList(
     });
 
     // Posts added, removed or changed.
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         model.track();
         relayout();
     });
 
     // Scroll requests from the panel (open at the divider or the bottom, "最新へ").
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let Some(target) = scroll_request.get() else {
             return;
         };

@@ -187,7 +187,7 @@ pub fn TimelinePanel(
 
     reload();
 
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let n = live.fresh_starts();
         if n != fresh_starts.get_value() && opened.get_value() {
             fresh_starts.set_value(n);
@@ -289,7 +289,7 @@ pub fn TimelinePanel(
         read_timer.set_value(set_timeout_with_handle(send_marker, READ_DEBOUNCE).ok());
     });
     // The session ends: a marker waiting for its debounce is cancelled, not sent without it.
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let ended = session.token() != token.get_value();
         if ended {
             if let Some(Some(h)) = read_timer.try_get_value() {

@@ -106,7 +106,7 @@ pub fn UrgentBanner() -> impl IntoView {
     };
 
     // Signing in loads the list at once; signing out forgets everything about the last user.
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if session.token().is_some() {
             fetch.dispatch(());
         } else {
