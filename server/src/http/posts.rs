@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::access::member;
 use super::common_responses::SessionErrors;
 use super::extract::{parse_id, ClientIp, Json, Query};
-use super::responses::{etag, page};
+use super::responses::{etag, post_page_json};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
@@ -63,7 +63,7 @@ pub async fn list_posts(
     auth: AuthUser,
     Path(group_id): Path<String>,
     Query(params): Query<PostListParams>,
-) -> Result<axum::Json<PostPage>, Error> {
+) -> Result<Response, Error> {
     let group_id = parse_id(&group_id)?;
     let me = member(&state, group_id, auth.user_id).await?;
     let timeline = match params.timeline {
@@ -87,17 +87,9 @@ pub async fn list_posts(
         (Some(before), None) => PageAt::Before(decode(before)?),
         (None, Some(after)) => PageAt::After(decode(after)?),
     };
-    // One more than the page: whether there is a next page.
-    let page_rows = state
+    let page = state
         .store
-        .timeline_page(
-            auth.user_id,
-            group_id,
-            timeline,
-            at,
-            min_importance,
-            limit + 1,
-        )
+        .timeline_page(auth.user_id, group_id, timeline, at, min_importance, limit)
         .await?;
 
     state
@@ -105,12 +97,7 @@ pub async fn list_posts(
         .audit(Entry::new(Action::PostsRead, Some(auth.user_id), ip).group(group_id))
         .await?;
 
-    let (posts, next_cursor) = page(page_rows.posts, limit, |(_, cursor)| *cursor);
-    Ok(axum::Json(PostPage {
-        items: posts.into_iter().map(|(post, _)| post).collect(),
-        next_cursor,
-        read_up_to: page_rows.read_up_to,
-    }))
+    Ok(post_page_json(&page.items_json, page.next, page.read_up_to))
 }
 
 /// One post, the target of the `Location` header of a created post. Its `ETag` is the version

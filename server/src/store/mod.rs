@@ -265,10 +265,14 @@ pub enum PageAt {
     After(Cursor),
 }
 
-/// A page of a timeline with each post's cursor, and the viewer's read marker there.
+/// A page of a timeline as the response carries it, and the viewer's read marker there.
 #[derive(Debug)]
 pub struct TimelinePage {
-    pub posts: Vec<(Post, Cursor)>,
+    /// The page's posts, a JSON array of wire `Post`s in page order: exactly the text
+    /// `serde_json` writes for them (SQLite builds it in the query; sent as it is).
+    pub items_json: String,
+    /// The cursor of the page's last post when more posts follow it.
+    pub next: Option<Cursor>,
     pub read_up_to: Option<Uuid>,
 }
 
@@ -585,8 +589,8 @@ impl Store {
     }
 
     /// Posts of one timeline of a group as `viewer` sees them, in page order (newest first,
-    /// or oldest first after a cursor), at least `min_importance`, at most `limit`; two index
-    /// range reads, no query per post.
+    /// or oldest first after a cursor), at least `min_importance`, at most `limit`, and whether
+    /// more follow; index range reads, no query per post.
     pub async fn timeline_page(
         &self,
         viewer: Uuid,

@@ -122,7 +122,8 @@ impl PgStore {
         if let PageAt::Before(c) | PageAt::After(c) = at {
             query = query.bind(c.ms).bind(c.id);
         }
-        let rows: Vec<PostRow> = query.bind(limit).fetch_all(&self.pool).await?;
+        // One more than the page: whether more posts follow.
+        let mut rows: Vec<PostRow> = query.bind(limit + 1).fetch_all(&self.pool).await?;
         let read_up_to: Option<Uuid> = sqlx::query_scalar(
             "SELECT up_to_id FROM read_markers
              WHERE group_id = $1 AND user_id = $2 AND timeline = $3",
@@ -132,14 +133,17 @@ impl PgStore {
         .bind(timeline.as_str())
         .fetch_optional(&self.pool)
         .await?;
+        let kept = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = if rows.len() > kept {
+            rows.truncate(kept);
+            rows.last().map(PostRow::cursor)
+        } else {
+            None
+        };
+        let posts: Vec<Post> = rows.into_iter().map(PostRow::into_post).collect();
         Ok(TimelinePage {
-            posts: rows
-                .into_iter()
-                .map(|r| {
-                    let cursor = r.cursor();
-                    (r.into_post(), cursor)
-                })
-                .collect(),
+            items_json: serde_json::to_string(&posts).map_err(anyhow::Error::from)?,
+            next,
             read_up_to,
         })
     }

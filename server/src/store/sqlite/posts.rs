@@ -1,13 +1,18 @@
 //! Post rows and the one place that turns them into wire `Post`s (with their counts, reply
 //! quote and mentions), and the timeline queries over them.
 
+use std::sync::LazyLock;
+
 use sqlx::types::uuid::fmt::Hyphenated;
 use sqlx::SqliteExecutor;
-use tsunagu_api::{ErrorCode, Importance, LiveEvent, Post, Timeline, MAX_MENTIONS};
+use tsunagu_api::{
+    ErrorCode, Importance, LiveEvent, Post, Profession, SystemEventKind, Timeline, MAX_MENTIONS,
+};
 use uuid::Uuid;
 
 use super::write_tx::WriteTx;
 use super::SqliteStore;
+use crate::cursor::Cursor;
 use crate::domain::membership::Denied;
 use crate::store::rows::StoredResponse;
 pub use crate::store::rows::{PostInGroupRow, PostRow};
@@ -113,12 +118,266 @@ pub fn timeline_sql(direction: Direction, min_importance: Importance) -> String 
     }
 }
 
-/// A timeline row with the viewer's read marker of the timeline beside it.
+/// `'a', 'b', …`: the wire names of an enum, for `IN (…)`.
+fn wire_list(names: impl IntoIterator<Item = &'static str>) -> String {
+    names
+        .into_iter()
+        .map(|name| format!("'{name}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A millisecond column as `rfc3339_millis` writes it (`2026-01-02T03:04:05.678Z`).
+fn rfc3339_millis(ms: &str) -> String {
+    let frac = format!("((({ms}) % 1000 + 1000) % 1000)");
+    format!(
+        "(strftime('%Y-%m-%dT%H:%M:%S', (({ms}) - {frac}) / 1000, 'unixepoch')
+          || printf('.%03dZ', {frac}))"
+    )
+}
+
+/// The wire `Author` of a joined user and facility, as `serde_json` writes it.
+fn author_json(user: &str, facility: &str) -> String {
+    let professions = wire_list(Profession::ALL.iter().map(|p| p.as_str()));
+    let other = Profession::Other.as_str();
+    format!(
+        "json_object('id', {user}.id, 'display_name', {user}.display_name,
+            'profession', CASE WHEN {user}.profession IN ({professions})
+                          THEN {user}.profession ELSE '{other}' END,
+            'facility_name', {facility}.name)"
+    )
+}
+
+/// One post of [`SELECT_POSTS_FROM`]'s joins (`p`, `u`, `f`, `su`, `sf`, `rp`, `rpu`) as the
+/// JSON text of the wire `Post` that [`PostRow::into_post`] makes of the same row, byte for
+/// byte as `serde_json` writes it: the same fields in the same order, the same fallbacks for
+/// values the wire types do not know, and the same string escapes (SQLite's JSON writer and
+/// serde_json escape alike). `?3` is the viewer. A test compares the two on every kind of post.
+fn post_json() -> String {
+    let timelines = wire_list(Timeline::ALL.iter().map(|t| t.as_str()));
+    let default_timeline = Timeline::default().as_str();
+    let importances = wire_list(Importance::ALL.iter().map(|i| i.as_str()));
+    let default_importance = Importance::default().as_str();
+    let kinds = wire_list(SystemEventKind::ALL.iter().map(|k| k.as_str()));
+    let unknown = SystemEventKind::Unknown.as_str();
+    let author = author_json("u", "f");
+    let subject = author_json("su", "sf");
+    let created_at = rfc3339_millis("p.created_at_ms");
+    let edited_at = rfc3339_millis("p.edited_at_ms");
+    let deleted_at = rfc3339_millis("p.deleted_at_ms");
+    // `StoredSystem` reads: an object whose `kind` is a string and whose `detail` is a string,
+    // null or missing; anything else is an unknown kind without detail.
+    let stored = "(json_valid(p.system) AND json_type(p.system) = 'object'
+                   AND json_type(p.system, '$.kind') = 'text'
+                   AND IFNULL(json_type(p.system, '$.detail'), 'null') IN ('null', 'text'))";
+    format!(
+        "json_object(
+            'id', p.id,
+            'group_id', p.group_id,
+            'author', {author},
+            'body', CASE WHEN p.deleted_at_ms IS NULL THEN p.body ELSE '' END,
+            'created_at', {created_at},
+            'timeline', CASE WHEN p.timeline IN ({timelines}) THEN p.timeline
+                        ELSE '{default_timeline}' END,
+            'system', CASE WHEN p.system IS NOT NULL THEN json_object(
+                'kind', CASE WHEN CASE WHEN json_valid(p.system) THEN {stored} END
+                             THEN CASE WHEN json_extract(p.system, '$.kind') IN ({kinds})
+                                       THEN json_extract(p.system, '$.kind')
+                                       ELSE '{unknown}' END
+                             ELSE '{unknown}' END,
+                'actor', {author},
+                'subject', CASE WHEN su.id IS NOT NULL AND su.display_name IS NOT NULL
+                                     AND su.profession IS NOT NULL THEN {subject} END,
+                'detail', CASE WHEN CASE WHEN json_valid(p.system) THEN {stored} END
+                               THEN json_extract(p.system, '$.detail') END) END,
+            'importance', CASE WHEN p.importance IN ({importances}) THEN p.importance
+                          ELSE '{default_importance}' END,
+            'reply_to', CASE WHEN p.deleted_at_ms IS NULL AND rp.id IS NOT NULL THEN json_object(
+                'id', rp.id,
+                'author_name', IFNULL(rpu.display_name, ''),
+                'excerpt', CASE WHEN rp.deleted_at_ms IS NULL
+                                THEN IFNULL(substr(rp.body, 1, 80), '') ELSE '' END,
+                'deleted', json(CASE WHEN rp.deleted_at_ms IS NULL THEN 'false' ELSE 'true' END))
+                END,
+            'mentions', json(CASE WHEN p.deleted_at_ms IS NULL THEN
+                (SELECT json_group_array(json_object('user_id', mu.id,
+                                                     'display_name', mu.display_name))
+                 FROM post_mentions pm JOIN users mu ON mu.id = pm.user_id
+                 WHERE pm.post_id = p.id) ELSE '[]' END),
+            'edited_at', CASE WHEN p.edited_at_ms IS NOT NULL THEN {edited_at} END,
+            'deleted_at', CASE WHEN p.deleted_at_ms IS NOT NULL THEN {deleted_at} END,
+            'version', CASE WHEN p.version BETWEEN 0 AND 4294967295 THEN p.version ELSE 1 END,
+            'read_count', MIN((SELECT COUNT(*) FROM post_reads r
+                               WHERE r.post_id = p.id AND r.user_id <> p.author_id), 4294967295),
+            'ack_count', MIN((SELECT COUNT(*) FROM post_acks a WHERE a.post_id = p.id), 4294967295),
+            'acked_by_me', json(CASE WHEN EXISTS (SELECT 1 FROM post_acks a
+                                                  WHERE a.post_id = p.id AND a.user_id = ?3)
+                                THEN 'true' ELSE 'false' END))"
+    )
+}
+
+/// What a page query reads besides the page: see [`PAGE`].
+struct PageQuery {
+    /// Common table expressions before the page's own, each followed by a comma.
+    with: &'static str,
+    /// The viewer's id, for `acked_by_me` and the read marker.
+    viewer: &'static str,
+    /// The timeline read.
+    timeline: &'static str,
+    /// Columns before the page's, each followed by a comma.
+    columns: &'static str,
+    /// The `FROM` of those columns.
+    from: &'static str,
+}
+
+/// A page on its own: ?2 is the timeline, ?3 the viewer.
+const PAGE: PageQuery = PageQuery {
+    with: "",
+    viewer: "?3",
+    timeline: "?2",
+    columns: "",
+    from: "",
+};
+
+/// The page query of [`timeline_page_in`] (with [`PAGE`]): ONE row with the read marker, whether more posts follow the page,
+/// the cursor of its last post and the page's posts as one JSON array, so a page is one round
+/// trip to the database thread and one value handed over (not one message and two dozen
+/// values per post). Binds: ?1 group, ?4 page size, ?5 and ?6 the cursor's ms and id, ?2 and
+/// ?3 as `query` says. The page's ids come from an index-only range scan of posts_by_timeline
+/// (or posts_important) in page order; each post's columns are then primary-key lookups.
+fn page_json_sql(direction: Direction, min_importance: Importance, query: &PageQuery) -> String {
+    let importance = match min_importance {
+        Importance::Normal => "",
+        Importance::Important => " AND p.importance <> 'normal'",
+        Importance::Urgent => " AND p.importance <> 'normal' AND p.importance = 'urgent'",
+    };
+    let (range, order, reverse) = match direction {
+        Direction::Newest => ("", "DESC", "ASC"),
+        Direction::Before => (
+            " AND p.created_at_ms <= ?5 AND (p.created_at_ms < ?5 OR p.id < ?6)",
+            "DESC",
+            "ASC",
+        ),
+        Direction::After => (
+            " AND p.created_at_ms >= ?5 AND (p.created_at_ms > ?5 OR p.id > ?6)",
+            "ASC",
+            "DESC",
+        ),
+    };
+    let PageQuery {
+        with,
+        viewer,
+        timeline,
+        columns,
+        from,
+    } = query;
+    let page = format!(
+        "FROM posts p WHERE p.group_id = ?1 AND p.timeline = {timeline}{importance}{range}
+         ORDER BY p.created_at_ms {order}, p.id {order}"
+    );
+    let post = post_json().replace("?3", viewer);
+    format!(
+        "WITH {with} kept AS MATERIALIZED (SELECT p.id, p.created_at_ms {page} LIMIT ?4)
+         SELECT {columns}
+            (SELECT up_to_id FROM read_markers
+             WHERE group_id = ?1 AND user_id = {viewer} AND timeline = {timeline}) AS read_up_to,
+            (SELECT COUNT(*) FROM (SELECT 1 {page} LIMIT ?4 + 1)) > ?4 AS more,
+            (SELECT created_at_ms FROM kept
+             ORDER BY created_at_ms {reverse}, id {reverse} LIMIT 1) AS last_ms,
+            (SELECT id FROM kept ORDER BY created_at_ms {reverse}, id {reverse} LIMIT 1) AS last_id,
+            (SELECT '[' || IFNULL(group_concat({post}, ','
+                                  ORDER BY k.created_at_ms {order}, k.id {order}), '') || ']'
+             FROM kept k
+             JOIN posts p ON p.id = k.id
+             JOIN users u ON u.id = p.author_id
+             LEFT JOIN facilities f ON f.id = u.facility_id
+             LEFT JOIN users su ON su.id = json_extract(p.system, '$.subject_id')
+             LEFT JOIN facilities sf ON sf.id = su.facility_id
+             LEFT JOIN posts rp ON rp.id = p.reply_to_id
+             LEFT JOIN users rpu ON rpu.id = rp.author_id) AS items{from}"
+    )
+}
+
+/// [`page_json_sql`]'s row.
 #[derive(sqlx::FromRow)]
-struct PageRow {
+struct PageJsonRow {
     read_up_to: Option<Hyphenated>,
-    #[sqlx(flatten)]
-    post: PostRow,
+    more: bool,
+    last_ms: Option<i64>,
+    last_id: Option<Hyphenated>,
+    items: String,
+}
+
+/// Page queries, built once: by direction, then by least importance.
+type PageSql = LazyLock<[[String; 3]; 3]>;
+
+fn page_sqls(query: &PageQuery) -> [[String; 3]; 3] {
+    [Direction::Newest, Direction::Before, Direction::After].map(|direction| {
+        [
+            Importance::Normal,
+            Importance::Important,
+            Importance::Urgent,
+        ]
+        .map(|importance| page_json_sql(direction, importance, query))
+    })
+}
+
+static PAGE_SQL: PageSql = LazyLock::new(|| page_sqls(&PAGE));
+
+/// The query of a page at `at` of at least `min_importance` among `sqls`.
+fn page_sql(sqls: &PageSql, at: PageAt, min_importance: Importance) -> (&str, Option<Cursor>) {
+    let (direction, cursor) = match at {
+        PageAt::Newest => (0, None),
+        PageAt::Before(c) => (1, Some(c)),
+        PageAt::After(c) => (2, Some(c)),
+    };
+    let importance = match min_importance {
+        Importance::Normal => 0,
+        Importance::Important => 1,
+        Importance::Urgent => 2,
+    };
+    (&sqls[direction][importance], cursor)
+}
+
+impl PageJsonRow {
+    fn into_page(self) -> TimelinePage {
+        let next = match (self.more, self.last_ms, self.last_id) {
+            (true, Some(ms), Some(id)) => Some(Cursor {
+                ms,
+                id: id.into_uuid(),
+            }),
+            _ => None,
+        };
+        TimelinePage {
+            items_json: self.items,
+            next,
+            read_up_to: self.read_up_to.map(Hyphenated::into_uuid),
+        }
+    }
+}
+
+/// A page of a timeline as `viewer` sees it, `limit` posts at most (see
+/// [`crate::store::Store::timeline_page`]).
+pub async fn timeline_page_in(
+    db: impl SqliteExecutor<'_>,
+    viewer: Uuid,
+    group_id: Uuid,
+    timeline: Timeline,
+    at: PageAt,
+    min_importance: Importance,
+    limit: i64,
+) -> Result<TimelinePage, StoreError> {
+    let (sql, cursor) = page_sql(&PAGE_SQL, at, min_importance);
+    let mut query = sqlx::query_as(sql)
+        .bind(group_id.hyphenated())
+        .bind(timeline.as_str())
+        .bind(viewer.hyphenated())
+        .bind(limit);
+    if let Some(c) = cursor {
+        query = query.bind(c.ms).bind(c.id.hyphenated());
+    }
+    let row: PageJsonRow = query.fetch_one(db).await?;
+    Ok(row.into_page())
 }
 
 impl SqliteStore {
@@ -131,55 +390,16 @@ impl SqliteStore {
         min_importance: Importance,
         limit: i64,
     ) -> Result<TimelinePage, StoreError> {
-        let (direction, cursor) = match at {
-            PageAt::Newest => (Direction::Newest, None),
-            PageAt::Before(c) => (Direction::Before, Some(c)),
-            PageAt::After(c) => (Direction::After, Some(c)),
-        };
-        // The read marker comes with the page, as a column (SQLite evaluates the uncorrelated
-        // subquery once): one round trip to the database thread instead of two.
-        let sql = timeline_sql(direction, min_importance).replacen(
-            "SELECT ",
-            "SELECT (SELECT up_to_id FROM read_markers
-                     WHERE group_id = ? AND user_id = ? AND timeline = ?) AS read_up_to, ",
-            1,
-        );
-        let mut query = sqlx::query_as(&sql)
-            .bind(group_id.hyphenated())
-            .bind(viewer.hyphenated())
-            .bind(timeline.as_str())
-            .bind(viewer.hyphenated())
-            .bind(group_id.hyphenated())
-            .bind(timeline.as_str());
-        if let Some(c) = cursor {
-            query = query.bind(c.ms).bind(c.ms).bind(c.id.hyphenated());
-        }
-        let rows: Vec<PageRow> = query.bind(limit).fetch_all(&self.read).await?;
-        let read_up_to = match rows.first() {
-            Some(row) => row.read_up_to,
-            // An empty page: the marker on its own.
-            None => {
-                sqlx::query_scalar(
-                    "SELECT up_to_id FROM read_markers
-                     WHERE group_id = ? AND user_id = ? AND timeline = ?",
-                )
-                .bind(group_id.hyphenated())
-                .bind(viewer.hyphenated())
-                .bind(timeline.as_str())
-                .fetch_optional(&self.read)
-                .await?
-            }
-        };
-        Ok(TimelinePage {
-            posts: rows
-                .into_iter()
-                .map(|r| {
-                    let cursor = r.post.cursor();
-                    (r.post.into_post(), cursor)
-                })
-                .collect(),
-            read_up_to: read_up_to.map(Hyphenated::into_uuid),
-        })
+        timeline_page_in(
+            &self.read,
+            viewer,
+            group_id,
+            timeline,
+            at,
+            min_importance,
+            limit,
+        )
+        .await
     }
 
     pub async fn post(
@@ -475,5 +695,216 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The page as SQLite writes it is the page as `PostRow::into_post` and serde_json write
+    /// it, byte for byte: every kind of post (tombstones, edits, quotes of live and deleted
+    /// posts, mentions, system entries of every stored shape, unknown professions, strings
+    /// that need escaping, timestamps before 1970), every direction, importance and page size.
+    #[tokio::test]
+    async fn the_page_json_is_what_serde_writes_for_the_posts() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("json.db").display());
+        let db = crate::db::connect_sqlite(&url).await.unwrap();
+        let w = db.writer.pool();
+        let id = || Uuid::now_v7().hyphenated().to_string();
+        let (fac, a, b, c, g) = (id(), id(), id(), id(), id());
+        let odd = "q\"b\\s/\u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} 😀 ü ' <tag> \u{2028}";
+        sqlx::query("INSERT INTO facilities VALUES (?, ?, 'x', 'clinic', 0)")
+            .bind(&fac)
+            .bind(format!("はなまる{odd}"))
+            .execute(w)
+            .await
+            .unwrap();
+        for (user, name, profession, facility) in [
+            (&a, format!("看護 {odd}"), "nurse", Some(&fac)),
+            (&b, "B".to_owned(), "astronaut", None),
+            (&c, "家族".to_owned(), "family", None),
+        ] {
+            sqlx::query(
+                "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
+                                    profession, facility_id, created_at_ms)
+                 VALUES (?, ?, 'x', ?, 'x', ?, ?, 0)",
+            )
+            .bind(user)
+            .bind(user)
+            .bind(name)
+            .bind(profession)
+            .bind(facility)
+            .execute(w)
+            .await
+            .unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO groups (id, kind, name, created_by, created_at_ms)
+             VALUES (?, 'patient', 'g', ?, 0)",
+        )
+        .bind(&g)
+        .bind(&a)
+        .execute(w)
+        .await
+        .unwrap();
+        let long = "あいうえお".repeat(20) + odd;
+        let systems = [
+            format!(
+                r#"{{"kind":"member_added","actor_id":"{a}","subject_id":"{b}","detail":null}}"#
+            ),
+            format!(
+                r#"{{"kind":"role_changed","subject_id":"{a}","detail":{}}}"#,
+                serde_json::to_string(&format!("admin {odd}")).unwrap()
+            ),
+            r#"{"kind":"no_such_kind","subject_id":"nobody"}"#.to_owned(),
+            r#"{"kind":5}"#.to_owned(),
+            r#"{"kind":"member_left","detail":7}"#.to_owned(),
+            r#"{"detail":"x"}"#.to_owned(),
+            r#"{"kind":"group_created","detail":"\ud83d\ude00 \u0001"}"#.to_owned(),
+            "[1,2]".to_owned(),
+            "\"text\"".to_owned(),
+            "{}".to_owned(),
+        ];
+        // (timeline, ms, author, body, system, importance, reply_to index, edited, deleted)
+        let mut posts: Vec<String> = Vec::new();
+        let mut ms = -3_i64;
+        for i in 0..40 {
+            let post = id();
+            let timeline = if i % 7 == 3 { "family" } else { "care" };
+            let author = [&a, &b, &c][i % 3];
+            let system = (i % 4 == 1).then(|| systems[(i / 4) % systems.len()].clone());
+            let importance = ["normal", "important", "urgent", "normal"][i % 4];
+            let reply = (i % 5 == 2).then(|| posts[i / 2].clone());
+            let body = match i % 3 {
+                0 => odd.to_owned(),
+                1 => long.clone(),
+                _ => format!("post {i}"),
+            };
+            // Ties: pairs of posts share a millisecond.
+            if i % 2 == 0 {
+                ms += [1, 999, 1_000, 1_001, 86_400_000][i % 5];
+            }
+            sqlx::query(
+                "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, timeline, system,
+                                    importance, reply_to_id, edited_at_ms, deleted_at_ms, version)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&post)
+            .bind(&g)
+            .bind(author)
+            .bind(if system.is_some() {
+                String::new()
+            } else {
+                body
+            })
+            .bind(ms)
+            .bind(timeline)
+            .bind(&system)
+            .bind(importance)
+            .bind(reply)
+            .bind((i % 6 == 4).then_some(ms + 12_345))
+            .bind((i % 9 == 5).then_some(ms + 67_890))
+            .bind(1 + (i % 3) as i64)
+            .execute(w)
+            .await
+            .unwrap();
+            for (k, user) in [&a, &b, &c].into_iter().enumerate() {
+                if (i + k) % 3 == 0 {
+                    sqlx::query("INSERT INTO post_mentions VALUES (?, ?)")
+                        .bind(&post)
+                        .bind(user)
+                        .execute(w)
+                        .await
+                        .unwrap();
+                }
+                if (i + k) % 4 == 0 {
+                    sqlx::query("INSERT INTO post_acks VALUES (?, ?, 0)")
+                        .bind(&post)
+                        .bind(user)
+                        .execute(w)
+                        .await
+                        .unwrap();
+                }
+                if (i + k) % 2 == 0 {
+                    sqlx::query("INSERT INTO post_reads VALUES (?, ?, 0)")
+                        .bind(&post)
+                        .bind(user)
+                        .execute(w)
+                        .await
+                        .unwrap();
+                }
+            }
+            posts.push(post);
+        }
+        sqlx::query("INSERT INTO read_markers VALUES (?, ?, 'care', 0, ?)")
+            .bind(&g)
+            .bind(&a)
+            .bind(&posts[7])
+            .execute(w)
+            .await
+            .unwrap();
+
+        let group = Uuid::parse_str(&g).unwrap();
+        let mut compared = 0;
+        for viewer in [&a, &c] {
+            let viewer = Uuid::parse_str(viewer).unwrap();
+            for timeline in [Timeline::Care, Timeline::Family] {
+                for importance in Importance::ALL.iter().copied() {
+                    let all: Vec<PostRow> =
+                        sqlx::query_as(&timeline_sql(Direction::Newest, importance))
+                            .bind(viewer.hyphenated())
+                            .bind(group.hyphenated())
+                            .bind(timeline.as_str())
+                            .bind(1000_i64)
+                            .fetch_all(&db.read)
+                            .await
+                            .unwrap();
+                    let mut ats = vec![(Direction::Newest, PageAt::Newest)];
+                    for row in &all {
+                        ats.push((Direction::Before, PageAt::Before(row.cursor())));
+                        ats.push((Direction::After, PageAt::After(row.cursor())));
+                    }
+                    for (direction, at) in ats {
+                        for limit in [1_i64, 2, 3, 100] {
+                            let sql = timeline_sql(direction, importance);
+                            let mut query = sqlx::query_as(&sql)
+                                .bind(viewer.hyphenated())
+                                .bind(group.hyphenated())
+                                .bind(timeline.as_str());
+                            if let PageAt::Before(c) | PageAt::After(c) = at {
+                                query = query.bind(c.ms).bind(c.ms).bind(c.id.hyphenated());
+                            }
+                            let mut rows: Vec<PostRow> =
+                                query.bind(limit + 1).fetch_all(&db.read).await.unwrap();
+                            let next = (rows.len() > limit as usize).then(|| {
+                                rows.truncate(limit as usize);
+                                rows.last().unwrap().cursor()
+                            });
+                            let expected: Vec<Post> =
+                                rows.into_iter().map(PostRow::into_post).collect();
+                            let page = timeline_page_in(
+                                &db.read, viewer, group, timeline, at, importance, limit,
+                            )
+                            .await
+                            .unwrap();
+                            let case = format!("{direction:?} {importance:?} {timeline:?} {limit}");
+                            assert_eq!(
+                                page.items_json,
+                                serde_json::to_string(&expected).unwrap(),
+                                "{case}"
+                            );
+                            assert_eq!(
+                                page.next.map(|c| c.encode()),
+                                next.map(|c| c.encode()),
+                                "{case}"
+                            );
+                            let marker = (viewer.hyphenated().to_string() == a
+                                && timeline == Timeline::Care)
+                                .then(|| Uuid::parse_str(&posts[7]).unwrap());
+                            assert_eq!(page.read_up_to, marker, "{case}");
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 500, "{compared}");
     }
 }
