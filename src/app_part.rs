@@ -1,9 +1,9 @@
-//! The app is two WebAssembly builds (two trunk targets): the nurse's app — login, timelines,
-//! search, family links — and the management pages under [`MANAGE_PREFIX`] (new group,
-//! members, invitations, directory). Most visits never need the second, so the download a nurse
-//! waits for on a phone does not carry it (docs/performance.md). Links and navigation from one
-//! build to the other are full page loads; the session, drafts and outbox are in browser
-//! storage, so nothing is lost on the way.
+//! The app is three WebAssembly builds (three trunk targets): the nurse's app — login,
+//! timelines, search — the management pages under [`MANAGE_PREFIX`] (new group, members,
+//! invitations, directory) and the family invitation page under [`JOIN_PREFIX`]. Most visits
+//! never need the others, so the download a nurse waits for on a phone does not carry them
+//! (docs/performance.md). Links and navigation from one build to another are full page loads;
+//! the session, drafts and outbox are in browser storage, so nothing is lost on the way.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -12,21 +12,33 @@ use leptos_router::NavigateOptions;
 /// Path prefix of the management build; the server serves its own `index.html` below it.
 pub const MANAGE_PREFIX: &str = "/manage";
 
-/// One of the two builds.
+/// Path prefix of the family invitation build (`/join/<token>`).
+pub const JOIN_PREFIX: &str = "/join";
+
+/// One of the builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppPart {
     /// Login, timelines, search and family links (`index.html`).
     Main,
     /// New group, members, invitations and directory (`manage/index.html`).
     Manage,
+    /// The family invitation page (`join/index.html`).
+    Join,
 }
 
 impl AppPart {
     /// The build that serves `path` (a path, possibly with a query).
     pub fn of(path: &str) -> AppPart {
-        match path.strip_prefix(MANAGE_PREFIX) {
-            Some(rest) if rest.is_empty() || rest.starts_with(['/', '?']) => AppPart::Manage,
-            _ => AppPart::Main,
+        let under = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+        };
+        if under(MANAGE_PREFIX) {
+            AppPart::Manage
+        } else if under(JOIN_PREFIX) {
+            AppPart::Join
+        } else {
+            AppPart::Main
         }
     }
 }
@@ -44,13 +56,13 @@ pub fn use_app_part() -> AppPart {
     use_context::<CurrentPart>().map_or(AppPart::Main, |c| c.0)
 }
 
-/// The `rel` of a link to `href`: `external` when the other build serves it, so the router
+/// The `rel` of a link to `href`: `external` when another build serves it, so the router
 /// leaves the click to the browser, which loads that build.
 pub fn link_rel(href: &str) -> Option<&'static str> {
     (AppPart::of(href) != use_app_part()).then_some("external")
 }
 
-/// Like `use_navigate`, but a path that the other build serves is loaded as a page.
+/// Like `use_navigate`, but a path that another build serves is loaded as a page.
 pub fn use_go() -> impl Fn(&str) + Clone + 'static {
     let navigate = use_navigate();
     let part = use_app_part();
@@ -85,9 +97,12 @@ mod tests {
             "/groups/0191",
             "/search?group=1",
             "/managers",
-            "/join/abc",
+            "/joined",
         ] {
             assert_eq!(AppPart::of(path), AppPart::Main, "{path}");
+        }
+        for path in ["/join/abc", "/join", "/join?x"] {
+            assert_eq!(AppPart::of(path), AppPart::Join, "{path}");
         }
     }
 }

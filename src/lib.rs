@@ -1,10 +1,11 @@
 //! Tsunagu SPA: Leptos (client-side rendering) compiled to WebAssembly.
 //!
-//! [`App`] provides the contexts (locale, session) and routes `/login`, `/join/:token` (family
-//! invitation links), `/` (my groups), `/groups/:id` (a timeline) and `/search` (posts of my
-//! groups); [`ManageApp`], a second build ([`app_part`]), routes `/manage/groups/new`,
-//! `/manage/groups/:id/members`, `/manage/invitations` (the physician's inbox) and
-//! `/manage/directory`. The routes other than `/login` and `/join/:token` require a session.
+//! [`App`] provides the contexts (locale, session) and routes `/login`, `/` (my groups),
+//! `/groups/:id` (a timeline) and `/search` (posts of my groups); [`ManageApp`], a second build
+//! ([`app_part`]), routes `/manage/groups/new`, `/manage/groups/:id/members`,
+//! `/manage/invitations` (the physician's inbox) and `/manage/directory`; [`JoinApp`], a third,
+//! `/join/:token` (family invitation links). The routes other than `/login` and `/join/:token`
+//! require a session.
 
 pub mod api;
 pub mod app_part;
@@ -65,15 +66,14 @@ pub fn Providers(
     children()
 }
 
-/// The nurse's app ([`AppPart::Main`]): login, family links, my groups, timelines and search;
-/// everything but `/login` and `/join/:token` redirects to `/login` without a session.
+/// The nurse's app ([`AppPart::Main`]): login, my groups, timelines and search; everything but
+/// `/login` redirects to `/login` without a session.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <AppShell part=AppPart::Main>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/join/:token") view=JoinPage/>
                 <ParentRoute path=path!("") view=HomePage>
                     <Route path=path!("") view=SelectGroupHint/>
                     <Route path=path!("/groups/:id") view=GroupPage/>
@@ -103,7 +103,20 @@ pub fn ManageApp() -> impl IntoView {
     }
 }
 
-/// What both builds share around their routes: the contexts, the router, the header and the
+/// The family invitation page ([`AppPart::Join`], the third build under `/join/`): a family
+/// member opens the link, creates an account and is taken to the nurse's app.
+#[component]
+pub fn JoinApp() -> impl IntoView {
+    view! {
+        <AppShell part=AppPart::Join>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/join/:token") view=JoinPage/>
+            </Routes>
+        </AppShell>
+    }
+}
+
+/// What the builds share around their routes: the contexts, the router, the header and the
 /// main area.
 #[component]
 fn AppShell(

@@ -1,8 +1,7 @@
 //! Joining a patient group through a family invitation link (`/join/:token`, no login needed).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_params_map;
 use tsunagu_api::{
     validate_password, ErrorCode, InvitationKind, JoinAsFamily, JoinInfo, Relationship,
 };
@@ -97,7 +96,8 @@ pub fn JoinForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
+    // The group is in the nurse's app, another build: `go` loads it as a page.
+    let go = crate::app_part::use_go();
     let display_name = RwSignal::new(String::new());
     let relationship = RwSignal::new(Relationship::Child);
     let login_id = RwSignal::new(String::new());
@@ -110,7 +110,7 @@ pub fn JoinForm(
     let join = Action::new_local(move |req: &JoinAsFamily| {
         let req = req.clone();
         let token = token.clone();
-        let navigate = navigate.clone();
+        let go = go.clone();
         let group_name = group_name.clone();
         let anon = Client::new(api::api_base(), None);
         async move {
@@ -128,7 +128,7 @@ pub fn JoinForm(
                     let path = target
                         .map(|id| format!("/groups/{id}"))
                         .unwrap_or_else(|| "/".into());
-                    navigate(&path, NavigateOptions::default());
+                    go(&path);
                 }
                 Err(e) => api_error.set(Some(e)),
             }
