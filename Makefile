@@ -30,20 +30,23 @@ setup-test:
 
 ## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132), its management
 ## pages as a second build in dist/manage/ (served under /manage/), the family invitation page
-## as a third in dist/join/ (served under /join/), and beside their
+## as a third in dist/join/ (served under /join/), search as a fourth in dist/search/, and
+## beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
 web: setup
 	trunk build --release
 	trunk build --dist dist/manage --public-url /manage/ --release -- manage.html
 	trunk build --dist dist/join --public-url /join/ --release -- join.html
+	trunk build --dist dist/search --public-url /search/ --release -- search.html
 	for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do gzip -9 -n -f -k "$$f"; done
 	if command -v brotli >/dev/null; then \
 	  for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do brotli -q 11 -f -k "$$f"; done; \
 	else echo "brotli not installed: no precompressed copies in dist/ (make setup-test installs it)"; fi
 
 ## size: the size budgets of the release build (brotli of the wasm, js and css that index.html,
-## the management pages' manage/index.html and the invitation page's join/index.html load);
+## the management pages' manage/index.html, the invitation page's join/index.html and
+## search's search/index.html load);
 ## fails when a total exceeds its budget in
 ## scripts/size-budget.sh (docs/performance.md)
 size: web

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Size budget of the release app: what a browser downloads to start it (every .wasm, .js and
 # .css that an index.html loads), compressed with `brotli -q 11` as a server would precompress
-# it. Three budgets: the nurse's app (dist/index.html), the one that matters on a phone, the
-# management pages (dist/manage/index.html), a second build only their users download, and the
-# family invitation page (dist/join/index.html), a third a family member loads once. Prints
+# it. Four budgets: the nurse's app (dist/index.html), the one that matters on a phone, the
+# management pages (dist/manage/index.html), a second build only their users download, the
+# family invitation page (dist/join/index.html), a third a family member loads once, and
+# search (dist/search/index.html). Prints
 # each file's raw and brotli size and the totals, and fails when a total exceeds its budget.
 # Lower a budget when the app shrinks; raise it only deliberately (say why in the commit).
 # Needs the release build in dist/ (`make web`) and brotli (`make setup-test`).
@@ -12,9 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # KiB of brotli (1 KiB = 1024 bytes), total of the files each page loads.
-BUDGET_KIB=354
-MANAGE_BUDGET_KIB=301
-JOIN_BUDGET_KIB=224
+BUDGET_KIB=342
+MANAGE_BUDGET_KIB=300
+JOIN_BUDGET_KIB=223
+SEARCH_BUDGET_KIB=247
 DIST=${DIST:-dist}
 
 # check PAGE BUDGET_KIB LABEL: the files PAGE loads, their sizes, and the budget's verdict.
@@ -60,3 +62,4 @@ check() {
 check "$DIST/index.html" "$BUDGET_KIB" "the app"
 check "$DIST/manage/index.html" "$MANAGE_BUDGET_KIB" "the management pages"
 check "$DIST/join/index.html" "$JOIN_BUDGET_KIB" "the family invitation page"
+check "$DIST/search/index.html" "$SEARCH_BUDGET_KIB" "search"

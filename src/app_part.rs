@@ -1,7 +1,8 @@
-//! The app is three WebAssembly builds (three trunk targets): the nurse's app — login,
-//! timelines, search — the management pages under [`MANAGE_PREFIX`] (new group, members,
-//! invitations, directory) and the family invitation page under [`JOIN_PREFIX`]. Most visits
-//! never need the others, so the download a nurse waits for on a phone does not carry them
+//! The app is four WebAssembly builds (four trunk targets): the nurse's app — login, my groups,
+//! timelines — the management pages under [`MANAGE_PREFIX`] (new group, members, invitations,
+//! directory), the family invitation page under [`JOIN_PREFIX`] and search under
+//! [`SEARCH_PREFIX`]. Most visits never need the others, so the download a nurse waits for on a
+//! phone does not carry them
 //! (docs/performance.md). Links and navigation from one build to another are full page loads;
 //! the session, drafts and outbox are in browser storage, so nothing is lost on the way.
 
@@ -15,15 +16,20 @@ pub const MANAGE_PREFIX: &str = "/manage";
 /// Path prefix of the family invitation build (`/join/<token>`).
 pub const JOIN_PREFIX: &str = "/join";
 
+/// Path prefix of the search build (`/search?q=…`).
+pub const SEARCH_PREFIX: &str = "/search";
+
 /// One of the builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppPart {
-    /// Login, timelines, search and family links (`index.html`).
+    /// Login, my groups and timelines (`index.html`).
     Main,
     /// New group, members, invitations and directory (`manage/index.html`).
     Manage,
     /// The family invitation page (`join/index.html`).
     Join,
+    /// Search (`search/index.html`).
+    Search,
 }
 
 impl AppPart {
@@ -37,6 +43,8 @@ impl AppPart {
             AppPart::Manage
         } else if under(JOIN_PREFIX) {
             AppPart::Join
+        } else if under(SEARCH_PREFIX) {
+            AppPart::Search
         } else {
             AppPart::Main
         }
@@ -95,7 +103,7 @@ mod tests {
             "/",
             "/login",
             "/groups/0191",
-            "/search?group=1",
+            "/searches",
             "/managers",
             "/joined",
         ] {
@@ -103,6 +111,9 @@ mod tests {
         }
         for path in ["/join/abc", "/join", "/join?x"] {
             assert_eq!(AppPart::of(path), AppPart::Join, "{path}");
+        }
+        for path in ["/search", "/search?q=a&group=1"] {
+            assert_eq!(AppPart::of(path), AppPart::Search, "{path}");
         }
     }
 }

@@ -1,11 +1,11 @@
 //! Tsunagu SPA: Leptos (client-side rendering) compiled to WebAssembly.
 //!
-//! [`App`] provides the contexts (locale, session) and routes `/login`, `/` (my groups),
-//! `/groups/:id` (a timeline) and `/search` (posts of my groups); [`ManageApp`], a second build
-//! ([`app_part`]), routes `/manage/groups/new`, `/manage/groups/:id/members`,
-//! `/manage/invitations` (the physician's inbox) and `/manage/directory`; [`JoinApp`], a third,
-//! `/join/:token` (family invitation links). The routes other than `/login` and `/join/:token`
-//! require a session.
+//! [`App`] provides the contexts (locale, session) and routes `/login`, `/` (my groups) and
+//! `/groups/:id` (a timeline); [`ManageApp`], a second build ([`app_part`]), routes
+//! `/manage/groups/new`, `/manage/groups/:id/members`, `/manage/invitations` (the physician's
+//! inbox) and `/manage/directory`; [`JoinApp`], a third, `/join/:token` (family invitation
+//! links); [`SearchApp`], a fourth, `/search` (posts of my groups). The routes other than
+//! `/login` and `/join/:token` require a session.
 
 pub mod api;
 pub mod app_part;
@@ -66,8 +66,8 @@ pub fn Providers(
     children()
 }
 
-/// The nurse's app ([`AppPart::Main`]): login, my groups, timelines and search; everything but
-/// `/login` redirects to `/login` without a session.
+/// The nurse's app ([`AppPart::Main`]): login, my groups and timelines; everything but `/login`
+/// redirects to `/login` without a session.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
@@ -77,7 +77,6 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=HomePage>
                     <Route path=path!("") view=SelectGroupHint/>
                     <Route path=path!("/groups/:id") view=GroupPage/>
-                    <Route path=path!("/search") view=SearchPage/>
                 </ParentRoute>
             </Routes>
         </AppShell>
@@ -111,6 +110,21 @@ pub fn JoinApp() -> impl IntoView {
         <AppShell part=AppPart::Join>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/join/:token") view=JoinPage/>
+            </Routes>
+        </AppShell>
+    }
+}
+
+/// Search ([`AppPart::Search`], the fourth build under `/search`): posts of my groups, beside
+/// the same group list; needs a session.
+#[component]
+pub fn SearchApp() -> impl IntoView {
+    view! {
+        <AppShell part=AppPart::Search>
+            <Routes fallback=NotFoundPage>
+                <ParentRoute path=path!("") view=HomePage>
+                    <Route path=path!("/search") view=SearchPage/>
+                </ParentRoute>
             </Routes>
         </AppShell>
     }

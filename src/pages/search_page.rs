@@ -77,7 +77,7 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <div class="search-page">
             <div class="group-page__header">
-                <a class="group-page__back" href="/">
+                <a class="group-page__back" href="/" rel=crate::app_part::link_rel("/")>
                     {move || i18n.t(Msg::BackToGroups)}
                 </a>
                 <h1 class="group-page__title">{move || i18n.t(Msg::SearchTitle)}</h1>
