@@ -13,6 +13,7 @@ use tsunagu_api::ErrorCode;
 use uuid::Uuid;
 
 use super::{AppState, Error};
+use crate::store::SessionOwner;
 use crate::time::now_ms;
 
 /// A JSON request body, read more strictly than `axum::Json`: the body must be a JSON
@@ -205,14 +206,45 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
-        let token_hash = crate::token::hash(token);
-        let row = state
-            .store
-            .session_owner(&token_hash)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        let token = SessionToken::from_request_parts(parts, state).await?;
+        let owner = state.store.session_owner(&token.token_hash).await?;
+        token.authenticate(state, owner).await
+    }
+}
 
+/// A presented bearer token, not yet checked: for a handler that looks its session up in the
+/// same statement as what it reads, then checks it exactly as [`AuthUser`] does
+/// ([`SessionToken::authenticate`]). Rejects only a request without a bearer token.
+#[derive(Debug)]
+pub struct SessionToken {
+    /// SHA-256 of the presented token, the session's key.
+    pub token_hash: String,
+    caller: Option<Caller>,
+}
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Error> {
+        let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
+        Ok(Self {
+            token_hash: crate::token::hash(token),
+            caller: parts.extensions.get::<Caller>().cloned(),
+        })
+    }
+}
+
+impl SessionToken {
+    /// The caller, given the token's session as the store found it (`None`: no such live
+    /// session of an enabled user): expires an idle or outlived session, refreshes
+    /// `last_seen_ms` now and then, and records who called.
+    pub async fn authenticate(
+        self,
+        state: &AppState,
+        owner: Option<SessionOwner>,
+    ) -> Result<AuthUser, Error> {
+        let row = owner.ok_or(Error::Unauthenticated)?;
+        let token_hash = self.token_hash;
         let now = now_ms();
         let idle_ms = state.settings.session_idle_timeout.as_millis() as i64;
         if row.last_seen_ms + idle_ms < now || row.expires_at_ms <= now {
@@ -222,10 +254,10 @@ impl FromRequestParts<AppState> for AuthUser {
         if now - row.last_seen_ms >= touch_interval_ms(idle_ms) {
             state.store.touch_session(&token_hash, now);
         }
-        if let Some(caller) = parts.extensions.get::<Caller>() {
+        if let Some(caller) = self.caller {
             caller.set(row.user_id);
         }
-        Ok(Self {
+        Ok(AuthUser {
             user_id: row.user_id,
             token_hash,
             is_family: row.is_family,

@@ -9,9 +9,9 @@ use tsunagu_api::{Importance, NewPost, Post, PostPage, Problem, Timeline, IDEMPO
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::member;
+use super::access::{member, Membership};
 use super::common_responses::SessionErrors;
-use super::extract::{parse_id, ClientIp, Json, Query};
+use super::extract::{parse_id, ClientIp, Json, Query, SessionToken};
 use super::responses::{etag, post_page_json};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
@@ -60,24 +60,94 @@ pub(super) fn post_location(group_id: Uuid, post_id: Uuid) -> String {
 pub async fn list_posts(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    auth: AuthUser,
+    token: SessionToken,
     Path(group_id): Path<String>,
-    Query(params): Query<PostListParams>,
+    params: Result<Query<PostListParams>, Error>,
 ) -> Result<Response, Error> {
-    let group_id = parse_id(&group_id)?;
-    let me = member(&state, group_id, auth.user_id).await?;
-    let timeline = match params.timeline {
+    // A well-formed request reads the session, the membership and the page at once; the
+    // session and the membership are then checked exactly as before the page is shown. Any
+    // other request is refused after the session check, in the order the checks come in.
+    let well_formed = match (parse_id(&group_id), &params) {
+        (Ok(group_id), Ok(Query(params))) => page_at(params).ok().map(|at| (group_id, params, at)),
+        _ => None,
+    };
+    let (auth, group_id, page) = match well_formed {
+        Some((group_id, params, at)) => {
+            let limit = clamp_limit(params.limit);
+            let min_importance = params.min_importance.unwrap_or_default();
+            let read = state
+                .store
+                .session_timeline_page(
+                    &token.token_hash,
+                    group_id,
+                    params.timeline,
+                    at,
+                    min_importance,
+                    limit,
+                )
+                .await?;
+            let auth = token.authenticate(&state, read.owner).await?;
+            let me = read.membership.ok_or(Error::NotFound)?;
+            let timeline = timeline(&me, params.timeline)?;
+            let page = match read.page {
+                Some((read, page)) if read == timeline => page,
+                // The store read another timeline than the membership's default.
+                _ => {
+                    state
+                        .store
+                        .timeline_page(auth.user_id, group_id, timeline, at, min_importance, limit)
+                        .await?
+                }
+            };
+            (auth, group_id, page)
+        }
+        None => {
+            let owner = state.store.session_owner(&token.token_hash).await?;
+            let auth = token.authenticate(&state, owner).await?;
+            let group_id = parse_id(&group_id)?;
+            let Query(params) = params?;
+            let me = member(&state, group_id, auth.user_id).await?;
+            let timeline = timeline(&me, params.timeline)?;
+            let at = page_at(&params)?;
+            let page = state
+                .store
+                .timeline_page(
+                    auth.user_id,
+                    group_id,
+                    timeline,
+                    at,
+                    params.min_importance.unwrap_or_default(),
+                    clamp_limit(params.limit),
+                )
+                .await?;
+            (auth, group_id, page)
+        }
+    };
+
+    state
+        .store
+        .audit(Entry::new(Action::PostsRead, Some(auth.user_id), ip).group(group_id))
+        .await?;
+
+    Ok(post_page_json(&page.items_json, page.next, page.read_up_to))
+}
+
+/// The timeline asked for if the membership may read it (404 otherwise, as for a group the
+/// caller is not in), or the first it may read.
+fn timeline(me: &Membership, asked: Option<Timeline>) -> Result<Timeline, Error> {
+    match asked {
         Some(t) => {
             me.require_timeline(t)?;
-            t
+            Ok(t)
         }
-        None => me.timelines()[0],
-    };
-    let limit = clamp_limit(params.limit);
-    let min_importance = params.min_importance.unwrap_or_default();
-    let decode = |raw: &str| Cursor::decode(raw).ok_or_else(Error::invalid_cursor);
+        None => Ok(me.timelines()[0]),
+    }
+}
 
-    let at = match (params.before.as_deref(), params.after.as_deref()) {
+/// Which page: the newest, or before or after a cursor (not both).
+fn page_at(params: &PostListParams) -> Result<PageAt, Error> {
+    let decode = |raw: &str| Cursor::decode(raw).ok_or_else(Error::invalid_cursor);
+    Ok(match (params.before.as_deref(), params.after.as_deref()) {
         (Some(_), Some(_)) => {
             return Err(Error::MalformedRequest(
                 "before and after are mutually exclusive".to_owned(),
@@ -86,18 +156,7 @@ pub async fn list_posts(
         (None, None) => PageAt::Newest,
         (Some(before), None) => PageAt::Before(decode(before)?),
         (None, Some(after)) => PageAt::After(decode(after)?),
-    };
-    let page = state
-        .store
-        .timeline_page(auth.user_id, group_id, timeline, at, min_importance, limit)
-        .await?;
-
-    state
-        .store
-        .audit(Entry::new(Action::PostsRead, Some(auth.user_id), ip).group(group_id))
-        .await?;
-
-    Ok(post_page_json(&page.items_json, page.next, page.read_up_to))
+    })
 }
 
 /// One post, the target of the `Location` header of a created post. Its `ETag` is the version

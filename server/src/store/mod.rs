@@ -276,6 +276,20 @@ pub struct TimelinePage {
     pub read_up_to: Option<Uuid>,
 }
 
+/// A page read with what decides whether it may be shown, read together (see
+/// [`Store::session_timeline_page`]).
+#[derive(Debug)]
+pub struct SessionPage {
+    /// The token's session, `None` if there is no such session of an enabled user.
+    pub owner: Option<SessionOwner>,
+    /// The session owner's membership of the group.
+    pub membership: Option<Membership>,
+    /// With a membership: the timeline read (the one asked for, or by default the first the
+    /// membership may read; SQLite: `family` for family members, `care` for others) and its
+    /// page, whether or not the membership may read it.
+    pub page: Option<(Timeline, TimelinePage)>,
+}
+
 /// A decision on a pending request by `caller` (see [`Store::decide_invitation`]).
 #[derive(Debug)]
 pub struct Decide {
@@ -601,6 +615,22 @@ impl Store {
         limit: i64,
     ) -> Result<TimelinePage, StoreError> {
         dispatch!(self, s => s.timeline_page(viewer, group_id, timeline, at, min_importance, limit).await)
+    }
+
+    /// [`Store::session_owner`], [`Store::membership`] and [`Store::timeline_page`] of one
+    /// page read at once (SQLite: one statement, one round trip to the database thread). The
+    /// caller checks the session and the membership as it would have before reading the page,
+    /// and shows the page only if the membership may read that timeline.
+    pub async fn session_timeline_page(
+        &self,
+        token_hash: &str,
+        group_id: Uuid,
+        timeline: Option<Timeline>,
+        at: PageAt,
+        min_importance: Importance,
+        limit: i64,
+    ) -> Result<SessionPage, StoreError> {
+        dispatch!(self, s => s.session_timeline_page(token_hash, group_id, timeline, at, min_importance, limit).await)
     }
 
     /// One post of a group as `viewer` sees it, any timeline (the caller checks).

@@ -9,7 +9,9 @@ use super::write_tx::WriteTx;
 use super::PgStore;
 use crate::domain::membership::Denied;
 use crate::store::rows::{PostRow, StoredResponse};
-use crate::store::{CreatePost, CreatedPost, PageAt, Refusal, StoreError, TimelinePage};
+use crate::store::{
+    CreatePost, CreatedPost, PageAt, Refusal, SessionPage, StoreError, TimelinePage,
+};
 use crate::time::now_ms;
 
 /// Posts with everything a `Post` shows joined in, so a page is ONE query (see SQLite's
@@ -145,6 +147,38 @@ impl PgStore {
             items_json: serde_json::to_string(&posts).map_err(anyhow::Error::from)?,
             next,
             read_up_to,
+        })
+    }
+
+    /// See [`crate::store::Store::session_timeline_page`]: the three reads in turn.
+    pub async fn session_timeline_page(
+        &self,
+        token_hash: &str,
+        group_id: Uuid,
+        timeline: Option<Timeline>,
+        at: PageAt,
+        min_importance: Importance,
+        limit: i64,
+    ) -> Result<SessionPage, StoreError> {
+        let owner = self.session_owner(token_hash).await?;
+        let membership = match &owner {
+            Some(owner) => self.membership(group_id, owner.user_id).await?,
+            None => None,
+        };
+        let page = match (&owner, &membership) {
+            (Some(owner), Some(membership)) => {
+                let timeline = timeline.unwrap_or(membership.timelines()[0]);
+                let page = self
+                    .timeline_page(owner.user_id, group_id, timeline, at, min_importance, limit)
+                    .await?;
+                Some((timeline, page))
+            }
+            _ => None,
+        };
+        Ok(SessionPage {
+            owner,
+            membership,
+            page,
         })
     }
 

@@ -33,11 +33,11 @@ pub const SELECT_MEMBERSHIP: &str =
 /// A caller's membership with what the rules need of the group.
 #[derive(Debug, sqlx::FromRow)]
 pub struct MembershipRow {
-    role: String,
-    kind: String,
-    archived: bool,
-    physician_rule: Option<String>,
-    attending_physician_id: Option<Id>,
+    pub role: String,
+    pub kind: String,
+    pub archived: bool,
+    pub physician_rule: Option<String>,
+    pub attending_physician_id: Option<Id>,
 }
 
 impl MembershipRow {

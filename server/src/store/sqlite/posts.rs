@@ -10,13 +10,17 @@ use tsunagu_api::{
 };
 use uuid::Uuid;
 
+use super::users::{session_owner, SELECT_SESSION_OWNER};
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::cursor::Cursor;
 use crate::domain::membership::Denied;
-use crate::store::rows::StoredResponse;
+use crate::store::id::Id;
+use crate::store::rows::{MembershipRow, SessionRow, StoredResponse, SELECT_MEMBERSHIP};
 pub use crate::store::rows::{PostInGroupRow, PostRow};
-use crate::store::{CreatePost, CreatedPost, PageAt, Refusal, StoreError, TimelinePage};
+use crate::store::{
+    CreatePost, CreatedPost, PageAt, Refusal, SessionPage, StoreError, TimelinePage,
+};
 use crate::time::now_ms;
 
 /// Posts with everything a `Post` shows joined in, so a page is ONE query: the author (and,
@@ -216,7 +220,7 @@ fn post_json() -> String {
     )
 }
 
-/// What a page query reads besides the page: see [`PAGE`].
+/// What a page query reads besides the page: see [`PAGE`] and [`SESSION_PAGE`].
 struct PageQuery {
     /// Common table expressions before the page's own, each followed by a comma.
     with: &'static str,
@@ -239,7 +243,26 @@ const PAGE: PageQuery = PageQuery {
     from: "",
 };
 
-/// The page query of [`timeline_page_in`] (with [`PAGE`]): ONE row with the read marker, whether more posts follow the page,
+/// A page with the session of token hash ?3 and its owner's membership of the group
+/// ([`SessionPageRow`]): ?2 is the timeline asked for, or NULL for the membership's default.
+/// The default mirrors `Membership::timelines()[0]` (`family` for family members, `care`
+/// otherwise); the handler decides, and reads again in the rare case it disagrees.
+const SESSION_PAGE: PageQuery = PageQuery {
+    with: "s AS MATERIALIZED ({SELECT_SESSION_OWNER} ?3),
+           m AS MATERIALIZED ({SELECT_MEMBERSHIP}
+                              WHERE m.group_id = ?1 AND m.user_id = (SELECT user_id FROM s)),
+           t AS MATERIALIZED (SELECT COALESCE(?2, CASE WHEN role = 'family' THEN 'family'
+                                                       ELSE 'care' END) AS timeline FROM m),",
+    viewer: "(SELECT user_id FROM s)",
+    timeline: "(SELECT timeline FROM t)",
+    columns: "s.user_id, s.profession, s.last_seen_ms, s.expires_at_ms,
+              m.role, m.kind, m.archived, m.physician_rule, m.attending_physician_id,
+              (SELECT timeline FROM t) AS page_timeline,",
+    from: " FROM (SELECT 1) AS one LEFT JOIN s ON 1 LEFT JOIN m ON 1",
+};
+
+/// The page query of [`timeline_page_in`] (with [`PAGE`]) and [`session_timeline_page_in`]
+/// (with [`SESSION_PAGE`]): ONE row with the read marker, whether more posts follow the page,
 /// the cursor of its last post and the page's posts as one JSON array, so a page is one round
 /// trip to the database thread and one value handed over (not one message and two dozen
 /// values per post). Binds: ?1 group, ?4 page size, ?5 and ?6 the cursor's ms and id, ?2 and
@@ -271,6 +294,9 @@ fn page_json_sql(direction: Direction, min_importance: Importance, query: &PageQ
         columns,
         from,
     } = query;
+    let with = with
+        .replace("{SELECT_SESSION_OWNER}", SELECT_SESSION_OWNER)
+        .replace("{SELECT_MEMBERSHIP}", SELECT_MEMBERSHIP);
     let page = format!(
         "FROM posts p WHERE p.group_id = ?1 AND p.timeline = {timeline}{importance}{range}
          ORDER BY p.created_at_ms {order}, p.id {order}"
@@ -308,6 +334,23 @@ struct PageJsonRow {
     items: String,
 }
 
+/// [`page_json_sql`] with [`SESSION_PAGE`]'s columns.
+#[derive(sqlx::FromRow)]
+struct SessionPageRow {
+    user_id: Option<Id>,
+    profession: Option<String>,
+    last_seen_ms: Option<i64>,
+    expires_at_ms: Option<i64>,
+    role: Option<String>,
+    kind: Option<String>,
+    archived: Option<bool>,
+    physician_rule: Option<String>,
+    attending_physician_id: Option<Id>,
+    page_timeline: Option<String>,
+    #[sqlx(flatten)]
+    page: PageJsonRow,
+}
+
 /// Page queries, built once: by direction, then by least importance.
 type PageSql = LazyLock<[[String; 3]; 3]>;
 
@@ -323,6 +366,7 @@ fn page_sqls(query: &PageQuery) -> [[String; 3]; 3] {
 }
 
 static PAGE_SQL: PageSql = LazyLock::new(|| page_sqls(&PAGE));
+static SESSION_PAGE_SQL: PageSql = LazyLock::new(|| page_sqls(&SESSION_PAGE));
 
 /// The query of a page at `at` of at least `min_importance` among `sqls`.
 fn page_sql(sqls: &PageSql, at: PageAt, min_importance: Importance) -> (&str, Option<Cursor>) {
@@ -380,6 +424,66 @@ pub async fn timeline_page_in(
     Ok(row.into_page())
 }
 
+/// See [`crate::store::Store::session_timeline_page`]: one statement.
+pub async fn session_timeline_page_in(
+    db: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    group_id: Uuid,
+    timeline: Option<Timeline>,
+    at: PageAt,
+    min_importance: Importance,
+    limit: i64,
+) -> Result<SessionPage, StoreError> {
+    let (sql, cursor) = page_sql(&SESSION_PAGE_SQL, at, min_importance);
+    let mut query = sqlx::query_as(sql)
+        .bind(group_id.hyphenated())
+        .bind(timeline.map(Timeline::as_str))
+        .bind(token_hash)
+        .bind(limit);
+    if let Some(c) = cursor {
+        query = query.bind(c.ms).bind(c.id.hyphenated());
+    }
+    let row: SessionPageRow = query.fetch_one(db).await?;
+    let owner = match (
+        row.user_id,
+        row.profession,
+        row.last_seen_ms,
+        row.expires_at_ms,
+    ) {
+        (Some(user_id), Some(profession), Some(last_seen_ms), Some(expires_at_ms)) => {
+            Some(session_owner(SessionRow {
+                user_id,
+                profession,
+                last_seen_ms,
+                expires_at_ms,
+            }))
+        }
+        _ => None,
+    };
+    let membership = match (owner.is_some(), row.role, row.kind, row.archived) {
+        (true, Some(role), Some(kind), Some(archived)) => Some(
+            MembershipRow {
+                role,
+                kind,
+                archived,
+                physician_rule: row.physician_rule,
+                attending_physician_id: row.attending_physician_id,
+            }
+            .into_membership(),
+        ),
+        _ => None,
+    };
+    let page = match (&membership, row.page_timeline.as_deref().map(str::parse)) {
+        (Some(_), Some(Ok(timeline))) => Some((timeline, row.page.into_page())),
+        _ => None,
+    };
+    Ok(SessionPage {
+        owner,
+        membership,
+        page,
+    })
+}
+
 impl SqliteStore {
     pub async fn timeline_page(
         &self,
@@ -393,6 +497,27 @@ impl SqliteStore {
         timeline_page_in(
             &self.read,
             viewer,
+            group_id,
+            timeline,
+            at,
+            min_importance,
+            limit,
+        )
+        .await
+    }
+
+    pub async fn session_timeline_page(
+        &self,
+        token_hash: &str,
+        group_id: Uuid,
+        timeline: Option<Timeline>,
+        at: PageAt,
+        min_importance: Importance,
+        limit: i64,
+    ) -> Result<SessionPage, StoreError> {
+        session_timeline_page_in(
+            &self.read,
+            token_hash,
             group_id,
             timeline,
             at,
@@ -906,5 +1031,98 @@ mod tests {
             }
         }
         assert!(compared > 500, "{compared}");
+
+        // The session, the membership and the page in one statement are what the three reads
+        // return one by one: for a member, a family member, a non-member, a disabled user and
+        // an unknown token, for each timeline asked for and none.
+        let d = id();
+        sqlx::query(
+            "INSERT INTO users (id, login_id, password_hash, display_name, display_name_kana,
+                                profession, created_at_ms, disabled)
+             VALUES (?, ?, 'x', 'D', 'x', 'nurse', 0, 1)",
+        )
+        .bind(&d)
+        .bind(&d)
+        .execute(w)
+        .await
+        .unwrap();
+        for (user, role) in [(&a, "admin"), (&c, "family"), (&d, "member")] {
+            sqlx::query("INSERT INTO group_members VALUES (?, ?, ?, 0)")
+                .bind(&g)
+                .bind(user)
+                .bind(role)
+                .execute(w)
+                .await
+                .unwrap();
+        }
+        for user in [&a, &b, &c, &d] {
+            sqlx::query("INSERT INTO sessions VALUES (?, ?, 1, 2, 3)")
+                .bind(format!("hash of {user}"))
+                .bind(user)
+                .execute(w)
+                .await
+                .unwrap();
+        }
+        for user in [&a, &b, &c, &d, &"nobody".to_owned()] {
+            let token_hash = format!("hash of {user}");
+            for timeline in [None, Some(Timeline::Care), Some(Timeline::Family)] {
+                let at = PageAt::Newest;
+                let read = session_timeline_page_in(
+                    &db.read,
+                    &token_hash,
+                    group,
+                    timeline,
+                    at,
+                    Importance::Normal,
+                    3,
+                )
+                .await
+                .unwrap();
+                let owner: Option<SessionRow> =
+                    sqlx::query_as(&format!("{SELECT_SESSION_OWNER} ?"))
+                        .bind(&token_hash)
+                        .fetch_optional(&db.read)
+                        .await
+                        .unwrap();
+                let owner = owner.map(session_owner);
+                assert_eq!(format!("{:?}", read.owner), format!("{owner:?}"), "{user}");
+                let membership = match &owner {
+                    Some(o) => crate::store::sqlite::membership_in(&db.read, group, o.user_id)
+                        .await
+                        .unwrap(),
+                    None => None,
+                };
+                assert_eq!(
+                    format!("{:?}", read.membership),
+                    format!("{membership:?}"),
+                    "{user}"
+                );
+                match (owner, membership) {
+                    (Some(o), Some(m)) => {
+                        let expected_timeline = timeline.unwrap_or(m.timelines()[0]);
+                        let expected = timeline_page_in(
+                            &db.read,
+                            o.user_id,
+                            group,
+                            expected_timeline,
+                            at,
+                            Importance::Normal,
+                            3,
+                        )
+                        .await
+                        .unwrap();
+                        let (read_timeline, page) = read.page.expect("a member's page");
+                        assert_eq!(read_timeline, expected_timeline, "{user}");
+                        assert_eq!(page.items_json, expected.items_json, "{user}");
+                        assert_eq!(
+                            page.next.map(|c| c.encode()),
+                            expected.next.map(|c| c.encode())
+                        );
+                        assert_eq!(page.read_up_to, expected.read_up_to, "{user}");
+                    }
+                    _ => assert!(read.page.is_none(), "{user}"),
+                }
+            }
+        }
     }
 }

@@ -33,6 +33,21 @@ pub async fn author_in(db: impl SqliteExecutor<'_>, user_id: Uuid) -> Result<Aut
     Ok(row.into_author())
 }
 
+/// A session's owner and times ([`SessionRow`]); append the token hash's bind.
+pub const SELECT_SESSION_OWNER: &str =
+    "SELECT s.user_id, u.profession, s.last_seen_ms, s.expires_at_ms
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE u.disabled = 0 AND s.token_hash =";
+
+pub fn session_owner(row: SessionRow) -> SessionOwner {
+    SessionOwner {
+        user_id: row.user_id.into_uuid(),
+        is_family: row.profession == Profession::Family.as_str(),
+        last_seen_ms: row.last_seen_ms,
+        expires_at_ms: row.expires_at_ms,
+    }
+}
+
 impl SqliteStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.read).await?;
@@ -108,20 +123,11 @@ impl SqliteStore {
         &self,
         token_hash: &str,
     ) -> Result<Option<SessionOwner>, StoreError> {
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.user_id, u.profession, s.last_seen_ms, s.expires_at_ms
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ? AND u.disabled = 0",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(row.map(|r| SessionOwner {
-            user_id: r.user_id.into_uuid(),
-            is_family: r.profession == Profession::Family.as_str(),
-            last_seen_ms: r.last_seen_ms,
-            expires_at_ms: r.expires_at_ms,
-        }))
+        let row: Option<SessionRow> = sqlx::query_as(&format!("{SELECT_SESSION_OWNER} ?"))
+            .bind(token_hash)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map(session_owner))
     }
 
     pub async fn expire_session(&self, token_hash: &str) -> Result<(), StoreError> {
