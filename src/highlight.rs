@@ -148,7 +148,7 @@ pub fn mention_parts(
         .filter(|(_, name)| !name.trim().is_empty())
         .map(|(id, name)| (*id, format!("@{name}")))
         .collect();
-    names.sort_by_key(|(_, n)| std::cmp::Reverse(n.len()));
+    crate::sort::sort_by_key(&mut names, |(_, n)| std::cmp::Reverse(n.len()));
 
     let mut marked = Vec::new();
     let mut at = 0;

@@ -54,7 +54,7 @@ pub fn sections(groups: &[Group], filter: &str) -> Vec<(GroupKind, Vec<Group>)> 
                 .filter(|g| g.kind == kind && group_matches(g, filter))
                 .cloned()
                 .collect();
-            items.sort_by(|a, b| {
+            crate::sort::sort_by(&mut items, |a, b| {
                 last_activity(b)
                     .cmp(&last_activity(a))
                     .then(a.id.cmp(&b.id))

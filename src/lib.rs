@@ -26,6 +26,7 @@ pub use tsunagu_api::kana;
 pub mod pages;
 pub mod post_view;
 pub mod session;
+pub mod sort;
 pub mod storage;
 pub mod text;
 pub mod time_format;

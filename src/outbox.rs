@@ -350,7 +350,7 @@ impl Outbox {
     }
 
     fn sort(&mut self) {
-        self.items.sort_by_key(|i| (i.created_at_ms, i.key));
+        crate::sort::sort_by_key(&mut self.items, |i| (i.created_at_ms, i.key));
     }
 
     /// Adds stored items not held yet (items enqueued while the store was loading are already

@@ -246,7 +246,7 @@ impl TimelineModel {
         if batch.is_empty() {
             return;
         }
-        batch.sort_by_key(key);
+        crate::sort::sort_by_key(&mut batch, key);
         batch.dedup_by(|later, earlier| {
             let same = later.id == earlier.id;
             if same {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 /// Receipts oldest first (ties by name), as the dialog lists them whatever order they came in.
 pub fn ordered_receipts(list: &[Receipt]) -> Vec<Receipt> {
     let mut out = list.to_vec();
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         a.at.cmp(&b.at)
             .then_with(|| a.user.display_name.cmp(&b.user.display_name))
     });
