@@ -30,7 +30,7 @@ mod sessions;
 
 pub use base_url::{api_base, normalize_base, set_api_base, API_BASE_KEY};
 pub use directory::DirectoryQuery;
-pub use members::AddOutcome;
+pub use members::{AddOutcome, MentionMember};
 pub use post_actions::{etag_version, if_match, SearchQuery};
 pub use posts::{posts_query, PostCursor};
 pub use query::{encode_query_value, query};

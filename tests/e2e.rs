@@ -224,7 +224,8 @@ async fn a_care_manager_invites_and_the_physician_approves() {
 
     let b = Browser::open(&stack).await;
     b.login("dr.sato").await;
-    b.by_role_text("link", "承認待ち")
+    // The count comes from the inbox, read for its length only (`invitation_count`).
+    b.by_role_text("link", "承認待ち (1)")
         .await
         .click()
         .await

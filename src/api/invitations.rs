@@ -9,7 +9,20 @@ use uuid::Uuid;
 
 use super::{encode_query_value, to_json, ApiError, Client};
 
+/// `GET /invitations` read for its length only.
+#[derive(serde::Deserialize)]
+struct InvitationCount {
+    items: Vec<serde::de::IgnoredAny>,
+}
+
 impl Client {
+    /// How many invitations wait for my approval (`GET /invitations`, counted without reading
+    /// them: the nurse's app shows only the number, and carries no parser for invitations).
+    pub async fn invitation_count(&self) -> Result<usize, ApiError> {
+        let list: InvitationCount = self.get_json("/invitations").await?;
+        Ok(list.items.len())
+    }
+
     /// `GET /invitations`: waiting for my approval as attending physician.
     pub async fn invitations(&self) -> Result<InvitationList, ApiError> {
         self.get_json("/invitations").await

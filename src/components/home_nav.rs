@@ -29,11 +29,7 @@ pub fn HomeNav() -> impl IntoView {
         let client = session.client();
         async move {
             if physician {
-                client
-                    .invitations()
-                    .await
-                    .map(|l| l.items.len())
-                    .unwrap_or(0)
+                client.invitation_count().await.unwrap_or(0)
             } else {
                 0
             }

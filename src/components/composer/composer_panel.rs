@@ -145,9 +145,9 @@ pub fn ComposerPanel(
         let client = session.client();
         let me = untrack(|| session.my_id());
         spawn_local(async move {
-            match client.members(group_id).await {
+            match client.mention_members(group_id).await {
                 Ok(list) => {
-                    members.try_set(mentionable(&list.items, timeline, me));
+                    members.try_set(mentionable(&list, timeline, me));
                 }
                 // Offline, say: asked again at the next mention.
                 Err(_) => {

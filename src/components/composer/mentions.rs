@@ -5,7 +5,9 @@
 //! Positions from the browser (`selectionStart`) count UTF-16 code units; Rust strings are
 //! indexed by bytes. The conversions live here so the component never slices by the wrong unit.
 
-use tsunagu_api::{kana, Member, MemberRole, Mention, Profession, Timeline, MAX_MENTIONS};
+use tsunagu_api::{kana, MemberRole, Mention, Profession, Timeline, MAX_MENTIONS};
+
+use crate::api::MentionMember;
 use uuid::Uuid;
 
 /// Longest query that still counts as one (a longer run after `@` is ordinary text).
@@ -105,7 +107,7 @@ pub fn active_query(text: &str, caret_utf16: usize) -> Option<MentionQuery> {
 /// writer: family members only in the family timeline (the care timeline is for professionals;
 /// the server refuses such a mention anyway).
 pub fn mentionable(
-    members: &[Member],
+    members: &[MentionMember],
     timeline: Option<Timeline>,
     me: Option<Uuid>,
 ) -> Vec<Candidate> {
@@ -164,11 +166,16 @@ pub fn kept_mentions(body: &str, chosen: &[Mention]) -> Vec<Mention> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeZone, Utc};
     use tsunagu_api::Author;
 
-    fn member(n: u128, name: &str, kana: &str, role: MemberRole, profession: Profession) -> Member {
-        Member {
+    fn member(
+        n: u128,
+        name: &str,
+        kana: &str,
+        role: MemberRole,
+        profession: Profession,
+    ) -> MentionMember {
+        MentionMember {
             person: Author {
                 id: Uuid::from_u128(n),
                 display_name: name.into(),
@@ -177,12 +184,10 @@ mod tests {
             },
             display_name_kana: kana.into(),
             role,
-            relationship: None,
-            joined_at: Utc.timestamp_millis_opt(0).unwrap(),
         }
     }
 
-    fn members() -> Vec<Member> {
+    fn members() -> Vec<MentionMember> {
         vec![
             member(
                 1,
