@@ -28,6 +28,8 @@ impl Db {
 
 /// Opens (creating if missing) the SQLite database and brings its schema up to date.
 pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    // Before any connection: SQLite's allocator and statistics (see global_config.rs).
+    super::global_config::apply();
     let shown = redact(database_url);
     let options = SqliteConnectOptions::from_str(database_url)
         .with_context(|| format!("invalid database URL {shown:?}"))?

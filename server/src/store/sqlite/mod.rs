@@ -13,6 +13,7 @@ mod decisions;
 mod direct;
 mod directory;
 pub mod events;
+mod global_config;
 pub mod groups;
 pub mod invitations;
 mod links;
