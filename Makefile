@@ -28,14 +28,15 @@ setup:
 setup-test:
 	scripts/setup.sh --test
 
-## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132), its management
-## pages as a second build in dist/manage/ (served under /manage/), the family invitation page
-## as a third in dist/join/ (served under /join/), search as a fourth in dist/search/, and
-## beside their
+## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132), the login page
+## as a build of its own in dist/login/ (served at /login), the management pages in
+## dist/manage/ (served under /manage/), the family invitation page in dist/join/ (served under
+## /join/), search in dist/search/, and beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
 web: setup
 	trunk build --release
+	trunk build --dist dist/login --public-url /login/ --release -- login.html
 	trunk build --dist dist/manage --public-url /manage/ --release -- manage.html
 	trunk build --dist dist/join --public-url /join/ --release -- join.html
 	trunk build --dist dist/search --public-url /search/ --release -- search.html

@@ -1,14 +1,18 @@
-//! The app is four WebAssembly builds (four trunk targets): the nurse's app — login, my groups,
-//! timelines — the management pages under [`MANAGE_PREFIX`] (new group, members, invitations,
-//! directory), the family invitation page under [`JOIN_PREFIX`] and search under
-//! [`SEARCH_PREFIX`]. Most visits never need the others, so the download a nurse waits for on a
-//! phone does not carry them
+//! The app is five WebAssembly builds (five trunk targets): the nurse's app — my groups,
+//! timelines — the login page under [`LOGIN_PATH`], the management pages under
+//! [`MANAGE_PREFIX`] (new group, members, invitations, directory), the family invitation page
+//! under [`JOIN_PREFIX`] and search under [`SEARCH_PREFIX`]. Most visits never need the others,
+//! so the download a nurse waits for on a phone does not carry them
 //! (docs/performance.md). Links and navigation from one build to another are full page loads;
 //! the session, drafts and outbox are in browser storage, so nothing is lost on the way.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
+
+/// Path of the login build (`/login`): the login form, and after a logout the offer to remove
+/// the user's data from this device.
+pub const LOGIN_PATH: &str = "/login";
 
 /// Path prefix of the management build; the server serves its own `index.html` below it.
 pub const MANAGE_PREFIX: &str = "/manage";
@@ -22,8 +26,10 @@ pub const SEARCH_PREFIX: &str = "/search";
 /// One of the builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppPart {
-    /// Login, my groups and timelines (`index.html`).
+    /// My groups and timelines (`index.html`).
     Main,
+    /// The login page (`login/index.html`).
+    Login,
     /// New group, members, invitations and directory (`manage/index.html`).
     Manage,
     /// The family invitation page (`join/index.html`).
@@ -39,7 +45,9 @@ impl AppPart {
             path.strip_prefix(prefix)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
         };
-        if under(MANAGE_PREFIX) {
+        if under(LOGIN_PATH) {
+            AppPart::Login
+        } else if under(MANAGE_PREFIX) {
             AppPart::Manage
         } else if under(JOIN_PREFIX) {
             AppPart::Join
@@ -101,13 +109,16 @@ mod tests {
         }
         for path in [
             "/",
-            "/login",
+            "/logins",
             "/groups/0191",
             "/searches",
             "/managers",
             "/joined",
         ] {
             assert_eq!(AppPart::of(path), AppPart::Main, "{path}");
+        }
+        for path in ["/login", "/login?x=1", "/login/"] {
+            assert_eq!(AppPart::of(path), AppPart::Login, "{path}");
         }
         for path in ["/join/abc", "/join", "/join?x"] {
             assert_eq!(AppPart::of(path), AppPart::Join, "{path}");

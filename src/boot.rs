@@ -1,4 +1,5 @@
-//! The login form of `index.html`, shown while the app downloads, and its hand-over to the app.
+//! The login form of `login.html`, shown while the login build downloads, and its hand-over to
+//! the app.
 //!
 //! On a slow phone the WebAssembly takes seconds to arrive; the static form lets the user type
 //! (and even submit) in the meantime. When the app starts, [`provide_boot_login`] takes what
@@ -84,7 +85,7 @@ mod tests {
     /// `data-msg="Name"` holds the Japanese text (or `data-ja`) and `data-en` the English.
     #[test]
     fn the_static_login_form_speaks_the_i18n_tables_texts() {
-        let html = include_str!("../index.html");
+        let html = include_str!("../login.html");
         let marked = [
             (Msg::AppName, "AppName"),
             (Msg::LoginTitle, "LoginTitle"),
@@ -96,7 +97,7 @@ mod tests {
         for (msg, name) in marked {
             let at = html
                 .find(&format!("data-msg=\"{name}\""))
-                .unwrap_or_else(|| panic!("index.html has no data-msg=\"{name}\""));
+                .unwrap_or_else(|| panic!("login.html has no data-msg=\"{name}\""));
             let element = &html[at..at + html[at..].find('<').unwrap()];
             let ja = msg.text(Locale::Ja);
             let en = msg.text(Locale::En);

@@ -73,6 +73,9 @@ messages! {
     Logout => "ログアウト", "Log out";
     /// Heading of the offer shown on the login page right after a logout.
     LoggedOut => "ログアウトしました", "You have logged out";
+    /// Shown by a page of the app after a logout while offline: the login page is a page load.
+    LoginPageWhenOnline => "ログアウトしました。ログイン画面は通信が戻ると開きます。",
+        "You have logged out. The login page opens when the connection is back.";
     /// What the offer after a logout is about.
     DeviceDataHint => "共用の端末では、この端末に残るあなたの下書きと送信待ちの投稿を削除できます。削除しなくても、ほかの人には表示されません。", "On a shared device, you can remove your drafts and unsent posts kept on it. Even if you keep them, nobody else sees them.";
     /// Button removing the logged-out user's data from the device.

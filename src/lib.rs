@@ -1,7 +1,8 @@
 //! Tsunagu SPA: Leptos (client-side rendering) compiled to WebAssembly.
 //!
-//! [`App`] provides the contexts (locale, session) and routes `/login`, `/` (my groups) and
-//! `/groups/:id` (a timeline); [`ManageApp`], a second build ([`app_part`]), routes
+//! [`App`] provides the contexts (locale, session) and routes `/` (my groups) and
+//! `/groups/:id` (a timeline); [`LoginApp`], a build of its own ([`app_part`]), `/login`;
+//! [`ManageApp`], another build, routes
 //! `/manage/groups/new`, `/manage/groups/:id/members`, `/manage/invitations` (the physician's
 //! inbox) and `/manage/directory`; [`JoinApp`], a third, `/join/:token` (family invitation
 //! links); [`SearchApp`], a fourth, `/search` (posts of my groups). The routes other than
@@ -33,7 +34,7 @@ pub mod time_format;
 pub mod timeline_model;
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 use app_part::AppPart;
@@ -51,36 +52,59 @@ use pages::not_found_page::NotFoundPage;
 use pages::search_page::SearchPage;
 
 /// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]), session
-/// ([`session::provide_session`]), live events ([`live::provide_live`]), the outbox sender
-/// ([`outbox::sender::provide_outbox`]) and what the static login form held
-/// ([`boot::provide_boot_login`]).
+/// ([`session::provide_session`]), live events ([`live::provide_live`]) and the outbox sender
+/// ([`outbox::sender::provide_outbox`]).
 #[component]
 pub fn Providers(
     /// The app (or, in tests, the part of it under test).
     children: Children,
 ) -> impl IntoView {
-    i18n::provide_i18n();
-    session::provide_session();
-    live::provide_live();
+    provide_base();
     outbox::provide_outbox();
-    boot::provide_boot_login();
     children()
 }
 
-/// The nurse's app ([`AppPart::Main`]): login, my groups and timelines; everything but `/login`
-/// redirects to `/login` without a session.
+/// The contexts every build has: locale, session and live events.
+fn provide_base() {
+    i18n::provide_i18n();
+    session::provide_session();
+    live::provide_live();
+}
+
+// Every build routes with `FlatRoutes`, and the side panel with the group list ([`HomePage`])
+// sits around the routes instead of being their parent route: the nested router cost ~12 KiB
+// of every build's download (docs/performance.md). Moving between the routes inside the panel
+// keeps the panel as it is, as the parent route did.
+
+/// The nurse's app ([`AppPart::Main`]): my groups and timelines, `/` (a hint to pick a group)
+/// and `/groups/:id` beside the group list; without a session it loads the login page.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <AppShell part=AppPart::Main>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/login") view=LoginPage/>
-                <ParentRoute path=path!("") view=HomePage>
+            <HomePage>
+                <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("") view=SelectGroupHint/>
                     <Route path=path!("/groups/:id") view=GroupPage/>
-                </ParentRoute>
-            </Routes>
+                </FlatRoutes>
+            </HomePage>
         </AppShell>
+    }
+}
+
+/// The login page ([`AppPart::Login`], a build of its own under `/login/`): a nurse with a
+/// stored session never downloads it, and someone without one gets a login form that is ready
+/// sooner than the whole app. It continues from the static form of `login.html`
+/// ([`boot::provide_boot_login`]) and, once logged in, loads the nurse's app.
+#[component]
+pub fn LoginApp() -> impl IntoView {
+    boot::provide_boot_login();
+    view! {
+        <DoorShell part=AppPart::Login>
+            <FlatRoutes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage/>
+            </FlatRoutes>
+        </DoorShell>
     }
 }
 
@@ -91,14 +115,14 @@ pub fn App() -> impl IntoView {
 pub fn ManageApp() -> impl IntoView {
     view! {
         <AppShell part=AppPart::Manage>
-            <Routes fallback=NotFoundPage>
-                <ParentRoute path=path!("/manage") view=HomePage>
-                    <Route path=path!("/groups/new") view=NewGroupPage/>
-                    <Route path=path!("/groups/:id/members") view=MembersPage/>
-                    <Route path=path!("/invitations") view=InvitationsPage/>
-                    <Route path=path!("/directory") view=DirectoryPage/>
-                </ParentRoute>
-            </Routes>
+            <HomePage>
+                <FlatRoutes fallback=NotFoundPage>
+                    <Route path=path!("/manage/groups/new") view=NewGroupPage/>
+                    <Route path=path!("/manage/groups/:id/members") view=MembersPage/>
+                    <Route path=path!("/manage/invitations") view=InvitationsPage/>
+                    <Route path=path!("/manage/directory") view=DirectoryPage/>
+                </FlatRoutes>
+            </HomePage>
         </AppShell>
     }
 }
@@ -108,11 +132,11 @@ pub fn ManageApp() -> impl IntoView {
 #[component]
 pub fn JoinApp() -> impl IntoView {
     view! {
-        <AppShell part=AppPart::Join>
-            <Routes fallback=NotFoundPage>
+        <DoorShell part=AppPart::Join>
+            <FlatRoutes fallback=NotFoundPage>
                 <Route path=path!("/join/:token") view=JoinPage/>
-            </Routes>
-        </AppShell>
+            </FlatRoutes>
+        </DoorShell>
     }
 }
 
@@ -122,17 +146,18 @@ pub fn JoinApp() -> impl IntoView {
 pub fn SearchApp() -> impl IntoView {
     view! {
         <AppShell part=AppPart::Search>
-            <Routes fallback=NotFoundPage>
-                <ParentRoute path=path!("") view=HomePage>
+            <HomePage>
+                <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/search") view=SearchPage/>
-                </ParentRoute>
-            </Routes>
+                </FlatRoutes>
+            </HomePage>
         </AppShell>
     }
 }
 
-/// What the builds share around their routes: the contexts, the router, the header and the
-/// main area.
+/// What the builds where a user stays share around their routes: the contexts with the outbox
+/// sender (which delivers posts queued in any of them), the router, the header and the main
+/// area.
 #[component]
 fn AppShell(
     /// Which build this is.
@@ -147,6 +172,26 @@ fn AppShell(
                 <AppFrame>{children()}</AppFrame>
             </Router>
         </Providers>
+    }
+}
+
+/// [`AppShell`] for the login and invitation pages, without the outbox: they load the nurse's
+/// app right after a session starts, and a page that opened the IndexedDB database just before
+/// it went away left the next page's open of it waiting (seen in the browser tests). Nor do
+/// they carry its code.
+#[component]
+fn DoorShell(
+    /// Which build this is.
+    part: AppPart,
+    /// The build's routes.
+    children: Children,
+) -> impl IntoView {
+    app_part::provide_app_part(part);
+    provide_base();
+    view! {
+        <Router>
+            <AppFrame>{children()}</AppFrame>
+        </Router>
     }
 }
 

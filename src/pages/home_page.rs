@@ -1,19 +1,21 @@
 //! The home page: my groups, and the open group beside them.
 
 use leptos::prelude::*;
-use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::group_list::{GroupList, GroupListRefresh};
 use crate::components::home_nav::HomeNav;
 use crate::components::require_session::RequireSession;
 
-/// Two panes: the side panel (links and the group list) and the nested route (a hint, an open
-/// group, its members, the inbox, the directory or the new-group form). From 768px wide
+/// Two panes: the side panel (links and the group list) and the build's routes (a hint, an open
+/// group, its members, the inbox, the directory, the new-group form or search). From 768px wide
 /// both panes are shown side by side; on phones only one: the list at `/`, the group elsewhere.
 /// Requires a session.
 #[component]
-pub fn HomePage() -> impl IntoView {
+pub fn HomePage(
+    /// The build's routes, shown in the detail pane.
+    children: ChildrenFn,
+) -> impl IntoView {
     let location = use_location();
     provide_context(GroupListRefresh(RwSignal::new(0)));
     let class = move || {
@@ -32,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
                     <GroupList/>
                 </div>
                 <div class="layout__detail">
-                    <Outlet/>
+                    {children()}
                 </div>
             </div>
         </RequireSession>

@@ -1,11 +1,10 @@
 //! The login page.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use tsunagu_api::LoginRequest;
 
 use crate::api::{self, ApiError, Client};
+use crate::app_part::use_go;
 use crate::boot::{use_boot_login, BootField};
 use crate::components::device_data_offer::DeviceDataOffer;
 use crate::i18n::{error_text, use_i18n, Msg};
@@ -13,14 +12,15 @@ use crate::session::use_session;
 
 /// Login form (ログインID, パスワード, ログイン) and the collapsible server setting. A failed login
 /// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
-/// itself shows why. Logged-in users are sent home. Right after a logout it offers to remove the
+/// itself shows why. Logged-in users are sent home (a page load: the nurse's app is another build).
+/// Right after a logout it offers to remove the
 /// user's data from this device ([`DeviceDataOffer`]). It continues from the static form of
-/// `index.html` ([`crate::boot`]): what was typed, the focus, and a login already submitted.
+/// `login.html` ([`crate::boot`]): what was typed, the focus, and a login already submitted.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
+    let go = use_go();
 
     let boot = use_boot_login().unwrap_or_default();
     let login_id = RwSignal::new(boot.login_id);
@@ -42,7 +42,7 @@ pub fn LoginPage() -> impl IntoView {
 
     crate::effect::effect(move || {
         if session.is_logged_in() {
-            navigate("/", NavigateOptions::default());
+            go("/");
         }
     });
 

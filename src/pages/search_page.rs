@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use tsunagu_api::Group;
 use uuid::Uuid;
@@ -26,7 +26,10 @@ const GROUPS_PAGE: u32 = 100;
 pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let params = use_query_map();
+    // The router's own query, not `use_query_map`: under `FlatRoutes` that reads the matched
+    // route's copy of the URL, which did not follow `?q=` changes of the same path (seen in
+    // the browser test).
+    let params = use_location().query;
     let navigate = use_navigate();
     let url_query = Memo::new(move |_| params.with(|p| p.get("q")).unwrap_or_default());
     let url_group = Memo::new(move |_| {

@@ -125,12 +125,18 @@ impl Browser {
         self.wait_app_started(WAIT).await;
     }
 
-    /// Waits until the app has taken over from `index.html` (its static `#boot` form is gone).
+    /// Waits until the app has started: mounted, and on the login page taken over from the
+    /// static `#boot` form of `login.html`.
     pub async fn wait_app_started(&self, within: Duration) {
         self.wait_or_fail(within, || async {
             let started = self
                 .c()
-                .execute("return document.getElementById('boot') === null;", vec![])
+                .execute(
+                    // The static login form (login.html) is gone and the app's frame is there.
+                    "return document.getElementById('boot') === null \
+                     && document.querySelector('main.app-main') !== null;",
+                    vec![],
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             match started.as_bool() {
