@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Size budget of the release app: what a browser downloads to start it (every .wasm, .js and
 # .css that an index.html loads), compressed with `brotli -q 11` as a server would precompress
-# it. Four budgets: the nurse's app (dist/index.html), the one that matters on a phone, the
-# management pages (dist/manage/index.html), a second build only their users download, the
-# family invitation page (dist/join/index.html), a third a family member loads once, and
-# search (dist/search/index.html). Prints
+# it. Five budgets: the nurse's app (dist/index.html), the one that matters on a phone, the
+# login page (dist/login/index.html), loaded by someone without a session, the management pages
+# (dist/manage/index.html), a build only their users download, the family invitation page
+# (dist/join/index.html), one a family member loads once, and search (dist/search/index.html).
+# Prints
 # each file's raw and brotli size and the totals, and fails when a total exceeds its budget.
 # Lower a budget when the app shrinks; raise it only deliberately (say why in the commit).
 # Needs the release build in dist/ (`make web`) and brotli (`make setup-test`).
@@ -13,10 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # KiB of brotli (1 KiB = 1024 bytes), total of the files each page loads.
-BUDGET_KIB=342
-MANAGE_BUDGET_KIB=300
-JOIN_BUDGET_KIB=223
-SEARCH_BUDGET_KIB=247
+BUDGET_KIB=318
+LOGIN_BUDGET_KIB=190
+MANAGE_BUDGET_KIB=290
+JOIN_BUDGET_KIB=184
+SEARCH_BUDGET_KIB=233
 DIST=${DIST:-dist}
 
 # check PAGE BUDGET_KIB LABEL: the files PAGE loads, their sizes, and the budget's verdict.
@@ -60,6 +62,7 @@ check() {
 }
 
 check "$DIST/index.html" "$BUDGET_KIB" "the app"
+check "$DIST/login/index.html" "$LOGIN_BUDGET_KIB" "the login page"
 check "$DIST/manage/index.html" "$MANAGE_BUDGET_KIB" "the management pages"
 check "$DIST/join/index.html" "$JOIN_BUDGET_KIB" "the family invitation page"
 check "$DIST/search/index.html" "$SEARCH_BUDGET_KIB" "search"
