@@ -31,7 +31,8 @@ setup-test:
 ## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132), the login page
 ## as a build of its own in dist/login/ (served at /login), the management pages in
 ## dist/manage/ (served under /manage/), the family invitation page in dist/join/ (served under
-## /join/), search in dist/search/, and beside their
+## /join/), search in dist/search/, their JavaScript glue minified (scripts/minify-js.sh), and
+## beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
 web: setup
@@ -40,6 +41,7 @@ web: setup
 	trunk build --dist dist/manage --public-url /manage/ --release -- manage.html
 	trunk build --dist dist/join --public-url /join/ --release -- join.html
 	trunk build --dist dist/search --public-url /search/ --release -- search.html
+	scripts/minify-js.sh
 	for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do gzip -9 -n -f -k "$$f"; done
 	if command -v brotli >/dev/null; then \
 	  for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do brotli -q 11 -f -k "$$f"; done; \

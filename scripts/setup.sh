@@ -54,9 +54,10 @@ if ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 # wasm-opt 132 from npm, never Debian's binaryen 108: that one produces a build that dies at
-# start in the browser while trunk reports success.
-if [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}')" != "132" ]; then
-  log "installing wasm-opt (binaryen 132) from npm"
+# start in the browser while trunk reports success. terser minifies the JavaScript glue.
+if [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}')" != "132" ] \
+  || [ ! -x node_modules/.bin/terser ]; then
+  log "installing wasm-opt (binaryen 132) and terser from npm"
   npm ci --no-audit --no-fund
 fi
 

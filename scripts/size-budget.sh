@@ -44,6 +44,12 @@ check() {
       echo "size-budget: $index loads $name, which is not in $DIST" >&2
       exit 2
     fi
+    # The server sends name.br as is: a copy left from an earlier build would not match the
+    # page's integrity hash, and the app would not start.
+    if [ -f "$f.br" ] && ! brotli -d -c "$f.br" | cmp -s - "$f"; then
+      echo "size-budget: $f.br is not $f compressed (stale precompressed copy)" >&2
+      exit 1
+    fi
     raw=$(stat -c %s "$f")
     br=$(brotli -q 11 -c "$f" | wc -c)
     total_raw=$((total_raw + raw)) total_br=$((total_br + br))
