@@ -5,7 +5,7 @@ use tsunagu_api::{PostRevision, RevisionKind};
 use uuid::Uuid;
 
 use super::importance_badge::ImportanceBadge;
-use super::modal_dialog::ModalDialog;
+use super::modal_dialog::ListDialog;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 use crate::time_format::{datetime_attr, format_datetime};
@@ -21,44 +21,24 @@ pub fn HistoryDialog(
     /// Runs when the dialog has closed.
     on_close: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     let history = crate::load::load(move || {
         let client = session.client();
         async move { client.post_history(group_id, post_id).await }
     });
-
-    view! {
-        <ModalDialog title=Signal::derive(move || i18n.t(Msg::HistoryTitle).to_owned()) on_close>
-            {move || match history.get() {
-                None => view! { <p class="history__status">{move || i18n.t(Msg::Loading)}</p> }.into_any(),
-                Some(Err(err)) => {
-                    view! { <p class="history__error" role="alert">{move || i18n.api_error(&err)}</p> }
-                        .into_any()
-                }
-                Some(Ok(h)) => {
-                    view! {
-                        <ol class="history__list">
-                            {h
-                                .items
-                                .into_iter()
-                                .map(|rev| view! { <RevisionItem rev/> })
-                                .collect_view()}
-                        </ol>
-                    }
-                        .into_any()
-                }
-            }}
-        </ModalDialog>
-    }
+    let content = Box::new(move || {
+        history.get().map(|h| {
+            h.map(|h| {
+                let items = h.items.into_iter().map(revision_item).collect_view();
+                view! { <ol class="history__list">{items}</ol> }.into_any()
+            })
+        })
+    });
+    view! { <ListDialog title=Msg::HistoryTitle block="history" content on_close/> }
 }
 
-/// One revision.
-#[component]
-fn RevisionItem(
-    /// The revision.
-    rev: PostRevision,
-) -> impl IntoView {
+/// One revision: what happened, who, when, the importance and the text as it was then.
+fn revision_item(rev: PostRevision) -> impl IntoView {
     let i18n = use_i18n();
     let kind = match rev.kind {
         RevisionKind::Created => Msg::RevisionCreated,
@@ -66,8 +46,11 @@ fn RevisionItem(
         RevisionKind::Deleted => Msg::RevisionDeleted,
     };
     let at = rev.at;
-    let deleted = rev.kind == RevisionKind::Deleted;
-    let body = rev.body;
+    let (class, body) = if rev.kind == RevisionKind::Deleted {
+        ("history__body history__body--deleted", None)
+    } else {
+        ("history__body", Some(rev.body))
+    };
     view! {
         <li class="history__item">
             <div class="history__meta">
@@ -78,12 +61,9 @@ fn RevisionItem(
                 </time>
                 <ImportanceBadge importance=rev.importance/>
             </div>
-            {if deleted {
-                view! { <p class="history__body history__body--deleted">{move || i18n.t(Msg::PostWasDeleted)}</p> }
-                    .into_any()
-            } else {
-                view! { <p class="history__body">{body}</p> }.into_any()
-            }}
+            <p class=class>
+                {move || body.clone().unwrap_or_else(|| i18n.t(Msg::PostWasDeleted).to_owned())}
+            </p>
         </li>
     }
 }

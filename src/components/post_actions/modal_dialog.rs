@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
+use crate::api::ApiError;
 use crate::i18n::{use_i18n, Msg};
 
 /// A modal `<dialog>` opened with `showModal()` as soon as it is mounted, so the browser moves
@@ -95,5 +96,44 @@ pub fn ModalDialog(
                 <div class="modal__body">{children()}</div>
             </div>
         </dialog>
+    }
+}
+
+/// What a [`ListDialog`] shows: `None` while loading, then the list or why it failed.
+pub type Listed = Box<dyn Fn() -> Option<Result<AnyView, ApiError>> + Send + Sync>;
+
+/// A [`ModalDialog`] whose content is loaded when it opens: "読み込み中…" (`<block>__status`)
+/// while loading, the translated error as an alert (`<block>__error`) if it failed, then the
+/// list. One view for the receipts and the history dialogs.
+#[component]
+pub fn ListDialog(
+    /// Heading of the dialog, also its accessible name.
+    title: Msg,
+    /// BEM block of the status and error texts (`receipts`, `history`).
+    block: &'static str,
+    /// The loaded content (tracked).
+    content: Listed,
+    /// Runs once the dialog has closed.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ModalDialog title=Signal::derive(move || i18n.t(title).to_owned()) on_close>
+            {move || match content() {
+                None => {
+                    view! { <p class=format!("{block}__status")>{move || i18n.t(Msg::Loading)}</p> }
+                        .into_any()
+                }
+                Some(Err(err)) => {
+                    view! {
+                        <p class=format!("{block}__error") role="alert">
+                            {move || i18n.api_error(&err)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(list)) => list,
+            }}
+        </ModalDialog>
     }
 }

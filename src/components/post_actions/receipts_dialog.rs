@@ -1,9 +1,10 @@
 //! Who read and who acknowledged a post.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use tsunagu_api::{Author, Post, Receipt};
 
-use super::modal_dialog::ModalDialog;
+use super::modal_dialog::ListDialog;
 use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::post_view::{ordered_receipts, shows_not_acknowledged};
 use crate::session::use_session;
@@ -19,7 +20,6 @@ pub fn ReceiptsDialog(
     /// Runs when the dialog has closed.
     on_close: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     let (group_id, post_id) = (post.group_id, post.id);
     let show_missing = shows_not_acknowledged(&post, session.my_id());
@@ -27,125 +27,75 @@ pub fn ReceiptsDialog(
         let client = session.client();
         async move { client.post_receipts(group_id, post_id).await }
     });
-
-    view! {
-        <ModalDialog title=Signal::derive(move || i18n.t(Msg::ReceiptsTitle).to_owned()) on_close>
-            {move || match receipts.get() {
-                None => view! { <p class="receipts__status">{move || i18n.t(Msg::Loading)}</p> }.into_any(),
-                Some(Err(err)) => {
-                    view! { <p class="receipts__error" role="alert">{move || i18n.api_error(&err)}</p> }
-                        .into_any()
-                }
-                Some(Ok(r)) => {
-                    view! {
-                        <ReceiptSection heading=Msg::ReceiptsRead receipts=ordered_receipts(&r.read)/>
-                        <ReceiptSection
-                            heading=Msg::ReceiptsAcked
-                            receipts=ordered_receipts(&r.acknowledged)
-                        />
-                        {show_missing
-                            .then(|| {
-                                view! {
-                                    <PeopleSection
-                                        heading=Msg::ReceiptsNotAcked
-                                        people=r.not_acknowledged.clone()
-                                    />
-                                }
-                            })}
-                    }
-                        .into_any()
-                }
-            }}
-        </ModalDialog>
-    }
-}
-
-/// A heading with the count, then the people and when they did it (oldest first).
-#[component]
-fn ReceiptSection(
-    /// What the people did ("既読", "見ました").
-    heading: Msg,
-    /// Who and when.
-    receipts: Vec<Receipt>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let n = receipts.len();
-    let empty = receipts.is_empty();
-    view! {
-        <section class="receipts__section">
-            <h3 class="receipts__heading">{move || format!("{} ({n})", i18n.t(heading))}</h3>
-            {if empty {
-                view! { <p class="receipts__empty">{move || i18n.t(Msg::ReceiptsNobody)}</p> }
-                    .into_any()
-            } else {
+    let content = Box::new(move || {
+        receipts.get().map(|r| {
+            r.map(|r| {
+                let missing = show_missing.then(|| {
+                    let people = r.not_acknowledged.into_iter().map(|p| (p, None)).collect();
+                    section(Msg::ReceiptsNotAcked, true, people)
+                });
                 view! {
-                    <ul class="receipts__list">
-                        {receipts
-                            .into_iter()
-                            .map(|r| {
-                                let at = r.at;
-                                view! {
-                                    <li class="receipts__item">
-                                        <PersonName person=r.user/>
-                                        <time class="receipts__time" datetime=datetime_attr(&at)>
-                                            {move || format_datetime(&at, i18n.locale())}
-                                        </time>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    {section(Msg::ReceiptsRead, false, timed(&r.read))}
+                    {section(Msg::ReceiptsAcked, false, timed(&r.acknowledged))}
+                    {missing}
                 }
-                    .into_any()
-            }}
-        </section>
-    }
+                .into_any()
+            })
+        })
+    });
+    view! { <ListDialog title=Msg::ReceiptsTitle block="receipts" content on_close/> }
 }
 
-/// A heading with the count, then the people (who has not done something yet).
-#[component]
-fn PeopleSection(
-    /// What the people have not done yet.
-    heading: Msg,
-    /// Who.
-    people: Vec<Author>,
-) -> impl IntoView {
+/// Who did it and when, oldest first.
+fn timed(receipts: &[Receipt]) -> Vec<(Author, Option<DateTime<Utc>>)> {
+    ordered_receipts(receipts)
+        .into_iter()
+        .map(|r| (r.user, Some(r.at)))
+        .collect()
+}
+
+/// A heading with the count, then the people (name and profession) and, for what they did,
+/// when; `missing` for who has not done something yet.
+fn section(heading: Msg, missing: bool, people: Vec<(Author, Option<DateTime<Utc>>)>) -> AnyView {
     let i18n = use_i18n();
     let n = people.len();
-    let empty = people.is_empty();
-    view! {
-        <section class="receipts__section receipts__section--missing">
-            <h3 class="receipts__heading">{move || format!("{} ({n})", i18n.t(heading))}</h3>
-            {if empty {
-                view! { <p class="receipts__empty">{move || i18n.t(Msg::ReceiptsNobody)}</p> }
-                    .into_any()
-            } else {
+    let class = if missing {
+        "receipts__section receipts__section--missing"
+    } else {
+        "receipts__section"
+    };
+    let list = if people.is_empty() {
+        view! { <p class="receipts__empty">{move || i18n.t(Msg::ReceiptsNobody)}</p> }.into_any()
+    } else {
+        let items = people
+            .into_iter()
+            .map(|(person, at)| {
+                let profession = person.profession;
+                let time = at.map(|at| {
+                    view! {
+                        <time class="receipts__time" datetime=datetime_attr(&at)>
+                            {move || format_datetime(&at, i18n.locale())}
+                        </time>
+                    }
+                });
                 view! {
-                    <ul class="receipts__list">
-                        {people
-                            .into_iter()
-                            .map(|p| view! { <li class="receipts__item"><PersonName person=p/></li> })
-                            .collect_view()}
-                    </ul>
+                    <li class="receipts__item">
+                        <span class="receipts__name">{person.display_name}</span>
+                        <span class="receipts__profession">
+                            {move || profession_label(profession, i18n.locale())}
+                        </span>
+                        {time}
+                    </li>
                 }
-                    .into_any()
-            }}
+            })
+            .collect_view();
+        view! { <ul class="receipts__list">{items}</ul> }.into_any()
+    };
+    view! {
+        <section class=class>
+            <h3 class="receipts__heading">{move || format!("{} ({n})", i18n.t(heading))}</h3>
+            {list}
         </section>
     }
-}
-
-/// A person's name and profession.
-#[component]
-fn PersonName(
-    /// The person.
-    person: Author,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let profession = person.profession;
-    view! {
-        <span class="receipts__name">{person.display_name}</span>
-        <span class="receipts__profession">
-            {move || profession_label(profession, i18n.locale())}
-        </span>
-    }
+    .into_any()
 }

@@ -86,10 +86,16 @@ pub fn ReplyQuote(
                     .into_any()
             }}
         </a>
-        <Show when=move || missing.get()>
-            <p class="tl-post__quote-missing" role="status">
-                {move || i18n.t(Msg::QuotedPostNotShown)}
-            </p>
-        </Show>
+        {move || {
+            missing
+                .get()
+                .then(|| {
+                    view! {
+                        <p class="tl-post__quote-missing" role="status">
+                            {move || i18n.t(Msg::QuotedPostNotShown)}
+                        </p>
+                    }
+                })
+        }}
     }
 }

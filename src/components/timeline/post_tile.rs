@@ -2,7 +2,8 @@
 
 use leptos::html::Article;
 use leptos::prelude::*;
-use tsunagu_api::{AckUpdate, ErrorCode, Importance, LiveEvent, Post};
+use tsunagu_api::{AckUpdate, ErrorCode, Importance, LiveEvent, MemberRole, Post, Profession};
+use uuid::Uuid;
 
 use crate::api::ApiError;
 use crate::components::composer::reply_target::use_reply_target;
@@ -30,6 +31,125 @@ enum TileDialog {
     History,
 }
 
+/// What the tile shows of the post's current state to the reader, derived once per change so
+/// the view reads fields of one value instead of a memo each.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    /// The article's classes (BEM modifiers for mine, importance, awaiting my ack, …).
+    class: String,
+    name: String,
+    profession: Profession,
+    facility: Option<String>,
+    importance: Importance,
+    mine: bool,
+    mentions_me: bool,
+    edited: bool,
+    live: bool,
+    can_reply: bool,
+    can_ack: bool,
+    can_change: bool,
+    can_history: bool,
+    acked: bool,
+    ack_count: u32,
+    read_count: u32,
+}
+
+impl Shown {
+    /// `mine` is the tile's prop, `replies` whether this view takes replies at all (a reply
+    /// target and not archived).
+    fn of(
+        p: &Post,
+        me: Option<Uuid>,
+        mine: bool,
+        archived: bool,
+        role: Option<MemberRole>,
+        replies: bool,
+    ) -> Self {
+        let mine = mine || me == Some(p.author.id);
+        let live = is_live_post(p);
+        let mentions_me = me.is_some() && p.mentions.iter().any(|m| Some(m.user_id) == me);
+        let mut class = String::from("tl-post");
+        if mine {
+            class.push_str(" tl-post--mine");
+        }
+        match p.importance {
+            Importance::Important => class.push_str(" tl-post--important"),
+            Importance::Urgent => class.push_str(" tl-post--urgent"),
+            Importance::Normal => {}
+        }
+        if awaits_my_ack(p, me) {
+            class.push_str(" tl-post--awaiting-ack");
+        }
+        if mentions_me {
+            class.push_str(" tl-post--mentions-me");
+        }
+        if !live {
+            class.push_str(" tl-post--deleted");
+        }
+        Shown {
+            class,
+            name: p.author.display_name.clone(),
+            profession: p.author.profession,
+            facility: p.author.facility_name.clone(),
+            importance: p.importance,
+            mine,
+            mentions_me,
+            edited: p.edited_at.is_some() && p.deleted_at.is_none(),
+            live,
+            can_reply: replies && live,
+            can_ack: may_ack(p, me),
+            can_change: may_change(p, me, archived),
+            can_history: may_see_history(p, me, role),
+            acked: p.acked_by_me,
+            ack_count: p.ack_count,
+            read_count: p.read_count,
+        }
+    }
+}
+
+/// One condition of the tile, from what it shows and whether it is being edited: a memo of a
+/// single type for all of them, so a part is rebuilt only when its own condition changes.
+fn flag(shown: Memo<Shown>, editing: RwSignal<bool>, pick: fn(&Shown, bool) -> bool) -> Memo<bool> {
+    Memo::new(move |_| {
+        let editing = editing.get();
+        shown.with(|s| pick(s, editing))
+    })
+}
+
+/// `part` while `flag` holds, nothing otherwise (what `<Show>` does, with one instance for all
+/// the tile's parts).
+fn when(flag: Memo<bool>, part: Box<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+    move || flag.get().then(&part)
+}
+
+/// A marker in the header: a text that shows while `flag` holds.
+fn marker(flag: Memo<bool>, class: &'static str, msg: Msg) -> impl IntoView {
+    let i18n = use_i18n();
+    when(
+        flag,
+        Box::new(move || view! { <span class=class>{move || i18n.t(msg)}</span> }.into_any()),
+    )
+}
+
+/// One of the tile's plain action buttons; `dialog` when it opens one.
+fn action(
+    text: Box<dyn Fn() -> String + Send + Sync>,
+    dialog: bool,
+    on_click: Callback<()>,
+) -> AnyView {
+    view! {
+        <button
+            type="button"
+            class="button tl-post__action"
+            aria-haspopup=dialog.then_some("dialog")
+            on:click=move |_| on_click.run(())
+        >
+            {move || text()}
+        </button>
+    }
+    .into_any()
+}
+
 /// A post as an `<article id="post-<id>">` named "<author> <time> の投稿": author, profession,
 /// facility, importance badge (重要 / 至急), "あなた宛て" when it mentions me, Japan time and
 /// "編集済み"; the quoted post of a reply; the body with mentions marked (or "この投稿は削除さ
@@ -55,64 +175,30 @@ pub fn PostTile(
     let reply_target = use_reply_target();
     let archived = viewer.is_some_and(|v| v.archived);
     let role = viewer.map(|v| v.role);
+    let replies = reply_target.is_some() && !archived;
 
     // The result of this tile's own last action, until the timeline's copy catches up.
     let local = RwSignal::new(None::<Post>);
     let current = Memo::new(move |_| post.with(|m| local.with(|l| merge_local(m, l.as_ref()))));
-    let me = Memo::new(move |_| session.my_id());
-    let is_mine = Memo::new(move |_| mine || current.with(|p| me.get() == Some(p.author.id)));
+    let shown = Memo::new(move |_| {
+        let me = session.my_id();
+        current.with(|p| Shown::of(p, me, mine, archived, role, replies))
+    });
+    // The text changes only with a new version (an edit or the deletion).
+    let version = Memo::new(move |_| current.with(|p| p.version));
 
     let (post_id, group_id, created) = post.with_untracked(|p| (p.id, p.group_id, p.created_at));
     let article = NodeRef::<Article>::new();
     let editing = RwSignal::new(false);
     let dialog = RwSignal::new(None::<TileDialog>);
     let error = RwSignal::new(None::<ApiError>);
+    let live_post = flag(shown, editing, |s, _| s.live);
 
-    let author = Memo::new(move |_| current.with(|p| p.author.clone()));
-    let live_post = Memo::new(move |_| current.with(is_live_post));
-    let importance = Memo::new(move |_| current.with(|p| p.importance));
-    let edited =
-        Memo::new(move |_| current.with(|p| p.edited_at.is_some() && p.deleted_at.is_none()));
-    let mentions_me = Memo::new(move |_| {
-        let me = me.get();
-        current.with(|p| me.is_some() && p.mentions.iter().any(|m| Some(m.user_id) == me))
-    });
-    let content = Memo::new(move |_| current.with(|p| (p.body.clone(), p.mentions.clone())));
-    let reply_to = Memo::new(move |_| current.with(|p| p.reply_to.clone()));
-    let acked = Memo::new(move |_| current.with(|p| p.acked_by_me));
-    let ack_count = Memo::new(move |_| current.with(|p| p.ack_count));
-    let read_count = Memo::new(move |_| current.with(|p| p.read_count));
-    let can_ack = Memo::new(move |_| current.with(|p| may_ack(p, me.get())));
-    let can_change = Memo::new(move |_| current.with(|p| may_change(p, me.get(), archived)));
-    let can_history = Memo::new(move |_| current.with(|p| may_see_history(p, me.get(), role)));
-    let can_reply = move || reply_target.is_some() && !archived && live_post.get();
-
-    let class = move || {
-        let mut c = String::from("tl-post");
-        if is_mine.get() {
-            c.push_str(" tl-post--mine");
-        }
-        match importance.get() {
-            Importance::Important => c.push_str(" tl-post--important"),
-            Importance::Urgent => c.push_str(" tl-post--urgent"),
-            Importance::Normal => {}
-        }
-        if current.with(|p| awaits_my_ack(p, me.get())) {
-            c.push_str(" tl-post--awaiting-ack");
-        }
-        if mentions_me.get() {
-            c.push_str(" tl-post--mentions-me");
-        }
-        if !live_post.get() {
-            c.push_str(" tl-post--deleted");
-        }
-        c
-    };
     let label = move || {
         fill(
             i18n.t(Msg::PostTileLabel),
             &[
-                ("name", &author.with(|a| a.display_name.clone())),
+                ("name", &shown.with(|s| s.name.clone())),
                 ("time", &format_datetime(&created, i18n.locale())),
             ],
         )
@@ -189,43 +275,48 @@ pub fn PostTile(
         focus_tile();
     });
     let close_dialog = Callback::new(move |()| dialog.set(None));
+    let count = move |msg: Msg, n: fn(&Shown) -> u32| -> Box<dyn Fn() -> String + Send + Sync> {
+        Box::new(move || fill(i18n.t(msg), &[("n", &shown.with(n).to_string())]))
+    };
+    let text = move |msg: Msg| -> Box<dyn Fn() -> String + Send + Sync> {
+        Box::new(move || i18n.t(msg).to_owned())
+    };
 
     view! {
         <article
             id=format!("post-{post_id}")
-            class=class
+            class=move || shown.with(|s| s.class.clone())
             data-post-id=post_id.to_string()
             aria-label=label
             tabindex="-1"
             node_ref=article
         >
             <header class="tl-post__header">
-                <span class="tl-post__author">{move || author.with(|a| a.display_name.clone())}</span>
+                <span class="tl-post__author">{move || shown.with(|s| s.name.clone())}</span>
                 <span class="tl-post__profession">
-                    {move || profession_label(author.with(|a| a.profession), i18n.locale())}
+                    {move || profession_label(shown.with(|s| s.profession), i18n.locale())}
                 </span>
                 {move || {
-                    author
-                        .with(|a| a.facility_name.clone())
+                    shown
+                        .with(|s| s.facility.clone())
                         .map(|f| view! { <span class="tl-post__facility">{f}</span> })
                 }}
-                <Show when=move || is_mine.get()>
-                    <span class="tl-post__mine-badge">{move || i18n.t(Msg::You)}</span>
-                </Show>
-                <ImportanceBadge importance=importance/>
-                <Show when=move || mentions_me.get()>
-                    <span class="tl-post__mentions-me">{move || i18n.t(Msg::MentionsYou)}</span>
-                </Show>
+                {marker(flag(shown, editing, |s, _| s.mine), "tl-post__mine-badge", Msg::You)}
+                <ImportanceBadge importance=Signal::derive(move || shown.with(|s| s.importance))/>
+                {marker(
+                    flag(shown, editing, |s, _| s.mentions_me),
+                    "tl-post__mentions-me",
+                    Msg::MentionsYou,
+                )}
                 <time class="tl-post__time" datetime=datetime_attr(&created)>
                     {move || format_datetime(&created, i18n.locale())}
                 </time>
-                <Show when=move || edited.get()>
-                    <span class="tl-post__edited">{move || i18n.t(Msg::EditedMarker)}</span>
-                </Show>
+                {marker(flag(shown, editing, |s, _| s.edited), "tl-post__edited", Msg::EditedMarker)}
             </header>
             {move || {
-                reply_to
-                    .get()
+                version.track();
+                current
+                    .with_untracked(|p| p.reply_to.clone())
                     .filter(|_| live_post.get())
                     .map(|reply| view! { <ReplyQuote reply/> })
             }}
@@ -243,8 +334,10 @@ pub fn PostTile(
                     }
                         .into_any()
                 } else {
-                    let (body, mentions) = content.get();
-                    view! { <PostBody body mentions me=me.get_untracked()/> }.into_any()
+                    version.track();
+                    let (body, mentions) = current
+                        .with_untracked(|p| (p.body.clone(), p.mentions.clone()));
+                    view! { <PostBody body mentions me=untrack(|| session.my_id())/> }.into_any()
                 }
             }}
             {move || {
@@ -260,74 +353,87 @@ pub fn PostTile(
                     })
             }}
             <div class="tl-post__actions">
-                <Show when=can_reply>
-                    <button
-                        type="button"
-                        class="button tl-post__action"
-                        on:click=move |_| {
-                            if let Some(target) = reply_target {
-                                target.0.set(Some(current.get_untracked()));
-                            }
+                {when(
+                    flag(shown, editing, |s, _| s.can_reply),
+                    Box::new(move || {
+                        action(
+                            text(Msg::ReplyAction),
+                            false,
+                            Callback::new(move |()| {
+                                if let Some(target) = reply_target {
+                                    target.0.set(Some(current.get_untracked()));
+                                }
+                            }),
+                        )
+                    }),
+                )}
+                {when(
+                    flag(shown, editing, |s, _| s.can_ack),
+                    Box::new(move || {
+                        view! {
+                            <AckButton
+                                acked=Signal::derive(move || shown.with(|s| s.acked))
+                                count=Signal::derive(move || shown.with(|s| s.ack_count))
+                                busy=ack.pending()
+                                on_ack=Callback::new(move |()| {
+                                    ack.dispatch(());
+                                })
+                            />
                         }
-                    >
-                        {move || i18n.t(Msg::ReplyAction)}
-                    </button>
-                </Show>
-                <Show when=move || can_ack.get()>
-                    <AckButton
-                        acked=acked
-                        count=ack_count
-                        busy=ack.pending()
-                        on_ack=Callback::new(move |()| {
-                            ack.dispatch(());
-                        })
-                    />
-                </Show>
-                <Show when=move || live_post.get() && !can_ack.get()>
-                    <span class="tl-post__count">
-                        {move || fill(i18n.t(Msg::AckCount), &[("n", &ack_count.get().to_string())])}
-                    </span>
-                </Show>
-                <Show when=move || live_post.get()>
-                    <button
-                        type="button"
-                        class="button tl-post__action"
-                        aria-haspopup="dialog"
-                        on:click=move |_| dialog.set(Some(TileDialog::Receipts))
-                    >
-                        {move || fill(i18n.t(Msg::ReadCount), &[("n", &read_count.get().to_string())])}
-                    </button>
-                </Show>
-                <Show when=move || can_change.get() && !editing.get()>
-                    <button
-                        type="button"
-                        class="button tl-post__action"
-                        on:click=move |_| {
-                            error.set(None);
-                            editing.set(true);
+                            .into_any()
+                    }),
+                )}
+                {when(
+                    flag(shown, editing, |s, _| s.live && !s.can_ack),
+                    Box::new(move || {
+                        let n = count(Msg::AckCount, |s| s.ack_count);
+                        view! { <span class="tl-post__count">{move || n()}</span> }.into_any()
+                    }),
+                )}
+                {when(
+                    live_post,
+                    Box::new(move || {
+                        action(
+                            count(Msg::ReadCount, |s| s.read_count),
+                            true,
+                            Callback::new(move |()| dialog.set(Some(TileDialog::Receipts))),
+                        )
+                    }),
+                )}
+                {when(
+                    flag(shown, editing, |s, editing| s.can_change && !editing),
+                    Box::new(move || {
+                        view! {
+                            {action(
+                                text(Msg::EditAction),
+                                false,
+                                Callback::new(move |()| {
+                                    error.set(None);
+                                    editing.set(true);
+                                }),
+                            )}
+                            <ConfirmButton
+                                label=Msg::DeleteAction
+                                question=Msg::ConfirmDeletePost
+                                on_confirm=Callback::new(move |()| {
+                                    delete.dispatch(());
+                                })
+                                class="tl-post__action button--danger"
+                            />
                         }
-                    >
-                        {move || i18n.t(Msg::EditAction)}
-                    </button>
-                    <ConfirmButton
-                        label=Msg::DeleteAction
-                        question=Msg::ConfirmDeletePost
-                        on_confirm=Callback::new(move |()| {
-                            delete.dispatch(());
-                        })
-                        class="tl-post__action button--danger"
-                    />
-                </Show>
-                <Show when=move || can_history.get()>
-                    <button
-                        type="button"
-                        class="button tl-post__action"
-                        aria-haspopup="dialog"
-                        on:click=move |_| dialog.set(Some(TileDialog::History))
-                    >
-                        {move || i18n.t(Msg::HistoryAction)}
-                    </button>
-                </Show>
+                            .into_any()
+                    }),
+                )}
+                {when(
+                    flag(shown, editing, |s, _| s.can_history),
+                    Box::new(move || {
+                        action(
+                            text(Msg::HistoryAction),
+                            true,
+                            Callback::new(move |()| dialog.set(Some(TileDialog::History))),
+                        )
+                    }),
+                )}
             </div>
             {move || match dialog.get() {
                 None => None,
