@@ -585,6 +585,35 @@ async fn an_urgent_post_stays_in_the_banner_until_acknowledged() {
     // The author sees the acknowledgement live on the post.
     tanaka.wait_post_text(text, "見ました 1").await;
     tanaka.screenshot("urgent.png").await;
+
+    // The receipts dialog the author opens from the post: who read it, who acknowledged it,
+    // and (an urgent post of their own) who has not yet.
+    tanaka.wait_post_text(text, "既読 1").await;
+    tanaka
+        .in_post(text, "button", "既読 1")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let dialog = tanaka.by_role("dialog", "既読と確認").await;
+    let start = std::time::Instant::now();
+    let listed = loop {
+        let listed = dialog.text().await.unwrap();
+        if listed.contains("見ました (1)") || start.elapsed() > Duration::from_secs(10) {
+            break listed;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for part in [
+        "既読 (1)",
+        "見ました (1)",
+        "鈴木 由美",
+        "ケアマネジャー",
+        "まだ「見ました」を押していない人",
+        "佐藤 健一",
+    ] {
+        assert!(listed.contains(part), "receipts lack {part:?}: {listed:?}");
+    }
     cm.close().await;
     tanaka.close().await;
 }
