@@ -60,6 +60,7 @@ async fn client_routes_load_the_app_uncached() {
 
 /// The management pages are a second build in `dist/manage/`: its client routes get its own
 /// `index.html`, every other route the app's, and the CSP allows both pages' inline loaders.
+/// The folder itself is the page, answered at once (no redirect to `/manage/`).
 #[tokio::test]
 async fn a_second_build_serves_its_client_routes_and_its_loader_is_allowed() {
     use base64::Engine;
@@ -81,6 +82,8 @@ async fn a_second_build_serves_its_client_routes_and_its_loader_is_allowed() {
             "<title>Manage</title>",
         ),
         ("/manage/", "<title>Manage</title>"),
+        ("/manage", "<title>Manage</title>"),
+        ("/manage?from=header", "<title>Manage</title>"),
         ("/", "<title>Tsunagu</title>"),
         (
             "/groups/0193a6f0-0000-7000-8000-000000000000",
@@ -90,6 +93,11 @@ async fn a_second_build_serves_its_client_routes_and_its_loader_is_allowed() {
     ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.url().path(),
+            path.split('?').next().unwrap(),
+            "{path}: redirected"
+        );
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         let csp = response.headers()["content-security-policy"]
             .to_str()

@@ -42,7 +42,10 @@ pub fn router(dist: &Path) -> Router {
     // clients, the file is served and compressed as before.
     Router::new()
         .fallback_service(
+            // A build's folder (`/login`, `/search?q=…`) is its page, not a redirect to
+            // `/login/`: that cost a slow phone one more round trip before the login form.
             ServeDir::new(dist)
+                .append_index_html_on_directories(false)
                 .precompressed_br()
                 .precompressed_gzip()
                 .fallback(client_route.into_service()),
