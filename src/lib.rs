@@ -4,8 +4,8 @@
 //! `/groups/:id` (a timeline); [`LoginApp`], a build of its own ([`app_part`]), `/login`;
 //! [`ManageApp`], another build, routes
 //! `/manage/groups/new`, `/manage/groups/:id/members`, `/manage/invitations` (the physician's
-//! inbox) and `/manage/directory`; [`JoinApp`], a third, `/join/:token` (family invitation
-//! links); [`SearchApp`], a fourth, `/search` (posts of my groups). The routes other than
+//! inbox) and `/manage/directory`; [`JoinApp`], another, `/join/:token` (family invitation
+//! links); [`SearchApp`], another, `/search` (posts of my groups). The routes other than
 //! `/login` and `/join/:token` require a session.
 
 pub mod api;
