@@ -23,22 +23,24 @@ pub use numbers::{char_counter, group_digits, member_count};
 
 macro_rules! messages {
     ($( $(#[$meta:meta])* $name:ident => $ja:literal, $en:literal; )*) => {
-        /// A fixed user-visible text.
+        /// A fixed user-visible text: its Japanese and English wording.
+        ///
+        /// A constant per message rather than an enum indexing one table: each build links
+        /// only the texts it uses (the nurse's app leaves out the management, login and
+        /// search texts), where a table indexed by variant ships all of them to everyone.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Msg {
-            $( $(#[$meta])* $name, )*
-        }
+        pub struct Msg(&'static [&'static str; 2]);
 
+        #[allow(non_upper_case_globals)]
         impl Msg {
+            $( $(#[$meta])* pub const $name: Msg = Msg(&[$ja, $en]); )*
+
             /// Every message, for completeness tests.
             pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
 
             /// The text of this message in `locale`.
             pub fn text(self, locale: Locale) -> &'static str {
-                // A table indexed by the variant, not a `match`: the match compiled to a
-                // ~6.5 KB jump table of code, the table is data that compresses better.
-                const TEXTS: &[[&str; 2]] = &[$([$ja, $en]),*];
-                TEXTS[self as usize][locale as usize]
+                self.0[locale as usize]
             }
         }
     };
