@@ -24,6 +24,33 @@ pub enum Command {
     /// For benchmarks: add a patient group with many posts to a demo database (seeding the
     /// demo data first if missing) and print its id.
     SeedLarge(SeedLargeArgs),
+    /// The access log: check its hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the access log's hash chain: exits 0 and prints the chain head when intact, exits 1
+    /// naming the first altered, removed, inserted or reordered entry otherwise.
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditVerifyArgs {
+    /// The database (`sqlite://…` or `postgres://…`); migrated first if it is behind.
+    #[arg(
+        long,
+        env = "TSUNAGU_DATABASE_URL",
+        default_value = "sqlite://data/tsunagu.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// A head printed by an earlier run: fails if the log no longer holds it (entries at the
+    /// end removed or replaced).
+    #[arg(long)]
+    pub head: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+pub mod admin;
 pub mod audit;
 pub mod config;
 pub mod cursor;

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::audit::Entry;
 use crate::cursor::Cursor;
+use crate::domain::audit_chain::ChainRow;
 use crate::domain::invitation::NotDecidable;
 use crate::domain::membership::{Denied, Membership};
 
@@ -380,6 +381,15 @@ impl Store {
     /// their own transaction. A crash loses at most the batch in flight.
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         dispatch!(self, s => s.audit(entry).await)
+    }
+
+    /// Up to `limit` access log entries after `after_id`, in id order (`audit verify`).
+    pub async fn audit_chain_page(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ChainRow>, StoreError> {
+        dispatch!(self, s => s.audit_chain_page(after_id, limit).await)
     }
 
     /// Returns once every audit entry and session touch queued so far is committed (graceful

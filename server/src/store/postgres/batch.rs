@@ -25,7 +25,7 @@ impl BatchSink for Sink {
         let mut tx = self.pool.begin().await?;
         for row in rows {
             match row {
-                Row::Audit { entry, at_ms } => record_audit_at(&mut *tx, *entry, *at_ms).await?,
+                Row::Audit { entry, at_ms } => record_audit_at(&mut tx, *entry, *at_ms).await?,
                 Row::Touch { token_hash, at_ms } => {
                     sqlx::query(
                         "UPDATE sessions SET last_seen_ms = GREATEST(last_seen_ms, $1)

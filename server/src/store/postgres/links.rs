@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::invitations::fetch_invitation;
 use super::membership_writes::{is_unique_violation, lock_group, member_changed, system_entry};
-use super::users::{me_in, record_audit};
+use super::users::{me_in, record_audit_alone};
 use super::write_tx::WriteTx;
 use super::PgStore;
 use crate::audit::{Action, Entry};
@@ -128,11 +128,11 @@ impl PgStore {
         match self.join_once(&join).await {
             Err(StoreError::Refused(Refusal::LoginIdTaken)) => {
                 // The refusal is on record even though nothing else was written.
-                record_audit(&self.pool, refused).await?;
+                record_audit_alone(&self.pool, refused).await?;
                 Err(Refusal::LoginIdTaken.into())
             }
             Err(StoreError::Database(e)) if is_unique_violation(&e) => {
-                record_audit(&self.pool, refused).await?;
+                record_audit_alone(&self.pool, refused).await?;
                 Err(Refusal::LoginIdTaken.into())
             }
             other => other,

@@ -99,7 +99,7 @@ impl PgStore {
                 .await?;
             lists.push((done, missing));
         }
-        record_audit(&mut *tx, audit).await?;
+        record_audit(&mut tx, audit).await?;
         tx.commit().await?;
         let (acks, reads) = (lists.pop(), lists.pop());
         let (Some((read, not_read)), Some((acknowledged, not_acknowledged))) = (reads, acks) else {

@@ -1,39 +1,99 @@
 //! Accounts, sessions and the audit log.
 
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use tsunagu_api::{Author, Me, Profession};
 use uuid::Uuid;
 
 use super::PgStore;
 use crate::audit::{Action, Entry};
-use crate::store::rows::{AuthorRow, SessionRow, UserRow, SELECT_USER};
+use crate::domain::audit_chain::{entry_hash, ChainRow, Fields, GENESIS};
+use crate::store::rows::{
+    AuditRow, AuthorRow, SessionRow, UserRow, SELECT_AUDIT_CHAIN, SELECT_USER,
+};
 use crate::store::{LoginUser, NewSession, SessionOwner, StoreError};
 use crate::time::now_ms;
 
-/// Appends an audit entry.
-pub async fn record_audit(db: impl PgExecutor<'_>, entry: Entry) -> Result<(), sqlx::Error> {
+/// Appends an audit entry, inside the caller's transaction.
+pub async fn record_audit(db: &mut PgConnection, entry: Entry) -> Result<(), sqlx::Error> {
     record_audit_at(db, entry, now_ms()).await
 }
 
-/// Appends an entry stamped `at_ms` (when it happened, not when a batch wrote it).
+/// Appends an entry stamped `at_ms` (when it happened, not when a batch wrote it), chained to
+/// the last one. Must run in a transaction: the advisory lock it takes is held until that
+/// commits or rolls back (a cancelled request's connection is rolled back, which releases it),
+/// so a second appender reads the last hash only after the first one's row is visible. Callers
+/// append as late in their transaction as they can, to hold it briefly.
 pub async fn record_audit_at(
-    db: impl PgExecutor<'_>,
+    db: &mut PgConnection,
     entry: Entry,
     at_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(AUDIT_CHAIN_LOCK)
+        .execute(&mut *db)
+        .await?;
+    let last: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *db)
+            .await?;
+    let prev = last
+        .and_then(|(h,)| h)
+        .unwrap_or_else(|| GENESIS.to_owned());
+    let client_ip = entry.client_ip.map(|ip| ip.to_string());
+    let hash = entry_hash(
+        &prev,
+        &Fields {
+            at_ms,
+            user_id: entry.user_id,
+            action: entry.action.as_str(),
+            group_id: entry.group_id,
+            target_id: entry.target_id,
+            client_ip: client_ip.as_deref(),
+        },
+    );
     sqlx::query(
-        "INSERT INTO audit_log (at_ms, user_id, action, group_id, target_id, client_ip)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log
+             (at_ms, user_id, action, group_id, target_id, client_ip, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(at_ms)
     .bind(entry.user_id)
     .bind(entry.action.as_str())
     .bind(entry.group_id)
     .bind(entry.target_id)
-    .bind(entry.client_ip.map(|ip| ip.to_string()))
+    .bind(client_ip)
+    .bind(prev)
+    .bind(hash)
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Appends an audit entry in a transaction of its own (a refusal that wrote nothing else).
+pub async fn record_audit_alone(pool: &PgPool, entry: Entry) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    record_audit(&mut tx, entry).await?;
+    tx.commit().await
+}
+
+/// The advisory lock key of the audit chain's tail ("tsunagu" "audit" in ASCII, to stay clear
+/// of other users of advisory locks on a shared cluster).
+const AUDIT_CHAIN_LOCK: i64 = 0x7473_756e_6175_6474;
+
+/// Up to `limit` entries after `after_id`, in id order, for `audit verify`.
+pub async fn audit_chain_page(
+    db: impl PgExecutor<'_>,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<ChainRow>, sqlx::Error> {
+    let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+        "{SELECT_AUDIT_CHAIN} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2"
+    ))
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(AuditRow::into_chain_row).collect())
 }
 
 /// The account as `/me` shows it, inside another operation's transaction.
@@ -65,6 +125,14 @@ impl PgStore {
 
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         Ok(self.batch.audit(entry).await?)
+    }
+
+    pub async fn audit_chain_page(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ChainRow>, StoreError> {
+        Ok(audit_chain_page(&self.pool, after_id, limit).await?)
     }
 
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
@@ -104,7 +172,7 @@ impl PgStore {
         .execute(&mut *tx)
         .await?;
         record_audit(
-            &mut *tx,
+            &mut tx,
             Entry::new(Action::SessionCreate, Some(s.user_id), s.client_ip),
         )
         .await?;
@@ -118,7 +186,7 @@ impl PgStore {
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        record_audit(&mut *tx, entry).await?;
+        record_audit(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! One write transaction, which collects the events it makes and inserts them last, right
 //! before `COMMIT` (the events table's lock keeps ids in commit order, see README.md), with a
 //! `NOTIFY` that reaches every instance when the commit does; then wakes this instance's
-//! streams. A handler cannot forget to publish, nor publish what was rolled back.
+//! streams. A handler cannot forget to publish, nor publish what was rolled back. Its audit
+//! entries are appended after the events, for the same reason: the audit chain's lock is held
+//! only from there to `COMMIT`, and always taken after the events lock, never before.
 
 use sqlx::{PgConnection, Postgres, Transaction};
 use tsunagu_api::{LiveEvent, Timeline};
@@ -12,10 +14,13 @@ use super::users;
 use crate::audit::Entry;
 use crate::events::Live;
 use crate::store::StoreError;
+use crate::time::now_ms;
 
 pub struct WriteTx {
     tx: Transaction<'static, Postgres>,
     events: Vec<NewEvent>,
+    /// Audit entries with when they happened, appended at commit.
+    audit: Vec<(Entry, i64)>,
     live: Live,
 }
 
@@ -24,6 +29,7 @@ impl WriteTx {
         Ok(Self {
             tx: pool.begin().await?,
             events: Vec::new(),
+            audit: Vec::new(),
             live: live.clone(),
         })
     }
@@ -33,9 +39,10 @@ impl WriteTx {
         &mut self.tx
     }
 
-    /// Records the operation in the audit log, in this transaction.
+    /// Records the operation in the audit log, in this transaction (appended at commit,
+    /// stamped now).
     pub async fn audit(&mut self, entry: Entry) -> Result<(), StoreError> {
-        users::record_audit(&mut *self.tx, entry).await?;
+        self.audit.push((entry, now_ms()));
         Ok(())
     }
 
@@ -57,6 +64,9 @@ impl WriteTx {
     /// committing, it rolls back and publishes nothing.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let latest = events::insert_and_notify(&mut self.tx, &self.events).await?;
+        for (entry, at_ms) in self.audit.drain(..) {
+            users::record_audit_at(&mut self.tx, entry, at_ms).await?;
+        }
         self.tx.commit().await?;
         if let Some(id) = latest {
             self.live.publish(id);

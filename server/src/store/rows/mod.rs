@@ -1,6 +1,7 @@
 //! Rows as both backends read them, and the one place each becomes its wire type. Ids decode
 //! through [`Id`], so the same struct reads SQLite's text ids and PostgreSQL's uuids.
 
+mod audit;
 mod directory;
 mod event;
 mod group;
@@ -11,6 +12,7 @@ mod post;
 mod receipt;
 mod user;
 
+pub use audit::{AuditRow, SELECT_AUDIT_CHAIN};
 pub use directory::{DirectoryPersonRow, FacilityRow};
 pub use event::StoredEvent;
 pub use group::{

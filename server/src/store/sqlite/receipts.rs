@@ -93,7 +93,7 @@ impl SqliteStore {
                 .await?;
             lists.push((done, missing));
         }
-        audit::record(&mut *tx, audit).await?;
+        audit::record(&mut tx, audit).await?;
         self.writer.commit(tx).await?;
         let (acks, reads) = (lists.pop(), lists.pop());
         let (Some((read, not_read)), Some((acknowledged, not_acknowledged))) = (reads, acks) else {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::audit;
 use super::SqliteStore;
 use crate::audit::{Action, Entry};
+use crate::domain::audit_chain::ChainRow;
 use crate::store::rows::{AuthorRow, SessionRow, UserRow, SELECT_USER};
 use crate::store::{LoginUser, NewSession, SessionOwner, StoreError};
 
@@ -63,6 +64,14 @@ impl SqliteStore {
         self.writer.flush().await;
     }
 
+    pub async fn audit_chain_page(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ChainRow>, StoreError> {
+        Ok(audit::chain_page(&self.read, after_id, limit).await?)
+    }
+
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
         // `login_id` is COLLATE NOCASE in the schema.
         let row: Option<UserRow> = sqlx::query_as(&format!(
@@ -100,7 +109,7 @@ impl SqliteStore {
         .execute(&mut *tx)
         .await?;
         audit::record(
-            &mut *tx,
+            &mut tx,
             Entry::new(Action::SessionCreate, Some(s.user_id), s.client_ip),
         )
         .await?;
@@ -114,7 +123,7 @@ impl SqliteStore {
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        audit::record(&mut *tx, entry).await?;
+        audit::record(&mut tx, entry).await?;
         self.writer.commit(tx).await?;
         Ok(())
     }

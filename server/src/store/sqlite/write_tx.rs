@@ -38,7 +38,7 @@ impl WriteTx {
 
     /// Records the operation in the audit log, in this transaction.
     pub async fn audit(&mut self, entry: Entry) -> Result<(), StoreError> {
-        audit::record(&mut *self.tx, entry).await?;
+        audit::record(&mut self.tx, entry).await?;
         Ok(())
     }
 

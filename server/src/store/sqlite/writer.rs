@@ -139,7 +139,7 @@ impl BatchSink for Sink {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for row in rows {
             match row {
-                Row::Audit { entry, at_ms } => audit::record_at(&mut *tx, *entry, *at_ms).await?,
+                Row::Audit { entry, at_ms } => audit::record_at(&mut tx, *entry, *at_ms).await?,
                 Row::Touch { token_hash, at_ms } => {
                     sqlx::query(
                         "UPDATE sessions SET last_seen_ms = MAX(last_seen_ms, ?)
