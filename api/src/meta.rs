@@ -20,6 +20,10 @@ pub struct Meta {
     pub capabilities: Vec<String>,
     /// Limits the client should enforce before sending.
     pub limits: Limits,
+    /// True while the deployment has no operator account yet: the login page then tells whoever
+    /// set it up how to create the first one. Absent (false) from backends that do not say.
+    #[serde(default)]
+    pub first_start: bool,
 }
 
 /// Limits a backend enforces; clients check them first to give an early, translated message.

@@ -62,6 +62,12 @@ pub enum Action {
     EventsSubscribe,
     /// Events of a group were delivered on an open stream (one row per group per batch).
     EventsDelivered,
+    /// An account was created from the command line (`admin create-operator`).
+    AccountCreate,
+    /// A password was reset from the command line; the account's sessions ended.
+    PasswordReset,
+    /// A copy of the whole database was taken (`admin backup`): an export of everything.
+    Backup,
 }
 
 impl Action {
@@ -110,6 +116,9 @@ impl Action {
             Self::PostsSearch => "posts.search",
             Self::EventsSubscribe => "events.subscribe",
             Self::EventsDelivered => "events.delivered",
+            Self::AccountCreate => "account.create",
+            Self::PasswordReset => "account.password_reset",
+            Self::Backup => "admin.backup",
         }
     }
 }

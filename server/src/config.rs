@@ -27,6 +27,83 @@ pub enum Command {
     /// The access log: check its hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Running a deployment: the first operator, lost passwords, backups.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// The database of a command (the same flag and variable as `serve`).
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// The database (`sqlite://…` or `postgres://…`); migrated first if it is behind.
+    #[arg(
+        long,
+        env = "TSUNAGU_DATABASE_URL",
+        default_value = "sqlite://data/tsunagu.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an operator (医師会事務局) account: the first account of a new deployment. The
+    /// password comes from TSUNAGU_NEW_PASSWORD, is typed twice at a terminal, or is the first
+    /// line of standard input; it needs 13+ characters mixing letters, digits and symbols.
+    CreateOperator(CreateOperatorArgs),
+    /// Set a new password for an account (asked for as with create-operator) and end all its
+    /// sessions.
+    ResetPassword(ResetPasswordArgs),
+    /// Write a consistent copy of the whole database while the server runs (SQLite: a database
+    /// file; PostgreSQL: a pg_dump archive). The file is patient data: keep it encrypted.
+    Backup(BackupArgs),
+    /// Replace the database with a backup. Stop every server on it first.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateOperatorArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The login ID (asked for at a terminal when missing).
+    #[arg(long)]
+    pub login_id: Option<String>,
+    /// The name shown to others, e.g. "石井 事務局" (asked for when missing).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The name's reading in kana.
+    #[arg(long, default_value = "")]
+    pub name_kana: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ResetPasswordArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The account's login ID.
+    #[arg(long)]
+    pub login_id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The file to write (must not exist).
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The backup to restore.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Restore even though the database looks in use (after a crash).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,14 +115,8 @@ pub enum AuditCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct AuditVerifyArgs {
-    /// The database (`sqlite://…` or `postgres://…`); migrated first if it is behind.
-    #[arg(
-        long,
-        env = "TSUNAGU_DATABASE_URL",
-        default_value = "sqlite://data/tsunagu.db",
-        hide_env_values = true
-    )]
-    pub database_url: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 
     /// A head printed by an earlier run: fails if the log no longer holds it (entries at the
     /// end removed or replaced).

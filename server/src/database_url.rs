@@ -21,9 +21,48 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The URL without its password, and the password (percent-decoded), for tools such as
+/// `pg_dump` that should get it through `PGPASSWORD`: an argument shows in every user's `ps`.
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, password)) => (
+                format!("{scheme}://{user}@{host}{tail}"),
+                Some(
+                    percent_encoding::percent_decode_str(password)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                ),
+            ),
+            None => (url.to_owned(), None),
+        },
+        None => (url.to_owned(), None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{redact, split_password};
+
+    #[test]
+    fn the_password_goes_apart_from_the_url() {
+        assert_eq!(
+            split_password("postgres://tsunagu:s3cr%40t@db.example:5432/tsunagu?sslmode=require"),
+            (
+                "postgres://tsunagu@db.example:5432/tsunagu?sslmode=require".to_owned(),
+                Some("s3cr@t".to_owned())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://tsunagu@127.0.0.1/t"),
+            ("postgres://tsunagu@127.0.0.1/t".to_owned(), None)
+        );
+    }
 
     #[test]
     fn passwords_never_reach_the_logs() {

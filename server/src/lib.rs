@@ -108,6 +108,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tokio::spawn(maintenance(state.clone()));
 
+    // Before the address line: whoever reads up to that line has read this too.
+    if !state.store.has_operator().await? {
+        // A new deployment: say how it begins (the login page says it too).
+        println!(
+            "No operator account yet. Create the first one with:\n  \
+             tsunagu-server admin create-operator --login-id <ID> --name <NAME>"
+        );
+    }
     // Printed after binding so it carries the real port (tests and scripts read this line).
     println!("Tsunagu listening on http://{addr}/");
     let live = state.live.clone();

@@ -22,6 +22,7 @@ pub fn server_bin(default: impl AsRef<Path>) -> PathBuf {
 pub struct Launcher {
     command: Command,
     database_url: String,
+    demo: bool,
 }
 
 impl Launcher {
@@ -36,7 +37,7 @@ impl Launcher {
         );
         let mut command = Command::new(bin);
         command
-            .args(["serve", "--bind", "127.0.0.1:0", "--demo", "--database-url"])
+            .args(["serve", "--bind", "127.0.0.1:0", "--database-url"])
             .arg(database_url)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
@@ -45,7 +46,14 @@ impl Launcher {
         Self {
             command,
             database_url: database_url.to_owned(),
+            demo: true,
         }
+    }
+
+    /// Without `--demo`: a real deployment's first start, nothing seeded.
+    pub fn without_demo(mut self) -> Self {
+        self.demo = false;
+        self
     }
 
     /// Serves the SPA from `dist`.
@@ -82,6 +90,9 @@ impl Launcher {
 
     /// Starts the server and waits (at most 60 s) until it says where it listens.
     pub fn spawn(mut self) -> ServerProcess {
+        if self.demo {
+            self.command.arg("--demo");
+        }
         let mut child = self.command.spawn().expect("start tsunagu-server");
         let stdout = child.stdout.take().expect("piped stdout");
         let lines = Arc::new(Mutex::new(Vec::new()));

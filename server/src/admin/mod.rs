@@ -1,7 +1,9 @@
 //! The `tsunagu-server admin …` and `audit …` commands: what the people running a deployment
 //! do from a shell, on the same store the server uses (and while it runs).
 
+pub mod accounts;
 pub mod audit_verify;
+pub mod backup;
 
 use crate::db::Database;
 use crate::events::{Live, StreamCaps};

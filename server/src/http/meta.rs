@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use tsunagu_api::{Limits, Meta, MAX_PAGE_LIMIT, MAX_POST_CHARS};
+use tsunagu_api::{Limits, Meta, Problem, MAX_PAGE_LIMIT, MAX_POST_CHARS};
 
-use super::AppState;
+use super::{AppState, Error};
 
 /// Backend name, version, optional capabilities and limits. No authentication: the login
 /// screen reads it.
@@ -14,10 +14,12 @@ use super::AppState;
     tag = "meta",
     responses(
         (status = 200, description = "Backend identity, capabilities and limits", body = Meta),
+        (status = 500, description = "The database did not answer (`internal_error`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get_meta(State(state): State<AppState>) -> Json<Meta> {
-    Json(Meta {
+pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error> {
+    let first_start = !state.store.has_operator().await?;
+    Ok(Json(Meta {
         name: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         api_version: "v1".to_owned(),
@@ -29,5 +31,6 @@ pub async fn get_meta(State(state): State<AppState>) -> Json<Meta> {
             max_page_limit: MAX_PAGE_LIMIT,
             session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
         },
-    })
+        first_start,
+    }))
 }

@@ -340,6 +340,15 @@ pub struct JoinFamily<'a> {
     pub client_ip: Option<IpAddr>,
 }
 
+/// An operator account created from the command line (the first start of a deployment).
+#[derive(Debug, Clone, Copy)]
+pub struct NewOperator<'a> {
+    pub login_id: &'a str,
+    pub display_name: &'a str,
+    pub display_name_kana: &'a str,
+    pub password_hash: &'a str,
+}
+
 /// The storage backends. Cheap to clone.
 #[derive(Clone)]
 enum Backend {
@@ -381,6 +390,41 @@ impl Store {
     /// their own transaction. A crash loses at most the batch in flight.
     pub async fn audit(&self, entry: Entry) -> Result<(), StoreError> {
         dispatch!(self, s => s.audit(entry).await)
+    }
+
+    /// Whether an operator account that can log in exists (a deployment without one is new).
+    pub async fn has_operator(&self) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.has_operator().await)
+    }
+
+    /// Creates an operator account (no facility, profession `administrative`); refused with
+    /// `LoginIdTaken` when the login ID is in use (ignoring ASCII case). Audited.
+    pub async fn create_operator(&self, new: NewOperator<'_>) -> Result<Uuid, StoreError> {
+        dispatch!(self, s => s.create_operator(new).await)
+    }
+
+    /// Sets a new password for `login_id` and ends all that account's sessions, in one
+    /// transaction; `None` when there is no such account. Audited.
+    pub async fn reset_password(
+        &self,
+        login_id: &str,
+        password_hash: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        dispatch!(self, s => s.reset_password(login_id, password_hash).await)
+    }
+
+    /// Writes a consistent copy of the whole database to `path` while the server runs
+    /// (SQLite: a database file; PostgreSQL: a `pg_dump` custom-format archive of
+    /// `database_url`). Audited.
+    pub async fn backup_to(
+        &self,
+        path: &std::path::Path,
+        database_url: &str,
+    ) -> Result<(), StoreError> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.backup_to(path).await,
+            Backend::Postgres(s) => s.backup_to(path, database_url).await,
+        }
     }
 
     /// Up to `limit` access log entries after `after_id`, in id order (`audit verify`).

@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use crate::database_url::redact;
 use crate::events::Live;
 
+pub mod accounts;
 mod batch;
 mod decisions;
 mod direct;

@@ -6,7 +6,9 @@ use sqlx::SqlitePool;
 use crate::events::Live;
 pub use writer::Writer;
 
+mod accounts;
 pub mod audit;
+pub mod backup;
 mod checkpoint;
 pub mod connect;
 mod decisions;
