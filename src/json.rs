@@ -1,9 +1,9 @@
 //! JSON text to wire types: in the browser with its own `JSON.parse`, then serde through
-//! serde-wasm-bindgen; natively (the unit tests) with serde_json.
+//! [`value::Value`]; natively (the unit tests) with serde_json.
 //!
 //! Why not serde_json in the browser too: its deserializer, a copy of its sequence and option
 //! readers per wire type and its number parsing were 15.6 KiB of the nurse's download
-//! (docs/performance.md). `JSON.parse` is the browser's own, and serde-wasm-bindgen only walks
+//! (docs/performance.md). `JSON.parse` is the browser's own, and [`value::Value`] only walks
 //! the parsed value. Serialising (request bodies, stored records) stays with serde_json, whose
 //! writer is small. The browser test `json_parse_reads_what_serde_json_reads` checks that both
 //! read every wire shape alike.
@@ -11,12 +11,15 @@
 use serde::de::DeserializeOwned;
 use tsunagu_api::{LiveEvent, ReadJson};
 
+#[cfg(target_arch = "wasm32")]
+mod value;
+
 /// `text` as a `T`; `None` when it is not JSON or not a `T`.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     #[cfg(target_arch = "wasm32")]
     {
         let value = js_sys::JSON::parse(text).ok()?;
-        serde_wasm_bindgen::from_value(value).ok()
+        T::deserialize(value::Value(value)).ok()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

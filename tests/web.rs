@@ -1490,7 +1490,7 @@ async fn the_logout_offer_warns_about_unsent_posts_in_english_too_and_removes_on
     reset_storage();
 }
 
-/// The browser's JSON reader ([`tsunagu_web::json`]: `JSON.parse`, then serde-wasm-bindgen)
+/// The browser's JSON reader ([`tsunagu_web::json`]: `JSON.parse`, then its serde reader)
 /// reads every wire shape as serde_json, which the server writes with, does: full and minimal
 /// posts, system entries, a page, live events, unknown enum values and fields, `null` for
 /// options, numbers, and refuses what serde_json refuses.
