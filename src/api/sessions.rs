@@ -1,14 +1,29 @@
 //! Client calls of the backend description, logging in and out, and the current user.
 
 use gloo_net::http::Method;
+use serde::Deserialize;
 use tsunagu_api::{LoginRequest, Me, Meta, Session};
 
 use super::{decode, ApiError, Client};
+
+/// What the live connection reads of `GET /meta`: only the capabilities, so the nurse's app
+/// carries no parser for the rest (names, versions, limits), which it does not show
+/// (docs/performance.md).
+#[derive(Deserialize)]
+struct Capabilities {
+    capabilities: Vec<String>,
+}
 
 impl Client {
     /// `GET /meta`.
     pub async fn meta(&self) -> Result<Meta, ApiError> {
         self.get_json("/meta").await
+    }
+
+    /// `GET /meta`, read for whether the backend has the event stream (capability `events`).
+    pub async fn has_events(&self) -> Result<bool, ApiError> {
+        let meta: Capabilities = self.get_json("/meta").await?;
+        Ok(meta.capabilities.iter().any(|c| c == "events"))
     }
 
     /// `POST /sessions`: logs in.

@@ -127,8 +127,8 @@ async fn run(shared: Rc<Shared>, generation: u64, client: Client, live: Live) {
     // A backend implementing a subset of the contract may have no event stream; asking it
     // again and again would only show a connection problem that is not one. When the question
     // itself fails (offline), connecting is tried anyway and backs off.
-    if let Ok(meta) = client.meta().await {
-        if !meta.capabilities.iter().any(|c| c == "events") {
+    if let Ok(has_events) = client.has_events().await {
+        if !has_events {
             if shared.is_current(generation) {
                 live.status.set(LiveStatus::Unavailable);
             }
