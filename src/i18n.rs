@@ -308,7 +308,7 @@ messages! {
     /// Join: password confirmation.
     PasswordConfirm => "パスワード（確認）", "Password (again)";
     /// Join: password policy hint.
-    PasswordHint => "13文字以上で、英字・数字・記号のうち2種類以上を含めてください。", "At least 13 characters, with at least two of letters, digits and symbols.";
+    PasswordHint => "13文字以上で、英字・数字・記号をすべて含めてください。", "At least 13 characters, mixing letters, digits and symbols.";
     /// Join: mismatching passwords.
     PasswordMismatch => "パスワードが一致しません。", "The passwords do not match.";
     /// Join button.

@@ -427,12 +427,12 @@ async fn the_join_form_refuses_a_weak_password_before_sending() {
     wait_for("the alert", || alert_text(el).is_some()).await;
     assert_eq!(
         alert_text(el).unwrap(),
-        "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。"
+        "パスワードは13文字以上で、英字・数字・記号をすべて含めてください。"
     );
     sleep(100).await;
     assert_eq!(
         alert_text(el).unwrap(),
-        "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。",
+        "パスワードは13文字以上で、英字・数字・記号をすべて含めてください。",
         "nothing was sent (a send to the dead server would say network error)"
     );
     let login: HtmlInputElement = labelled(el, "ログインID").unwrap().unchecked_into();

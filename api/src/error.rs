@@ -52,6 +52,12 @@ pub enum ErrorCode {
     PostDeleted,
     /// A date or value is not in the expected format.
     FieldInvalid,
+    /// The password was right; the account logs in with a one-time code too (send `code`).
+    TwoFactorRequired,
+    /// The one-time or recovery code is wrong, expired or was used before.
+    InvalidTwoFactorCode,
+    /// Two-factor login is on for the account already.
+    TwoFactorEnabled,
     /// A code this client does not know yet (newer backend); shown as a generic error.
     Unknown,
 }
@@ -86,6 +92,9 @@ wire_names!(ErrorCode {
     PreconditionRequired => "precondition_required",
     PostDeleted => "post_deleted",
     FieldInvalid => "field_invalid",
+    TwoFactorRequired => "two_factor_required",
+    InvalidTwoFactorCode => "invalid_two_factor_code",
+    TwoFactorEnabled => "two_factor_enabled",
     Unknown => "unknown",
 } else Unknown);
 

@@ -9,6 +9,7 @@
 //! to use.
 
 pub mod kana;
+pub mod password_policy;
 pub mod rfc3339_millis;
 
 mod wire_enum;
@@ -26,6 +27,7 @@ mod receipt;
 mod search;
 mod session;
 pub mod sse;
+mod two_factor;
 
 pub use directory::*;
 pub use error::*;
@@ -39,6 +41,7 @@ pub use post::*;
 pub use receipt::*;
 pub use search::*;
 pub use session::*;
+pub use two_factor::*;
 pub use wire_enum::UnknownWireName;
 
 /// Path prefix of every endpoint of this contract version.
@@ -61,7 +64,7 @@ pub const MAX_MENTIONS: usize = 50;
 pub const SSE_HEARTBEAT_SECONDS: u64 = 15;
 /// Shortest password accepted while accounts have no second factor (MHLW guideline 6.0: 13+
 /// characters mixing kinds without 2FA).
-pub const MIN_PASSWORD_CHARS: usize = 13;
+pub const MIN_PASSWORD_CHARS: usize = password_policy::MIN_WITHOUT_TWO_FACTOR;
 /// Longest patient notes accepted.
 pub const MAX_NOTES_CHARS: usize = 2_000;
 

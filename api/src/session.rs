@@ -7,7 +7,7 @@ use uuid::Uuid;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-use crate::{rfc3339_millis, ErrorCode, FacilityRef, Profession, MIN_PASSWORD_CHARS};
+use crate::{rfc3339_millis, ErrorCode, FacilityRef, Profession};
 
 /// `POST /api/v1/sessions` body: log in with login ID and password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -15,6 +15,10 @@ use crate::{rfc3339_millis, ErrorCode, FacilityRef, Profession, MIN_PASSWORD_CHA
 pub struct LoginRequest {
     pub login_id: String,
     pub password: String,
+    /// For an account with two-factor login: the 6-digit code its authenticator app shows, or
+    /// one of its recovery codes. Without it such an account is answered `two_factor_required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// A new session: the opaque bearer token and the user it belongs to.
@@ -51,23 +55,17 @@ pub struct Me {
     /// Representative of `facility`: manages that facility's staff accounts.
     #[serde(default)]
     pub is_facility_admin: bool,
+    /// Whether this account logs in with a one-time code from an authenticator app as well.
+    #[serde(default)]
+    pub two_factor: bool,
 }
 
-/// Checks a new password against the policy, as the server does, so the client can refuse
-/// early with the same code: at least [`MIN_PASSWORD_CHARS`] characters of at least two kinds
-/// (lower-case letters, upper-case letters, digits, anything else).
+/// Checks a new password for an account without two-factor login against the policy, as the
+/// server does, so the client can refuse early with the same code (see [`password_policy`]).
+///
+/// [`password_policy`]: crate::password_policy
 pub fn validate_password(password: &str) -> Result<(), ErrorCode> {
-    let kinds = [
-        password.chars().any(|c| c.is_lowercase()),
-        password.chars().any(|c| c.is_uppercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_alphanumeric()),
-    ];
-    if password.chars().count() < MIN_PASSWORD_CHARS || kinds.iter().filter(|k| **k).count() < 2 {
-        Err(ErrorCode::PasswordTooWeak)
-    } else {
-        Ok(())
-    }
+    crate::password_policy::check(password, "", false).map_err(|_| ErrorCode::PasswordTooWeak)
 }
 
 #[cfg(test)]
@@ -75,7 +73,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn password_policy_needs_length_and_two_kinds() {
+    fn password_policy_needs_length_and_mixed_kinds() {
         assert_eq!(validate_password("Tsunagu-Demo-2026"), Ok(()));
         assert_eq!(validate_password("yamada-family-01"), Ok(()));
         assert_eq!(
@@ -84,6 +82,10 @@ mod tests {
         );
         assert_eq!(
             validate_password("onlylowercaseletters"),
+            Err(ErrorCode::PasswordTooWeak)
+        );
+        assert_eq!(
+            validate_password("Only-Letters-And-Symbols"),
             Err(ErrorCode::PasswordTooWeak)
         );
     }

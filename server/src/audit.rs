@@ -68,6 +68,12 @@ pub enum Action {
     PasswordReset,
     /// A copy of the whole database was taken (`admin backup`): an export of everything.
     Backup,
+    /// Two-factor enrolment started (a new secret issued after the password was checked).
+    TwoFactorEnrol,
+    /// Two-factor login turned on, confirmed with a code.
+    TwoFactorEnable,
+    /// A recovery code was used to log in.
+    TwoFactorRecoveryUsed,
 }
 
 impl Action {
@@ -119,6 +125,9 @@ impl Action {
             Self::AccountCreate => "account.create",
             Self::PasswordReset => "account.password_reset",
             Self::Backup => "admin.backup",
+            Self::TwoFactorEnrol => "two_factor.enrol",
+            Self::TwoFactorEnable => "two_factor.enable",
+            Self::TwoFactorRecoveryUsed => "two_factor.recovery_used",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod store;
 pub mod throttles;
 pub mod time;
 pub mod token;
+pub mod two_factor;
 
 pub use http::{app, AppState};
 

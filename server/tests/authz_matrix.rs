@@ -1,5 +1,5 @@
-//! The authorization matrix: every group, post, membership, invitation, directory, search and
-//! event endpoint, called by every kind of caller, answers exactly the expected status, and
+//! The authorization matrix: every group, post, membership, invitation, directory, search,
+//! two-factor and event endpoint, called by every kind of caller, answers exactly the expected status, and
 //! refusals leak nothing.
 
 mod common;
@@ -382,6 +382,21 @@ async fn every_endpoint_answers_every_caller_exactly() {
             format!("{g}/members/{takahashi}"),
             None,
             cat(HIDDEN, [403, 403, 204, 404]),
+        ),
+        // Two-factor enrolment: anyone for their own account, nobody without a session. The
+        // start is not confirmed, so every caller can start; the confirm with a wrong code is
+        // refused for every caller (their own enrolment, nobody else's).
+        row(
+            Method::POST,
+            "/api/v1/me/two-factor".into(),
+            Some(json!({ "password": common::PASSWORD })),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/me/two-factor/confirm".into(),
+            Some(json!({ "code": "000000" })),
+            [401, 422, 422, 422, 422, 422, 422, 422, 422],
         ),
         // Last: archiving. The physician finds it archived already.
         row(

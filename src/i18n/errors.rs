@@ -39,7 +39,7 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             InvitationDecided => "この招待はすでに処理されています。",
             LoginIdTaken => "このログインIDはすでに使われています。別のIDを入力してください。",
             PasswordTooWeak => {
-                "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。"
+                "パスワードは13文字以上で、英字・数字・記号をすべて含めてください。"
             }
             FieldRequired => "必須項目が入力されていません。",
             FieldTooLong => "入力が長すぎます。",
@@ -49,6 +49,11 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             }
             PreconditionRequired => "編集の情報が不足しています。ページを再読み込みしてください。",
             PostDeleted => "この投稿は削除されています。",
+            TwoFactorRequired => "確認コードを入力してください。",
+            InvalidTwoFactorCode => {
+                "確認コードが正しくないか、期限切れか、すでに使われています。アプリに表示されている新しいコードを入力してください。"
+            }
+            TwoFactorEnabled => "2段階認証はすでに設定されています。",
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -81,7 +86,7 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             InvitationDecided => "This invitation has already been decided.",
             LoginIdTaken => "This login ID is already taken. Please choose another.",
             PasswordTooWeak => {
-                "Passwords need at least 13 characters, with at least two of letters, digits and symbols."
+                "Passwords need at least 13 characters, mixing letters, digits and symbols."
             }
             FieldRequired => "A required field is empty.",
             FieldTooLong => "An entry is too long.",
@@ -91,6 +96,11 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             }
             PreconditionRequired => "The edit is missing information. Please reload the page.",
             PostDeleted => "This post has been deleted.",
+            TwoFactorRequired => "Please enter the verification code.",
+            InvalidTwoFactorCode => {
+                "The verification code is wrong, expired or was used already. Enter the new code your app shows."
+            }
+            TwoFactorEnabled => "Two-step verification is already set up.",
             Unknown => "Something went wrong. Please try again later.",
         },
     }
@@ -108,7 +118,7 @@ pub fn api_error_text(err: &ApiError, locale: Locale) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [ErrorCode; 27] = [
+    const ALL_CODES: [ErrorCode; 33] = [
         ErrorCode::Forbidden,
         ErrorCode::LastAdmin,
         ErrorCode::AlreadyMember,
@@ -135,6 +145,12 @@ mod tests {
         ErrorCode::IdempotencyKeyInvalid,
         ErrorCode::RateLimited,
         ErrorCode::InternalError,
+        ErrorCode::PreconditionFailed,
+        ErrorCode::PreconditionRequired,
+        ErrorCode::PostDeleted,
+        ErrorCode::TwoFactorRequired,
+        ErrorCode::InvalidTwoFactorCode,
+        ErrorCode::TwoFactorEnabled,
         ErrorCode::Unknown,
     ];
 
@@ -179,7 +195,7 @@ mod tests {
         );
         assert_eq!(
             ja(ErrorCode::PasswordTooWeak),
-            "パスワードは13文字以上で、英字・数字・記号のうち2種類以上を含めてください。"
+            "パスワードは13文字以上で、英字・数字・記号をすべて含めてください。"
         );
     }
 }

@@ -64,6 +64,7 @@ pub fn LoginPage() -> impl IntoView {
         login.dispatch(LoginRequest {
             login_id: login_id.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
+            code: None,
         });
     };
     if boot.submitted && !login_id.get_untracked().trim().is_empty() {

@@ -238,6 +238,7 @@ impl Api {
             .json(&LoginRequest {
                 login_id: login_id.to_owned(),
                 password: password.to_owned(),
+                code: None,
             })
             .send()
             .await

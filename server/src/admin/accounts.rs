@@ -6,8 +6,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{bail, Context};
 use uuid::Uuid;
 
-use crate::domain::password_policy;
 use crate::store::{NewOperator, Refusal, Store, StoreError};
+use tsunagu_api::password_policy;
 
 /// The environment variable automation sets the new password in (a flag would show in `ps`).
 pub const PASSWORD_VAR: &str = "TSUNAGU_NEW_PASSWORD";

@@ -5,4 +5,3 @@ pub mod audit_chain;
 pub mod group;
 pub mod invitation;
 pub mod membership;
-pub mod password_policy;

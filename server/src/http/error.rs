@@ -15,6 +15,14 @@ pub enum Error {
     SessionExpired,
     #[error("invalid login ID or password")]
     InvalidCredentials,
+    /// The password was right; a one-time code is needed too.
+    #[error("a one-time code is required")]
+    TwoFactorRequired,
+    /// A wrong, expired or reused one-time or recovery code.
+    #[error("the code is wrong, expired or used")]
+    InvalidTwoFactorCode,
+    #[error("two-factor login is on already")]
+    TwoFactorEnabled,
     /// Also for resources that exist but the caller may not see: existence must not leak.
     #[error("not found")]
     NotFound,
@@ -102,9 +110,11 @@ impl Error {
 
     fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::Unauthenticated
+            | Self::SessionExpired
+            | Self::InvalidCredentials
+            | Self::TwoFactorRequired
+            | Self::InvalidTwoFactorCode => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::InvitationInvalid => StatusCode::NOT_FOUND,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::LastAdmin
@@ -112,6 +122,7 @@ impl Error {
             | Self::GroupArchived
             | Self::InvitationDecided
             | Self::LoginIdTaken
+            | Self::TwoFactorEnabled
             | Self::PostDeleted => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -136,6 +147,9 @@ impl Error {
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::SessionExpired => ErrorCode::SessionExpired,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::TwoFactorRequired => ErrorCode::TwoFactorRequired,
+            Self::InvalidTwoFactorCode => ErrorCode::InvalidTwoFactorCode,
+            Self::TwoFactorEnabled => ErrorCode::TwoFactorEnabled,
             Self::NotFound => ErrorCode::NotFound,
             // No dedicated code in v1; a conforming client never sends a wrong method.
             Self::MethodNotAllowed => ErrorCode::MalformedRequest,
@@ -219,7 +233,10 @@ impl IntoResponse for Error {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         match &self {
             // RFC 9110: every 401 names the scheme; RFC 6750 says why a token was refused.
-            Self::Unauthenticated | Self::InvalidCredentials => {
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::TwoFactorRequired
+            | Self::InvalidTwoFactorCode => {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"tsunagu\""),

@@ -53,6 +53,7 @@ mod search;
 mod sessions;
 mod spa;
 mod timeout;
+mod two_factor;
 
 pub use error::Error;
 pub use extract::AuthUser;
@@ -135,6 +136,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(me::get_me))
+        .routes(routes!(two_factor::start_two_factor))
+        .routes(routes!(two_factor::confirm_two_factor))
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(groups::get_group, groups::update_group))
         .routes(routes!(groups::archive_group))

@@ -11,9 +11,12 @@ use super::{AppState, AuthUser, Error, SecretBody};
 use crate::audit::{Action, Entry};
 use crate::password::HashError;
 use crate::store::NewSession;
-use crate::time::{from_ms, now_ms};
+use crate::time::{from_ms, now_ms, now_secs};
+use crate::two_factor;
 
-/// Logs in with login ID and password and returns a new bearer token.
+/// Logs in with login ID and password and returns a new bearer token. An account with
+/// two-factor login also needs `code`: the 6-digit code of its authenticator app (each time
+/// step logs in once) or one of its recovery codes (each once).
 ///
 /// Failed attempts slow down further ones from the same address for the same login ID: five
 /// are answered at once, then each waits twice as long as the last (1 s, 2 s, 4 s … up to
@@ -29,7 +32,7 @@ use crate::time::{from_ms, now_ms};
     responses(
         (status = 201, description = "Logged in", body = Session),
         (status = 400, description = "Malformed JSON body (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unknown login ID or wrong password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json",
+        (status = 401, description = "Unknown login ID or wrong password (`invalid_credentials`); right password of an account with two-factor login but no `code` (`two_factor_required`); a wrong, expired or already used code (`invalid_two_factor_code`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"tsunagu\"`"))),
         (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
@@ -95,6 +98,43 @@ pub async fn create_session(
             return Err(Error::InvalidCredentials);
         }
     };
+    if let Some(secret) = &user.totp_secret {
+        let code = login
+            .code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        let Some(code) = code else {
+            // The password was right: not a failure to count, but not a login yet.
+            attempt.release().await?;
+            return Err(Error::TwoFactorRequired);
+        };
+        let accepted = if two_factor::is_one_time_code(code) {
+            match two_factor::matching_step(secret, code, now_secs()) {
+                // Refused when this code's step (or a later one) logged in before.
+                Some(step) => state.store.accept_totp_step(user.me.id, step).await?,
+                None => false,
+            }
+        } else {
+            let hash = two_factor::recovery_code_hash(code);
+            let used = state.store.use_recovery_code(user.me.id, &hash).await?;
+            if used {
+                state
+                    .store
+                    .audit(Entry::new(Action::TwoFactorRecoveryUsed, user_id, ip))
+                    .await?;
+            }
+            used
+        };
+        if !accepted {
+            attempt.failed().await?;
+            state
+                .store
+                .audit(Entry::new(Action::SessionLoginFailed, user_id, ip))
+                .await?;
+            return Err(Error::InvalidTwoFactorCode);
+        }
+    }
     attempt.succeeded().await?;
 
     let token = crate::token::generate();

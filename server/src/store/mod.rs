@@ -130,6 +130,8 @@ impl From<Refusal> for StoreError {
 pub struct LoginUser {
     pub me: Me,
     pub password_hash: String,
+    /// The two-factor secret (base32) when two-factor login is on for the account.
+    pub totp_secret: Option<String>,
 }
 
 /// Whose a presented session token is, and its times (Unix milliseconds).
@@ -425,6 +427,45 @@ impl Store {
             Backend::Sqlite(s) => s.backup_to(path).await,
             Backend::Postgres(s) => s.backup_to(path, database_url).await,
         }
+    }
+
+    /// Starts two-factor enrolment: stores a new secret, replacing an unconfirmed one. `false`
+    /// when two-factor login is on already (turning it off or resetting it is another step).
+    pub async fn begin_two_factor(&self, user: Uuid, secret: &str) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.begin_two_factor(user, secret).await)
+    }
+
+    /// The account's two-factor secret and whether it is on; `None` before enrolment.
+    pub async fn two_factor_secret(
+        &self,
+        user: Uuid,
+    ) -> Result<Option<(String, bool)>, StoreError> {
+        dispatch!(self, s => s.two_factor_secret(user).await)
+    }
+
+    /// Turns two-factor login on, with the time step of the code that confirmed it (so that
+    /// code does not log in again) and the hashes of new recovery codes (old ones go), in one
+    /// transaction. `false` when there is no enrolment to confirm or it is on already.
+    pub async fn enable_two_factor(
+        &self,
+        user: Uuid,
+        step: i64,
+        recovery_hashes: &[String],
+        audit: Entry,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.enable_two_factor(user, step, recovery_hashes, audit).await)
+    }
+
+    /// Accepts a one-time code's time step for a login: `false` when that step or a later one
+    /// was accepted before (a replayed code). One conditional update: of two logins racing with
+    /// the same code, one wins.
+    pub async fn accept_totp_step(&self, user: Uuid, step: i64) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.accept_totp_step(user, step).await)
+    }
+
+    /// Uses up a recovery code: `false` when it is not one of the account's or was used.
+    pub async fn use_recovery_code(&self, user: Uuid, hash: &str) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.use_recovery_code(user, hash).await)
     }
 
     /// Up to `limit` access log entries after `after_id`, in id order (`audit verify`).

@@ -31,6 +31,7 @@ mod receipts;
 mod search;
 mod stream;
 pub mod throttle;
+mod two_factor;
 pub mod users;
 mod write_tx;
 

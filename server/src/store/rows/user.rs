@@ -9,7 +9,8 @@ use crate::store::LoginUser;
 /// `WHERE`.
 pub const SELECT_USER: &str = "SELECT u.id, u.login_id, u.password_hash, u.display_name,
         u.display_name_kana, u.profession, f.id AS facility_id, f.name AS facility_name,
-        f.kind AS facility_kind, u.is_operator, u.is_facility_admin
+        f.kind AS facility_kind, u.is_operator, u.is_facility_admin, u.totp_enabled,
+        u.totp_secret
     FROM users u LEFT JOIN facilities f ON f.id = u.facility_id";
 
 /// A user with their facility, as read for login and `/me`.
@@ -26,14 +27,18 @@ pub struct UserRow {
     facility_kind: Option<String>,
     is_operator: bool,
     is_facility_admin: bool,
+    totp_enabled: bool,
+    totp_secret: Option<String>,
 }
 
 impl UserRow {
     pub fn into_login(mut self) -> LoginUser {
         let password_hash = std::mem::take(&mut self.password_hash);
+        let totp_secret = self.totp_secret.take().filter(|_| self.totp_enabled);
         LoginUser {
             me: self.into_me(),
             password_hash,
+            totp_secret,
         }
     }
 
@@ -55,6 +60,7 @@ impl UserRow {
             facility,
             is_operator: self.is_operator,
             is_facility_admin: self.is_facility_admin,
+            two_factor: self.totp_enabled,
         }
     }
 }

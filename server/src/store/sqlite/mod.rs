@@ -27,6 +27,7 @@ mod read_markers;
 mod receipts;
 mod search;
 mod stream;
+mod two_factor;
 mod users;
 mod wal_sync;
 mod write_tx;

@@ -1,6 +1,7 @@
 //! The password rule of the MHLW guideline 6.0 (システム運用編): with two-factor login at least
-//! 8 characters; with a password alone at least 13, mixing letters, digits and symbols. Checked
-//! on the server for every password that is set; the SPA explains it, the server decides.
+//! 8 characters; with a password alone at least 13, mixing letters, digits and symbols
+//! (英数字、記号を混在). The server checks every password that is set; the app checks the same
+//! rule first, to explain it before a round trip.
 
 /// Why a password is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
