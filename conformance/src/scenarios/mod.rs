@@ -13,6 +13,7 @@ mod problems;
 mod receipts;
 mod search;
 mod sessions;
+mod two_factor;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -29,7 +30,7 @@ use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
     directory::*, events::*, family::*, groups::*, members::*, posts::*, problems::*, receipts::*,
-    search::*, sessions::*,
+    search::*, sessions::*, two_factor::*,
 };
 
 type BoxFut<'a> = Pin<Box<dyn Future<Output = Check> + 'a>>;
@@ -78,6 +79,7 @@ scenarios!(
     acknowledgements_and_receipts,
     search_finds_only_what_the_caller_may_read,
     event_stream_resumes_without_gaps,
+    two_factor_login_takes_each_code_once,
     a_removed_member_is_told_and_then_sees_nothing,
 );
 
