@@ -1,5 +1,6 @@
 //! Reusable UI components, one per file.
 
+pub mod account;
 pub mod app_header;
 pub mod composer;
 pub mod confirm_button;

@@ -476,6 +476,38 @@ messages! {
     SearchResults => "検索結果", "Search results";
     /// Link from a group to search in it.
     SearchThisGroup => "このグループを検索", "Search this group";
+    /// Heading of the login page's notice on a server without any operator account.
+    FirstStartTitle => "はじめての起動です", "This server is new";
+    /// What to do on a server without any operator account.
+    FirstStartHint => "まだ運営者（医師会事務局）のアカウントがありません。サーバーで次のコマンドを実行して、最初のアカウントを作成してください。", "There is no operator (medical association) account yet. Run this command on the server to create the first one.";
+    /// Label of the login page's one-time code input.
+    TwoFactorCode => "確認コード", "Verification code";
+    /// Explanation under the one-time code input.
+    TwoFactorCodeHint => "認証アプリに表示されている6桁のコード、または回復コードを入力してください。", "Enter the 6-digit code your authenticator app shows, or a recovery code.";
+    /// Link to the account page.
+    AccountSettings => "アカウント設定", "Account settings";
+    /// Heading of the two-factor section of the account page.
+    TwoFactorTitle => "2段階認証", "Two-step verification";
+    /// Shown when two-factor login is on.
+    TwoFactorIsOn => "2段階認証は有効です。ログインのたびに、認証アプリの確認コードも入力します。", "Two-step verification is on. At each login you also enter a code from your authenticator app.";
+    /// What two-factor login is, before it is set up.
+    TwoFactorIsOff => "ログインに、パスワードに加えてスマートフォンの認証アプリ（Google Authenticator、Microsoft Authenticator など）の確認コードを使います。厚生労働省のガイドラインが求める設定です。", "Log in with a code from an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, …) as well as your password, as the MHLW guideline asks.";
+    /// Label of the password input that confirms who starts the setup.
+    CurrentPassword => "現在のパスワード", "Current password";
+    /// Button starting the two-factor setup.
+    TwoFactorStart => "設定を始める", "Set up";
+    /// Step of the setup: scanning the QR code.
+    TwoFactorScan => "認証アプリでQRコードを読み取るか、下のキーを入力してから、表示された6桁のコードを入力してください。", "Scan the QR code with your authenticator app, or enter the key below, then enter the 6-digit code it shows.";
+    /// Accessible name of the setup's QR code.
+    TwoFactorQr => "2段階認証のQRコード", "QR code for two-step verification";
+    /// Label of the key shown for typing into the app by hand.
+    TwoFactorKey => "キー", "Key";
+    /// Button confirming the setup with a code.
+    TwoFactorConfirm => "確認して有効にする", "Verify and turn on";
+    /// Heading of the recovery codes shown once.
+    RecoveryCodesTitle => "回復コード", "Recovery codes";
+    /// What recovery codes are for.
+    RecoveryCodesHint => "スマートフォンをなくしたときに、確認コードの代わりに使えます。各コードは1回だけ使えます。この画面を離れると二度と表示されないので、印刷するか書き写して安全な場所に保管してください。", "Use one instead of a code when you lose your phone; each works once. They are not shown again after you leave this page: print them or write them down and keep them safe.";
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ use leptos_router::path;
 use app_part::AppPart;
 use components::app_header::AppHeader;
 use components::select_group_hint::SelectGroupHint;
+use pages::account_page::AccountPage;
 use pages::directory_page::DirectoryPage;
 use pages::group_page::GroupPage;
 use pages::home_page::HomePage;
@@ -109,8 +110,8 @@ pub fn LoginApp() -> impl IntoView {
 }
 
 /// The management pages ([`AppPart::Manage`], the second build under `/manage/`): new group,
-/// members, the physician's invitations and the directory, beside the same group list; all
-/// need a session.
+/// members, the physician's invitations, the directory and the account page (two-step
+/// verification), beside the same group list; all need a session.
 #[component]
 pub fn ManageApp() -> impl IntoView {
     view! {
@@ -121,6 +122,7 @@ pub fn ManageApp() -> impl IntoView {
                     <Route path=path!("/manage/groups/:id/members") view=MembersPage/>
                     <Route path=path!("/manage/invitations") view=InvitationsPage/>
                     <Route path=path!("/manage/directory") view=DirectoryPage/>
+                    <Route path=path!("/manage/account") view=AccountPage/>
                 </FlatRoutes>
             </HomePage>
         </AppShell>

@@ -1,5 +1,6 @@
 //! Routed pages.
 
+pub mod account_page;
 pub mod directory_page;
 pub mod group_page;
 pub mod home_page;

@@ -1232,6 +1232,71 @@ async fn the_login_form_takes_input_before_the_app_has_loaded() {
     b.close().await;
 }
 
+/// Two-step verification as a nurse sets it up: アカウント設定, the password, the key the page
+/// shows (the test computes what an authenticator app would show from it), the recovery codes
+/// once; then the login asks for a 確認コード after the password, and a recovery code works too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_nurse_turns_on_two_step_verification_and_logs_in_with_a_code() {
+    use tsunagu_testkit::totp::{code_at, now};
+
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "アカウント設定").await;
+    b.by_role("heading", "2段階認証").await;
+    b.by_label("input[type=password]", "現在のパスワード")
+        .await
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.click("button", "設定を始める").await;
+    b.by_label("img", "2段階認証のQRコード").await;
+    let key = b.texts_of(".two-factor__key-value").await.join("");
+    let at = now();
+    b.type_into("textbox", "確認コード", &code_at(&key, at).unwrap())
+        .await;
+    b.click("button", "確認して有効にする").await;
+    b.by_role("heading", "回復コード").await;
+    let codes = b.texts_of(".two-factor__code").await;
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    b.by_role_text("status", "2段階認証は有効です").await;
+    b.logout().await;
+
+    // The password alone is not enough any more: the page asks for the code, keeping it.
+    b.submit_login("ns.tanaka").await;
+    b.type_into("textbox", "確認コード", &code_at(&key, at + 30).unwrap())
+        .await;
+    b.click("button", "ログイン").await;
+    b.by_role("heading", "マイグループ").await;
+    b.logout().await;
+
+    // Without the phone: a recovery code, typed in capitals.
+    b.submit_login("ns.tanaka").await;
+    b.type_into("textbox", "確認コード", &codes[0].to_uppercase())
+        .await;
+    b.click("button", "ログイン").await;
+    b.by_role("heading", "マイグループ").await;
+    b.close().await;
+}
+
+/// A server started without demo data says on its login page how to create the first
+/// operator account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_new_server_says_how_to_create_the_first_operator() {
+    let stack = Stack::start_without_demo().await;
+    let b = Browser::open(&stack).await;
+    b.goto("/login").await;
+    b.by_role("heading", "はじめての起動です").await;
+    let text = b.page_text().await;
+    assert!(
+        text.contains("tsunagu-server admin create-operator"),
+        "{text}"
+    );
+    b.close().await;
+}
+
 /// Hardening: after a logout nothing authenticated is sent — a read marker still waiting for
 /// its debounce is dropped, not sent without a token (it answered 401) — and the favicon the
 /// browser asks for exists.

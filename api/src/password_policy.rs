@@ -53,17 +53,22 @@ pub fn check(password: &str, login_id: &str, two_factor: bool) -> Result<(), Wea
         return Err(Weakness::TooLong);
     }
     if !two_factor {
-        let letter = password.chars().any(char::is_alphabetic);
-        let digit = password.chars().any(|c| c.is_ascii_digit());
-        let symbol = password
+        // Kinds by ASCII class, without the standard library's Unicode tables (they would grow
+        // every build that checks a password by ~6 KiB): a letter is an ASCII letter or any
+        // other script's character (kana, kanji), a symbol one of the ASCII symbols every
+        // keyboard has.
+        let letter = password
             .chars()
-            .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
+            .any(|c| c.is_ascii_alphabetic() || (!c.is_ascii() && !c.is_whitespace()));
+        let digit = password.chars().any(|c| c.is_ascii_digit());
+        let symbol = password.chars().any(|c| c.is_ascii_punctuation());
         if !(letter && digit && symbol) {
             return Err(Weakness::NeedsMixedKinds);
         }
     }
-    let login = login_id.trim().to_lowercase();
-    if login.chars().count() >= 3 && password.to_lowercase().contains(&login) {
+    // Login IDs compare ignoring ASCII case, as they do at login.
+    let login = login_id.trim().to_ascii_lowercase();
+    if login.chars().count() >= 3 && password.to_ascii_lowercase().contains(&login) {
         return Err(Weakness::ContainsLoginId);
     }
     Ok(())
@@ -108,8 +113,13 @@ mod tests {
                 "{unmixed}"
             );
         }
-        // Full-width and kana letters count as letters.
+        // Kana and kanji count as letters; only ASCII symbols count as symbols.
         assert_eq!(check("かんり設定ですよ-2027", "op.ishikai", false), Ok(()));
+        assert_eq!(
+            check("かんり設定ですよ★2027", "op.ishikai", false),
+            Err(Weakness::NeedsMixedKinds)
+        );
+        assert_eq!(check("kanri 2027 kanri", "op.ishikai", false), Err(Weakness::NeedsMixedKinds));
     }
 
     #[test]

@@ -2,9 +2,12 @@
 
 use gloo_net::http::Method;
 use serde::Deserialize;
-use tsunagu_api::{LoginRequest, Me, Meta, Session};
+use tsunagu_api::{
+    LoginRequest, Me, Meta, RecoveryCodes, Session, TwoFactorConfirm, TwoFactorEnrolment,
+    TwoFactorStart,
+};
 
-use super::{decode, ApiError, Client};
+use super::{decode, to_json, ApiError, Client};
 
 /// What the live connection reads of `GET /meta`: only the capabilities, so the nurse's app
 /// carries no parser for the rest (names, versions, limits), which it does not show
@@ -12,6 +15,13 @@ use super::{decode, ApiError, Client};
 #[derive(Deserialize)]
 struct Capabilities {
     capabilities: Vec<String>,
+}
+
+/// What the login page reads of `GET /meta`: whether the deployment is new.
+#[derive(Deserialize)]
+struct FirstStart {
+    #[serde(default)]
+    first_start: bool,
 }
 
 impl Client {
@@ -24,6 +34,26 @@ impl Client {
     pub async fn has_events(&self) -> Result<bool, ApiError> {
         let meta: Capabilities = self.get_json("/meta").await?;
         Ok(meta.capabilities.iter().any(|c| c == "events"))
+    }
+
+    /// `GET /meta`, read for whether the deployment has no operator yet.
+    pub async fn first_start(&self) -> Result<bool, ApiError> {
+        let meta: FirstStart = self.get_json("/meta").await?;
+        Ok(meta.first_start)
+    }
+
+    /// `POST /me/two-factor`: starts enrolling an authenticator app.
+    pub async fn start_two_factor(&self, password: String) -> Result<TwoFactorEnrolment, ApiError> {
+        let body = to_json(&TwoFactorStart { password })?;
+        self.send_json(Method::POST, "/me/two-factor", Some(body))
+            .await
+    }
+
+    /// `POST /me/two-factor/confirm`: turns two-factor login on with the app's first code.
+    pub async fn confirm_two_factor(&self, code: String) -> Result<RecoveryCodes, ApiError> {
+        let body = to_json(&TwoFactorConfirm { code })?;
+        self.send_json(Method::POST, "/me/two-factor/confirm", Some(body))
+            .await
     }
 
     /// `POST /sessions`: logs in.

@@ -10,7 +10,7 @@ use crate::i18n::labels::pending_link;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
-/// "新しいグループ" and "名簿" for professionals (family accounts have neither), and for
+/// "新しいグループ", "名簿" and "アカウント設定" for professionals (family accounts have none), and for
 /// physicians "承認待ち" with the number of invitations waiting for them (recounted whenever the
 /// group list reloads).
 #[component]
@@ -44,6 +44,9 @@ pub fn HomeNav() -> impl IntoView {
                 </a>
                 <a class="home-nav__link" href="/manage/directory" rel=link_rel("/manage/directory")>
                     {move || i18n.t(Msg::Directory)}
+                </a>
+                <a class="home-nav__link" href="/manage/account" rel=link_rel("/manage/account")>
+                    {move || i18n.t(Msg::AccountSettings)}
                 </a>
                 <Show when=is_physician>
                     <a class="home-nav__link" href="/manage/invitations" rel=link_rel("/manage/invitations")>

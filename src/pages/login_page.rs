@@ -1,7 +1,7 @@
 //! The login page.
 
 use leptos::prelude::*;
-use tsunagu_api::LoginRequest;
+use tsunagu_api::{ErrorCode, LoginRequest};
 
 use crate::api::{self, ApiError, Client};
 use crate::app_part::use_go;
@@ -12,7 +12,9 @@ use crate::session::use_session;
 
 /// Login form (ログインID, パスワード, ログイン) and the collapsible server setting. A failed login
 /// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
-/// itself shows why. Logged-in users are sent home (a page load: the nurse's app is another build).
+/// itself shows why. An account with two-factor login is asked for its 確認コード after the
+/// password (which is kept for the second submit). On a new server without any operator it says
+/// how to create the first one. Logged-in users are sent home (a page load: the nurse's app is another build).
 /// Right after a logout it offers to remove the
 /// user's data from this device ([`DeviceDataOffer`]). It continues from the static form of
 /// `login.html` ([`crate::boot`]): what was typed, the focus, and a login already submitted.
@@ -26,6 +28,26 @@ pub fn LoginPage() -> impl IntoView {
     let login_id = RwSignal::new(boot.login_id);
     let password = RwSignal::new(boot.password);
     let error = RwSignal::new(None::<ApiError>);
+    // Set once the server says the account needs a one-time code too.
+    let need_code = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    crate::effect::effect(move || {
+        if need_code.get() {
+            if let Some(input) = code_input.get() {
+                let _ = input.focus();
+            }
+        }
+    });
+    // A plain task, not a resource: the login build has no other and would carry the resource
+    // machinery for this one flag (~9 KiB).
+    let first_start = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let client = Client::new(api::api_base(), None);
+        if client.first_start().await.unwrap_or(false) {
+            first_start.set(true);
+        }
+    });
     let login_id_input = NodeRef::<leptos::html::Input>::new();
     let password_input = NodeRef::<leptos::html::Input>::new();
     // The cursor stays in the field it was in on the static form.
@@ -52,8 +74,15 @@ pub fn LoginPage() -> impl IntoView {
         async move {
             match client.login(&req).await {
                 Ok(s) => session.set_session(s),
+                // The password was right: ask for the code, keep the password for the resend.
+                Err(e) if e.code() == Some(ErrorCode::TwoFactorRequired) => need_code.set(true),
+                Err(e) if e.code() == Some(ErrorCode::InvalidTwoFactorCode) => {
+                    code.set(String::new());
+                    error.set(Some(e));
+                }
                 Err(e) => {
                     password.set(String::new());
+                    code.set(String::new());
                     error.set(Some(e));
                 }
             }
@@ -64,7 +93,9 @@ pub fn LoginPage() -> impl IntoView {
         login.dispatch(LoginRequest {
             login_id: login_id.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
-            code: None,
+            code: need_code
+                .get_untracked()
+                .then(|| code.get_untracked().trim().to_owned()),
         });
     };
     if boot.submitted && !login_id.get_untracked().trim().is_empty() {
@@ -116,6 +147,25 @@ pub fn LoginPage() -> impl IntoView {
                             }
                         })
                 }}
+                {move || {
+                    first_start
+                        .get()
+                        .then(|| {
+                            view! {
+                                <section class="login__first-start" aria-labelledby="first-start-title">
+                                    <h2 class="login__first-start-title" id="first-start-title">
+                                        {move || i18n.t(Msg::FirstStartTitle)}
+                                    </h2>
+                                    <p>{move || i18n.t(Msg::FirstStartHint)}</p>
+                                    <pre class="login__command">
+                                        <code>
+                                            "tsunagu-server admin create-operator --login-id <ID> --name <NAME>"
+                                        </code>
+                                    </pre>
+                                </section>
+                            }
+                        })
+                }}
                 <div class="field">
                     <label class="field__label" for="login-id">
                         {move || i18n.t(Msg::LoginId)}
@@ -150,6 +200,31 @@ pub fn LoginPage() -> impl IntoView {
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
                 </div>
+                <Show when=move || need_code.get()>
+                    <div class="field">
+                        <label class="field__label" for="login-code">
+                            {move || i18n.t(Msg::TwoFactorCode)}
+                        </label>
+                        <input
+                            class="field__input login__code"
+                            id="login-code"
+                            name="one-time-code"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            autocapitalize="none"
+                            spellcheck="false"
+                            required
+                            aria-describedby="login-code-hint"
+                            node_ref=code_input
+                            prop:value=move || code.get()
+                            on:input=move |ev| code.set(event_target_value(&ev))
+                        />
+                        <p class="field__hint" id="login-code-hint">
+                            {move || i18n.t(Msg::TwoFactorCodeHint)}
+                        </p>
+                    </div>
+                </Show>
                 <button
                     type="submit"
                     class="button button--primary login__submit"

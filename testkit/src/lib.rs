@@ -14,6 +14,7 @@ pub mod database;
 pub mod events;
 pub mod fixtures;
 pub mod server;
+pub mod totp;
 
 pub use check::Check;
 pub use client::{Api, Reply, Req};

@@ -30,7 +30,16 @@ impl Stack {
     pub async fn start() -> Self {
         let scratch = Scratch::new("stack");
         let url = database::fresh(&scratch.0).await;
-        let server = spawn_server(&url);
+        let server = spawn_server(&url, true);
+        let base = server.base.clone();
+        Self::with_servers(scratch, vec![server], vec![base.clone()], base, None).await
+    }
+
+    /// One server on a fresh database without demo data: a real deployment's first start.
+    pub async fn start_without_demo() -> Self {
+        let scratch = Scratch::new("stack");
+        let url = database::fresh(&scratch.0).await;
+        let server = spawn_server(&url, false);
         let base = server.base.clone();
         Self::with_servers(scratch, vec![server], vec![base.clone()], base, None).await
     }
@@ -42,7 +51,7 @@ impl Stack {
         let url = database::fresh_postgres().await;
         let scratch = Scratch::new("stack");
         // One at a time: the first migrates and seeds, the others find it done.
-        let servers: Vec<ServerProcess> = (0..n).map(|_| spawn_server(&url)).collect();
+        let servers: Vec<ServerProcess> = (0..n).map(|_| spawn_server(&url, true)).collect();
         let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
         let addrs = bases
             .iter()
@@ -104,7 +113,7 @@ impl Stack {
 }
 
 /// Starts the server binary over `database_url` with demo data, serving the release SPA.
-fn spawn_server(database_url: &str) -> ServerProcess {
+fn spawn_server(database_url: &str, demo: bool) -> ServerProcess {
     let root = repo_root();
     // TSUNAGU_DIST: another build of the SPA (parallel work must not share one dist/).
     let dist = std::env::var_os("TSUNAGU_DIST")
@@ -115,7 +124,12 @@ fn spawn_server(database_url: &str) -> ServerProcess {
         "dist/index.html is missing: build the release SPA first (`make web`)"
     );
     let bin = tsunagu_testkit::server::server_bin(root.join("target/debug/tsunagu-server"));
-    Launcher::new(bin, database_url).dist(dist).spawn()
+    let launcher = Launcher::new(bin, database_url).dist(dist);
+    if demo {
+        launcher.spawn()
+    } else {
+        launcher.without_demo().spawn()
+    }
 }
 
 fn chromedriver() -> PathBuf {

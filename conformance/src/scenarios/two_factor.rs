@@ -1,10 +1,7 @@
 //! Two-factor login: a new account enrols an authenticator app, then logs in only with a code,
 //! each code once, each recovery code once.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde_json::json;
-use totp_rs::{Algorithm, Secret};
 use tsunagu_api::{
     ErrorCode, InvitationLink, PhysicianRule, RecoveryCodes, Session, TwoFactorEnrolment,
 };
@@ -12,26 +9,7 @@ use tsunagu_api::{
 use super::{create_patient_group, unique};
 use crate::client::{Check, Ctx};
 use crate::ensure;
-
-/// What an authenticator app shows for `secret` at `at` (RFC 6238: SHA-1, 6 digits, 30 s).
-fn code_at(secret: &str, at: u64) -> Check<String> {
-    let secret =
-        Secret::try_from_base32(secret).map_err(|e| format!("the secret is not base32: {e}"))?;
-    let totp = totp_rs::Builder::new()
-        .with_algorithm(Algorithm::SHA1)
-        .with_digits(6)
-        .with_step_duration(30)
-        .with_secret(secret)
-        .build_noncompliant();
-    Ok(totp.generate(at).to_string())
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
+use tsunagu_testkit::totp::{code_at, now};
 
 pub(super) async fn two_factor_login_takes_each_code_once(ctx: &Ctx) -> Check {
     // A fresh account (the configured ones must keep logging in with a password alone).
