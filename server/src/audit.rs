@@ -74,6 +74,10 @@ pub enum Action {
     TwoFactorEnable,
     /// A recovery code was used to log in.
     TwoFactorRecoveryUsed,
+    /// An account was suspended (its sessions ended) by the operator or its facility's admin.
+    AccountSuspend,
+    /// A suspended account was reactivated.
+    AccountReactivate,
 }
 
 impl Action {
@@ -128,6 +132,8 @@ impl Action {
             Self::TwoFactorEnrol => "two_factor.enrol",
             Self::TwoFactorEnable => "two_factor.enable",
             Self::TwoFactorRecoveryUsed => "two_factor.recovery_used",
+            Self::AccountSuspend => "account.suspend",
+            Self::AccountReactivate => "account.reactivate",
         }
     }
 }

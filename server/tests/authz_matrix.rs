@@ -1,5 +1,5 @@
 //! The authorization matrix: every group, post, membership, invitation, directory, search,
-//! two-factor and event endpoint, called by every kind of caller, answers exactly the expected status, and
+//! two-factor, account suspension and event endpoint, called by every kind of caller, answers exactly the expected status, and
 //! refusals leak nothing.
 
 mod common;
@@ -397,6 +397,20 @@ async fn every_endpoint_answers_every_caller_exactly() {
             "/api/v1/me/two-factor/confirm".into(),
             Some(json!({ "code": "000000" })),
             [401, 422, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        // Suspending pt.watanabe (none of the callers, at a facility none of them administers):
+        // only the operator; to everyone else the account does not exist. Reactivated at once.
+        row(
+            Method::POST,
+            format!("/api/v1/users/{watanabe}/suspension"),
+            None,
+            [401, 204, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/v1/users/{watanabe}/suspension"),
+            None,
+            [401, 204, 404, 404, 404, 404, 404, 404, 404],
         ),
         // Last: archiving. The physician finds it archived already.
         row(

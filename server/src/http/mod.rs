@@ -54,6 +54,7 @@ mod sessions;
 mod spa;
 mod timeout;
 mod two_factor;
+mod users;
 
 pub use error::Error;
 pub use extract::AuthUser;
@@ -138,6 +139,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::get_me))
         .routes(routes!(two_factor::start_two_factor))
         .routes(routes!(two_factor::confirm_two_factor))
+        .routes(routes!(users::suspend_user, users::reactivate_user))
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(groups::get_group, groups::update_group))
         .routes(routes!(groups::archive_group))

@@ -405,6 +405,20 @@ impl Store {
         dispatch!(self, s => s.create_operator(new).await)
     }
 
+    /// Suspends (`true`) or reactivates an account, as `actor` (`domain::accounts`: the
+    /// operator, or the admin of the account's facility; anyone else gets `NotFound`). A
+    /// suspension deletes the account's sessions in the same transaction; the caller ends its
+    /// open event streams. Audited.
+    pub async fn set_suspended(
+        &self,
+        actor: Uuid,
+        target: Uuid,
+        suspended: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_suspended(actor, target, suspended, client_ip).await)
+    }
+
     /// Sets a new password for `login_id` and ends all that account's sessions, in one
     /// transaction; `None` when there is no such account. Audited.
     pub async fn reset_password(

@@ -1,6 +1,7 @@
 //! Accounts created and reset from the command line (`tsunagu-server admin …`), and backups,
 //! on PostgreSQL.
 
+use std::net::IpAddr;
 use std::path::Path;
 use std::process::Stdio;
 
@@ -12,6 +13,9 @@ use super::write_tx::WriteTx;
 use super::PgStore;
 use crate::audit::{Action, Entry};
 use crate::database_url::split_password;
+use crate::domain::accounts::may_suspend;
+use crate::domain::membership::Denied;
+use crate::store::rows::{AccountRolesRow, SELECT_ACCOUNT_ROLES};
 use crate::store::{NewOperator, Refusal, StoreError};
 use crate::time::now_ms;
 
@@ -50,6 +54,50 @@ impl PgStore {
             .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    pub async fn set_suspended(
+        &self,
+        actor: Uuid,
+        target: Uuid,
+        suspended: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
+        let sql = format!("{SELECT_ACCOUNT_ROLES} $1");
+        let caller: Option<AccountRolesRow> = sqlx::query_as(&format!("{sql} AND NOT disabled"))
+            .bind(actor)
+            .fetch_optional(tx.conn())
+            .await?;
+        // Locked: a concurrent suspend and reactivate of one account apply one after the other.
+        let account: Option<AccountRolesRow> = sqlx::query_as(&format!("{sql} FOR UPDATE"))
+            .bind(target)
+            .fetch_optional(tx.conn())
+            .await?;
+        let (Some(caller), Some(account)) = (caller, account) else {
+            return Err(Denied::NotFound.into());
+        };
+        may_suspend(&caller.actor(actor), &account.target(target))?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(suspended)
+            .bind(target)
+            .execute(tx.conn())
+            .await?;
+        if suspended {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(target)
+                .execute(tx.conn())
+                .await?;
+        }
+        let action = if suspended {
+            Action::AccountSuspend
+        } else {
+            Action::AccountReactivate
+        };
+        tx.audit(Entry::new(action, Some(actor), client_ip).target(target))
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn reset_password(

@@ -24,4 +24,6 @@ pub use link::{LinkRow, RequestRow, SELECT_OPEN_LINK, SELECT_REQUEST};
 pub use member::{MemberRow, SELECT_MEMBERS};
 pub use post::{PostInGroupRow, PostRow, RevisionRow, StoredResponse, SELECT_REVISIONS};
 pub use receipt::ReceiptRow;
-pub use user::{AuthorRow, SessionRow, UserRow, SELECT_USER};
+pub use user::{
+    AccountRolesRow, AuthorRow, SessionRow, UserRow, SELECT_ACCOUNT_ROLES, SELECT_USER,
+};

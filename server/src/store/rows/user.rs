@@ -93,3 +93,33 @@ pub struct SessionRow {
     pub last_seen_ms: i64,
     pub expires_at_ms: i64,
 }
+
+/// What suspending needs to know of the caller and of the account (`domain::accounts`).
+pub const SELECT_ACCOUNT_ROLES: &str =
+    "SELECT is_operator, is_facility_admin, facility_id FROM users WHERE id = ";
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct AccountRolesRow {
+    is_operator: bool,
+    is_facility_admin: bool,
+    facility_id: Option<Id>,
+}
+
+impl AccountRolesRow {
+    pub fn actor(&self, id: uuid::Uuid) -> crate::domain::accounts::Actor {
+        crate::domain::accounts::Actor {
+            id,
+            is_operator: self.is_operator,
+            is_facility_admin: self.is_facility_admin,
+            facility_id: self.facility_id.map(Id::into_uuid),
+        }
+    }
+
+    pub fn target(&self, id: uuid::Uuid) -> crate::domain::accounts::Target {
+        crate::domain::accounts::Target {
+            id,
+            is_operator: self.is_operator,
+            facility_id: self.facility_id.map(Id::into_uuid),
+        }
+    }
+}

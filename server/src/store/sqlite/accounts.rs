@@ -1,5 +1,6 @@
 //! Accounts created and reset from the command line (`tsunagu-server admin …`) on SQLite.
 
+use std::net::IpAddr;
 use std::path::Path;
 
 use sqlx::{ConnectOptions, Connection};
@@ -8,6 +9,9 @@ use uuid::Uuid;
 use super::write_tx::WriteTx;
 use super::SqliteStore;
 use crate::audit::{Action, Entry};
+use crate::domain::accounts::may_suspend;
+use crate::domain::membership::Denied;
+use crate::store::rows::{AccountRolesRow, SELECT_ACCOUNT_ROLES};
 use crate::store::{NewOperator, Refusal, StoreError};
 use crate::time::now_ms;
 
@@ -49,6 +53,49 @@ impl SqliteStore {
             .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    pub async fn set_suspended(
+        &self,
+        actor: Uuid,
+        target: Uuid,
+        suspended: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        let sql = format!("{SELECT_ACCOUNT_ROLES} ?");
+        let caller: Option<AccountRolesRow> = sqlx::query_as(&format!("{sql} AND disabled = 0"))
+            .bind(actor.hyphenated())
+            .fetch_optional(tx.conn())
+            .await?;
+        let account: Option<AccountRolesRow> = sqlx::query_as(&sql)
+            .bind(target.hyphenated())
+            .fetch_optional(tx.conn())
+            .await?;
+        let (Some(caller), Some(account)) = (caller, account) else {
+            return Err(Denied::NotFound.into());
+        };
+        may_suspend(&caller.actor(actor), &account.target(target))?;
+        sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
+            .bind(suspended)
+            .bind(target.hyphenated())
+            .execute(tx.conn())
+            .await?;
+        if suspended {
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(target.hyphenated())
+                .execute(tx.conn())
+                .await?;
+        }
+        let action = if suspended {
+            Action::AccountSuspend
+        } else {
+            Action::AccountReactivate
+        };
+        tx.audit(Entry::new(action, Some(actor), client_ip).target(target))
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn reset_password(
