@@ -119,7 +119,10 @@ mod tests {
             check("かんり設定ですよ★2027", "op.ishikai", false),
             Err(Weakness::NeedsMixedKinds)
         );
-        assert_eq!(check("kanri 2027 kanri", "op.ishikai", false), Err(Weakness::NeedsMixedKinds));
+        assert_eq!(
+            check("kanri 2027 kanri", "op.ishikai", false),
+            Err(Weakness::NeedsMixedKinds)
+        );
     }
 
     #[test]
