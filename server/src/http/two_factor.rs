@@ -25,6 +25,8 @@ use crate::two_factor;
         (status = 200, description = "The secret for the authenticator app", body = TwoFactorEnrolment),
         (status = 409, description = "Two-factor login is on already (`two_factor_enabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password is wrong (`invalid_credentials` on `password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many password checks at once (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until another attempt may be accepted"))),
         SessionErrors,
     )
 )]
@@ -88,7 +90,8 @@ pub async fn start_two_factor(
     request_body = TwoFactorConfirm,
     responses(
         (status = 200, description = "On; the recovery codes, shown once", body = RecoveryCodes),
-        (status = 409, description = "Two-factor login is on already, or was never started (`two_factor_enabled`, `not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No enrolment was started (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Two-factor login is on already (`two_factor_enabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The code is wrong or expired (`invalid_two_factor_code` on `code`)", body = Problem, content_type = "application/problem+json"),
         SessionErrors,
     )
