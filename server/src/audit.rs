@@ -167,4 +167,22 @@ impl Entry {
         self.target_id = Some(target_id);
         self
     }
+
+    /// The client address as stored, and this entry's hash stamped `at_ms` after `prev`
+    /// (`domain::audit_chain`): what each backend's append writes.
+    pub fn chained(&self, prev: &str, at_ms: i64) -> (Option<String>, String) {
+        let client_ip = self.client_ip.map(|ip| ip.to_string());
+        let hash = crate::domain::audit_chain::entry_hash(
+            prev,
+            &crate::domain::audit_chain::Fields {
+                at_ms,
+                user_id: self.user_id,
+                action: self.action.as_str(),
+                group_id: self.group_id,
+                target_id: self.target_id,
+                client_ip: client_ip.as_deref(),
+            },
+        );
+        (client_ip, hash)
+    }
 }

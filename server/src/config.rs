@@ -101,7 +101,9 @@ pub struct RestoreArgs {
     /// The backup to restore.
     #[arg(long)]
     pub from: PathBuf,
-    /// Restore even though the database looks in use (after a crash).
+    /// PostgreSQL: restore even though other sessions use the database. (On SQLite a running
+    /// server always refuses the restore: it holds a lock the operating system frees when it
+    /// stops or crashes.)
     #[arg(long)]
     pub force: bool,
 }
@@ -126,14 +128,8 @@ pub struct AuditVerifyArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SeedLargeArgs {
-    /// The database (`sqlite://…` or `postgres://…`); migrated at start.
-    #[arg(
-        long,
-        env = "TSUNAGU_DATABASE_URL",
-        default_value = "sqlite://data/tsunagu.db",
-        hide_env_values = true
-    )]
-    pub database_url: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 
     /// How many posts the group gets.
     #[arg(long, default_value_t = 10_000,

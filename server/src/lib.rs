@@ -50,6 +50,12 @@ pub fn init_tracing() {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // One server per SQLite file, and `admin restore` can tell that one runs.
+    let _lock = if db::is_postgres_url(&args.database_url) {
+        None
+    } else {
+        crate::store::sqlite::backup::lock_for_serving(&args.database_url)?
+    };
     let db = db::connect(&args.database_url, args.database_max_connections).await?;
     if args.demo {
         if demo::seed(&db).await? {

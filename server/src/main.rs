@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedLarge(args) => {
-            let db = tsunagu_server::db::connect(&args.database_url, 4).await?;
+            let db = tsunagu_server::db::connect(&args.db.database_url, 4).await?;
             let group = tsunagu_server::seed_large::seed(&db, args.posts).await?;
             // Only the id on stdout, for scripts.
             println!("{}", group.hyphenated());

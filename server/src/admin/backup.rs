@@ -25,7 +25,7 @@ pub async fn restore(database_url: &str, from: &Path, force: bool) -> anyhow::Re
             .await
             .map_err(anyhow::Error::from)
     } else {
-        sqlite::backup::restore(database_url, from, force).await
+        sqlite::backup::restore(database_url, from).await
     }
     .with_context(|| format!("restore into {} failed", redact(database_url)))
 }

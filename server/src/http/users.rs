@@ -31,15 +31,7 @@ pub async fn suspend_user(
     auth: AuthUser,
     Path(user_id): Path<String>,
 ) -> Result<StatusCode, Error> {
-    let target = parse_id(&user_id)?;
-    state
-        .store
-        .set_suspended(auth.user_id, target, true, ip)
-        .await?;
-    // This instance's streams end now; another instance's (PostgreSQL) at its next delivery
-    // or heartbeat, when it finds the session gone.
-    state.live.close_user(target);
-    Ok(StatusCode::NO_CONTENT)
+    set_suspended(&state, ip, &auth, &user_id, true).await
 }
 
 /// Reactivates a suspended account: it can log in again (its old sessions stay ended).
@@ -62,10 +54,25 @@ pub async fn reactivate_user(
     auth: AuthUser,
     Path(user_id): Path<String>,
 ) -> Result<StatusCode, Error> {
-    let target = parse_id(&user_id)?;
+    set_suspended(&state, ip, &auth, &user_id, false).await
+}
+
+async fn set_suspended(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    auth: &AuthUser,
+    user_id: &str,
+    suspended: bool,
+) -> Result<StatusCode, Error> {
+    let target = parse_id(user_id)?;
     state
         .store
-        .set_suspended(auth.user_id, target, false, ip)
+        .set_suspended(auth.user_id, target, suspended, ip)
         .await?;
+    if suspended {
+        // This instance's streams end now; another instance's (PostgreSQL) at its next
+        // delivery or heartbeat, when it finds the session gone.
+        state.live.close_user(target);
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::PgStore;
 use crate::audit::{Action, Entry};
-use crate::domain::audit_chain::{entry_hash, ChainRow, Fields, GENESIS};
+use crate::domain::audit_chain::{ChainRow, GENESIS};
 use crate::store::rows::{
     AuditRow, AuthorRow, SessionRow, UserRow, SELECT_AUDIT_CHAIN, SELECT_USER,
 };
@@ -39,18 +39,7 @@ pub async fn record_audit_at(
     let prev = last
         .and_then(|(h,)| h)
         .unwrap_or_else(|| GENESIS.to_owned());
-    let client_ip = entry.client_ip.map(|ip| ip.to_string());
-    let hash = entry_hash(
-        &prev,
-        &Fields {
-            at_ms,
-            user_id: entry.user_id,
-            action: entry.action.as_str(),
-            group_id: entry.group_id,
-            target_id: entry.target_id,
-            client_ip: client_ip.as_deref(),
-        },
-    );
+    let (client_ip, hash) = entry.chained(&prev, at_ms);
     sqlx::query(
         "INSERT INTO audit_log
              (at_ms, user_id, action, group_id, target_id, client_ip, prev_hash, hash)

@@ -1,6 +1,6 @@
 //! Restoring a backup (`admin restore`) on SQLite: the backup file checked, then put in the
-//! database's place. The server must be stopped: SQLite has no way to swap a database under
-//! open connections.
+//! database's place. The server must be stopped (SQLite has no way to swap a database under
+//! open connections): a serving server holds a lock file beside the database that tells.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -16,9 +16,9 @@ pub fn database_file(database_url: &str) -> anyhow::Result<PathBuf> {
     Ok(options.get_filename().to_path_buf())
 }
 
-/// The write-ahead log and shared-memory files beside `db`: present while a server has it
-/// open (SQLite removes them when the last connection closes cleanly).
-fn in_use_markers(db: &Path) -> Vec<PathBuf> {
+/// The write-ahead log and shared-memory files beside `db`: they belong to the database they
+/// were written for, so they go when another database takes its place.
+fn wal_files(db: &Path) -> Vec<PathBuf> {
     ["-wal", "-shm"]
         .iter()
         .map(|suffix| {
@@ -30,22 +30,57 @@ fn in_use_markers(db: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The file a serving server holds locked beside its database (`<db>.lock`).
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Held by `serve` for as long as it runs: the operating system releases it when the process
+/// ends, however it ends, so `admin restore` can tell a running server from a stopped or
+/// crashed one (the `-wal` file cannot: it stays after a crash, and even after some clean
+/// stops).
+#[derive(Debug)]
+pub struct ServerLock(#[allow(dead_code)] std::fs::File);
+
+/// Takes the lock of the database `database_url` names; fails when another server holds it.
+pub fn lock_for_serving(database_url: &str) -> anyhow::Result<Option<ServerLock>> {
+    let db = database_file(database_url)?;
+    if db == Path::new(":memory:") {
+        return Ok(None);
+    }
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create directory {}", dir.display()))?;
+    }
+    let path = lock_path(&db);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(ServerLock(file))),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            bail!("another server is running on {}", db.display())
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+}
+
 /// Checks that `backup` is an intact Tsunagu database, then replaces the database of
 /// `database_url` with it (a copy written beside it, synced, then renamed over it: a crash
-/// leaves the old or the new database, never half of one). Refuses while the database looks
-/// open, unless `force` (after a crash left its `-wal`/`-shm` files; they are removed, since
-/// they belong to the database being replaced).
-pub async fn restore(database_url: &str, backup: &Path, force: bool) -> anyhow::Result<()> {
+/// leaves the old or the new database, never half of one). Refuses while a server runs on the
+/// database (it holds the lock [`lock_for_serving`] takes), and holds that lock meanwhile so
+/// none starts.
+pub async fn restore(database_url: &str, backup: &Path) -> anyhow::Result<()> {
     let target = database_file(database_url)?;
-    let markers = in_use_markers(&target);
-    if !markers.is_empty() && !force {
-        bail!(
-            "{} looks open (its {} exists): stop the server first, or pass --force if it \
-             crashed",
-            target.display(),
-            markers[0].display()
-        );
-    }
+    let _held = lock_for_serving(database_url)
+        .map_err(|e| anyhow::anyhow!("{e}: stop the server first"))?;
     check_backup(backup).await?;
     let dir = target
         .parent()
@@ -56,9 +91,9 @@ pub async fn restore(database_url: &str, backup: &Path, force: bool) -> anyhow::
     std::fs::copy(backup, &staged)
         .with_context(|| format!("cannot copy {} to {}", backup.display(), staged.display()))?;
     std::fs::File::open(&staged)?.sync_all()?;
-    for marker in markers {
-        std::fs::remove_file(&marker)
-            .with_context(|| format!("cannot remove {}", marker.display()))?;
+    for stale in wal_files(&target) {
+        std::fs::remove_file(&stale)
+            .with_context(|| format!("cannot remove {}", stale.display()))?;
     }
     std::fs::rename(&staged, &target)
         .with_context(|| format!("cannot put the backup in place of {}", target.display()))?;
