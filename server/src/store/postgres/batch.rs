@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
-use super::users::record_audit_at;
+use super::users::append_audit;
 use crate::store::batch::{BatchSink, Batcher, Row};
 
 /// A failed batch is tried again after this pause (e.g. a failover of the database).
@@ -23,21 +23,28 @@ struct Sink {
 impl BatchSink for Sink {
     async fn write(&self, rows: &[Row]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        // Session touches first, audit rows last: the audit chain's tail is then locked only
+        // from there to COMMIT, after every row lock (see the audit append).
         for row in rows {
-            match row {
-                Row::Audit { entry, at_ms } => record_audit_at(&mut tx, *entry, *at_ms).await?,
-                Row::Touch { token_hash, at_ms } => {
-                    sqlx::query(
-                        "UPDATE sessions SET last_seen_ms = GREATEST(last_seen_ms, $1)
-                         WHERE token_hash = $2",
-                    )
-                    .bind(at_ms)
-                    .bind(token_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            if let Row::Touch { token_hash, at_ms } = row {
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_ms = GREATEST(last_seen_ms, $1)
+                     WHERE token_hash = $2",
+                )
+                .bind(at_ms)
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
             }
         }
+        // Collected first: a borrowing iterator would make the future not `Send`.
+        let mut audit = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Row::Audit { entry, at_ms } = row {
+                audit.push((*entry, *at_ms));
+            }
+        }
+        append_audit(&mut tx, audit).await?;
         tx.commit().await
     }
 }

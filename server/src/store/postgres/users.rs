@@ -18,16 +18,29 @@ pub async fn record_audit(db: &mut PgConnection, entry: Entry) -> Result<(), sql
     record_audit_at(db, entry, now_ms()).await
 }
 
-/// Appends an entry stamped `at_ms` (when it happened, not when a batch wrote it), chained to
-/// the last one. Must run in a transaction: the advisory lock it takes is held until that
-/// commits or rolls back (a cancelled request's connection is rolled back, which releases it),
-/// so a second appender reads the last hash only after the first one's row is visible. Callers
-/// append as late in their transaction as they can, to hold it briefly.
+/// Appends an entry stamped `at_ms` (when it happened, not when a batch wrote it).
 pub async fn record_audit_at(
     db: &mut PgConnection,
     entry: Entry,
     at_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    append_audit(db, [(entry, at_ms)]).await
+}
+
+/// Appends entries in order, each chained to the one before (the tail read once, then carried
+/// from entry to entry). Must run in a transaction: the advisory lock it takes is held until
+/// that commits or rolls back (a cancelled request's connection is rolled back, which releases
+/// it), so a second appender reads the tail only after the first one's rows are visible.
+/// Callers append as the last step of their transaction, after any row locks: one that waited
+/// for a row lock while holding this one could deadlock with a writer holding that row.
+pub async fn append_audit(
+    db: &mut PgConnection,
+    entries: impl IntoIterator<Item = (Entry, i64)>,
+) -> Result<(), sqlx::Error> {
+    let mut entries = entries.into_iter().peekable();
+    if entries.peek().is_none() {
+        return Ok(());
+    }
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(AUDIT_CHAIN_LOCK)
         .execute(&mut *db)
@@ -36,25 +49,28 @@ pub async fn record_audit_at(
         sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *db)
             .await?;
-    let prev = last
+    let mut prev = last
         .and_then(|(h,)| h)
         .unwrap_or_else(|| GENESIS.to_owned());
-    let (client_ip, hash) = entry.chained(&prev, at_ms);
-    sqlx::query(
-        "INSERT INTO audit_log
-             (at_ms, user_id, action, group_id, target_id, client_ip, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(at_ms)
-    .bind(entry.user_id)
-    .bind(entry.action.as_str())
-    .bind(entry.group_id)
-    .bind(entry.target_id)
-    .bind(client_ip)
-    .bind(prev)
-    .bind(hash)
-    .execute(db)
-    .await?;
+    for (entry, at_ms) in entries {
+        let (client_ip, hash) = entry.chained(&prev, at_ms);
+        sqlx::query(
+            "INSERT INTO audit_log
+                 (at_ms, user_id, action, group_id, target_id, client_ip, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(at_ms)
+        .bind(entry.user_id)
+        .bind(entry.action.as_str())
+        .bind(entry.group_id)
+        .bind(entry.target_id)
+        .bind(client_ip)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *db)
+        .await?;
+        prev = hash;
+    }
     Ok(())
 }
 

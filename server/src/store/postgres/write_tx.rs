@@ -64,9 +64,7 @@ impl WriteTx {
     /// committing, it rolls back and publishes nothing.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let latest = events::insert_and_notify(&mut self.tx, &self.events).await?;
-        for (entry, at_ms) in self.audit.drain(..) {
-            users::record_audit_at(&mut self.tx, entry, at_ms).await?;
-        }
+        users::append_audit(&mut self.tx, self.audit.drain(..)).await?;
         self.tx.commit().await?;
         if let Some(id) = latest {
             self.live.publish(id);

@@ -137,21 +137,27 @@ struct Sink {
 impl BatchSink for Sink {
     async fn write(&self, rows: &[Row]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Session touches, then the audit rows, chained from a tail read once per batch.
         for row in rows {
-            match row {
-                Row::Audit { entry, at_ms } => audit::record_at(&mut tx, *entry, *at_ms).await?,
-                Row::Touch { token_hash, at_ms } => {
-                    sqlx::query(
-                        "UPDATE sessions SET last_seen_ms = MAX(last_seen_ms, ?)
-                         WHERE token_hash = ?",
-                    )
-                    .bind(at_ms)
-                    .bind(token_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            if let Row::Touch { token_hash, at_ms } = row {
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_ms = MAX(last_seen_ms, ?)
+                     WHERE token_hash = ?",
+                )
+                .bind(at_ms)
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
             }
         }
+        // Collected first: a borrowing iterator would make the future not `Send`.
+        let mut audit = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Row::Audit { entry, at_ms } = row {
+                audit.push((*entry, *at_ms));
+            }
+        }
+        audit::append_all(&mut tx, audit).await?;
         tx.commit().await?;
         self.sync.durable().await.map_err(sqlx::Error::Io)
     }
