@@ -58,6 +58,17 @@ pub enum ErrorCode {
     InvalidTwoFactorCode,
     /// Two-factor login is on for the account already.
     TwoFactorEnabled,
+    /// The account must log in with two-factor authentication and has not set it up: its
+    /// facility's administrator issues a new activation link, which sets it up.
+    TwoFactorSetupRequired,
+    /// The pledge accepted is not the version in force (it changed meanwhile): read it again.
+    PledgeOutdated,
+    /// The application was approved or rejected already.
+    ApplicationDecided,
+    /// The activation link is unknown, used, replaced or expired.
+    ActivationInvalid,
+    /// The staff list file cannot be read (encoding, columns, size); nothing was imported.
+    ImportInvalid,
     /// A code this client does not know yet (newer backend); shown as a generic error.
     Unknown,
 }
@@ -95,6 +106,11 @@ wire_names!(ErrorCode {
     TwoFactorRequired => "two_factor_required",
     InvalidTwoFactorCode => "invalid_two_factor_code",
     TwoFactorEnabled => "two_factor_enabled",
+    TwoFactorSetupRequired => "two_factor_setup_required",
+    PledgeOutdated => "pledge_outdated",
+    ApplicationDecided => "application_decided",
+    ActivationInvalid => "activation_invalid",
+    ImportInvalid => "import_invalid",
     Unknown => "unknown",
 } else Unknown);
 

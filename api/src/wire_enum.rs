@@ -119,6 +119,8 @@ mod tests {
         agrees_with_serde(PhysicianRule::ALL, PhysicianRule::as_str);
         agrees_with_serde(Relationship::ALL, Relationship::as_str);
         agrees_with_serde(InvitationStatus::ALL, InvitationStatus::as_str);
+        agrees_with_serde(ApplicationStatus::ALL, ApplicationStatus::as_str);
+        agrees_with_serde(AccountStatus::ALL, AccountStatus::as_str);
         agrees_with_serde(InvitationKind::ALL, InvitationKind::as_str);
         agrees_with_serde(SystemEventKind::ALL, SystemEventKind::as_str);
         agrees_with_serde(Importance::ALL, Importance::as_str);

@@ -78,6 +78,36 @@ pub enum Action {
     AccountSuspend,
     /// A suspended account was reactivated.
     AccountReactivate,
+    /// A facility applied online (no login; `target` is the application).
+    ApplicationSubmit,
+    /// The operator read the applications (they hold contact details).
+    ApplicationsRead,
+    /// The operator approved an application: facility and administrator created.
+    ApplicationApprove,
+    ApplicationReject,
+    /// The operator published a new version of the confidentiality pledge.
+    PledgePublish,
+    /// The operator changed the deployment's settings (two-factor policy, idle lock).
+    SettingsUpdate,
+    /// A facility's staff list was read (by its administrator or the operator).
+    StaffRead,
+    /// A staff account was created, waiting for activation.
+    StaffAdd,
+    /// A new activation link was issued for an account (a reset: password and two-factor login
+    /// cleared, sessions ended).
+    ActivationIssue,
+    /// An activation link was opened (no login; `target` is the account).
+    ActivationRead,
+    /// An account was activated with its link: password set, pledge accepted.
+    AccountActivate,
+    /// A staff member left: removed from every group, sessions ended, account closed.
+    StaffOffboard,
+    /// A facility's staff list was exported as CSV.
+    StaffExport,
+    /// Staff accounts were created from a CSV file (one row per file).
+    StaffImport,
+    /// A right password for an account that must use two-factor login and has not set it up.
+    SessionLoginNeedsTwoFactor,
 }
 
 impl Action {
@@ -134,6 +164,21 @@ impl Action {
             Self::TwoFactorRecoveryUsed => "two_factor.recovery_used",
             Self::AccountSuspend => "account.suspend",
             Self::AccountReactivate => "account.reactivate",
+            Self::ApplicationSubmit => "application.submit",
+            Self::ApplicationsRead => "application.list",
+            Self::ApplicationApprove => "application.approve",
+            Self::ApplicationReject => "application.reject",
+            Self::PledgePublish => "pledge.publish",
+            Self::SettingsUpdate => "settings.update",
+            Self::StaffRead => "staff.list",
+            Self::StaffAdd => "staff.add",
+            Self::ActivationIssue => "activation.issue",
+            Self::ActivationRead => "activation.read",
+            Self::AccountActivate => "account.activate",
+            Self::StaffOffboard => "staff.offboard",
+            Self::StaffExport => "staff.export",
+            Self::StaffImport => "staff.import",
+            Self::SessionLoginNeedsTwoFactor => "session.login_needs_two_factor",
         }
     }
 }

@@ -16,3 +16,13 @@ pub fn generate() -> String {
 pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
+
+/// A new activation link: its secret (for the URL, shown once), the secret's hash (stored) and
+/// when it closes, `ACTIVATION_LINK_HOURS` from now (Unix milliseconds).
+pub fn activation_link() -> (String, String, i64) {
+    let token = generate();
+    let hash = hash(&token);
+    let hours = i64::from(tsunagu_api::ACTIVATION_LINK_HOURS);
+    let expires_at_ms = crate::time::now_ms() + hours * 3_600_000;
+    (token, hash, expires_at_ms)
+}

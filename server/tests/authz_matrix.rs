@@ -1,5 +1,6 @@
 //! The authorization matrix: every group, post, membership, invitation, directory, search,
-//! two-factor, account suspension and event endpoint, called by every kind of caller, answers exactly the expected status, and
+//! two-factor, account suspension, onboarding (pledge, applications, settings, staff,
+//! activation) and event endpoint, called by every kind of caller, answers exactly the expected status, and
 //! refusals leak nothing.
 
 mod common;
@@ -144,6 +145,19 @@ async fn every_endpoint_answers_every_caller_exactly() {
     let tanaka_family = tanaka_post("family").await;
     let tanaka_care = tanaka_post("care").await;
     let watanabe = app.user_id("pt.watanabe").await;
+    let unknown = Uuid::now_v7();
+    let facility_of = |login: &'static str| {
+        let db = app.db.clone();
+        async move {
+            db.scalar::<String>(
+                "SELECT CAST(facility_id AS TEXT) FROM users WHERE login_id = $1",
+                &[login.into()],
+            )
+            .await
+        }
+    };
+    let station = facility_of("ns.tanaka").await;
+    let hospital = facility_of("dr.yamamoto").await;
     let ito = app.user_id("hh.ito").await;
     let takahashi = app.user_id("ph.takahashi").await;
 
@@ -411,6 +425,111 @@ async fn every_endpoint_answers_every_caller_exactly() {
             format!("/api/v1/users/{watanabe}/suspension"),
             None,
             [401, 204, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // The confidentiality pledge is public; publishing, applications and settings are the
+        // operator's alone. (Submitting an application and activating are public and
+        // throttled per address: tests/onboarding.rs covers them.)
+        row(
+            Method::GET,
+            "/api/v1/pledge".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/pledge".into(),
+            Some(json!({ "text": "連携守秘誓約書（改訂）" })),
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/applications".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            format!("/api/v1/applications/{unknown}/approval"),
+            None,
+            [401, 404, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            format!("/api/v1/applications/{unknown}/rejection"),
+            Some(json!({ "reason": "区域外" })),
+            [401, 404, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/settings".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/settings".into(),
+            Some(json!({ "two_factor": { "everyone": false }, "idle_lock_minutes": 15 })),
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        // A facility's staff: the operator, and that facility's admin (dr.yamamoto for the
+        // hospital); the station's staff list exists for nobody else (ns.kobayashi works there
+        // but does not administer it). The first allowed caller adds the account; the next
+        // finds its login ID taken.
+        row(
+            Method::GET,
+            format!("/api/v1/facilities/{station}/staff"),
+            None,
+            [401, 200, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            format!("/api/v1/facilities/{hospital}/staff"),
+            None,
+            [401, 200, 200, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            format!("/api/v1/facilities/{hospital}/staff"),
+            Some(
+                json!({ "display_name": "病院 次郎", "display_name_kana": "びょういん じろう",
+                         "profession": "nurse", "login_id": "byouin.jiro" }),
+            ),
+            [401, 201, 409, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            format!("/api/v1/facilities/{station}/staff"),
+            Some(
+                json!({ "display_name": "駅 三郎", "display_name_kana": "えき さぶろう",
+                         "profession": "nurse", "login_id": "eki.saburo" }),
+            ),
+            [401, 201, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // Resetting and offboarding pt.watanabe (the station's): only the operator here.
+        row(
+            Method::POST,
+            format!("/api/v1/users/{watanabe}/activation"),
+            None,
+            [401, 201, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            format!("/api/v1/users/{watanabe}/offboarding"),
+            None,
+            [401, 204, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // Activation links open without a login; an unknown one is the same 404 for everyone.
+        row(
+            Method::GET,
+            "/api/v1/activation/not-a-link".into(),
+            None,
+            [404, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/activation/not-a-link/two-factor".into(),
+            None,
+            [404, 404, 404, 404, 404, 404, 404, 404, 404],
         ),
         // Last: archiving. The physician finds it archived already.
         row(

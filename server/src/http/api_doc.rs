@@ -29,6 +29,11 @@ use utoipa::{Modify, OpenApi};
         (name = "directory", description = "Professionals and facilities"),
         (name = "search", description = "Finding posts by their text"),
         (name = "events", description = "Live events (Server-Sent Events)"),
+        (name = "applications", description = "Facilities applying online, the pledge, the operator's decision"),
+        (name = "activation", description = "One-time activation links, without a login"),
+        (name = "staff", description = "A facility's staff accounts, managed by its administrator"),
+        (name = "users", description = "Suspending and reactivating accounts"),
+        (name = "settings", description = "The operator's settings"),
     )
 )]
 pub struct ApiDoc;

@@ -72,6 +72,19 @@ pub enum Error {
     InvitationDecided,
     #[error("login ID taken")]
     LoginIdTaken,
+    /// The account must use two-factor login and has not set it up.
+    #[error("two-factor login is required for this account; ask your facility's administrator for a new activation link")]
+    TwoFactorSetupRequired,
+    #[error("the pledge changed; read and accept the current version")]
+    PledgeOutdated,
+    #[error("the application was decided already")]
+    ApplicationDecided,
+    /// Unknown, used, replaced or expired activation link: one answer for all.
+    #[error("invalid activation link")]
+    ActivationInvalid,
+    /// A staff list file that cannot be read at all (encoding, size, columns).
+    #[error("the file cannot be imported: {0}")]
+    ImportInvalid(String),
     /// `If-Match` names another version than the current one.
     #[error("the post was changed since you loaded it")]
     PreconditionFailed,
@@ -116,7 +129,10 @@ impl Error {
             | Self::TwoFactorRequired
             | Self::InvalidTwoFactorCode => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::InvitationInvalid => StatusCode::NOT_FOUND,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
+            Self::ActivationInvalid => StatusCode::NOT_FOUND,
+            Self::PledgeOutdated | Self::ApplicationDecided => StatusCode::CONFLICT,
+            Self::ImportInvalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::LastAdmin
             | Self::AlreadyMember
             | Self::GroupArchived
@@ -172,6 +188,11 @@ impl Error {
             Self::InvitationInvalid | Self::InvitationWrongKind => ErrorCode::InvitationInvalid,
             Self::InvitationDecided => ErrorCode::InvitationDecided,
             Self::LoginIdTaken => ErrorCode::LoginIdTaken,
+            Self::TwoFactorSetupRequired => ErrorCode::TwoFactorSetupRequired,
+            Self::PledgeOutdated => ErrorCode::PledgeOutdated,
+            Self::ApplicationDecided => ErrorCode::ApplicationDecided,
+            Self::ActivationInvalid => ErrorCode::ActivationInvalid,
+            Self::ImportInvalid(_) => ErrorCode::ImportInvalid,
             Self::PreconditionFailed => ErrorCode::PreconditionFailed,
             Self::PreconditionRequired => ErrorCode::PreconditionRequired,
             Self::PostDeleted => ErrorCode::PostDeleted,
@@ -303,6 +324,13 @@ impl From<crate::store::StoreError> for Error {
                 Self::InvitationInvalid
             }
             crate::store::StoreError::Refused(Refusal::LoginIdTaken) => Self::LoginIdTaken,
+            crate::store::StoreError::Refused(Refusal::PledgeOutdated) => Self::PledgeOutdated,
+            crate::store::StoreError::Refused(Refusal::ApplicationDecided) => {
+                Self::ApplicationDecided
+            }
+            crate::store::StoreError::Refused(Refusal::ActivationInvalid) => {
+                Self::ActivationInvalid
+            }
             crate::store::StoreError::Database(e) => Self::Database(e.to_string()),
             crate::store::StoreError::Other(e) => Self::Internal(e),
         }

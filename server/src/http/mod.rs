@@ -30,7 +30,9 @@ use crate::store::Store;
 use crate::throttles::Throttles;
 
 mod access;
+mod activation;
 mod api_doc;
+mod applications;
 mod common_responses;
 mod direct;
 mod directory;
@@ -44,6 +46,7 @@ mod live;
 mod me;
 mod members;
 mod meta;
+mod pledge;
 mod post_edits;
 mod posts;
 mod read_markers;
@@ -51,7 +54,9 @@ mod receipts;
 mod responses;
 mod search;
 mod sessions;
+mod settings;
 mod spa;
+mod staff;
 mod timeout;
 mod two_factor;
 mod users;
@@ -140,6 +145,19 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(two_factor::start_two_factor))
         .routes(routes!(two_factor::confirm_two_factor))
         .routes(routes!(users::suspend_user, users::reactivate_user))
+        .routes(routes!(
+            applications::submit_application,
+            applications::list_applications
+        ))
+        .routes(routes!(applications::approve_application))
+        .routes(routes!(applications::reject_application))
+        .routes(routes!(pledge::get_pledge, pledge::put_pledge))
+        .routes(routes!(settings::get_settings, settings::put_settings))
+        .routes(routes!(staff::list_staff, staff::add_staff))
+        .routes(routes!(staff::reissue_activation))
+        .routes(routes!(staff::offboard_user))
+        .routes(routes!(activation::activation_info, activation::activate))
+        .routes(routes!(activation::start_activation_two_factor))
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(groups::get_group, groups::update_group))
         .routes(routes!(groups::archive_group))

@@ -34,6 +34,7 @@ use crate::two_factor;
         (status = 400, description = "Malformed JSON body (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown login ID or wrong password (`invalid_credentials`); right password of an account with two-factor login but no `code` (`two_factor_required`); a wrong, expired or already used code (`invalid_two_factor_code`)", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"tsunagu\"`"))),
+        (status = 403, description = "Right password of an account the operator's policy requires two-factor login of, without it set up (`two_factor_setup_required`): a new activation link sets it up", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts, or too many logins at once (`rate_limited`)", body = Problem, content_type = "application/problem+json",
@@ -98,6 +99,20 @@ pub async fn create_session(
             return Err(Error::InvalidCredentials);
         }
     };
+    if user.totp_secret.is_none() {
+        let policy = state.store.settings().await?.two_factor;
+        let facility_kind = user.me.facility.as_ref().map(|f| f.kind);
+        if policy.requires(facility_kind, user.me.profession) {
+            // The password was right, so this is no guess to count; the account is set up
+            // again through a new activation link from its facility's administrator.
+            attempt.release().await?;
+            state
+                .store
+                .audit(Entry::new(Action::SessionLoginNeedsTwoFactor, user_id, ip))
+                .await?;
+            return Err(Error::TwoFactorSetupRequired);
+        }
+    }
     if let Some(secret) = &user.totp_secret {
         let code = login
             .code

@@ -81,8 +81,14 @@ pub enum Refusal {
     InvitationDecided,
     /// The link is unknown, used, revoked or expired, or its group archived: one answer for all.
     InvitationInvalid,
-    /// Another account has this login ID.
+    /// Another account (or a pending application) has this login ID.
     LoginIdTaken,
+    /// The pledge version accepted is not the one in force.
+    PledgeOutdated,
+    /// The application was approved or rejected already.
+    ApplicationDecided,
+    /// The activation link is unknown, used, replaced or expired.
+    ActivationInvalid,
 }
 
 impl From<Denied> for Refusal {
@@ -351,6 +357,54 @@ pub struct NewOperator<'a> {
     pub password_hash: &'a str,
 }
 
+/// A one-time activation link to store: the hash of its secret and when it closes.
+#[derive(Debug, Clone, Copy)]
+pub struct NewActivation<'a> {
+    pub token_hash: &'a str,
+    pub expires_at_ms: i64,
+}
+
+/// The account an open activation link activates.
+#[derive(Debug, Clone)]
+pub struct ActivationTarget {
+    pub user_id: Uuid,
+    pub login_id: String,
+    pub display_name: String,
+    pub profession: tsunagu_api::Profession,
+    pub facility: Option<tsunagu_api::FacilityRef>,
+    pub expires_at_ms: i64,
+    /// The secret of a two-factor enrolment started on this link.
+    pub pending_secret: Option<String>,
+}
+
+/// Completing an activation: the password, the pledge accepted, the two-factor login confirmed
+/// (the time step of the first code and the recovery codes' hashes) and the first session.
+#[derive(Debug)]
+pub struct Activation<'a> {
+    pub token_hash: &'a str,
+    pub password_hash: &'a str,
+    pub pledge_version: u32,
+    pub two_factor: Option<(i64, &'a [String])>,
+    pub session: NewSession<'a>,
+}
+
+/// An approved application: the facility created and its administrator's account.
+#[derive(Debug, Clone)]
+pub struct Approved {
+    pub facility: tsunagu_api::FacilityRef,
+    pub user_id: Uuid,
+    pub login_id: String,
+}
+
+/// The stored settings document; defaults when none was saved, and for fields a newer or
+/// older server did not write.
+pub(crate) fn parse_settings(body: Option<String>) -> Result<tsunagu_api::Settings, StoreError> {
+    match body {
+        None => Ok(tsunagu_api::Settings::default()),
+        Some(body) => Ok(serde_json::from_str(&body).map_err(anyhow::Error::from)?),
+    }
+}
+
 /// The storage backends. Cheap to clone.
 #[derive(Clone)]
 enum Backend {
@@ -480,6 +534,157 @@ impl Store {
     /// Uses up a recovery code: `false` when it is not one of the account's or was used.
     pub async fn use_recovery_code(&self, user: Uuid, hash: &str) -> Result<bool, StoreError> {
         dispatch!(self, s => s.use_recovery_code(user, hash).await)
+    }
+
+    /// The confidentiality pledge in force.
+    pub async fn pledge(&self) -> Result<tsunagu_api::Pledge, StoreError> {
+        dispatch!(self, s => s.pledge().await)
+    }
+
+    /// Publishes a new pledge version (the operator). Audited.
+    pub async fn publish_pledge(
+        &self,
+        actor: Uuid,
+        text: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<tsunagu_api::Pledge, StoreError> {
+        dispatch!(self, s => s.publish_pledge(actor, text, client_ip).await)
+    }
+
+    /// Queues a facility's application (already normalised). Refused with `PledgeOutdated`
+    /// when the pledge accepted is not the one in force, `LoginIdTaken` when an account or a
+    /// pending application has the login ID. Audited.
+    pub async fn submit_application(
+        &self,
+        form: &tsunagu_api::ApplicationForm,
+        client_ip: Option<IpAddr>,
+    ) -> Result<tsunagu_api::ApplicationReceipt, StoreError> {
+        dispatch!(self, s => s.submit_application(form, client_ip).await)
+    }
+
+    /// Every application, newest first (the operator; others `Forbidden`). Audited.
+    pub async fn applications(
+        &self,
+        actor: Uuid,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Vec<tsunagu_api::Application>, StoreError> {
+        dispatch!(self, s => s.applications(actor, client_ip).await)
+    }
+
+    /// Approves a pending application (the operator): creates the facility and its
+    /// administrator's account waiting for activation with `link`, in one transaction.
+    /// Refused with `ApplicationDecided` once decided. Audited.
+    pub async fn approve_application(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        link: NewActivation<'_>,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Approved, StoreError> {
+        dispatch!(self, s => s.approve_application(actor, id, link, client_ip).await)
+    }
+
+    /// Rejects a pending application with a reason (the operator). Audited.
+    pub async fn reject_application(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        reason: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<tsunagu_api::Application, StoreError> {
+        dispatch!(self, s => s.reject_application(actor, id, reason, client_ip).await)
+    }
+
+    /// The operator's settings (defaults until first saved).
+    pub async fn settings(&self) -> Result<tsunagu_api::Settings, StoreError> {
+        dispatch!(self, s => s.settings().await)
+    }
+
+    /// Saves the operator's settings (the operator; others `Forbidden`). Audited.
+    pub async fn put_settings(
+        &self,
+        actor: Uuid,
+        settings: &tsunagu_api::Settings,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.put_settings(actor, settings, client_ip).await)
+    }
+
+    /// A facility's staff by kana (`domain::onboarding::may_manage_staff`). Audited.
+    pub async fn staff_of(
+        &self,
+        actor: Uuid,
+        facility: Uuid,
+        client_ip: Option<IpAddr>,
+    ) -> Result<tsunagu_api::StaffList, StoreError> {
+        dispatch!(self, s => s.staff_of(actor, facility, client_ip).await)
+    }
+
+    /// Creates staff accounts of a facility waiting for activation, one link each, all or none
+    /// (`LoginIdTaken` names none: the caller checked the file's own duplicates). Audited.
+    pub async fn add_staff(
+        &self,
+        actor: Uuid,
+        facility: Uuid,
+        staff: &[(tsunagu_api::NewStaff, NewActivation<'_>)],
+        imported: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Vec<tsunagu_api::StaffMember>, StoreError> {
+        dispatch!(self, s => s.add_staff(actor, facility, staff, imported, client_ip).await)
+    }
+
+    /// Login IDs among `ids` that accounts or pending applications have (ignoring ASCII case).
+    pub async fn taken_login_ids(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.taken_login_ids(ids).await)
+    }
+
+    /// Resets an account for a new activation link (a lost phone or password): it cannot log
+    /// in until activated, its two-factor login and sessions end, older links close. Who may:
+    /// as for suspending (`domain::accounts::may_suspend`). Audited.
+    pub async fn reissue_activation(
+        &self,
+        actor: Uuid,
+        user: Uuid,
+        link: NewActivation<'_>,
+        client_ip: Option<IpAddr>,
+    ) -> Result<tsunagu_api::StaffMember, StoreError> {
+        dispatch!(self, s => s.reissue_activation(actor, user, link, client_ip).await)
+    }
+
+    /// Offboards a leaver (スタッフ解除): removed from every group with a timeline entry, sessions
+    /// ended, account closed; what they wrote stays. Who may: as for suspending. Audited.
+    pub async fn offboard(
+        &self,
+        actor: Uuid,
+        user: Uuid,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.offboard(actor, user, client_ip).await)
+    }
+
+    /// The account an open, unexpired activation link activates.
+    pub async fn activation(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<ActivationTarget>, StoreError> {
+        let target = dispatch!(self, s => s.activation(token_hash).await)?;
+        Ok(target.filter(|t| t.expires_at_ms > crate::time::now_ms()))
+    }
+
+    /// Starts two-factor enrolment on an open activation link: stores a new secret, replacing
+    /// one started before. `false` when the link is not open.
+    pub async fn begin_activation_two_factor(
+        &self,
+        token_hash: &str,
+        secret: &str,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.begin_activation_two_factor(token_hash, secret).await)
+    }
+
+    /// Activates the account of an open link and logs it in, in one transaction: refused with
+    /// `ActivationInvalid` (used, replaced, expired meanwhile) or `PledgeOutdated`. Audited.
+    pub async fn activate(&self, activation: Activation<'_>) -> Result<Me, StoreError> {
+        dispatch!(self, s => s.activate(activation).await)
     }
 
     /// Up to `limit` access log entries after `after_id`, in id order (`audit verify`).

@@ -143,7 +143,8 @@ impl PgStore {
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
         // An index lookup on `users_login_key` (ASCII case folded, as SQLite's NOCASE).
         let row: Option<UserRow> = sqlx::query_as(&format!(
-            "{SELECT_USER} WHERE login_key(u.login_id) = login_key($1) AND NOT u.disabled"
+            "{SELECT_USER} WHERE login_key(u.login_id) = login_key($1) AND NOT u.disabled
+             AND NOT u.pending_activation"
         ))
         .bind(login_id)
         .fetch_optional(&self.pool)

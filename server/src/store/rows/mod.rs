@@ -8,6 +8,7 @@ mod group;
 mod invitation;
 mod link;
 mod member;
+mod onboarding;
 mod post;
 mod receipt;
 mod user;
@@ -22,6 +23,10 @@ pub use group::{
 pub use invitation::{InvitationRow, SELECT_INVITATIONS};
 pub use link::{LinkRow, RequestRow, SELECT_OPEN_LINK, SELECT_REQUEST};
 pub use member::{MemberRow, SELECT_MEMBERS};
+pub use onboarding::{
+    ActivationRow, ApplicationRow, PledgeRow, StaffRow, SELECT_ACTIVATION, SELECT_APPLICATIONS,
+    SELECT_CURRENT_PLEDGE, SELECT_STAFF,
+};
 pub use post::{PostInGroupRow, PostRow, RevisionRow, StoredResponse, SELECT_REVISIONS};
 pub use receipt::ReceiptRow;
 pub use user::{

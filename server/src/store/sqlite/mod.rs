@@ -21,6 +21,7 @@ pub mod invitations;
 mod links;
 pub mod members;
 pub mod membership_writes;
+mod onboarding;
 mod post_edits;
 pub mod posts;
 mod read_markers;

@@ -75,7 +75,7 @@ impl SqliteStore {
     pub async fn login_user(&self, login_id: &str) -> Result<Option<LoginUser>, StoreError> {
         // `login_id` is COLLATE NOCASE in the schema.
         let row: Option<UserRow> = sqlx::query_as(&format!(
-            "{SELECT_USER} WHERE u.login_id = ? AND u.disabled = 0"
+            "{SELECT_USER} WHERE u.login_id = ? AND u.disabled = 0 AND u.pending_activation = 0"
         ))
         .bind(login_id)
         .fetch_optional(&self.read)

@@ -1,0 +1,78 @@
+-- Accounts and onboarding: the confidentiality pledge (versioned), facilities' online
+-- applications, one-time activation links, staff offboarding, and the operator's settings.
+
+-- 連携守秘誓約書. Version 1 ships with the server; each change by the operator adds a version,
+-- so what an applicant or an activated account accepted can always be shown again.
+CREATE TABLE pledges (
+    version         integer NOT NULL PRIMARY KEY,
+    body            text    NOT NULL,
+    published_at_ms bigint NOT NULL,
+    published_by    uuid    REFERENCES users (id)
+);
+
+INSERT INTO pledges (version, body, published_at_ms, published_by) VALUES (1,
+'連携守秘誓約書
+
+私（当施設）は、地域の医療・介護連携のために本システムを利用するにあたり、次の事項を守ることを誓約します。
+
+1. 本システムで知り得た患者・利用者及びその家族の情報を、診療・ケアの連携の目的以外に利用しません。
+2. 業務上知り得た秘密を、在職中も退職後も、正当な理由なく第三者に漏らしません。
+3. ログインIDとパスワード、二要素認証の端末を他人に使わせず、紛失したときは直ちに施設の管理者に届け出ます。
+4. 画面の撮影、印刷、データの持ち出しは、連携に必要な範囲に限ります。
+5. 職員が退職・異動したときは、施設の管理者が速やかに利用を停止します。
+6. 本誓約に反したときは、利用の停止その他医師会の定める措置に従います。', 0, NULL);
+
+-- 利用申込: queued for the operator, decided once. The login ID is the representative's; the
+-- facility and its administrator are created on approval.
+CREATE TABLE applications (
+    id                        uuid    NOT NULL PRIMARY KEY,
+    facility_name             text    NOT NULL,
+    facility_name_kana        text    NOT NULL,
+    facility_kind             text    NOT NULL,
+    address                   text    NOT NULL,
+    representative_name       text    NOT NULL,
+    representative_name_kana  text    NOT NULL,
+    representative_profession text    NOT NULL,
+    login_id                  text    NOT NULL,
+    phone                     text    NOT NULL,
+    email                     text    NOT NULL,
+    pledge_version            integer NOT NULL REFERENCES pledges (version),
+    submitted_at_ms           bigint NOT NULL,
+    status                    text    NOT NULL DEFAULT 'pending'
+                                      CHECK (status IN ('pending', 'approved', 'rejected')),
+    decided_by                uuid    REFERENCES users (id),
+    decided_at_ms             bigint,
+    reason                    text,
+    facility_id               uuid    REFERENCES facilities (id)
+);
+
+CREATE INDEX applications_by_time ON applications (submitted_at_ms);
+-- A login ID asked for by a pending application is not handed to a second one.
+CREATE UNIQUE INDEX applications_pending_login
+    ON applications (login_key(login_id)) WHERE status = 'pending';
+
+-- Single use, 72 hours, only the hash of the secret. A new link for the account closes the
+-- older ones (the store sets their used_at_ms).
+CREATE TABLE activation_links (
+    token_hash    text    NOT NULL PRIMARY KEY,
+    user_id       uuid    NOT NULL REFERENCES users (id),
+    created_by    uuid    REFERENCES users (id),
+    created_at_ms bigint NOT NULL,
+    expires_at_ms bigint NOT NULL,
+    used_at_ms    bigint
+);
+
+CREATE INDEX activation_links_by_user ON activation_links (user_id);
+
+-- An account waiting for activation (new, or reset for a lost phone or password) cannot log in;
+-- an offboarded one left its facility. The pledge each account accepted, and when.
+ALTER TABLE users ADD COLUMN pending_activation boolean NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN offboarded_at_ms bigint;
+ALTER TABLE users ADD COLUMN pledge_version integer REFERENCES pledges (version);
+ALTER TABLE users ADD COLUMN pledge_accepted_at_ms bigint;
+
+-- The operator's settings, one JSON document (tsunagu_api::Settings); absent means defaults.
+CREATE TABLE settings (
+    id   integer NOT NULL PRIMARY KEY CHECK (id = 1),
+    body text    NOT NULL
+);
