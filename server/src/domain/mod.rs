@@ -6,3 +6,4 @@ pub mod audit_chain;
 pub mod group;
 pub mod invitation;
 pub mod membership;
+pub mod staff_csv;
