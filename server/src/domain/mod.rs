@@ -7,3 +7,4 @@ pub mod group;
 pub mod invitation;
 pub mod membership;
 pub mod onboarding;
+pub mod staff_csv;
