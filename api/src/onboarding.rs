@@ -319,3 +319,41 @@ mod tests {
         assert!(!doctors.requires(Some(FacilityKind::Hospital), Profession::Nurse));
     }
 }
+
+/// One problem of a row of a staff list file: the column (`display_name`, `display_name_kana`,
+/// `profession`, `login_id`) and a stable code (`missing`, `too_long`, `invalid_characters`,
+/// `invalid_kana`, `unknown_profession`, `not_staff_profession`, `invalid_login_id`,
+/// `duplicate_in_file`, `login_id_taken`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportProblem {
+    pub field: String,
+    pub code: String,
+}
+
+/// One data row of a staff list file, as read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportRow {
+    /// The row number the spreadsheet shows (the header is row 1).
+    pub line: u32,
+    /// The account the row gives, when it has no problem.
+    pub staff: Option<NewStaff>,
+    #[serde(default)]
+    pub problems: Vec<ImportProblem>,
+}
+
+/// `POST /api/v1/facilities/{id}/staff/import`: the file read row by row. With `dry_run` (the
+/// preview) nothing is created; otherwise every row was created — all rows or none — and
+/// `created` holds each account's activation link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffImport {
+    pub rows: Vec<ImportRow>,
+    /// Rows without a problem.
+    pub valid: u32,
+    /// Rows with at least one problem: when there are any, nothing can be imported.
+    pub invalid: u32,
+    #[serde(default)]
+    pub created: Vec<StaffActivation>,
+}

@@ -57,6 +57,7 @@ mod sessions;
 mod settings;
 mod spa;
 mod staff;
+mod staff_csv;
 mod timeout;
 mod two_factor;
 mod users;
@@ -156,6 +157,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::list_staff, staff::add_staff))
         .routes(routes!(staff::reissue_activation))
         .routes(routes!(staff::offboard_user))
+        .routes(routes!(staff_csv::export_staff))
+        // A staff list file may be larger than a JSON body.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(staff_csv::import_staff))
+                .layer(DefaultBodyLimit::max(staff_csv::MAX_FILE_BYTES)),
+        )
         .routes(routes!(activation::activation_info, activation::activate))
         .routes(routes!(activation::start_activation_two_factor))
         .routes(routes!(groups::list_groups, groups::create_group))
