@@ -23,6 +23,7 @@ mod events;
 mod groups;
 mod invitations;
 mod members;
+mod onboarding;
 mod post_actions;
 mod posts;
 mod query;
@@ -276,6 +277,28 @@ impl Client {
         body: Option<String>,
     ) -> Result<(u16, String), ApiError> {
         body_text(self.fetch(method, path, body, None).await?).await
+    }
+
+    /// POSTs a file as it is (`content_type`), with the bearer token; the answer's status and
+    /// body text, or the [`ApiError`].
+    pub async fn upload(
+        &self,
+        path: &str,
+        content_type: &str,
+        file: &web_sys::Blob,
+    ) -> Result<(u16, String), ApiError> {
+        let mut builder = RequestBuilder::new(&self.url(path))
+            .method(Method::POST)
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type);
+        if let Some(token) = &self.token {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = builder
+            .body(wasm_bindgen::JsValue::from(file.clone()))
+            .map_err(|_| ApiError::Network)?;
+        let resp = request.send().await.map_err(|_| ApiError::Network)?;
+        body_text(resp).await
     }
 
     async fn send_empty(

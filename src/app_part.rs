@@ -20,6 +20,13 @@ pub const MANAGE_PREFIX: &str = "/manage";
 /// Path prefix of the family invitation build (`/join/<token>`).
 pub const JOIN_PREFIX: &str = "/join";
 
+/// Path of a facility's online application, served by the family invitation build (the
+/// pages for people without an account).
+pub const APPLY_PATH: &str = "/apply";
+
+/// Path prefix of activation links (`/activate/<token>`), served by the same build.
+pub const ACTIVATE_PREFIX: &str = "/activate";
+
 /// Path prefix of the search build (`/search?q=…`).
 pub const SEARCH_PREFIX: &str = "/search";
 
@@ -32,7 +39,8 @@ pub enum AppPart {
     Login,
     /// New group, members, invitations and directory (`manage/index.html`).
     Manage,
-    /// The family invitation page (`join/index.html`).
+    /// The pages for people without an account (`join/index.html`): family invitation links,
+    /// a facility's application, activation links.
     Join,
     /// Search (`search/index.html`).
     Search,
@@ -49,7 +57,7 @@ impl AppPart {
             AppPart::Login
         } else if under(MANAGE_PREFIX) {
             AppPart::Manage
-        } else if under(JOIN_PREFIX) {
+        } else if under(JOIN_PREFIX) || under(APPLY_PATH) || under(ACTIVATE_PREFIX) {
             AppPart::Join
         } else if under(SEARCH_PREFIX) {
             AppPart::Search
@@ -57,6 +65,14 @@ impl AppPart {
             AppPart::Main
         }
     }
+}
+
+/// This page's origin (`https://host`), which serves every build: the base of links handed to
+/// people (family invitations, activation links).
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Copy)]

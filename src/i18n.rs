@@ -508,6 +508,99 @@ messages! {
     RecoveryCodesTitle => "回復コード", "Recovery codes";
     /// What recovery codes are for.
     RecoveryCodesHint => "スマートフォンをなくしたときに、確認コードの代わりに使えます。各コードは1回だけ使えます。この画面を離れると二度と表示されないので、印刷するか書き写して安全な場所に保管してください。", "Use one instead of a code when you lose your phone; each works once. They are not shown again after you leave this page: print them or write them down and keep them safe.";
+    // ── Onboarding: the application, activation and a facility's staff ──
+    /// Title of the online application page.
+    ApplyTitle => "利用申込（施設）", "Apply to join (facility)";
+    /// What the application is and what happens next.
+    ApplyIntro => "医師会への利用申込と連携守秘誓約をオンラインで行います。事務局が承認すると、代表者の有効化リンクが発行されます。", "Apply to the medical association and accept the confidentiality pledge online. Once the secretariat approves, the representative gets an activation link.";
+    /// Section heading: the facility.
+    ApplyFacility => "施設", "Facility";
+    /// Section heading: the representative.
+    ApplyRepresentative => "代表者（施設の管理者になります）", "Representative (becomes the facility's administrator)";
+    FacilityName => "施設名", "Facility name";
+    FacilityNameKana => "施設名（ふりがな）", "Facility name (kana)";
+    FacilityKind => "施設の種類", "Kind of facility";
+    Address => "所在地", "Address";
+    RepresentativeName => "代表者氏名", "Representative's name";
+    Profession => "職種", "Profession";
+    Phone => "電話番号", "Phone";
+    Email => "メールアドレス", "E-mail";
+    /// Hint under the login ID field.
+    LoginIdHint => "半角英数字と記号で3文字以上（例: minato.hanako）。", "3 or more ASCII letters, digits or symbols (e.g. minato.hanako).";
+    /// Heading of the pledge box, followed by its version.
+    PledgeTitle => "連携守秘誓約書", "Confidentiality pledge";
+    PledgeVersion => "版", "Version";
+    /// Checkbox accepting the pledge.
+    PledgeAccept => "上記の連携守秘誓約書を読み、同意します", "I have read and accept the pledge above";
+    /// The pledge was not accepted.
+    PledgeRequired => "連携守秘誓約書への同意が必要です。", "Please accept the confidentiality pledge.";
+    ApplySubmit => "申し込む", "Apply";
+    /// After submitting: the application is queued.
+    ApplyDone => "申込を受け付けました。医師会事務局が確認し、承認されると代表者あての有効化リンクが届きます。", "Your application was received. The secretariat reviews it; once approved, the representative receives an activation link.";
+    ApplyReceiptNo => "受付番号", "Reference";
+    /// Link from the login page to the application.
+    ApplyLink => "施設の利用申込はこちら", "Apply to join as a facility";
+    /// A field of a form is wrong: "<field>: <reason>".
+    FieldProblem => "入力を確認してください", "Please check";
+    /// Title of the activation page.
+    ActivateTitle => "アカウントの有効化", "Activate your account";
+    /// Greeting on the activation page, before the name.
+    ActivateFor => "有効化するアカウント", "Account to activate";
+    /// Two-step verification is required by the operator.
+    TwoFactorRequiredHere => "この地域では2段階認証が必須です。スマートフォンの認証アプリ（Google Authenticator、Microsoft Authenticator など）を用意してください。", "Two-step verification is required here. Have an authenticator app ready on your phone (Google Authenticator, Microsoft Authenticator, …).";
+    /// Checkbox: set up two-step verification during activation.
+    TwoFactorOptIn => "2段階認証を設定する（推奨）", "Set up two-step verification (recommended)";
+    /// Button showing the QR code for the authenticator app.
+    TwoFactorShowQr => "QRコードを表示", "Show the QR code";
+    /// Password rule with two-step verification.
+    PasswordHintTwoFactor => "2段階認証を使うので8文字以上。ログインIDを含めないでください。", "With two-step verification: at least 8 characters, not containing your login ID.";
+    /// Two-step verification was chosen but not set up.
+    TwoFactorCodeNeeded => "QRコードを読み取り、認証アプリの6桁のコードを入力してください。", "Scan the QR code and enter the 6-digit code from the app.";
+    ActivateSubmit => "有効化してログイン", "Activate and log in";
+    /// After activation: continue into the app.
+    ActivateContinue => "控えたので、アプリを開く", "I have kept them; open the app";
+    // ── A facility's staff (facility administrators, the operator) ──
+    StaffTitle => "職員の管理", "Staff";
+    /// Link in the home navigation for facility admins.
+    StaffNav => "職員の管理", "Staff";
+    StaffAdd => "職員を追加", "Add a staff member";
+    StaffAddSubmit => "追加して有効化リンクを発行", "Add and issue an activation link";
+    StaffStatus => "状態", "Status";
+    StaffActive => "有効", "Active";
+    StaffPending => "有効化待ち", "Waiting for activation";
+    StaffSuspended => "停止中", "Suspended";
+    StaffOffboarded => "解除済み", "Left";
+    StaffAdmin => "管理者", "Administrator";
+    /// Button: issue a new activation link (lost phone or password).
+    StaffReissue => "再発行（パスワード・2段階認証を初期化）", "New link (resets password and two-step)";
+    StaffReissueConfirm => "この職員のパスワードと2段階認証を初期化し、新しい有効化リンクを発行します。ログイン中の端末はすべてログアウトされます。よろしいですか？", "This resets the password and two-step verification and issues a new activation link; every device of theirs is logged out. Continue?";
+    StaffSuspend => "利用停止", "Suspend";
+    StaffReactivate => "停止を解除", "Reactivate";
+    /// Button: offboard a leaver.
+    StaffOffboard => "スタッフ解除（退職・異動）", "Offboard (left the facility)";
+    StaffOffboardConfirm => "すべてのグループから外し、ログインできなくします。書いた投稿は残ります。元に戻せません。よろしいですか？", "Removes them from every group and closes the account; their posts stay. This cannot be undone. Continue?";
+    /// Heading of a freshly issued link.
+    ActivationIssued => "有効化リンク（72時間・1回限り）", "Activation link (72 hours, single use)";
+    /// The link is shown once.
+    ActivationShownOnce => "このリンクはこの画面でしか表示されません。本人に渡してください（印刷・QRコード・メール）。", "This link is shown only here: hand it to the person (print, QR code or e-mail).";
+    ActivationQr => "有効化リンクのQRコード", "QR code of the activation link";
+    CopyLink => "リンクをコピー", "Copy the link";
+    /// CSV import and export of the staff list.
+    StaffCsvTitle => "CSVで一括登録", "Import from CSV";
+    StaffCsvHint => "Excelで作成したCSV（Shift_JIS または UTF-8）。見出し行に「氏名」「ふりがな」「職種」「ログインID」を含めてください。1行でも誤りがあると登録されません。", "A CSV from Excel (Shift_JIS or UTF-8) with the headers 氏名, ふりがな, 職種, ログインID. Nothing is imported while any row has a problem.";
+    StaffCsvFile => "CSVファイル", "CSV file";
+    StaffCsvPreview => "内容を確認", "Check the file";
+    StaffCsvImport => "すべて登録", "Import all";
+    StaffCsvExport => "CSVで書き出す", "Export as CSV";
+    StaffCsvSummary => "件OK・要修正", "OK, to fix";
+    StaffCsvLine => "行", "Row";
+    /// A login ID appears twice in the file.
+    CsvDuplicateInFile => "ファイルの中で同じログインIDが重複しています。", "The same login ID appears twice in the file.";
+    /// A profession the import does not know.
+    CsvUnknownProfession => "職種が分かりません（例: 医師、看護師、ケアマネジャー、介護職）。", "Unknown profession (e.g. 医師, 看護師, ケアマネジャー).";
+    /// Family is no staff profession.
+    CsvNotStaff => "家族は職員として登録できません。", "Family members cannot be staff.";
+    StaffCsvImported => "件を登録しました。各職員の有効化リンクを渡してください。", "accounts added. Hand each person their activation link.";
 }
 
 #[cfg(test)]

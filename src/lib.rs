@@ -41,6 +41,8 @@ use app_part::AppPart;
 use components::app_header::AppHeader;
 use components::select_group_hint::SelectGroupHint;
 use pages::account_page::AccountPage;
+use pages::activate_page::ActivatePage;
+use pages::apply_page::ApplyPage;
 use pages::directory_page::DirectoryPage;
 use pages::group_page::GroupPage;
 use pages::home_page::HomePage;
@@ -51,6 +53,7 @@ use pages::members_page::MembersPage;
 use pages::new_group_page::NewGroupPage;
 use pages::not_found_page::NotFoundPage;
 use pages::search_page::SearchPage;
+use pages::staff_page::StaffPage;
 
 /// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]), session
 /// ([`session::provide_session`]), live events ([`live::provide_live`]) and the outbox sender
@@ -123,6 +126,8 @@ pub fn ManageApp() -> impl IntoView {
                     <Route path=path!("/manage/invitations") view=InvitationsPage/>
                     <Route path=path!("/manage/directory") view=DirectoryPage/>
                     <Route path=path!("/manage/account") view=AccountPage/>
+                    <Route path=path!("/manage/staff") view=StaffPage/>
+                    <Route path=path!("/manage/staff/:id") view=StaffPage/>
                 </FlatRoutes>
             </HomePage>
         </AppShell>
@@ -137,6 +142,8 @@ pub fn JoinApp() -> impl IntoView {
         <DoorShell part=AppPart::Join>
             <FlatRoutes fallback=NotFoundPage>
                 <Route path=path!("/join/:token") view=JoinPage/>
+                <Route path=path!("/apply") view=ApplyPage/>
+                <Route path=path!("/activate/:token") view=ActivatePage/>
             </FlatRoutes>
         </DoorShell>
     }

@@ -1,6 +1,8 @@
 //! Routed pages.
 
 pub mod account_page;
+pub mod activate_page;
+pub mod apply_page;
 pub mod directory_page;
 pub mod group_page;
 pub mod home_page;
@@ -11,3 +13,4 @@ pub mod members_page;
 pub mod new_group_page;
 pub mod not_found_page;
 pub mod search_page;
+pub mod staff_page;

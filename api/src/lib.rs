@@ -9,6 +9,7 @@
 //! to use.
 
 pub mod kana;
+pub mod onboarding_rules;
 pub mod password_policy;
 pub mod rfc3339_millis;
 

@@ -54,6 +54,15 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
                 "確認コードが正しくないか、期限切れか、すでに使われています。アプリに表示されている新しいコードを入力してください。"
             }
             TwoFactorEnabled => "2段階認証はすでに設定されています。",
+            TwoFactorSetupRequired => {
+                "このアカウントは2段階認証が必須です。施設の管理者に有効化リンクの再発行を依頼してください。"
+            }
+            PledgeOutdated => "誓約書が改訂されました。最新の内容を確認して、もう一度同意してください。",
+            ApplicationDecided => "この申込はすでに処理されています。",
+            ActivationInvalid => {
+                "この有効化リンクは無効です（使用済み・再発行済み・期限切れ）。施設の管理者に再発行を依頼してください。"
+            }
+            ImportInvalid => "ファイルを読み込めませんでした。形式と内容を確認してください。",
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -101,6 +110,15 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
                 "The verification code is wrong, expired or was used already. Enter the new code your app shows."
             }
             TwoFactorEnabled => "Two-step verification is already set up.",
+            TwoFactorSetupRequired => {
+                "This account must use two-step verification. Ask your facility's administrator for a new activation link."
+            }
+            PledgeOutdated => "The pledge was revised. Read the current version and accept it again.",
+            ApplicationDecided => "This application was decided already.",
+            ActivationInvalid => {
+                "This activation link is invalid (used, replaced or expired). Ask your facility's administrator for a new one."
+            }
+            ImportInvalid => "The file could not be imported. Check its format and content.",
             Unknown => "Something went wrong. Please try again later.",
         },
     }
@@ -118,7 +136,7 @@ pub fn api_error_text(err: &ApiError, locale: Locale) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [ErrorCode; 33] = [
+    const ALL_CODES: [ErrorCode; 38] = [
         ErrorCode::Forbidden,
         ErrorCode::LastAdmin,
         ErrorCode::AlreadyMember,
@@ -151,6 +169,11 @@ mod tests {
         ErrorCode::TwoFactorRequired,
         ErrorCode::InvalidTwoFactorCode,
         ErrorCode::TwoFactorEnabled,
+        ErrorCode::TwoFactorSetupRequired,
+        ErrorCode::PledgeOutdated,
+        ErrorCode::ApplicationDecided,
+        ErrorCode::ActivationInvalid,
+        ErrorCode::ImportInvalid,
         ErrorCode::Unknown,
     ];
 

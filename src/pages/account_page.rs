@@ -4,14 +4,24 @@ use leptos::prelude::*;
 
 use crate::components::account::two_factor_setup::TwoFactorSetup;
 use crate::i18n::{use_i18n, Msg};
+use crate::session::use_session;
 
-/// "アカウント設定": the user's own account; today its two-step verification.
+/// "アカウント設定": the user's own account (its two-step verification) and, for a facility's
+/// administrator, the way to the facility's staff. (Here rather than in the home navigation:
+/// the nurse's app, which every nurse downloads, does not carry it.)
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let admin = move || session.me().is_some_and(|m| m.is_facility_admin);
     view! {
         <div class="account-page">
             <h1 class="account-page__title">{move || i18n.t(Msg::AccountSettings)}</h1>
+            <Show when=admin>
+                <p class="account-page__staff">
+                    <a class="button button--secondary" href="/manage/staff">{move || i18n.t(Msg::StaffNav)}</a>
+                </p>
+            </Show>
             <TwoFactorSetup/>
         </div>
     }

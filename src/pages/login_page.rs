@@ -236,6 +236,10 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="login__status" role="status">
                     {move || pending.get().then(|| i18n.t(Msg::LoggingIn))}
                 </p>
+                // Another build: a page load (`rel="external"` keeps the router out of it).
+                <p class="login__apply">
+                    <a href=crate::app_part::APPLY_PATH rel="external">{move || i18n.t(Msg::ApplyLink)}</a>
+                </p>
             </form>
             <Show when=move || session.logged_out_user().is_some()>
                 <DeviceDataOffer/>

@@ -13,9 +13,9 @@ use tsunagu_api::{
 use super::common_responses::{JsonBodyErrors, ServerErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
-use crate::domain::onboarding::normalise_application;
 use crate::store::NewActivation;
 use crate::time::from_ms;
+use tsunagu_api::onboarding_rules::normalise_application;
 
 /// Submits a facility's application with the pledge its representative accepted. No login.
 /// Queued for the operator. At most 10 submissions per client address within 15 minutes.

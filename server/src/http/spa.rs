@@ -60,6 +60,12 @@ fn page_for(dist: &Path, path: &str) -> PathBuf {
         .split('/')
         .next()
         .unwrap_or_default();
+    // A facility's application and activation links are pages of the build for people without
+    // an account (the family invitation build).
+    let first = match first {
+        "apply" | "activate" => "join",
+        other => other,
+    };
     if !first.is_empty() && !first.contains('.') {
         let sub = dist.join(first).join("index.html");
         if sub.is_file() {

@@ -10,9 +10,9 @@ use tsunagu_api::{ActivationLink, NewStaff, Problem, StaffActivation, StaffList,
 use super::common_responses::{JsonBodyErrors, SessionErrors};
 use super::extract::{parse_id, ClientIp, Json};
 use super::{AppState, AuthUser, Error, SecretBody};
-use crate::domain::onboarding::normalise_staff;
 use crate::store::NewActivation;
 use crate::time::from_ms;
+use tsunagu_api::onboarding_rules::normalise_staff;
 
 /// The staff of a facility by kana, with each account's status (the facility's administrator,
 /// or the operator).

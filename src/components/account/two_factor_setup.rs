@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use tsunagu_api::TwoFactorEnrolment;
 
 use crate::api::ApiError;
+use crate::components::onboarding::enrolment_qr::EnrolmentQr;
+use crate::components::onboarding::recovery_codes::RecoveryCodeList;
 use crate::components::text_field::TextField;
 use crate::i18n::{api_error_text, use_i18n, Msg};
 use crate::session::{refresh_me, use_session};
@@ -17,25 +19,6 @@ enum Step {
     Scanning(TwoFactorEnrolment),
     /// On; the recovery codes, shown this once.
     Done(Vec<String>),
-}
-
-/// The key in groups of four, as authenticator apps show what is typed.
-fn grouped(secret: &str) -> String {
-    secret
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The server's SVG as an image: an `<img>` never runs what an SVG may contain, whatever
-/// backend the app talks to.
-fn svg_data_url(svg: &str) -> String {
-    let encoded = web_sys::window()
-        .and_then(|w| w.btoa(svg).ok())
-        .unwrap_or_default();
-    format!("data:image/svg+xml;base64,{encoded}")
 }
 
 /// "2段階認証": on, or how to turn it on. Setting up asks for the current password, shows the
@@ -124,55 +107,34 @@ pub fn TwoFactorSetup() -> impl IntoView {
             </form>
         }
         .into_any(),
-        Step::Scanning(enrolment) => {
-            let qr = svg_data_url(&enrolment.qr_svg);
-            let key = grouped(&enrolment.secret);
-            view! {
-                <p class="two-factor__intro">{move || i18n.t(Msg::TwoFactorScan)}</p>
-                <img class="two-factor__qr" src=qr alt=move || i18n.t(Msg::TwoFactorQr)/>
-                <p class="two-factor__key">
-                    <span class="two-factor__key-label">{move || i18n.t(Msg::TwoFactorKey)}</span>
-                    " "
-                    <code class="two-factor__key-value">{key}</code>
-                </p>
-                <form
-                    class="two-factor__form"
-                    on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        if !busy() {
-                            confirm.dispatch(());
-                        }
+        Step::Scanning(enrolment) => view! {
+            <EnrolmentQr enrolment/>
+            <form
+                class="two-factor__form"
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    if !busy() {
+                        confirm.dispatch(());
                     }
-                >
-                    {alert}
-                    <TextField
-                        id="two-factor-code"
-                        label=Msg::TwoFactorCode
-                        value=code
-                        autocomplete="one-time-code"
-                        required=true
-                    />
-                    <button type="submit" class="button button--primary" disabled=busy>
-                        {move || i18n.t(Msg::TwoFactorConfirm)}
-                    </button>
-                </form>
-            }
-            .into_any()
+                }
+            >
+                {alert}
+                <TextField
+                    id="two-factor-code"
+                    label=Msg::TwoFactorCode
+                    value=code
+                    autocomplete="one-time-code"
+                    required=true
+                />
+                <button type="submit" class="button button--primary" disabled=busy>
+                    {move || i18n.t(Msg::TwoFactorConfirm)}
+                </button>
+            </form>
         }
+        .into_any(),
         Step::Done(codes) => view! {
             <p class="two-factor__state" role="status">{move || i18n.t(Msg::TwoFactorIsOn)}</p>
-            <section class="two-factor__recovery" aria-labelledby="recovery-codes-title">
-                <h2 class="two-factor__recovery-title" id="recovery-codes-title">
-                    {move || i18n.t(Msg::RecoveryCodesTitle)}
-                </h2>
-                <p>{move || i18n.t(Msg::RecoveryCodesHint)}</p>
-                <ul class="two-factor__codes">
-                    {codes
-                        .into_iter()
-                        .map(|c| view! { <li class="two-factor__code"><code>{c}</code></li> })
-                        .collect_view()}
-                </ul>
-            </section>
+            <RecoveryCodeList codes/>
         }
         .into_any(),
     };
@@ -184,16 +146,5 @@ pub fn TwoFactorSetup() -> impl IntoView {
             </h2>
             {body}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::grouped;
-
-    #[test]
-    fn the_key_reads_in_groups_of_four() {
-        assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
-        assert_eq!(grouped(""), "");
     }
 }

@@ -17,12 +17,6 @@ pub fn join_url(origin: &str, token: &str) -> String {
     format!("{}/join/{token}", origin.trim_end_matches('/'))
 }
 
-fn origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
-}
-
 /// "家族を招待": creates a family link and shows it in a readonly textbox ("招待リンク") with a
 /// copy button, its QR code and expiry; lists the open links with "取り消す".
 #[component]
@@ -77,7 +71,7 @@ pub fn FamilyInvite() -> impl IntoView {
     let url = Signal::derive(move || {
         created.with(|c| {
             c.as_ref()
-                .map(|l| join_url(&origin(), &l.token))
+                .map(|l| join_url(&crate::app_part::page_origin(), &l.token))
                 .unwrap_or_default()
         })
     });
