@@ -108,6 +108,8 @@ pub enum Action {
     StaffImport,
     /// A right password for an account that must use two-factor login and has not set it up.
     SessionLoginNeedsTwoFactor,
+    /// A family account lost its last group and was closed (its sessions ended).
+    FamilyAccountClose,
 }
 
 impl Action {
@@ -179,6 +181,7 @@ impl Action {
             Self::StaffExport => "staff.export",
             Self::StaffImport => "staff.import",
             Self::SessionLoginNeedsTwoFactor => "session.login_needs_two_factor",
+            Self::FamilyAccountClose => "account.family_close",
         }
     }
 }

@@ -146,6 +146,7 @@ async fn every_endpoint_answers_every_caller_exactly() {
     let tanaka_care = tanaka_post("care").await;
     let watanabe = app.user_id("pt.watanabe").await;
     let unknown = Uuid::now_v7();
+    let tanaka_id = app.user_id("ns.tanaka").await;
     let facility_of = |login: &'static str| {
         let db = app.db.clone();
         async move {
@@ -517,6 +518,14 @@ async fn every_endpoint_answers_every_caller_exactly() {
             format!("/api/v1/users/{watanabe}/offboarding"),
             None,
             [401, 204, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // A new link for a family member: the group's admins, for its family members only
+        // (ns.tanaka is a professional: her facility resets her).
+        row(
+            Method::POST,
+            format!("{g}/members/{tanaka_id}/activation"),
+            None,
+            cat(HIDDEN, [403, 403, 404, 404]),
         ),
         // Activation links open without a login; an unknown one is the same 404 for everyone.
         row(

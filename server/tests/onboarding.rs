@@ -722,3 +722,70 @@ async fn the_two_factor_policy_is_enforced_at_login_and_activation() {
         .await;
     assert_eq!(refused, 1);
 }
+
+#[tokio::test]
+async fn a_group_admin_resets_a_family_members_password_and_the_last_tie_closes_the_account() {
+    let app = TestApp::start().await;
+    let group = app.group_id(common::YAMADA).await;
+    let yamada = app.user_id("fam.yamada").await;
+    let tanaka = app.user_id("ns.tanaka").await;
+    let family_token = app.login("fam.yamada").await;
+    let path = |user: Uuid| format!("/api/v1/groups/{group}/members/{user}/activation");
+
+    // Only the group's admins, and only for its family members.
+    let ito = app.login("hh.ito").await;
+    expect_problem(
+        app.post_json(&ito, &path(yamada), &json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let sato = app.login("dr.sato").await;
+    expect_problem(
+        app.post_json(&sato, &path(tanaka), &json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    let reset = app.post_json(&sato, &path(yamada), &json!({})).await;
+    assert_eq!(reset.status(), 201);
+    let reset: Value = reset.json().await.unwrap();
+    assert_eq!(app.get(&family_token, "/api/v1/me").await.status(), 401);
+    let link = reset["activation"]["token"].as_str().unwrap();
+    let info: Value = public_get(&app, &format!("/api/v1/activation/{link}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["login_id"], "fam.yamada");
+    assert!(info["facility"].is_null());
+    assert_eq!(activate(&app, link, "Yamada-Family-2027").await.status(), 201);
+    assert_eq!(
+        app.login_response("fam.yamada", "Yamada-Family-2027")
+            .await
+            .status(),
+        201
+    );
+
+    // Removed from their only group, the family account closes; its posts stay.
+    let removed = app
+        .delete(&sato, &format!("/api/v1/groups/{group}/members/{yamada}"))
+        .await;
+    assert!(removed.status().is_success(), "{}", removed.status());
+    expect_problem(
+        app.login_response("fam.yamada", "Yamada-Family-2027").await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    let closed: i64 = app
+        .audit_flushed()
+        .await
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'account.family_close'",
+            &[],
+        )
+        .await;
+    assert_eq!(closed, 1);
+}

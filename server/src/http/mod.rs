@@ -44,6 +44,7 @@ mod invitations;
 mod join;
 mod live;
 mod me;
+mod member_activation;
 mod members;
 mod meta;
 mod pledge;
@@ -172,6 +173,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(direct::open_direct))
         .routes(routes!(members::list_members, members::add_member))
         .routes(routes!(members::update_member, members::remove_member))
+        .routes(routes!(member_activation::reissue_family_activation))
         .routes(routes!(invitations::list_invitations))
         .routes(routes!(invitations::approve_invitation))
         .routes(routes!(invitations::decline_invitation))

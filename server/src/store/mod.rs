@@ -651,6 +651,19 @@ impl Store {
         dispatch!(self, s => s.reissue_activation(actor, user, link, client_ip).await)
     }
 
+    /// A new activation link for a family member of `group`, issued by one of its admins (a
+    /// forgotten password): reset as [`Store::reissue_activation`]. Audited.
+    pub async fn reissue_family_activation(
+        &self,
+        actor: Uuid,
+        group: Uuid,
+        user: Uuid,
+        link: NewActivation<'_>,
+        client_ip: Option<IpAddr>,
+    ) -> Result<tsunagu_api::StaffMember, StoreError> {
+        dispatch!(self, s => s.reissue_family_activation(actor, group, user, link, client_ip).await)
+    }
+
     /// Offboards a leaver (スタッフ解除): removed from every group with a timeline entry, sessions
     /// ended, account closed; what they wrote stays. Who may: as for suspending. Audited.
     pub async fn offboard(

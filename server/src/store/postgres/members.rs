@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::groups::membership_in;
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::membership_writes::{
-    admin_count, insert_pending, is_unique_violation, lock_group, member_changed,
+    admin_count, close_family_without_ties, insert_pending, is_unique_violation, lock_group, member_changed,
     remove_from_group, role_of, system_entry,
 };
 use super::write_tx::WriteTx;
@@ -252,6 +252,11 @@ impl PgStore {
                 .target(user_id),
         )
         .await?;
+        // A family account exists for its groups: with the last one gone, it closes.
+        if role == MemberRole::Family && close_family_without_ties(&mut tx, user_id).await? {
+            tx.audit(Entry::new(Action::FamilyAccountClose, Some(caller), ip).target(user_id))
+                .await?;
+        }
         tx.commit().await?;
         Ok(None)
     }

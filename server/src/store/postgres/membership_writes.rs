@@ -205,3 +205,26 @@ pub async fn remove_from_group(
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("23505"))
 }
+
+/// Closes a family account left in no group (its last tie was removed): it can no longer log
+/// in and its sessions end; what it wrote stays. `true` when it was closed.
+pub async fn close_family_without_ties(tx: &mut WriteTx, user: Uuid) -> Result<bool, StoreError> {
+    let closed = sqlx::query(
+        "UPDATE users SET disabled = true, offboarded_at_ms = $1
+         WHERE id = $2 AND profession = 'family' AND offboarded_at_ms IS NULL
+           AND NOT EXISTS (SELECT 1 FROM group_members WHERE user_id = users.id)",
+    )
+    .bind(crate::time::now_ms())
+    .bind(user)
+    .execute(tx.conn())
+    .await?
+    .rows_affected()
+        == 1;
+    if closed {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(closed)
+}

@@ -13,7 +13,8 @@ use super::audit;
 use super::groups::membership_in;
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::membership_writes::{
-    admin_count, insert_pending, member_changed, remove_from_group, role_of, system_entry,
+    admin_count, close_family_without_ties, insert_pending, member_changed, remove_from_group,
+    role_of, system_entry,
 };
 use super::write_tx::WriteTx;
 use super::SqliteStore;
@@ -227,6 +228,11 @@ impl SqliteStore {
                 .target(user_id),
         )
         .await?;
+        // A family account exists for its groups: with the last one gone, it closes.
+        if role == MemberRole::Family && close_family_without_ties(tx.conn(), user_id).await? {
+            tx.audit(Entry::new(Action::FamilyAccountClose, Some(caller), ip).target(user_id))
+                .await?;
+        }
         for id in published {
             tx.published(id);
         }

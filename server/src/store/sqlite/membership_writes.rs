@@ -203,3 +203,29 @@ pub async fn remove_from_group(
     );
     Ok(published)
 }
+
+/// Closes a family account left in no group (its last tie was removed): it can no longer log
+/// in and its sessions end; what it wrote stays. `true` when it was closed.
+pub async fn close_family_without_ties(
+    conn: &mut sqlx::SqliteConnection,
+    user: Uuid,
+) -> Result<bool, StoreError> {
+    let closed = sqlx::query(
+        "UPDATE users SET disabled = 1, offboarded_at_ms = ?
+         WHERE id = ? AND profession = 'family' AND offboarded_at_ms IS NULL
+           AND NOT EXISTS (SELECT 1 FROM group_members WHERE user_id = users.id)",
+    )
+    .bind(now_ms())
+    .bind(user.hyphenated())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if closed {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.hyphenated())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(closed)
+}

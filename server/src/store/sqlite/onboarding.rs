@@ -6,10 +6,12 @@ use std::net::IpAddr;
 use sqlx::SqliteConnection;
 use tsunagu_api::{
     Application, ApplicationForm, ApplicationReceipt, FacilityRef, Me, NewStaff, Pledge, Settings,
-    StaffList, StaffMember, SystemEventKind,
+    StaffList, StaffMember, SystemEventKind, MemberRole,
 };
 use uuid::Uuid;
 
+use super::groups::membership_in;
+use super::membership_writes::role_of;
 use super::membership_writes::remove_from_group;
 use super::users::me_in;
 use super::write_tx::WriteTx;
@@ -84,6 +86,31 @@ async fn insert_link(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Clears an account for a new activation link: whoever had its password or phone can no longer
+/// log in or stay logged in; older links close.
+async fn reset_for_activation(
+    conn: &mut SqliteConnection,
+    user: Uuid,
+    actor: Uuid,
+    link: NewActivation<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE users SET pending_activation = 1, password_hash = '!', totp_secret = NULL,
+             totp_enabled = 0
+         WHERE id = ?",
+    )
+    .bind(user.hyphenated())
+    .execute(&mut *conn)
+    .await?;
+    for sql in [
+        "DELETE FROM recovery_codes WHERE user_id = ?",
+        "DELETE FROM sessions WHERE user_id = ?",
+    ] {
+        sqlx::query(sql).bind(user.hyphenated()).execute(&mut *conn).await?;
+    }
+    insert_link(conn, user, Some(actor), link).await
 }
 
 async fn staff_row(conn: &mut SqliteConnection, user: Uuid) -> Result<StaffMember, StoreError> {
@@ -497,27 +524,39 @@ impl SqliteStore {
         if offboarded.is_some() {
             return Err(Denied::NotFound.into());
         }
-        // Whoever had the password or the phone can no longer log in or stay logged in.
-        sqlx::query(
-            "UPDATE users SET pending_activation = 1, password_hash = '!', totp_secret = NULL,
-                 totp_enabled = 0
-             WHERE id = ?",
-        )
-        .bind(user.hyphenated())
-        .execute(tx.conn())
-        .await?;
-        for sql in [
-            "DELETE FROM recovery_codes WHERE user_id = ?",
-            "DELETE FROM sessions WHERE user_id = ?",
-        ] {
-            sqlx::query(sql)
-                .bind(user.hyphenated())
-                .execute(tx.conn())
-                .await?;
-        }
-        insert_link(tx.conn(), user, Some(actor), link).await?;
+        reset_for_activation(tx.conn(), user, actor, link).await?;
         tx.audit(Entry::new(Action::ActivationIssue, Some(actor), client_ip).target(user))
             .await?;
+        let staff = staff_row(tx.conn(), user).await?;
+        tx.commit().await?;
+        Ok(staff)
+    }
+
+    pub async fn reissue_family_activation(
+        &self,
+        actor: Uuid,
+        group: Uuid,
+        user: Uuid,
+        link: NewActivation<'_>,
+        client_ip: Option<IpAddr>,
+    ) -> Result<StaffMember, StoreError> {
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        let admin = membership_in(tx.conn(), group, actor)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        admin.require_writable()?;
+        admin.require_admin()?;
+        // Only the group's own family members: a professional's account is their facility's.
+        if role_of(tx.conn(), group, user).await? != Some(MemberRole::Family) {
+            return Err(Denied::NotFound.into());
+        }
+        reset_for_activation(tx.conn(), user, actor, link).await?;
+        tx.audit(
+            Entry::new(Action::ActivationIssue, Some(actor), client_ip)
+                .group(group)
+                .target(user),
+        )
+        .await?;
         let staff = staff_row(tx.conn(), user).await?;
         tx.commit().await?;
         Ok(staff)
