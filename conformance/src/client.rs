@@ -41,6 +41,14 @@ impl Ctx {
         .await
     }
 
+    pub async fn login_operator(&self) -> Check<Session> {
+        self.login(
+            &self.options.operator_login,
+            &self.options.operator_password,
+        )
+        .await
+    }
+
     pub async fn login_outsider(&self) -> Check<Session> {
         self.login(
             &self.options.outsider_login,

@@ -1,8 +1,8 @@
 //! `tsunagu-conformance`: checks that a backend at any base URL implements the Tsunagu `/api/v1`
 //! contract, by running user-level scenarios over real HTTP.
 //!
-//! It needs three accounts on the backend: a *member* of at least one patient group, an
-//! *outsider* who is not a member of that group, and a *physician*. It creates posts, groups,
+//! It needs four accounts on the backend: a *member* of at least one patient group, an
+//! *outsider* who is not a member of that group, a *physician* and an *operator*. It creates posts, groups,
 //! links and family accounts, so point it at a test instance, never at production data.
 
 mod client;
@@ -57,6 +57,16 @@ pub struct Options {
         default_value = "Tsunagu-Demo-2026"
     )]
     pub physician_password: String,
+    /// Login ID of an operator (medical association secretariat), who approves applications.
+    #[arg(long, env = "TSUNAGU_OPERATOR_LOGIN", default_value = "op.ishikai")]
+    pub operator_login: String,
+    /// Password of the operator account.
+    #[arg(
+        long,
+        env = "TSUNAGU_OPERATOR_PASSWORD",
+        default_value = "Tsunagu-Demo-2026"
+    )]
+    pub operator_password: String,
     /// Run only scenarios whose name contains this text.
     #[arg(long)]
     pub only: Option<String>,

@@ -40,7 +40,9 @@ impl WebDriverCompatibleCommand for Computed {
 pub(super) fn candidates(role: &str) -> &'static str {
     match role {
         "button" => "button, [role=button], input[type=submit], input[type=button]",
-        "textbox" => "input:not([type]), input[type=text], input[type=email], input[type=url], input[type=search], textarea, [role=textbox]",
+        "textbox" => "input:not([type]), input[type=text], input[type=email], input[type=tel], input[type=url], input[type=search], textarea, [role=textbox]",
+        "checkbox" => "input[type=checkbox], [role=checkbox]",
+        "cell" => "td, th, [role=cell], [role=rowheader]",
         "link" => "a[href], [role=link]",
         "heading" => "h1, h2, h3, h4, [role=heading]",
         "alert" => "[role=alert]",
@@ -239,7 +241,7 @@ impl Browser {
 
     /// Polls `probe` (see [`poll_until`]) for up to `within`; on timeout saves `failure.png` and
     /// panics with the last state it described.
-    pub(super) async fn wait_or_fail<T, F, Fut>(&self, within: Duration, probe: F) -> T
+    pub async fn wait_or_fail<T, F, Fut>(&self, within: Duration, probe: F) -> T
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, String>>,
@@ -497,6 +499,39 @@ impl Browser {
 
 // DOM helpers for what has no role to find it by: long texts, CSS-selected regions.
 impl Browser {
+    /// Puts `value` into the visible password field named `name` (replacing what it held).
+    pub async fn set_password(&self, name: &str, value: &str) {
+        let el = self.by_label("input[type=password]", name).await;
+        self.c()
+            .execute(
+                "arguments[0].value = arguments[1];
+                 arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::to_value(&el).unwrap(), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Chooses the option whose text is `option` in the visible select named `name`, as a person
+    /// picks it from the list (a `change` event).
+    pub async fn choose(&self, name: &str, option: &str) {
+        let el = self.by_role("combobox", name).await;
+        let chosen = self
+            .c()
+            .execute(
+                "const s = arguments[0];
+                 const o = Array.from(s.options).find(o => o.text.trim() === arguments[1]);
+                 if (!o) return false;
+                 s.value = o.value;
+                 s.dispatchEvent(new Event('change', { bubbles: true }));
+                 return true;",
+                vec![serde_json::to_value(&el).unwrap(), json!(option)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(chosen, json!(true), "no option {option:?} in {name:?}");
+    }
+
     /// Puts `value` into the visible control with this role and accessible name as if typed at
     /// once (an `input` event), for texts too long to send key by key.
     pub async fn set_text(&self, role: &str, name: &str, value: &str) {

@@ -8,6 +8,7 @@ mod events;
 mod family;
 mod groups;
 mod members;
+mod onboarding;
 mod posts;
 mod problems;
 mod receipts;
@@ -29,7 +30,7 @@ use crate::ensure;
 use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
-    directory::*, events::*, family::*, groups::*, members::*, posts::*, problems::*, receipts::*,
+    directory::*, events::*, family::*, groups::*, members::*, onboarding::*, posts::*, problems::*, receipts::*,
     search::*, sessions::*, two_factor::*,
 };
 
@@ -78,6 +79,7 @@ scenarios!(
     edits_need_if_match_and_admins_see_the_history,
     acknowledgements_and_receipts,
     search_finds_only_what_the_caller_may_read,
+    a_facility_applies_is_approved_and_activates_with_two_factor,
     event_stream_resumes_without_gaps,
     two_factor_login_takes_each_code_once,
     a_removed_member_is_told_and_then_sees_nothing,
