@@ -24,6 +24,10 @@ pub struct Meta {
     /// set it up how to create the first one. Absent (false) from backends that do not say.
     #[serde(default)]
     pub first_start: bool,
+    /// Days a login with a one-time code may remember its device; 0 when the operator does not
+    /// allow it (the login page then does not offer it).
+    #[serde(default)]
+    pub remember_device_days: u32,
 }
 
 /// Limits a backend enforces; clients check them first to give an early, translated message.

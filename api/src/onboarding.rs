@@ -12,6 +12,8 @@ use utoipa::ToSchema;
 use crate::wire_enum::wire_names;
 use crate::{rfc3339_millis, FacilityKind, FacilityRef, Profession, Session};
 
+/// Days a device is remembered after a login with a one-time code (when the operator allows).
+pub const REMEMBER_DEVICE_DAYS: u32 = 30;
 /// Hours an activation link stays open.
 pub const ACTIVATION_LINK_HOURS: u32 = 72;
 /// Longest free text of an application (address, reason) in characters.
@@ -278,6 +280,9 @@ impl TwoFactorPolicy {
 #[serde(default)]
 pub struct Settings {
     pub two_factor: TwoFactorPolicy,
+    /// Whether a login with a one-time code may remember its device for
+    /// [`REMEMBER_DEVICE_DAYS`] days, so the code is not asked there again meanwhile.
+    pub remember_device: bool,
     /// Minutes without input after which the app locks its screen (1–120).
     pub idle_lock_minutes: u32,
 }
@@ -286,6 +291,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             two_factor: TwoFactorPolicy::default(),
+            remember_device: false,
             idle_lock_minutes: 15,
         }
     }

@@ -19,6 +19,13 @@ pub struct LoginRequest {
     /// one of its recovery codes. Without it such an account is answered `two_factor_required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// With `code`: remember this device (the answer's `device_token`), where the operator
+    /// allows it (`Meta.remember_device_days` > 0).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remember_device: bool,
+    /// A remembered device's token: the code is not asked while it is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 /// A new session: the opaque bearer token and the user it belongs to.
@@ -34,6 +41,10 @@ pub struct Session {
     /// Seconds of inactivity after which the session expires.
     pub idle_timeout_seconds: u32,
     pub user: Me,
+    /// The token of a device remembered at this login (`remember_device`): send it as
+    /// `device_token` with later logins of this account on this device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 /// `GET /api/v1/me`: the logged-in user.

@@ -611,6 +611,7 @@ async fn the_two_factor_policy_is_enforced_at_login_and_activation() {
     let policy = json!({
         "two_factor": { "everyone": false, "facility_kinds": ["home_nursing_station"],
                         "professions": [] },
+        "remember_device": false,
         "idle_lock_minutes": 10,
     });
     // A policy the operator's own account falls under needs the operator's own 2FA first.
@@ -760,7 +761,10 @@ async fn a_group_admin_resets_a_family_members_password_and_the_last_tie_closes_
         .unwrap();
     assert_eq!(info["login_id"], "fam.yamada");
     assert!(info["facility"].is_null());
-    assert_eq!(activate(&app, link, "Yamada-Family-2027").await.status(), 201);
+    assert_eq!(
+        activate(&app, link, "Yamada-Family-2027").await.status(),
+        201
+    );
     assert_eq!(
         app.login_response("fam.yamada", "Yamada-Family-2027")
             .await

@@ -210,3 +210,95 @@ async fn each_recovery_code_logs_in_once() {
         .await;
     assert_eq!(used, 2);
 }
+
+#[tokio::test]
+async fn a_device_is_remembered_for_the_code_only_when_the_operator_allows_it() {
+    let app = TestApp::start().await;
+    let token = app.login("ns.tanaka").await;
+    let (secret, recovery, at) = enrol(&app, &token).await;
+    let remembered = |code: String| {
+        app.client
+            .post(app.url("/api/v1/sessions"))
+            .json(
+                &json!({ "login_id": "ns.tanaka", "password": PASSWORD, "code": code,
+                           "remember_device": true }),
+            )
+            .send()
+    };
+    // Not allowed: the request to remember is ignored.
+    let session: Value = remembered(code_at(&secret, at + 30).unwrap())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(session.get("device_token").is_none(), "{session}");
+    let meta: Value = app
+        .client
+        .get(app.url("/api/v1/meta"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meta["remember_device_days"], 0);
+
+    let operator = app.login("op.ishikai").await;
+    let allowed = app
+        .put_json(
+            &operator,
+            "/api/v1/settings",
+            &json!({ "remember_device": true, "idle_lock_minutes": 15 }),
+        )
+        .await;
+    assert_eq!(allowed.status(), 200);
+    // (A recovery code: the next one-time code is only valid in 30 s.)
+    let session: Value = remembered(recovery[0].clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let device = session["device_token"].as_str().unwrap().to_owned();
+    let with_device = |device: &str| {
+        app.client
+            .post(app.url("/api/v1/sessions"))
+            .json(&json!({ "login_id": "ns.tanaka", "password": PASSWORD,
+                           "device_token": device }))
+            .send()
+    };
+    // The remembered device logs in with the password alone; any other token does not.
+    assert_eq!(with_device(&device).await.unwrap().status(), 201);
+    expect_problem(
+        with_device("not-a-device").await.unwrap(),
+        401,
+        "two_factor_required",
+    )
+    .await;
+    // The device never stands in for the password.
+    let wrong = app
+        .client
+        .post(app.url("/api/v1/sessions"))
+        .json(
+            &json!({ "login_id": "ns.tanaka", "password": "wrong-password-1",
+                       "device_token": device }),
+        )
+        .send()
+        .await
+        .unwrap();
+    expect_problem(wrong, 401, "invalid_credentials").await;
+    // The operator withdraws the permission: the code is asked again.
+    app.put_json(
+        &operator,
+        "/api/v1/settings",
+        &json!({ "remember_device": false, "idle_lock_minutes": 15 }),
+    )
+    .await;
+    expect_problem(
+        with_device(&device).await.unwrap(),
+        401,
+        "two_factor_required",
+    )
+    .await;
+}

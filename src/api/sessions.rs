@@ -17,11 +17,14 @@ struct Capabilities {
     capabilities: Vec<String>,
 }
 
-/// What the login page reads of `GET /meta`: whether the deployment is new.
+/// What the login page reads of `GET /meta`: whether the deployment is new, and whether a
+/// device may be remembered after a login with a one-time code.
 #[derive(Deserialize)]
-struct FirstStart {
+pub struct LoginMeta {
     #[serde(default)]
-    first_start: bool,
+    pub first_start: bool,
+    #[serde(default)]
+    pub remember_device_days: u32,
 }
 
 impl Client {
@@ -36,10 +39,10 @@ impl Client {
         Ok(meta.capabilities.iter().any(|c| c == "events"))
     }
 
-    /// `GET /meta`, read for whether the deployment has no operator yet.
-    pub async fn first_start(&self) -> Result<bool, ApiError> {
-        let meta: FirstStart = self.get_json("/meta").await?;
-        Ok(meta.first_start)
+    /// `GET /meta`, read for what the login page shows: whether the deployment has no operator
+    /// yet, and for how many days a device may be remembered.
+    pub async fn login_meta(&self) -> Result<LoginMeta, ApiError> {
+        self.get_json("/meta").await
     }
 
     /// `POST /me/two-factor`: starts enrolling an authenticator app.

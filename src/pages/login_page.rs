@@ -10,6 +10,12 @@ use crate::components::device_data_offer::DeviceDataOffer;
 use crate::i18n::{error_text, use_i18n, Msg};
 use crate::session::use_session;
 
+/// Where this device's remembered-device token for `login_id` is kept (login IDs ignore ASCII
+/// case, as the server compares them).
+fn device_key(login_id: &str) -> String {
+    format!("tsunagu.device.{}", login_id.trim().to_ascii_lowercase())
+}
+
 /// Login form (ログインID, パスワード, ログイン) and the collapsible server setting. A failed login
 /// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
 /// itself shows why. An account with two-factor login is asked for its 確認コード after the
@@ -42,10 +48,15 @@ pub fn LoginPage() -> impl IntoView {
     // A plain task, not a resource: the login build has no other and would carry the resource
     // machinery for this one flag (~9 KiB).
     let first_start = RwSignal::new(false);
+    // Days a device may be remembered after a login with a code (0: the operator does not allow
+    // it, so it is not offered).
+    let remember_days = RwSignal::new(0u32);
+    let remember = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         let client = Client::new(api::api_base(), None);
-        if client.first_start().await.unwrap_or(false) {
-            first_start.set(true);
+        if let Ok(door) = client.login_meta().await {
+            first_start.set(door.first_start);
+            remember_days.set(door.remember_device_days);
         }
     });
     let login_id_input = NodeRef::<leptos::html::Input>::new();
@@ -73,7 +84,12 @@ pub fn LoginPage() -> impl IntoView {
         let client = Client::new(api::api_base(), None);
         async move {
             match client.login(&req).await {
-                Ok(s) => session.set_session(s),
+                Ok(s) => {
+                    if let Some(token) = &s.device_token {
+                        crate::storage::set(&device_key(&req.login_id), token);
+                    }
+                    session.set_session(s)
+                }
                 // The password was right: ask for the code, keep the password for the resend.
                 Err(e) if e.code() == Some(ErrorCode::TwoFactorRequired) => need_code.set(true),
                 Err(e) if e.code() == Some(ErrorCode::InvalidTwoFactorCode) => {
@@ -90,12 +106,14 @@ pub fn LoginPage() -> impl IntoView {
     });
     let pending = login.pending();
     let send = move || {
+        let id = login_id.get_untracked().trim().to_owned();
+        let with_code = need_code.get_untracked();
         login.dispatch(LoginRequest {
-            login_id: login_id.get_untracked().trim().to_owned(),
+            device_token: crate::storage::get(&device_key(&id)),
+            login_id: id,
             password: password.get_untracked(),
-            code: need_code
-                .get_untracked()
-                .then(|| code.get_untracked().trim().to_owned()),
+            code: with_code.then(|| code.get_untracked().trim().to_owned()),
+            remember_device: with_code && remember.get_untracked(),
         });
     };
     if boot.submitted && !login_id.get_untracked().trim().is_empty() {
@@ -224,6 +242,17 @@ pub fn LoginPage() -> impl IntoView {
                             {move || i18n.t(Msg::TwoFactorCodeHint)}
                         </p>
                     </div>
+                    <Show when=move || { remember_days.get() > 0 }>
+                        <label class="login__remember">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || remember.get()
+                                on:change=move |ev| remember.set(event_target_checked(&ev))
+                            />
+                            " "
+                            {move || i18n.t(Msg::RememberDevice)}
+                        </label>
+                    </Show>
                 </Show>
                 <button
                     type="submit"

@@ -239,6 +239,8 @@ impl Api {
                 login_id: login_id.to_owned(),
                 password: password.to_owned(),
                 code: None,
+                remember_device: false,
+                device_token: None,
             })
             .send()
             .await

@@ -233,6 +233,7 @@ async fn activate_inner(
             expires_at: from_ms(expires_at_ms),
             idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
             user: me,
+            device_token: None,
         },
         recovery_codes: codes,
     };

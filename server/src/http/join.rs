@@ -177,6 +177,7 @@ async fn join_inner(
         expires_at: from_ms(expires_at_ms),
         idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
         user,
+        device_token: None,
     };
     let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
     response.extensions_mut().insert(SecretBody);

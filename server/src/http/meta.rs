@@ -32,5 +32,10 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
             session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
         },
         first_start,
+        remember_device_days: if state.store.settings().await?.remember_device {
+            tsunagu_api::REMEMBER_DEVICE_DAYS
+        } else {
+            0
+        },
     }))
 }

@@ -99,8 +99,16 @@ pub async fn create_session(
             return Err(Error::InvalidCredentials);
         }
     };
+    // Read once: the policy, and whether devices may be remembered.
+    let settings =
+        if user.totp_secret.is_none() || login.remember_device || login.device_token.is_some() {
+            Some(state.store.settings().await?)
+        } else {
+            None
+        };
+    let remembering = settings.as_ref().is_some_and(|s| s.remember_device);
     if user.totp_secret.is_none() {
-        let policy = state.store.settings().await?.two_factor;
+        let policy = settings.clone().unwrap_or_default().two_factor;
         let facility_kind = user.me.facility.as_ref().map(|f| f.kind);
         if policy.requires(facility_kind, user.me.profession) {
             // The password was right, so this is no guess to count; the account is set up
@@ -113,7 +121,18 @@ pub async fn create_session(
             return Err(Error::TwoFactorSetupRequired);
         }
     }
-    if let Some(secret) = &user.totp_secret {
+    let mut device_token = None;
+    // A device remembered after an earlier login with a code, while the operator allows it.
+    let trusted = match (&user.totp_secret, &login.device_token) {
+        (Some(_), Some(token)) if remembering => {
+            state
+                .store
+                .is_trusted_device(user.me.id, &crate::token::hash(token))
+                .await?
+        }
+        _ => false,
+    };
+    if let (Some(secret), false) = (&user.totp_secret, trusted) {
         let code = login
             .code
             .as_deref()
@@ -149,6 +168,19 @@ pub async fn create_session(
                 .await?;
             return Err(Error::InvalidTwoFactorCode);
         }
+        if login.remember_device && remembering {
+            let token = crate::token::generate();
+            let days = i64::from(tsunagu_api::REMEMBER_DEVICE_DAYS);
+            state
+                .store
+                .remember_device(
+                    user.me.id,
+                    &crate::token::hash(&token),
+                    now_ms() + days * 86_400_000,
+                )
+                .await?;
+            device_token = Some(token);
+        }
     }
     attempt.succeeded().await?;
 
@@ -171,6 +203,7 @@ pub async fn create_session(
         expires_at: from_ms(expires_at_ms),
         idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
         user: user.me,
+        device_token,
     };
     let mut response = (StatusCode::CREATED, axum::Json(session)).into_response();
     response.extensions_mut().insert(SecretBody);

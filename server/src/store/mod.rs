@@ -700,6 +700,26 @@ impl Store {
         dispatch!(self, s => s.activate(activation).await)
     }
 
+    /// Remembers a device for `user` after a login with a one-time code, until `expires_at_ms`.
+    pub async fn remember_device(
+        &self,
+        user: Uuid,
+        token_hash: &str,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.remember_device(user, token_hash, expires_at_ms).await)
+    }
+
+    /// Whether `token_hash` is a device `user` remembered and it has not expired. Resetting,
+    /// suspending or closing the account forgets its devices.
+    pub async fn is_trusted_device(
+        &self,
+        user: Uuid,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.is_trusted_device(user, token_hash).await)
+    }
+
     /// Up to `limit` access log entries after `after_id`, in id order (`audit verify`).
     pub async fn audit_chain_page(
         &self,

@@ -84,10 +84,12 @@ impl PgStore {
             .execute(tx.conn())
             .await?;
         if suspended {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(target)
-                .execute(tx.conn())
-                .await?;
+            for sql in [
+                "DELETE FROM sessions WHERE user_id = $1",
+                "DELETE FROM trusted_devices WHERE user_id = $1",
+            ] {
+                sqlx::query(sql).bind(target).execute(tx.conn()).await?;
+            }
         }
         let action = if suspended {
             Action::AccountSuspend

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::groups::membership_in;
 use super::invitations::{fetch_invitation, pending_of_group};
 use super::membership_writes::{
-    admin_count, close_family_without_ties, insert_pending, is_unique_violation, lock_group, member_changed,
-    remove_from_group, role_of, system_entry,
+    admin_count, close_family_without_ties, insert_pending, is_unique_violation, lock_group,
+    member_changed, remove_from_group, role_of, system_entry,
 };
 use super::write_tx::WriteTx;
 use super::PgStore;

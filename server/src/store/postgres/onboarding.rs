@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use sqlx::PgConnection;
 use tsunagu_api::{
-    Application, ApplicationForm, ApplicationReceipt, FacilityRef, Me, NewStaff, Pledge, Settings,
-    StaffList, StaffMember, SystemEventKind, MemberRole,
+    Application, ApplicationForm, ApplicationReceipt, FacilityRef, Me, MemberRole, NewStaff,
+    Pledge, Settings, StaffList, StaffMember, SystemEventKind,
 };
 use uuid::Uuid;
 
@@ -108,6 +108,7 @@ async fn reset_for_activation(
     for sql in [
         "DELETE FROM recovery_codes WHERE user_id = $1",
         "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM trusted_devices WHERE user_id = $1",
     ] {
         sqlx::query(sql).bind(user).execute(&mut *conn).await?;
     }
@@ -624,6 +625,7 @@ impl PgStore {
         for sql in [
             "DELETE FROM sessions WHERE user_id = $1",
             "UPDATE activation_links SET used_at_ms = 0 WHERE user_id = $1 AND used_at_ms IS NULL",
+            "DELETE FROM trusted_devices WHERE user_id = $1",
         ] {
             sqlx::query(sql).bind(user).execute(tx.conn()).await?;
         }

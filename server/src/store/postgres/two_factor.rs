@@ -100,4 +100,40 @@ impl PgStore {
         tx.commit().await?;
         Ok(used == 1)
     }
+
+    pub async fn remember_device(
+        &self,
+        user: Uuid,
+        token_hash: &str,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
+        sqlx::query(
+            "INSERT INTO trusted_devices (token_hash, user_id, created_at_ms, expires_at_ms)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .bind(now_ms())
+        .bind(expires_at_ms)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn is_trusted_device(
+        &self,
+        user: Uuid,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT expires_at_ms FROM trusted_devices WHERE token_hash = $1 AND user_id = $2",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some_and(|expires| expires > now_ms()))
+    }
 }

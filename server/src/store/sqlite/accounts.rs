@@ -82,10 +82,15 @@ impl SqliteStore {
             .execute(tx.conn())
             .await?;
         if suspended {
-            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-                .bind(target.hyphenated())
-                .execute(tx.conn())
-                .await?;
+            for sql in [
+                "DELETE FROM sessions WHERE user_id = ?",
+                "DELETE FROM trusted_devices WHERE user_id = ?",
+            ] {
+                sqlx::query(sql)
+                    .bind(target.hyphenated())
+                    .execute(tx.conn())
+                    .await?;
+            }
         }
         let action = if suspended {
             Action::AccountSuspend

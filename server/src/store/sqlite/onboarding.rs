@@ -5,14 +5,14 @@ use std::net::IpAddr;
 
 use sqlx::SqliteConnection;
 use tsunagu_api::{
-    Application, ApplicationForm, ApplicationReceipt, FacilityRef, Me, NewStaff, Pledge, Settings,
-    StaffList, StaffMember, SystemEventKind, MemberRole,
+    Application, ApplicationForm, ApplicationReceipt, FacilityRef, Me, MemberRole, NewStaff,
+    Pledge, Settings, StaffList, StaffMember, SystemEventKind,
 };
 use uuid::Uuid;
 
 use super::groups::membership_in;
-use super::membership_writes::role_of;
 use super::membership_writes::remove_from_group;
+use super::membership_writes::role_of;
 use super::users::me_in;
 use super::write_tx::WriteTx;
 use super::SqliteStore;
@@ -107,8 +107,12 @@ async fn reset_for_activation(
     for sql in [
         "DELETE FROM recovery_codes WHERE user_id = ?",
         "DELETE FROM sessions WHERE user_id = ?",
+        "DELETE FROM trusted_devices WHERE user_id = ?",
     ] {
-        sqlx::query(sql).bind(user.hyphenated()).execute(&mut *conn).await?;
+        sqlx::query(sql)
+            .bind(user.hyphenated())
+            .execute(&mut *conn)
+            .await?;
     }
     insert_link(conn, user, Some(actor), link).await
 }
@@ -607,6 +611,7 @@ impl SqliteStore {
         for sql in [
             "DELETE FROM sessions WHERE user_id = ?",
             "UPDATE activation_links SET used_at_ms = 0 WHERE user_id = ? AND used_at_ms IS NULL",
+            "DELETE FROM trusted_devices WHERE user_id = ?",
         ] {
             sqlx::query(sql)
                 .bind(user.hyphenated())

@@ -98,4 +98,40 @@ impl SqliteStore {
         tx.commit().await?;
         Ok(used == 1)
     }
+
+    pub async fn remember_device(
+        &self,
+        user: Uuid,
+        token_hash: &str,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        sqlx::query(
+            "INSERT INTO trusted_devices (token_hash, user_id, created_at_ms, expires_at_ms)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.hyphenated())
+        .bind(now_ms())
+        .bind(expires_at_ms)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn is_trusted_device(
+        &self,
+        user: Uuid,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT expires_at_ms FROM trusted_devices WHERE token_hash = ? AND user_id = ?",
+        )
+        .bind(token_hash)
+        .bind(user.hyphenated())
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some_and(|expires| expires > now_ms()))
+    }
 }

@@ -71,6 +71,17 @@ ALTER TABLE users ADD COLUMN offboarded_at_ms bigint;
 ALTER TABLE users ADD COLUMN pledge_version integer REFERENCES pledges (version);
 ALTER TABLE users ADD COLUMN pledge_accepted_at_ms bigint;
 
+-- Devices remembered for 30 days after a login with a one-time code, when the operator allows
+-- it: only the hash of the device's secret. Resetting or closing the account forgets them.
+CREATE TABLE trusted_devices (
+    token_hash    text    NOT NULL PRIMARY KEY,
+    user_id       uuid    NOT NULL REFERENCES users (id),
+    created_at_ms bigint NOT NULL,
+    expires_at_ms bigint NOT NULL
+);
+
+CREATE INDEX trusted_devices_by_user ON trusted_devices (user_id);
+
 -- The operator's settings, one JSON document (tsunagu_api::Settings); absent means defaults.
 CREATE TABLE settings (
     id   integer NOT NULL PRIMARY KEY CHECK (id = 1),
