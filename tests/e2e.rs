@@ -1460,17 +1460,24 @@ async fn a_facility_goes_from_its_application_to_its_first_post_without_paper() 
     b.by_role("heading", "利用申込（施設）").await;
     rep.type_into(&b, "textbox", "施設名", "みなと訪問看護ステーション")
         .await;
-    rep.type_into(&b, "textbox", "施設名（ふりがな）", "みなとほうもんかんごすてーしょん")
-        .await;
+    rep.type_into(
+        &b,
+        "textbox",
+        "施設名（ふりがな）",
+        "みなとほうもんかんごすてーしょん",
+    )
+    .await;
     rep.choose(&b, "施設の種類", "訪問看護ステーション").await;
     rep.type_into(&b, "textbox", "所在地", "東京都港区芝1-2-3")
         .await;
     rep.type_into(&b, "textbox", "代表者氏名", "港 花子").await;
-    rep.type_into(&b, "textbox", "よみがな", "みなと はなこ").await;
+    rep.type_into(&b, "textbox", "よみがな", "みなと はなこ")
+        .await;
     rep.choose(&b, "職種", "看護師").await;
     rep.type_into(&b, "textbox", "ログインID", "minato.hanako")
         .await;
-    rep.type_into(&b, "textbox", "電話番号", "03-1234-5678").await;
+    rep.type_into(&b, "textbox", "電話番号", "03-1234-5678")
+        .await;
     // A typo is named before anything is sent, and nothing typed is lost.
     rep.type_into(&b, "textbox", "メールアドレス", "office@minato")
         .await;
@@ -1492,14 +1499,15 @@ async fn a_facility_goes_from_its_application_to_its_first_post_without_paper() 
     b.goto("/operator").await;
     b.by_role("heading", "みなと訪問看護ステーション").await;
     op.click(&b, "button", "承認").await;
-    let url = b.wait_or_fail(Duration::from_secs(10), || async {
-        b.texts_of(".approval-result__url")
-            .await
-            .into_iter()
-            .find(|t| t.contains("/activate/"))
-            .ok_or_else(|| "no activation link shown".to_owned())
-    })
-    .await;
+    let url = b
+        .wait_or_fail(Duration::from_secs(10), || async {
+            b.texts_of(".approval-result__url")
+                .await
+                .into_iter()
+                .find(|t| t.contains("/activate/"))
+                .ok_or_else(|| "no activation link shown".to_owned())
+        })
+        .await;
     let path = url[url.find("/activate/").unwrap()..].trim().to_owned();
     b.logout().await;
     let approved = started.elapsed();
@@ -1532,8 +1540,13 @@ async fn a_facility_goes_from_its_application_to_its_first_post_without_paper() 
         .await;
     rep.password(&b, "パスワード", "Minato-26").await;
     rep.click(&b, "button", "ログイン").await;
-    rep.type_into(&b, "textbox", "確認コード", &code_at(&key, at + 30).unwrap())
-        .await;
+    rep.type_into(
+        &b,
+        "textbox",
+        "確認コード",
+        &code_at(&key, at + 30).unwrap(),
+    )
+    .await;
     rep.click(&b, "button", "ログイン").await;
     b.by_role("heading", "マイグループ").await;
 
@@ -1541,7 +1554,8 @@ async fn a_facility_goes_from_its_application_to_its_first_post_without_paper() 
     rep.click(&b, "link", "新しいグループ").await;
     b.by_role("heading", "新しいグループ").await;
     rep.type_into(&b, "textbox", "氏名", "芝 一郎").await;
-    rep.type_into(&b, "textbox", "よみがな", "しば いちろう").await;
+    rep.type_into(&b, "textbox", "よみがな", "しば いちろう")
+        .await;
     rep.type_into(&b, "searchbox", "名前・よみ・事業所で検索", "佐藤")
         .await;
     rep.click(&b, "button", "佐藤 健一さんを選択").await;
@@ -1582,28 +1596,30 @@ async fn a_facility_admin_adds_a_staff_member_who_activates_and_is_later_offboar
     b.login("ns.tanaka").await;
     b.click("link", "アカウント設定").await;
     b.click("link", "職員の管理").await;
-    b.by_role("heading", "職員の管理 — あおば訪問看護ステーション").await;
+    b.by_role("heading", "職員の管理 — あおば訪問看護ステーション")
+        .await;
     b.type_into("textbox", "表示名", "訪問 太郎").await;
     b.type_into("textbox", "よみがな", "ホウモン タロウ").await;
     b.choose("職種", "看護師").await;
     b.type_into("textbox", "ログインID", "houmon.taro").await;
     b.click("button", "追加して有効化リンクを発行").await;
-    let url = b.wait_or_fail(Duration::from_secs(10), || async {
-        let v = b
-            .by_role("textbox", "有効化リンク（72時間・1回限り）")
-            .await
-            .prop("value")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        if v.contains("/activate/") {
-            Ok(v)
-        } else {
-            Err("no link yet".to_owned())
-        }
-    })
-    .await;
+    let url = b
+        .wait_or_fail(Duration::from_secs(10), || async {
+            let v = b
+                .by_role("textbox", "有効化リンク（72時間・1回限り）")
+                .await
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if v.contains("/activate/") {
+                Ok(v)
+            } else {
+                Err("no link yet".to_owned())
+            }
+        })
+        .await;
     b.by_label("svg", "有効化リンクのQRコード").await;
     b.by_role_text("cell", "有効化待ち").await;
     let path = url[url.find("/activate/").unwrap()..].to_owned();
@@ -1636,7 +1652,8 @@ async fn a_facility_admin_adds_a_staff_member_who_activates_and_is_later_offboar
 
     b.login("ns.tanaka").await;
     b.goto("/manage/staff").await;
-    b.click("button", "スタッフ解除（退職・異動） 訪問 太郎").await;
+    b.click("button", "スタッフ解除（退職・異動） 訪問 太郎")
+        .await;
     b.click("button", "はい").await;
     b.by_role_text("cell", "解除済み").await;
     b.logout().await;

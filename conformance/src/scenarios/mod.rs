@@ -30,8 +30,8 @@ use crate::ensure;
 use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
-    directory::*, events::*, family::*, groups::*, members::*, onboarding::*, posts::*, problems::*, receipts::*,
-    search::*, sessions::*, two_factor::*,
+    directory::*, events::*, family::*, groups::*, members::*, onboarding::*, posts::*,
+    problems::*, receipts::*, search::*, sessions::*, two_factor::*,
 };
 
 type BoxFut<'a> = Pin<Box<dyn Future<Output = Check> + 'a>>;

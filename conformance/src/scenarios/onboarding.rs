@@ -15,7 +15,12 @@ use tsunagu_testkit::totp::{code_at, now};
 pub(super) async fn a_facility_applies_is_approved_and_activates_with_two_factor(
     ctx: &Ctx,
 ) -> Check {
-    let pledge: Pledge = ctx.get("/pledge").send().await?.expect_status(200)?.decode()?;
+    let pledge: Pledge = ctx
+        .get("/pledge")
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
     ensure!(!pledge.text.trim().is_empty(), "the pledge has no text");
     let login_id = unique("facility");
     let form = json!({
@@ -61,8 +66,9 @@ pub(super) async fn a_facility_applies_is_approved_and_activates_with_two_factor
         .decode()?;
     let mine = list.items.iter().find(|a| a.id == receipt.id);
     ensure!(
-        mine.is_some_and(|a| a.status == ApplicationStatus::Pending
-            && a.form.pledge_version == pledge.version),
+        mine.is_some_and(
+            |a| a.status == ApplicationStatus::Pending && a.form.pledge_version == pledge.version
+        ),
         "the application is not pending with its pledge version"
     );
     let approval_path = format!("/applications/{}/approval", receipt.id);
@@ -110,8 +116,10 @@ pub(super) async fn a_facility_applies_is_approved_and_activates_with_two_factor
     let at = now();
     let activated: Activated = ctx
         .post(&format!("/activation/{token}"))
-        .json(&json!({"password": "Short-pw1", "pledge_version": pledge.version,
-                      "code": code_at(&enrolment.secret, at)?}))
+        .json(
+            &json!({"password": "Short-pw1", "pledge_version": pledge.version,
+                      "code": code_at(&enrolment.secret, at)?}),
+        )
         .send()
         .await?
         .expect_status(201)?
@@ -120,10 +128,7 @@ pub(super) async fn a_facility_applies_is_approved_and_activates_with_two_factor
         activated.session.user.two_factor && activated.session.user.is_facility_admin,
         "activated without two-factor login or administration"
     );
-    ensure!(
-        !activated.recovery_codes.is_empty(),
-        "no recovery codes"
-    );
+    ensure!(!activated.recovery_codes.is_empty(), "no recovery codes");
     ctx.get(&format!("/activation/{token}"))
         .send()
         .await?
@@ -142,8 +147,10 @@ pub(super) async fn a_facility_applies_is_approved_and_activates_with_two_factor
     let added: StaffActivation = ctx
         .post(&staff_path)
         .bearer(&session.token)
-        .json(&json!({"display_name": "適合 太郎", "display_name_kana": "てきごう たろう",
-                      "profession": "care_worker", "login_id": unique("staff")}))
+        .json(
+            &json!({"display_name": "適合 太郎", "display_name_kana": "てきごう たろう",
+                      "profession": "care_worker", "login_id": unique("staff")}),
+        )
         .send()
         .await?
         .expect_status(201)?
