@@ -913,10 +913,26 @@ async fn the_upgrade_drops_drafts_without_an_owner_and_keeps_the_outbox() {
         .await
         .unwrap();
     assert_eq!(db.version() as u32, tsunagu_web::drafts::store::DB_VERSION);
-    let mut stores: Vec<String> = db.object_store_names().collect();
+    let names = db.object_store_names();
+    let mut stores: Vec<String> = (0..names.length()).filter_map(|i| names.item(i)).collect();
     stores.sort();
     assert_eq!(stores, vec!["drafts", "outbox"]);
     db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_a_newer_version_fails_to_open_with_the_browsers_reason() {
+    let name = "tsunagu-test-newer";
+    delete_db(name).await;
+    // A newer app version in another tab upgraded it: this version cannot open it.
+    let newer = IdbDatabase::open(name)
+        .with_version(tsunagu_web::drafts::store::DB_VERSION + 1)
+        .await
+        .unwrap();
+    newer.close();
+    let err = DraftStore::open_named(name).await.unwrap_err();
+    assert!(!err.0.is_empty(), "the error says why: {err}");
+    delete_db(name).await;
 }
 
 #[wasm_bindgen_test]
