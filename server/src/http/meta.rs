@@ -32,5 +32,6 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
             session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
         },
         first_start,
+        idle_lock_seconds: state.settings.idle_lock_seconds,
     }))
 }
