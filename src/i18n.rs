@@ -508,6 +508,19 @@ messages! {
     RecoveryCodesTitle => "回復コード", "Recovery codes";
     /// What recovery codes are for.
     RecoveryCodesHint => "スマートフォンをなくしたときに、確認コードの代わりに使えます。各コードは1回だけ使えます。この画面を離れると二度と表示されないので、印刷するか書き写して安全な場所に保管してください。", "Use one instead of a code when you lose your phone; each works once. They are not shown again after you leave this page: print them or write them down and keep them safe.";
+    // @section idle-lock: the lock after a time without input.
+    /// Heading of the lock screen.
+    IdleLockTitle => "画面をロックしました", "Screen locked";
+    /// Why the screen is locked and how to go on; `{name}` the user's display name.
+    IdleLockHint => "しばらく操作がなかったため、患者さんの情報を隠しました。続けるには、{name}さんのパスワードを入力してください。", "Nothing was done here for a while, so patient information was hidden. To continue, enter {name}'s password.";
+    /// Reassurance on the lock screen.
+    IdleLockKept => "下書きと送信待ちの投稿は、この端末に残っています。", "Your drafts and posts waiting to be sent are kept on this device.";
+    /// The lock screen's submit button.
+    Unlock => "ロックを解除", "Unlock";
+    /// While the password is checked.
+    Unlocking => "確認中…", "Checking…";
+    /// The lock screen's logout button.
+    LogoutInstead => "ログアウトする", "Log out instead";
 }
 
 #[cfg(test)]
