@@ -9,6 +9,7 @@ pub mod directory;
 pub mod group;
 pub mod group_list;
 pub mod home_nav;
+pub mod idle_lock;
 pub mod inbox;
 pub mod keyed_list;
 pub mod members;

@@ -603,6 +603,19 @@ messages! {
     /// Family is no staff profession.
     CsvNotStaff => "家族は職員として登録できません。", "Family members cannot be staff.";
     StaffCsvImported => "件を登録しました。各職員の有効化リンクを渡してください。", "accounts added. Hand each person their activation link.";
+    // @section idle-lock: the lock after a time without input.
+    /// Heading of the lock screen.
+    IdleLockTitle => "画面をロックしました", "Screen locked";
+    /// Why the screen is locked and how to go on; `{name}` the user's display name.
+    IdleLockHint => "しばらく操作がなかったため、患者さんの情報を隠しました。続けるには、{name}さんのパスワードを入力してください。", "Nothing was done here for a while, so patient information was hidden. To continue, enter {name}'s password.";
+    /// Reassurance on the lock screen.
+    IdleLockKept => "下書きと送信待ちの投稿は、この端末に残っています。", "Your drafts and posts waiting to be sent are kept on this device.";
+    /// The lock screen's submit button.
+    Unlock => "ロックを解除", "Unlock";
+    /// While the password is checked.
+    Unlocking => "確認中…", "Checking…";
+    /// The lock screen's logout button.
+    LogoutInstead => "ログアウトする", "Log out instead";
 }
 
 #[cfg(test)]

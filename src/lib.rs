@@ -19,6 +19,7 @@ pub mod highlight;
 pub mod home_model;
 pub mod i18n;
 pub mod idb;
+pub mod idle_lock;
 pub mod json;
 pub mod live;
 pub mod load;
@@ -39,6 +40,7 @@ use leptos_router::path;
 
 use app_part::AppPart;
 use components::app_header::AppHeader;
+use components::idle_lock::IdleLock;
 use components::select_group_hint::SelectGroupHint;
 use pages::account_page::AccountPage;
 use pages::activate_page::ActivatePage;
@@ -81,18 +83,27 @@ fn provide_base() {
 // keeps the panel as it is, as the parent route did.
 
 /// The nurse's app ([`AppPart::Main`]): my groups and timelines, `/` (a hint to pick a group)
-/// and `/groups/:id` beside the group list; without a session it loads the login page.
+/// and `/groups/:id` beside the group list; without a session it loads the login page. It is
+/// [`AppShell`] with the [`IdleLock`] around the header and the routes: after a time without
+/// input they leave the page until the password is given again.
 #[component]
 pub fn App() -> impl IntoView {
+    app_part::provide_app_part(AppPart::Main);
     view! {
-        <AppShell part=AppPart::Main>
-            <HomePage>
-                <FlatRoutes fallback=NotFoundPage>
-                    <Route path=path!("") view=SelectGroupHint/>
-                    <Route path=path!("/groups/:id") view=GroupPage/>
-                </FlatRoutes>
-            </HomePage>
-        </AppShell>
+        <Providers>
+            <Router>
+                <IdleLock>
+                    <AppFrame>
+                        <HomePage>
+                            <FlatRoutes fallback=NotFoundPage>
+                                <Route path=path!("") view=SelectGroupHint/>
+                                <Route path=path!("/groups/:id") view=GroupPage/>
+                            </FlatRoutes>
+                        </HomePage>
+                    </AppFrame>
+                </IdleLock>
+            </Router>
+        </Providers>
     }
 }
 
@@ -166,7 +177,7 @@ pub fn SearchApp() -> impl IntoView {
 
 /// What the builds where a user stays share around their routes: the contexts with the outbox
 /// sender (which delivers posts queued in any of them), the router, the header and the main
-/// area.
+/// area. (The nurse's app composes the same with its idle lock, in [`App`].)
 #[component]
 fn AppShell(
     /// Which build this is.

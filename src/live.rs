@@ -45,6 +45,7 @@ pub struct Live {
     subscribers: StoredValue<Rc<RefCell<Subscribers>>, LocalStorage>,
     status: RwSignal<LiveStatus>,
     fresh_starts: RwSignal<u32>,
+    idle_lock_seconds: RwSignal<u32>,
 }
 
 impl Live {
@@ -53,6 +54,7 @@ impl Live {
             subscribers: StoredValue::new_local(Rc::default()),
             status: RwSignal::new(LiveStatus::Off),
             fresh_starts: RwSignal::new(0),
+            idle_lock_seconds: RwSignal::new(tsunagu_api::DEFAULT_IDLE_LOCK_SECONDS),
         }
     }
 
@@ -66,6 +68,14 @@ impl Live {
     /// consumers that loaded data before catch up by loading again.
     pub fn fresh_starts(&self) -> u32 {
         self.fresh_starts.get()
+    }
+
+    /// Seconds without input after which the nurse's app locks its screen (0: never), tracked:
+    /// what `GET /meta` said when the connection started, 15 minutes until it answered. The
+    /// connection asks `/meta` anyway (whether there is an event stream), so this costs no
+    /// request of its own.
+    pub fn idle_lock_seconds(&self) -> u32 {
+        self.idle_lock_seconds.get()
     }
 
     /// [`Live::fresh_starts`] without tracking.

@@ -13,6 +13,11 @@ use crate::storage;
 /// `localStorage` key of the persisted session.
 pub const SESSION_KEY: &str = "tsunagu.session";
 
+/// `localStorage` key set while the nurse's app is locked after a time without input
+/// ([`crate::components::idle_lock`]): a reload, or a tab opened meanwhile, starts locked too.
+/// Starting or ending a session removes it.
+pub const LOCKED_KEY: &str = "tsunagu.locked";
+
 /// `sessionStorage` keys (this tab) of who logged out and why a session ended: the login page
 /// shows them, also after a page load — a logout on a management page loads the login page of
 /// the other build.
@@ -85,6 +90,7 @@ impl SessionCtx {
         if let Ok(json) = serde_json::to_string(&session) {
             storage::set(SESSION_KEY, &json);
         }
+        storage::remove(LOCKED_KEY);
         self.clear_notice();
         self.clear_logged_out_user();
         self.session.set(Some(session));
@@ -105,6 +111,7 @@ impl SessionCtx {
     /// Drops the session locally, remembering `reason` for the login page.
     pub fn drop_session(&self, reason: Option<ErrorCode>) {
         storage::remove(SESSION_KEY);
+        storage::remove(LOCKED_KEY);
         match reason {
             Some(code) => storage::session_set(NOTICE_KEY, code.as_str()),
             None => storage::session_remove(NOTICE_KEY),

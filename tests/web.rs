@@ -913,10 +913,26 @@ async fn the_upgrade_drops_drafts_without_an_owner_and_keeps_the_outbox() {
         .await
         .unwrap();
     assert_eq!(db.version() as u32, tsunagu_web::drafts::store::DB_VERSION);
-    let mut stores: Vec<String> = db.object_store_names().collect();
+    let names = db.object_store_names();
+    let mut stores: Vec<String> = (0..names.length()).filter_map(|i| names.item(i)).collect();
     stores.sort();
     assert_eq!(stores, vec!["drafts", "outbox"]);
     db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_a_newer_version_fails_to_open_with_the_browsers_reason() {
+    let name = "tsunagu-test-newer";
+    delete_db(name).await;
+    // A newer app version in another tab upgraded it: this version cannot open it.
+    let newer = IdbDatabase::open(name)
+        .with_version(tsunagu_web::drafts::store::DB_VERSION + 1)
+        .await
+        .unwrap();
+    newer.close();
+    let err = DraftStore::open_named(name).await.unwrap_err();
+    assert!(!err.0.is_empty(), "the error says why: {err}");
+    delete_db(name).await;
 }
 
 #[wasm_bindgen_test]
@@ -965,7 +981,7 @@ window.fetch = async (input, init) => {
   const url = new URL(r.url, location.href);
   const body = r.method === 'GET' ? null : await r.clone().text();
   window.__requests.push({ method: r.method, path: url.pathname, body: body,
-    key: r.headers.get('Idempotency-Key') });
+    key: r.headers.get('Idempotency-Key'), auth: r.headers.get('Authorization') });
   const route = window.__routes[r.method + ' ' + url.pathname];
   if (!route) throw new TypeError('Failed to fetch');
   return new Response(route.body, { status: route.status,
@@ -1414,6 +1430,122 @@ async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
     drop(handle);
     root.remove();
     run_js("window.fetch = window.__realFetch;");
+    reset_storage();
+}
+
+// --- The idle lock's screen ---------------------------------------------------------------------
+
+use tsunagu_web::components::idle_lock::LockScreen;
+use tsunagu_web::idle_lock::{Lock, Phase};
+
+/// The requests recorded by the fake server for `method`: (path, body, Authorization).
+fn requests_of(method: &str) -> Vec<(String, String, String)> {
+    let json = run_js("return JSON.stringify(window.__requests)");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&json.as_string().unwrap()).unwrap();
+    list.into_iter()
+        .filter(|r| r["method"] == method)
+        .map(|r| {
+            let field = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+            (field("path"), field("body"), field("auth"))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_lock_screen_asks_a_two_factor_account_for_its_code_and_keeps_the_session() {
+    reset_storage();
+    let me = author(0xA, "田中 美咲", Profession::Nurse);
+    let session_of = |token: &str| {
+        serde_json::json!({
+            "token": token, "expires_at": "2099-01-01T00:00:00.000Z",
+            "idle_timeout_seconds": 1800,
+            "user": { "id": me.id, "login_id": "ns.tanaka", "display_name": me.display_name,
+                "display_name_kana": "たなか みさき", "profession": "nurse", "facility": null,
+                "two_factor": true }
+        })
+        .to_string()
+    };
+    storage()
+        .set_item(session::SESSION_KEY, &session_of("tok-kept"))
+        .unwrap();
+    storage().set_item(session::LOCKED_KEY, "1").unwrap();
+    run_js(FETCH_MOCK);
+    let lock = RwSignal::new(Lock::locked(true));
+    let root = test_root();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <LockScreen lock/>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+
+    // Who is locked, and every control by its name: the code is asked for at once.
+    assert!(text(el).contains("画面をロックしました"));
+    assert!(text(el).contains("田中 美咲さんのパスワード"));
+    let password: HtmlInputElement = labelled(el, "パスワード").unwrap().unchecked_into();
+    assert_eq!(password.type_(), "password");
+    assert!(labelled(el, "確認コード").is_some());
+    assert!(button(el, "ログアウトする").is_some());
+
+    // A wrong code: refused with the reason; the code is emptied, the password kept.
+    set_route(
+        "POST /api/v1/sessions",
+        401,
+        r#"{"type":"about:blank","title":"Unauthorized","status":401,"code":"invalid_two_factor_code"}"#,
+        "application/problem+json",
+    );
+    type_into(&password, "correct horse battery 1!");
+    type_into(&labelled(el, "確認コード").unwrap(), "123456");
+    button(el, "ロックを解除").unwrap().click();
+    wait_for("the alert", || alert_text(el).is_some()).await;
+    assert_eq!(
+        alert_text(el).unwrap(),
+        i18n::error_text(ErrorCode::InvalidTwoFactorCode, Locale::Ja)
+    );
+    let code: HtmlInputElement = labelled(el, "確認コード").unwrap().unchecked_into();
+    assert_eq!(code.value(), "");
+    assert_eq!(password.value(), "correct horse battery 1!");
+    assert_eq!(lock.get_untracked().phase(), Phase::Locked);
+    let (path, body, auth) = requests_of("POST").pop().unwrap();
+    assert_eq!(path, "/api/v1/sessions");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["login_id"], "ns.tanaka");
+    assert_eq!(body["code"], "123456");
+    assert_eq!(auth, "", "an unlock is a login: no token sent");
+
+    // The right code: unlocked; the session of the check is ended at once, the stored one kept.
+    set_route(
+        "POST /api/v1/sessions",
+        201,
+        &session_of("tok-check"),
+        "application/json",
+    );
+    set_route(
+        "DELETE /api/v1/sessions/current",
+        200,
+        "{}",
+        "application/json",
+    );
+    type_into(&code, "654321");
+    button(el, "ロックを解除").unwrap().click();
+    wait_for("the unlock", || !lock.get_untracked().is_locked()).await;
+    wait_for("the check's logout", || !requests_of("DELETE").is_empty()).await;
+    assert_eq!(
+        requests_of("DELETE"),
+        vec![(
+            "/api/v1/sessions/current".to_owned(),
+            String::new(),
+            "Bearer tok-check".to_owned()
+        )]
+    );
+    let stored = storage().get_item(session::SESSION_KEY).unwrap().unwrap();
+    assert!(stored.contains("tok-kept"), "{stored}");
+    assert_eq!(storage().get_item(session::LOCKED_KEY).unwrap(), None);
+
+    drop(handle);
+    root.remove();
     reset_storage();
 }
 

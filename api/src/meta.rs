@@ -28,6 +28,20 @@ pub struct Meta {
     /// allow it (the login page then does not offer it).
     #[serde(default)]
     pub remember_device_days: u32,
+    /// Seconds without input (pointer, keyboard, touch, scrolling) after which the nurse's app
+    /// covers its screen, removes what it showed and asks for the password again (MHLW
+    /// guideline 6.0); `0`: no lock. Also when the page was hidden for longer. Set by the
+    /// operator of the deployment. Absent from backends that do not say: 900 (15 minutes,
+    /// `DEFAULT_IDLE_LOCK_SECONDS`).
+    #[serde(default = "default_idle_lock_seconds")]
+    pub idle_lock_seconds: u32,
+}
+
+/// The screen lock after 15 minutes without input, when the backend does not say otherwise.
+pub const DEFAULT_IDLE_LOCK_SECONDS: u32 = 15 * 60;
+
+fn default_idle_lock_seconds() -> u32 {
+    DEFAULT_IDLE_LOCK_SECONDS
 }
 
 /// Limits a backend enforces; clients check them first to give an early, translated message.
@@ -49,4 +63,20 @@ pub struct Limits {
 pub struct Health {
     /// `ok`.
     pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backend_that_does_not_say_gets_the_fifteen_minute_lock() {
+        let base = r#""name":"x","version":"1","api_version":"v1","capabilities":[],
+            "limits":{"max_post_chars":1,"max_page_limit":1,"session_idle_timeout_seconds":1}"#;
+        let silent: Meta = serde_json::from_str(&format!("{{{base}}}")).unwrap();
+        assert_eq!(silent.idle_lock_seconds, 900);
+        let off: Meta =
+            serde_json::from_str(&format!("{{{base},\"idle_lock_seconds\":0}}")).unwrap();
+        assert_eq!(off.idle_lock_seconds, 0);
+    }
 }

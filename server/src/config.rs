@@ -173,6 +173,13 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub session_idle_timeout_secs: u32,
 
+    /// Seconds without input after which the nurse's app locks its screen and asks for the
+    /// password again (announced in `GET /api/v1/meta`); 0: no lock. Overrides the operator's
+    /// setting (the operator console, 15 minutes unless changed): for tests and kiosks.
+    #[arg(long, env = "TSUNAGU_IDLE_LOCK_SECS",
+          value_parser = clap::value_parser!(u32).range(0..=86_400))]
+    pub idle_lock_secs: Option<u32>,
+
     /// Seconds after login after which a session ends whatever the activity.
     #[arg(long, env = "TSUNAGU_SESSION_MAX_LIFETIME_SECS", default_value_t = 43200,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -257,6 +264,9 @@ pub fn parse_origin(raw: &str) -> Result<String, String> {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub session_idle_timeout: Duration,
+    /// Seconds without input after which the nurse's app locks its screen (0: never), when set
+    /// on the command line; otherwise the operator's setting decides.
+    pub idle_lock_seconds: Option<u32>,
     pub session_max_lifetime: Duration,
     /// Built SPA to serve for non-API paths; `None` serves the API only.
     pub dist: Option<PathBuf>,
@@ -361,6 +371,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             session_idle_timeout: Duration::from_secs(1800),
+            idle_lock_seconds: None,
             session_max_lifetime: Duration::from_secs(43200),
             dist: None,
             login_limit: LoginLimit::default(),

@@ -90,6 +90,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = Settings {
         session_idle_timeout: Duration::from_secs(args.session_idle_timeout_secs.into()),
         session_max_lifetime: Duration::from_secs(args.session_max_lifetime_secs.into()),
+        idle_lock_seconds: args.idle_lock_secs,
         dist,
         max_concurrent_hashes: args
             .max_concurrent_hashes

@@ -194,3 +194,11 @@ async fn without_a_dist_only_the_api_is_served() {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn meta_announces_the_idle_lock_of_the_setting() {
+    let app = TestApp::start().await;
+    assert_eq!(app.api.meta().await.unwrap().idle_lock_seconds, 900);
+    let off = TestApp::start_with(|s| s.idle_lock_seconds = Some(0)).await;
+    assert_eq!(off.api.meta().await.unwrap().idle_lock_seconds, 0);
+}

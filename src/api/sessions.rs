@@ -9,12 +9,30 @@ use tsunagu_api::{
 
 use super::{decode, to_json, ApiError, Client};
 
-/// What the live connection reads of `GET /meta`: only the capabilities, so the nurse's app
-/// carries no parser for the rest (names, versions, limits), which it does not show
+/// What the live connection reads of `GET /meta`: the capabilities and the idle lock, so the
+/// nurse's app carries no parser for the rest (names, versions, limits), which it does not show
 /// (docs/performance.md).
 #[derive(Deserialize)]
-struct Capabilities {
+pub struct Capabilities {
     capabilities: Vec<String>,
+    #[serde(default = "default_idle_lock_seconds")]
+    idle_lock_seconds: u32,
+}
+
+fn default_idle_lock_seconds() -> u32 {
+    tsunagu_api::DEFAULT_IDLE_LOCK_SECONDS
+}
+
+impl Capabilities {
+    /// Whether the backend has the event stream (capability `events`).
+    pub fn has_events(&self) -> bool {
+        self.capabilities.iter().any(|c| c == "events")
+    }
+
+    /// Seconds without input after which the nurse's app locks (0: never).
+    pub fn idle_lock_seconds(&self) -> u32 {
+        self.idle_lock_seconds
+    }
 }
 
 /// What the login page reads of `GET /meta`: whether the deployment is new, and whether a
@@ -33,10 +51,9 @@ impl Client {
         self.get_json("/meta").await
     }
 
-    /// `GET /meta`, read for whether the backend has the event stream (capability `events`).
-    pub async fn has_events(&self) -> Result<bool, ApiError> {
-        let meta: Capabilities = self.get_json("/meta").await?;
-        Ok(meta.capabilities.iter().any(|c| c == "events"))
+    /// `GET /meta`, read for the capabilities and the idle lock only.
+    pub async fn capabilities(&self) -> Result<Capabilities, ApiError> {
+        self.get_json("/meta").await
     }
 
     /// `GET /meta`, read for what the login page shows: whether the deployment has no operator

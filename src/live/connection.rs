@@ -126,9 +126,11 @@ async fn run(shared: Rc<Shared>, generation: u64, client: Client, live: Live) {
     live.status.set(LiveStatus::Connecting);
     // A backend implementing a subset of the contract may have no event stream; asking it
     // again and again would only show a connection problem that is not one. When the question
-    // itself fails (offline), connecting is tried anyway and backs off.
-    if let Ok(has_events) = client.has_events().await {
-        if !has_events {
+    // itself fails (offline), connecting is tried anyway and backs off. The same answer says
+    // when the screen locks (`Live::idle_lock_seconds`).
+    if let Ok(meta) = client.capabilities().await {
+        live.idle_lock_seconds.set(meta.idle_lock_seconds());
+        if !meta.has_events() {
             if shared.is_current(generation) {
                 live.status.set(LiveStatus::Unavailable);
             }

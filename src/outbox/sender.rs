@@ -218,8 +218,9 @@ impl OutboxCtx {
         });
     }
 
-    /// The network may be back: everything queued is due now.
-    fn retry_now(&self) {
+    /// Everything queued is due now: the network may be back, or the user is (the idle lock was
+    /// lifted).
+    pub fn retry_now(&self) {
         let changes = self
             .outbox
             .try_update(|o| o.retry_now(now_ms()))

@@ -28,9 +28,14 @@ impl Stack {
     /// One server on a fresh database (SQLite unless `TSUNAGU_TEST_DATABASE_URL` names a
     /// PostgreSQL cluster).
     pub async fn start() -> Self {
+        Self::start_with_args(&[]).await
+    }
+
+    /// [`Stack::start`] with more `serve` flags, e.g. a short `--idle-lock-secs`.
+    pub async fn start_with_args(args: &[&str]) -> Self {
         let scratch = Scratch::new("stack");
         let url = database::fresh(&scratch.0).await;
-        let server = spawn_server(&url, true);
+        let server = spawn_server_with(&url, true, args);
         let base = server.base.clone();
         Self::with_servers(scratch, vec![server], vec![base.clone()], base, None).await
     }
@@ -114,6 +119,11 @@ impl Stack {
 
 /// Starts the server binary over `database_url` with demo data, serving the release SPA.
 fn spawn_server(database_url: &str, demo: bool) -> ServerProcess {
+    spawn_server_with(database_url, demo, &[])
+}
+
+/// [`spawn_server`] with more `serve` flags.
+fn spawn_server_with(database_url: &str, demo: bool, args: &[&str]) -> ServerProcess {
     let root = repo_root();
     // TSUNAGU_DIST: another build of the SPA (parallel work must not share one dist/).
     let dist = std::env::var_os("TSUNAGU_DIST")
@@ -124,7 +134,7 @@ fn spawn_server(database_url: &str, demo: bool) -> ServerProcess {
         "dist/index.html is missing: build the release SPA first (`make web`)"
     );
     let bin = tsunagu_testkit::server::server_bin(root.join("target/debug/tsunagu-server"));
-    let launcher = Launcher::new(bin, database_url).dist(dist);
+    let launcher = Launcher::new(bin, database_url).dist(dist).args(args);
     if demo {
         launcher.spawn()
     } else {

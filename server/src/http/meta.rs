@@ -19,6 +19,7 @@ use super::{AppState, Error};
 )]
 pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error> {
     let first_start = !state.store.has_operator().await?;
+    let operator = state.store.settings().await?;
     Ok(Json(Meta {
         name: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -32,7 +33,11 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
             session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
         },
         first_start,
-        remember_device_days: if state.store.settings().await?.remember_device {
+        idle_lock_seconds: state
+            .settings
+            .idle_lock_seconds
+            .unwrap_or(operator.idle_lock_minutes.saturating_mul(60)),
+        remember_device_days: if operator.remember_device {
             tsunagu_api::REMEMBER_DEVICE_DAYS
         } else {
             0

@@ -370,7 +370,7 @@ pub fn TimelineList(
                 <div
                     class="tl-list__spacer"
                     aria-hidden="true"
-                    style:height=move || format!("{}px", top_space.get().round())
+                    style:height=move || px(top_space.get())
                 ></div>
                 <KeyedList rows=Signal::derive(move || {
                     visible_keys
@@ -386,7 +386,7 @@ pub fn TimelineList(
                 <div
                     class="tl-list__spacer"
                     aria-hidden="true"
-                    style:height=move || format!("{}px", bottom_space.get().round())
+                    style:height=move || px(bottom_space.get())
                 ></div>
             </div>
         </div>
@@ -398,4 +398,10 @@ fn page_visible() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}
+
+/// `height` in whole CSS pixels, e.g. `96px`: printed as an integer, since printing an `f64`
+/// would link the standard library's float printer (~3 KiB brotli, docs/performance.md).
+fn px(height: f64) -> String {
+    format!("{}px", height.round() as i64)
 }
