@@ -176,20 +176,27 @@ pub fn SearchApp() -> impl IntoView {
 }
 
 /// What the builds where a user stays share around their routes: the contexts with the outbox
-/// sender (which delivers posts queued in any of them), the router, the header and the main
-/// area. (The nurse's app composes the same with its idle lock, in [`App`].)
+/// sender (which delivers posts queued in any of them), the router, the idle lock (a locked
+/// screen stays locked whichever build is opened: search and the management pages show patient
+/// data too), the header and the main area.
 #[component]
 fn AppShell(
     /// Which build this is.
     part: AppPart,
     /// The build's `<Routes>`.
-    children: Children,
+    children: ChildrenFn,
 ) -> impl IntoView {
     app_part::provide_app_part(part);
     view! {
         <Providers>
             <Router>
-                <AppFrame>{children()}</AppFrame>
+                <IdleLock>
+                    {
+                        // A copy per mount: the lock unmounts the routes and mounts them again.
+                        let children = children.clone();
+                        view! { <AppFrame>{children()}</AppFrame> }
+                    }
+                </IdleLock>
             </Router>
         </Providers>
     }
