@@ -15,6 +15,7 @@ pub mod rfc3339_millis;
 
 mod wire_enum;
 
+mod access_log;
 mod directory;
 mod error;
 mod group;
@@ -31,6 +32,7 @@ mod session;
 pub mod sse;
 mod two_factor;
 
+pub use access_log::*;
 pub use directory::*;
 pub use error::*;
 pub use group::*;

@@ -110,6 +110,10 @@ pub enum Action {
     SessionLoginNeedsTwoFactor,
     /// A family account lost its last group and was closed (its sessions ended).
     FamilyAccountClose,
+    /// The access log was read (by the operator or a facility's administrator).
+    AccessLogRead,
+    /// The access log was exported as CSV.
+    AccessLogExport,
 }
 
 impl Action {
@@ -182,6 +186,8 @@ impl Action {
             Self::StaffImport => "staff.import",
             Self::SessionLoginNeedsTwoFactor => "session.login_needs_two_factor",
             Self::FamilyAccountClose => "account.family_close",
+            Self::AccessLogRead => "access_log.read",
+            Self::AccessLogExport => "access_log.export",
         }
     }
 }

@@ -527,6 +527,19 @@ async fn every_endpoint_answers_every_caller_exactly() {
             None,
             cat(HIDDEN, [403, 403, 404, 404]),
         ),
+        // The access log: the operator, and a facility's administrator (for their staff).
+        row(
+            Method::GET,
+            "/api/v1/access-log".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/access-log.csv".into(),
+            None,
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
         // Activation links open without a login; an unknown one is the same 404 for everyone.
         row(
             Method::GET,

@@ -7,4 +7,5 @@ pub mod group;
 pub mod invitation;
 pub mod membership;
 pub mod onboarding;
+pub mod spreadsheet;
 pub mod staff_csv;

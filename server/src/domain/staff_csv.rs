@@ -21,6 +21,8 @@
 //!   was. A value that really starts with `'=` loses its `'`; no name or login ID does.
 
 use std::borrow::Cow;
+
+use super::spreadsheet::{formula_guarded, FORMULA_STARTS};
 use std::collections::HashMap;
 
 use encoding_rs::SHIFT_JIS;
@@ -320,20 +322,6 @@ fn write_export(rows: &[ExportRow<'_>]) -> csv::Result<Vec<u8>> {
         ])?;
     }
     writer.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// Characters that make Excel (and other spreadsheets) read a cell as a formula, OWASP's list.
-/// The full-width signs are there too in case a Japanese Excel reads them as the ASCII ones;
-/// quoting them costs a `'` in a name nobody has.
-const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
-
-/// `value` with a `'` before it if a spreadsheet would read it as a formula.
-fn formula_guarded(value: &str) -> Cow<'_, str> {
-    if value.starts_with(FORMULA_STARTS) {
-        Cow::Owned(format!("'{value}"))
-    } else {
-        Cow::Borrowed(value)
-    }
 }
 
 /// `value` without the `'` [`formula_guarded`] adds.

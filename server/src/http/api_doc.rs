@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "staff", description = "A facility's staff accounts, managed by its administrator"),
         (name = "users", description = "Suspending and reactivating accounts"),
         (name = "settings", description = "The operator's settings"),
+        (name = "access-log", description = "The access log, for the operator and facility administrators"),
     )
 )]
 pub struct ApiDoc;

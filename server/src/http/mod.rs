@@ -30,6 +30,7 @@ use crate::store::Store;
 use crate::throttles::Throttles;
 
 mod access;
+mod access_log;
 mod activation;
 mod api_doc;
 mod applications;
@@ -159,6 +160,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::reissue_activation))
         .routes(routes!(staff::offboard_user))
         .routes(routes!(staff_csv::export_staff))
+        .routes(routes!(access_log::list_access_log))
+        .routes(routes!(access_log::export_access_log))
         // A staff list file may be larger than a JSON body.
         .merge(
             OpenApiRouter::new()

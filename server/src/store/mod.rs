@@ -357,6 +357,21 @@ pub struct NewOperator<'a> {
     pub password_hash: &'a str,
 }
 
+/// A page of the access log as a reviewer asks for it; every filter optional.
+#[derive(Debug, Clone)]
+pub struct AccessLogQuery {
+    pub viewer: Uuid,
+    pub user: Option<Uuid>,
+    pub group: Option<Uuid>,
+    /// Actions starting with this (`session.` for every login event).
+    pub action: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    /// Entries older than this id (the keyset).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
 /// A one-time activation link to store: the hash of its secret and when it closes.
 #[derive(Debug, Clone, Copy)]
 pub struct NewActivation<'a> {
@@ -718,6 +733,16 @@ impl Store {
         token_hash: &str,
     ) -> Result<bool, StoreError> {
         dispatch!(self, s => s.is_trusted_device(user, token_hash).await)
+    }
+
+    /// Access log entries for a reviewer, newest first: the operator sees every entry, a
+    /// facility's administrator those of their facility's staff; anyone else `Forbidden`.
+    /// (Not audited here: the caller records the read or export.)
+    pub async fn access_log(
+        &self,
+        query: &AccessLogQuery,
+    ) -> Result<Vec<tsunagu_api::AccessLogEntry>, StoreError> {
+        dispatch!(self, s => s.access_log(query).await)
     }
 
     /// Up to `limit` access log entries after `after_id`, in id order (`audit verify`).

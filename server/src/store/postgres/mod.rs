@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use crate::database_url::redact;
 use crate::events::Live;
 
+mod access_log;
 pub mod accounts;
 mod batch;
 mod decisions;

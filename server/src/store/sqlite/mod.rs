@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 use crate::events::Live;
 pub use writer::Writer;
 
+mod access_log;
 mod accounts;
 pub mod audit;
 pub mod backup;

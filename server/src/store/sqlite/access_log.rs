@@ -1,0 +1,85 @@
+//! The access log as its reviewers read it (the operator; a facility's administrator for their
+//! staff), filtered and paged by id, newest first.
+
+use super::SqliteStore;
+use crate::domain::membership::Denied;
+use crate::store::rows::{select_access_log, AccessLogRow, AccountRolesRow, SELECT_ACCOUNT_ROLES};
+use crate::store::{AccessLogQuery, StoreError};
+
+impl SqliteStore {
+    pub async fn access_log(
+        &self,
+        q: &AccessLogQuery,
+    ) -> Result<Vec<tsunagu_api::AccessLogEntry>, StoreError> {
+        let mut conn = self.read.acquire().await?;
+        let viewer: Option<AccountRolesRow> =
+            sqlx::query_as(&format!("{SELECT_ACCOUNT_ROLES} ? AND disabled = 0"))
+                .bind(q.viewer.hyphenated())
+                .fetch_optional(&mut *conn)
+                .await?;
+        let viewer = viewer.ok_or(Denied::NotFound)?.actor(q.viewer);
+        // The operator reviews everyone; a facility's administrator their own staff.
+        let facility = match (
+            viewer.is_operator,
+            viewer.is_facility_admin,
+            viewer.facility_id,
+        ) {
+            (true, _, _) => None,
+            (false, true, Some(f)) => Some(f),
+            _ => return Err(Denied::Forbidden.into()),
+        };
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            "?".to_owned()
+        };
+        let mut sql = select_access_log("?");
+        sql.push_str(" WHERE 1 = 1");
+        if facility.is_some() {
+            sql.push_str(&format!(" AND u.facility_id = {}", next()));
+        }
+        if q.user.is_some() {
+            sql.push_str(&format!(" AND a.user_id = {}", next()));
+        }
+        if q.group.is_some() {
+            sql.push_str(&format!(" AND a.group_id = {}", next()));
+        }
+        if q.action.is_some() {
+            sql.push_str(&format!(" AND a.action LIKE {} ESCAPE '\\'", next()));
+        }
+        if q.from_ms.is_some() {
+            sql.push_str(&format!(" AND a.at_ms >= {}", next()));
+        }
+        if q.to_ms.is_some() {
+            sql.push_str(&format!(" AND a.at_ms < {}", next()));
+        }
+        if q.before.is_some() {
+            sql.push_str(&format!(" AND a.id < {}", next()));
+        }
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {}", next()));
+        let mut query = sqlx::query_as::<_, AccessLogRow>(&sql).bind(q.viewer.hyphenated());
+        if let Some(f) = facility {
+            query = query.bind(f.hyphenated());
+        }
+        if let Some(u) = q.user {
+            query = query.bind(u.hyphenated());
+        }
+        if let Some(g) = q.group {
+            query = query.bind(g.hyphenated());
+        }
+        if let Some(a) = &q.action {
+            query = query.bind(crate::store::like_pattern(a));
+        }
+        if let Some(from) = q.from_ms {
+            query = query.bind(from);
+        }
+        if let Some(to) = q.to_ms {
+            query = query.bind(to);
+        }
+        if let Some(before) = q.before {
+            query = query.bind(before);
+        }
+        let rows = query.bind(q.limit).fetch_all(&mut *conn).await?;
+        Ok(rows.into_iter().map(AccessLogRow::into_entry).collect())
+    }
+}
