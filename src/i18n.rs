@@ -602,6 +602,21 @@ messages! {
     CsvUnknownProfession => "職種が分かりません（例: 医師、看護師、ケアマネジャー、介護職）。", "Unknown profession (e.g. 医師, 看護師, ケアマネジャー).";
     /// Family is no staff profession.
     CsvNotStaff => "家族は職員として登録できません。", "Family members cannot be staff.";
+    // ── The access log (operator, facility administrators) ──
+    AccessLogTitle => "アクセスログ", "Access log";
+    AccessLogHint => "誰が、いつ、どこから、何をしたか。閲覧と書き出しも記録されます。患者グループの名前は、そのグループのメンバーにだけ表示されます。", "Who did what, when and from where. Reading and exporting this log are logged too. A patient group's name shows only to its members.";
+    AccessLogAction => "操作（例: session, refused, posts）", "Action (e.g. session, refused, posts)";
+    AccessLogFrom => "開始日", "From";
+    AccessLogTo => "終了日", "To";
+    AccessLogSearch => "絞り込む", "Filter";
+    AccessLogMore => "さらに古いログ", "Older entries";
+    AccessLogExport => "CSVで書き出す", "Export as CSV";
+    AccessLogWhen => "日時", "When";
+    AccessLogWho => "誰が", "Who";
+    AccessLogWhat => "操作", "Action";
+    AccessLogGroup => "グループ", "Group";
+    AccessLogFromWhere => "接続元", "From where";
+    AccessLogNone => "該当するログはありません。", "No entries.";
     StaffCsvImported => "件を登録しました。各職員の有効化リンクを渡してください。", "accounts added. Hand each person their activation link.";
     // @section idle-lock: the lock after a time without input.
     /// Heading of the lock screen.

@@ -13,6 +13,7 @@ pub mod app_part;
 pub mod boot;
 pub mod components;
 pub mod device_data;
+pub mod download;
 pub mod drafts;
 pub mod effect;
 pub mod highlight;
@@ -42,6 +43,7 @@ use app_part::AppPart;
 use components::app_header::AppHeader;
 use components::idle_lock::IdleLock;
 use components::select_group_hint::SelectGroupHint;
+use pages::access_log_page::AccessLogPage;
 use pages::account_page::AccountPage;
 use pages::activate_page::ActivatePage;
 use pages::apply_page::ApplyPage;
@@ -138,6 +140,7 @@ pub fn ManageApp() -> impl IntoView {
                     <Route path=path!("/manage/directory") view=DirectoryPage/>
                     <Route path=path!("/manage/account") view=AccountPage/>
                     <Route path=path!("/manage/staff") view=StaffPage/>
+                    <Route path=path!("/manage/access-log") view=AccessLogPage/>
                     <Route path=path!("/manage/staff/:id") view=StaffPage/>
                 </FlatRoutes>
             </HomePage>

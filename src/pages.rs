@@ -1,5 +1,6 @@
 //! Routed pages.
 
+pub mod access_log_page;
 pub mod account_page;
 pub mod activate_page;
 pub mod apply_page;

@@ -1761,3 +1761,26 @@ async fn a_facility_admin_adds_a_staff_member_who_activates_and_is_later_offboar
         .await;
     b.close().await;
 }
+
+/// A facility's administrator reviews the access log: their staff's logins are there, other
+/// facilities' are not, and the filter narrows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_facility_admin_reviews_the_access_log_of_their_staff() {
+    let stack = Stack::start().await;
+    stack.api_login("ns.kobayashi").await;
+    stack.api_login("dr.sato").await;
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "アカウント設定").await;
+    b.click("link", "アクセスログ").await;
+    b.by_role("heading", "アクセスログ").await;
+    b.type_into("textbox", "操作（例: session, refused, posts）", "session")
+        .await;
+    b.click("button", "絞り込む").await;
+    b.by_role_text("cell", "小林 直子（ns.kobayashi）").await;
+    let text = b.page_text().await;
+    assert!(!text.contains("dr.sato"), "{text}");
+    assert!(text.contains("session.create"), "{text}");
+    b.close().await;
+}

@@ -102,3 +102,10 @@ impl Client {
         parse(self.upload(&path, "text/csv", file).await?)
     }
 }
+
+impl Client {
+    /// `GET /access-log?…`: a page of the access log (`query` is the encoded filters).
+    pub async fn access_log(&self, query: &str) -> Result<tsunagu_api::AccessLogPage, ApiError> {
+        self.get_json(&format!("/access-log{query}")).await
+    }
+}

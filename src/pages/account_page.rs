@@ -14,12 +14,22 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let admin = move || session.me().is_some_and(|m| m.is_facility_admin);
+    let reviewer = move || {
+        session
+            .me()
+            .is_some_and(|m| m.is_facility_admin || m.is_operator)
+    };
     view! {
         <div class="account-page">
             <h1 class="account-page__title">{move || i18n.t(Msg::AccountSettings)}</h1>
             <Show when=admin>
                 <p class="account-page__staff">
                     <a class="button button--secondary" href="/manage/staff">{move || i18n.t(Msg::StaffNav)}</a>
+                </p>
+            </Show>
+            <Show when=reviewer>
+                <p class="account-page__access-log">
+                    <a class="button button--secondary" href="/manage/access-log">{move || i18n.t(Msg::AccessLogTitle)}</a>
                 </p>
             </Show>
             <TwoFactorSetup/>

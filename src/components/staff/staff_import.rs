@@ -24,25 +24,6 @@ pub fn problem_words(problem: &ImportProblem, locale: Locale) -> String {
     format!("{}: {reason}", field_label(&problem.field).text(locale))
 }
 
-/// Saves `bytes` as a file the browser downloads.
-fn download(bytes: &[u8], name: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let a: web_sys::HtmlAnchorElement = web_sys::window()?
-        .document()?
-        .create_element("a")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url).ok()
-}
-
 /// "CSVで一括登録": choose the file, 内容を確認 (every row's problems by row number), then すべて
 /// 登録 — enabled only when no row has a problem; the links appear above the list. And "CSVで
 /// 書き出す", the list as Excel opens it.
@@ -85,7 +66,7 @@ pub fn StaffImportPanel() -> impl IntoView {
             {
                 Ok(resp) => {
                     if let Ok(bytes) = resp.binary().await {
-                        download(&bytes, "staff.csv");
+                        crate::download::save_csv(&bytes, "staff.csv");
                     }
                 }
                 Err(e) => page.error.set(Some(e)),
