@@ -6,4 +6,5 @@ pub mod application_form;
 pub mod enrolment_qr;
 pub mod field_problem;
 pub mod pledge_box;
+pub mod profession_select;
 pub mod recovery_codes;

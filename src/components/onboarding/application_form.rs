@@ -6,8 +6,9 @@ use tsunagu_api::{ApplicationForm, ApplicationReceipt, FacilityKind, Pledge, Pro
 use super::field_problem::problem_text;
 use super::pledge_box::PledgeBox;
 use crate::api::{self, ApiError, Client};
+use crate::components::onboarding::profession_select::ProfessionSelect;
 use crate::components::text_field::TextField;
-use crate::i18n::{api_error_text, facility_kind_label, profession_label, use_i18n, Msg};
+use crate::i18n::{api_error_text, facility_kind_label, use_i18n, Msg};
 
 /// Why the form was not sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,71 +102,54 @@ pub fn ApplicationFormView(
     };
 
     view! {
-        <form class="apply__form" on:submit=on_submit aria-labelledby="apply-title">
-            <h1 class="login__title" id="apply-title">{move || i18n.t(Msg::ApplyTitle)}</h1>
-            <p class="apply__intro">{move || i18n.t(Msg::ApplyIntro)}</p>
-            <fieldset class="apply__section">
-                <legend>{move || i18n.t(Msg::ApplyFacility)}</legend>
-                <TextField id="apply-facility-name" label=Msg::FacilityName value=facility_name required=true/>
-                <TextField id="apply-facility-kana" label=Msg::FacilityNameKana value=facility_kana required=true/>
-                <div class="field">
-                    <label class="field__label" for="apply-kind">{move || i18n.t(Msg::FacilityKind)}</label>
-                    <select
-                        class="field__input"
-                        id="apply-kind"
-                        on:change=move |ev| kind.set(FacilityKind::parse(&event_target_value(&ev)))
-                    >
-                        {FacilityKind::ALL
-                            .iter()
-                            .map(|&k| view! {
-                                <option value=k.as_str() selected=move || kind.get() == k>
-                                    {move || facility_kind_label(k, i18n.locale())}
-                                </option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <TextField id="apply-address" label=Msg::Address value=address autocomplete="street-address" required=true/>
-            </fieldset>
-            <fieldset class="apply__section">
-                <legend>{move || i18n.t(Msg::ApplyRepresentative)}</legend>
-                <TextField id="apply-rep-name" label=Msg::RepresentativeName value=rep_name autocomplete="name" required=true/>
-                <TextField id="apply-rep-kana" label=Msg::NameKana value=rep_kana required=true/>
-                <div class="field">
-                    <label class="field__label" for="apply-profession">{move || i18n.t(Msg::Profession)}</label>
-                    <select
-                        class="field__input"
-                        id="apply-profession"
-                        on:change=move |ev| profession.set(Profession::parse(&event_target_value(&ev)))
-                    >
-                        {Profession::ALL
-                            .iter()
-                            .filter(|&&p| p != Profession::Family)
-                            .map(|&p| view! {
-                                <option value=p.as_str() selected=move || profession.get() == p>
-                                    {move || profession_label(p, i18n.locale())}
-                                </option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <TextField
-                    id="apply-login-id"
-                    label=Msg::LoginId
-                    value=login_id
-                    autocomplete="username"
-                    described_by="apply-login-id-hint"
-                    required=true
-                />
-                <p class="field__hint" id="apply-login-id-hint">{move || i18n.t(Msg::LoginIdHint)}</p>
-                <TextField id="apply-phone" label=Msg::Phone value=phone input_type="tel" autocomplete="tel" required=true/>
-                <TextField id="apply-email" label=Msg::Email value=email input_type="email" autocomplete="email" required=true/>
-            </fieldset>
-            <PledgeBox pledge accepted id="apply-pledge"/>
-            {alert}
-            <button type="submit" class="button button--primary login__submit" disabled=move || pending.get()>
-                {move || i18n.t(Msg::ApplySubmit)}
-            </button>
-        </form>
-    }
+            <form class="apply__form" on:submit=on_submit aria-labelledby="apply-title">
+                <h1 class="login__title" id="apply-title">{move || i18n.t(Msg::ApplyTitle)}</h1>
+                <p class="apply__intro">{move || i18n.t(Msg::ApplyIntro)}</p>
+                <fieldset class="apply__section">
+                    <legend>{move || i18n.t(Msg::ApplyFacility)}</legend>
+                    <TextField id="apply-facility-name" label=Msg::FacilityName value=facility_name required=true/>
+                    <TextField id="apply-facility-kana" label=Msg::FacilityNameKana value=facility_kana required=true/>
+                    <div class="field">
+                        <label class="field__label" for="apply-kind">{move || i18n.t(Msg::FacilityKind)}</label>
+                        <select
+                            class="field__input"
+                            id="apply-kind"
+                            on:change=move |ev| kind.set(FacilityKind::parse(&event_target_value(&ev)))
+                        >
+                            {FacilityKind::ALL
+                                .iter()
+                                .map(|&k| view! {
+                                    <option value=k.as_str() selected=move || kind.get() == k>
+                                        {move || facility_kind_label(k, i18n.locale())}
+                                    </option>
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <TextField id="apply-address" label=Msg::Address value=address autocomplete="street-address" required=true/>
+                </fieldset>
+                <fieldset class="apply__section">
+                    <legend>{move || i18n.t(Msg::ApplyRepresentative)}</legend>
+                    <TextField id="apply-rep-name" label=Msg::RepresentativeName value=rep_name autocomplete="name" required=true/>
+                    <TextField id="apply-rep-kana" label=Msg::NameKana value=rep_kana required=true/>
+    <ProfessionSelect id="apply-profession" value=profession/>
+                    <TextField
+                        id="apply-login-id"
+                        label=Msg::LoginId
+                        value=login_id
+                        autocomplete="username"
+                        described_by="apply-login-id-hint"
+                        required=true
+                    />
+                    <p class="field__hint" id="apply-login-id-hint">{move || i18n.t(Msg::LoginIdHint)}</p>
+                    <TextField id="apply-phone" label=Msg::Phone value=phone input_type="tel" autocomplete="tel" required=true/>
+                    <TextField id="apply-email" label=Msg::Email value=email input_type="email" autocomplete="email" required=true/>
+                </fieldset>
+                <PledgeBox pledge accepted id="apply-pledge"/>
+                {alert}
+                <button type="submit" class="button button--primary login__submit" disabled=move || pending.get()>
+                    {move || i18n.t(Msg::ApplySubmit)}
+                </button>
+            </form>
+        }
 }

@@ -5,8 +5,9 @@ use tsunagu_api::{NewStaff, Profession};
 
 use super::use_staff_page;
 use crate::components::onboarding::field_problem::problem_text;
+use crate::components::onboarding::profession_select::ProfessionSelect;
 use crate::components::text_field::TextField;
-use crate::i18n::{profession_label, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
 /// "職員を追加": 氏名, ふりがな, 職種, ログインID and "追加して有効化リンクを発行". Checked with the
@@ -58,35 +59,18 @@ pub fn AddStaffForm() -> impl IntoView {
         }
     };
     view! {
-        <form class="staff__add" on:submit=on_submit aria-labelledby="staff-add-title">
-            <h2 class="staff__heading" id="staff-add-title">{move || i18n.t(Msg::StaffAdd)}</h2>
-            {move || problem.get().map(|(field, code)| view! {
-                <p class="login__error" role="alert">{problem_text(field, code, i18n.locale())}</p>
-            })}
-            <TextField id="staff-name" label=Msg::DisplayName value=name required=true/>
-            <TextField id="staff-kana" label=Msg::NameKana value=kana required=true/>
-            <div class="field">
-                <label class="field__label" for="staff-profession">{move || i18n.t(Msg::Profession)}</label>
-                <select
-                    class="field__input"
-                    id="staff-profession"
-                    on:change=move |ev| profession.set(Profession::parse(&event_target_value(&ev)))
-                >
-                    {Profession::ALL
-                        .iter()
-                        .filter(|&&p| p != Profession::Family)
-                        .map(|&p| view! {
-                            <option value=p.as_str() selected=move || profession.get() == p>
-                                {move || profession_label(p, i18n.locale())}
-                            </option>
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <TextField id="staff-login-id" label=Msg::LoginId value=login_id autocomplete="off" required=true/>
-            <button type="submit" class="button button--primary" disabled=move || add.pending().get()>
-                {move || i18n.t(Msg::StaffAddSubmit)}
-            </button>
-        </form>
-    }
+            <form class="staff__add" on:submit=on_submit aria-labelledby="staff-add-title">
+                <h2 class="staff__heading" id="staff-add-title">{move || i18n.t(Msg::StaffAdd)}</h2>
+                {move || problem.get().map(|(field, code)| view! {
+                    <p class="login__error" role="alert">{problem_text(field, code, i18n.locale())}</p>
+                })}
+                <TextField id="staff-name" label=Msg::DisplayName value=name required=true/>
+                <TextField id="staff-kana" label=Msg::NameKana value=kana required=true/>
+    <ProfessionSelect id="staff-profession" value=profession/>
+                <TextField id="staff-login-id" label=Msg::LoginId value=login_id autocomplete="off" required=true/>
+                <button type="submit" class="button button--primary" disabled=move || add.pending().get()>
+                    {move || i18n.t(Msg::StaffAddSubmit)}
+                </button>
+            </form>
+        }
 }

@@ -3,7 +3,9 @@
 
 use super::PgStore;
 use crate::domain::membership::Denied;
-use crate::store::rows::{select_access_log, AccessLogRow, AccountRolesRow, SELECT_ACCOUNT_ROLES};
+use crate::store::rows::{
+    access_log_sql, AccessLogFilters, AccessLogRow, AccountRolesRow, SELECT_ACCOUNT_ROLES,
+};
 use crate::store::{AccessLogQuery, StoreError};
 
 impl PgStore {
@@ -28,35 +30,16 @@ impl PgStore {
             (false, true, Some(f)) => Some(f),
             _ => return Err(Denied::Forbidden.into()),
         };
-        let mut n = 1;
-        let mut next = || {
-            n += 1;
-            format!("${}", n)
+        let filters = AccessLogFilters {
+            facility: facility.is_some(),
+            user: q.user.is_some(),
+            group: q.group.is_some(),
+            action: q.action.is_some(),
+            from: q.from_ms.is_some(),
+            to: q.to_ms.is_some(),
+            before: q.before.is_some(),
         };
-        let mut sql = select_access_log("$1");
-        sql.push_str(" WHERE 1 = 1");
-        if facility.is_some() {
-            sql.push_str(&format!(" AND u.facility_id = {}", next()));
-        }
-        if q.user.is_some() {
-            sql.push_str(&format!(" AND a.user_id = {}", next()));
-        }
-        if q.group.is_some() {
-            sql.push_str(&format!(" AND a.group_id = {}", next()));
-        }
-        if q.action.is_some() {
-            sql.push_str(&format!(" AND a.action LIKE {} ESCAPE '\\'", next()));
-        }
-        if q.from_ms.is_some() {
-            sql.push_str(&format!(" AND a.at_ms >= {}", next()));
-        }
-        if q.to_ms.is_some() {
-            sql.push_str(&format!(" AND a.at_ms < {}", next()));
-        }
-        if q.before.is_some() {
-            sql.push_str(&format!(" AND a.id < {}", next()));
-        }
-        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {}", next()));
+        let sql = access_log_sql(&filters, |n| format!("${n}"));
         let mut query = sqlx::query_as::<_, AccessLogRow>(&sql).bind(q.viewer);
         if let Some(f) = facility {
             query = query.bind(f);

@@ -86,3 +86,70 @@ impl AccessLogRow {
         }
     }
 }
+
+/// Which filters a query of [`select_access_log`] has, in the order their binds follow the
+/// reviewer's: the facility (a facility administrator's view), user, group, action pattern,
+/// from, to, before; then the limit.
+pub struct AccessLogFilters {
+    pub facility: bool,
+    pub user: bool,
+    pub group: bool,
+    pub action: bool,
+    pub from: bool,
+    pub to: bool,
+    pub before: bool,
+}
+
+/// The whole query for `filters`; `placeholder(n)` writes the n-th bind (1-based), `?` or `$n`.
+pub fn access_log_sql(filters: &AccessLogFilters, placeholder: fn(usize) -> String) -> String {
+    let mut sql = select_access_log(&placeholder(1));
+    sql.push_str(" WHERE 1 = 1");
+    let mut n = 1;
+    let conditions = [
+        (filters.facility, "u.facility_id = "),
+        (filters.user, "a.user_id = "),
+        (filters.group, "a.group_id = "),
+        (filters.action, "a.action LIKE "),
+        (filters.from, "a.at_ms >= "),
+        (filters.to, "a.at_ms < "),
+        (filters.before, "a.id < "),
+    ];
+    for (on, condition) in conditions {
+        if on {
+            n += 1;
+            sql.push_str(" AND ");
+            sql.push_str(condition);
+            sql.push_str(&placeholder(n));
+            if condition.contains("LIKE") {
+                sql.push_str(" ESCAPE '\\'");
+            }
+        }
+    }
+    sql.push_str(" ORDER BY a.id DESC LIMIT ");
+    sql.push_str(&placeholder(n + 1));
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binds_are_numbered_in_the_order_of_the_filters() {
+        let filters = AccessLogFilters {
+            facility: true,
+            user: false,
+            group: true,
+            action: true,
+            from: false,
+            to: false,
+            before: true,
+        };
+        let sql = access_log_sql(&filters, |n| format!("${n}"));
+        assert!(sql.contains("gm.user_id = $1"));
+        assert!(sql.ends_with(
+            " WHERE 1 = 1 AND u.facility_id = $2 AND a.group_id = $3 \
+             AND a.action LIKE $4 ESCAPE '\\' AND a.id < $5 ORDER BY a.id DESC LIMIT $6"
+        ));
+    }
+}

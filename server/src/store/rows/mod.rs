@@ -13,7 +13,7 @@ mod post;
 mod receipt;
 mod user;
 
-pub use audit::{select_access_log, AccessLogRow, AuditRow, SELECT_AUDIT_CHAIN};
+pub use audit::{access_log_sql, AccessLogFilters, AccessLogRow, AuditRow, SELECT_AUDIT_CHAIN};
 pub use directory::{DirectoryPersonRow, FacilityRow};
 pub use event::StoredEvent;
 pub use group::{
