@@ -54,6 +54,19 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
                 "確認コードが正しくないか、期限切れか、すでに使われています。アプリに表示されている新しいコードを入力してください。"
             }
             TwoFactorEnabled => "2段階認証はすでに設定されています。",
+            TwoFactorSetupRequired => {
+                "このアカウントは2段階認証が必須ですが、まだ設定されていません。施設の管理者に新しい有効化リンクの発行を依頼してください。"
+            }
+            PledgeOutdated => {
+                "誓約書が改訂されました。最新の誓約書を読んで、もう一度同意してください。"
+            }
+            ApplicationDecided => "この申込はすでに承認または却下されています。",
+            ActivationInvalid => {
+                "この有効化リンクは無効です（使用済み・期限切れ・再発行済み）。施設の管理者に新しいリンクを依頼してください。"
+            }
+            ImportInvalid => {
+                "ファイルを読み込めませんでした（文字コード・列・サイズを確認してください）。何も登録されていません。"
+            }
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -101,6 +114,19 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
                 "The verification code is wrong, expired or was used already. Enter the new code your app shows."
             }
             TwoFactorEnabled => "Two-step verification is already set up.",
+            TwoFactorSetupRequired => {
+                "This account must use two-step verification, which is not set up yet. Ask your facility's administrator for a new activation link."
+            }
+            PledgeOutdated => {
+                "The pledge has been revised. Please read the current version and accept it again."
+            }
+            ApplicationDecided => "This application has already been approved or rejected.",
+            ActivationInvalid => {
+                "This activation link is not valid (used, expired or replaced). Ask your facility's administrator for a new one."
+            }
+            ImportInvalid => {
+                "The file could not be read (check its encoding, columns and size). Nothing was imported."
+            }
             Unknown => "Something went wrong. Please try again later.",
         },
     }
@@ -118,7 +144,7 @@ pub fn api_error_text(err: &ApiError, locale: Locale) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [ErrorCode; 33] = [
+    const ALL_CODES: [ErrorCode; 38] = [
         ErrorCode::Forbidden,
         ErrorCode::LastAdmin,
         ErrorCode::AlreadyMember,
@@ -151,6 +177,11 @@ mod tests {
         ErrorCode::TwoFactorRequired,
         ErrorCode::InvalidTwoFactorCode,
         ErrorCode::TwoFactorEnabled,
+        ErrorCode::TwoFactorSetupRequired,
+        ErrorCode::PledgeOutdated,
+        ErrorCode::ApplicationDecided,
+        ErrorCode::ActivationInvalid,
+        ErrorCode::ImportInvalid,
         ErrorCode::Unknown,
     ];
 
