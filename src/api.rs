@@ -23,6 +23,7 @@ mod events;
 mod groups;
 mod invitations;
 mod members;
+mod operator;
 mod post_actions;
 mod posts;
 mod query;

@@ -22,6 +22,7 @@ pub mod idb;
 pub mod json;
 pub mod live;
 pub mod load;
+pub mod operator_model;
 pub mod outbox;
 pub use tsunagu_api::kana;
 pub mod pages;
