@@ -13,6 +13,8 @@ pub mod inbox;
 pub mod keyed_list;
 pub mod members;
 pub mod new_group;
+#[cfg(feature = "operator")]
+pub mod operator;
 pub mod post_actions;
 pub mod qr_code;
 pub mod require_session;
