@@ -31,7 +31,8 @@ setup-test:
 ## web: the release build of the SPA in dist/ (wasm-opt -Oz from binaryen 132), the login page
 ## as a build of its own in dist/login/ (served at /login), the management pages in
 ## dist/manage/ (served under /manage/), the family invitation page in dist/join/ (served under
-## /join/), search in dist/search/, their JavaScript glue minified (scripts/minify-js.sh), and
+## /join/), search in dist/search/, the operator console in dist/operator/ (served under
+## /operator/), their JavaScript glue minified (scripts/minify-js.sh), and
 ## beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
@@ -41,6 +42,7 @@ web: setup
 	trunk build --dist dist/manage --public-url /manage/ --release -- manage.html
 	trunk build --dist dist/join --public-url /join/ --release -- join.html
 	trunk build --dist dist/search --public-url /search/ --release -- search.html
+	trunk build --dist dist/operator --public-url /operator/ --release -- operator.html
 	scripts/minify-js.sh
 	for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do gzip -9 -n -f -k "$$f"; done
 	if command -v brotli >/dev/null; then \
@@ -48,8 +50,8 @@ web: setup
 	else echo "brotli not installed: no precompressed copies in dist/ (make setup-test installs it)"; fi
 
 ## size: the size budgets of the release build (brotli of the wasm, js and css that index.html,
-## the management pages' manage/index.html, the invitation page's join/index.html and
-## search's search/index.html load);
+## the management pages' manage/index.html, the invitation page's join/index.html,
+## search's search/index.html and the operator console's operator/index.html load);
 ## fails when a total exceeds its budget in
 ## scripts/size-budget.sh (docs/performance.md)
 size: web
@@ -59,7 +61,8 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --exclude tsunagu-web --all-targets -- -D warnings
 	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets -- -D warnings
-	cargo clippy --locked -p tsunagu-web --tests -- -D warnings
+	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets --features operator -- -D warnings
+	cargo clippy --locked -p tsunagu-web --tests --features operator -- -D warnings
 
 # Every native build below uses `--workspace --all-targets` (or `cargo test --workspace`), so
 # Cargo unifies dependency features the same way each time and never rebuilds the dependency tree
@@ -76,7 +79,8 @@ pg-test:
 	scripts/with-postgres.sh scripts/pg-suite.sh
 
 wasm-test:
-	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --test web --test post_actions_web
+	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator \
+	  --test web --test post_actions_web --test operator_web
 
 conformance:
 	scripts/conformance.sh

@@ -24,6 +24,7 @@ mod groups;
 mod invitations;
 mod members;
 mod onboarding;
+mod operator;
 mod post_actions;
 mod posts;
 mod query;

@@ -1,7 +1,8 @@
-//! The app is five WebAssembly builds (five trunk targets): the nurse's app — my groups,
+//! The app is six WebAssembly builds (six trunk targets): the nurse's app — my groups,
 //! timelines — the login page under [`LOGIN_PATH`], the management pages under
 //! [`MANAGE_PREFIX`] (new group, members, invitations, directory), the family invitation page
-//! under [`JOIN_PREFIX`] and search under [`SEARCH_PREFIX`]. Most visits never need the others,
+//! under [`JOIN_PREFIX`], search under [`SEARCH_PREFIX`] and the operator console under
+//! [`OPERATOR_PREFIX`]. Most visits never need the others,
 //! so the download a nurse waits for on a phone does not carry them
 //! (docs/performance.md). Links and navigation from one build to another are full page loads;
 //! the session, drafts and outbox are in browser storage, so nothing is lost on the way.
@@ -30,6 +31,9 @@ pub const ACTIVATE_PREFIX: &str = "/activate";
 /// Path prefix of the search build (`/search?q=…`).
 pub const SEARCH_PREFIX: &str = "/search";
 
+/// Path prefix of the operator console (医師会事務局: applications, settings, the pledge).
+pub const OPERATOR_PREFIX: &str = "/operator";
+
 /// One of the builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppPart {
@@ -44,6 +48,8 @@ pub enum AppPart {
     Join,
     /// Search (`search/index.html`).
     Search,
+    /// The operator console (`operator/index.html`).
+    Operator,
 }
 
 impl AppPart {
@@ -61,6 +67,8 @@ impl AppPart {
             AppPart::Join
         } else if under(SEARCH_PREFIX) {
             AppPart::Search
+        } else if under(OPERATOR_PREFIX) {
+            AppPart::Operator
         } else {
             AppPart::Main
         }
@@ -130,6 +138,7 @@ mod tests {
             "/searches",
             "/managers",
             "/joined",
+            "/operators",
         ] {
             assert_eq!(AppPart::of(path), AppPart::Main, "{path}");
         }
@@ -141,6 +150,14 @@ mod tests {
         }
         for path in ["/search", "/search?q=a&group=1"] {
             assert_eq!(AppPart::of(path), AppPart::Search, "{path}");
+        }
+        for path in [
+            "/operator",
+            "/operator/",
+            "/operator/settings",
+            "/operator?x",
+        ] {
+            assert_eq!(AppPart::of(path), AppPart::Operator, "{path}");
         }
     }
 }

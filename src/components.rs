@@ -15,6 +15,8 @@ pub mod keyed_list;
 pub mod members;
 pub mod new_group;
 pub mod onboarding;
+#[cfg(feature = "operator")]
+pub mod operator;
 pub mod post_actions;
 pub mod qr_code;
 pub mod require_session;

@@ -531,7 +531,6 @@ messages! {
     LoginIdHint => "半角英数字と記号で3文字以上（例: minato.hanako）。", "3 or more ASCII letters, digits or symbols (e.g. minato.hanako).";
     /// Heading of the pledge box, followed by its version.
     PledgeTitle => "連携守秘誓約書", "Confidentiality pledge";
-    PledgeVersion => "版", "Version";
     /// Checkbox accepting the pledge.
     PledgeAccept => "上記の連携守秘誓約書を読み、同意します", "I have read and accept the pledge above";
     /// The pledge was not accepted.
@@ -584,9 +583,6 @@ messages! {
     /// Heading of a freshly issued link.
     ActivationIssued => "有効化リンク（72時間・1回限り）", "Activation link (72 hours, single use)";
     /// The link is shown once.
-    ActivationShownOnce => "このリンクはこの画面でしか表示されません。本人に渡してください（印刷・QRコード・メール）。", "This link is shown only here: hand it to the person (print, QR code or e-mail).";
-    ActivationQr => "有効化リンクのQRコード", "QR code of the activation link";
-    CopyLink => "リンクをコピー", "Copy the link";
     /// CSV import and export of the staff list.
     StaffCsvTitle => "CSVで一括登録", "Import from CSV";
     StaffCsvHint => "Excelで作成したCSV（Shift_JIS または UTF-8）。見出し行に「氏名」「ふりがな」「職種」「ログインID」を含めてください。1行でも誤りがあると登録されません。", "A CSV from Excel (Shift_JIS or UTF-8) with the headers 氏名, ふりがな, 職種, ログインID. Nothing is imported while any row has a problem.";
@@ -631,6 +627,135 @@ messages! {
     Unlocking => "確認中…", "Checking…";
     /// The lock screen's logout button.
     LogoutInstead => "ログアウトする", "Log out instead";
+    // @section operator-console: the operator console (医師会事務局) and the link to it.
+    /// Link to the operator console (on the account page, operators only).
+    OperatorConsole => "事務局", "Operator";
+    /// Accessible name of the console's navigation.
+    OperatorMenu => "事務局メニュー", "Operator menu";
+    /// Shown by the console to an account that is not an operator's.
+    OperatorOnly => "このページは医師会事務局のアカウントだけが使えます。", "Only the medical association's operator accounts can use this page.";
+    /// Console section and page heading: the applications.
+    OperatorApplications => "利用申込", "Applications";
+    /// Console section and page heading: the facilities, each linking to its staff.
+    OperatorFacilities => "施設とスタッフ", "Facilities and staff";
+    /// Console section and page heading: the confidentiality pledge.
+    OperatorPledge => "誓約書", "Pledge";
+    /// Console section and page heading: the settings.
+    OperatorSettings => "設定", "Settings";
+    /// Number of applications waiting for a decision; `{n}` the number.
+    ApplicationsPending => "承認待ち {n}件", "{n} waiting for a decision";
+    /// No application at all.
+    ApplicationsNone => "利用申込はまだありません。", "No applications yet.";
+    /// Separator before the decided applications.
+    ApplicationsDecided => "処理済みの申込", "Decided applications";
+    /// Status badge of an application waiting for a decision.
+    ApplicationPending => "承認待ち", "Waiting";
+    /// Status badge of an approved application.
+    ApplicationApproved => "承認済み", "Approved";
+    /// Status badge of a rejected application.
+    ApplicationRejected => "却下済み", "Rejected";
+    /// Application detail: the facility type.
+    ApplicationKind => "施設の種類", "Facility type";
+    /// Application detail: the address.
+    ApplicationAddress => "所在地", "Address";
+    /// Application detail: the representative (name, kana, profession).
+    ApplicationRepresentative => "代表者", "Representative";
+    /// Application detail: the phone number.
+    ApplicationPhone => "電話番号", "Phone";
+    /// Application detail: the email address.
+    ApplicationEmail => "メールアドレス", "Email";
+    /// Application detail: the pledge version accepted.
+    ApplicationPledge => "同意した誓約書", "Pledge accepted";
+    /// A pledge version; `{n}` the number.
+    PledgeVersion => "第{n}版", "version {n}";
+    /// Application detail: when it was submitted.
+    ApplicationSubmitted => "申込日時", "Submitted";
+    /// Application detail: who decided.
+    ApplicationDecidedBy => "処理した人", "Decided by";
+    /// Application detail: when it was decided.
+    ApplicationDecidedAt => "処理日時", "Decided";
+    /// Button rejecting an application (opens the reason).
+    RejectApplication => "却下", "Reject";
+    /// Label of the reason for rejecting, and the application detail showing it.
+    RejectReason => "却下の理由", "Reason for rejecting";
+    /// Hint under the reason for rejecting.
+    RejectReasonHint => "申込者に伝わります（500文字以内）。", "The applicant is told this reason (up to 500 characters).";
+    /// Too long a reason for rejecting.
+    RejectReasonTooLong => "500文字以内で入力してください。", "Please use at most 500 characters.";
+    /// Button sending the rejection.
+    RejectSend => "却下を確定", "Reject the application";
+    /// Approving failed because the login ID asked for was taken meanwhile.
+    ApprovalLoginIdTaken => "申込のログインIDは、申込のあとで別のアカウントに使われました。理由を添えて却下し、別のIDで申し込み直すよう伝えてください。", "The login ID asked for has been taken by another account since. Reject the application with that reason and ask them to apply again with another ID.";
+    /// Heading of an approval's result; `{name}` the facility.
+    ApprovedTitle => "{name}を承認しました", "{name} is approved";
+    /// Label of the activation link.
+    ActivationLink => "有効化リンク", "Activation link";
+    /// The activation link is shown this once.
+    ActivationShownOnce => "この有効化リンクは今だけ表示されます。この表示を閉じたり画面を離れたりすると、二度と表示できません。", "This activation link is shown only now: once you close this panel or leave the page, it cannot be shown again.";
+    /// What to do with the activation link.
+    ActivationHandOver => "代表者にメールで送るか、印刷して手渡してください。代表者はこのリンクを開いてパスワードを設定し、誓約書に同意すると、施設の管理者として使い始められます。", "Send it to the representative by email, or print it and hand it over. Opening it, they set a password, accept the pledge and start as the facility's administrator.";
+    /// How long and how often the link works; `{n}` the hours.
+    ActivationValidity => "（{n}時間有効・1回限り）", " (valid for {n} hours, once)";
+    /// Accessible name of the activation link's QR code.
+    ActivationQr => "有効化リンクのQRコード", "QR code of the activation link";
+    /// Copies the activation link.
+    CopyLink => "リンクをコピー", "Copy the link";
+    /// Prints the activation link's panel (to hand it over on paper).
+    PrintLink => "印刷", "Print";
+    /// The link could not be copied, so it was selected.
+    LinkSelected => "リンクを選択しました。Ctrl+C（Macは⌘+C）でコピーしてください。", "The link is selected: press Ctrl+C (⌘+C on a Mac) to copy it.";
+    /// Closes an approval's result.
+    CloseApproval => "この表示を閉じる", "Close this panel";
+    /// Question before closing an approval's result.
+    ConfirmCloseApproval => "このリンクは二度と表示できません。代表者に渡しましたか？", "This link cannot be shown again. Has the representative got it?";
+    /// Link from an approved application to its facility's staff.
+    StaffManagement => "スタッフ管理", "Manage staff";
+    /// What choosing a facility does.
+    FacilitiesHint => "施設を選ぶと、その施設のスタッフ管理を開きます。", "Choose a facility to manage its staff.";
+    /// No facility yet.
+    NoFacilities => "登録されている施設はまだありません。", "No facility is registered yet.";
+    /// Heading of the pledge in force.
+    PledgeCurrent => "現在の誓約書", "Pledge in force";
+    /// Label before when the pledge was published.
+    PledgePublishedAt => "公開日時", "Published";
+    /// Label of the new version's text.
+    PledgeNewText => "新しい版の本文", "Text of the new version";
+    /// Hint under the new version's text.
+    PledgeNewHint => "現在の本文をもとに直してから公開してください（20,000文字以内）。公開した版は変更できません。", "Edit the current text, then publish it (up to 20,000 characters). A published version cannot be changed.";
+    /// Button publishing a new version of the pledge.
+    PledgePublish => "新しい版を公開", "Publish a new version";
+    /// Question before publishing a new version of the pledge.
+    PledgeConfirm => "新しい版を公開すると、以後の申込と有効化はこの版への同意になります。公開しますか？", "Once it is published, every later application and activation accepts this version. Publish it?";
+    /// The new version's text is the one in force.
+    PledgeUnchanged => "本文が現在の版と同じです。", "The text is the same as the version in force.";
+    /// Too long a pledge.
+    PledgeTooLong => "誓約書は20,000文字以内で入力してください。", "The pledge can be at most 20,000 characters long.";
+    /// After publishing; `{n}` the new version.
+    PledgePublished => "第{n}版を公開しました。", "Version {n} is published.";
+    /// Legend of the two-factor policy.
+    TwoFactorPolicy => "2段階認証を必須にするアカウント", "Accounts that must use two-step verification";
+    /// What the two-factor policy does.
+    TwoFactorPolicyHint => "対象のアカウントは、ログインのたびに認証アプリの確認コードも入力します。まだ設定していない人は、施設の管理者が発行する新しい有効化リンクで設定します。", "These accounts enter a code from an authenticator app at each login. Those who have not set it up do so through a new activation link from their facility's administrator.";
+    /// Checkbox: two-factor login for everyone.
+    TwoFactorEveryone => "全員に必須", "Required for everyone";
+    /// What "全員に必須" means for the other boxes.
+    TwoFactorEveryoneHint => "「全員に必須」のときは、下の選択にかかわらず全員が対象です。", "With “Required for everyone” everyone is covered, whatever is chosen below.";
+    /// Legend of the facility types of the policy.
+    PolicyByKind => "施設の種類で指定", "By facility type";
+    /// Legend of the professions of the policy.
+    PolicyByProfession => "職種で指定", "By profession";
+    /// Label of the idle lock minutes.
+    IdleLockMinutes => "自動ロックまでの時間（分）", "Minutes until the screen locks";
+    /// Operator setting: a login with a code may remember its device for 30 days.
+    RememberDeviceAllowed => "2段階認証の「この端末を30日間記憶する」を許可する", "Allow \"remember this device for 30 days\" at two-step login";
+    /// Hint under the idle lock minutes.
+    IdleLockMinutesHint => "操作がないままこの時間がたつと、アプリの画面をロックします（1〜120分）。", "The app locks its screen after this many minutes without input (1–120).";
+    /// The idle lock is not a number from 1 to 120.
+    IdleLockInvalid => "1から120までの数字を入力してください。", "Please enter a number from 1 to 120.";
+    /// After saving the settings.
+    SettingsSaved => "設定を保存しました。", "The settings are saved.";
+    /// The policy would cover the operator, who has no two-factor login yet.
+    SettingsNeedTwoFactor => "この設定ではあなたのアカウントも2段階認証が必須になりますが、まだ設定されていません。先にアカウント設定で2段階認証を設定してから、もう一度保存してください。", "With this policy your own account must use two-step verification, which it does not yet. Set it up in Account settings first, then save again.";
 }
 
 #[cfg(test)]

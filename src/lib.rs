@@ -5,8 +5,9 @@
 //! [`ManageApp`], another build, routes
 //! `/manage/groups/new`, `/manage/groups/:id/members`, `/manage/invitations` (the physician's
 //! inbox) and `/manage/directory`; [`JoinApp`], another, `/join/:token` (family invitation
-//! links); [`SearchApp`], another, `/search` (posts of my groups). The routes other than
-//! `/login` and `/join/:token` require a session.
+//! links); [`SearchApp`], another, `/search` (posts of my groups); `OperatorApp`, another,
+//! `/operator/…` (the medical association's console). The routes other than `/login` and
+//! `/join/:token` require a session.
 
 pub mod api;
 pub mod app_part;
@@ -24,6 +25,7 @@ pub mod idle_lock;
 pub mod json;
 pub mod live;
 pub mod load;
+pub mod operator_model;
 pub mod outbox;
 pub use tsunagu_api::kana;
 pub mod pages;
@@ -42,6 +44,8 @@ use leptos_router::path;
 use app_part::AppPart;
 use components::app_header::AppHeader;
 use components::idle_lock::IdleLock;
+#[cfg(feature = "operator")]
+use components::operator::operator_frame::OperatorFrame;
 use components::select_group_hint::SelectGroupHint;
 use pages::access_log_page::AccessLogPage;
 use pages::account_page::AccountPage;
@@ -56,6 +60,14 @@ use pages::login_page::LoginPage;
 use pages::members_page::MembersPage;
 use pages::new_group_page::NewGroupPage;
 use pages::not_found_page::NotFoundPage;
+#[cfg(feature = "operator")]
+use pages::operator_applications_page::OperatorApplicationsPage;
+#[cfg(feature = "operator")]
+use pages::operator_facilities_page::OperatorFacilitiesPage;
+#[cfg(feature = "operator")]
+use pages::operator_pledge_page::OperatorPledgePage;
+#[cfg(feature = "operator")]
+use pages::operator_settings_page::OperatorSettingsPage;
 use pages::search_page::SearchPage;
 use pages::staff_page::StaffPage;
 
@@ -174,6 +186,29 @@ pub fn SearchApp() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage/>
                 </FlatRoutes>
             </HomePage>
+        </AppShell>
+    }
+}
+
+/// The operator console ([`AppPart::Operator`], the sixth build under `/operator/`, which
+/// nurses never download): the applications (`/operator`, `/operator/applications`), the
+/// facilities with a way to their staff, the confidentiality pledge and the settings, beside
+/// the console's navigation; needs an operator's session. Compiled only with the `operator`
+/// feature (the console's build), so the other builds' code is the same with or without it.
+#[cfg(feature = "operator")]
+#[component]
+pub fn OperatorApp() -> impl IntoView {
+    view! {
+        <AppShell part=AppPart::Operator>
+            <OperatorFrame>
+                <FlatRoutes fallback=NotFoundPage>
+                    <Route path=path!("/operator") view=OperatorApplicationsPage/>
+                    <Route path=path!("/operator/applications") view=OperatorApplicationsPage/>
+                    <Route path=path!("/operator/facilities") view=OperatorFacilitiesPage/>
+                    <Route path=path!("/operator/pledge") view=OperatorPledgePage/>
+                    <Route path=path!("/operator/settings") view=OperatorSettingsPage/>
+                </FlatRoutes>
+            </OperatorFrame>
         </AppShell>
     }
 }

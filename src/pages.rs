@@ -13,5 +13,13 @@ pub mod login_page;
 pub mod members_page;
 pub mod new_group_page;
 pub mod not_found_page;
+#[cfg(feature = "operator")]
+pub mod operator_applications_page;
+#[cfg(feature = "operator")]
+pub mod operator_facilities_page;
+#[cfg(feature = "operator")]
+pub mod operator_pledge_page;
+#[cfg(feature = "operator")]
+pub mod operator_settings_page;
 pub mod search_page;
 pub mod staff_page;

@@ -54,15 +54,11 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
                 "確認コードが正しくないか、期限切れか、すでに使われています。アプリに表示されている新しいコードを入力してください。"
             }
             TwoFactorEnabled => "2段階認証はすでに設定されています。",
-            TwoFactorSetupRequired => {
-                "このアカウントは2段階認証が必須です。施設の管理者に有効化リンクの再発行を依頼してください。"
-            }
-            PledgeOutdated => "誓約書が改訂されました。最新の内容を確認して、もう一度同意してください。",
+            TwoFactorSetupRequired => "2段階認証の設定が必要です。施設の管理者に新しい有効化リンクを依頼してください。",
+            PledgeOutdated => "誓約書が改訂されました。最新の版を読んで同意してください。",
             ApplicationDecided => "この申込はすでに処理されています。",
-            ActivationInvalid => {
-                "この有効化リンクは無効です（使用済み・再発行済み・期限切れ）。施設の管理者に再発行を依頼してください。"
-            }
-            ImportInvalid => "ファイルを読み込めませんでした。形式と内容を確認してください。",
+            ActivationInvalid => "この有効化リンクは無効です（使用済み・期限切れ・再発行済み）。",
+            ImportInvalid => "ファイルを読み込めませんでした。何も登録されていません。",
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -110,15 +106,11 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
                 "The verification code is wrong, expired or was used already. Enter the new code your app shows."
             }
             TwoFactorEnabled => "Two-step verification is already set up.",
-            TwoFactorSetupRequired => {
-                "This account must use two-step verification. Ask your facility's administrator for a new activation link."
-            }
-            PledgeOutdated => "The pledge was revised. Read the current version and accept it again.",
-            ApplicationDecided => "This application was decided already.",
-            ActivationInvalid => {
-                "This activation link is invalid (used, replaced or expired). Ask your facility's administrator for a new one."
-            }
-            ImportInvalid => "The file could not be imported. Check its format and content.",
+            TwoFactorSetupRequired => "Two-step verification must be set up first: ask your facility's administrator for a new activation link.",
+            PledgeOutdated => "The pledge was revised. Please read and accept the current version.",
+            ApplicationDecided => "This application has already been decided.",
+            ActivationInvalid => "This activation link is not valid (used, expired or replaced).",
+            ImportInvalid => "The file could not be read. Nothing was imported.",
             Unknown => "Something went wrong. Please try again later.",
         },
     }

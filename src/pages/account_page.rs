@@ -2,18 +2,21 @@
 
 use leptos::prelude::*;
 
+use crate::app_part::link_rel;
 use crate::components::account::two_factor_setup::TwoFactorSetup;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
-/// "アカウント設定": the user's own account (its two-step verification) and, for a facility's
-/// administrator, the way to the facility's staff. (Here rather than in the home navigation:
-/// the nurse's app, which every nurse downloads, does not carry it.)
+/// "アカウント設定": the user's own account (its two-step verification) and the ways to what the
+/// account administers: a facility's staff and the access log (facility administrators), the
+/// operator console ("事務局", a build of its own). Here rather than in the home navigation:
+/// the nurse's app, which every nurse downloads, does not carry them.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let admin = move || session.me().is_some_and(|m| m.is_facility_admin);
+    let is_operator = move || session.me().is_some_and(|m| m.is_operator);
     let reviewer = move || {
         session
             .me()
@@ -22,6 +25,13 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <div class="account-page">
             <h1 class="account-page__title">{move || i18n.t(Msg::AccountSettings)}</h1>
+            <Show when=is_operator>
+                <p class="account-page__operator">
+                    <a class="button button--secondary" href="/operator" rel=link_rel("/operator")>
+                        {move || i18n.t(Msg::OperatorConsole)}
+                    </a>
+                </p>
+            </Show>
             <Show when=admin>
                 <p class="account-page__staff">
                     <a class="button button--secondary" href="/manage/staff">{move || i18n.t(Msg::StaffNav)}</a>

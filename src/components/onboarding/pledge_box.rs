@@ -23,9 +23,7 @@ pub fn PledgeBox(
             <h2 class="pledge__title" id="pledge-title">
                 {move || i18n.t(Msg::PledgeTitle)}
                 " ("
-                {move || i18n.t(Msg::PledgeVersion)}
-                " "
-                {version}
+                {move || i18n.t(Msg::PledgeVersion).replace("{n}", &version.to_string())}
                 ")"
             </h2>
             <div class="pledge__text" tabindex="0" role="document" aria-labelledby="pledge-title">
