@@ -228,9 +228,10 @@ async fn the_policy_form_offers_every_kind_and_profession_and_checks_the_minutes
     });
     let el: &Element = root.as_ref();
     let boxes = all(el, "input[type=checkbox]");
+    // 全員に必須, each kind and profession, and the permission to remember devices.
     assert_eq!(
         boxes.len(),
-        1 + FacilityKind::ALL.len() + Profession::ALL.len()
+        1 + FacilityKind::ALL.len() + Profession::ALL.len() + 1
     );
     let everyone = all(el, "label")
         .into_iter()
