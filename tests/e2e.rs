@@ -1784,3 +1784,52 @@ async fn a_facility_admin_reviews_the_access_log_of_their_staff() {
     assert!(text.contains("session.create"), "{text}");
     b.close().await;
 }
+
+/// A family member forgot the password: an admin of the group issues a new link from the
+/// members page; the old password stops working and the link sets a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_group_admin_gives_a_family_member_a_new_link_for_a_forgotten_password() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("dr.sato").await;
+    b.click("link", "山田 花子 様").await;
+    b.click("link", "メンバー").await;
+    b.by_role("heading", "メンバー").await;
+    b.click("button", "新しいリンク（パスワード再設定） 山田 太郎")
+        .await;
+    b.click("button", "はい").await;
+    let url = b
+        .wait_or_fail(Duration::from_secs(10), || async {
+            let v = b
+                .by_role("textbox", "有効化リンク（72時間・1回限り）")
+                .await
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if v.contains("/activate/") {
+                Ok(v)
+            } else {
+                Err("no link yet".to_owned())
+            }
+        })
+        .await;
+    let path = url[url.find("/activate/").unwrap()..].to_owned();
+    b.logout().await;
+
+    b.goto(&path).await;
+    b.by_role("heading", "アカウントの有効化").await;
+    assert!(b.page_text().await.contains("fam.yamada"));
+    b.click("checkbox", "上記の連携守秘誓約書を読み、同意します")
+        .await;
+    b.click("checkbox", "2段階認証を設定する（推奨）").await;
+    let password = "Yamada-Family-2027!";
+    b.set_password("パスワード", password).await;
+    b.set_password("パスワード（確認）", password).await;
+    b.click("button", "有効化してログイン").await;
+    b.by_role("heading", "マイグループ").await;
+    b.by_role("link", "山田 花子 様").await;
+    b.close().await;
+}

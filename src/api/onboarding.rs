@@ -73,6 +73,17 @@ impl Client {
             .await
     }
 
+    /// `POST /groups/{group}/members/{user}/activation`: a new link for a family member of the
+    /// group who forgot their password.
+    pub async fn reissue_family_activation(
+        &self,
+        group: Uuid,
+        user: Uuid,
+    ) -> Result<StaffActivation, ApiError> {
+        let path = format!("/groups/{group}/members/{user}/activation");
+        self.send_json(Method::POST, &path, None).await
+    }
+
     /// `POST /users/{id}/offboarding`.
     pub async fn offboard(&self, user: Uuid) -> Result<(), ApiError> {
         self.send_empty(Method::POST, &format!("/users/{user}/offboarding"), None)

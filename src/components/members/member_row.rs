@@ -5,12 +5,14 @@ use tsunagu_api::{Member, MemberRole};
 
 use super::use_members;
 use crate::components::confirm_button::ConfirmButton;
+use crate::components::staff::activation_link_panel::ActivationLinkPanel;
 use crate::i18n::labels::{person_action, relationship_label, role_label, PersonAction};
 use crate::i18n::{profession_label, use_i18n, Msg};
 use crate::session::use_session;
 
 /// Name, profession, facility and role badge (管理者 / メンバー / 家族 with the relationship);
-/// for admins "管理者にする" / "メンバーにする" and "削除" (accessible names include the name).
+/// for admins "管理者にする" / "メンバーにする" and "削除" (accessible names include the name),
+/// and for a family member "新しいリンク（パスワード再設定）" with the link it issues.
 #[component]
 pub fn MemberRow(
     /// The member.
@@ -34,6 +36,21 @@ pub fn MemberRow(
         async move {
             match client.update_member(ctx.group_id, user_id, role).await {
                 Ok(_) => ctx.changed(None),
+                Err(e) => ctx.failed(e),
+            }
+        }
+    });
+    // A family member who forgot the password: a new link, shown under the row until the page
+    // is left (it is never shown again).
+    let issued = RwSignal::new(None::<tsunagu_api::StaffActivation>);
+    let reissue = Action::new_local(move |_: &()| {
+        let client = session.client();
+        async move {
+            match client
+                .reissue_family_activation(ctx.group_id, user_id)
+                .await
+            {
+                Ok(link) => issued.set(Some(link)),
                 Err(e) => ctx.failed(e),
             }
         }
@@ -110,8 +127,19 @@ pub fn MemberRow(
                 })}
             {(can_manage && !is_me && role == MemberRole::Family)
                 .then(|| {
+                    let name_reissue = name.clone();
                     view! {
                         <span class="member-row__actions">
+                            <ConfirmButton
+                                label=Msg::FamilyReissue
+                                aria_label=Signal::derive(move || {
+                                    format!("{} {}", i18n.t(Msg::FamilyReissue), name_reissue)
+                                })
+                                question=Msg::FamilyReissueConfirm
+                                on_confirm=Callback::new(move |()| {
+                                    reissue.dispatch(());
+                                })
+                            />
                             <ConfirmButton
                                 label=Msg::Remove
                                 aria_label=Signal::derive(move || {
@@ -125,6 +153,9 @@ pub fn MemberRow(
                         </span>
                     }
                 })}
+            {move || issued.get().map(|s| view! {
+                <ActivationLinkPanel link=s.activation name=s.staff.display_name/>
+            })}
         </li>
     }
 }
