@@ -37,6 +37,9 @@ pub struct FacilitySummary {
     pub name_kana: String,
     pub kind: FacilityKind,
     pub staff_count: u32,
+    /// The operator suspended the facility: its staff cannot log in.
+    #[serde(default)]
+    pub suspended: bool,
 }
 
 /// `GET /api/v1/directory/facilities`: every facility, ordered by kind then kana.

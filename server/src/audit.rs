@@ -110,6 +110,10 @@ pub enum Action {
     SessionLoginNeedsTwoFactor,
     /// A family account lost its last group and was closed (its sessions ended).
     FamilyAccountClose,
+    /// The operator suspended a facility: its staff cannot log in, their sessions ended.
+    FacilitySuspend,
+    /// The operator reactivated a facility (and the accounts suspended with it).
+    FacilityReactivate,
     /// The access log was read (by the operator or a facility's administrator).
     AccessLogRead,
     /// The access log was exported as CSV.
@@ -187,6 +191,8 @@ impl Action {
             Self::SessionLoginNeedsTwoFactor => "session.login_needs_two_factor",
             Self::FamilyAccountClose => "account.family_close",
             Self::AccessLogRead => "access_log.read",
+            Self::FacilitySuspend => "facility.suspend",
+            Self::FacilityReactivate => "facility.reactivate",
             Self::AccessLogExport => "access_log.export",
         }
     }

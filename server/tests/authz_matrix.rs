@@ -159,6 +159,7 @@ async fn every_endpoint_answers_every_caller_exactly() {
     };
     let station = facility_of("ns.tanaka").await;
     let hospital = facility_of("dr.yamamoto").await;
+    let kimura_facility = facility_of("sw.kimura").await;
     let ito = app.user_id("hh.ito").await;
     let takahashi = app.user_id("ph.takahashi").await;
 
@@ -526,6 +527,20 @@ async fn every_endpoint_answers_every_caller_exactly() {
             format!("{g}/members/{tanaka_id}/activation"),
             None,
             cat(HIDDEN, [403, 403, 404, 404]),
+        ),
+        // Suspending a whole facility (sw.kimura's, none of the callers'): the operator only;
+        // reactivated at once.
+        row(
+            Method::POST,
+            format!("/api/v1/facilities/{kimura_facility}/suspension"),
+            None,
+            [401, 204, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/v1/facilities/{kimura_facility}/suspension"),
+            None,
+            [401, 204, 403, 403, 403, 403, 403, 403, 403],
         ),
         // The access log: the operator, and a facility's administrator (for their staff).
         row(

@@ -793,3 +793,88 @@ async fn a_group_admin_resets_a_family_members_password_and_the_last_tie_closes_
         .await;
     assert_eq!(closed, 1);
 }
+
+#[tokio::test]
+async fn the_operator_suspends_a_whole_facility_and_reactivates_exactly_its_accounts() {
+    let app = TestApp::start().await;
+    let operator = app.login("op.ishikai").await;
+    let tanaka = app.login("ns.tanaka").await;
+    let facility = facility_of(&app, &tanaka).await;
+    let watanabe = app.user_id("pt.watanabe").await;
+    // Suspended on his own before: stays so when the facility comes back.
+    assert_eq!(
+        app.post_json(
+            &operator,
+            &format!("/api/v1/users/{watanabe}/suspension"),
+            &json!({})
+        )
+        .await
+        .status(),
+        204
+    );
+    let path = format!("/api/v1/facilities/{facility}/suspension");
+    expect_problem(
+        app.post_json(&tanaka, &path, &json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        app.post_json(&operator, &path, &json!({})).await.status(),
+        204
+    );
+    assert_eq!(app.get(&tanaka, "/api/v1/me").await.status(), 401);
+    expect_problem(
+        app.login_response("ns.kobayashi", PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    let facilities: Value = app
+        .get(&operator, "/api/v1/directory/facilities")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let station = facilities["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == facility.to_string())
+        .unwrap();
+    assert_eq!(station["suspended"], true);
+    // No staff is added to a suspended facility.
+    expect_problem(
+        app.post_json(
+            &operator,
+            &format!("/api/v1/facilities/{facility}/staff"),
+            &json!({ "display_name": "停止中 一郎", "display_name_kana": "ていしちゅう いちろう",
+                     "profession": "nurse", "login_id": "teishi.ichiro" }),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    assert_eq!(app.delete(&operator, &path).await.status(), 204);
+    assert_eq!(
+        app.login_response("ns.kobayashi", PASSWORD).await.status(),
+        201
+    );
+    expect_problem(
+        app.login_response("pt.watanabe", PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    let actions: Vec<String> = app
+        .audit_flushed()
+        .await
+        .column(
+            "SELECT action FROM audit_log WHERE action LIKE 'facility.%' ORDER BY id",
+            &[],
+        )
+        .await;
+    assert_eq!(actions, ["facility.suspend", "facility.reactivate"]);
+}

@@ -39,6 +39,7 @@ mod direct;
 mod directory;
 mod error;
 mod extract;
+mod facilities;
 mod groups;
 mod health;
 mod invitations;
@@ -159,6 +160,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::list_staff, staff::add_staff))
         .routes(routes!(staff::reissue_activation))
         .routes(routes!(staff::offboard_user))
+        .routes(routes!(
+            facilities::suspend_facility,
+            facilities::reactivate_facility
+        ))
         .routes(routes!(staff_csv::export_staff))
         .routes(routes!(access_log::list_access_log))
         .routes(routes!(access_log::export_access_log))

@@ -679,6 +679,19 @@ impl Store {
         dispatch!(self, s => s.reissue_family_activation(actor, group, user, link, client_ip).await)
     }
 
+    /// Suspends (`true`) or reactivates a facility (the operator): suspending disables its staff
+    /// accounts still active, marked as suspended with it, and ends their sessions; reactivating
+    /// enables exactly those again. Returns the accounts changed. Audited.
+    pub async fn set_facility_suspended(
+        &self,
+        actor: Uuid,
+        facility: Uuid,
+        suspended: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        dispatch!(self, s => s.set_facility_suspended(actor, facility, suspended, client_ip).await)
+    }
+
     /// Offboards a leaver (スタッフ解除): removed from every group with a timeline entry, sessions
     /// ended, account closed; what they wrote stays. Who may: as for suspending. Audited.
     pub async fn offboard(

@@ -113,7 +113,8 @@ impl PgStore {
             "SELECT f.id, f.name, f.name_kana, f.kind,
                     (SELECT COUNT(*) FROM users u
                      WHERE u.facility_id = f.id AND NOT u.disabled AND u.profession <> 'family')
-                        AS staff_count
+                        AS staff_count,
+                    f.suspended_at_ms IS NOT NULL AS suspended
              FROM facilities f ORDER BY f.kind COLLATE \"C\", f.name_kana COLLATE \"C\", f.id",
         )
         .fetch_all(&self.pool)

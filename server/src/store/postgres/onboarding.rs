@@ -472,11 +472,12 @@ impl PgStore {
     ) -> Result<Vec<StaffMember>, StoreError> {
         let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
         may_manage_staff(&actor_in(tx.conn(), actor).await?, facility)?;
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT 1::int8 FROM facilities WHERE id = $1")
-                .bind(facility)
-                .fetch_optional(tx.conn())
-                .await?;
+        let exists: Option<i64> = sqlx::query_scalar(
+            "SELECT 1::int8 FROM facilities WHERE id = $1 AND suspended_at_ms IS NULL",
+        )
+        .bind(facility)
+        .fetch_optional(tx.conn())
+        .await?;
         exists.ok_or(Denied::NotFound)?;
         let mut added = Vec::with_capacity(staff.len());
         for (new, link) in staff {
@@ -580,6 +581,57 @@ impl PgStore {
         let staff = staff_row(tx.conn(), user).await?;
         tx.commit().await?;
         Ok(staff)
+    }
+
+    pub async fn set_facility_suspended(
+        &self,
+        actor: Uuid,
+        facility: Uuid,
+        suspended: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool, &self.live).await?;
+        require_operator(&actor_in(tx.conn(), actor).await?)?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1::int8 FROM facilities WHERE id = $1")
+            .bind(facility)
+            .fetch_optional(tx.conn())
+            .await?;
+        found.ok_or(Denied::NotFound)?;
+        let sql = if suspended {
+            "UPDATE users SET disabled = true, suspended_with_facility = true
+             WHERE facility_id = $1 AND NOT disabled RETURNING id"
+        } else {
+            "UPDATE users SET disabled = false, suspended_with_facility = false
+             WHERE facility_id = $1 AND suspended_with_facility RETURNING id"
+        };
+        let changed: Vec<Id> = sqlx::query_scalar(sql)
+            .bind(facility)
+            .fetch_all(tx.conn())
+            .await?;
+        if suspended {
+            for user in &changed {
+                for sql in [
+                    "DELETE FROM sessions WHERE user_id = $1",
+                    "DELETE FROM trusted_devices WHERE user_id = $1",
+                ] {
+                    sqlx::query(sql).bind(*user).execute(tx.conn()).await?;
+                }
+            }
+        }
+        sqlx::query("UPDATE facilities SET suspended_at_ms = $1 WHERE id = $2")
+            .bind(suspended.then(now_ms))
+            .bind(facility)
+            .execute(tx.conn())
+            .await?;
+        let action = if suspended {
+            Action::FacilitySuspend
+        } else {
+            Action::FacilityReactivate
+        };
+        tx.audit(Entry::new(action, Some(actor), client_ip).target(facility))
+            .await?;
+        tx.commit().await?;
+        Ok(changed.into_iter().map(Id::into_uuid).collect())
     }
 
     pub async fn offboard(

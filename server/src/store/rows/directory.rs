@@ -40,6 +40,7 @@ pub struct FacilityRow {
     name_kana: String,
     kind: String,
     staff_count: i64,
+    suspended: bool,
 }
 
 impl FacilityRow {
@@ -50,6 +51,7 @@ impl FacilityRow {
             name_kana: self.name_kana,
             kind: FacilityKind::parse(&self.kind),
             staff_count: self.staff_count.try_into().unwrap_or(u32::MAX),
+            suspended: self.suspended,
         }
     }
 }

@@ -61,7 +61,8 @@ impl SqliteStore {
             "SELECT f.id, f.name, f.name_kana, f.kind,
                     (SELECT COUNT(*) FROM users u
                      WHERE u.facility_id = f.id AND u.disabled = 0 AND u.profession <> 'family')
-                        AS staff_count
+                        AS staff_count,
+                    f.suspended_at_ms IS NOT NULL AS suspended
              FROM facilities f ORDER BY f.kind, f.name_kana, f.id",
         )
         .fetch_all(&self.read)

@@ -459,10 +459,11 @@ impl SqliteStore {
     ) -> Result<Vec<StaffMember>, StoreError> {
         let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
         may_manage_staff(&actor_in(tx.conn(), actor).await?, facility)?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM facilities WHERE id = ?")
-            .bind(facility.hyphenated())
-            .fetch_optional(tx.conn())
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM facilities WHERE id = ? AND suspended_at_ms IS NULL")
+                .bind(facility.hyphenated())
+                .fetch_optional(tx.conn())
+                .await?;
         exists.ok_or(Denied::NotFound)?;
         let mut added = Vec::with_capacity(staff.len());
         for (new, link) in staff {
@@ -564,6 +565,57 @@ impl SqliteStore {
         let staff = staff_row(tx.conn(), user).await?;
         tx.commit().await?;
         Ok(staff)
+    }
+
+    pub async fn set_facility_suspended(
+        &self,
+        actor: Uuid,
+        facility: Uuid,
+        suspended: bool,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let mut tx = WriteTx::begin(&self.writer, &self.live).await?;
+        require_operator(&actor_in(tx.conn(), actor).await?)?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM facilities WHERE id = ?")
+            .bind(facility.hyphenated())
+            .fetch_optional(tx.conn())
+            .await?;
+        found.ok_or(Denied::NotFound)?;
+        let sql = if suspended {
+            "UPDATE users SET disabled = 1, suspended_with_facility = 1
+             WHERE facility_id = ? AND disabled = 0 RETURNING id"
+        } else {
+            "UPDATE users SET disabled = 0, suspended_with_facility = 0
+             WHERE facility_id = ? AND suspended_with_facility = 1 RETURNING id"
+        };
+        let changed: Vec<Id> = sqlx::query_scalar(sql)
+            .bind(facility.hyphenated())
+            .fetch_all(tx.conn())
+            .await?;
+        if suspended {
+            for user in &changed {
+                for sql in [
+                    "DELETE FROM sessions WHERE user_id = ?",
+                    "DELETE FROM trusted_devices WHERE user_id = ?",
+                ] {
+                    sqlx::query(sql).bind(*user).execute(tx.conn()).await?;
+                }
+            }
+        }
+        sqlx::query("UPDATE facilities SET suspended_at_ms = ? WHERE id = ?")
+            .bind(suspended.then(now_ms))
+            .bind(facility.hyphenated())
+            .execute(tx.conn())
+            .await?;
+        let action = if suspended {
+            Action::FacilitySuspend
+        } else {
+            Action::FacilityReactivate
+        };
+        tx.audit(Entry::new(action, Some(actor), client_ip).target(facility))
+            .await?;
+        tx.commit().await?;
+        Ok(changed.into_iter().map(Id::into_uuid).collect())
     }
 
     pub async fn offboard(

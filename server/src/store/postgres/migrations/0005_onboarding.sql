@@ -82,6 +82,11 @@ CREATE TABLE trusted_devices (
 
 CREATE INDEX trusted_devices_by_user ON trusted_devices (user_id);
 
+-- A facility the operator suspended: its staff accounts were disabled with it (marked, so that
+-- reactivating the facility reactivates exactly those, not one suspended on its own).
+ALTER TABLE facilities ADD COLUMN suspended_at_ms bigint;
+ALTER TABLE users ADD COLUMN suspended_with_facility boolean NOT NULL DEFAULT false;
+
 -- The operator's settings, one JSON document (tsunagu_api::Settings); absent means defaults.
 CREATE TABLE settings (
     id   integer NOT NULL PRIMARY KEY CHECK (id = 1),

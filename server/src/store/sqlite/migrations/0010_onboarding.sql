@@ -83,6 +83,12 @@ CREATE TABLE trusted_devices (
 
 CREATE INDEX trusted_devices_by_user ON trusted_devices (user_id);
 
+-- A facility the operator suspended: its staff accounts were disabled with it (marked, so that
+-- reactivating the facility reactivates exactly those, not one suspended on its own).
+ALTER TABLE facilities ADD COLUMN suspended_at_ms INTEGER;
+ALTER TABLE users ADD COLUMN suspended_with_facility INTEGER NOT NULL DEFAULT 0
+    CHECK (suspended_with_facility IN (0, 1));
+
 -- The operator's settings, one JSON document (tsunagu_api::Settings); absent means defaults.
 CREATE TABLE settings (
     id   INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
