@@ -509,6 +509,8 @@ messages! {
     /// What recovery codes are for.
     RecoveryCodesHint => "スマートフォンをなくしたときに、確認コードの代わりに使えます。各コードは1回だけ使えます。この画面を離れると二度と表示されないので、印刷するか書き写して安全な場所に保管してください。", "Use one instead of a code when you lose your phone; each works once. They are not shown again after you leave this page: print them or write them down and keep them safe.";
     // ── Onboarding: the application, activation and a facility's staff ──
+    /// Asked before suspending a whole facility.
+    FacilitySuspendConfirm => "この施設の職員全員がログアウトされ、ログインできなくなります（書いた投稿は残ります）。よろしいですか？", "Every staff member of this facility is logged out and cannot log in (their posts stay). Continue?";
     /// A group admin's button for a family member who forgot the password.
     FamilyReissue => "新しいリンク（パスワード再設定）", "New link (reset password)";
     FamilyReissueConfirm => "今のパスワードは使えなくなり、新しい有効化リンクを発行します。ご家族に渡してください。よろしいですか？", "The current password stops working and a new activation link is issued for you to hand over. Continue?";

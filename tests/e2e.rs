@@ -1833,3 +1833,26 @@ async fn a_group_admin_gives_a_family_member_a_new_link_for_a_forgotten_password
     b.by_role("link", "山田 花子 様").await;
     b.close().await;
 }
+
+/// The operator suspends a whole facility from the console and reactivates it: while it is
+/// suspended its staff cannot log in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn the_operator_suspends_and_reactivates_a_facility_in_the_console() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("op.ishikai").await;
+    b.goto("/operator/facilities").await;
+    b.click("button", "利用停止 あおば訪問看護ステーション")
+        .await;
+    b.click("button", "はい").await;
+    b.by_role("button", "停止を解除 あおば訪問看護ステーション")
+        .await;
+    assert_eq!(stack.login_status("ns.kobayashi").await, 401);
+    b.click("button", "停止を解除 あおば訪問看護ステーション")
+        .await;
+    b.by_role("button", "利用停止 あおば訪問看護ステーション")
+        .await;
+    assert_eq!(stack.login_status("ns.kobayashi").await, 201);
+    b.close().await;
+}

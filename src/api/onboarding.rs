@@ -84,6 +84,21 @@ impl Client {
         self.send_json(Method::POST, &path, None).await
     }
 
+    /// `POST` (suspend) or `DELETE` (reactivate) `/facilities/{id}/suspension`.
+    pub async fn set_facility_suspended(
+        &self,
+        facility: Uuid,
+        suspended: bool,
+    ) -> Result<(), ApiError> {
+        let method = if suspended {
+            Method::POST
+        } else {
+            Method::DELETE
+        };
+        self.send_empty(method, &format!("/facilities/{facility}/suspension"), None)
+            .await
+    }
+
     /// `POST /users/{id}/offboarding`.
     pub async fn offboard(&self, user: Uuid) -> Result<(), ApiError> {
         self.send_empty(Method::POST, &format!("/users/{user}/offboarding"), None)

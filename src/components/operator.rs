@@ -3,6 +3,7 @@
 
 pub mod application_card;
 pub mod approval_result;
+pub mod facility_suspension;
 pub mod facility_table;
 pub mod operator_frame;
 pub mod operator_nav;

@@ -18,6 +18,15 @@ impl Stack {
         self.api.login(login_id, DEMO_PASSWORD).await.unwrap().token
     }
 
+    /// The status of a login with the demo password (201, or the refusal's).
+    pub async fn login_status(&self, login_id: &str) -> u16 {
+        self.api
+            .login_reply(login_id, DEMO_PASSWORD)
+            .await
+            .unwrap()
+            .status
+    }
+
     pub async fn group_id_by_name(&self, token: &str, name: &str) -> String {
         self.api
             .group_named(token, name)

@@ -2,18 +2,22 @@
 
 use leptos::prelude::*;
 
+use super::facility_suspension::FacilitySuspension;
 use crate::app_part::link_rel;
 use crate::i18n::{facility_kind_label, member_count, use_i18n, Msg};
 use crate::session::use_session;
 
 /// Every registered facility (by type, then kana, as the directory lists them): its name,
 /// linking to its staff management (`/manage/staff/{id}`, a page of the management build),
-/// its type and its number of registered staff.
+/// its type, its number of registered staff, and suspending or reactivating the facility.
 #[component]
 pub fn FacilityTable() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let version = RwSignal::new(0u32);
+    let reload = Callback::new(move |()| version.update(|v| *v += 1));
     let facilities = crate::load::load(move || {
+        version.track();
         let client = session.client();
         async move { client.facilities().await }
     });
@@ -35,6 +39,7 @@ pub fn FacilityTable() -> impl IntoView {
                         let href = format!("/manage/staff/{}", f.id);
                         let kind = f.kind;
                         let staff = f.staff_count;
+                        let (id, name, suspended) = (f.id, f.name.clone(), f.suspended);
                         view! {
                             <li class="operator-facilities__item">
                                 <a
@@ -52,6 +57,7 @@ pub fn FacilityTable() -> impl IntoView {
                                     " "
                                     {move || member_count(staff, i18n.locale())}
                                 </span>
+                                <FacilitySuspension facility=id name suspended on_done=reload/>
                             </li>
                         }
                     })
