@@ -836,12 +836,15 @@ mod tests {
         let id = || Uuid::now_v7().hyphenated().to_string();
         let (fac, a, b, c, g) = (id(), id(), id(), id(), id());
         let odd = "q\"b\\s/\u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} 😀 ü ' <tag> \u{2028}";
-        sqlx::query("INSERT INTO facilities VALUES (?, ?, 'x', 'clinic', 0)")
-            .bind(&fac)
-            .bind(format!("はなまる{odd}"))
-            .execute(w)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO facilities (id, name, name_kana, kind, created_at_ms)
+                     VALUES (?, ?, 'x', 'clinic', 0)",
+        )
+        .bind(&fac)
+        .bind(format!("はなまる{odd}"))
+        .execute(w)
+        .await
+        .unwrap();
         for (user, name, profession, facility) in [
             (&a, format!("看護 {odd}"), "nurse", Some(&fac)),
             (&b, "B".to_owned(), "astronaut", None),
