@@ -1695,26 +1695,9 @@ async fn a_facility_admin_adds_a_staff_member_who_activates_and_is_later_offboar
     b.choose("職種", "看護師").await;
     b.type_into("textbox", "ログインID", "houmon.taro").await;
     b.click("button", "追加して有効化リンクを発行").await;
-    let url = b
-        .wait_or_fail(Duration::from_secs(10), || async {
-            let v = b
-                .by_role("textbox", "有効化リンク（72時間・1回限り）")
-                .await
-                .prop("value")
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if v.contains("/activate/") {
-                Ok(v)
-            } else {
-                Err("no link yet".to_owned())
-            }
-        })
-        .await;
+    let path = shown_activation_path(&b).await;
     b.by_label("svg", "有効化リンクのQRコード").await;
     b.by_role_text("cell", "有効化待ち").await;
-    let path = url[url.find("/activate/").unwrap()..].to_owned();
     b.logout().await;
 
     b.goto(&path).await;
@@ -1799,24 +1782,7 @@ async fn a_group_admin_gives_a_family_member_a_new_link_for_a_forgotten_password
     b.click("button", "新しいリンク（パスワード再設定） 山田 太郎")
         .await;
     b.click("button", "はい").await;
-    let url = b
-        .wait_or_fail(Duration::from_secs(10), || async {
-            let v = b
-                .by_role("textbox", "有効化リンク（72時間・1回限り）")
-                .await
-                .prop("value")
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if v.contains("/activate/") {
-                Ok(v)
-            } else {
-                Err("no link yet".to_owned())
-            }
-        })
-        .await;
-    let path = url[url.find("/activate/").unwrap()..].to_owned();
+    let path = shown_activation_path(&b).await;
     b.logout().await;
 
     b.goto(&path).await;
@@ -1855,4 +1821,26 @@ async fn the_operator_suspends_and_reactivates_a_facility_in_the_console() {
         .await;
     assert_eq!(stack.login_status("ns.kobayashi").await, 201);
     b.close().await;
+}
+
+/// The path of the activation link the page shows in its box (waiting for it to appear).
+async fn shown_activation_path(b: &Browser) -> String {
+    let url = b
+        .wait_or_fail(Duration::from_secs(10), || async {
+            let v = b
+                .by_role("textbox", "有効化リンク（72時間・1回限り）")
+                .await
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if v.contains("/activate/") {
+                Ok(v)
+            } else {
+                Err("no link yet".to_owned())
+            }
+        })
+        .await;
+    url[url.find("/activate/").unwrap()..].to_owned()
 }
