@@ -201,6 +201,7 @@ impl OutboxItem {
             importance: (self.importance != Importance::Normal).then_some(self.importance),
             reply_to: self.reply_to.as_ref().map(|r| r.id),
             mentions: self.mentions.iter().map(|m| m.user_id).collect(),
+            attachments: Vec::new(),
         }
     }
 
@@ -627,6 +628,7 @@ mod tests {
             read_count: 0,
             ack_count: 0,
             acked_by_me: false,
+            attachments: Vec::new(),
         }
     }
 

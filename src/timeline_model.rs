@@ -539,6 +539,7 @@ mod tests {
             read_count: 0,
             ack_count: 0,
             acked_by_me: false,
+            attachments: Vec::new(),
         }
     }
 

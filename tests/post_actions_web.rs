@@ -65,6 +65,7 @@ fn post(by: Author, body: &str) -> Post {
         read_count: 0,
         ack_count: 0,
         acked_by_me: false,
+        attachments: Vec::new(),
     }
 }
 

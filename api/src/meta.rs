@@ -54,6 +54,9 @@ pub struct Limits {
     pub max_page_limit: u32,
     /// Seconds of inactivity after which a session expires.
     pub session_idle_timeout_seconds: u32,
+    /// Sizes of uploads; absent from backends without media (their defaults apply).
+    #[serde(default)]
+    pub media: crate::MediaLimits,
 }
 
 /// `GET /api/v1/health`: this instance takes traffic (`status` is `ok`). A load balancer checks

@@ -125,6 +125,10 @@ pub struct Post {
     /// Whether the caller acknowledged it.
     #[serde(default)]
     pub acked_by_me: bool,
+    /// Photos, videos, audio and documents, in the order the author attached them. Emptied
+    /// when the post is deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::Attachment>,
 }
 
 fn one() -> u32 {
@@ -197,8 +201,9 @@ pub struct PostPage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewPost {
-    /// Post text, 1 to `limits.max_post_chars` characters, not only whitespace.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10_000))]
+    /// Post text, up to `limits.max_post_chars` characters; not empty or only whitespace
+    /// unless the post has attachments (422 `post_empty`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 10_000))]
     pub body: String,
     /// Which timeline; default `care`. Family members may only write to `family`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +220,12 @@ pub struct NewPost {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub mentions: Vec<Uuid>,
+    /// Finished uploads of this group and timeline by the caller, not yet on a post, at most
+    /// `limits.media.max_attachments` and `max_post_bytes` together (422 `field_invalid` on
+    /// `attachments` otherwise; 413 `file_too_large` over the sum).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub attachments: Vec<crate::NewAttachment>,
 }
 
 /// `PATCH /api/v1/groups/{group_id}/posts/{post_id}` body, sent with `If-Match: "<version>"`

@@ -42,5 +42,6 @@ pub fn post(id: u128, by: u128) -> Post {
         read_count: 0,
         ack_count: 0,
         acked_by_me: false,
+        attachments: Vec::new(),
     }
 }

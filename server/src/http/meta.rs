@@ -31,6 +31,7 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
             max_post_chars: MAX_POST_CHARS as u32,
             max_page_limit: MAX_PAGE_LIMIT,
             session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
+            media: Default::default(),
         },
         first_start,
         idle_lock_seconds: state

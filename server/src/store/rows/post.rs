@@ -149,6 +149,7 @@ impl PostRow {
             read_count: count(self.read_count),
             ack_count: count(self.ack_count),
             acked_by_me: self.acked_by_me,
+            attachments: Vec::new(),
         }
     }
 }

@@ -42,6 +42,7 @@ fn views(row: PostRow) -> (Post, Post) {
     let mine = row.into_post();
     let shared = Post {
         acked_by_me: false,
+        attachments: Vec::new(),
         ..mine.clone()
     };
     (mine, shared)
