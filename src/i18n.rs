@@ -649,6 +649,10 @@ messages! {
     OperatorSettings => "設定", "Settings";
     /// Number of applications waiting for a decision; `{n}` the number.
     ApplicationsPending => "承認待ち {n}件", "{n} waiting for a decision";
+    /// The badge on 利用申込 in the console's navigation: how many wait; `{n}` the number.
+    ApplicationsWaitingBadge => "{n}件", "{n} waiting";
+    /// The console's window title (a count of waiting applications goes before it).
+    OperatorConsoleTitle => "つなぐ Tsunagu 事務局", "Tsunagu operator console";
     /// No application at all.
     ApplicationsNone => "利用申込はまだありません。", "No applications yet.";
     /// Separator before the decided applications.

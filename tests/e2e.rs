@@ -1587,8 +1587,17 @@ async fn a_facility_goes_from_its_application_to_its_first_post_without_paper() 
 
     // 2. The operator approves in the console and hands the link over.
     let mut op = Effort::default();
-    b.login("op.ishikai").await;
-    b.goto("/operator").await;
+    b.login_operator("op.ishikai").await;
+    // The console says an application waits, in its navigation and in the tab's title.
+    b.by_role("link", "利用申込1件").await;
+    b.wait_or_fail(Duration::from_secs(10), || async {
+        let title = b.title().await;
+        title
+            .starts_with("(1) ")
+            .then_some(())
+            .ok_or_else(|| format!("title {title:?}"))
+    })
+    .await;
     b.by_role("heading", "みなと訪問看護ステーション").await;
     op.click(&b, "button", "承認").await;
     let url = b
@@ -1807,7 +1816,7 @@ async fn a_group_admin_gives_a_family_member_a_new_link_for_a_forgotten_password
 async fn the_operator_suspends_and_reactivates_a_facility_in_the_console() {
     let stack = Stack::start().await;
     let b = Browser::open(&stack).await;
-    b.login("op.ishikai").await;
+    b.login_operator("op.ishikai").await;
     b.goto("/operator/facilities").await;
     b.click("button", "利用停止 あおば訪問看護ステーション")
         .await;

@@ -107,6 +107,15 @@ pub struct ApplicationList {
     pub items: Vec<Application>,
 }
 
+/// `GET /api/v1/applications/pending` (operator): how many applications wait for a decision.
+/// Names nobody, so reading it is not audited: the console asks every minute to tell the
+/// operator that a new one arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PendingApplications {
+    pub count: u32,
+}
+
 /// `POST /api/v1/applications` answer: the application is queued for the operator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -450,6 +450,12 @@ async fn every_endpoint_answers_every_caller_exactly() {
             [401, 200, 403, 403, 403, 403, 403, 403, 403],
         ),
         row(
+            Method::GET,
+            "/api/v1/applications/pending".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
             Method::POST,
             format!("/api/v1/applications/{unknown}/approval"),
             None,

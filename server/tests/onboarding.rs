@@ -58,11 +58,22 @@ async fn pledge_version(app: &TestApp) -> u64 {
     pledge["version"].as_u64().unwrap()
 }
 
+/// How many applications wait, as the operator's console asks.
+async fn pending_count(app: &TestApp, operator: &str) -> u64 {
+    let reply = app.get(operator, "/api/v1/applications/pending").await;
+    assert_eq!(reply.status(), 200);
+    let body: Value = reply.json().await.unwrap();
+    body["count"].as_u64().unwrap()
+}
+
 /// Applies and has the operator approve; returns the activation token and the new facility.
 async fn apply_and_approve(app: &TestApp, operator: &str, login_id: &str) -> (String, Uuid) {
     let version = pledge_version(app).await;
+    let waiting = pending_count(app, operator).await;
     let submitted = public_post(app, "/api/v1/applications", &form(login_id, version)).await;
     assert_eq!(submitted.status(), 201);
+    // The console's count tells the operator a new application arrived.
+    assert_eq!(pending_count(app, operator).await, waiting + 1);
     let receipt: Value = submitted.json().await.unwrap();
     let id = receipt["id"].as_str().unwrap();
     let approved = app
@@ -73,6 +84,7 @@ async fn apply_and_approve(app: &TestApp, operator: &str, login_id: &str) -> (St
         )
         .await;
     assert_eq!(approved.status(), 201);
+    assert_eq!(pending_count(app, operator).await, waiting);
     let approval: Value = approved.json().await.unwrap();
     assert_eq!(approval["activation"]["login_id"], login_id);
     (

@@ -3,7 +3,8 @@
 
 use gloo_net::http::Method;
 use tsunagu_api::{
-    Application, ApplicationList, Approval, Pledge, PledgeText, Rejection, Settings,
+    Application, ApplicationList, Approval, PendingApplications, Pledge, PledgeText, Rejection,
+    Settings,
 };
 use uuid::Uuid;
 
@@ -13,6 +14,11 @@ impl Client {
     /// `GET /applications` (operator): every application, newest first.
     pub async fn applications(&self) -> Result<ApplicationList, ApiError> {
         self.get_json("/applications").await
+    }
+
+    /// `GET /applications/pending` (operator): how many wait for a decision.
+    pub async fn pending_applications(&self) -> Result<PendingApplications, ApiError> {
+        self.get_json("/applications/pending").await
     }
 
     /// `POST /applications/{id}/approval` (operator): creates the facility and its

@@ -7,6 +7,7 @@ pub mod facility_suspension;
 pub mod facility_table;
 pub mod operator_frame;
 pub mod operator_nav;
+pub mod pending_count;
 pub mod pledge_editor;
 pub mod policy_form;
 pub mod reject_form;

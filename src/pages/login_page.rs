@@ -20,7 +20,8 @@ fn device_key(login_id: &str) -> String {
 /// shows the translated reason in a `role="alert"` and keeps the login ID; a session that ended by
 /// itself shows why. An account with two-factor login is asked for its 確認コード after the
 /// password (which is kept for the second submit). On a new server without any operator it says
-/// how to create the first one. Logged-in users are sent home (a page load: the nurse's app is another build).
+/// how to create the first one. Logged-in users are sent home (a page load: the nurse's app is another build),
+/// operators to the console's applications.
 /// Right after a logout it offers to remove the
 /// user's data from this device ([`DeviceDataOffer`]). It continues from the static form of
 /// `login.html` ([`crate::boot`]): what was typed, the focus, and a login already submitted.
@@ -73,9 +74,11 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
+    // The operator's work is the console: it opens on the applications that wait.
     crate::effect::effect(move || {
         if session.is_logged_in() {
-            go("/");
+            let operator = session.me().is_some_and(|m| m.is_operator);
+            go(if operator { "/operator" } else { "/" });
         }
     });
 

@@ -6,21 +6,29 @@ use tsunagu_api::Approval;
 use crate::components::keyed_list::{KeyedList, Row};
 use crate::components::operator::application_card::ApplicationCard;
 use crate::components::operator::approval_result::ApprovalResult;
+use crate::components::operator::pending_count::use_pending_count;
 use crate::i18n::{use_i18n, Msg};
 use crate::operator_model::{order_applications, pending_count, with_number};
 use crate::session::use_session;
 
 /// "利用申込": the activation links of the approvals made on this page (newest first, until
 /// closed), how many applications wait, then every application — pending ones first, the
-/// oldest first, then the decided ones, the latest decision first.
+/// oldest first, then the decided ones, the latest decision first. The list reloads when the
+/// console's count of pending applications changes.
 #[component]
 pub fn OperatorApplicationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let reload = RwSignal::new(0u32);
-    let bump = move || reload.update(|v| *v = v.wrapping_add(1));
+    let pending = use_pending_count();
+    let bump = move || {
+        reload.update(|v| *v = v.wrapping_add(1));
+        pending.refresh();
+    };
     let list = crate::load::load(move || {
         reload.track();
+        // A new application (the count, asked every minute, changed) reloads the list.
+        pending.count();
         let client = session.client();
         async move {
             client

@@ -274,6 +274,13 @@ impl Browser {
         self.by_role("heading", "マイグループ").await;
     }
 
+    /// Logs an operator in: the console opens on its applications.
+    pub async fn login_operator(&self, login_id: &str) {
+        self.goto("/login").await;
+        self.submit_login(login_id).await;
+        self.by_role("heading", "利用申込").await;
+    }
+
     /// Types `login_id` and the demo password into the login form shown and presses ログイン.
     pub async fn submit_login(&self, login_id: &str) {
         self.by_role("textbox", "ログインID")
@@ -544,6 +551,11 @@ impl Browser {
             )
             .await
             .unwrap();
+    }
+
+    /// The window's title.
+    pub async fn title(&self) -> String {
+        self.c().title().await.unwrap()
     }
 
     /// Texts of the visible elements matching `css`.

@@ -4,7 +4,8 @@
 use serde_json::json;
 use tsunagu_api::{
     Activated, ActivationInfo, ApplicationList, ApplicationReceipt, ApplicationStatus, Approval,
-    ErrorCode, Pledge, Session, StaffActivation, StaffList, TwoFactorEnrolment,
+    ErrorCode, PendingApplications, Pledge, Session, StaffActivation, StaffList,
+    TwoFactorEnrolment,
 };
 
 use super::unique;
@@ -64,6 +65,23 @@ pub(super) async fn a_facility_applies_is_approved_and_activates_with_two_factor
         .await?
         .expect_status(200)?
         .decode()?;
+    // The console's count of waiting applications includes it; members may not ask.
+    let waiting: PendingApplications = ctx
+        .get("/applications/pending")
+        .bearer(&operator.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    ensure!(
+        waiting.count >= 1,
+        "the pending count does not include the new application"
+    );
+    ctx.get("/applications/pending")
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_problem(403, ErrorCode::Forbidden)?;
     let mine = list.items.iter().find(|a| a.id == receipt.id);
     ensure!(
         mine.is_some_and(

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tsunagu_api::{
     ActivationLink, ApplicationForm, ApplicationList, ApplicationReceipt, Approval, ErrorCode,
-    Problem, Rejection, MAX_APPLICATION_TEXT_CHARS,
+    PendingApplications, Problem, Rejection, MAX_APPLICATION_TEXT_CHARS,
 };
 
 use super::common_responses::{JsonBodyErrors, ServerErrors, SessionErrors};
@@ -75,6 +75,26 @@ pub async fn list_applications(
 ) -> Result<axum::Json<ApplicationList>, Error> {
     let items = state.store.applications(auth.user_id, ip).await?;
     Ok(axum::Json(ApplicationList { items }))
+}
+
+/// How many applications wait (the operator): the console polls it to announce new ones.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/pending",
+    tag = "applications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The number of pending applications", body = PendingApplications),
+        (status = 403, description = "Not the operator (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
+    )
+)]
+pub async fn pending_applications(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<axum::Json<PendingApplications>, Error> {
+    let count = state.store.pending_applications(auth.user_id).await?;
+    Ok(axum::Json(PendingApplications { count }))
 }
 
 /// Approves a pending application (the operator): creates the facility and its administrator

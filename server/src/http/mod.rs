@@ -153,6 +153,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             applications::submit_application,
             applications::list_applications
         ))
+        .routes(routes!(applications::pending_applications))
         .routes(routes!(applications::approve_application))
         .routes(routes!(applications::reject_application))
         .routes(routes!(pledge::get_pledge, pledge::put_pledge))

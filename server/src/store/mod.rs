@@ -586,6 +586,12 @@ impl Store {
         dispatch!(self, s => s.applications(actor, client_ip).await)
     }
 
+    /// How many applications wait for a decision (the operator; others `Forbidden`). Not
+    /// audited: a count names nobody.
+    pub async fn pending_applications(&self, actor: Uuid) -> Result<u32, StoreError> {
+        dispatch!(self, s => s.pending_applications(actor).await)
+    }
+
     /// Approves a pending application (the operator): creates the facility and its
     /// administrator's account waiting for activation with `link`, in one transaction.
     /// Refused with `ApplicationDecided` once decided. Audited.

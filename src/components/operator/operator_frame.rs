@@ -5,11 +5,13 @@ use leptos::prelude::*;
 
 use crate::app_part::link_rel;
 use crate::components::operator::operator_nav::OperatorNav;
+use crate::components::operator::pending_count::provide_pending_count;
 use crate::components::require_session::RequireSession;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
-/// The console's navigation beside its page, for an operator; anyone else sees "このページは
+/// The console's navigation beside its page, for an operator (asking every minute how many
+/// applications wait: [`provide_pending_count`]); anyone else sees "このページは
 /// 医師会事務局のアカウントだけが使えます。" with a link home (the server refuses them anyway).
 /// Without a session it loads the login page.
 #[component]
@@ -25,6 +27,7 @@ pub fn OperatorFrame(
         <RequireSession>
             {move || {
                 if is_operator.get() {
+                    provide_pending_count();
                     view! {
                         <div class="operator">
                             <OperatorNav/>

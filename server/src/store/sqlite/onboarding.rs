@@ -264,6 +264,16 @@ impl SqliteStore {
             .collect())
     }
 
+    pub async fn pending_applications(&self, actor: Uuid) -> Result<u32, StoreError> {
+        let mut conn = self.read.acquire().await?;
+        require_operator(&actor_in(&mut conn, actor).await?)?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM applications WHERE status = 'pending'")
+                .fetch_one(&mut *conn)
+                .await?;
+        Ok(n as u32)
+    }
+
     pub async fn approve_application(
         &self,
         actor: Uuid,
