@@ -17,6 +17,7 @@ mod direct;
 mod directory;
 pub mod events;
 mod global_config;
+pub mod media;
 pub mod groups;
 pub mod invitations;
 mod links;
