@@ -44,7 +44,13 @@ async fn create(
         .unwrap()
 }
 
-async fn patch(app: &TestApp, token: &str, id: &str, offset: u64, bytes: Vec<u8>) -> reqwest::Response {
+async fn patch(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    offset: u64,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     app.client
         .patch(app.url(&format!("/api/v1/uploads/{id}")))
         .bearer_auth(token)
@@ -74,7 +80,14 @@ async fn upload(
     (id, response)
 }
 
-async fn upload_ok(app: &TestApp, token: &str, group: Uuid, timeline: &str, name: &str, bytes: &[u8]) -> String {
+async fn upload_ok(
+    app: &TestApp,
+    token: &str,
+    group: Uuid,
+    timeline: &str,
+    name: &str,
+    bytes: &[u8],
+) -> String {
     let (id, response) = upload(app, token, group, timeline, name, bytes).await;
     assert_eq!(response.status(), 204, "{:?}", response.text().await);
     id
@@ -142,8 +155,19 @@ async fn tus_options_and_meta_announce_uploads() {
     assert_eq!(response.headers()["tus-version"], "1.0.0");
     assert_eq!(response.headers()["tus-extension"], "creation,termination");
     assert_eq!(response.headers()["tus-max-size"], "200000000");
-    let meta: Value = app.client.get(app.url("/api/v1/meta")).send().await.unwrap().json().await.unwrap();
-    assert!(meta["capabilities"].as_array().unwrap().contains(&json!("resumable_upload")));
+    let meta: Value = app
+        .client
+        .get(app.url("/api/v1/meta"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(meta["capabilities"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("resumable_upload")));
     assert_eq!(meta["limits"]["media"]["max_video_bytes"], 200_000_000);
 }
 
@@ -161,23 +185,46 @@ async fn a_photo_loses_its_gps_and_goes_on_a_post_that_carries_it_everywhere() {
     assert_eq!(stored.status(), 200);
     assert_eq!(stored.headers()["content-type"], "image/jpeg");
     assert_eq!(stored.headers()["x-content-type-options"], "nosniff");
-    assert!(stored.headers()["cache-control"].to_str().unwrap().contains("private"));
-    assert!(stored.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
-    assert!(stored.headers()["content-disposition"].to_str().unwrap().starts_with("inline;"));
+    assert!(stored.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("private"));
+    assert!(stored.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    assert!(stored.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("inline;"));
     let bytes = stored.bytes().await.unwrap();
-    assert!(!bytes.windows(GPS_TEXT.len()).any(|w| w == GPS_TEXT), "GPS text survived");
+    assert!(
+        !bytes.windows(GPS_TEXT.len()).any(|w| w == GPS_TEXT),
+        "GPS text survived"
+    );
     assert!(!bytes.windows(6).any(|w| w == b"Exif\0\0"), "EXIF survived");
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 64);
     let doctor = app.login("dr.sato").await;
     expect_problem(download(&app, &doctor, &id).await, 404, "not_found").await;
 
-    let status: Value = app.get(&nurse, &format!("/api/v1/uploads/{id}")).await.json().await.unwrap();
+    let status: Value = app
+        .get(&nurse, &format!("/api/v1/uploads/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["attachment"]["kind"], "image");
     assert_eq!(status["attachment"]["width"], 64);
     assert_eq!(status["attachment"]["thumbnail"], true);
 
     // A post with only the photo.
-    let response = post_with(&app, &nurse, group, json!({ "body": "", "attachments": [{ "upload_id": id }] })).await;
+    let response = post_with(
+        &app,
+        &nurse,
+        group,
+        json!({ "body": "", "attachments": [{ "upload_id": id }] }),
+    )
+    .await;
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
     let post: Value = response.json().await.unwrap();
     assert_eq!(post["attachments"][0]["id"], id);
@@ -185,18 +232,38 @@ async fn a_photo_loses_its_gps_and_goes_on_a_post_that_carries_it_everywhere() {
     let post_id = post["id"].as_str().unwrap().to_owned();
 
     // The timeline page (built as JSON by SQLite), the post and the group's media all carry it.
-    let page: Value = app.get(&doctor, &format!("/api/v1/groups/{group}/posts?timeline=care&limit=1")).await.json().await.unwrap();
+    let page: Value = app
+        .get(
+            &doctor,
+            &format!("/api/v1/groups/{group}/posts?timeline=care&limit=1"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"][0]["id"], post_id.as_str());
     assert_eq!(page["items"][0]["attachments"], post["attachments"]);
-    let one: Value = app.get(&doctor, &format!("/api/v1/groups/{group}/posts/{post_id}")).await.json().await.unwrap();
+    let one: Value = app
+        .get(&doctor, &format!("/api/v1/groups/{group}/posts/{post_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(one["attachments"], post["attachments"]);
-    let media: Value = app.get(&doctor, &format!("/api/v1/groups/{group}/media")).await.json().await.unwrap();
+    let media: Value = app
+        .get(&doctor, &format!("/api/v1/groups/{group}/media"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(media["items"][0]["attachment"]["id"], id);
     assert_eq!(media["items"][0]["post_id"], post_id.as_str());
 
     // Now the post's readers may fetch it and its thumbnail.
     assert_eq!(download(&app, &doctor, &id).await.status(), 200);
-    let thumb = app.get(&doctor, &format!("/api/v1/media/{id}/thumbnail")).await;
+    let thumb = app
+        .get(&doctor, &format!("/api/v1/media/{id}/thumbnail"))
+        .await;
     assert_eq!(thumb.status(), 200);
     assert_eq!(thumb.headers()["content-type"], "image/jpeg");
     // Family members never get a care file, other groups' members never any.
@@ -204,27 +271,48 @@ async fn a_photo_loses_its_gps_and_goes_on_a_post_that_carries_it_everywhere() {
     expect_problem(download(&app, &family, &id).await, 404, "not_found").await;
     let outsider = app.login("fam.nakamura").await;
     expect_problem(download(&app, &outsider, &id).await, 404, "not_found").await;
-    let family_media: Value = app.get(&family, &format!("/api/v1/groups/{group}/media")).await.json().await.unwrap();
+    let family_media: Value = app
+        .get(&family, &format!("/api/v1/groups/{group}/media"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(family_media["items"], json!([]));
 
     // An upload goes on one post only.
-    let again = post_with(&app, &nurse, group, json!({ "body": "x", "attachments": [{ "upload_id": id }] })).await;
+    let again = post_with(
+        &app,
+        &nurse,
+        group,
+        json!({ "body": "x", "attachments": [{ "upload_id": id }] }),
+    )
+    .await;
     let problem = expect_problem(again, 422, "field_invalid").await;
     assert_eq!(problem["errors"][0]["field"], "attachments");
 
     // Deleting the post hides the file from its readers (not from its author).
-    let deleted = app.delete(&nurse, &format!("/api/v1/groups/{group}/posts/{post_id}")).await;
+    let deleted = app
+        .delete(&nurse, &format!("/api/v1/groups/{group}/posts/{post_id}"))
+        .await;
     assert_eq!(deleted.status(), 200, "{:?}", deleted.text().await);
     let hh = app.login("hh.ito").await;
     expect_problem(download(&app, &hh, &id).await, 404, "not_found").await;
     assert_eq!(download(&app, &nurse, &id).await.status(), 200);
-    let media: Value = app.get(&doctor, &format!("/api/v1/groups/{group}/media")).await.json().await.unwrap();
+    let media: Value = app
+        .get(&doctor, &format!("/api/v1/groups/{group}/media"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(media["items"], json!([]));
 
     // Every download was audited.
     let db = app.audit_flushed().await;
     let reads: i64 = db
-        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'media.read'", &[])
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'media.read'",
+            &[],
+        )
         .await;
     assert!(reads >= 4, "{reads}");
 }
@@ -239,7 +327,13 @@ async fn family_files_reach_the_family_and_the_cookie_works_for_media_elements()
     expect_problem(care, 404, "not_found").await;
     let bytes = pdf(5000);
     let id = upload_ok(&app, &family, group, "family", "報告.pdf", &bytes).await;
-    let response = post_with(&app, &family, group, json!({ "body": "資料です", "attachments": [{ "upload_id": id }] })).await;
+    let response = post_with(
+        &app,
+        &family,
+        group,
+        json!({ "body": "資料です", "attachments": [{ "upload_id": id }] }),
+    )
+    .await;
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
 
     let nurse = app.login("ns.tanaka").await;
@@ -252,7 +346,12 @@ async fn family_files_reach_the_family_and_the_cookie_works_for_media_elements()
         .unwrap();
     assert_eq!(cookie.status(), 204);
     let set = cookie.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/api/v1/media"), "{set}");
+    assert!(
+        set.contains("HttpOnly")
+            && set.contains("SameSite=Strict")
+            && set.contains("Path=/api/v1/media"),
+        "{set}"
+    );
     let pair = set.split(';').next().unwrap().to_owned();
     let by_cookie = app
         .client
@@ -263,8 +362,14 @@ async fn family_files_reach_the_family_and_the_cookie_works_for_media_elements()
         .unwrap();
     assert_eq!(by_cookie.status(), 200);
     assert_eq!(by_cookie.headers()["content-type"], "application/pdf");
-    let disposition = by_cookie.headers()["content-disposition"].to_str().unwrap().to_owned();
-    assert!(disposition.contains("filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf"), "{disposition}");
+    let disposition = by_cookie.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf"),
+        "{disposition}"
+    );
     assert_eq!(by_cookie.bytes().await.unwrap(), bytes);
 
     // Ranges.
@@ -292,7 +397,10 @@ async fn family_files_reach_the_family_and_the_cookie_works_for_media_elements()
 
     // Logging out clears the cookie, and the cookie's session is gone anyway.
     let logout = app.delete(&nurse, "/api/v1/sessions/current").await;
-    assert!(logout.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert!(logout.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
     let after = app
         .client
         .get(app.url(&format!("/api/v1/media/{id}")))
@@ -321,7 +429,12 @@ async fn files_are_typed_by_content_and_limited_by_size() {
     let zip = b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x07\0\0\0evil.sh".to_vec();
     let (id, response) = upload(&app, &nurse, group, "care", "photo.jpg", &zip).await;
     expect_problem(response, 415, "unsupported_media_type").await;
-    expect_problem(app.get(&nurse, &format!("/api/v1/uploads/{id}")).await, 404, "not_found").await;
+    expect_problem(
+        app.get(&nurse, &format!("/api/v1/uploads/{id}")).await,
+        404,
+        "not_found",
+    )
+    .await;
     let exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec();
     let (_, response) = upload(&app, &nurse, group, "care", "photo.jpg", &exe).await;
     expect_problem(response, 415, "unsupported_media_type").await;
@@ -329,7 +442,10 @@ async fn files_are_typed_by_content_and_limited_by_size() {
     // A PNG that declares 100000×100000 pixels: refused from its header.
     let mut bomb = Vec::new();
     image::DynamicImage::new_rgb8(1, 1)
-        .write_to(&mut std::io::Cursor::new(&mut bomb), image::ImageFormat::Png)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bomb),
+            image::ImageFormat::Png,
+        )
         .unwrap();
     bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
     bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
@@ -345,11 +461,23 @@ async fn files_are_typed_by_content_and_limited_by_size() {
     // Two documents within the limit each, over the post's limit together.
     let a = upload_ok(&app, &nurse, group, "care", "a.pdf", &pdf(3500)).await;
     let b = upload_ok(&app, &nurse, group, "care", "b.pdf", &pdf(3500)).await;
-    let response = post_with(&app, &nurse, group, json!({ "body": "2", "attachments": [{ "upload_id": a }, { "upload_id": b }] })).await;
+    let response = post_with(
+        &app,
+        &nurse,
+        group,
+        json!({ "body": "2", "attachments": [{ "upload_id": a }, { "upload_id": b }] }),
+    )
+    .await;
     expect_problem(response, 413, "file_too_large").await;
     // Someone else's upload cannot be attached.
     let doctor = app.login("dr.sato").await;
-    let response = post_with(&app, &doctor, group, json!({ "body": "x", "attachments": [{ "upload_id": a }] })).await;
+    let response = post_with(
+        &app,
+        &doctor,
+        group,
+        json!({ "body": "x", "attachments": [{ "upload_id": a }] }),
+    )
+    .await;
     expect_problem(response, 422, "field_invalid").await;
     // Nor can another upload of theirs be touched.
     let head = app
@@ -368,7 +496,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -385,7 +517,11 @@ async fn head_offset(app: &TestApp, token: &str, id: &str) -> u64 {
         .unwrap();
     assert_eq!(head.status(), 200);
     assert_eq!(head.headers()["cache-control"], "no-store");
-    head.headers()["upload-offset"].to_str().unwrap().parse().unwrap()
+    head.headers()["upload-offset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// The point of resumable uploads: a connection lost mid-body keeps what arrived, HEAD says
@@ -398,7 +534,13 @@ async fn an_interrupted_upload_resumes_where_it_stopped() {
     let file = pdf(3 * 1024 * 1024);
     let created = create(&app, &nurse, group, "care", "記録.pdf", file.len() as u64).await;
     assert_eq!(created.status(), 201);
-    let id = created.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let id = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
 
     // A wrong offset is a conflict.
     let wrong = patch(&app, &nurse, &id, 10, vec![1, 2, 3]).await;
@@ -432,7 +574,10 @@ async fn an_interrupted_upload_resumes_where_it_stopped() {
 
     let rest = patch(&app, &nurse, &id, offset, file[sent..].to_vec()).await;
     assert_eq!(rest.status(), 204, "{:?}", rest.text().await);
-    assert_eq!(rest.headers()["upload-offset"], file.len().to_string().as_str());
+    assert_eq!(
+        rest.headers()["upload-offset"],
+        file.len().to_string().as_str()
+    );
     let stored = download(&app, &nurse, &id).await.bytes().await.unwrap();
     assert!(stored == file, "the resumed file differs");
 }
@@ -443,7 +588,13 @@ async fn a_cancelled_upload_is_gone() {
     let nurse = app.login("ns.tanaka").await;
     let group = app.group_id(YAMADA).await;
     let created = create(&app, &nurse, group, "care", "x.pdf", 100).await;
-    let id = created.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let id = created.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let response = app
         .client
         .delete(app.url(&format!("/api/v1/uploads/{id}")))
@@ -453,7 +604,12 @@ async fn a_cancelled_upload_is_gone() {
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    expect_problem(app.get(&nurse, &format!("/api/v1/uploads/{id}")).await, 404, "not_found").await;
+    expect_problem(
+        app.get(&nurse, &format!("/api/v1/uploads/{id}")).await,
+        404,
+        "not_found",
+    )
+    .await;
     let late = patch(&app, &nurse, &id, 0, pdf(100)).await;
     expect_problem(late, 404, "not_found").await;
 }

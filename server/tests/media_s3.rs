@@ -94,7 +94,9 @@ async fn a_photo_goes_through_the_bucket() {
         .unwrap();
     assert_eq!(ranged.status(), 206);
     assert_eq!(ranged.bytes().await.unwrap(), &photo[..8]);
-    let thumb = app.get(&doctor, &format!("/api/v1/media/{id}/thumbnail")).await;
+    let thumb = app
+        .get(&doctor, &format!("/api/v1/media/{id}/thumbnail"))
+        .await;
     assert_eq!(thumb.status(), 200);
 
     // The bytes are in the bucket, read there by a client of our own.

@@ -19,8 +19,17 @@ fn pdf_text(len: usize) -> String {
 }
 
 /// Starts an upload; its path under `/api/v1` (`/uploads/{id}`).
-async fn start(ctx: &Ctx, token: &str, group: uuid::Uuid, name: &str, length: usize) -> Check<String> {
-    let b64 = |s: &str| { use base64::Engine; base64::engine::general_purpose::STANDARD.encode(s) };
+async fn start(
+    ctx: &Ctx,
+    token: &str,
+    group: uuid::Uuid,
+    name: &str,
+    length: usize,
+) -> Check<String> {
+    let b64 = |s: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(s)
+    };
     let reply = ctx
         .post("/uploads")
         .bearer(token)
@@ -45,7 +54,13 @@ async fn start(ctx: &Ctx, token: &str, group: uuid::Uuid, name: &str, length: us
     Ok(path.to_owned())
 }
 
-async fn patch(ctx: &Ctx, token: &str, path: &str, offset: usize, bytes: &str) -> Check<crate::client::Reply> {
+async fn patch(
+    ctx: &Ctx,
+    token: &str,
+    path: &str,
+    offset: usize,
+    bytes: &str,
+) -> Check<crate::client::Reply> {
     ctx.patch(path)
         .bearer(token)
         .header("Tus-Resumable", "1.0.0")
@@ -84,7 +99,9 @@ pub(super) async fn uploads_resume_and_become_attachments(ctx: &Ctx) -> Check {
         options.status
     );
     ensure!(
-        options.header("tus-version").is_some_and(|v| v.contains("1.0.0")),
+        options
+            .header("tus-version")
+            .is_some_and(|v| v.contains("1.0.0")),
         "no Tus-Version 1.0.0"
     );
     let member = ctx.login_member().await?;
@@ -92,12 +109,20 @@ pub(super) async fn uploads_resume_and_become_attachments(ctx: &Ctx) -> Check {
     let group = create_workplace(ctx, &member.token).await?;
     let file = pdf_text(64 * 1024);
     let path = start(ctx, &member.token, group.id, "記録.pdf", file.len()).await?;
-    ensure!(offset(ctx, &member.token, &path).await? == 0, "a new upload is not at 0");
+    ensure!(
+        offset(ctx, &member.token, &path).await? == 0,
+        "a new upload is not at 0"
+    );
 
     // In two pieces, as after a lost connection; a wrong offset is a conflict.
     let half = file.len() / 2;
-    patch(ctx, &member.token, &path, 0, &file[..half]).await?.expect_status(204)?;
-    ensure!(offset(ctx, &member.token, &path).await? == half, "HEAD does not say where to resume");
+    patch(ctx, &member.token, &path, 0, &file[..half])
+        .await?
+        .expect_status(204)?;
+    ensure!(
+        offset(ctx, &member.token, &path).await? == half,
+        "HEAD does not say where to resume"
+    );
     patch(ctx, &member.token, &path, 0, &file[..10])
         .await?
         .expect_status(409)?;
@@ -114,14 +139,30 @@ pub(super) async fn uploads_resume_and_become_attachments(ctx: &Ctx) -> Check {
         last.header("upload-offset") == Some(file.len().to_string().as_str()),
         "the last PATCH does not report the whole length"
     );
-    let status: UploadStatus = ctx.get(&path).bearer(&member.token).send().await?.expect_status(200)?.decode()?;
-    let attachment = status.attachment.ok_or("a complete upload has no attachment")?;
-    ensure!(attachment.content_type == "application/pdf", "type {}", attachment.content_type);
+    let status: UploadStatus = ctx
+        .get(&path)
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_status(200)?
+        .decode()?;
+    let attachment = status
+        .attachment
+        .ok_or("a complete upload has no attachment")?;
+    ensure!(
+        attachment.content_type == "application/pdf",
+        "type {}",
+        attachment.content_type
+    );
     ensure!(attachment.name == "記録.pdf", "name {}", attachment.name);
 
     // Nobody else may fetch it, before or after it is on a post of a group they are not in.
     let media = format!("/media/{}", attachment.id);
-    ctx.get(&media).bearer(&outsider.token).send().await?.expect_problem(404, ErrorCode::NotFound)?;
+    ctx.get(&media)
+        .bearer(&outsider.token)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
     let post: Post = ctx
         .post(&format!("/groups/{}/posts", group.id))
         .bearer(&member.token)
@@ -136,16 +177,30 @@ pub(super) async fn uploads_resume_and_become_attachments(ctx: &Ctx) -> Check {
     );
     let page = ctx.posts(&member.token, group.id, "?limit=1").await?;
     ensure!(
-        page.items.first().is_some_and(|p| p.attachments == post.attachments),
+        page.items
+            .first()
+            .is_some_and(|p| p.attachments == post.attachments),
         "the timeline does not carry the attachment"
     );
     let whole = ctx.get(&media).bearer(&member.token).send().await?;
     whole.expect_status(200)?;
-    ensure!(whole.text == file, "the downloaded file differs from the uploaded one");
-    let part = ctx.get(&media).bearer(&member.token).header("Range", "bytes=0-8").send().await?;
+    ensure!(
+        whole.text == file,
+        "the downloaded file differs from the uploaded one"
+    );
+    let part = ctx
+        .get(&media)
+        .bearer(&member.token)
+        .header("Range", "bytes=0-8")
+        .send()
+        .await?;
     part.expect_status(206)?;
     ensure!(part.text == "%PDF-1.4\n", "range 0-8 is {:?}", part.text);
-    ctx.get(&media).bearer(&outsider.token).send().await?.expect_problem(404, ErrorCode::NotFound)?;
+    ctx.get(&media)
+        .bearer(&outsider.token)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
     Ok(())
 }
 
@@ -162,17 +217,31 @@ pub(super) async fn uploads_are_typed_by_their_content(ctx: &Ctx) -> Check {
         .await?
         .expect_problem(415, ErrorCode::UnsupportedMediaType)?;
     // The refused upload is gone.
-    ctx.get(&path).bearer(&member.token).send().await?.expect_problem(404, ErrorCode::NotFound)?;
+    ctx.get(&path)
+        .bearer(&member.token)
+        .send()
+        .await?
+        .expect_problem(404, ErrorCode::NotFound)?;
     // Larger than any file may be.
     let limits = ctx.meta().await?.limits.media;
-    let b64 = |s: &str| { use base64::Engine; base64::engine::general_purpose::STANDARD.encode(s) };
+    let b64 = |s: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(s)
+    };
     ctx.post("/uploads")
         .bearer(&member.token)
         .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", &(limits.max_upload_bytes() + 1).to_string())
+        .header(
+            "Upload-Length",
+            &(limits.max_upload_bytes() + 1).to_string(),
+        )
         .header(
             "Upload-Metadata",
-            &format!("group {},timeline {}", b64(&group.id.to_string()), b64("care")),
+            &format!(
+                "group {},timeline {}",
+                b64(&group.id.to_string()),
+                b64("care")
+            ),
         )
         .send()
         .await?

@@ -150,7 +150,10 @@ pub async fn get_media(
 ) -> Result<Response, Error> {
     let id = parse_id(&media_id)?;
     let record = readable(&state, auth.user_id, id).await?;
-    state.store.audit(audit_read(auth.user_id, ip, &record)).await?;
+    state
+        .store
+        .audit(audit_read(auth.user_id, ip, &record))
+        .await?;
     let disposition = content_disposition(record.kind, &record.content_type, &record.name);
     serve(
         &state,
@@ -188,7 +191,10 @@ pub async fn get_thumbnail(
     let id = parse_id(&media_id)?;
     let record = readable(&state, auth.user_id, id).await?;
     let key = record.thumbnail_key.clone().ok_or(Error::NotFound)?;
-    state.store.audit(audit_read(auth.user_id, ip, &record)).await?;
+    state
+        .store
+        .audit(audit_read(auth.user_id, ip, &record))
+        .await?;
     // Thumbnails are small (a 480 px JPEG): read whole, sent with their length.
     let bytes = state.media.get(&key, None).await?;
     let body: Vec<u8> = {

@@ -293,7 +293,12 @@ pub async fn create_post(
     match tsunagu_api::validate_post_body(&new_post.body) {
         // A photo or a file may be the whole post.
         Err(tsunagu_api::ErrorCode::PostEmpty) if !new_post.attachments.is_empty() => {}
-        Err(code) => return Err(Error::Validation { field: "body", code }),
+        Err(code) => {
+            return Err(Error::Validation {
+                field: "body",
+                code,
+            })
+        }
         Ok(()) => {}
     }
     if new_post.attachments.len() > state.settings.media.limits.max_attachments as usize {

@@ -238,12 +238,14 @@ pub async fn delete_current_session(
         )
         .await?;
     state.live.close_session(auth.user_id, &auth.token_hash);
-    let clear = format!(
-        "{MEDIA_COOKIE}=; Path={MEDIA_COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Strict"
-    );
+    let clear =
+        format!("{MEDIA_COOKIE}=; Path={MEDIA_COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Strict");
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, HeaderValue::from_str(&clear).map_err(anyhow::Error::from)?)],
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&clear).map_err(anyhow::Error::from)?,
+        )],
     )
         .into_response())
 }
@@ -292,7 +294,10 @@ pub async fn put_media_cookie(
     );
     let mut response = (
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?)],
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+        )],
     )
         .into_response();
     response.extensions_mut().insert(SecretBody);

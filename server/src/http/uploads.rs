@@ -15,7 +15,9 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
-use tsunagu_api::{Attachment, Problem, Timeline, UploadStatus, TUS_PATCH_CONTENT_TYPE, TUS_VERSION};
+use tsunagu_api::{
+    Attachment, Problem, Timeline, UploadStatus, TUS_PATCH_CONTENT_TYPE, TUS_VERSION,
+};
 use uuid::Uuid;
 
 use super::access::member;
@@ -40,7 +42,10 @@ fn location(id: Uuid) -> String {
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Result<u64, Error> {
@@ -91,7 +96,10 @@ pub async fn upload_options(State(state): State<AppState>) -> Response {
     let mut response = tus_response(StatusCode::NO_CONTENT, None, None);
     let headers = response.headers_mut();
     headers.insert(TUS_VERSION_HEADER, HeaderValue::from_static(TUS_VERSION));
-    headers.insert(TUS_EXTENSION, HeaderValue::from_static("creation,termination"));
+    headers.insert(
+        TUS_EXTENSION,
+        HeaderValue::from_static("creation,termination"),
+    );
     headers.insert(
         TUS_MAX_SIZE,
         HeaderValue::from(state.settings.media.limits.max_upload_bytes()),
@@ -324,8 +332,8 @@ pub async fn patch_upload(
     }
     let _busy = Busy { state: &state, id };
     let remaining = row.length - row.offset;
-    if let Some(declared) = header_str(&headers, &header::CONTENT_LENGTH)
-        .and_then(|v| v.parse::<u64>().ok())
+    if let Some(declared) =
+        header_str(&headers, &header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok())
     {
         if declared > remaining {
             return Err(Error::MalformedRequest(
@@ -377,7 +385,9 @@ async fn receive(
         .map_err(anyhow::Error::from)?;
     // Bytes past the recorded offset were never confirmed (a crash between write and record):
     // they are written again.
-    file.set_len(row.offset).await.map_err(anyhow::Error::from)?;
+    file.set_len(row.offset)
+        .await
+        .map_err(anyhow::Error::from)?;
     file.seek(SeekFrom::Start(row.offset))
         .await
         .map_err(anyhow::Error::from)?;
@@ -419,7 +429,11 @@ async fn receive(
 }
 
 /// Checks a complete upload and stores its file; a refused file is removed with its upload.
-async fn complete(state: &AppState, row: &UploadRow, ip: Option<std::net::IpAddr>) -> Result<Attachment, Error> {
+async fn complete(
+    state: &AppState,
+    row: &UploadRow,
+    ip: Option<std::net::IpAddr>,
+) -> Result<Attachment, Error> {
     match check_and_store(state, row).await {
         Ok((media, keys)) => {
             let audit = Entry::new(Action::UploadComplete, Some(row.owner), ip)

@@ -169,11 +169,7 @@ const RFC5987: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 /// characters; `file` when nothing is left.
 pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let name: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let name: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     let name = name.trim();
     if name.is_empty() || name == "." || name == ".." {
         "file".to_owned()
@@ -188,8 +184,9 @@ mod tests {
 
     #[test]
     fn tus_metadata_is_base64_pairs() {
-        let m = parse_upload_metadata("filename d29ybGRfZG9taW5hdGlvbl9wbGFuLnBkZg==,is_confidential")
-            .unwrap();
+        let m =
+            parse_upload_metadata("filename d29ybGRfZG9taW5hdGlvbl9wbGFuLnBkZg==,is_confidential")
+                .unwrap();
         assert_eq!(m["filename"], "world_domination_plan.pdf");
         assert_eq!(m["is_confidential"], "");
         assert!(parse_upload_metadata("filename !!!").is_none());
@@ -216,8 +213,10 @@ mod tests {
             "attachment; filename=\"__ _1_.doc\"; filename*=UTF-8''%E5%A0%B1%E5%91%8A%20%221%22.doc"
         );
         assert!(content_disposition(MediaKind::Image, "image/jpeg", "a.jpg").starts_with("inline;"));
-        assert!(content_disposition(MediaKind::Document, "application/pdf", "a.pdf")
-            .starts_with("inline;"));
+        assert!(
+            content_disposition(MediaKind::Document, "application/pdf", "a.pdf")
+                .starts_with("inline;")
+        );
         assert_eq!(clean_name("C:\\Users\\x\\写真.jpg"), "写真.jpg");
         assert_eq!(clean_name("../"), "file");
         assert_eq!(clean_name("a\u{0}b"), "ab");

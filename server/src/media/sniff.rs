@@ -146,9 +146,11 @@ fn office_zip<F: Read + Seek>(file: &mut F, size: u64) -> std::io::Result<Option
     let mut names = Vec::new();
     let mut at = 0;
     while cd.get(at..at + 4) == Some(b"PK\x01\x02") {
-        let (Some(name_len), Some(extra), Some(comment)) =
-            (u16_le(&cd, at + 28), u16_le(&cd, at + 30), u16_le(&cd, at + 32))
-        else {
+        let (Some(name_len), Some(extra), Some(comment)) = (
+            u16_le(&cd, at + 28),
+            u16_le(&cd, at + 30),
+            u16_le(&cd, at + 32),
+        ) else {
             break;
         };
         let Some(name) = cd.get(at + 46..at + 46 + name_len) else {

@@ -45,8 +45,9 @@ impl MediaStorage {
             .with_context(|| format!("cannot create the upload spool {}", spool.display()))?;
         let objects: Arc<dyn ObjectStore> = match objects {
             ObjectsConfig::Local(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create the media directory {}", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("cannot create the media directory {}", dir.display())
+                })?;
                 Arc::new(LocalFileSystem::new_with_prefix(dir)?)
             }
             ObjectsConfig::S3 { bucket, endpoint } => s3(bucket, endpoint.as_deref())?,

@@ -119,8 +119,8 @@ mod tests {
         assert_eq!(
             out,
             [
-                0xFF, 0xD8, 0xFF, 0xE0, 0, 4, b'J', b'F', 0xFF, 0xDB, 0, 3, 7, 0xFF, 0xDA, 0, 2,
-                1, 2, 3, 0xFF, 0xD9
+                0xFF, 0xD8, 0xFF, 0xE0, 0, 4, b'J', b'F', 0xFF, 0xDB, 0, 3, 7, 0xFF, 0xDA, 0, 2, 1,
+                2, 3, 0xFF, 0xD9
             ]
         );
         assert!(jpeg(b"not a jpeg").is_none());

@@ -377,8 +377,12 @@ mod tests {
     #[test]
     fn attachments_must_be_the_authors_unattached_files_of_the_timeline() {
         let (me, other, g) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let (photo, video, poster, theirs) =
-            (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (photo, video, poster, theirs) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
         let mut found = HashMap::new();
         found.insert(photo, candidate(me, g, MediaKind::Image, 10));
         found.insert(video, candidate(me, g, MediaKind::Video, 100));

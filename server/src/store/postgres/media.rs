@@ -69,33 +69,45 @@ pub async fn attach(
         .iter()
         .flat_map(|a| std::iter::once(a.upload_id).chain(a.poster_upload_id))
         .collect();
-    let rows: Vec<(Id, Id, Id, String, bool, String, i64, Option<i64>, Option<i64>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT id, owner_id, group_id, timeline, post_id IS NOT NULL OR poster_for IS NOT NULL,
+    let rows: Vec<(
+        Id,
+        Id,
+        Id,
+        String,
+        bool,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT id, owner_id, group_id, timeline, post_id IS NOT NULL OR poster_for IS NOT NULL,
                     kind, size, width, height, thumbnail_key
              FROM media WHERE id = ANY($1) FOR UPDATE",
-        )
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?;
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
     let found: HashMap<Uuid, Candidate> = rows
         .into_iter()
-        .map(|(id, owner, group, tl, attached, kind, size, w, h, thumb)| {
-            (
-                id.into_uuid(),
-                Candidate {
-                    owner: owner.into_uuid(),
-                    group_id: group.into_uuid(),
-                    timeline: Timeline::parse(&tl).unwrap_or_default(),
-                    attached,
-                    kind: kind.parse::<MediaKind>().unwrap_or_default(),
-                    size: size as u64,
-                    width: w.map(|w| w as u32),
-                    height: h.map(|h| h as u32),
-                    thumbnail_key: thumb,
-                },
-            )
-        })
+        .map(
+            |(id, owner, group, tl, attached, kind, size, w, h, thumb)| {
+                (
+                    id.into_uuid(),
+                    Candidate {
+                        owner: owner.into_uuid(),
+                        group_id: group.into_uuid(),
+                        timeline: Timeline::parse(&tl).unwrap_or_default(),
+                        attached,
+                        kind: kind.parse::<MediaKind>().unwrap_or_default(),
+                        size: size as u64,
+                        width: w.map(|w| w as u32),
+                        height: h.map(|h| h as u32),
+                        thumbnail_key: thumb,
+                    },
+                )
+            },
+        )
         .collect();
     let plan = plan_attachments(
         author,
@@ -280,9 +292,7 @@ impl PgStore {
         q: &MediaQuery,
     ) -> Result<Vec<(MediaItem, Cursor)>, StoreError> {
         let timelines: Vec<&str> = q.timelines.iter().map(|t| t.as_str()).collect();
-        let (ms, id) = q
-            .before
-            .map_or((i64::MAX, Uuid::max()), |c| (c.ms, c.id));
+        let (ms, id) = q.before.map_or((i64::MAX, Uuid::max()), |c| (c.ms, c.id));
         // media_by_group in order; the post and author are primary-key lookups per kept row.
         let rows: Vec<MediaItemRow> = sqlx::query_as(
             "SELECT m.id, m.owner_id, m.group_id, m.timeline, m.post_id,
