@@ -10,7 +10,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 60
 BIND ?= 127.0.0.1:8080
 DATABASE_URL ?= sqlite://data/tsunagu.db
 
-.PHONY: run test setup setup-test web size native lint unit pg-test wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
+.PHONY: run test setup setup-test web size native lint unit pg-test s3-test wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
 
 ## run: install what is missing, build the SPA (release), start the server with demo data
 run: setup web
@@ -20,7 +20,7 @@ run: setup web
 ## test: formatting, lints, unit and integration tests (on SQLite, then on PostgreSQL with the
 ## conformance suite), wasm tests in Chromium, the conformance suite and the browser end-to-end
 ## tests against the release build
-test: setup-test lint unit pg-test wasm-test web size conformance fuzz e2e bench-timeline
+test: setup-test lint unit pg-test s3-test wasm-test web size conformance fuzz e2e bench-timeline
 
 setup:
 	scripts/setup.sh
@@ -77,6 +77,11 @@ unit:
 ## throwaway cluster that scripts/with-postgres.sh creates on a loopback port and removes afterwards
 pg-test:
 	scripts/with-postgres.sh scripts/pg-suite.sh
+
+## s3-test: media in an S3-compatible bucket (moto from PyPI on a loopback port): upload, post
+## and download through the bucket
+s3-test:
+	scripts/s3-test.sh
 
 wasm-test:
 	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator \

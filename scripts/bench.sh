@@ -58,4 +58,8 @@ awk '
 echo "(median of 3 runs of 6 s each; target: send p99 <= 50 ms at 16 connections)"
 
 echo
+echo "== Upload throughput (tus PATCH, loopback) =="
+scripts/bench-upload.sh target/server/tsunagu-server
+
+echo
 scripts/bench-timeline.sh

@@ -118,6 +118,18 @@ pub enum Action {
     AccessLogRead,
     /// The access log was exported as CSV.
     AccessLogExport,
+    /// An upload was started for a group's timeline (`target` is the upload).
+    UploadCreate,
+    /// An upload's last byte arrived and the file passed the checks.
+    UploadComplete,
+    /// An upload's file was refused (type, size, undecodable image) and removed.
+    UploadRefused,
+    /// An upload (or a file on no post) was cancelled by its owner.
+    UploadCancel,
+    /// A file (or its thumbnail) was downloaded.
+    MediaRead,
+    /// A group's files were listed.
+    MediaList,
 }
 
 impl Action {
@@ -194,6 +206,12 @@ impl Action {
             Self::FacilitySuspend => "facility.suspend",
             Self::FacilityReactivate => "facility.reactivate",
             Self::AccessLogExport => "access_log.export",
+            Self::UploadCreate => "upload.create",
+            Self::UploadComplete => "upload.complete",
+            Self::UploadRefused => "upload.refused",
+            Self::UploadCancel => "upload.cancel",
+            Self::MediaRead => "media.read",
+            Self::MediaList => "media.list",
         }
     }
 }

@@ -233,6 +233,30 @@ pub struct ServeArgs {
     pub max_streams_per_session: u32,
 
     /// Event streams one user may hold open over all sessions; a newer one closes the oldest.
+    /// Directory of uploaded files (`objects/`) and unfinished uploads (`spool/`); default
+    /// `media` beside a SQLite database (`data/media`), `media` otherwise.
+    #[arg(long, env = "TSUNAGU_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+    /// Keep uploaded files in this S3-compatible bucket instead of `--media-dir`/objects
+    /// (needs the `s3` build feature; credentials and region from `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`). Unfinished uploads stay in `--media-dir`/spool.
+    #[arg(long, env = "TSUNAGU_MEDIA_S3_BUCKET")]
+    pub media_s3_bucket: Option<String>,
+    /// The S3 endpoint (e.g. `http://127.0.0.1:9000` for a self-hosted server); default AWS.
+    #[arg(long, env = "TSUNAGU_MEDIA_S3_ENDPOINT")]
+    pub media_s3_endpoint: Option<String>,
+    /// Largest video, bytes.
+    #[arg(long, env = "TSUNAGU_MAX_VIDEO_BYTES", default_value_t = tsunagu_api::DEFAULT_MAX_VIDEO_BYTES)]
+    pub max_video_bytes: u64,
+    /// Largest photo, audio file or document, bytes.
+    #[arg(long, env = "TSUNAGU_MAX_FILE_BYTES", default_value_t = tsunagu_api::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_bytes: u64,
+    /// Largest sum of one post's attachments, bytes.
+    #[arg(long, env = "TSUNAGU_MAX_POST_BYTES", default_value_t = tsunagu_api::DEFAULT_MAX_POST_BYTES)]
+    pub max_post_bytes: u64,
+    /// Seconds an upload may send nothing before it is cut off (its bytes so far are kept).
+    #[arg(long, env = "TSUNAGU_UPLOAD_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub upload_idle_timeout_secs: u32,
     #[arg(long, env = "TSUNAGU_MAX_STREAMS_PER_USER", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_streams_per_user: u32,
@@ -290,6 +314,8 @@ pub struct Settings {
     pub stream_caps: StreamCaps,
     /// What the accept loop allows each connection.
     pub connections: ConnectionLimits,
+    /// Where files go and how large they may be.
+    pub media: crate::media::MediaSettings,
 }
 
 /// Limits of the accept loop ([`crate::listener`]).
@@ -384,6 +410,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(30),
             stream_caps: StreamCaps::default(),
             connections: ConnectionLimits::default(),
+            media: crate::media::MediaSettings::default(),
         }
     }
 }

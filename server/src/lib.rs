@@ -16,6 +16,7 @@ pub mod domain;
 pub mod events;
 pub mod http;
 pub mod listener;
+pub mod media;
 pub mod openapi;
 pub mod password;
 pub mod proxy;
@@ -106,6 +107,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             max_connections,
             header_read_timeout: Duration::from_secs(args.header_read_timeout_secs.into()),
         },
+        media: media_settings(&args),
         ..Settings::default()
     };
     let state = AppState::new(db.clone(), settings).await?;
@@ -143,6 +145,29 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Periodic housekeeping; the first round runs at once.
+/// The media configuration of the command line.
+fn media_settings(args: &ServeArgs) -> media::MediaSettings {
+    let dir = args
+        .media_dir
+        .clone()
+        .unwrap_or_else(|| media::default_dir(&args.database_url));
+    let mut settings = media::MediaSettings::in_dir(dir);
+    if let Some(bucket) = &args.media_s3_bucket {
+        settings.objects = media::ObjectsConfig::S3 {
+            bucket: bucket.clone(),
+            endpoint: args.media_s3_endpoint.clone(),
+        };
+    }
+    settings.limits = tsunagu_api::MediaLimits {
+        max_video_bytes: args.max_video_bytes,
+        max_file_bytes: args.max_file_bytes,
+        max_post_bytes: args.max_post_bytes,
+        ..tsunagu_api::MediaLimits::default()
+    };
+    settings.idle_timeout = Duration::from_secs(args.upload_idle_timeout_secs.max(1).into());
+    settings
+}
+
 async fn maintenance(state: AppState) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
     loop {
@@ -153,6 +178,9 @@ async fn maintenance(state: AppState) {
         // On PostgreSQL each instance prunes the shared rows; the second finds little left.
         if let Err(e) = state.throttles.prune().await {
             tracing::error!(error = ?e, "pruning throttle entries failed");
+        }
+        if let Err(e) = http::prune_media(&state).await {
+            tracing::error!(error = ?e, "pruning unfinished uploads failed");
         }
     }
 }

@@ -163,6 +163,62 @@ async fn every_endpoint_answers_every_caller_exactly() {
     let ito = app.user_id("hh.ito").await;
     let takahashi = app.user_id("ph.takahashi").await;
 
+    // Files by ns.tanaka on a care post and a family post, and one of theirs on no post.
+    let tanaka = app.login("ns.tanaka").await;
+    let mut files = Vec::new();
+    for (timeline, attach) in [("care", true), ("family", true), ("care", false)] {
+        let bytes = b"%PDF-1.4\n matrix".to_vec();
+        let meta = |s: &str| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(s)
+        };
+        let created = app
+            .client
+            .post(app.url("/api/v1/uploads"))
+            .bearer_auth(&tanaka)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", bytes.len().to_string())
+            .header(
+                "Upload-Metadata",
+                format!(
+                    "group {},timeline {},filename {}",
+                    meta(&group.to_string()),
+                    meta(timeline),
+                    meta("m.pdf")
+                ),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+        let location = created.headers()["location"].to_str().unwrap().to_owned();
+        let patched = app
+            .client
+            .patch(app.url(&location))
+            .bearer_auth(&tanaka)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", "0")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(patched.status(), 204);
+        let id = location.rsplit('/').next().unwrap().to_owned();
+        if attach {
+            let response = app
+                .post_json(
+                    &tanaka,
+                    &format!("{g}/posts"),
+                    &json!({ "body": "", "timeline": timeline, "attachments": [{ "upload_id": id }] }),
+                )
+                .await;
+            assert_eq!(response.status(), 201);
+        }
+        files.push(id);
+    }
+    let (care_file, family_file, loose_file) = (&files[0], &files[1], &files[2]);
+
     const HIDDEN: [u16; 5] = [401, 404, 404, 404, 404];
     let cat = |head: [u16; 5], tail: [u16; 4]| -> [u16; 9] {
         let mut all = [0; 9];
@@ -573,6 +629,61 @@ async fn every_endpoint_answers_every_caller_exactly() {
             "/api/v1/activation/not-a-link/two-factor".into(),
             None,
             [404, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // Files: the post's readers; a file on no post, nobody but its uploader.
+        row(
+            Method::GET,
+            format!("/api/v1/media/{care_file}"),
+            None,
+            cat(HIDDEN, [404, 200, 200, 200]),
+        ),
+        row(
+            Method::GET,
+            format!("/api/v1/media/{family_file}"),
+            None,
+            cat(HIDDEN, [200, 200, 200, 200]),
+        ),
+        row(
+            Method::GET,
+            format!("/api/v1/media/{care_file}/thumbnail"),
+            None,
+            cat(HIDDEN, [404, 404, 404, 404]),
+        ),
+        row(
+            Method::GET,
+            format!("/api/v1/media/{loose_file}"),
+            None,
+            cat(HIDDEN, [404, 404, 404, 404]),
+        ),
+        row(
+            Method::GET,
+            format!("/api/v1/uploads/{loose_file}"),
+            None,
+            cat(HIDDEN, [404, 404, 404, 404]),
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/v1/uploads/{loose_file}"),
+            None,
+            cat(HIDDEN, [404, 404, 404, 404]),
+        ),
+        row(
+            Method::GET,
+            format!("{g}/media"),
+            None,
+            cat(HIDDEN, [200, 200, 200, 200]),
+        ),
+        row(
+            Method::GET,
+            format!("{g}/media?timeline=care"),
+            None,
+            cat(HIDDEN, [404, 200, 200, 200]),
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/session/media-cookie".into(),
+            None,
+            [401, 204, 204, 204, 204, 204, 204, 204, 204],
         ),
         // Last: archiving. The physician finds it archived already.
         row(

@@ -7,6 +7,7 @@ mod directory;
 mod events;
 mod family;
 mod groups;
+mod media;
 mod members;
 mod onboarding;
 mod posts;
@@ -30,7 +31,7 @@ use crate::ensure;
 use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
-    directory::*, events::*, family::*, groups::*, members::*, onboarding::*, posts::*,
+    directory::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*, posts::*,
     problems::*, receipts::*, search::*, sessions::*, two_factor::*,
 };
 
@@ -83,6 +84,8 @@ scenarios!(
     event_stream_resumes_without_gaps,
     two_factor_login_takes_each_code_once,
     a_removed_member_is_told_and_then_sees_nothing,
+    uploads_resume_and_become_attachments,
+    uploads_are_typed_by_their_content,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.

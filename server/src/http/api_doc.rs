@@ -1,7 +1,7 @@
 //! The OpenAPI document's frame (title, description, tags, security): the routes add their
 //! operations to it in `api_router`.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "Suspending and reactivating accounts"),
         (name = "settings", description = "The operator's settings"),
         (name = "access-log", description = "The access log, for the operator and facility administrators"),
+        (name = "media", description = "Resumable uploads (tus 1.0) and the files attached to posts"),
     )
 )]
 pub struct ApiDoc;
@@ -52,6 +53,13 @@ impl Modify for BearerAuth {
                     .description(Some("Opaque session token from `POST /api/v1/sessions`"))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "media_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                tsunagu_api::MEDIA_COOKIE,
+                "The session, set by `PUT /api/v1/session/media-cookie`; only `/api/v1/media/...` reads it",
+            ))),
         );
     }
 }

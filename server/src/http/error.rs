@@ -93,6 +93,16 @@ pub enum Error {
     PreconditionRequired,
     #[error("the post is deleted")]
     PostDeleted,
+    /// A file, or a post's files together, over the configured size.
+    #[error("the file is too large")]
+    FileTooLarge,
+    /// A file that is none of the types taken, or an image that cannot be decoded within the
+    /// limits (a decompression bomb).
+    #[error("this kind of file is not accepted")]
+    MediaUnsupported,
+    /// A tus `PATCH` at another offset than the upload's (or while another is writing).
+    #[error("the upload is at another offset")]
+    UploadOffsetConflict,
     #[error("too many failed attempts")]
     RateLimited { retry_after_secs: u64 },
     /// Too many password checks at once; the same problem code as `RateLimited`.
@@ -139,7 +149,10 @@ impl Error {
             | Self::InvitationDecided
             | Self::LoginIdTaken
             | Self::TwoFactorEnabled
-            | Self::PostDeleted => StatusCode::CONFLICT,
+            | Self::PostDeleted
+            | Self::UploadOffsetConflict => StatusCode::CONFLICT,
+            Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MediaUnsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -196,6 +209,11 @@ impl Error {
             Self::PreconditionFailed => ErrorCode::PreconditionFailed,
             Self::PreconditionRequired => ErrorCode::PreconditionRequired,
             Self::PostDeleted => ErrorCode::PostDeleted,
+            Self::FileTooLarge => ErrorCode::FileTooLarge,
+            Self::MediaUnsupported => ErrorCode::UnsupportedMediaType,
+            // No dedicated code in v1: only a confused client sends a stale offset; it asks
+            // HEAD where to continue.
+            Self::UploadOffsetConflict => ErrorCode::PreconditionFailed,
             // No dedicated codes in v1: a body that never arrives comes from a broken or
             // hostile client; a handler that is too slow is the server's failure.
             Self::RequestBodyTimeout => ErrorCode::MalformedRequest,
@@ -306,6 +324,7 @@ impl From<crate::store::StoreError> for Error {
             crate::store::StoreError::Refused(Refusal::Field(field, code)) => {
                 Self::Validation { field, code }
             }
+            crate::store::StoreError::Refused(Refusal::FileTooLarge) => Self::FileTooLarge,
             crate::store::StoreError::Refused(Refusal::PreconditionRequired) => {
                 Self::PreconditionRequired
             }

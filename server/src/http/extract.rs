@@ -265,6 +265,39 @@ impl SessionToken {
     }
 }
 
+/// The caller of a media download: the bearer token, or else the `tsunagu_media` cookie (an
+/// `<img>` cannot send a header), checked exactly as [`AuthUser`].
+#[derive(Debug, Clone)]
+pub struct MediaAuth(pub AuthUser);
+
+fn media_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == tsunagu_api::MEDIA_COOKIE)
+        .map(|(_, value)| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+impl FromRequestParts<AppState> for MediaAuth {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let token = bearer_token(&parts.headers)
+            .or_else(|| media_cookie(&parts.headers))
+            .ok_or(Error::Unauthenticated)?;
+        let token = SessionToken {
+            token_hash: crate::token::hash(token),
+            caller: parts.extensions.get::<Caller>().cloned(),
+        };
+        let owner = state.store.session_owner(&token.token_hash).await?;
+        Ok(Self(token.authenticate(state, owner).await?))
+    }
+}
+
 /// Parses a path id. Anything that is not a UUID cannot name a resource, so it is a 404 like
 /// any other unknown id rather than a 400 that would tell ids apart.
 pub fn parse_id(raw: &str) -> Result<Uuid, Error> {

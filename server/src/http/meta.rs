@@ -24,14 +24,17 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
         name: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         api_version: "v1".to_owned(),
-        // Optional parts of the contract implemented here (not yet: web_push,
-        // resumable_upload).
-        capabilities: vec!["events".to_owned(), "search".to_owned()],
+        // Optional parts of the contract implemented here (not yet: web_push).
+        capabilities: vec![
+            "events".to_owned(),
+            "search".to_owned(),
+            "resumable_upload".to_owned(),
+        ],
         limits: Limits {
             max_post_chars: MAX_POST_CHARS as u32,
             max_page_limit: MAX_PAGE_LIMIT,
             session_idle_timeout_seconds: state.settings.session_idle_timeout.as_secs() as u32,
-            media: Default::default(),
+            media: state.settings.media.limits.clone(),
         },
         first_start,
         idle_lock_seconds: state

@@ -46,6 +46,7 @@ mod invitations;
 mod join;
 mod live;
 mod me;
+mod media;
 mod member_activation;
 mod members;
 mod meta;
@@ -63,6 +64,7 @@ mod staff;
 mod staff_csv;
 mod timeout;
 mod two_factor;
+mod uploads;
 mod users;
 
 pub use error::Error;
@@ -89,6 +91,10 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// Wakes the open event streams after events are committed.
     pub live: Live,
+    /// Unfinished uploads and stored files.
+    pub media: crate::media::MediaStorage,
+    /// Uploads a `PATCH` is writing to on this instance: one at a time each.
+    pub uploads_busy: Arc<Mutex<std::collections::HashSet<uuid::Uuid>>>,
 }
 
 impl AppState {
@@ -123,9 +129,13 @@ impl AppState {
                 )
             }
         };
+        let media =
+            crate::media::MediaStorage::open(&settings.media.spool, &settings.media.objects)?;
         Ok(Self {
             store,
             live,
+            media,
+            uploads_busy: Arc::default(),
             throttles,
             hashing: Arc::new(Hashing::new(
                 settings.max_concurrent_hashes,
@@ -204,6 +214,31 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(read_markers::mark_read))
         .routes(routes!(search::search))
         .routes(routes!(live::event_stream))
+        .routes(routes!(uploads::upload_options, uploads::create_upload))
+        .routes(routes!(
+            uploads::get_upload,
+            uploads::head_upload,
+            uploads::patch_upload,
+            uploads::delete_upload
+        ))
+        .routes(routes!(media::get_media))
+        .routes(routes!(media::get_thumbnail))
+        .routes(routes!(media::list_group_media))
+        .routes(routes!(sessions::put_media_cookie))
+}
+
+/// Removes uploads left unfinished, and files left off any post, for a day: their rows, then
+/// their bytes.
+pub async fn prune_media(state: &AppState) -> anyhow::Result<()> {
+    let cutoff = crate::time::now_ms() - crate::media::UPLOAD_RETENTION_MS;
+    let pruned = state.store.prune_media(cutoff).await?;
+    for id in pruned.uploads {
+        let _ = tokio::fs::remove_file(state.media.spool_path(id)).await;
+    }
+    for key in pruned.object_keys {
+        state.media.delete(&key).await?;
+    }
+    Ok(())
 }
 
 /// The whole application: the API, the SPA for every other path, and the common middleware.
@@ -220,8 +255,17 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(run_to_completion))
         // Outside `run_to_completion`: a timed-out handler is answered for, not cancelled.
-        .layer(middleware::from_fn(move |request, next| {
-            timeout::request_timeout(request_timeout, request, next)
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            // An upload's body may take longer than any fixed time; it has its own idle timeout.
+            let upload = request.method() == axum::http::Method::PATCH
+                && request.uri().path().starts_with("/api/v1/uploads/");
+            async move {
+                if upload {
+                    next.run(request).await
+                } else {
+                    timeout::request_timeout(request_timeout, request, next).await
+                }
+            }
         }))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(move |request, next| {
@@ -360,6 +404,11 @@ struct HeaderPolicy {
 const API_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// A file opened on its own (a PDF, an SVG disguised as something else) runs nothing and
+/// reaches nothing: sandboxed, no scripts, no origin.
+const MEDIA_CSP: &str =
+    "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'";
+
 /// One year; no `includeSubDomains`, since other hosts of a care provider's domain are not ours
 /// to force onto HTTPS.
 const HSTS: &str = "max-age=31536000";
@@ -418,6 +467,8 @@ impl HeaderPolicy {
 
 async fn security_headers(policy: Arc<HeaderPolicy>, request: Request, next: Next) -> Response {
     let api = is_api_path(request.uri().path());
+    // Files keep the caching and sandbox their handler set (see `media.rs`).
+    let media = request.uri().path().starts_with("/api/v1/media/");
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -442,7 +493,13 @@ async fn security_headers(policy: Arc<HeaderPolicy>, request: Request, next: Nex
             HeaderValue::from_static(HSTS),
         );
     }
-    if api {
+    if media && headers.contains_key(header::CACHE_CONTROL) {
+        // A file: cached privately by the browser (its bytes never change), never by proxies.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(MEDIA_CSP),
+        );
+    } else if api {
         // Patient data must not linger in browser or proxy caches.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(
@@ -461,6 +518,10 @@ async fn security_headers(policy: Arc<HeaderPolicy>, request: Request, next: Nex
 #[derive(Debug, Clone, Copy)]
 pub struct SecretBody;
 
+/// Response extension of a file: sent as stored, so byte ranges mean the stored bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Uncompressed;
+
 #[derive(Debug, Clone, Copy)]
 struct NotSecret;
 
@@ -470,6 +531,7 @@ impl Predicate for NotSecret {
         B: axum::body::HttpBody,
     {
         response.extensions().get::<SecretBody>().is_none()
+            && response.extensions().get::<Uncompressed>().is_none()
     }
 }
 

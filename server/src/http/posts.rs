@@ -268,9 +268,9 @@ fn created_response(status: u16, body: String, location: &str) -> Result<Respons
         (status = 400, description = "Malformed JSON (`malformed_request`) or an `Idempotency-Key` that is not a UUID (`idempotency_key_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group, the caller is not a member, or the caller may not read that timeline (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group is archived (`group_archived`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than 256 KiB (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than 256 KiB (`malformed_request`), or the attachments together over `limits.media.max_post_bytes` (`file_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`), `reply_to` not a live post of the same group and timeline or `mentions` not members who may read the timeline or more than 50 (`field_invalid`), all with `errors`; or the key was used for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long body (`post_empty`, `post_too_long`), `reply_to` not a live post of the same group and timeline or `mentions` not members who may read the timeline or more than 50, or `attachments` not the caller's finished uploads of this group and timeline on no post, a poster not an image of a video, or more than `limits.media.max_attachments` (`field_invalid`), all with `errors`; or the key was used for a different request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
         SessionErrors,
     )
 )]
@@ -290,10 +290,23 @@ pub async fn create_post(
     let timeline = new_post.timeline.unwrap_or(me.timelines()[0]);
     me.require_timeline(timeline)?;
     me.require_writable()?;
-    tsunagu_api::validate_post_body(&new_post.body).map_err(|code| Error::Validation {
-        field: "body",
-        code,
-    })?;
+    match tsunagu_api::validate_post_body(&new_post.body) {
+        // A photo or a file may be the whole post.
+        Err(tsunagu_api::ErrorCode::PostEmpty) if !new_post.attachments.is_empty() => {}
+        Err(code) => {
+            return Err(Error::Validation {
+                field: "body",
+                code,
+            })
+        }
+        Ok(()) => {}
+    }
+    if new_post.attachments.len() > state.settings.media.limits.max_attachments as usize {
+        return Err(Error::Validation {
+            field: "attachments",
+            code: tsunagu_api::ErrorCode::FieldInvalid,
+        });
+    }
     let path = format!("/api/v1/groups/{group_id}/posts");
     let fingerprint = fingerprint(&path, &new_post)?;
 
@@ -310,6 +323,7 @@ pub async fn create_post(
             timeline,
             post: &new_post,
             idempotency: key.map(|key| (key, fingerprint.as_str())),
+            max_post_bytes: state.settings.media.limits.max_post_bytes,
             audit: Box::new(audit),
         })
         .await?;

@@ -1,9 +1,12 @@
-//! `POST /api/v1/sessions` (log in) and `DELETE /api/v1/sessions/current` (log out).
+//! `POST /api/v1/sessions` (log in), `DELETE /api/v1/sessions/current` (log out) and
+//! `PUT /api/v1/session/media-cookie` (the session as a cookie for media elements).
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tsunagu_api::{LoginRequest, Problem, Session};
+use tsunagu_api::{LoginRequest, Problem, Session, MEDIA_COOKIE};
 
 use super::common_responses::{ServerErrors, SessionErrors};
 use super::extract::{ClientIp, Json};
@@ -217,7 +220,8 @@ pub async fn create_session(
     tag = "sessions",
     security(("bearer" = [])),
     responses(
-        (status = 204, description = "Logged out"),
+        (status = 204, description = "Logged out; the media cookie is cleared",
+            headers(("Set-Cookie" = String, description = "`tsunagu_media` emptied"))),
         SessionErrors,
     )
 )]
@@ -225,7 +229,7 @@ pub async fn delete_current_session(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     auth: AuthUser,
-) -> Result<StatusCode, Error> {
+) -> Result<Response, Error> {
     state
         .store
         .delete_session(
@@ -234,5 +238,68 @@ pub async fn delete_current_session(
         )
         .await?;
     state.live.close_session(auth.user_id, &auth.token_hash);
-    Ok(StatusCode::NO_CONTENT)
+    let clear =
+        format!("{MEDIA_COOKIE}=; Path={MEDIA_COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Strict");
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&clear).map_err(anyhow::Error::from)?,
+        )],
+    )
+        .into_response())
+}
+
+/// Where the media cookie is sent: the files only.
+const MEDIA_COOKIE_PATH: &str = "/api/v1/media";
+
+/// Sets the `tsunagu_media` cookie for the bearer's session, so `<img>`, `<video>` and
+/// `<audio>` elements (which cannot send a header) may fetch `/api/v1/media/...`. The cookie
+/// is HttpOnly, `SameSite=Strict`, sent only under `/api/v1/media`, `Secure` over HTTPS, and
+/// ends with the session (logging out clears it).
+#[utoipa::path(
+    put,
+    path = "/api/v1/session/media-cookie",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Cookie set",
+            headers(("Set-Cookie" = String, description = "`tsunagu_media=...; Path=/api/v1/media; HttpOnly; SameSite=Strict`"))),
+        SessionErrors,
+    )
+)]
+pub async fn put_media_cookie(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    request: Request,
+) -> Result<Response, Error> {
+    let _ = auth;
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .map(|(_, token)| token.trim().to_owned())
+        .ok_or(Error::Unauthenticated)?;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let https =
+        crate::proxy::forwarded_https(peer, request.headers(), &state.settings.trusted_proxies);
+    let max_age = state.settings.session_max_lifetime.as_secs();
+    let cookie = format!(
+        "{MEDIA_COOKIE}={token}; Path={MEDIA_COOKIE_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
+        if https { "; Secure" } else { "" }
+    );
+    let mut response = (
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+        )],
+    )
+        .into_response();
+    response.extensions_mut().insert(SecretBody);
+    Ok(response)
 }

@@ -147,7 +147,7 @@ pub fn content_security_policy(index_html: &str, connect_src: &[String]) -> Stri
     let connect: String = connect_src.iter().map(|o| format!(" {o}")).collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
-         style-src {style_src}; img-src 'self' data: blob:; connect-src 'self'{connect}; \
+         style-src {style_src}; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'{connect}; \
          worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
          frame-ancestors 'none'; form-action 'self'",
         scripts = hashes(&inline.scripts),

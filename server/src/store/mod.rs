@@ -26,6 +26,7 @@ use crate::domain::membership::{Denied, Membership};
 
 pub mod batch;
 pub mod id;
+pub mod media;
 pub mod postgres;
 pub mod rows;
 pub mod seed;
@@ -89,6 +90,8 @@ pub enum Refusal {
     ApplicationDecided,
     /// The activation link is unknown, used, replaced or expired.
     ActivationInvalid,
+    /// A post's attachments together exceed `max_post_bytes`.
+    FileTooLarge,
 }
 
 impl From<Denied> for Refusal {
@@ -243,6 +246,8 @@ pub struct CreatePost<'a> {
     pub post: &'a NewPost,
     /// The client's key and the request's fingerprint: a repeat replays the first answer.
     pub idempotency: Option<(Uuid, &'a str)>,
+    /// Largest sum of the attachments' sizes.
+    pub max_post_bytes: u64,
     pub audit: Box<dyn FnOnce(Uuid) -> Entry + Send + 'a>,
 }
 

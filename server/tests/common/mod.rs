@@ -56,6 +56,7 @@ impl TestApp {
         std::fs::create_dir_all(&dist).unwrap();
         let mut settings = Settings {
             dist: Some(dist.clone()),
+            media: tsunagu_server::media::MediaSettings::in_dir(dir.path().join("media")),
             ..Settings::default()
         };
         configure(&mut settings);

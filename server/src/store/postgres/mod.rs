@@ -23,6 +23,7 @@ pub mod events;
 pub mod groups;
 pub mod invitations;
 mod links;
+pub mod media;
 pub mod members;
 pub mod membership_writes;
 mod onboarding;

@@ -35,7 +35,13 @@ pub const SELECT_POSTS_FROM: &str = "SELECT p.id, p.group_id, p.body, p.created_
                                                     'display_name', mu.display_name)
                                   ORDER BY pm.user_id), '[]')::text
          FROM post_mentions pm JOIN users mu ON mu.id = pm.user_id
-         WHERE pm.post_id = p.id) AS mentions
+         WHERE pm.post_id = p.id) AS mentions,
+        (SELECT COALESCE(json_agg(json_build_object('id', m.id, 'kind', m.kind,
+                    'content_type', m.content_type, 'name', m.name, 'size', m.size,
+                    'width', m.width, 'height', m.height,
+                    'thumbnail', m.thumbnail_key IS NOT NULL)
+                  ORDER BY m.position), '[]')::text
+         FROM media m WHERE m.post_id = p.id AND m.poster_for IS NULL) AS attachments
     FROM posts p
     JOIN users u ON u.id = p.author_id
     LEFT JOIN facilities f ON f.id = u.facility_id
@@ -413,6 +419,7 @@ impl PgStore {
             timeline,
             post: new_post,
             idempotency,
+            max_post_bytes,
             audit,
         } = cmd;
         refuse_nul("body", &new_post.body)?;
@@ -474,6 +481,16 @@ impl PgStore {
         .execute(tx.conn())
         .await?;
         store_mentions(tx.conn(), post_id, &mentions).await?;
+        super::media::attach(
+            tx.conn(),
+            author,
+            group_id,
+            timeline,
+            post_id,
+            &new_post.attachments,
+            max_post_bytes,
+        )
+        .await?;
         sqlx::query(
             "UPDATE groups SET last_post_at_ms = GREATEST(COALESCE(last_post_at_ms, 0), $1)
              WHERE id = $2",

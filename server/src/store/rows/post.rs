@@ -41,6 +41,8 @@ pub struct PostRow {
     acked_by_me: bool,
     /// JSON array of `{user_id, display_name}`.
     mentions: String,
+    /// JSON array of wire `Attachment`s, in the author's order.
+    attachments: String,
 }
 
 /// The stored content of a system entry.
@@ -149,7 +151,12 @@ impl PostRow {
             read_count: count(self.read_count),
             ack_count: count(self.ack_count),
             acked_by_me: self.acked_by_me,
-            attachments: Vec::new(),
+            // A deleted post's files are hidden with its text.
+            attachments: if deleted {
+                Vec::new()
+            } else {
+                serde_json::from_str(&self.attachments).unwrap_or_default()
+            },
         }
     }
 }

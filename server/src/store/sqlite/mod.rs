@@ -20,6 +20,7 @@ mod global_config;
 pub mod groups;
 pub mod invitations;
 mod links;
+pub mod media;
 pub mod members;
 pub mod membership_writes;
 mod onboarding;

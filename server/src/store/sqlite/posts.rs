@@ -44,7 +44,14 @@ pub const SELECT_POSTS_FROM: &str = "SELECT p.id, p.group_id, p.body, p.created_
             AS acked_by_me,
         (SELECT json_group_array(json_object('user_id', mu.id, 'display_name', mu.display_name))
          FROM post_mentions pm JOIN users mu ON mu.id = pm.user_id
-         WHERE pm.post_id = p.id) AS mentions
+         WHERE pm.post_id = p.id) AS mentions,
+        (SELECT json_group_array(json_object('id', m.id, 'kind', m.kind,
+                    'content_type', m.content_type, 'name', m.name, 'size', m.size,
+                    'width', m.width, 'height', m.height,
+                    'thumbnail', json(CASE WHEN m.thumbnail_key IS NOT NULL
+                                           THEN 'true' ELSE 'false' END)))
+         FROM (SELECT * FROM media m WHERE m.post_id = p.id AND m.poster_for IS NULL
+               ORDER BY m.position) AS m) AS attachments
     FROM posts p
     JOIN users u ON u.id = p.author_id
     LEFT JOIN facilities f ON f.id = u.facility_id
@@ -174,8 +181,28 @@ fn post_json() -> String {
     let stored = "(json_valid(p.system) AND json_type(p.system) = 'object'
                    AND json_type(p.system, '$.kind') = 'text'
                    AND IFNULL(json_type(p.system, '$.detail'), 'null') IN ('null', 'text'))";
+    // Attachments as `Attachment` writes them: `width`/`height` only when known (both are, or
+    // neither), and the key only when there are any (`skip_serializing_if`). It is appended as
+    // text: the object ends with `acked_by_me`'s boolean, so `rtrim` takes off exactly its
+    // closing brace, and nothing re-renders the rest.
+    let attachment = |dims: &str| {
+        format!(
+            "json_object('id', m.id, 'kind', m.kind, 'content_type', m.content_type,
+                'name', m.name, 'size', m.size{dims},
+                'thumbnail', json(CASE WHEN m.thumbnail_key IS NOT NULL
+                                       THEN 'true' ELSE 'false' END))"
+        )
+    };
+    let with_dims = attachment(", 'width', m.width, 'height', m.height");
+    let without_dims = attachment("");
+    let attachments = format!(
+        "(SELECT json_group_array(json(CASE WHEN m.width IS NOT NULL AND m.height IS NOT NULL
+                                            THEN {with_dims} ELSE {without_dims} END))
+          FROM (SELECT * FROM media m WHERE m.post_id = p.id AND m.poster_for IS NULL
+                ORDER BY m.position) AS m)"
+    );
     format!(
-        "json_object(
+        "rtrim(json_object(
             'id', p.id,
             'group_id', p.group_id,
             'author', {author},
@@ -216,7 +243,10 @@ fn post_json() -> String {
             'ack_count', MIN((SELECT COUNT(*) FROM post_acks a WHERE a.post_id = p.id), 4294967295),
             'acked_by_me', json(CASE WHEN EXISTS (SELECT 1 FROM post_acks a
                                                   WHERE a.post_id = p.id AND a.user_id = ?3)
-                                THEN 'true' ELSE 'false' END))"
+                                THEN 'true' ELSE 'false' END)), '}}')
+          || IFNULL(',\"attachments\":' || CASE WHEN p.deleted_at_ms IS NULL
+                AND EXISTS (SELECT 1 FROM media m WHERE m.post_id = p.id AND m.poster_for IS NULL)
+                THEN {attachments} END, '') || '}}'"
     )
 }
 
@@ -635,6 +665,7 @@ impl SqliteStore {
             timeline,
             post: new_post,
             idempotency,
+            max_post_bytes,
             audit,
         } = cmd;
         // IMMEDIATE takes the write lock up front: the key lookup and the inserts see one state,
@@ -714,6 +745,16 @@ impl SqliteStore {
         .execute(tx.conn())
         .await?;
         store_mentions(tx.conn(), post_id, &mentions).await?;
+        super::media::attach(
+            tx.conn(),
+            author,
+            group_id,
+            timeline,
+            post_id,
+            &new_post.attachments,
+            max_post_bytes,
+        )
+        .await?;
         sqlx::query(
             "UPDATE groups SET last_post_at_ms = MAX(COALESCE(last_post_at_ms, 0), ?) WHERE id = ?",
         )
