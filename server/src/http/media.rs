@@ -20,7 +20,7 @@ use super::extract::{parse_id, ClientIp, MediaAuth, Query};
 use super::{AppState, AuthUser, Error, Uncompressed};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
-use crate::media::{content_disposition, parse_range};
+use crate::media::{content_disposition, parse_range, Unsatisfiable};
 use crate::store::media::{MediaQuery, MediaRecord};
 
 /// The file if `user` may fetch it now (see the module's rules), else 404.
@@ -85,7 +85,7 @@ async fn serve(
         .filter(|_| if_range_ok);
     let range = match parse_range(range_header, size) {
         Ok(range) => range,
-        Err(()) => {
+        Err(Unsatisfiable) => {
             response_headers.insert(header::CONTENT_RANGE, value(&format!("bytes */{size}"))?);
             let mut response =
                 (StatusCode::RANGE_NOT_SATISFIABLE, response_headers).into_response();

@@ -86,9 +86,13 @@ pub fn parse_upload_metadata(raw: &str) -> Option<HashMap<String, String>> {
     Some(pairs)
 }
 
+/// A `Range` that starts at or past the end of the file (416).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsatisfiable;
+
 /// A `Range` header against a file of `size` bytes: `Ok(None)` for the whole file (no header,
 /// or one we do not serve as a range, such as several ranges), `Err` when unsatisfiable (416).
-pub fn parse_range(header: Option<&str>, size: u64) -> Result<Option<Range<u64>>, ()> {
+pub fn parse_range(header: Option<&str>, size: u64) -> Result<Option<Range<u64>>, Unsatisfiable> {
     let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
         return Ok(None);
     };
@@ -105,7 +109,7 @@ pub fn parse_range(header: Option<&str>, size: u64) -> Result<Option<Range<u64>>
             return Ok(None);
         };
         if n == 0 {
-            return Err(());
+            return Err(Unsatisfiable);
         }
         size.saturating_sub(n)..size
     } else {
@@ -123,7 +127,7 @@ pub fn parse_range(header: Option<&str>, size: u64) -> Result<Option<Range<u64>>
         start..end
     };
     if range.start >= size || range.is_empty() {
-        return Err(());
+        return Err(Unsatisfiable);
     }
     Ok(Some(range))
 }
@@ -199,8 +203,8 @@ mod tests {
         assert_eq!(parse_range(Some("bytes=5-"), 10), Ok(Some(5..10)));
         assert_eq!(parse_range(Some("bytes=-3"), 10), Ok(Some(7..10)));
         assert_eq!(parse_range(Some("bytes=8-100"), 10), Ok(Some(8..10)));
-        assert_eq!(parse_range(Some("bytes=10-"), 10), Err(()));
-        assert_eq!(parse_range(Some("bytes=-0"), 10), Err(()));
+        assert_eq!(parse_range(Some("bytes=10-"), 10), Err(Unsatisfiable));
+        assert_eq!(parse_range(Some("bytes=-0"), 10), Err(Unsatisfiable));
         assert_eq!(parse_range(Some("bytes=0-1,3-4"), 10), Ok(None));
         assert_eq!(parse_range(Some("items=0-1"), 10), Ok(None));
         assert_eq!(parse_range(Some("bytes=4-2"), 10), Ok(None));

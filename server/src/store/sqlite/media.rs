@@ -50,6 +50,21 @@ impl UploadSqlRow {
     }
 }
 
+/// An upload named by a new post: id, owner, group, timeline, already attached, kind, size,
+/// width, height, thumbnail key.
+type CandidateRow = (
+    Id,
+    Id,
+    Id,
+    String,
+    bool,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
 /// Attaches checked files to a new post inside its transaction (see
 /// [`plan_attachments`]); the write connection is held, so nothing else attaches them meanwhile.
 pub async fn attach(
@@ -69,18 +84,7 @@ pub async fn attach(
         .flat_map(|a| std::iter::once(a.upload_id).chain(a.poster_upload_id))
         .collect();
     let ids_json = serde_json::to_string(&ids).map_err(anyhow::Error::from)?;
-    let rows: Vec<(
-        Id,
-        Id,
-        Id,
-        String,
-        bool,
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<CandidateRow> = sqlx::query_as(
         "SELECT id, owner_id, group_id, timeline, post_id IS NOT NULL OR poster_for IS NOT NULL,
                     kind, size, width, height, thumbnail_key
              FROM media WHERE id IN (SELECT value FROM json_each(?))",
