@@ -39,4 +39,4 @@ boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket
 PY
 
 TSUNAGU_TEST_S3_ENDPOINT="$endpoint" TSUNAGU_TEST_S3_BUCKET="$bucket" \
-  cargo test --locked -p tsunagu-server --features s3 --test media_s3
+  cargo test --locked --workspace --features tsunagu-server/s3 --test media_s3

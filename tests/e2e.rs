@@ -1589,7 +1589,7 @@ async fn a_facility_goes_from_its_application_to_its_first_post_without_paper() 
     let mut op = Effort::default();
     b.login_operator("op.ishikai").await;
     // The console says an application waits, in its navigation and in the tab's title.
-    b.by_role("link", "利用申込1件").await;
+    b.by_role("link", "利用申込 1件").await;
     b.wait_or_fail(Duration::from_secs(10), || async {
         let title = b.title().await;
         title

@@ -23,9 +23,11 @@ async fn meta_needs_no_login_and_reports_limits() {
     assert_eq!(meta["api_version"], "v1");
     assert_eq!(
         meta["capabilities"],
-        serde_json::json!(["events", "search"])
+        serde_json::json!(["events", "search", "resumable_upload"])
     );
     assert_eq!(meta["limits"]["max_post_chars"], 10_000);
+    assert_eq!(meta["limits"]["media"]["max_video_bytes"], 200_000_000);
+    assert_eq!(meta["limits"]["media"]["max_attachments"], 10);
     assert_eq!(meta["limits"]["max_page_limit"], 100);
     assert_eq!(meta["limits"]["session_idle_timeout_seconds"], 1800);
 }
