@@ -36,6 +36,8 @@ token=$(curl -sf --noproxy '*' -H 'Content-Type: application/json' \
   -d "{\"login_id\":\"$LOGIN\",\"password\":\"$password\"}" "$SERVER_URL/api/v1/sessions" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
+# Teaches schemathesis the tus PATCH body (scripts/fuzz_hooks.py).
+hooks_dir=$PWD/scripts
 echo "fuzzing $SERVER_URL as $LOGIN for at most ${MAX_TIME}s (seed $SEED)"
 # Left out: logging out (it would end the fuzzer's own session) and the event stream (it never
 # ends, so every request would time out).
@@ -43,7 +45,8 @@ echo "fuzzing $SERVER_URL as $LOGIN for at most ${MAX_TIME}s (seed $SEED)"
 spec=$PWD/api/openapi.yaml
 TARGET=$(cd "$TARGET" && pwd)
 status=0
-(cd "$FUZZ_VENV" && NO_PROXY='*' bin/schemathesis run "$spec" \
+(cd "$FUZZ_VENV" && NO_PROXY='*' PYTHONPATH="$hooks_dir" SCHEMATHESIS_HOOKS=fuzz_hooks \
+  bin/schemathesis run "$spec" \
   --url "$SERVER_URL" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
