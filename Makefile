@@ -32,8 +32,8 @@ setup-test:
 ## as a build of its own in dist/login/ (served at /login), the management pages in
 ## dist/manage/ (served under /manage/), the family invitation page in dist/join/ (served under
 ## /join/), search in dist/search/, the operator console in dist/operator/ (served under
-## /operator/), their JavaScript glue minified (scripts/minify-js.sh), and
-## beside their
+## /operator/), a group's photos and files in dist/media/ (served under /media/), their
+## JavaScript glue minified (scripts/minify-js.sh), and beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
 web: setup
@@ -43,6 +43,7 @@ web: setup
 	trunk build --dist dist/join --public-url /join/ --release -- join.html
 	trunk build --dist dist/search --public-url /search/ --release -- search.html
 	trunk build --dist dist/operator --public-url /operator/ --release -- operator.html
+	trunk build --dist dist/media --public-url /media/ --release -- media.html
 	scripts/minify-js.sh
 	for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do gzip -9 -n -f -k "$$f"; done
 	if command -v brotli >/dev/null; then \
@@ -51,7 +52,8 @@ web: setup
 
 ## size: the size budgets of the release build (brotli of the wasm, js and css that index.html,
 ## the management pages' manage/index.html, the invitation page's join/index.html,
-## search's search/index.html and the operator console's operator/index.html load);
+## search's search/index.html, the operator console's operator/index.html and the media
+## view's media/index.html load);
 ## fails when a total exceeds its budget in
 ## scripts/size-budget.sh (docs/performance.md)
 size: web

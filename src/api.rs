@@ -22,6 +22,7 @@ mod directory;
 mod events;
 mod groups;
 mod invitations;
+mod media;
 mod members;
 mod onboarding;
 mod operator;

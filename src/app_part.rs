@@ -1,8 +1,8 @@
-//! The app is six WebAssembly builds (six trunk targets): the nurse's app — my groups,
+//! The app is seven WebAssembly builds (seven trunk targets): the nurse's app — my groups,
 //! timelines — the login page under [`LOGIN_PATH`], the management pages under
 //! [`MANAGE_PREFIX`] (new group, members, invitations, directory), the family invitation page
-//! under [`JOIN_PREFIX`], search under [`SEARCH_PREFIX`] and the operator console under
-//! [`OPERATOR_PREFIX`]. Most visits never need the others,
+//! under [`JOIN_PREFIX`], search under [`SEARCH_PREFIX`], the operator console under
+//! [`OPERATOR_PREFIX`] and a group's photos and files under [`MEDIA_PREFIX`]. Most visits never need the others,
 //! so the download a nurse waits for on a phone does not carry them
 //! (docs/performance.md). Links and navigation from one build to another are full page loads;
 //! the session, drafts and outbox are in browser storage, so nothing is lost on the way.
@@ -31,6 +31,10 @@ pub const ACTIVATE_PREFIX: &str = "/activate";
 /// Path prefix of the search build (`/search?q=…`).
 pub const SEARCH_PREFIX: &str = "/search";
 
+/// Path prefix of the media build: a group's photos and files (`/media/groups/<id>`) and the
+/// comparison of two photos.
+pub const MEDIA_PREFIX: &str = "/media";
+
 /// Path prefix of the operator console (医師会事務局: applications, settings, the pledge).
 pub const OPERATOR_PREFIX: &str = "/operator";
 
@@ -50,6 +54,8 @@ pub enum AppPart {
     Search,
     /// The operator console (`operator/index.html`).
     Operator,
+    /// A group's photos and files and their comparison (`media/index.html`).
+    Media,
 }
 
 impl AppPart {
@@ -69,6 +75,8 @@ impl AppPart {
             AppPart::Search
         } else if under(OPERATOR_PREFIX) {
             AppPart::Operator
+        } else if under(MEDIA_PREFIX) {
+            AppPart::Media
         } else {
             AppPart::Main
         }
@@ -139,6 +147,8 @@ mod tests {
             "/managers",
             "/joined",
             "/operators",
+            "/medias",
+            "/groups/0191/media",
         ] {
             assert_eq!(AppPart::of(path), AppPart::Main, "{path}");
         }
@@ -158,6 +168,13 @@ mod tests {
             "/operator?x",
         ] {
             assert_eq!(AppPart::of(path), AppPart::Operator, "{path}");
+        }
+        for path in [
+            "/media",
+            "/media/groups/0191",
+            "/media/groups/0191?kind=image",
+        ] {
+            assert_eq!(AppPart::of(path), AppPart::Media, "{path}");
         }
     }
 }

@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod app_header;
+pub mod attachments;
 pub mod composer;
 pub mod confirm_button;
 pub mod device_data_offer;
 pub mod directory;
+pub mod gallery;
 pub mod group;
 pub mod group_list;
 pub mod home_nav;

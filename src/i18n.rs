@@ -765,6 +765,75 @@ messages! {
     SettingsSaved => "設定を保存しました。", "The settings are saved.";
     /// The policy would cover the operator, who has no two-factor login yet.
     SettingsNeedTwoFactor => "この設定ではあなたのアカウントも2段階認証が必須になりますが、まだ設定されていません。先にアカウント設定で2段階認証を設定してから、もう一度保存してください。", "With this policy your own account must use two-step verification, which it does not yet. Set it up in Account settings first, then save again.";
+    // @section media-view: attachments in posts, the photo viewer, the media view and comparison.
+    /// Accessible name of a post's attachments.
+    ViewerAttachments => "添付ファイル", "Attachments";
+    /// Accessible name of a post's photo grid; `{n}` the number of photos.
+    ViewerPhotoCount => "写真 {n}枚", "{n} photos";
+    /// Accessible name of a photo that opens the viewer; `{name}` its file name.
+    ViewerOpenPhoto => "写真を開く: {name}", "Open photo: {name}";
+    /// Accessible name of an inline video; `{name}` its file name.
+    ViewerVideo => "動画: {name}", "Video: {name}";
+    /// Accessible name of an audio player; `{name}` its file name.
+    ViewerAudio => "音声: {name}", "Audio: {name}";
+    /// Text of a download link.
+    ViewerDownload => "ダウンロード", "Download";
+    /// Accessible name of a download link; `{name}` the file, `{kind}` its type, `{size}` its size.
+    ViewerDownloadName => "{name} をダウンロード（{kind}、{size}）", "Download {name} ({kind}, {size})";
+    /// Type of a document whose type is unknown.
+    ViewerUnknownType => "ファイル", "File";
+    /// Name of the full-screen viewer; `{i}` the photo shown, `{n}` how many.
+    ViewerTitle => "写真 {i} / {n}", "Photo {i} of {n}";
+    /// The viewer's button to the previous photo.
+    ViewerPrevious => "前の写真", "Previous photo";
+    /// The viewer's button to the next photo.
+    ViewerNext => "次の写真", "Next photo";
+    /// The viewer's close button.
+    ViewerClose => "閉じる", "Close";
+    /// Accessible name of the zoom button; `{zoom}` the current, `{next}` the next zoom in percent.
+    ViewerZoom => "拡大 {zoom}%（押すと {next}%）", "Zoom {zoom}% (press for {next}%)";
+    /// Who posted the photo, and when, in the viewer; `{name}` and `{time}`.
+    ViewerPostedBy => "{name}・{time}", "{name}, {time}";
+    /// Heading and link of a group's media view.
+    GalleryTitle => "写真・ファイル", "Photos and files";
+    /// Link from the media view back to the group's timeline.
+    GalleryBackToTimeline => "タイムラインに戻る", "Back to the timeline";
+    /// Label of the kind filter.
+    GalleryKind => "種類", "Kind";
+    /// Kind filter: every kind.
+    GalleryKindAll => "すべて", "All";
+    /// Kind filter: photos.
+    GalleryKindImage => "写真", "Photos";
+    /// Kind filter: videos.
+    GalleryKindVideo => "動画", "Videos";
+    /// Kind filter: audio.
+    GalleryKindAudio => "音声", "Audio";
+    /// Kind filter: documents.
+    GalleryKindDocument => "書類", "Documents";
+    /// Button loading the next page of files.
+    GalleryLoadMore => "さらに読み込む", "Load more";
+    /// The media view without files.
+    GalleryEmpty => "ファイルはまだありません。", "No files yet.";
+    /// Checkbox picking a photo for comparison; `{name}` the file, `{time}` its date.
+    GalleryPick => "比較に選ぶ: {name}（{time}）", "Pick for comparison: {name} ({time})";
+    /// Visible text of the pick checkbox.
+    GalleryPickShort => "比較", "Compare";
+    /// How many photos are picked; `{n}` of 2.
+    GalleryPicked => "比較する写真を2枚選んでください（{n}/2）", "Pick two photos to compare ({n}/2)";
+    /// Button showing the two picked photos side by side.
+    GalleryCompare => "2枚を並べて比較", "Compare side by side";
+    /// Button clearing the picks.
+    GalleryClearPicks => "選択を解除", "Clear the selection";
+    /// Heading of the comparison.
+    GalleryCompareTitle => "写真の比較", "Photo comparison";
+    /// Back from the comparison to the list.
+    GalleryBackToList => "一覧に戻る", "Back to the list";
+    /// Caption label of the earlier photo of a comparison.
+    GalleryEarlier => "前", "Earlier";
+    /// Caption label of the later photo of a comparison.
+    GalleryLater => "後", "Later";
+    /// Accessible name of the media view's list of files.
+    GalleryList => "ファイル一覧", "Files";
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! [`ManageApp`], another build, routes
 //! `/manage/groups/new`, `/manage/groups/:id/members`, `/manage/invitations` (the physician's
 //! inbox) and `/manage/directory`; [`JoinApp`], another, `/join/:token` (family invitation
-//! links); [`SearchApp`], another, `/search` (posts of my groups); `OperatorApp`, another,
+//! links); [`SearchApp`], another, `/search` (posts of my groups); [`MediaApp`], another,
+//! `/media/groups/:id` (a group's photos and files); `OperatorApp`, another,
 //! `/operator/…` (the medical association's console). The routes other than `/login` and
 //! `/join/:token` require a session.
 
@@ -25,6 +26,7 @@ pub mod idle_lock;
 pub mod json;
 pub mod live;
 pub mod load;
+pub mod media_view;
 pub mod operator_model;
 pub mod outbox;
 pub use tsunagu_api::kana;
@@ -57,6 +59,7 @@ use pages::home_page::HomePage;
 use pages::invitations_page::InvitationsPage;
 use pages::join_page::JoinPage;
 use pages::login_page::LoginPage;
+use pages::media_page::MediaPage;
 use pages::members_page::MembersPage;
 use pages::new_group_page::NewGroupPage;
 use pages::not_found_page::NotFoundPage;
@@ -190,6 +193,22 @@ pub fn SearchApp() -> impl IntoView {
     }
 }
 
+/// A group's photos and files ([`AppPart::Media`], the seventh build under `/media/`, which
+/// the nurse's app does not carry): the media view with its kind filter and the side-by-side
+/// comparison of two photos, beside the same group list; needs a session.
+#[component]
+pub fn MediaApp() -> impl IntoView {
+    view! {
+        <AppShell part=AppPart::Media>
+            <HomePage>
+                <FlatRoutes fallback=NotFoundPage>
+                    <Route path=path!("/media/groups/:id") view=MediaPage/>
+                </FlatRoutes>
+            </HomePage>
+        </AppShell>
+    }
+}
+
 /// The operator console ([`AppPart::Operator`], the sixth build under `/operator/`, which
 /// nurses never download): the applications (`/operator`, `/operator/applications`), the
 /// facilities with a way to their staff, the confidentiality pledge and the settings, beside
@@ -266,7 +285,9 @@ fn AppFrame(
     /// The routes.
     children: Children,
 ) -> impl IntoView {
-    session::refresh_me(session::use_session());
+    let session = session::use_session();
+    session::refresh_me(session);
+    session::keep_media_cookie(session);
     view! {
         <AppHeader/>
         <main class="app-main">{children()}</main>

@@ -10,6 +10,7 @@ pub mod home_page;
 pub mod invitations_page;
 pub mod join_page;
 pub mod login_page;
+pub mod media_page;
 pub mod members_page;
 pub mod new_group_page;
 pub mod not_found_page;

@@ -182,6 +182,26 @@ pub fn refresh_me(ctx: SessionCtx) {
     });
 }
 
+/// Keeps the `tsunagu_media` cookie in step with the session: whenever this page has a session
+/// token it did not send yet (at start, after a login, after another account logged in), it
+/// calls `PUT /session/media-cookie` once, so `<img>`, `<video>` and download links of
+/// attachments load (they cannot send the bearer header). The cookie ends with the session on
+/// the server, so a logout needs no call.
+pub fn keep_media_cookie(ctx: SessionCtx) {
+    let sent = StoredValue::new(None::<String>);
+    crate::effect::effect(move || {
+        let token = ctx.token();
+        if token.is_none() || sent.with_value(|s| *s == token) {
+            return;
+        }
+        sent.set_value(token);
+        let client = ctx.client();
+        leptos::task::spawn_local(async move {
+            let _ = client.set_media_cookie().await;
+        });
+    });
+}
+
 /// The session context; panics when [`provide_session`] was not called above.
 pub fn use_session() -> SessionCtx {
     expect_context::<SessionCtx>()

@@ -9,7 +9,8 @@ use crate::home_model::display_name;
 use crate::i18n::{group_kind_label, member_count, use_i18n, Msg};
 
 /// Back link (phones), the group name as the page heading, kind and member count, the link
-/// "メンバー" to the members panel and "このグループを検索" (search with this group as scope).
+/// "メンバー" to the members panel, "このグループを検索" (search with this group as scope) and
+/// "写真・ファイル" (the group's media view, a build of its own).
 #[component]
 pub fn GroupHeader(
     /// The group.
@@ -20,6 +21,7 @@ pub fn GroupHeader(
     let members = group.member_count;
     let members_href = format!("/manage/groups/{}/members", group.id);
     let search_href = format!("/search?group={}", group.id);
+    let media_href = format!("/media/groups/{}", group.id);
     view! {
         <div class="group-page__header">
             <a class="group-page__back" href="/" rel=link_rel("/")>
@@ -46,6 +48,13 @@ pub fn GroupHeader(
                 rel=link_rel(&search_href)
             >
                 {move || i18n.t(Msg::SearchThisGroup)}
+            </a>
+            <a
+                class="button button--secondary group-page__media"
+                href=media_href.clone()
+                rel=link_rel(&media_href)
+            >
+                {move || i18n.t(Msg::GalleryTitle)}
             </a>
         </div>
     }

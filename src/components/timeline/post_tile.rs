@@ -6,6 +6,7 @@ use tsunagu_api::{AckUpdate, ErrorCode, Importance, LiveEvent, MemberRole, Post,
 use uuid::Uuid;
 
 use crate::api::ApiError;
+use crate::components::attachments::PostAttachments;
 use crate::components::composer::reply_target::use_reply_target;
 use crate::components::confirm_button::ConfirmButton;
 use crate::components::post_actions::ack_button::AckButton;
@@ -153,7 +154,8 @@ fn action(
 /// A post as an `<article id="post-<id>">` named "<author> <time> の投稿": author, profession,
 /// facility, importance badge (重要 / 至急), "あなた宛て" when it mentions me, Japan time and
 /// "編集済み"; the quoted post of a reply; the body with mentions marked (or "この投稿は削除さ
-/// れました"); then the actions: 返信, 見ました (others' posts), 既読 N (opens who read and
+/// れました"); its attachments ([`PostAttachments`], none once deleted); then the actions: 返信,
+/// 見ました (others' posts), 既読 N (opens who read and
 /// acknowledged), and for the author 編集 (in place) and 削除 (after confirming); 履歴 for
 /// admins and the author of changed posts. Urgent posts stay highlighted until I acknowledged
 /// them. Counts come from `post`, which the timeline keeps current from live events; results of
@@ -339,6 +341,16 @@ pub fn PostTile(
                         .with_untracked(|p| (p.body.clone(), p.mentions.clone()));
                     view! { <PostBody body mentions me=untrack(|| session.my_id())/> }.into_any()
                 }
+            }}
+            {move || {
+                // A deleted post shows none of its files.
+                if !live_post.get() {
+                    return None;
+                }
+                let (attachments, author) = current
+                    .with_untracked(|p| (p.attachments.clone(), p.author.display_name.clone()));
+                (!attachments.is_empty())
+                    .then(|| view! { <PostAttachments attachments author at=created/> })
             }}
             {move || {
                 error

@@ -1,0 +1,9 @@
+//! Files attached to posts as readers see them: in the timeline post ([`PostAttachments`]),
+//! full screen ([`media_viewer::MediaViewer`]), and the parts the media view shares with them.
+
+pub mod media_parts;
+pub mod media_viewer;
+pub mod post_attachments;
+pub mod zoomable_image;
+
+pub use post_attachments::PostAttachments;
