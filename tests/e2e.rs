@@ -1853,3 +1853,147 @@ async fn shown_activation_path(b: &Browser) -> String {
         .await;
     url[url.find("/activate/").unwrap()..].to_owned()
 }
+
+/// Issue 12, the viewing side: two photos posted (through tus, as the app sends them) show in
+/// the timeline as thumbnails that reserve their space, load through the media cookie, open
+/// full screen and step with →; the group's media view lists them and compares them side by
+/// side with their dates. The family member of the same group cannot fetch the care file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_nurse_views_compares_photos_and_family_cannot_fetch_care_files() {
+    let stack = Stack::start().await;
+    let doctor = stack.api_login("dr.sato").await;
+    let group = stack.group_id_by_name(&doctor, "山田 花子 様").await;
+    let mut uploads = Vec::new();
+    for name in ["photo-week1.jpg", "photo-week2.jpg"] {
+        let bytes = support::fixture(name);
+        uploads.push(
+            stack
+                .api_upload(&doctor, &group, "care", name, "image/jpeg", &bytes)
+                .await,
+        );
+    }
+    let post = stack
+        .api_post_with_files(
+            &doctor,
+            &group,
+            "care",
+            "仙骨部の創の経過写真です。",
+            &uploads,
+        )
+        .await;
+    let files: Vec<String> = post["attachments"]
+        .as_array()
+        .expect("the post lists its attachments")
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "{post}");
+
+    // Family: the care timeline's file is not theirs.
+    let family = stack.api_login("fam.yamada").await;
+    for path in [
+        format!("/media/{}", files[0]),
+        format!("/media/{}/thumbnail", files[0]),
+    ] {
+        let status = stack.api_status_with_token(&family, &path).await;
+        assert!(
+            status == 404 || status == 403,
+            "family read {path}: {status}"
+        );
+    }
+    // Nor without any session.
+    let (status, _) = stack
+        .get_plain(&format!("/api/v1/media/{}", files[0]))
+        .await;
+    assert_eq!(status, 401);
+
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "山田 花子 様").await;
+    let open_first = b
+        .in_post("仙骨部の創", "button", "写真を開く: photo-week1.jpg")
+        .await;
+    // The thumbnails reserve their box and arrive through the media cookie (an <img> sends no
+    // bearer header).
+    let sizes = b
+        .wait_or_fail(Duration::from_secs(20), || async {
+            let v = b
+                .eval(
+                    "return Array.from(document.querySelectorAll('img.attachment__image')).map(i => \
+                     [i.getAttribute('loading'), i.getAttribute('width'), i.getAttribute('height'), \
+                      Math.round(i.getBoundingClientRect().height), i.naturalWidth])",
+                )
+                .await;
+            let rows = v.as_array().cloned().unwrap_or_default();
+            let loaded = rows.len() == 2 && rows.iter().all(|r| r[4].as_u64().unwrap_or(0) > 0);
+            if loaded {
+                Ok(rows)
+            } else {
+                Err(format!("thumbnails not loaded: {v}"))
+            }
+        })
+        .await;
+    for row in &sizes {
+        assert_eq!(row[0], "lazy", "{row}");
+        // Two photos: square cells of the grid, their height reserved before loading.
+        assert_eq!(
+            (row[1].as_str(), row[2].as_str()),
+            (Some("120"), Some("120")),
+            "{row}"
+        );
+        assert!(row[3].as_u64().unwrap_or(0) > 50, "{row}");
+    }
+
+    open_first.click().await.unwrap();
+    let viewer = b.by_role("dialog", "写真 1 / 2").await;
+    assert!(viewer.text().await.unwrap().contains("佐藤"));
+    b.press(fantoccini::key::Key::Right).await;
+    b.by_role("dialog", "写真 2 / 2").await;
+    let full_loaded = b
+        .eval(
+            "const i = document.querySelector('dialog.media-viewer img.zoomable__image'); \
+             return new Promise(r => { if (i.complete) r([i.alt, i.naturalWidth]); \
+             else i.onload = () => r([i.alt, i.naturalWidth]); i.onerror = () => r([i.alt, 0]); })",
+        )
+        .await;
+    assert_eq!(full_loaded[0], "photo-week2.jpg");
+    assert_eq!(full_loaded[1], 240, "the full photo loads: {full_loaded}");
+    b.click("button", "閉じる").await;
+    b.wait_gone("dialog", "写真 2 / 2").await;
+
+    // The media view, a build of its own.
+    b.click("link", "写真・ファイル").await;
+    b.by_role("heading", "写真・ファイル").await;
+    for name in ["photo-week1.jpg", "photo-week2.jpg"] {
+        b.tick_starting(&format!("比較に選ぶ: {name}")).await;
+    }
+    b.click("button", "2枚を並べて比較").await;
+    b.by_role("heading", "写真の比較").await;
+    let compared = b
+        .wait_or_fail(Duration::from_secs(20), || async {
+            let v = b
+                .eval(
+                    "return Array.from(document.querySelectorAll('.compare__side')).map(s => \
+                     [s.querySelector('img').alt, s.querySelector('img').naturalWidth, \
+                      s.querySelector('.compare__label').textContent, \
+                      Math.round(s.querySelector('.zoomable').getBoundingClientRect().height)])",
+                )
+                .await;
+            let rows = v.as_array().cloned().unwrap_or_default();
+            if rows.len() == 2 && rows.iter().all(|r| r[1].as_u64().unwrap_or(0) > 0) {
+                Ok(rows)
+            } else {
+                Err(format!("comparison not loaded: {v}"))
+            }
+        })
+        .await;
+    // Posted together: the same date; both frames the same size, labelled 前 / 後.
+    assert_eq!(compared[0][2], "前");
+    assert_eq!(compared[1][2], "後");
+    assert_eq!(
+        compared[0][3], compared[1][3],
+        "frames differ: {compared:?}"
+    );
+    b.close().await;
+}

@@ -6,6 +6,7 @@
 mod api;
 mod balancer;
 mod browser;
+mod media;
 mod network;
 mod posts;
 mod stack;
@@ -17,6 +18,7 @@ use std::process::Child;
 use std::time::{Duration, Instant};
 
 pub use browser::Browser;
+pub use media::fixture;
 pub use stack::Stack;
 
 pub use tsunagu_testkit::fixtures::DEMO_PASSWORD;
