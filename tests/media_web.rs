@@ -237,7 +237,10 @@ async fn the_viewer_opens_full_screen_steps_with_the_keys_and_closes() {
     ]);
     let (root, _handle) = mount(p);
     let el: &Element = root.as_ref();
-    button(el, "写真を開く: 2週目.jpg").unwrap().click();
+    // Focused first, as a tap or Enter does (a script's click() moves no focus).
+    let opener = button(el, "写真を開く: 2週目.jpg").unwrap();
+    opener.focus().unwrap();
+    opener.click();
     wait_for("the viewer", || {
         el.query_selector("dialog.media-viewer[open]")
             .unwrap()
