@@ -87,7 +87,7 @@ s3-test:
 
 wasm-test:
 	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator \
-	  --test web --test post_actions_web --test operator_web
+	  --test web --test post_actions_web --test operator_web --test media_web --test media_viewer_web
 
 conformance:
 	scripts/conformance.sh

@@ -185,6 +185,16 @@ impl Client {
         self
     }
 
+    /// The API base URL (`""`: same origin).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The bearer token, for requests made without [`Client::fetch`] (uploads with progress).
+    pub fn bearer(&self) -> Option<String> {
+        self.token.clone()
+    }
+
     /// Full URL of an API path such as `/groups`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}{}", self.base, API_PREFIX, path)

@@ -46,7 +46,7 @@ pub async fn unsent_posts(user: Uuid) -> StoreResult<usize> {
     Ok(items?.len())
 }
 
-/// Removes `user`'s drafts, session copies and outbox items from this device.
+/// Removes `user`'s drafts, session copies, outbox items and attached files from this device.
 pub async fn erase(user: Uuid) -> StoreResult<()> {
     forget_session_copies(user);
     let drafts = DraftStore::open().await?;
@@ -57,6 +57,8 @@ pub async fn erase(user: Uuid) -> StoreResult<()> {
     let removed = outbox.delete_all_of(user).await;
     outbox.close();
     removed?;
+    // Attached photos and files (of drafts and of the outbox items just removed).
+    crate::media::store::delete_user(user).await?;
     // Copies written while the stores were being emptied (a composer flushing on unmount).
     forget_session_copies(user);
     Ok(())

@@ -834,6 +834,41 @@ messages! {
     GalleryLater => "後", "Later";
     /// Accessible name of the media view's list of files.
     GalleryList => "ファイル一覧", "Files";
+    // @section media-send: attaching, preparing and uploading photos and files (issue 12).
+    /// Accessible name of the button opening the file picker.
+    MediaAttach => "写真・ファイルを添付", "Attach photos or files";
+    /// Visible text of that button.
+    MediaAttachShort => "添付", "Attach";
+    /// The camera button (phones).
+    MediaCamera => "カメラで撮影", "Take a photo";
+    /// Toggle: keep photos at full size (still without location data).
+    MediaOriginal => "元の画質", "Original quality";
+    /// Hint next to that toggle.
+    MediaOriginalHint => "位置情報などは常に削除されます", "Location and other metadata are always removed";
+    /// Label of the list of attached files.
+    MediaAttachments => "添付ファイル", "Attachments";
+    /// Removes an attached file (followed by its name).
+    MediaRemove => "添付を削除", "Remove attachment";
+    /// While photos are being prepared.
+    MediaPreparing => "写真を準備しています…", "Preparing photos…";
+    /// More files than a post may have.
+    MediaTooMany => "1つの投稿に添付できるファイルの数を超えています", "Too many files for one post";
+    /// One file over its size limit (followed by the limit).
+    MediaFileTooLarge => "ファイルが大きすぎます。上限", "This file is too large. Limit";
+    /// All files together over the limit (followed by the limit).
+    MediaPostTooLarge => "添付ファイルの合計が大きすぎます。上限", "The files together are too large. Limit";
+    /// An empty file.
+    MediaEmptyFile => "空のファイルは添付できません", "Empty files cannot be attached";
+    /// A file the browser could not read.
+    MediaReadFailed => "ファイルを読み込めませんでした", "The file could not be read";
+    /// Accessible name of a file's upload progress bar (followed by its name).
+    MediaUploadProgress => "アップロードの進み具合", "Upload progress";
+    /// Cancels one file's upload (the file is removed from the waiting post).
+    MediaCancelUpload => "アップロードをキャンセル", "Cancel upload";
+    /// Tries a waiting post's uploads again now.
+    MediaRetryUpload => "今すぐ再試行", "Retry now";
+    /// Smaller after preparation: followed by 「4.1 MB → 620 KB」.
+    MediaSaved => "縮小", "Reduced";
 }
 
 #[cfg(test)]

@@ -26,11 +26,14 @@ pub const DB_NAME: &str = "tsunagu";
 pub const DRAFTS_STORE: &str = "drafts";
 /// The object store holding the outbox (see [`crate::outbox::store`]).
 pub const OUTBOX_STORE: &str = "outbox";
+/// The object store holding attached files and the attachment lists of drafts (see
+/// [`crate::media::store`]).
+pub const MEDIA_STORE: &str = "media";
 /// Schema version: 1 = the `drafts` store; 2 = adds the `outbox` store (drafts are kept);
 /// 3 = draft keys start with the user's id: the drafts of 1 and 2 had no owner (on a shared
 /// tablet they would reach the next user), so that store is emptied; the outbox is kept (its
-/// items always named their author).
-pub const DB_VERSION: u32 = 3;
+/// items always named their author); 4 = adds the `media` store.
+pub const DB_VERSION: u32 = 4;
 /// The first version whose drafts belong to a user.
 const OWNED_DRAFTS_VERSION: f64 = 3.0;
 
@@ -73,7 +76,7 @@ fn upgrade(req: &IdbOpenDbRequest, event: &IdbVersionChangeEvent) -> Result<(), 
     if old > 0.0 && old < OWNED_DRAFTS_VERSION && db.object_store_names().contains(DRAFTS_STORE) {
         db.delete_object_store(DRAFTS_STORE)?;
     }
-    for store in [DRAFTS_STORE, OUTBOX_STORE] {
+    for store in [DRAFTS_STORE, OUTBOX_STORE, MEDIA_STORE] {
         if !db.object_store_names().contains(store) {
             db.create_object_store(store)?;
         }
@@ -150,7 +153,8 @@ impl Tx {
 }
 
 /// One object store of the app's database whose values are JSON strings (no
-/// serde-wasm-bindgen needed), on its own connection.
+/// serde-wasm-bindgen needed), on its own connection; [`JsonStore::put_value`] and
+/// [`JsonStore::get_value`] store other values as they are (the media store keeps Blobs).
 #[derive(Debug, Clone)]
 pub struct JsonStore {
     db: IdbDatabase,
@@ -209,13 +213,41 @@ impl JsonStore {
 
     /// Writes `json` under `key`, replacing what was there; committed when this returns.
     pub async fn put(&self, key: &str, json: String) -> StoreResult<()> {
+        self.put_value(key, &json.into()).await
+    }
+
+    /// Writes any structured-cloneable value (a Blob, say) under `key`; committed when this
+    /// returns.
+    pub async fn put_value(&self, key: &str, value: &JsValue) -> StoreResult<()> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
         let req = tx
             .store(self.store)?
-            .put_with_key(&json.into(), &key.into())
+            .put_with_key(value, &key.into())
             .map_err(js_error)?;
         request(&req).await?;
         tx.commit().await
+    }
+
+    /// The value under `key` as stored (`undefined` when there is none).
+    pub async fn get_value(&self, key: &str) -> StoreResult<JsValue> {
+        let tx = self.transaction(IdbTransactionMode::Readonly)?;
+        let req = tx.store(self.store)?.get(&key.into()).map_err(js_error)?;
+        let raw = request(&req).await?;
+        tx.commit().await?;
+        Ok(raw)
+    }
+
+    /// Every key that starts with `prefix`.
+    pub async fn keys_with_prefix(&self, prefix: &str) -> StoreResult<Vec<String>> {
+        let tx = self.transaction(IdbTransactionMode::Readonly)?;
+        let req = tx.store(self.store)?.get_all_keys().map_err(js_error)?;
+        let raw: Array = request(&req).await?.unchecked_into();
+        tx.commit().await?;
+        Ok(raw
+            .iter()
+            .filter_map(|v| v.as_string())
+            .filter(|k| k.starts_with(prefix))
+            .collect())
     }
 
     /// Removes the values of `keys` in one transaction (missing keys are fine).

@@ -26,6 +26,7 @@ pub mod idle_lock;
 pub mod json;
 pub mod live;
 pub mod load;
+pub mod media;
 pub mod media_view;
 pub mod operator_model;
 pub mod outbox;

@@ -33,6 +33,7 @@ use tsunagu_api::{ErrorCode, Importance, Mention, NewPost, Post, Timeline};
 use uuid::Uuid;
 
 use crate::api::ApiError;
+use crate::media::{FileUpload, PendingAttachment};
 use crate::text::excerpt;
 
 /// Delay before the first retry; it doubles with each failed attempt.
@@ -151,6 +152,11 @@ pub struct OutboxItem {
     /// 5xx or 408, or a tab that closed mid-send); `None` while no request can have arrived.
     #[serde(default)]
     pub maybe_delivered_at_ms: Option<i64>,
+    /// Photos and files, in the order attached, with their uploads' progress. The post is
+    /// created only once all are uploaded; their upload ids are then part of the body, the
+    /// same for every attempt (so the idempotency key keeps meaning the same request).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<PendingAttachment>,
 }
 
 /// What the composer hands to the outbox.
@@ -170,6 +176,8 @@ pub struct NewItem {
     pub reply_to: Option<ReplyQuote>,
     /// Members mentioned.
     pub mentions: Vec<Mention>,
+    /// Attached files (prepared, kept in IndexedDB).
+    pub attachments: Vec<PendingAttachment>,
 }
 
 impl OutboxItem {
@@ -184,6 +192,7 @@ impl OutboxItem {
             importance: item.importance,
             reply_to: item.reply_to,
             mentions: item.mentions,
+            attachments: item.attachments,
             created_at_ms: now_ms,
             attempts: 0,
             next_attempt_at_ms: now_ms,
@@ -201,8 +210,17 @@ impl OutboxItem {
             importance: (self.importance != Importance::Normal).then_some(self.importance),
             reply_to: self.reply_to.as_ref().map(|r| r.id),
             mentions: self.mentions.iter().map(|m| m.user_id).collect(),
-            attachments: Vec::new(),
+            attachments: self
+                .attachments
+                .iter()
+                .filter_map(PendingAttachment::wire)
+                .collect(),
         }
+    }
+
+    /// Whether every attached file is uploaded (only then is the post created).
+    pub fn is_uploaded(&self) -> bool {
+        self.attachments.iter().all(PendingAttachment::is_uploaded)
     }
 
     /// What the composer gets back when the user edits the item: everything but the key (the
@@ -216,6 +234,7 @@ impl OutboxItem {
             importance: self.importance,
             reply_to: self.reply_to.clone(),
             mentions: self.mentions.clone(),
+            attachments: self.attachments.clone(),
         }
     }
 
@@ -400,7 +419,10 @@ impl Outbox {
             if let ItemState::Sending { since_ms } = item.state {
                 item.state = ItemState::Queued;
                 item.next_attempt_at_ms = now_ms;
-                item.maybe_delivered_at_ms.get_or_insert(since_ms);
+                // While files were still uploading the post request had not left.
+                if item.is_uploaded() {
+                    item.maybe_delivered_at_ms.get_or_insert(since_ms);
+                }
                 changes.push(Change::Put(item.clone()));
             }
         }
@@ -524,6 +546,58 @@ impl Outbox {
         Some(Change::Delete(key))
     }
 
+    /// Records the progress of one of an item's uploads (found by its blob id); the item stays
+    /// `sending`, its time renewed so no other tab takes a long upload for abandoned. `None`
+    /// when the item or the file is gone (the user removed it meanwhile).
+    pub fn uploading(&mut self, key: Uuid, upload: &FileUpload, now_ms: i64) -> Option<Change> {
+        let item = self.items.iter_mut().find(|i| i.key == key)?;
+        let held = item
+            .attachments
+            .iter_mut()
+            .flat_map(PendingAttachment::uploads_mut)
+            .find(|u| u.blob_id == upload.blob_id)?;
+        *held = upload.clone();
+        item.state = ItemState::Sending { since_ms: now_ms };
+        Some(Change::Put(item.clone()))
+    }
+
+    /// The first file of the item still to upload.
+    pub fn next_upload(&self, key: Uuid) -> Option<&FileUpload> {
+        self.get(key)?
+            .attachments
+            .iter()
+            .flat_map(PendingAttachment::uploads)
+            .find(|u| !u.is_done())
+    }
+
+    /// Removes one file (by the blob id of the file) from an item whose files are not all
+    /// uploaded yet — its post cannot have been requested, so the body may still change. An
+    /// item left with neither text nor files goes. `None` when not allowed or not found.
+    pub fn remove_attachment(
+        &mut self,
+        key: Uuid,
+        blob_id: Uuid,
+    ) -> Option<(PendingAttachment, Change)> {
+        let pos = self.items.iter().position(|i| i.key == key)?;
+        let item = &mut self.items[pos];
+        if item.is_uploaded() || item.maybe_delivered_at_ms.is_some() {
+            return None;
+        }
+        let at = item
+            .attachments
+            .iter()
+            .position(|a| a.file.blob_id == blob_id)?;
+        let removed = item.attachments.remove(at);
+        if item.attachments.is_empty() && item.body.trim().is_empty() {
+            self.items.remove(pos);
+            return Some((removed, Change::Delete(key)));
+        }
+        if matches!(item.state, ItemState::Sending { .. }) {
+            item.state = ItemState::Queued;
+        }
+        Some((removed, Change::Put(item.clone())))
+    }
+
     /// Forgets an item that another tab has already delivered or discarded (it is gone from
     /// the store).
     pub fn forget(&mut self, key: Uuid) {
@@ -595,6 +669,7 @@ mod tests {
             importance: Importance::Normal,
             reply_to: None,
             mentions: vec![],
+            attachments: vec![],
         }
     }
 
@@ -1134,6 +1209,93 @@ mod tests {
         late.recover(48 * HOUR);
         assert_eq!(late.get(k).map(|i| i.state), Some(ItemState::Held));
         assert_eq!(late.next_due(48 * HOUR), None);
+    }
+
+    fn photo(n: u128) -> PendingAttachment {
+        PendingAttachment {
+            file: crate::media::FileUpload::new(
+                Uuid::from_u128(n),
+                "写真.jpg".into(),
+                "image/jpeg".into(),
+                100,
+            ),
+            poster: None,
+            picked_size: 4_000,
+        }
+    }
+
+    #[test]
+    fn a_post_with_files_waits_for_them_and_names_the_same_uploads_every_time() {
+        let mut n = new_item("", Some(Timeline::Care));
+        n.attachments = vec![photo(1), photo(2)];
+        let mut o = Outbox::new();
+        let item = OutboxItem::new(n, Uuid::from_u128(5), 0);
+        o.enqueue(item.clone());
+        assert!(!item.is_uploaded());
+        o.begin_send(item.key, 10);
+        // The first file is up; the second is half way.
+        let mut files = item.attachments.clone();
+        assert_eq!(o.next_upload(item.key), Some(&files[0].file));
+        files[0].file.upload_id = Some(Uuid::from_u128(0x11));
+        files[1].file.url = Some("/api/v1/uploads/x".into());
+        files[1].file.offset = 50;
+        o.uploading(item.key, &files[0].file, 15).unwrap();
+        let Some(Change::Put(stored)) = o.uploading(item.key, &files[1].file, 20) else {
+            panic!()
+        };
+        assert_eq!(o.next_upload(item.key), Some(&files[1].file));
+        assert_eq!(stored.state, ItemState::Sending { since_ms: 20 });
+        // The tab crashes mid-upload: the post never left, so nothing counts as delivered.
+        let mut fresh = Outbox::new();
+        fresh.absorb(vec![stored.clone()]);
+        fresh.recover(HOUR);
+        let again = fresh.get(item.key).unwrap();
+        assert_eq!(again.maybe_delivered_at_ms, None);
+        assert_eq!(again.attachments[1].file.offset, 50, "resumes where it was");
+        // Once both are up, the body names them, identically after a reload.
+        files[1].file.upload_id = Some(Uuid::from_u128(0x12));
+        o.uploading(item.key, &files[1].file, 30);
+        assert_eq!(o.next_upload(item.key), None);
+        // A file removed meanwhile is not brought back by its upload's progress.
+        assert_eq!(o.uploading(item.key, &photo(9).file, 31), None);
+        let done = o.get(item.key).unwrap();
+        assert!(done.is_uploaded());
+        let wire = done.new_post();
+        assert_eq!(
+            wire.attachments
+                .iter()
+                .map(|a| a.upload_id)
+                .collect::<Vec<_>>(),
+            vec![Uuid::from_u128(0x11), Uuid::from_u128(0x12)]
+        );
+        let back = OutboxItem::from_json(&done.to_json()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&back.new_post()).unwrap(),
+            serde_json::to_string(&wire).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_file_can_be_removed_only_while_the_post_cannot_have_been_sent() {
+        let mut n = new_item("", Some(Timeline::Care));
+        n.attachments = vec![photo(1), photo(2)];
+        let mut o = Outbox::new();
+        let key = Uuid::from_u128(5);
+        o.enqueue(OutboxItem::new(n, key, 0));
+        let (removed, change) = o.remove_attachment(key, Uuid::from_u128(1)).unwrap();
+        assert_eq!(removed.file.blob_id, Uuid::from_u128(1));
+        assert!(matches!(change, Change::Put(ref i) if i.attachments.len() == 1));
+        // The last file of a post without text: the item goes.
+        let (_, change) = o.remove_attachment(key, Uuid::from_u128(2)).unwrap();
+        assert_eq!(change, Change::Delete(key));
+        assert!(o.items().is_empty());
+        // All uploaded: the post may be on the server, its body must not change.
+        let mut n = new_item("本文", Some(Timeline::Care));
+        let mut up = photo(3);
+        up.file.upload_id = Some(Uuid::from_u128(0x13));
+        n.attachments = vec![up];
+        o.enqueue(OutboxItem::new(n, key, 0));
+        assert_eq!(o.remove_attachment(key, Uuid::from_u128(3)), None);
     }
 
     #[test]

@@ -800,6 +800,7 @@ fn outbox_item(n: u128, body: &str) -> OutboxItem {
                 user_id: Uuid::from_u128(0xD),
                 display_name: "佐藤 健一".into(),
             }],
+            attachments: vec![],
         },
         Uuid::from_u128(n),
         1_000 + n as i64,
@@ -916,7 +917,7 @@ async fn the_upgrade_drops_drafts_without_an_owner_and_keeps_the_outbox() {
     let names = db.object_store_names();
     let mut stores: Vec<String> = (0..names.length()).filter_map(|i| names.item(i)).collect();
     stores.sort();
-    assert_eq!(stores, vec!["drafts", "outbox"]);
+    assert_eq!(stores, vec!["drafts", "media", "outbox"]);
     db.close();
 }
 
@@ -1374,6 +1375,7 @@ async fn an_item_whose_retry_could_post_twice_is_held_and_not_sent_by_itself() {
             importance: Importance::Normal,
             reply_to: None,
             mentions: vec![],
+            attachments: vec![],
         },
         Uuid::now_v7(),
         now - 2 * day,

@@ -56,6 +56,23 @@ impl Client {
         self.get_json("/meta").await
     }
 
+    /// `GET /meta`, read for the media limits only (the composer checks files against them);
+    /// a backend without media gives the defaults.
+    pub async fn media_limits(&self) -> Result<tsunagu_api::MediaLimits, ApiError> {
+        #[derive(Deserialize)]
+        struct MetaMedia {
+            #[serde(default)]
+            limits: LimitsMedia,
+        }
+        #[derive(Deserialize, Default)]
+        struct LimitsMedia {
+            #[serde(default)]
+            media: tsunagu_api::MediaLimits,
+        }
+        let m: MetaMedia = self.get_json("/meta").await?;
+        Ok(m.limits.media)
+    }
+
     /// `GET /meta`, read for what the login page shows: whether the deployment has no operator
     /// yet, and for how many days a device may be remembered.
     pub async fn login_meta(&self) -> Result<LoginMeta, ApiError> {

@@ -1,5 +1,6 @@
 //! Writing and sending a post.
 
+pub mod attachments;
 pub mod composer_panel;
 pub mod draft_sync;
 pub mod editor;

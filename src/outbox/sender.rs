@@ -27,6 +27,8 @@ use super::store::OutboxStore;
 use super::{classify, settle, Change, ItemState, NewItem, Outbox, OutboxItem, Outcome};
 use crate::drafts::store::{now_ms, StoreError};
 use crate::live::{use_live, Live};
+use crate::media::tus::Failure;
+use crate::media::{store as media_store, upload, PendingAttachment};
 use crate::session::{use_session, SessionCtx};
 
 type SentSubscriber = Rc<dyn Fn(&OutboxItem, &Post)>;
@@ -58,6 +60,8 @@ pub struct OutboxCtx {
     outbox: RwSignal<Outbox>,
     /// The user whose items are held (`None`: logged out).
     user: RwSignal<Option<Uuid>>,
+    /// Bytes of each file (by blob id) known to be on their way, while it uploads.
+    progress: RwSignal<Vec<(Uuid, u64)>>,
     inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
     session: SessionCtx,
     live: Live,
@@ -134,11 +138,51 @@ impl OutboxCtx {
         Some(content)
     }
 
-    /// Drops a rejected item for good.
+    /// Drops a rejected item for good, with its files.
     pub fn discard(&self, key: Uuid) {
+        let files = self
+            .outbox
+            .try_with_untracked(|o| o.get(key).map(|i| (i.author_id, i.attachments.clone())))
+            .flatten();
         if let Some(Some(change)) = self.outbox.try_update(|o| o.discard(key)) {
-            spawn_local(write(change));
+            spawn_local(async move {
+                write(change).await;
+                if let Some((user, files)) = files {
+                    forget_files(user, &files).await;
+                }
+            });
         }
+    }
+
+    /// Bytes of the file `blob_id` on their way (tracked; `None` when it is not uploading).
+    pub fn progress_of(&self, blob_id: Uuid) -> Option<u64> {
+        self.progress
+            .with(|p| p.iter().find(|(id, _)| *id == blob_id).map(|(_, b)| *b))
+    }
+
+    /// Removes one file from a waiting post whose files are not all uploaded (「キャンセル」):
+    /// its request is aborted, the upload deleted on the server, its Blob removed.
+    pub fn cancel_file(&self, key: Uuid, blob_id: Uuid) {
+        let Some(Some((removed, change))) = self
+            .outbox
+            .try_update(|o| o.remove_attachment(key, blob_id))
+        else {
+            return;
+        };
+        for id in removed.blob_ids() {
+            upload::abort(id);
+        }
+        let user = self.user.get_untracked().unwrap_or_default();
+        let client = self.session.client();
+        let this = *self;
+        spawn_local(async move {
+            write(change).await;
+            for file in removed.uploads() {
+                upload::terminate(&client, file).await;
+            }
+            forget_files(user, std::slice::from_ref(&removed)).await;
+            this.kick();
+        });
     }
 
     /// Calls `f` with each item delivered from now on and the post the server created, until
@@ -323,6 +367,28 @@ impl OutboxCtx {
             store.close();
         }
 
+        // Files first: the post names their finished uploads.
+        let mut item = item;
+        if !item.is_uploaded() {
+            match self.upload_files(&item).await {
+                Ok(uploaded) => item = uploaded,
+                Err(None) => return None,
+                Err(Some(outcome)) => {
+                    let now = now_ms();
+                    let mut settled = self
+                        .outbox
+                        .try_with_untracked(|o| o.get(key).cloned())
+                        .flatten()
+                        .unwrap_or_else(|| item.clone());
+                    write(settle(&mut settled, &outcome, now)).await;
+                    if self.with_inner(|i| i.generation) == Some(generation) {
+                        self.outbox.try_update(|o| o.finish(key, &outcome, now));
+                    }
+                    return Some(outcome);
+                }
+            }
+        }
+
         let client = self.session.client();
         let (result, retry_after_ms) = client
             .create_post(item.group_id, &item.new_post(), key)
@@ -340,6 +406,10 @@ impl OutboxCtx {
         if self.with_inner(|i| i.generation) == Some(generation) {
             self.outbox.try_update(|o| o.finish(key, &outcome, now));
         }
+        if let Outcome::Sent(_) = &outcome {
+            // The server has the files now.
+            forget_files(item.author_id, &item.attachments).await;
+        }
         if let Outcome::Sent(Some(post)) = &outcome {
             self.live.publish(&LiveEvent::PostCreated((**post).clone()));
             let subscribers: Vec<SentSubscriber> = self
@@ -350,6 +420,82 @@ impl OutboxCtx {
             }
         }
         Some(outcome)
+    }
+
+    /// Uploads the files of `item` that are not up yet, one request at a time, recording each
+    /// acknowledged step in the store (so a reload continues there). Returns the item with
+    /// every upload finished; `Err(None)` when the item or a file was removed meanwhile (or the
+    /// user logged out): nothing more to record; `Err(Some(outcome))` when an upload stopped.
+    async fn upload_files(&self, item: &OutboxItem) -> Result<OutboxItem, Option<Outcome>> {
+        let key = item.key;
+        let client = self.session.client();
+        let mut blob: Option<(Uuid, web_sys::Blob)> = None;
+        loop {
+            let Some(next) = self.outbox.try_with_untracked(|o| {
+                o.get(key).map(|i| (i.clone(), o.next_upload(key).cloned()))
+            }) else {
+                return Err(None);
+            };
+            let Some((held, up)) = next else {
+                return Err(None);
+            };
+            let Some(mut up) = up else {
+                return Ok(held);
+            };
+            if blob.as_ref().map(|(id, _)| *id) != Some(up.blob_id) {
+                match media_store::get_blob(item.author_id, up.blob_id).await {
+                    Ok(Some(b)) => blob = Some((up.blob_id, b)),
+                    // The file is gone from this device (storage cleared): it cannot be sent.
+                    Ok(None) => {
+                        return Err(Some(Outcome::Rejected {
+                            code: tsunagu_api::ErrorCode::NotFound,
+                            status: 404,
+                        }))
+                    }
+                    Err(e) => {
+                        log_warning("reading a file failed", &e);
+                        return Err(Some(retry_outcome()));
+                    }
+                }
+            }
+            let Some((_, file)) = &blob else {
+                return Err(None);
+            };
+            let progress = self.progress;
+            let id = up.blob_id;
+            let (step, reply) = upload::step(
+                &client,
+                item.group_id,
+                item.timeline,
+                &up,
+                file,
+                move |bytes| {
+                    progress.try_update(|p| match p.iter_mut().find(|(i, _)| *i == id) {
+                        Some(entry) => entry.1 = bytes,
+                        None => p.push((id, bytes)),
+                    });
+                },
+            )
+            .await;
+            let result = up.apply(&step, &reply);
+            self.progress.try_update(|p| {
+                p.retain(|(i, _)| *i != id);
+                p.push((id, up.offset));
+            });
+            let Some(Some(change)) = self.outbox.try_update(|o| o.uploading(key, &up, now_ms()))
+            else {
+                return Err(None);
+            };
+            write(change).await;
+            match result {
+                Ok(()) => {}
+                Err(Failure::Retry) => return Err(Some(retry_outcome())),
+                Err(Failure::AuthLost) => return Err(Some(Outcome::AuthLost)),
+                Err(Failure::Rejected { status, code }) => {
+                    return Err(Some(Outcome::Rejected { code, status }))
+                }
+            }
+        }
     }
 
     /// Sets the timer for the next item waiting for its retry time.
@@ -374,11 +520,28 @@ impl OutboxCtx {
     }
 }
 
+/// A passing failure of an upload: its post was not requested, so it cannot have arrived.
+fn retry_outcome() -> Outcome {
+    Outcome::Retry {
+        retry_after_ms: None,
+        maybe_delivered: false,
+    }
+}
+
+/// Removes the Blobs of `files` (sent, discarded or cancelled).
+async fn forget_files(user: Uuid, files: &[PendingAttachment]) {
+    let ids = files.iter().flat_map(PendingAttachment::blob_ids);
+    if let Err(e) = media_store::delete_blobs(user, ids.collect::<Vec<_>>()).await {
+        log_warning("removing files failed", &e);
+    }
+}
+
 /// Creates the tab's outbox sender (needs the session and live contexts).
 pub fn provide_outbox() -> OutboxCtx {
     let ctx = OutboxCtx {
         outbox: RwSignal::new(Outbox::new()),
         user: RwSignal::new(None),
+        progress: RwSignal::new(Vec::new()),
         inner: StoredValue::new_local(Rc::default()),
         session: use_session(),
         live: use_live(),

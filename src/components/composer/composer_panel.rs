@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use tsunagu_api::{validate_post_body, ErrorCode, Importance, Mention, Post, Timeline};
 use uuid::Uuid;
 
+use super::attachments::{files_of, AttachControls, AttachmentChips, Attachments};
 use super::draft_sync::use_draft;
 use super::editor::Editor;
 use super::importance_select::ImportanceSelect;
@@ -41,7 +42,10 @@ enum ComposerError {
 ///
 /// Options: importance (通常 / 重要 / 至急, back to 通常 after sending), a reply to the post the
 /// timeline's reply target holds (quoted above the editor, cancellable), and @mentions of
-/// members (only professionals in the care timeline). The text is kept as a draft per user,
+/// members (only professionals in the care timeline), and attached photos and files (picker,
+/// camera, drag-and-drop, paste; photos prepared on the device without their metadata; kept
+/// with the draft in IndexedDB, uploaded by the outbox before the post is created). The text
+/// is kept as a draft per user,
 /// group, timeline and reply.
 #[component]
 pub fn ComposerPanel(
@@ -75,6 +79,9 @@ pub fn ComposerPanel(
         }),
     );
     let target = use_reply_target();
+    // Attachments belong to the timeline's composer (not to a reply's draft): switching the
+    // reply keeps them.
+    let attachments = Attachments::new(DraftKey::new(me, group_id, timeline));
 
     let focus_editor = move || {
         if let Some(el) = area.get_untracked() {
@@ -161,11 +168,18 @@ pub fn ComposerPanel(
     let submit = {
         let draft = draft.clone();
         Callback::new(move |()| {
-            if storing.get_untracked() {
+            if storing.get_untracked() || attachments.preparing.get_untracked() > 0 {
                 return;
             }
             let body = text.get_untracked();
-            if let Err(code) = validate_post_body(&body) {
+            let files = attachments.list.get_untracked();
+            // A post of photos only needs no text.
+            let checked = if files.is_empty() || !body.trim().is_empty() {
+                validate_post_body(&body)
+            } else {
+                Ok(())
+            };
+            if let Err(code) = checked {
                 error.set(Some(ComposerError::Api(ApiError::Problem {
                     status: LOCAL_VALIDATION_STATUS,
                     code,
@@ -188,6 +202,7 @@ pub fn ComposerPanel(
                 importance: importance.get_untracked(),
                 reply_to: reply.get_untracked(),
                 mentions: kept_mentions(&body, &chosen.get_untracked()),
+                attachments: files.clone(),
             };
             storing.set(true);
             let draft = draft.clone();
@@ -196,6 +211,7 @@ pub fn ComposerPanel(
                 storing.try_set(false);
                 match stored {
                     Ok(_) => {
+                        attachments.taken(&files);
                         // Only clear what was stored: keep anything typed meanwhile.
                         if text.try_with_untracked(|t| *t == body) == Some(true) {
                             text.try_set(String::new());
@@ -236,6 +252,7 @@ pub fn ComposerPanel(
             draft.edited(restored);
             importance.set(content.importance);
             chosen.update(|c| c.extend(content.mentions));
+            attachments.put_back(content.attachments);
             if content.reply_to.is_some() {
                 reply.set(content.reply_to);
             }
@@ -249,6 +266,7 @@ pub fn ComposerPanel(
         None => format!("composer-{group_id}"),
     };
     let importance_id = format!("{editor_id}-importance");
+    let attach_id = format!("{editor_id}-attach");
     let on_edit = Callback::new(move |body: String| draft.edited(body));
     let error_id = format!("{editor_id}-error");
     let error_ref = {
@@ -265,6 +283,22 @@ pub fn ComposerPanel(
             on:submit=move |ev| {
                 ev.prevent_default();
                 submit.run(());
+            }
+            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+            on:drop=move |ev: web_sys::DragEvent| {
+                let files = files_of(ev.data_transfer().and_then(|d| d.files()));
+                if !files.is_empty() {
+                    ev.prevent_default();
+                    attachments.add(files, session.client());
+                }
+            }
+            on:paste=move |ev: web_sys::ClipboardEvent| {
+                // Pasted images are attached; pasted text goes into the editor as usual.
+                let files = files_of(ev.clipboard_data().and_then(|d| d.files()));
+                if !files.is_empty() {
+                    ev.prevent_default();
+                    attachments.add(files, session.client());
+                }
             }
         >
             {move || {
@@ -295,12 +329,14 @@ pub fn ComposerPanel(
                         }
                     })
             }}
+            <AttachmentChips attachments/>
+            <AttachControls attachments id=attach_id/>
             <div class="composer__actions">
                 <ImportanceSelect value=importance id=importance_id/>
                 <button
                     type="submit"
                     class="button button--primary composer__send"
-                    disabled=move || storing.get()
+                    disabled=move || { storing.get() || attachments.preparing.get() > 0 }
                 >
                     {move || i18n.t(Msg::Send)}
                 </button>

@@ -6,13 +6,16 @@ use tsunagu_api::Importance;
 use super::importance_select::importance_msg;
 use crate::components::confirm_button::ConfirmButton;
 use crate::i18n::{error_text, use_i18n, Msg};
-use crate::outbox::{ItemState, OutboxItem};
+use crate::media::plan::percent;
+use crate::outbox::{use_outbox, ItemState, OutboxItem};
 use crate::session::use_session;
 
 /// A waiting post, drawn like the user's own posts: author, importance, the quoted post of a
 /// reply, the text, and its state — 「送信待ち」 or 「送信中…」, or when the server refused it
 /// (or it was held because a retry could post twice) the translated reason (an alert) with
-/// 「編集」 (back into the editor) and 「破棄」 (after a confirmation).
+/// 「編集」 (back into the editor) and 「破棄」 (after a confirmation). Attached files are
+/// listed with a progress bar each, a cancel button while the post has not been requested,
+/// and 「今すぐ再試行」 after a failed attempt.
 #[component]
 pub fn OutboxEntry(
     /// The item.
@@ -24,6 +27,68 @@ pub fn OutboxEntry(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let outbox = use_outbox();
+    let key = item.key;
+    let cancellable = !item.is_uploaded() && item.maybe_delivered_at_ms.is_none();
+    let files = (!item.attachments.is_empty()).then(|| {
+        let rows = item
+            .attachments
+            .iter()
+            .map(|a| {
+                let f = a.file.clone();
+                let id = f.blob_id;
+                let stored = if f.is_done() { f.size } else { f.offset };
+                let size = f.size;
+                let done = move || outbox.progress_of(id).unwrap_or(stored).max(stored);
+                let name = f.name.clone();
+                let progress_label = {
+                    let name = name.clone();
+                    move || format!("{}: {name}", i18n.t(Msg::MediaUploadProgress))
+                };
+                let cancel_label = {
+                    let name = name.clone();
+                    move || format!("{}: {name}", i18n.t(Msg::MediaCancelUpload))
+                };
+                let cancel = (cancellable && !f.is_done()).then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="outbox-file__cancel"
+                            aria-label=cancel_label
+                            on:click=move |_| outbox.cancel_file(key, id)
+                        >
+                            "×"
+                        </button>
+                    }
+                });
+                view! {
+                    <li class="outbox-file" data-blob-id=id.to_string()>
+                        <span class="outbox-file__name">{name}</span>
+                        <progress
+                            class="outbox-file__bar"
+                            max="100"
+                            value=move || percent(done(), size)
+                            aria-label=progress_label
+                        ></progress>
+                        <span class="outbox-file__percent">{move || format!("{}%", percent(done(), size))}</span>
+                        {cancel}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="outbox-files">{rows}</ul> }
+    });
+    let retry = (item.state == ItemState::Queued && item.attempts > 0).then(|| {
+        view! {
+            <button
+                type="button"
+                class="button button--secondary outbox-item__retry"
+                on:click=move |_| outbox.retry_now()
+            >
+                {move || i18n.t(Msg::MediaRetryUpload)}
+            </button>
+        }
+    });
     let author = move || session.me().map(|m| m.display_name).unwrap_or_default();
     let reason_id = format!("outbox-{}-reason", item.key);
     let (state_class, state_msg) = match item.state {
@@ -91,6 +156,8 @@ pub fn OutboxEntry(
             </header>
             {reply}
             <p class="tl-post__body">{item.body.clone()}</p>
+            {files}
+            {retry}
             {rejection}
         </li>
     }
