@@ -353,6 +353,8 @@ pub fn classify(
 }
 
 /// A write the store must make after a transition.
+// A change is made, written and dropped at once; boxing the item would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// Write (or overwrite) this item.
