@@ -63,8 +63,8 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --exclude tsunagu-web --all-targets -- -D warnings
 	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets -- -D warnings
-	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets --features operator -- -D warnings
-	cargo clippy --locked -p tsunagu-web --tests --features operator -- -D warnings
+	cargo clippy --locked -p tsunagu-web --target wasm32-unknown-unknown --all-targets --features operator,send-media -- -D warnings
+	cargo clippy --locked -p tsunagu-web --tests --features operator,send-media -- -D warnings
 
 # Every native build below uses `--workspace --all-targets` (or `cargo test --workspace`), so
 # Cargo unifies dependency features the same way each time and never rebuilds the dependency tree
@@ -86,7 +86,7 @@ s3-test:
 	scripts/s3-test.sh
 
 wasm-test:
-	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator \
+	cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator,send-media \
 	  --test web --test post_actions_web --test operator_web --test media_web --test media_viewer_web
 
 conformance:

@@ -367,12 +367,29 @@ pub enum Change {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outbox {
     items: Vec<OutboxItem>,
+    /// This build cannot upload files (only the nurse's app carries the upload code): items
+    /// whose files are not all uploaded are left to it, and their lane waits behind them.
+    leaves_files: bool,
 }
 
 impl Outbox {
     /// An empty outbox.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty outbox of a build that cannot upload files: it sends only posts whose files
+    /// (if any) are uploaded, and leaves the rest, in order, to a build that can.
+    pub fn leaving_files() -> Self {
+        Self {
+            leaves_files: true,
+            ..Self::default()
+        }
+    }
+
+    /// Whether this build leaves `item` to another (its files still need uploading).
+    fn left_alone(&self, item: &OutboxItem) -> bool {
+        self.leaves_files && !item.is_uploaded()
     }
 
     /// Every item, oldest first.
@@ -465,7 +482,7 @@ impl Outbox {
                 continue;
             }
             seen.push(item.lane());
-            if item.is_due(now_ms) {
+            if item.is_due(now_ms) && !self.left_alone(item) {
                 return Some(item);
             }
         }
@@ -481,6 +498,9 @@ impl Outbox {
                 continue;
             }
             seen.push(item.lane());
+            if self.left_alone(item) {
+                continue;
+            }
             let at = match item.state {
                 ItemState::Queued => item.next_attempt_at_ms,
                 ItemState::Sending { since_ms } => since_ms + STALE_SENDING_MS,
@@ -1224,6 +1244,41 @@ mod tests {
             poster: None,
             picked_size: 4_000,
         }
+    }
+
+    #[test]
+    fn a_build_without_uploads_leaves_posts_with_files_and_their_lane_to_the_app() {
+        let mut photos = new_item("写真", Some(Timeline::Care));
+        photos.attachments = vec![photo(1)];
+        let first = OutboxItem::new(photos, Uuid::from_u128(5), 0);
+        let after = OutboxItem::new(new_item("次", Some(Timeline::Care)), Uuid::from_u128(6), 1);
+        let family = OutboxItem::new(
+            new_item("家族へ", Some(Timeline::Family)),
+            Uuid::from_u128(7),
+            2,
+        );
+        let mut here = Outbox::leaving_files();
+        let mut app = Outbox::new();
+        for o in [&mut here, &mut app] {
+            o.enqueue(first.clone());
+            o.enqueue(after.clone());
+            o.enqueue(family.clone());
+        }
+        // The management pages send the family post; the care lane waits behind its photo,
+        // without a timer that would wake them for nothing.
+        assert_eq!(here.next_due(1_000).map(|i| i.key), Some(family.key));
+        here.begin_send(family.key, 1_000);
+        here.forget(family.key);
+        assert_eq!(here.next_due(1_000), None);
+        assert_eq!(here.next_wake(1_000), None);
+        // The nurse's app sends the photo first.
+        assert_eq!(app.next_due(1_000).map(|i| i.key), Some(first.key));
+        // Once its files are up, any build may send the post.
+        let mut uploaded = first.clone();
+        uploaded.attachments[0].file.upload_id = Some(Uuid::from_u128(0x11));
+        let mut later = Outbox::leaving_files();
+        later.enqueue(uploaded);
+        assert_eq!(later.next_due(1_000).map(|i| i.key), Some(first.key));
     }
 
     #[test]

@@ -27,6 +27,7 @@ use super::store::OutboxStore;
 use super::{classify, settle, Change, ItemState, NewItem, Outbox, OutboxItem, Outcome};
 use crate::drafts::store::{now_ms, StoreError};
 use crate::live::{use_live, Live};
+#[cfg(feature = "send-media")]
 use crate::media::tus::Failure;
 use crate::media::{store as media_store, upload, PendingAttachment};
 use crate::session::{use_session, SessionCtx};
@@ -221,7 +222,7 @@ impl OutboxCtx {
         }) else {
             return;
         };
-        self.outbox.set(Outbox::new());
+        self.outbox.set(empty_outbox());
         self.user.set(user);
         let Some(user) = user else {
             return;
@@ -368,7 +369,14 @@ impl OutboxCtx {
         }
 
         // Files first: the post names their finished uploads.
+        #[cfg_attr(not(feature = "send-media"), allow(unused_mut))]
         let mut item = item;
+        #[cfg(not(feature = "send-media"))]
+        if !item.is_uploaded() {
+            // Never due here (see `empty_outbox`); a stale copy from another tab is skipped.
+            return None;
+        }
+        #[cfg(feature = "send-media")]
         if !item.is_uploaded() {
             match self.upload_files(&item).await {
                 Ok(uploaded) => item = uploaded,
@@ -422,6 +430,7 @@ impl OutboxCtx {
         Some(outcome)
     }
 
+    #[cfg(feature = "send-media")]
     /// Uploads the files of `item` that are not up yet, one request at a time, recording each
     /// acknowledged step in the store (so a reload continues there). Returns the item with
     /// every upload finished; `Err(None)` when the item or a file was removed meanwhile (or the
@@ -520,6 +529,17 @@ impl OutboxCtx {
     }
 }
 
+/// The outbox of this build: only the nurse's app (feature `send-media`) uploads files; the
+/// other builds send the posts they can and leave those with files waiting to it.
+fn empty_outbox() -> Outbox {
+    if cfg!(feature = "send-media") {
+        Outbox::new()
+    } else {
+        Outbox::leaving_files()
+    }
+}
+
+#[cfg(feature = "send-media")]
 /// A passing failure of an upload: its post was not requested, so it cannot have arrived.
 fn retry_outcome() -> Outcome {
     Outcome::Retry {
@@ -539,7 +559,7 @@ async fn forget_files(user: Uuid, files: &[PendingAttachment]) {
 /// Creates the tab's outbox sender (needs the session and live contexts).
 pub fn provide_outbox() -> OutboxCtx {
     let ctx = OutboxCtx {
-        outbox: RwSignal::new(Outbox::new()),
+        outbox: RwSignal::new(empty_outbox()),
         user: RwSignal::new(None),
         progress: RwSignal::new(Vec::new()),
         inner: StoredValue::new_local(Rc::default()),
