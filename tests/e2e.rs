@@ -1997,3 +1997,199 @@ async fn a_nurse_views_compares_photos_and_family_cannot_fetch_care_files() {
     );
     b.close().await;
 }
+
+/// Issue 12, the sending side: a camera photo (3000 × 2000, with a GPS position in its EXIF) is
+/// attached in the composer and prepared on the device — smaller, 「縮小」 shown — then sent on
+/// a slow uplink. The page is reloaded mid-upload: the bytes that arrived stay on the server,
+/// and after the reload the app asks where the upload stands and continues it (no new upload
+/// is created), its bar reaching 100 %. What the server stores is byte for byte the file the
+/// app prepared: 2048 px on the long edge, no EXIF, no position.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_reload() {
+    let stack = Stack::start().await;
+    let nurse = stack.api_login("ns.tanaka").await;
+    let group = stack.group_id_by_name(&nurse, "山田 花子 様").await;
+    let camera = support::jpeg_with_gps(3000, 2000);
+    let files = support::Files::new();
+    let path = files.write("wound.jpg", &camera);
+
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.attach_files(&[&path]).await;
+    b.wait_css_text(".attach-chip", &["wound.jpg", "縮小"])
+        .await;
+
+    // A slow uplink (256 KB/s): the prepared photo takes seconds.
+    b.throttle_upload(Some(256 * 1024), 100).await;
+    let text = "仙骨部の創、本日の写真です。";
+    b.type_into("textbox", "メッセージ", text).await;
+    b.click("button", "送信").await;
+    let before = b
+        .wait_or_fail(Duration::from_secs(60), || async {
+            let f = b.outbox_file().await;
+            let part = f["offset"].as_u64().unwrap_or(0);
+            let percent: Vec<String> = b.texts_of(".outbox-file__percent").await;
+            let shown = percent
+                .first()
+                .and_then(|p| p.trim_end_matches('%').parse::<u32>().ok())
+                .unwrap_or(0);
+            if f["url"].is_string() && shown >= 20 && shown < 90 {
+                Ok((f, part))
+            } else {
+                Err(format!("not half way yet: {f} {percent:?}"))
+            }
+        })
+        .await;
+    let (file, _) = before;
+    let url = file["url"].as_str().unwrap().to_owned();
+    let prepared_sha = file["sha256"].as_str().unwrap().to_owned();
+    let prepared_size = file["stored"].as_u64().unwrap();
+    assert!(
+        prepared_size < camera.len() as u64,
+        "prepared {prepared_size} of {}",
+        camera.len()
+    );
+
+    // Reloaded mid-upload, with the uploads endpoint blocked until we looked: the bytes that
+    // arrived before the cut are kept by the server.
+    b.block_urls(&["*/api/v1/uploads*"]).await;
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.record_requests().await;
+    let kept = stack.api_upload_offset(&nurse, &url).await.unwrap();
+    assert!(
+        kept > 0 && kept < prepared_size,
+        "kept {kept} of {prepared_size}"
+    );
+    b.wait_css_text(".outbox li", &[text]).await;
+
+    // Unblocked (and a little faster): the app resumes the same upload and the bar reaches 100.
+    b.block_urls(&[]).await;
+    b.throttle_upload(Some(1024 * 1024), 400).await;
+    b.set_offline(true).await;
+    b.set_offline(false).await;
+    b.throttle_upload(Some(1024 * 1024), 400).await;
+    let saw_full = std::cell::Cell::new(false);
+    b.wait_or_fail(Duration::from_secs(60), || async {
+        let percent = b.texts_of(".outbox-file__percent").await;
+        if percent.iter().any(|p| p == "100%") {
+            saw_full.set(true);
+        }
+        if percent.is_empty() && b.texts_of(".outbox li").await.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("uploading: {percent:?}"))
+        }
+    })
+    .await;
+    b.throttle_upload(None, 0).await;
+    b.wait_timeline_text(text).await;
+    assert!(saw_full.get(), "the progress bar never showed 100 %");
+    let requests = b.requests_since(None).await;
+    assert!(
+        !requests.iter().any(|(u, _)| u.ends_with("/api/v1/uploads")),
+        "a new upload was created after the reload: {requests:?}"
+    );
+
+    // What the server keeps is what the app prepared: downscaled, without EXIF or position.
+    let post = stack.api_latest_post(&nurse, &group).await;
+    assert_eq!(post["body"], text);
+    let att = &post["attachments"][0];
+    assert_eq!(
+        (att["width"].as_u64(), att["height"].as_u64()),
+        (Some(2048), Some(1365)),
+        "{att}"
+    );
+    let (status, stored) = stack
+        .api_get_bytes(&nurse, &format!("/media/{}", att["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(stored.len() as u64, prepared_size);
+    assert_eq!(
+        support::sha256_hex(&stored),
+        prepared_sha,
+        "not the prepared file"
+    );
+    assert!(!support::has_app1(&stored), "EXIF left in the stored photo");
+    assert!(!stored.windows(6).any(|w| w == b"Exif\0\0"));
+    let decoded = image::load_from_memory(&stored).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (2048, 1365));
+    b.close().await;
+}
+
+/// Issue 12: a post with two photos written without network waits in the outbox with its
+/// files, survives a reload, and arrives exactly once with both files when the network is
+/// back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
+    let stack = Stack::start().await;
+    let nurse = stack.api_login("ns.tanaka").await;
+    let group = stack.group_id_by_name(&nurse, "山田 花子 様").await;
+    let files = support::Files::new();
+    let first = files.write("week1.jpg", &support::fixture("photo-week1.jpg"));
+    let second = files.write("week2.jpg", &support::fixture("photo-week2.jpg"));
+
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.set_offline(true).await;
+    b.attach_files(&[&first, &second]).await;
+    b.wait_or_fail(WAIT_FILES, || async {
+        let chips = b.texts_of(".attach-chip").await;
+        if chips.len() == 2 {
+            Ok(())
+        } else {
+            Err(format!("chips: {chips:?}"))
+        }
+    })
+    .await;
+    let text = "オフラインで撮影：右踵の発赤、2枚。";
+    b.type_into("textbox", "メッセージ", text).await;
+    b.click("button", "送信").await;
+    b.wait_css_text(".outbox li", &[text, "week1.jpg", "week2.jpg"])
+        .await;
+
+    // Reloaded while the API is unreachable for uploads and posts: still waiting, with both.
+    b.block_urls(&["*/api/v1/uploads*", "*/api/v1/groups/*/posts*"])
+        .await;
+    b.set_offline(false).await;
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_css_text(".outbox li", &[text, "week1.jpg", "week2.jpg"])
+        .await;
+    assert!(!stack
+        .api_latest_bodies(&nurse, &group)
+        .await
+        .iter()
+        .any(|t| t == text));
+
+    b.block_urls(&[]).await;
+    b.set_offline(true).await;
+    b.set_offline(false).await;
+    b.wait_css_gone(".outbox li", Duration::from_secs(30)).await;
+    b.wait_timeline_text(text).await;
+    let post = stack.api_latest_post(&nurse, &group).await;
+    assert_eq!(post["body"], text);
+    let names: Vec<&str> = post["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{post}");
+    let bodies = stack.api_latest_bodies(&nurse, &group).await;
+    assert_eq!(
+        bodies.iter().filter(|t| *t == text).count(),
+        1,
+        "{bodies:?}"
+    );
+    b.close().await;
+}
+
+/// Preparing a few photos offline takes a moment on a busy machine.
+const WAIT_FILES: Duration = Duration::from_secs(30);

@@ -160,3 +160,207 @@ mod tests {
         assert_eq!(super::base64("写真.jpg".as_bytes()), "5YaZ55yfLmpwZw==");
     }
 }
+
+/// A `width`×`height` camera-like JPEG (a gradient under fine noise, so it stays large after
+/// the app re-encodes it) with an APP1 EXIF segment holding a GPS position (35° 41' 22.8" N:
+/// Tokyo) right after its start-of-image marker: what a phone's camera writes.
+pub fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
+    let mut seed: u32 = 0x2545_f491;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed & 0x3f) as u8;
+        image::Rgb([
+            (x * 180 / width) as u8 + noise,
+            (y * 160 / height) as u8 + noise,
+            120u8.wrapping_add(noise),
+        ])
+    });
+    let mut plain = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut plain, image::ImageFormat::Jpeg).unwrap();
+    let plain = plain.into_inner();
+    let mut out = plain[..2].to_vec();
+    out.extend(gps_exif_segment());
+    out.extend_from_slice(&plain[2..]);
+    assert!(has_app1(&out));
+    out
+}
+
+/// An APP1 EXIF segment (big-endian TIFF): IFD0 with a GPS IFD holding a latitude reference
+/// and a latitude.
+fn gps_exif_segment() -> Vec<u8> {
+    let mut t = Vec::new();
+    t.extend_from_slice(b"MM\0\x2a\0\0\0\x08");
+    t.extend_from_slice(&1u16.to_be_bytes());
+    let gps_ifd: u32 = 8 + 2 + 12 + 4;
+    t.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+    t.extend_from_slice(&gps_ifd.to_be_bytes());
+    t.extend_from_slice(&0u32.to_be_bytes());
+    assert_eq!(t.len() as u32, gps_ifd);
+    t.extend_from_slice(&2u16.to_be_bytes());
+    t.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    let rationals: u32 = gps_ifd + 2 + 2 * 12 + 4;
+    t.extend_from_slice(&[0, 2, 0, 5, 0, 0, 0, 3]);
+    t.extend_from_slice(&rationals.to_be_bytes());
+    t.extend_from_slice(&0u32.to_be_bytes());
+    for (n, d) in [(35u32, 1u32), (41, 1), (2280, 100)] {
+        t.extend_from_slice(&n.to_be_bytes());
+        t.extend_from_slice(&d.to_be_bytes());
+    }
+    let mut seg = vec![0xff, 0xe1];
+    seg.extend_from_slice(&((2 + 6 + t.len()) as u16).to_be_bytes());
+    seg.extend_from_slice(b"Exif\0\0");
+    seg.extend_from_slice(&t);
+    seg
+}
+
+/// Whether a JPEG has an APP1 segment (EXIF or XMP) before its scan.
+pub fn has_app1(jpeg: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= jpeg.len() && jpeg[i] == 0xff {
+        match jpeg[i + 1] {
+            0xe1 => return true,
+            0xda => return false,
+            _ => i += 2 + usize::from(u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]])),
+        }
+    }
+    false
+}
+
+/// SHA-256 of `bytes`, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Stack {
+    /// `GET /api/v1{path}` with `token`: the status and the body's bytes.
+    pub async fn api_get_bytes(&self, token: &str, path: &str) -> (u16, Vec<u8>) {
+        let reply = reqwest::Client::new()
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = reply.status().as_u16();
+        (status, reply.bytes().await.unwrap().to_vec())
+    }
+
+    /// The upload's offset on the server (`HEAD` of the tus upload at `url`), as `token`.
+    pub async fn api_upload_offset(&self, token: &str, url: &str) -> Option<u64> {
+        let url = if url.starts_with("http") {
+            url.to_owned()
+        } else {
+            format!("{}{url}", self.base)
+        };
+        let reply = reqwest::Client::new()
+            .head(url)
+            .bearer_auth(token)
+            .header("Tus-Resumable", TUS_VERSION)
+            .send()
+            .await
+            .unwrap();
+        reply
+            .headers()
+            .get("upload-offset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+    }
+
+    /// The newest post of `group` (as `token` sees it) as JSON.
+    pub async fn api_latest_post(&self, token: &str, group: &str) -> Value {
+        let (status, body) = self
+            .api_get_bytes(token, &format!("/groups/{group}/posts?limit=1"))
+            .await;
+        assert_eq!(status, 200);
+        let page: Value = serde_json::from_slice(&body).unwrap();
+        page["items"][0].clone()
+    }
+}
+
+impl Browser {
+    /// Picks `paths` in the composer's file picker (the hidden `<input type=file multiple>`
+    /// behind 「添付」), as choosing them in the system dialog does.
+    pub async fn attach_files(&self, paths: &[&std::path::Path]) {
+        let input = self
+            .c()
+            .find(Locator::Css(".composer .attach input[type=file][multiple]"))
+            .await
+            .expect("the composer's file picker");
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        input.send_keys(&list.join("\n")).await.unwrap();
+    }
+
+    /// Slows the page's uploads to `bytes_per_second` with `latency_ms` on every request
+    /// (DevTools network emulation); `None` lifts it.
+    pub async fn throttle_upload(&self, bytes_per_second: Option<u32>, latency_ms: u32) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": if bytes_per_second.is_some() { latency_ms } else { 0 },
+                "downloadThroughput": -1,
+                "uploadThroughput": bytes_per_second.map_or(-1, i64::from)
+            }),
+        )
+        .await;
+    }
+
+    /// What the outbox holds in IndexedDB for its first item's first file: the tus upload's
+    /// URL (once created), the acknowledged offset, and the SHA-256 and size of the prepared
+    /// file the app stored to send.
+    pub async fn outbox_file(&self) -> Value {
+        self.c()
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                const open = indexedDB.open('tsunagu');
+                open.onerror = () => done({ error: String(open.error) });
+                open.onsuccess = () => {
+                  const db = open.result;
+                  const tx = db.transaction(['outbox', 'media'], 'readonly');
+                  const items = tx.objectStore('outbox').getAll();
+                  const blobs = tx.objectStore('media').getAll();
+                  tx.oncomplete = async () => {
+                    db.close();
+                    const raw = items.result[0];
+                    const item = typeof raw === 'string' ? JSON.parse(raw) : raw;
+                    if (!item || !item.attachments || !item.attachments[0]) return done({ error: 'no item' });
+                    const file = item.attachments[0].file;
+                    const blob = blobs.result.find(b => b instanceof Blob);
+                    const digest = blob ? new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())) : null;
+                    done({
+                      url: file.url || null,
+                      offset: file.offset || 0,
+                      size: file.size,
+                      stored: blob ? blob.size : null,
+                      sha256: digest ? Array.from(digest).map(b => b.toString(16).padStart(2, '0')).join('') : null,
+                    });
+                  };
+                };"#,
+                vec![],
+            )
+            .await
+            .unwrap()
+    }
+}
+
+/// Writes `bytes` to a file named `name` in a directory of this test run (under
+/// `target/e2e/`), for the browser's file picker; the directory goes with `Files`.
+pub struct Files(super::Scratch);
+
+impl Files {
+    pub fn new() -> Self {
+        Self(super::Scratch::new("files"))
+    }
+
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = self.0 .0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}

@@ -18,7 +18,7 @@ use std::process::Child;
 use std::time::{Duration, Instant};
 
 pub use browser::Browser;
-pub use media::fixture;
+pub use media::{fixture, has_app1, jpeg_with_gps, sha256_hex, Files};
 pub use stack::Stack;
 
 pub use tsunagu_testkit::fixtures::DEMO_PASSWORD;
