@@ -36,18 +36,21 @@ setup-test:
 ## JavaScript glue minified (scripts/minify-js.sh), and beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
+## The seven builds' WebAssembly is compiled first, in one cargo run per feature set, so that
+## cargo links the binaries of a run side by side (the LTO link of one binary uses one core);
+## trunk then finds them fresh and adds wasm-bindgen, wasm-opt and the styles, two at a time.
+WASM_RELEASE := cargo build --locked --release --target wasm32-unknown-unknown
 web: setup
+	$(WASM_RELEASE) --bin tsunagu-login --bin tsunagu-manage --bin tsunagu-join --bin tsunagu-search --bin tsunagu-media
+	$(WASM_RELEASE) --features send-media --bin tsunagu-web
+	$(WASM_RELEASE) --features operator --bin tsunagu-operator
 	trunk build --release
-	trunk build --dist dist/login --public-url /login/ --release -- login.html
-	trunk build --dist dist/manage --public-url /manage/ --release -- manage.html
-	trunk build --dist dist/join --public-url /join/ --release -- join.html
-	trunk build --dist dist/search --public-url /search/ --release -- search.html
-	trunk build --dist dist/operator --public-url /operator/ --release -- operator.html
-	trunk build --dist dist/media --public-url /media/ --release -- media.html
+	printf '%s\n' login manage join search operator media | \
+	  xargs -P 2 -I{} trunk build --dist dist/{} --public-url /{}/ --release -- {}.html
 	scripts/minify-js.sh
-	for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do gzip -9 -n -f -k "$$f"; done
+	ls dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css | xargs -P 2 -n 4 gzip -9 -n -f -k
 	if command -v brotli >/dev/null; then \
-	  for f in dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css; do brotli -q 11 -f -k "$$f"; done; \
+	  ls dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css | xargs -P 2 -n 1 brotli -q 11 -f -k; \
 	else echo "brotli not installed: no precompressed copies in dist/ (make setup-test installs it)"; fi
 
 ## size: the size budgets of the release build (brotli of the wasm, js and css that index.html,

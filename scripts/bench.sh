@@ -62,4 +62,10 @@ echo "== Upload throughput (tus PATCH, loopback) =="
 scripts/bench-upload.sh target/server/tsunagu-server
 
 echo
+echo "== Photo preparation in Chromium (12 MP JPEG with EXIF: canvas downscale and re-encode) =="
+# The wasm test prints one BENCH line: median of 5 runs and the bytes saved.
+cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator,send-media \
+  --test media_web -- --nocapture prepare_photo_timing 2>&1 | grep -a "BENCH" | sed 's/^.*BENCH //' | sort -u
+
+echo
 scripts/bench-timeline.sh

@@ -2036,7 +2036,7 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
                 .first()
                 .and_then(|p| p.trim_end_matches('%').parse::<u32>().ok())
                 .unwrap_or(0);
-            if f["url"].is_string() && shown >= 20 && shown < 90 {
+            if f["url"].is_string() && (20..90).contains(&shown) {
                 Ok((f, part))
             } else {
                 Err(format!("not half way yet: {f} {percent:?}"))

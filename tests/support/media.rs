@@ -149,18 +149,6 @@ impl Browser {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_the_standard_alphabet() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foo"), "Zm9v");
-        assert_eq!(super::base64("写真.jpg".as_bytes()), "5YaZ55yfLmpwZw==");
-    }
-}
-
 /// A `width`×`height` camera-like JPEG (a gradient under fine noise, so it stays large after
 /// the app re-encodes it) with an APP1 EXIF segment holding a GPS position (35° 41' 22.8" N:
 /// Tokyo) right after its start-of-image marker: what a phone's camera writes.
@@ -362,5 +350,17 @@ impl Files {
         let path = self.0 .0.join(name);
         std::fs::write(&path, bytes).unwrap();
         path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64("写真.jpg".as_bytes()), "5YaZ55yfLmpwZw==");
     }
 }
