@@ -168,52 +168,9 @@ pub fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
     let mut plain = std::io::Cursor::new(Vec::new());
     img.write_to(&mut plain, image::ImageFormat::Jpeg).unwrap();
     let plain = plain.into_inner();
-    let mut out = plain[..2].to_vec();
-    out.extend(gps_exif_segment());
-    out.extend_from_slice(&plain[2..]);
-    assert!(has_app1(&out));
+    let out = super::exif::with_exif(&plain, 1);
+    assert!(super::exif::has_app1(&out));
     out
-}
-
-/// An APP1 EXIF segment (big-endian TIFF): IFD0 with a GPS IFD holding a latitude reference
-/// and a latitude.
-fn gps_exif_segment() -> Vec<u8> {
-    let mut t = Vec::new();
-    t.extend_from_slice(b"MM\0\x2a\0\0\0\x08");
-    t.extend_from_slice(&1u16.to_be_bytes());
-    let gps_ifd: u32 = 8 + 2 + 12 + 4;
-    t.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1]);
-    t.extend_from_slice(&gps_ifd.to_be_bytes());
-    t.extend_from_slice(&0u32.to_be_bytes());
-    assert_eq!(t.len() as u32, gps_ifd);
-    t.extend_from_slice(&2u16.to_be_bytes());
-    t.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
-    let rationals: u32 = gps_ifd + 2 + 2 * 12 + 4;
-    t.extend_from_slice(&[0, 2, 0, 5, 0, 0, 0, 3]);
-    t.extend_from_slice(&rationals.to_be_bytes());
-    t.extend_from_slice(&0u32.to_be_bytes());
-    for (n, d) in [(35u32, 1u32), (41, 1), (2280, 100)] {
-        t.extend_from_slice(&n.to_be_bytes());
-        t.extend_from_slice(&d.to_be_bytes());
-    }
-    let mut seg = vec![0xff, 0xe1];
-    seg.extend_from_slice(&((2 + 6 + t.len()) as u16).to_be_bytes());
-    seg.extend_from_slice(b"Exif\0\0");
-    seg.extend_from_slice(&t);
-    seg
-}
-
-/// Whether a JPEG has an APP1 segment (EXIF or XMP) before its scan.
-pub fn has_app1(jpeg: &[u8]) -> bool {
-    let mut i = 2;
-    while i + 4 <= jpeg.len() && jpeg[i] == 0xff {
-        match jpeg[i + 1] {
-            0xe1 => return true,
-            0xda => return false,
-            _ => i += 2 + usize::from(u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]])),
-        }
-    }
-    false
 }
 
 /// SHA-256 of `bytes`, in hex.

@@ -6,6 +6,7 @@
 mod api;
 mod balancer;
 mod browser;
+pub mod exif;
 mod media;
 mod network;
 mod posts;
@@ -18,7 +19,8 @@ use std::process::Child;
 use std::time::{Duration, Instant};
 
 pub use browser::Browser;
-pub use media::{fixture, has_app1, jpeg_with_gps, sha256_hex, Files};
+pub use exif::has_app1;
+pub use media::{fixture, jpeg_with_gps, sha256_hex, Files};
 pub use stack::Stack;
 
 pub use tsunagu_testkit::fixtures::DEMO_PASSWORD;
