@@ -74,6 +74,8 @@ pub struct Reply {
     pub location: Option<String>,
     /// `Upload-Offset`.
     pub offset: Option<u64>,
+    /// `Upload-Length` (of a `HEAD`).
+    pub length: Option<u64>,
     /// The `code` of a `problem+json` body.
     pub code: Option<ErrorCode>,
 }
@@ -194,6 +196,11 @@ impl FileUpload {
                 _ => Err(refusal(status)),
             },
             Step::Head | Step::Patch { .. } => match status {
+                // Complete on the server (the last answer was lost): the stored file may be
+                // smaller than what was sent, once the server removed its metadata.
+                200..=299 if reply.offset.is_some() && reply.offset == reply.length => {
+                    self.at(self.size)
+                }
                 200..=299 => match reply.offset {
                     Some(offset) => self.at(offset),
                     None => {
@@ -353,6 +360,43 @@ mod tests {
             Step::Patch {
                 offset: CHUNK_BYTES + 1234,
                 len: CHUNK_BYTES
+            }
+        );
+    }
+
+    #[test]
+    fn a_lost_last_answer_ends_with_the_upload_even_if_the_server_stored_fewer_bytes() {
+        let mut f = file(1_000);
+        f.apply(&Step::Create, &created()).unwrap();
+        let step = f.step();
+        assert_eq!(f.apply(&step, &Reply::default()), Err(Failure::Retry));
+        assert_eq!(f.step(), Step::Head);
+        // The server finished it and stripped 80 bytes of EXIF: offset = length = 920.
+        let head = Reply {
+            status: 200,
+            offset: Some(920),
+            length: Some(920),
+            ..Reply::default()
+        };
+        f.apply(&Step::Head, &head).unwrap();
+        assert_eq!(f.step(), Step::Done);
+        assert_eq!(f.upload_id, Some(Uuid::parse_str(ID).unwrap()));
+        // Half way, the same HEAD says where to go on.
+        let mut g = file(1_000);
+        g.apply(&Step::Create, &created()).unwrap();
+        let half = Reply {
+            status: 200,
+            offset: Some(400),
+            length: Some(1_000),
+            ..Reply::default()
+        };
+        g.verify = true;
+        g.apply(&Step::Head, &half).unwrap();
+        assert_eq!(
+            g.step(),
+            Step::Patch {
+                offset: 400,
+                len: 600
             }
         );
     }

@@ -151,6 +151,7 @@ pub async fn step(
         status,
         location: header("Location"),
         offset: header("Upload-Offset").and_then(|o| o.trim().parse().ok()),
+        length: header("Upload-Length").and_then(|o| o.trim().parse().ok()),
         code,
     };
     (step, reply)
