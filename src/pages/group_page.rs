@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use tsunagu_api::{ErrorCode, Group, LiveEvent, Post, Timeline};
 use uuid::Uuid;
 
+use crate::components::attachments::{provide_viewer_host, ViewerOutlet};
 use crate::components::composer::reply_target::provide_reply_target;
 use crate::components::composer::ComposerPanel;
 use crate::components::group::group_header::GroupHeader;
@@ -169,6 +170,7 @@ fn GroupBody(
             let tl = selected.get();
             let model = RwSignal::new(TimelineModel::new());
             provide_reply_target();
+            let viewer = provide_viewer_host();
             let on_sent = Callback::new(move |post: Post| {
                 model.update(|m| m.insert(post));
                 if let Some(r) = refresh {
@@ -185,6 +187,7 @@ fn GroupBody(
                     <TimelinePanel group_id=gid model timeline=tl on_read/>
                     {(!archived)
                         .then(|| view! { <ComposerPanel group_id=gid on_sent timeline=tl/> })}
+                    <ViewerOutlet host=viewer/>
                 </div>
             }
         }}

@@ -43,6 +43,12 @@ pub fn PostAttachments(
         })
         .collect();
     let viewer_images = StoredValue::new(viewer_images);
+    // The page's viewer, outside the timeline's moving tiles; a tile on its own has its own.
+    let host = super::viewer_host::use_viewer_host();
+    let show = move |i: usize| match host {
+        Some(h) => h.open(viewer_images.get_value(), i),
+        None => open.set(Some(i)),
+    };
 
     let photos = (n > 0).then(|| {
         let cols = grid_columns(n);
@@ -70,7 +76,7 @@ pub fn PostAttachments(
                             class="attachment__photo"
                             aria-haspopup="dialog"
                             aria-label=move || fill(i18n.t(Msg::ViewerOpenPhoto), &[("name", &label)])
-                            on:click=move |_| open.set(Some(i))
+                            on:click=move |_| show(i)
                         >
                             <img
                                 class="attachment__image"
