@@ -31,16 +31,19 @@ pub enum Preparation {
     Photo,
     /// A video: sent as it is, with a poster frame made on the device.
     Video,
-    /// Anything else (audio, documents, images the browser cannot draw such as HEIC on most
-    /// browsers): sent as it is.
+    /// Anything else (audio, documents, GIF, SVG): sent as it is.
     AsIs,
 }
 
 /// How `mime` is prepared. GIFs stay as they are (a canvas would keep one frame only), SVG too
-/// (the server refuses it as an image anyway).
+/// (the server refuses it as an image anyway). HEIC/HEIF is a photo too: Safari draws it and
+/// so sends a JPEG without the position; a browser that cannot draw it refuses the file
+/// rather than send the camera's GPS as a document.
 pub fn preparation(mime: &str) -> Preparation {
     match mime {
-        "image/jpeg" | "image/png" | "image/webp" | "image/bmp" => Preparation::Photo,
+        "image/jpeg" | "image/png" | "image/webp" | "image/bmp" | "image/heic" | "image/heif" => {
+            Preparation::Photo
+        }
         m if m.starts_with("video/") => Preparation::Video,
         _ => Preparation::AsIs,
     }
@@ -164,7 +167,8 @@ mod tests {
         assert_eq!(preparation("image/jpeg"), Preparation::Photo);
         assert_eq!(preparation("image/png"), Preparation::Photo);
         assert_eq!(preparation("image/gif"), Preparation::AsIs);
-        assert_eq!(preparation("image/heic"), Preparation::AsIs);
+        assert_eq!(preparation("image/heic"), Preparation::Photo);
+        assert_eq!(preparation("image/heif"), Preparation::Photo);
         assert_eq!(preparation("video/mp4"), Preparation::Video);
         assert_eq!(preparation("audio/mpeg"), Preparation::AsIs);
         assert_eq!(preparation("application/pdf"), Preparation::AsIs);
