@@ -8,10 +8,9 @@ use leptos::prelude::*;
 use tsunagu_api::{
     Attachment, Author, Importance, MediaKind, MemberRole, Post, Profession, Timeline,
 };
-use tsunagu_web::api;
 use tsunagu_web::components::timeline::post_tile::PostTile;
 use tsunagu_web::post_view::GroupViewer;
-use tsunagu_web::{session, Providers};
+use tsunagu_web::Providers;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -20,21 +19,13 @@ use web_sys::{Element, HtmlElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, button, storage, test_root, text, wait_for};
+use dom::{all, button, test_root, text, wait_for};
 
-/// A port nothing listens on: the files do not load, which these tests do not need.
-const DEAD_BASE: &str = "http://127.0.0.1:9";
 const ME: u128 = 0x0192f0c4_0000_7000_8000_000000000001;
 const GROUP: u128 = 0x0192f0c4_0000_7000_8000_0000000000aa;
 
 fn sign_in() {
-    storage().clear().unwrap();
-    let stored = format!(
-        r#"{{"token":"tok","expires_at":"2026-11-24T12:00:00.000Z","idle_timeout_seconds":1800,"user":{{"id":"{}","login_id":"ns.tanaka","display_name":"田中 美咲","display_name_kana":"たなか みさき","profession":"nurse","facility":null}}}}"#,
-        Uuid::from_u128(ME)
-    );
-    storage().set_item(session::SESSION_KEY, &stored).unwrap();
-    api::set_api_base(DEAD_BASE);
+    dom::sign_in_nurse(ME);
 }
 
 fn file(n: u128, kind: MediaKind, name: &str, size: u64, px: Option<(u32, u32)>) -> Attachment {

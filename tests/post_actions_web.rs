@@ -6,12 +6,11 @@
 use chrono::Utc;
 use leptos::prelude::*;
 use tsunagu_api::{Author, Importance, MemberRole, Mention, Post, Profession, Timeline};
-use tsunagu_web::api;
 use tsunagu_web::components::composer::reply_target::provide_reply_target;
 use tsunagu_web::components::search::marked_text::MarkedText;
 use tsunagu_web::components::timeline::post_tile::PostTile;
 use tsunagu_web::post_view::GroupViewer;
-use tsunagu_web::{session, Providers};
+use tsunagu_web::Providers;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -20,22 +19,13 @@ use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, button, storage, test_root, text, wait_for};
+use dom::{all, button, test_root, text, wait_for};
 
-/// A port nothing listens on: requests to it fail without a response.
-const DEAD_BASE: &str = "http://127.0.0.1:9";
 const ME: u128 = 0x0192f0c4_0000_7000_8000_000000000001;
 const GROUP: u128 = 0x0192f0c4_0000_7000_8000_0000000000aa;
 
-/// Signed in as 田中 美咲 (id [`ME`]) against a server that never answers.
 fn sign_in() {
-    storage().clear().unwrap();
-    let stored = format!(
-        r#"{{"token":"tok","expires_at":"2026-11-24T12:00:00.000Z","idle_timeout_seconds":1800,"user":{{"id":"{}","login_id":"ns.tanaka","display_name":"田中 美咲","display_name_kana":"たなか みさき","profession":"nurse","facility":null}}}}"#,
-        Uuid::from_u128(ME)
-    );
-    storage().set_item(session::SESSION_KEY, &stored).unwrap();
-    api::set_api_base(DEAD_BASE);
+    dom::sign_in_nurse(ME);
 }
 
 fn author(n: u128, name: &str) -> Author {

@@ -15,6 +15,22 @@ pub fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
+/// A port nothing listens on: requests to it fail without a response.
+pub const DEAD_BASE: &str = "http://127.0.0.1:9";
+
+/// Signed in as the nurse 田中 美咲 (user id `me`) against a server that never answers.
+pub fn sign_in_nurse(me: u128) {
+    storage().clear().unwrap();
+    let stored = format!(
+        r#"{{"token":"tok","expires_at":"2026-11-24T12:00:00.000Z","idle_timeout_seconds":1800,"user":{{"id":"{}","login_id":"ns.tanaka","display_name":"田中 美咲","display_name_kana":"たなか みさき","profession":"nurse","facility":null}}}}"#,
+        uuid::Uuid::from_u128(me)
+    );
+    storage()
+        .set_item(tsunagu_web::session::SESSION_KEY, &stored)
+        .unwrap();
+    tsunagu_web::api::set_api_base(DEAD_BASE);
+}
+
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
