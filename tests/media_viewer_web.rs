@@ -5,9 +5,7 @@
 
 use chrono::Utc;
 use leptos::prelude::*;
-use tsunagu_api::{
-    Attachment, Author, Importance, MediaKind, MemberRole, Post, Profession, Timeline,
-};
+use tsunagu_api::{Attachment, MediaKind, MemberRole, Post};
 use tsunagu_web::components::timeline::post_tile::PostTile;
 use tsunagu_web::post_view::GroupViewer;
 use tsunagu_web::Providers;
@@ -48,29 +46,11 @@ fn file(n: u128, kind: MediaKind, name: &str, size: u64, px: Option<(u32, u32)>)
 }
 
 fn post(attachments: Vec<Attachment>) -> Post {
+    let mut by = dom::physician(2, "佐藤 健一");
+    by.facility_name = None;
     Post {
-        id: Uuid::now_v7(),
-        group_id: Uuid::from_u128(GROUP),
-        author: Author {
-            id: Uuid::from_u128(2),
-            display_name: "佐藤 健一".into(),
-            profession: Profession::Physician,
-            facility_name: None,
-        },
-        body: "創部の写真です".into(),
-        created_at: Utc::now(),
-        timeline: Timeline::Care,
-        system: None,
-        importance: Importance::Normal,
-        reply_to: None,
-        mentions: Vec::new(),
-        edited_at: None,
-        deleted_at: None,
-        version: 1,
-        read_count: 0,
-        ack_count: 0,
-        acked_by_me: false,
         attachments,
+        ..dom::care_post(GROUP, by, "創部の写真です")
     }
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use leptos::prelude::*;
-use tsunagu_api::{Author, Importance, MemberRole, Mention, Post, Profession, Timeline};
+use tsunagu_api::{Author, Importance, MemberRole, Mention, Post};
 use tsunagu_web::components::composer::reply_target::provide_reply_target;
 use tsunagu_web::components::search::marked_text::MarkedText;
 use tsunagu_web::components::timeline::post_tile::PostTile;
@@ -29,34 +29,11 @@ fn sign_in() {
 }
 
 fn author(n: u128, name: &str) -> Author {
-    Author {
-        id: Uuid::from_u128(n),
-        display_name: name.into(),
-        profession: Profession::Physician,
-        facility_name: Some("さくら診療所".into()),
-    }
+    dom::physician(n, name)
 }
 
 fn post(by: Author, body: &str) -> Post {
-    Post {
-        id: Uuid::now_v7(),
-        group_id: Uuid::from_u128(GROUP),
-        author: by,
-        body: body.into(),
-        created_at: Utc::now(),
-        timeline: Timeline::Care,
-        system: None,
-        importance: Importance::Normal,
-        reply_to: None,
-        mentions: Vec::new(),
-        edited_at: None,
-        deleted_at: None,
-        version: 1,
-        read_count: 0,
-        ack_count: 0,
-        acked_by_me: false,
-        attachments: Vec::new(),
-    }
+    dom::care_post(GROUP, by, body)
 }
 
 fn mount(post: Post, role: MemberRole) -> (HtmlElement, impl Drop) {

@@ -15,6 +15,39 @@ pub fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
+/// A physician of さくら診療所 (user id `n`), as a post's author.
+pub fn physician(n: u128, name: &str) -> tsunagu_api::Author {
+    tsunagu_api::Author {
+        id: uuid::Uuid::from_u128(n),
+        display_name: name.into(),
+        profession: tsunagu_api::Profession::Physician,
+        facility_name: Some("さくら診療所".into()),
+    }
+}
+
+/// A care-timeline post of group `group` by `by`, written now, with nothing else set.
+pub fn care_post(group: u128, by: tsunagu_api::Author, body: &str) -> tsunagu_api::Post {
+    tsunagu_api::Post {
+        id: uuid::Uuid::now_v7(),
+        group_id: uuid::Uuid::from_u128(group),
+        author: by,
+        body: body.into(),
+        created_at: chrono::Utc::now(),
+        timeline: tsunagu_api::Timeline::Care,
+        system: None,
+        importance: tsunagu_api::Importance::Normal,
+        reply_to: None,
+        mentions: Vec::new(),
+        edited_at: None,
+        deleted_at: None,
+        version: 1,
+        read_count: 0,
+        ack_count: 0,
+        acked_by_me: false,
+        attachments: Vec::new(),
+    }
+}
+
 /// A port nothing listens on: requests to it fail without a response.
 pub const DEAD_BASE: &str = "http://127.0.0.1:9";
 
