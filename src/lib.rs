@@ -28,6 +28,7 @@ pub mod live;
 pub mod load;
 pub mod media;
 pub mod media_view;
+pub mod modal;
 pub mod operator_model;
 pub mod outbox;
 pub use tsunagu_api::kana;

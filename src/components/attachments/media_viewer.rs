@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use tsunagu_api::Attachment;
-use wasm_bindgen::JsCast;
 
 use super::media_parts::download_link;
 use super::zoomable_image::ZoomableImage;
@@ -43,34 +41,9 @@ pub fn MediaViewer(
     let index = RwSignal::new(start.min(n.saturating_sub(1)));
     let current = Memo::new(move |_| images.with_value(|v| v.get(index.get()).cloned()));
     let dialog = NodeRef::<Dialog>::new();
-    let opener = StoredValue::new(SendWrapper::new(
-        document()
-            .active_element()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
-    ));
-    crate::effect::effect(move || {
-        if let Some(d) = dialog.get() {
-            if !d.open() {
-                let _ = d.show_modal();
-            }
-        }
-    });
+    let closed = crate::modal::use_modal(dialog, on_close);
     let go = move |s: Step| index.update(|i| *i = step(*i, n, s));
-    let close = move || {
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-    };
-    let closed = move |_| {
-        opener.with_value(|o| {
-            if let Some(el) = o.as_ref() {
-                if el.is_connected() {
-                    let _ = el.focus();
-                }
-            }
-        });
-        on_close.run(());
-    };
+    let close = move || crate::modal::close(dialog);
     // Where a pointer went down, to tell a swipe on release.
     let pressed = StoredValue::new(None::<(f64, f64)>);
     let title = move || {

@@ -4,7 +4,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
@@ -29,37 +28,8 @@ pub fn ModalDialog(
     let labelled_by = title_id.clone();
     let i18n = use_i18n();
     let dialog = NodeRef::<Dialog>::new();
-    // The control that opened the dialog, to give focus back to (the browser does not do so
-    // reliably when the dialog is removed rather than closed).
-    let opener = StoredValue::new(SendWrapper::new(
-        document()
-            .active_element()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
-    ));
-
-    crate::effect::effect(move || {
-        if let Some(d) = dialog.get() {
-            if !d.open() {
-                let _ = d.show_modal();
-            }
-        }
-    });
-
-    let closed = move |_| {
-        opener.with_value(|o| {
-            if let Some(el) = o.as_ref() {
-                if el.is_connected() {
-                    let _ = el.focus();
-                }
-            }
-        });
-        on_close.run(());
-    };
-    let close = move || {
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-    };
+    let closed = crate::modal::use_modal(dialog, on_close);
+    let close = move || crate::modal::close(dialog);
 
     view! {
         <dialog
