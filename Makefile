@@ -41,8 +41,8 @@ setup-test:
 ## trunk then finds them fresh and adds wasm-bindgen, wasm-opt and the styles, two at a time.
 WASM_RELEASE := cargo build --locked --release --target wasm32-unknown-unknown
 web: setup
-	$(WASM_RELEASE) --bin tsunagu-login --bin tsunagu-manage --bin tsunagu-join --bin tsunagu-search --bin tsunagu-media
-	$(WASM_RELEASE) --features send-media --bin tsunagu-web
+	$(WASM_RELEASE) --bin tsunagu-web --bin tsunagu-login --bin tsunagu-manage --bin tsunagu-join --bin tsunagu-search
+	$(WASM_RELEASE) --features send-media --bin tsunagu-media
 	$(WASM_RELEASE) --features operator --bin tsunagu-operator
 	trunk build --release
 	printf '%s\n' login manage join search operator media | \

@@ -6,7 +6,8 @@
 # (dist/manage/index.html), a build only their users download, the family invitation page
 # (dist/join/index.html), one a family member loads once, search (dist/search/index.html) and
 # the operator console (dist/operator/index.html), which only the medical association's
-# operators download, and the media view (dist/media/index.html): a group's photos and files.
+# operators download, and the media build (dist/media/index.html): a group's photos and files
+# and the page that sends them.
 # Prints
 # each file's raw and brotli size and the totals, and fails when a total exceeds its budget.
 # Lower a budget when the app shrinks; raise it only deliberately (say why in the commit).
@@ -16,13 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # KiB of brotli (1 KiB = 1024 bytes), total of the files each page loads.
-BUDGET_KIB=338
+BUDGET_KIB=320
 LOGIN_BUDGET_KIB=171
 MANAGE_BUDGET_KIB=311
 JOIN_BUDGET_KIB=189
 SEARCH_BUDGET_KIB=217
 OPERATOR_BUDGET_KIB=243
-MEDIA_BUDGET_KIB=232
+MEDIA_BUDGET_KIB=296
 DIST=${DIST:-dist}
 
 # check PAGE BUDGET_KIB LABEL: the files PAGE loads, their sizes, and the budget's verdict.
@@ -77,4 +78,4 @@ check "$DIST/manage/index.html" "$MANAGE_BUDGET_KIB" "the management pages"
 check "$DIST/join/index.html" "$JOIN_BUDGET_KIB" "the pages without an account (family links, application, activation)"
 check "$DIST/search/index.html" "$SEARCH_BUDGET_KIB" "search"
 check "$DIST/operator/index.html" "$OPERATOR_BUDGET_KIB" "the operator console"
-check "$DIST/media/index.html" "$MEDIA_BUDGET_KIB" "the media view (a group's photos and files, comparison)"
+check "$DIST/media/index.html" "$MEDIA_BUDGET_KIB" "the media build (a group's photos and files, comparison, sending)"

@@ -123,6 +123,26 @@ pub fn use_go() -> impl Fn(&str) + Clone + 'static {
     }
 }
 
+/// A group's page in the nurse's app, on `timeline` (`None`: the group's first timeline).
+pub fn group_href(group_id: uuid::Uuid, timeline: Option<tsunagu_api::Timeline>) -> String {
+    match timeline {
+        Some(t) => format!("/groups/{group_id}?timeline={}", t.as_str()),
+        None => format!("/groups/{group_id}"),
+    }
+}
+
+/// The media build's page that attaches and sends photos and files to a group's `timeline`:
+/// the nurse's app keeps a link, so its download does not carry preparing and uploading.
+pub fn send_media_href(group_id: uuid::Uuid, timeline: Option<tsunagu_api::Timeline>) -> String {
+    match timeline {
+        Some(t) => format!(
+            "{MEDIA_PREFIX}/groups/{group_id}/send?timeline={}",
+            t.as_str()
+        ),
+        None => format!("{MEDIA_PREFIX}/groups/{group_id}/send"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +196,19 @@ mod tests {
         ] {
             assert_eq!(AppPart::of(path), AppPart::Media, "{path}");
         }
+    }
+
+    #[test]
+    fn sending_media_and_coming_back_keep_the_timeline() {
+        use tsunagu_api::Timeline;
+        let g = uuid::Uuid::nil();
+        let send = send_media_href(g, Some(Timeline::Family));
+        assert_eq!(send, format!("/media/groups/{g}/send?timeline=family"));
+        assert_eq!(AppPart::of(&send), AppPart::Media);
+        assert_eq!(AppPart::of(&send_media_href(g, None)), AppPart::Media);
+        let back = group_href(g, Some(Timeline::Family));
+        assert_eq!(back, format!("/groups/{g}?timeline=family"));
+        assert_eq!(AppPart::of(&back), AppPart::Main);
+        assert_eq!(group_href(g, None), format!("/groups/{g}"));
     }
 }

@@ -869,6 +869,17 @@ messages! {
     MediaRetryUpload => "今すぐ再試行", "Retry now";
     /// Smaller after preparation: followed by 「4.1 MB → 620 KB」.
     MediaSaved => "縮小", "Reduced";
+    /// Link from the nurse's composer to the page that attaches and sends photos and files
+    /// (another build): the end of its accessible name, after its visible text.
+    MediaSendPageLink => "（写真・ファイルを送信画面で添付）", " (attach photos or files on the sending page)";
+    /// Visible text of that link when the draft has attachments; `{n}` how many.
+    MediaAttachedCount => "添付 {n}件", "Attached: {n}";
+    /// A file dropped or pasted on the nurse's composer.
+    MediaUseSendPage => "写真・ファイルは「添付」から送れます", "Use \"Attach\" to send photos and files";
+    /// Heading of the page that sends photos and files.
+    MediaSendTitle => "写真・ファイルを送る", "Send photos and files";
+    /// Link of a waiting post with files, in the nurse's app: its upload runs on the sending page.
+    MediaContinueSending => "送信画面で続ける", "Continue on the sending page";
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! `/manage/groups/new`, `/manage/groups/:id/members`, `/manage/invitations` (the physician's
 //! inbox) and `/manage/directory`; [`JoinApp`], another, `/join/:token` (family invitation
 //! links); [`SearchApp`], another, `/search` (posts of my groups); [`MediaApp`], another,
-//! `/media/groups/:id` (a group's photos and files); `OperatorApp`, another,
+//! `/media/groups/:id` (a group's photos and files) and `/media/groups/:id/send` (sending them); `OperatorApp`, another,
 //! `/operator/…` (the medical association's console). The routes other than `/login` and
 //! `/join/:token` require a session.
 
@@ -74,6 +74,7 @@ use pages::operator_pledge_page::OperatorPledgePage;
 #[cfg(feature = "operator")]
 use pages::operator_settings_page::OperatorSettingsPage;
 use pages::search_page::SearchPage;
+use pages::send_page::SendPage;
 use pages::staff_page::StaffPage;
 
 /// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]), session
@@ -197,7 +198,8 @@ pub fn SearchApp() -> impl IntoView {
 
 /// A group's photos and files ([`AppPart::Media`], the seventh build under `/media/`, which
 /// the nurse's app does not carry): the media view with its kind filter and the side-by-side
-/// comparison of two photos, beside the same group list; needs a session.
+/// comparison of two photos, and the sending page (the composer with attachments, built with
+/// the feature `send-media`), beside the same group list; needs a session.
 #[component]
 pub fn MediaApp() -> impl IntoView {
     view! {
@@ -205,6 +207,7 @@ pub fn MediaApp() -> impl IntoView {
             <HomePage>
                 <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/media/groups/:id") view=MediaPage/>
+                    <Route path=path!("/media/groups/:id/send") view=SendPage/>
                 </FlatRoutes>
             </HomePage>
         </AppShell>

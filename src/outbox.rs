@@ -367,8 +367,8 @@ pub enum Change {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outbox {
     items: Vec<OutboxItem>,
-    /// This build cannot upload files (only the nurse's app carries the upload code): items
-    /// whose files are not all uploaded are left to it, and their lane waits behind them.
+    /// This build cannot upload files (only the media build's sending page carries the upload
+    /// code): items whose files are not all uploaded are left to it, and their lane waits.
     leaves_files: bool,
 }
 

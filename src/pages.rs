@@ -23,4 +23,5 @@ pub mod operator_pledge_page;
 #[cfg(feature = "operator")]
 pub mod operator_settings_page;
 pub mod search_page;
+pub mod send_page;
 pub mod staff_page;

@@ -1998,12 +1998,14 @@ async fn a_nurse_views_compares_photos_and_family_cannot_fetch_care_files() {
     b.close().await;
 }
 
-/// Issue 12, the sending side: a camera photo (3000 × 2000, with a GPS position in its EXIF) is
-/// attached in the composer and prepared on the device — smaller, 「縮小」 shown — then sent on
-/// a slow uplink. The page is reloaded mid-upload: the bytes that arrived stay on the server,
-/// and after the reload the app asks where the upload stands and continues it (no new upload
-/// is created), its bar reaching 100 %. What the server stores is byte for byte the file the
-/// app prepared: 2048 px on the long edge, no EXIF, no position.
+/// Issue 12, the sending side: the nurse starts writing in the timeline's composer and opens
+/// 「添付」, the sending page of the media build, where the text is waiting. A camera photo
+/// (3000 × 2000, with a GPS position in its EXIF) is attached and prepared on the device —
+/// smaller, 「縮小」 shown — then sent on a slow uplink. The page is reloaded mid-upload: the
+/// bytes that arrived stay on the server, and after the reload the app asks where the upload
+/// stands and continues it (no new upload is created), its bar reaching 100 %; once the post
+/// is created the page goes back to the timeline, which shows it. What the server stores is
+/// byte for byte the file the app prepared: 2048 px on the long edge, no EXIF, no position.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
 async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_reload() {
@@ -2018,14 +2020,61 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
     b.login("ns.tanaka").await;
     b.click("link", "山田 花子 様").await;
     b.by_role("heading", "山田 花子 様").await;
+    // Written in the timeline, finished on the sending page: the draft goes along.
+    let text = "仙骨部の創、本日の写真です。";
+    b.type_into("textbox", "メッセージ", text).await;
+    // A photo dropped on the timeline's composer is not opened by the browser: the nurse is
+    // told where photos go.
+    b.js(
+        "const dt = new DataTransfer();
+         dt.items.add(new File(['x'], 'dropped.jpg', {type: 'image/jpeg'}));
+         document.querySelector('form.composer').dispatchEvent(
+           new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));",
+        vec![],
+    )
+    .await;
+    b.wait_css_text(
+        ".composer__error",
+        &["写真・ファイルは「添付」から送れます"],
+    )
+    .await;
+    b.by_role_text("link", "添付").await.click().await.unwrap();
+    b.by_role("heading", "写真・ファイルを送る").await;
+    b.wait_or_fail(WAIT_FILES, || async {
+        let v = b
+            .js(
+                "return document.querySelector('.composer textarea')?.value ?? null;",
+                vec![],
+            )
+            .await;
+        if v == text {
+            Ok(())
+        } else {
+            Err(format!("the draft did not come along: {v}"))
+        }
+    })
+    .await;
     b.attach_files(&[&path]).await;
+    b.wait_css_text(".attach-chip", &["wound.jpg", "縮小"])
+        .await;
+    // Back in the timeline before sending, the composer says a file waits on the sending page.
+    b.by_role_text("link", "タイムラインに戻る")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.by_role("heading", "山田 花子 様").await;
+    b.by_role_text("link", "添付 1件")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.by_role("heading", "写真・ファイルを送る").await;
     b.wait_css_text(".attach-chip", &["wound.jpg", "縮小"])
         .await;
 
     // A slow uplink (256 KB/s): the prepared photo takes seconds.
     b.throttle_upload(Some(256 * 1024), 100).await;
-    let text = "仙骨部の創、本日の写真です。";
-    b.type_into("textbox", "メッセージ", text).await;
     b.click("button", "送信").await;
     let before = b
         .wait_or_fail(Duration::from_secs(60), || async {
@@ -2053,11 +2102,12 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
         camera.len()
     );
 
-    // Reloaded mid-upload, with the uploads endpoint blocked until we looked: the bytes that
-    // arrived before the cut are kept by the server.
-    b.block_urls(&["*/api/v1/uploads*"]).await;
+    // Reloaded mid-upload, with the uploads endpoint blocked until we looked (and the post
+    // until the upload is checked): the bytes that arrived before the cut are kept.
+    b.block_urls(&["*/api/v1/uploads*", "*/api/v1/groups/*/posts*"])
+        .await;
     b.refresh().await;
-    b.by_role("heading", "山田 花子 様").await;
+    b.by_role("heading", "写真・ファイルを送る").await;
     b.record_requests().await;
     let kept = stack.api_upload_offset(&nurse, &url).await.unwrap();
     assert!(
@@ -2066,33 +2116,38 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
     );
     b.wait_css_text(".outbox li", &[text]).await;
 
-    // Unblocked (and a little faster): the app resumes the same upload and the bar reaches 100.
-    b.block_urls(&[]).await;
+    // Uploads unblocked (and a little faster): the app resumes the same upload and the bar
+    // reaches 100.
+    b.block_urls(&["*/api/v1/groups/*/posts*"]).await;
     b.throttle_upload(Some(1024 * 1024), 400).await;
     b.set_offline(true).await;
     b.set_offline(false).await;
     b.throttle_upload(Some(1024 * 1024), 400).await;
-    let saw_full = std::cell::Cell::new(false);
     b.wait_or_fail(Duration::from_secs(60), || async {
         let percent = b.texts_of(".outbox-file__percent").await;
         if percent.iter().any(|p| p == "100%") {
-            saw_full.set(true);
-        }
-        if percent.is_empty() && b.texts_of(".outbox li").await.is_empty() {
             Ok(())
         } else {
             Err(format!("uploading: {percent:?}"))
         }
     })
     .await;
-    b.throttle_upload(None, 0).await;
-    b.wait_timeline_text(text).await;
-    assert!(saw_full.get(), "the progress bar never showed 100 %");
     let requests = b.requests_since(None).await;
     assert!(
         !requests.iter().any(|(u, _)| u.ends_with("/api/v1/uploads")),
         "a new upload was created after the reload: {requests:?}"
     );
+    // The post goes out, and the page returns to the timeline, where it is.
+    b.block_urls(&[]).await;
+    b.throttle_upload(None, 0).await;
+    b.set_offline(true).await;
+    b.set_offline(false).await;
+    b.by_role("heading", "山田 花子 様").await;
+    assert_eq!(
+        b.path_and_query().await,
+        format!("/groups/{group}?timeline=care")
+    );
+    b.wait_timeline_text(text).await;
 
     // What the server keeps is what the app prepared: downscaled, without EXIF or position.
     let post = stack.api_latest_post(&nurse, &group).await;
@@ -2120,9 +2175,10 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
     b.close().await;
 }
 
-/// Issue 12: a post with two photos written without network waits in the outbox with its
-/// files, survives a reload, and arrives exactly once with both files when the network is
-/// back.
+/// Issue 12: a post with two photos written on the sending page without network waits in the
+/// outbox with its files; the nurse's timeline shows it waiting with 「送信画面で続ける」 (the
+/// nurse's app does not upload), which leads back to the sending page; it arrives exactly once
+/// with both files when the network is back, and the page returns to the timeline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
 async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
@@ -2137,6 +2193,8 @@ async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
     b.login("ns.tanaka").await;
     b.click("link", "山田 花子 様").await;
     b.by_role("heading", "山田 花子 様").await;
+    b.by_role_text("link", "添付").await.click().await.unwrap();
+    b.by_role("heading", "写真・ファイルを送る").await;
     b.set_offline(true).await;
     b.attach_files(&[&first, &second]).await;
     b.wait_or_fail(WAIT_FILES, || async {
@@ -2154,11 +2212,16 @@ async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
     b.wait_css_text(".outbox li", &[text, "week1.jpg", "week2.jpg"])
         .await;
 
-    // Reloaded while the API is unreachable for uploads and posts: still waiting, with both.
+    // The timeline, loaded while the API is unreachable for uploads and posts: the post waits
+    // there with both files, and the way to finish sending it.
     b.block_urls(&["*/api/v1/uploads*", "*/api/v1/groups/*/posts*"])
         .await;
     b.set_offline(false).await;
-    b.refresh().await;
+    b.by_role_text("link", "タイムラインに戻る")
+        .await
+        .click()
+        .await
+        .unwrap();
     b.by_role("heading", "山田 花子 様").await;
     b.wait_css_text(".outbox li", &[text, "week1.jpg", "week2.jpg"])
         .await;
@@ -2167,12 +2230,17 @@ async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
         .await
         .iter()
         .any(|t| t == text));
+    b.click("link", "送信画面で続ける").await;
+    b.by_role("heading", "写真・ファイルを送る").await;
+    b.wait_css_text(".outbox li", &[text, "week1.jpg", "week2.jpg"])
+        .await;
 
     b.block_urls(&[]).await;
     b.set_offline(true).await;
     b.set_offline(false).await;
-    b.wait_css_gone(".outbox li", Duration::from_secs(30)).await;
+    b.by_role("heading", "山田 花子 様").await;
     b.wait_timeline_text(text).await;
+    b.wait_css_gone(".outbox li", Duration::from_secs(30)).await;
     let post = stack.api_latest_post(&nurse, &group).await;
     assert_eq!(post["body"], text);
     let names: Vec<&str> = post["attachments"]

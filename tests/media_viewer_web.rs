@@ -273,3 +273,59 @@ async fn the_viewer_opens_full_screen_steps_with_the_keys_and_closes() {
     let active = dom::document().active_element().unwrap();
     assert_eq!(attr(&active, "aria-label"), "写真を開く: 2週目.jpg");
 }
+
+/// The nurse's composer has no attaching code: 「添付」 is a link to the media build's sending
+/// page of the same timeline, and it counts the files already waiting with the draft, so the
+/// text is not sent alone by someone who believes the photos went with it.
+#[wasm_bindgen_test]
+async fn the_attach_link_leads_to_the_sending_page_and_counts_the_draft_files() {
+    use tsunagu_api::Timeline;
+    use tsunagu_web::components::composer::attach_link::AttachLink;
+    use tsunagu_web::drafts::DraftKey;
+    use tsunagu_web::media::{store, FileUpload, PendingAttachment};
+
+    sign_in();
+    let me = Uuid::from_u128(ME);
+    let group = Uuid::from_u128(GROUP);
+    let key = DraftKey::new(me, group, Some(Timeline::Family));
+    store::save_draft(&key, &[]).await.unwrap();
+    let root = test_root();
+    let (changed, set_changed) = signal(0_u32);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <AttachLink group_id=group timeline=Some(Timeline::Family) key changed/>
+            </Providers>
+        }
+    });
+    let el: &Element = root.as_ref();
+    let link = || el.query_selector("a.attach__link").unwrap().unwrap();
+    wait_for("the link", || text(&link()).starts_with("添付")).await;
+    assert_eq!(
+        link().get_attribute("href"),
+        Some(format!("/media/groups/{group}/send?timeline=family"))
+    );
+    // Another build: the router must leave the click to the browser.
+    assert_eq!(link().get_attribute("rel").as_deref(), Some("external"));
+    assert!(!text(&link()).contains('件'), "{}", text(&link()));
+
+    let waiting = PendingAttachment {
+        file: FileUpload::new(
+            Uuid::now_v7(),
+            "wound.jpg".into(),
+            "image/jpeg".into(),
+            1000,
+        ),
+        poster: None,
+        picked_size: 4000,
+    };
+    store::add_to_draft(&key, vec![waiting.clone(), waiting])
+        .await
+        .unwrap();
+    set_changed.set(1);
+    wait_for("the count", || text(&link()).starts_with("添付 1件")).await;
+
+    store::save_draft(&key, &[]).await.unwrap();
+    drop(handle);
+    root.remove();
+}

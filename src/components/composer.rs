@@ -1,5 +1,6 @@
 //! Writing and sending a post.
 
+pub mod attach_link;
 pub mod attachments;
 pub mod composer_panel;
 pub mod draft_sync;

@@ -90,3 +90,14 @@ pub async fn delete_user(user: Uuid) -> StoreResult<usize> {
     })
     .await
 }
+
+/// Adds `more` to the attachment list of a draft (a refused post's files going back to it).
+pub async fn add_to_draft(key: &DraftKey, more: Vec<PendingAttachment>) -> StoreResult<()> {
+    let mut list = load_draft(key).await;
+    for a in more {
+        if !list.iter().any(|x| x.file.blob_id == a.file.blob_id) {
+            list.push(a);
+        }
+    }
+    save_draft(key, &list).await
+}

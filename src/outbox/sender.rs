@@ -529,8 +529,8 @@ impl OutboxCtx {
     }
 }
 
-/// The outbox of this build: only the nurse's app (feature `send-media`) uploads files; the
-/// other builds send the posts they can and leave those with files waiting to it.
+/// The outbox of this build: only the media build (feature `send-media`, its sending page)
+/// uploads files; the others send the posts they can and leave those with files waiting to it.
 fn empty_outbox() -> Outbox {
     if cfg!(feature = "send-media") {
         Outbox::new()

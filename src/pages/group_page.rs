@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use tsunagu_api::{ErrorCode, Group, LiveEvent, Post, Timeline};
 use uuid::Uuid;
 
@@ -141,7 +141,12 @@ fn GroupBody(
     } else {
         group.timelines.clone()
     };
-    let selected = RwSignal::new(timelines[0]);
+    // `?timeline=family` (coming back from the sending page) opens that tab.
+    let asked = use_query_map()
+        .with_untracked(|q| q.get("timeline"))
+        .and_then(|t| t.parse::<Timeline>().ok())
+        .filter(|t| timelines.contains(t));
+    let selected = RwSignal::new(asked.unwrap_or(timelines[0]));
     // Post tiles need my role (admins see edit histories) and whether the group is read only.
     provide_context(GroupViewer {
         group_id: gid,

@@ -134,7 +134,7 @@ fn Gallery(
     view! {
         <div class="gallery">
             <div class="group-page__header">
-                <a class="group-page__back" href=timeline_href.clone() rel=link_rel(&timeline_href)>
+                <a class="group-page__back group-page__back--always" href=timeline_href.clone() rel=link_rel(&timeline_href)>
                     {move || i18n.t(Msg::GalleryBackToTimeline)}
                 </a>
                 <h1 class="group-page__title">{move || i18n.t(Msg::GalleryTitle)}</h1>

@@ -7,6 +7,9 @@ use leptos::task::spawn_local;
 use tsunagu_api::{validate_post_body, ErrorCode, Importance, Mention, Post, Timeline};
 use uuid::Uuid;
 
+#[cfg(not(feature = "send-media"))]
+use super::attach_link::AttachLink;
+#[cfg(feature = "send-media")]
 use super::attachments::{files_of, AttachControls, AttachmentChips, Attachments};
 use super::draft_sync::use_draft;
 use super::editor::Editor;
@@ -31,6 +34,9 @@ enum ComposerError {
     Api(ApiError),
     /// The outbox could not store it.
     Store,
+    /// Files dropped or pasted where they cannot be attached (the nurse's app).
+    #[cfg_attr(feature = "send-media", allow(dead_code))]
+    UseSendPage,
 }
 
 /// Writes a post to a group's timeline. 送信 validates with the contract's own rules (the
@@ -45,8 +51,11 @@ enum ComposerError {
 /// members (only professionals in the care timeline), and attached photos and files (picker,
 /// camera, drag-and-drop, paste; photos prepared on the device without their metadata; kept
 /// with the draft in IndexedDB, uploaded by the outbox before the post is created). The text
-/// is kept as a draft per user,
-/// group, timeline and reply.
+/// is kept as a draft per user, group, timeline and reply.
+///
+/// Attaching is compiled in with the feature `send-media`, which only the media build has
+/// (its sending page); the nurse's app shows [`AttachLink`] to that page instead, and a file
+/// dropped or pasted there is refused with a hint rather than opened by the browser.
 #[component]
 pub fn ComposerPanel(
     /// The group to post to.
@@ -81,7 +90,16 @@ pub fn ComposerPanel(
     let target = use_reply_target();
     // Attachments belong to the timeline's composer (not to a reply's draft): switching the
     // reply keeps them.
-    let attachments = Attachments::new(DraftKey::new(me, group_id, timeline));
+    let files_key = DraftKey::new(me, group_id, timeline);
+    #[cfg(feature = "send-media")]
+    let attachments = Attachments::new(files_key);
+    #[cfg(feature = "send-media")]
+    let preparing = move || attachments.preparing.get() > 0;
+    #[cfg(not(feature = "send-media"))]
+    let preparing = || false;
+    // Files put back into the draft from a refused post (the link's count is read again).
+    #[cfg(not(feature = "send-media"))]
+    let (files_changed, set_files_changed) = signal(0_u32);
 
     let focus_editor = move || {
         if let Some(el) = area.get_untracked() {
@@ -168,11 +186,14 @@ pub fn ComposerPanel(
     let submit = {
         let draft = draft.clone();
         Callback::new(move |()| {
-            if storing.get_untracked() || attachments.preparing.get_untracked() > 0 {
+            if storing.get_untracked() || untrack(preparing) {
                 return;
             }
             let body = text.get_untracked();
+            #[cfg(feature = "send-media")]
             let files = attachments.list.get_untracked();
+            #[cfg(not(feature = "send-media"))]
+            let files = Vec::new();
             // A post of photos only needs no text.
             let checked = if files.is_empty() || !body.trim().is_empty() {
                 validate_post_body(&body)
@@ -211,6 +232,7 @@ pub fn ComposerPanel(
                 storing.try_set(false);
                 match stored {
                     Ok(_) => {
+                        #[cfg(feature = "send-media")]
                         attachments.taken(&files);
                         // Only clear what was stored: keep anything typed meanwhile.
                         if text.try_with_untracked(|t| *t == body) == Some(true) {
@@ -252,7 +274,19 @@ pub fn ComposerPanel(
             draft.edited(restored);
             importance.set(content.importance);
             chosen.update(|c| c.extend(content.mentions));
+            #[cfg(feature = "send-media")]
             attachments.put_back(content.attachments);
+            #[cfg(not(feature = "send-media"))]
+            if !content.attachments.is_empty() {
+                spawn_local(async move {
+                    if crate::media::store::add_to_draft(&files_key, content.attachments)
+                        .await
+                        .is_ok()
+                    {
+                        set_files_changed.try_update(|n| *n += 1);
+                    }
+                });
+            }
             if content.reply_to.is_some() {
                 reply.set(content.reply_to);
             }
@@ -266,7 +300,31 @@ pub fn ComposerPanel(
         None => format!("composer-{group_id}"),
     };
     let importance_id = format!("{editor_id}-importance");
-    let attach_id = format!("{editor_id}-attach");
+    #[cfg(feature = "send-media")]
+    let attach = {
+        let id = format!("{editor_id}-attach");
+        view! {
+            <AttachmentChips attachments/>
+            <AttachControls attachments id/>
+        }
+    };
+    #[cfg(not(feature = "send-media"))]
+    let attach = view! { <AttachLink group_id timeline key=files_key changed=files_changed/> };
+    // Files dropped or pasted on the form: attached, or in the nurse's app a hint.
+    let take_files = move |files: Option<web_sys::FileList>, ev: &web_sys::Event| {
+        let some = files.as_ref().is_some_and(|f| f.length() > 0);
+        if some {
+            ev.prevent_default();
+        }
+        #[cfg(feature = "send-media")]
+        if some {
+            attachments.add(files_of(files), session.client());
+        }
+        #[cfg(not(feature = "send-media"))]
+        if some {
+            error.set(Some(ComposerError::UseSendPage));
+        }
+    };
     let on_edit = Callback::new(move |body: String| draft.edited(body));
     let error_id = format!("{editor_id}-error");
     let error_ref = {
@@ -286,19 +344,11 @@ pub fn ComposerPanel(
             }
             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
             on:drop=move |ev: web_sys::DragEvent| {
-                let files = files_of(ev.data_transfer().and_then(|d| d.files()));
-                if !files.is_empty() {
-                    ev.prevent_default();
-                    attachments.add(files, session.client());
-                }
+                take_files(ev.data_transfer().and_then(|d| d.files()), &ev)
             }
             on:paste=move |ev: web_sys::ClipboardEvent| {
                 // Pasted images are attached; pasted text goes into the editor as usual.
-                let files = files_of(ev.clipboard_data().and_then(|d| d.files()));
-                if !files.is_empty() {
-                    ev.prevent_default();
-                    attachments.add(files, session.client());
-                }
+                take_files(ev.clipboard_data().and_then(|d| d.files()), &ev)
             }
         >
             {move || {
@@ -324,19 +374,19 @@ pub fn ComposerPanel(
                                 {move || match err {
                                     ComposerError::Api(e) => i18n.api_error(&e),
                                     ComposerError::Store => i18n.t(Msg::ComposerStoreFailed),
+                                    ComposerError::UseSendPage => i18n.t(Msg::MediaUseSendPage),
                                 }}
                             </p>
                         }
                     })
             }}
-            <AttachmentChips attachments/>
-            <AttachControls attachments id=attach_id/>
+            {attach}
             <div class="composer__actions">
                 <ImportanceSelect value=importance id=importance_id/>
                 <button
                     type="submit"
                     class="button button--primary composer__send"
-                    disabled=move || { storing.get() || attachments.preparing.get() > 0 }
+                    disabled=move || storing.get() || preparing()
                 >
                     {move || i18n.t(Msg::Send)}
                 </button>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use tsunagu_api::Importance;
 
 use super::importance_select::importance_msg;
+use crate::app_part::{link_rel, send_media_href};
 use crate::components::confirm_button::ConfirmButton;
 use crate::i18n::{error_text, use_i18n, Msg};
 use crate::media::plan::percent;
@@ -29,7 +30,9 @@ pub fn OutboxEntry(
     let session = use_session();
     let outbox = use_outbox();
     let key = item.key;
-    let cancellable = !item.is_uploaded() && item.maybe_delivered_at_ms.is_none();
+    // Only the build that uploads (the sending page) can cancel an upload.
+    let cancellable =
+        cfg!(feature = "send-media") && !item.is_uploaded() && item.maybe_delivered_at_ms.is_none();
     let files = (!item.attachments.is_empty()).then(|| {
         let rows = item
             .attachments
@@ -77,6 +80,16 @@ pub fn OutboxEntry(
             })
             .collect_view();
         view! { <ul class="outbox-files">{rows}</ul> }
+    });
+    // The nurse's app does not upload (feature `send-media`): the sending page does.
+    let continue_link = (!cfg!(feature = "send-media") && !item.is_uploaded()).then(|| {
+        let href = send_media_href(item.group_id, item.timeline);
+        let rel = link_rel(&href);
+        view! {
+            <a class="button button--secondary outbox-item__continue" href=href rel=rel>
+                {move || i18n.t(Msg::MediaContinueSending)}
+            </a>
+        }
     });
     let retry = (item.state == ItemState::Queued && item.attempts > 0).then(|| {
         view! {
@@ -158,6 +171,7 @@ pub fn OutboxEntry(
             <p class="tl-post__body">{item.body.clone()}</p>
             {files}
             {retry}
+            {continue_link}
             {rejection}
         </li>
     }
