@@ -256,6 +256,44 @@ impl Browser {
         .await;
     }
 
+    /// A short WebM video (VP8, 640×360, about 1.5 s of a moving picture) recorded in the page
+    /// with `MediaRecorder` from a canvas: a real camera-like file the browser can play and
+    /// draw a poster frame from.
+    pub async fn recorded_webm(&self) -> Vec<u8> {
+        let v = self
+            .c()
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                const canvas = document.createElement('canvas');
+                canvas.width = 640; canvas.height = 360;
+                const ctx = canvas.getContext('2d');
+                const stream = canvas.captureStream(15);
+                const rec = new MediaRecorder(stream, { mimeType: 'video/webm;codecs=vp8' });
+                const parts = [];
+                rec.ondataavailable = e => { if (e.data.size) parts.push(e.data); };
+                rec.onstop = async () => {
+                  const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+                  done(Array.from(bytes));
+                };
+                let frame = 0;
+                const draw = () => {
+                  ctx.fillStyle = `hsl(${frame * 7 % 360} 60% 50%)`;
+                  ctx.fillRect(0, 0, 640, 360);
+                  ctx.fillStyle = '#fff';
+                  ctx.fillRect(20 + frame * 8 % 560, 140, 60, 80);
+                  frame++;
+                };
+                draw();
+                rec.start(250);
+                const timer = setInterval(draw, 66);
+                setTimeout(() => { clearInterval(timer); rec.stop(); }, 1500);"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).expect("the recorded video's bytes")
+    }
+
     /// What the outbox holds in IndexedDB for its first item's first file: the tus upload's
     /// URL (once created), the acknowledged offset, and the SHA-256 and size of the prepared
     /// file the app stored to send.
