@@ -2158,18 +2158,13 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
         (Some(2048), Some(1365)),
         "{att}"
     );
-    let (status, stored) = stack
-        .api_get_bytes(&nurse, &format!("/media/{}", att["id"].as_str().unwrap()))
-        .await;
-    assert_eq!(status, 200);
+    let stored = stack.photo_without_metadata(&nurse, att).await;
     assert_eq!(stored.len() as u64, prepared_size);
     assert_eq!(
         support::sha256_hex(&stored),
         prepared_sha,
         "not the prepared file"
     );
-    assert!(!support::has_app1(&stored), "EXIF left in the stored photo");
-    assert!(!stored.windows(6).any(|w| w == b"Exif\0\0"));
     let decoded = image::load_from_memory(&stored).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (2048, 1365));
     b.close().await;
@@ -2191,21 +2186,10 @@ async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
 
     let b = Browser::open(&stack).await;
     b.login("ns.tanaka").await;
-    b.click("link", "山田 花子 様").await;
-    b.by_role("heading", "山田 花子 様").await;
-    b.by_role_text("link", "添付").await.click().await.unwrap();
-    b.by_role("heading", "写真・ファイルを送る").await;
+    b.open_sending_page("山田 花子 様").await;
     b.set_offline(true).await;
     b.attach_files(&[&first, &second]).await;
-    b.wait_or_fail(WAIT_FILES, || async {
-        let chips = b.texts_of(".attach-chip").await;
-        if chips.len() == 2 {
-            Ok(())
-        } else {
-            Err(format!("chips: {chips:?}"))
-        }
-    })
-    .await;
+    b.wait_attached(2).await;
     let text = "オフラインで撮影：右踵の発赤、2枚。";
     b.type_into("textbox", "メッセージ", text).await;
     b.click("button", "送信").await;
@@ -2278,29 +2262,19 @@ async fn three_photos_and_a_video_survive_a_lost_connection_and_arrive_once() {
 
     let b = Browser::open(&stack).await;
     b.login("ns.tanaka").await;
-    b.click("link", "山田 花子 様").await;
-    b.by_role("heading", "山田 花子 様").await;
-    b.by_role_text("link", "添付").await.click().await.unwrap();
-    b.by_role("heading", "写真・ファイルを送る").await;
+    b.open_sending_page("山田 花子 様").await;
     let video = files.write("walk.webm", &b.recorded_webm().await);
     b.attach_files(&[&photos[0], &photos[1], &photos[2], &video])
         .await;
     // Four chips, each with its preview: the photos themselves, the video's poster frame.
-    b.wait_or_fail(WAIT_FILES, || async {
-        let previews = b.texts_of(".attach-chip").await.len();
-        let images = b
-            .js(
-                "return document.querySelectorAll('.attach-chip .attach-chip__preview').length;",
-                vec![],
-            )
-            .await;
-        if previews == 4 && images == 4 {
-            Ok(())
-        } else {
-            Err(format!("chips {previews}, previews {images}"))
-        }
-    })
-    .await;
+    b.wait_attached(4).await;
+    let previews = b
+        .js(
+            "return document.querySelectorAll('.attach-chip .attach-chip__preview').length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(previews, 4);
     let text = "歩行の様子（動画）と創部の写真3枚です。";
     b.type_into("textbox", "メッセージ", text).await;
 
@@ -2360,12 +2334,7 @@ async fn three_photos_and_a_video_survive_a_lost_connection_and_arrive_once() {
         "{clip}"
     );
     for photo in atts.iter().filter(|a| a["kind"] == "image") {
-        let (status, stored) = stack
-            .api_get_bytes(&nurse, &format!("/media/{}", photo["id"].as_str().unwrap()))
-            .await;
-        assert_eq!(status, 200);
-        assert!(!support::has_app1(&stored), "EXIF left in {photo}");
-        assert!(!stored.windows(6).any(|w| w == b"Exif\0\0"));
+        stack.photo_without_metadata(&nurse, photo).await;
     }
     b.close().await;
 }

@@ -225,9 +225,47 @@ impl Stack {
         let page: Value = serde_json::from_slice(&body).unwrap();
         page["items"][0].clone()
     }
+
+    /// Downloads `photo` (an attachment of a post) as the app would and checks that it carries
+    /// no EXIF (so no position); its bytes.
+    pub async fn photo_without_metadata(&self, token: &str, photo: &Value) -> Vec<u8> {
+        let (status, stored) = self
+            .api_get_bytes(token, &format!("/media/{}", photo["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(status, 200, "{photo}");
+        assert!(!super::has_app1(&stored), "EXIF left in {photo}");
+        assert!(!stored.windows(6).any(|w| w == b"Exif\0\0"), "{photo}");
+        stored
+    }
 }
 
 impl Browser {
+    /// From the group list, opens the group named `group` and its composer's 「添付」: the
+    /// sending page of the media build (another page load), ready to attach.
+    pub async fn open_sending_page(&self, group: &str) {
+        self.click("link", group).await;
+        self.by_role("heading", group).await;
+        self.by_role_text("link", "添付")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.by_role("heading", "写真・ファイルを送る").await;
+    }
+
+    /// Waits until the composer shows `n` attached files (preparing takes a moment).
+    pub async fn wait_attached(&self, n: usize) {
+        self.wait_or_fail(std::time::Duration::from_secs(30), || async {
+            let chips = self.texts_of(".attach-chip").await;
+            if chips.len() == n {
+                Ok(())
+            } else {
+                Err(format!("attached: {chips:?}"))
+            }
+        })
+        .await;
+    }
+
     /// Picks `paths` in the composer's file picker (the hidden `<input type=file multiple>`
     /// behind 「添付」), as choosing them in the system dialog does.
     pub async fn attach_files(&self, paths: &[&std::path::Path]) {
