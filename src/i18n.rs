@@ -13,6 +13,7 @@ mod errors;
 pub mod labels;
 mod locale;
 mod numbers;
+mod punctuation;
 pub mod system;
 
 pub use context::{provide_i18n, stored_locale, use_i18n, I18n, LOCALE_KEY};
@@ -20,6 +21,7 @@ pub use errors::{api_error_text, error_text};
 pub use labels::{facility_kind_label, group_kind_label, profession_label};
 pub use locale::Locale;
 pub use numbers::{char_counter, group_digits, member_count};
+pub use punctuation::{parenthesized, with_note};
 
 macro_rules! messages {
     ($( $(#[$meta:meta])* $name:ident => $ja:literal, $en:literal; )*) => {
@@ -577,6 +579,8 @@ messages! {
     StaffSuspended => "停止中", "Suspended";
     StaffOffboarded => "解除済み", "Left";
     StaffAdmin => "管理者", "Administrator";
+    /// After a staff member's status when two-factor authentication is on.
+    StaffTwoFactorOn => "・2段階認証", " · 2-step verification";
     /// Button: issue a new activation link (lost phone or password).
     StaffReissue => "再発行（パスワード・2段階認証を初期化）", "New link (resets password and two-step)";
     StaffReissueConfirm => "この職員のパスワードと2段階認証を初期化し、新しい有効化リンクを発行します。ログイン中の端末はすべてログアウトされます。よろしいですか？", "This resets the password and two-step verification and issues a new activation link; every device of theirs is logged out. Continue?";
@@ -897,6 +901,104 @@ mod tests {
                 assert_ne!(ja, en, "{m:?} is not translated");
             }
         }
+    }
+
+    /// Japanese in a string literal of the app's code, outside this module and the tests.
+    fn has_japanese(literal: &str) -> bool {
+        literal.chars().any(|c| {
+            matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff01}'..='\u{ff60}')
+        })
+    }
+
+    /// A line that is only a string literal of words, between a tag and a closing tag: a text
+    /// node written in a `view!` (not code to type).
+    fn is_text_node(prev: &str, line: &str, next: &str) -> bool {
+        let t = line.trim();
+        t.len() > 2
+            && t.starts_with('"')
+            && t.ends_with('"')
+            && t[1..t.len() - 1].chars().filter(char::is_ascii_alphabetic).count() >= 2
+            && prev.trim_end().ends_with('>')
+            // Code (a command to type) is the same in every language.
+            && !prev.trim_end().ends_with("<code>")
+            && next.trim_start().starts_with("</")
+    }
+
+    /// Every user-visible text goes through this module: no Japanese in the code's strings
+    /// and no English text nodes in views (tests, which may quote what users see, excepted).
+    #[test]
+    fn no_user_visible_text_is_written_outside_the_i18n_layer() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&src, &mut files);
+        let mut found = Vec::new();
+        for path in files {
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            // The i18n layer itself, and test-only modules.
+            if rel == "i18n.rs" || rel.starts_with("i18n/") || rel.ends_with("fixtures.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if line.trim_start().starts_with("#[cfg(test)]") {
+                    break; // tests sit at the end of a file
+                }
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                let code = code.split(" //").next().unwrap_or_default();
+                let mut rest = code;
+                while let Some(start) = rest.find('"') {
+                    let after = &rest[start + 1..];
+                    let Some(end) = after.find('"') else { break };
+                    if has_japanese(&after[..end]) {
+                        found.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+                    }
+                    rest = &after[end + 1..];
+                }
+                let prev = if i > 0 { lines[i - 1] } else { "" };
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                if is_text_node(prev, line, next) {
+                    found.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "text outside the i18n layer:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_scan_recognises_what_it_looks_for() {
+        assert!(has_japanese("送信"));
+        assert!(has_japanese("（"));
+        assert!(!has_japanese("composer__send"));
+        assert!(is_text_node("<p>", "    \"Send now\"", "</p>"));
+        assert!(!is_text_node("<p>", "    \"×\"", "</p>"));
+        assert!(!is_text_node("let x = [", "    \"composer\"", "];"));
+        assert!(!is_text_node(
+            "<code>",
+            "    \"tsunagu-server admin\"",
+            "</code>"
+        ));
     }
 
     #[test]

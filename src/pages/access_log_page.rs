@@ -5,7 +5,7 @@ use tsunagu_api::AccessLogEntry;
 
 use crate::api::encode_query_value;
 use crate::components::text_field::TextField;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{use_i18n, with_note, Msg};
 use crate::session::use_session;
 use crate::time_format::{datetime_attr, format_datetime};
 
@@ -121,7 +121,7 @@ pub fn AccessLogPage() -> impl IntoView {
                 <tbody>
                     {move || entries.get().into_iter().map(|e| {
                         let at = e.at;
-                        let who = e.user.map(|u| format!("{}（{}）", u.display_name, u.login_id)).unwrap_or_default();
+                        let who = e.user.map(|u| with_note(&u.display_name, &u.login_id, i18n.locale())).unwrap_or_default();
                         let group = e.group_name.or(e.group_id.map(|g| g.to_string())).unwrap_or_default();
                         view! {
                             <tr>

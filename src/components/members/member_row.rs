@@ -7,7 +7,7 @@ use super::use_members;
 use crate::components::confirm_button::ConfirmButton;
 use crate::components::staff::activation_link_panel::ActivationLinkPanel;
 use crate::i18n::labels::{person_action, relationship_label, role_label, PersonAction};
-use crate::i18n::{profession_label, use_i18n, Msg};
+use crate::i18n::{profession_label, use_i18n, with_note, Msg};
 use crate::session::use_session;
 
 /// Name, profession, facility and role badge (管理者 / メンバー / 家族 with the relationship);
@@ -69,10 +69,10 @@ pub fn MemberRow(
     let badge = move || {
         let locale = i18n.locale();
         match relationship {
-            Some(r) => format!(
-                "{}（{}）",
+            Some(r) => with_note(
                 role_label(role, locale),
-                relationship_label(r, locale)
+                relationship_label(r, locale),
+                locale,
             ),
             None => role_label(role, locale).to_owned(),
         }

@@ -10,7 +10,7 @@ use super::pledge_box::PledgeBox;
 use super::recovery_codes::RecoveryCodeList;
 use crate::api::{self, ApiError, Client};
 use crate::components::text_field::TextField;
-use crate::i18n::{api_error_text, use_i18n, Msg};
+use crate::i18n::{api_error_text, use_i18n, with_note, Msg};
 use crate::session::use_session;
 
 /// Why the form was not sent.
@@ -152,7 +152,9 @@ pub fn ActivationForm(
         })
     };
     let facility = info.facility.map(|f| f.name).unwrap_or_default();
-    let who = format!("{facility} {}（{}）", info.display_name, info.login_id);
+    let (name, login_id) = (info.display_name, info.login_id);
+    // Its own reactive text: switching the language must not rebuild the form being filled.
+    let who = move || format!("{facility} {}", with_note(&name, &login_id, i18n.locale()));
 
     let form = move || {
         let who = who.clone();

@@ -6,7 +6,7 @@ use tsunagu_api::{Application, ApplicationStatus, Approval, ErrorCode};
 use crate::api::ApiError;
 use crate::app_part::link_rel;
 use crate::components::operator::reject_form::RejectForm;
-use crate::i18n::{facility_kind_label, profession_label, use_i18n, Msg};
+use crate::i18n::{facility_kind_label, parenthesized, profession_label, use_i18n, Msg};
 use crate::operator_model::with_number;
 use crate::session::use_session;
 use crate::time_format::{datetime_attr, format_datetime};
@@ -189,7 +189,7 @@ pub fn ApplicationCard(
                     <span class="application-card__person">{form.representative_name}</span>
                     " "
                     <span class="application-card__kana">
-                        "（" {form.representative_name_kana} "）"
+                        {move || parenthesized(&form.representative_name_kana, i18n.locale())}
                     </span>
                     " "
                     <span>{move || profession_label(profession, i18n.locale())}</span>

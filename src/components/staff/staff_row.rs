@@ -75,7 +75,7 @@ pub fn StaffRow(
             <td><code>{staff.login_id.clone()}</code></td>
             <td class=format!("staff-row__status staff-row__status--{}", staff.status.as_str())>
                 {move || i18n.t(status)}
-                {staff.two_factor.then_some(" ・2FA")}
+                {staff.two_factor.then_some(move || i18n.t(Msg::StaffTwoFactorOn))}
             </td>
             <td class="staff-row__actions">
                 {(!mine && !closed).then(|| {
