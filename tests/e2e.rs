@@ -2339,5 +2339,99 @@ async fn three_photos_and_a_video_survive_a_lost_connection_and_arrive_once() {
     b.close().await;
 }
 
+/// Issue 13, the first step of the phone app: Chrome reads the web app manifest without
+/// errors — Japanese name, standalone display, icons of 192 and 512 px and a maskable one — and
+/// finds nothing that keeps it from offering to install the app; every icon it names is
+/// served, and each build's page names the iPhone's home-screen icon.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn the_app_has_a_manifest_and_icons_for_the_home_screen() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    let manifest = b.cdp("Page.getAppManifest", serde_json::json!({})).await;
+    assert!(
+        manifest["url"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("/manifest.webmanifest"),
+        "{manifest}"
+    );
+    assert_eq!(manifest["errors"], serde_json::json!([]), "{manifest}");
+    // Chrome finds nothing that keeps it from offering to install the app.
+    let installable = b
+        .cdp("Page.getInstallabilityErrors", serde_json::json!({}))
+        .await;
+    assert_eq!(
+        installable["installabilityErrors"],
+        serde_json::json!([]),
+        "{installable}"
+    );
+    let parsed: serde_json::Value =
+        serde_json::from_str(manifest["data"].as_str().expect("the manifest's text")).unwrap();
+    assert_eq!(parsed["name"], "つなぐ Tsunagu", "{parsed}");
+    assert_eq!(parsed["lang"], "ja", "{parsed}");
+    assert_eq!(parsed["display"], "standalone", "{parsed}");
+    let icons = parsed["icons"].as_array().expect("icons");
+    let sizes: Vec<(&str, &str)> = icons
+        .iter()
+        .map(|i| {
+            (
+                i["sizes"].as_str().unwrap_or_default(),
+                i["purpose"].as_str().unwrap_or("any"),
+            )
+        })
+        .collect();
+    for wanted in [
+        ("192x192", "any"),
+        ("512x512", "any"),
+        ("512x512", "maskable"),
+    ] {
+        assert!(sizes.contains(&wanted), "{wanted:?} missing: {sizes:?}");
+    }
+    let http = reqwest::Client::new();
+    for icon in icons
+        .iter()
+        .map(|i| i["src"].as_str().unwrap().to_owned())
+        .chain(["/apple-touch-icon.png".to_owned()])
+    {
+        let url = if icon.starts_with("http") {
+            icon.clone()
+        } else {
+            format!("{}{icon}", stack.base)
+        };
+        let response = http.get(&url).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{icon}");
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(kind.starts_with("image/"), "{icon}: {kind}");
+    }
+    for page in [
+        "/",
+        "/login",
+        "/manage/account",
+        "/search",
+        "/media/groups/x",
+    ] {
+        let html = http
+            .get(format!("{}{page}", stack.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("/apple-touch-icon.png")
+                && (html.contains("rel=apple-touch-icon")
+                    || html.contains(r#"rel="apple-touch-icon""#)),
+            "{page} names no home-screen icon"
+        );
+    }
+    b.close().await;
+}
+
 /// Preparing a few photos offline takes a moment on a busy machine.
 const WAIT_FILES: Duration = Duration::from_secs(30);

@@ -109,6 +109,31 @@ async fn a_second_build_serves_its_client_routes_and_its_loader_is_allowed() {
 }
 
 #[tokio::test]
+async fn icons_keep_their_names_and_are_kept_a_day() {
+    let app = app_with_dist().await;
+    for name in [
+        "favicon.svg",
+        "icon-192.png",
+        "icon-maskable-512.png",
+        "apple-touch-icon.png",
+    ] {
+        std::fs::write(app.dist.join(name), b"icon").unwrap();
+        let response = app
+            .client
+            .get(app.url(&format!("/{name}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=86400",
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn hashed_assets_are_immutable_and_compressed() {
     let app = app_with_dist().await;
     let response = app

@@ -95,13 +95,22 @@ fn last_segment(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or_default()
 }
 
+/// The app's icons, copied under fixed names (public/).
+fn is_icon(segment: &str) -> bool {
+    segment.starts_with("favicon.")
+        || segment == "apple-touch-icon.png"
+        || (segment.starts_with("icon-") && segment.ends_with(".png"))
+}
+
 fn looks_like_file(path: &str) -> bool {
     last_segment(path).contains('.')
 }
 
 /// `index.html`, the service worker and the web app manifest keep their names across deploys
 /// (trunk copies the manifest as is), so they must be revalidated for a deploy to reach users;
-/// every other file has a content hash in its name (trunk) and never changes.
+/// so are the icons the manifest and the pages name (`favicon.*`, `icon-*.png`,
+/// `apple-touch-icon.png`), kept a day: a new icon reaches installed apps. Every other file has
+/// a content hash in its name (trunk) and never changes.
 async fn cache_control(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
@@ -111,6 +120,7 @@ async fn cache_control(request: Request, next: Next) -> Response {
     let value = match last_segment(&path) {
         "index.html" | "sw.js" => "no-cache",
         segment if segment.ends_with(".webmanifest") => "no-cache",
+        segment if is_icon(segment) => "public, max-age=86400",
         // Directory or client route: index.html was served.
         segment if !segment.contains('.') => "no-cache",
         _ => "public, max-age=31536000, immutable",
