@@ -64,6 +64,16 @@ impl Stack {
             .collect()
     }
 
+    /// How many of the latest page's posts have exactly `body` (0: not on the server yet, 1:
+    /// delivered once).
+    pub async fn api_count_posted(&self, token: &str, group: &str, body: &str) -> usize {
+        self.api_latest_bodies(token, group)
+            .await
+            .iter()
+            .filter(|t| *t == body)
+            .count()
+    }
+
     /// Status and `Content-Type` of a plain GET of `path` (not under the API), as a browser
     /// without a session would ask for it.
     pub async fn get_plain(&self, path: &str) -> (u16, String) {
