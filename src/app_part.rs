@@ -123,10 +123,22 @@ pub fn use_go() -> impl Fn(&str) + Clone + 'static {
     }
 }
 
+/// The query parameter naming a timeline in the links below.
+const TIMELINE_PARAM: &str = "timeline";
+
+/// The timeline a page's `?timeline=` names (`None`: none, or not a timeline).
+pub fn timeline_in(query: &leptos_router::params::ParamsMap) -> Option<tsunagu_api::Timeline> {
+    timeline_named(query.get(TIMELINE_PARAM).as_deref())
+}
+
+fn timeline_named(value: Option<&str>) -> Option<tsunagu_api::Timeline> {
+    value.and_then(|t| t.parse().ok())
+}
+
 /// A group's page in the nurse's app, on `timeline` (`None`: the group's first timeline).
 pub fn group_href(group_id: uuid::Uuid, timeline: Option<tsunagu_api::Timeline>) -> String {
     match timeline {
-        Some(t) => format!("/groups/{group_id}?timeline={}", t.as_str()),
+        Some(t) => format!("/groups/{group_id}?{TIMELINE_PARAM}={}", t.as_str()),
         None => format!("/groups/{group_id}"),
     }
 }
@@ -136,7 +148,7 @@ pub fn group_href(group_id: uuid::Uuid, timeline: Option<tsunagu_api::Timeline>)
 pub fn send_media_href(group_id: uuid::Uuid, timeline: Option<tsunagu_api::Timeline>) -> String {
     match timeline {
         Some(t) => format!(
-            "{MEDIA_PREFIX}/groups/{group_id}/send?timeline={}",
+            "{MEDIA_PREFIX}/groups/{group_id}/send?{TIMELINE_PARAM}={}",
             t.as_str()
         ),
         None => format!("{MEDIA_PREFIX}/groups/{group_id}/send"),
@@ -210,5 +222,21 @@ mod tests {
         assert_eq!(back, format!("/groups/{g}?timeline=family"));
         assert_eq!(AppPart::of(&back), AppPart::Main);
         assert_eq!(group_href(g, None), format!("/groups/{g}"));
+        // What the links write, the pages read back.
+        let query = |href: &str| {
+            timeline_named(
+                href.split_once('?')
+                    .map(|(_, q)| q)
+                    .unwrap_or_default()
+                    .split('&')
+                    .filter_map(|kv| kv.split_once('='))
+                    .find(|(k, _)| *k == TIMELINE_PARAM)
+                    .map(|(_, v)| v),
+            )
+        };
+        assert_eq!(query(&send), Some(Timeline::Family));
+        assert_eq!(query(&back), Some(Timeline::Family));
+        assert_eq!(query(&group_href(g, None)), None);
+        assert_eq!(query("/groups/x?timeline=bogus"), None);
     }
 }

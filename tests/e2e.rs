@@ -232,11 +232,7 @@ async fn a_care_manager_invites_and_the_physician_approves() {
     let b = Browser::open(&stack).await;
     b.login("dr.sato").await;
     // The count comes from the inbox, read for its length only (`invitation_count`).
-    b.by_role_text("link", "承認待ち (1)")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click_text("link", "承認待ち (1)").await;
     b.by_role("heading", "承認待ちの招待").await;
     b.click("button", "小林 直子さんの招待を承認").await;
     b.wait_gone("button", "小林 直子さんの招待を承認").await;
@@ -281,11 +277,7 @@ async fn removing_the_physician_waits_for_the_physician() {
 
     let b = Browser::open(&stack).await;
     b.login("dr.sato").await;
-    b.by_role_text("link", "承認待ち")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click_text("link", "承認待ち").await;
     b.by_role("heading", "承認待ちの招待").await;
     b.by_role_text("listitem", "主治医の削除依頼").await;
     b.click("button", "主治医の削除依頼（佐藤 健一さん）を辞退")
@@ -2032,7 +2024,7 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
         &["写真・ファイルは「添付」から送れます"],
     )
     .await;
-    b.by_role_text("link", "添付").await.click().await.unwrap();
+    b.click_text("link", "添付").await;
     b.by_role("heading", "写真・ファイルを送る").await;
     b.wait_or_fail(WAIT_FILES, || async {
         let v = b
@@ -2052,17 +2044,9 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
     b.wait_css_text(".attach-chip", &["wound.jpg", "縮小"])
         .await;
     // Back in the timeline before sending, the composer says a file waits on the sending page.
-    b.by_role_text("link", "タイムラインに戻る")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click_text("link", "タイムラインに戻る").await;
     b.by_role("heading", "山田 花子 様").await;
-    b.by_role_text("link", "添付 1件")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click_text("link", "添付 1件").await;
     b.by_role("heading", "写真・ファイルを送る").await;
     b.wait_css_text(".attach-chip", &["wound.jpg", "縮小"])
         .await;
@@ -2195,11 +2179,7 @@ async fn a_post_with_photos_written_offline_arrives_once_with_all_its_files() {
     b.block_urls(&["*/api/v1/uploads*", "*/api/v1/groups/*/posts*"])
         .await;
     b.set_offline(false).await;
-    b.by_role_text("link", "タイムラインに戻る")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click_text("link", "タイムラインに戻る").await;
     b.by_role("heading", "山田 花子 様").await;
     b.wait_css_text(".outbox li", &[text, "week1.jpg", "week2.jpg"])
         .await;

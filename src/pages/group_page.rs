@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use tsunagu_api::{ErrorCode, Group, LiveEvent, Post, Timeline};
 use uuid::Uuid;
 
+use crate::app_part::timeline_in;
 use crate::components::attachments::{provide_viewer_host, ViewerOutlet};
 use crate::components::composer::reply_target::provide_reply_target;
 use crate::components::composer::ComposerPanel;
@@ -143,8 +144,7 @@ fn GroupBody(
     };
     // `?timeline=family` (coming back from the sending page) opens that tab.
     let asked = use_query_map()
-        .with_untracked(|q| q.get("timeline"))
-        .and_then(|t| t.parse::<Timeline>().ok())
+        .with_untracked(timeline_in)
         .filter(|t| timelines.contains(t));
     let selected = RwSignal::new(asked.unwrap_or(timelines[0]));
     // Post tiles need my role (admins see edit histories) and whether the group is read only.

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use tsunagu_api::{ErrorCode, Post, Timeline};
 use uuid::Uuid;
 
-use crate::app_part::{group_href, link_rel, use_go};
+use crate::app_part::{group_href, link_rel, timeline_in, use_go};
 use crate::components::composer::ComposerPanel;
 use crate::home_model::display_name;
 use crate::i18n::{error_text, use_i18n, Msg};
@@ -25,7 +25,7 @@ pub fn SendPage() -> impl IntoView {
     let group_id = use_group_id();
     let query = use_query_map();
     move || {
-        let timeline = query.with(|q| q.get("timeline").and_then(|t| t.parse::<Timeline>().ok()));
+        let timeline = query.with(timeline_in);
         match group_id.get() {
             Some(gid) => view! { <SendBody gid timeline/> }.into_any(),
             None => view! {

@@ -323,6 +323,18 @@ impl Browser {
         .await
     }
 
+    /// Like [`Browser::click`], for the visible element with this role whose accessible name
+    /// contains `text` (a link with a count, or with a hidden hint after its visible text).
+    pub async fn click_text(&self, role: &str, text: &str) {
+        self.wait_or_fail(WAIT, || async {
+            match self.by_role_text(role, text).await.click().await {
+                Ok(()) => Ok(()),
+                Err(e) => Err(format!("clicking {role} containing {text:?} failed: {e}")),
+            }
+        })
+        .await
+    }
+
     /// Types into the visible element with this role and accessible name.
     pub async fn type_into(&self, role: &str, name: &str, text: &str) {
         self.by_role(role, name)

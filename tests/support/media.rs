@@ -245,11 +245,7 @@ impl Browser {
     pub async fn open_sending_page(&self, group: &str) {
         self.click("link", group).await;
         self.by_role("heading", group).await;
-        self.by_role_text("link", "添付")
-            .await
-            .click()
-            .await
-            .unwrap();
+        self.click_text("link", "添付").await;
         self.by_role("heading", "写真・ファイルを送る").await;
     }
 
