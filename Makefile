@@ -33,7 +33,8 @@ setup-test:
 ## dist/manage/ (served under /manage/), the family invitation page in dist/join/ (served under
 ## /join/), search in dist/search/, the operator console in dist/operator/ (served under
 ## /operator/), a group's photos and files in dist/media/ (served under /media/), their
-## JavaScript glue minified (scripts/minify-js.sh), and beside their
+## JavaScript glue minified (scripts/minify-js.sh), the service worker's file list and version
+## written into dist/sw.js (scripts/sw-precache.py), and beside their
 ## wasm, js and css their brotli -q 11 copies (name.br), which the server sends to browsers that
 ## accept br; without brotli on the machine the server compresses on the fly as before
 ## The seven builds' WebAssembly is compiled first, in one cargo run per feature set, so that
@@ -48,6 +49,7 @@ web: setup
 	printf '%s\n' login manage join search operator media | \
 	  xargs -P 2 -I{} trunk build --dist dist/{} --public-url /{}/ --release -- {}.html
 	scripts/minify-js.sh
+	scripts/sw-precache.py dist
 	ls dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css | xargs -P 2 -n 4 gzip -9 -n -f -k
 	if command -v brotli >/dev/null; then \
 	  ls dist/*.wasm dist/*.js dist/*.css dist/*/*.wasm dist/*/*.js dist/*/*.css | xargs -P 2 -n 1 brotli -q 11 -f -k; \

@@ -18,7 +18,8 @@ sri() { echo "sha384-$(openssl dgst -sha384 -binary "$1" | base64 -w0)"; }
 
 for index in "$DIST"/index.html "$DIST"/*/index.html; do
   [ -f "$index" ] || continue
-  mapfile -t names < <(grep -oE "/[A-Za-z0-9._/-]+\.js" "$index" | sort -u)
+  # The glue trunk built (its name carries a content hash); not register-sw.js, a file of ours.
+  mapfile -t names < <(grep -oE "/[A-Za-z0-9._/-]+-[0-9a-f]{8,16}\.js" "$index" | sort -u)
   for name in "${names[@]}"; do
     f="$DIST$name"
     [ -f "$f" ] || { echo "minify-js: $index loads $name, which is not in $DIST" >&2; exit 2; }
@@ -32,3 +33,11 @@ for index in "$DIST"/index.html "$DIST"/*/index.html; do
     grep -q "$new" "$index" || { echo "minify-js: no integrity for $name in $index" >&2; exit 1; }
   done
 done
+
+# The service worker's registration (public/register-sw.js, copied by trunk): every page loads
+# it, so its comments are not shipped. No integrity attribute names it.
+reg="$DIST/register-sw.js"
+if [ -f "$reg" ] && [ "$(head -c ${#MARK} "$reg")" != "$MARK" ]; then
+  "$terser" "$reg" --compress --mangle --format "preamble='$MARK'" --output "$reg.min"
+  mv "$reg.min" "$reg"
+fi

@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod app_header;
+pub mod app_notices;
 pub mod attachments;
+pub mod bottom_nav;
 pub mod composer;
 pub mod confirm_button;
 pub mod device_data_offer;

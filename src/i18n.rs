@@ -377,6 +377,21 @@ messages! {
     NoImportantPosts => "重要・至急の投稿はありません。", "No important or urgent posts.";
     /// Toolbar of the timeline (its accessible name).
     TimelineTools => "タイムラインの表示", "Timeline view";
+    /// Accessible name of the phone's bottom navigation.
+    BottomNav => "主なメニュー", "Main menu";
+    /// The bottom navigation's way to the group list.
+    NavGroups => "グループ", "Groups";
+    /// The bottom navigation's way to the urgent posts (the banner), before their number.
+    NavUrgent => "至急", "Urgent";
+    /// The bottom navigation's way to the account page.
+    NavAccount => "アカウント", "Account";
+    /// A new version of the app is installed and waits for the user (service worker).
+    UpdateReady => "新しいバージョンがあります。", "A new version is available.";
+    /// The button switching to the new version (the page reloads; drafts stay).
+    UpdateApply => "更新する", "Update";
+    /// Shown while the groups and timelines come from this device's saved copy.
+    OfflineCopy => "オフラインです。この端末に保存した内容を表示しています。投稿は通信が戻ると送信されます。",
+        "You are offline. Showing what this device saved. Posts are sent when the connection is back.";
     /// The event stream dropped; reconnecting.
     LiveReconnecting => "接続が切れました。再接続しています（新しい投稿の表示が遅れることがあります）。", "Connection lost. Reconnecting (new posts may appear late).";
     /// Top of a timeline once everything older is loaded.

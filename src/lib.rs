@@ -32,6 +32,7 @@ pub mod modal;
 pub mod operator_model;
 pub mod outbox;
 pub use tsunagu_api::kana;
+pub mod page_flags;
 pub mod pages;
 pub mod post_view;
 pub mod session;
@@ -47,6 +48,8 @@ use leptos_router::path;
 
 use app_part::AppPart;
 use components::app_header::AppHeader;
+use components::app_notices::AppNotices;
+use components::bottom_nav::BottomNav;
 use components::idle_lock::IdleLock;
 #[cfg(feature = "operator")]
 use components::operator::operator_frame::OperatorFrame;
@@ -78,7 +81,8 @@ use pages::send_page::SendPage;
 use pages::staff_page::StaffPage;
 
 /// Provides the app-wide contexts, one per concern: locale ([`i18n::provide_i18n`]), session
-/// ([`session::provide_session`]), live events ([`live::provide_live`]) and the outbox sender
+/// ([`session::provide_session`]), live events ([`live::provide_live`]), the urgent posts
+/// ([`components::urgent::provide_urgent_items`]) and the outbox sender
 /// ([`outbox::sender::provide_outbox`]).
 #[component]
 pub fn Providers(
@@ -90,11 +94,13 @@ pub fn Providers(
     children()
 }
 
-/// The contexts every build has: locale, session and live events.
+/// The contexts every build has: locale, session, live events and the urgent posts the banner
+/// lists.
 fn provide_base() {
     i18n::provide_i18n();
     session::provide_session();
     live::provide_live();
+    components::urgent::provide_urgent_items();
 }
 
 // Every build routes with `FlatRoutes`, and the side panel with the group list ([`HomePage`])
@@ -105,7 +111,10 @@ fn provide_base() {
 /// The nurse's app ([`AppPart::Main`]): my groups and timelines, `/` (a hint to pick a group)
 /// and `/groups/:id` beside the group list; without a session it loads the login page. It is
 /// [`AppShell`] with the [`IdleLock`] around the header and the routes: after a time without
-/// input they leave the page until the password is given again.
+/// input they leave the page until the password is given again. Above the routes, the
+/// service worker's notices ([`AppNotices`]: a new version, a saved copy shown offline), here
+/// only: the other builds are page loads that always come from the network when there is one.
+/// Below them, the phone's [`BottomNav`].
 #[component]
 pub fn App() -> impl IntoView {
     app_part::provide_app_part(AppPart::Main);
@@ -114,12 +123,14 @@ pub fn App() -> impl IntoView {
             <Router>
                 <IdleLock>
                     <AppFrame>
+                        <AppNotices/>
                         <HomePage>
                             <FlatRoutes fallback=NotFoundPage>
                                 <Route path=path!("") view=SelectGroupHint/>
                                 <Route path=path!("/groups/:id") view=GroupPage/>
                             </FlatRoutes>
                         </HomePage>
+                        <BottomNav/>
                     </AppFrame>
                 </IdleLock>
             </Router>

@@ -9,7 +9,7 @@
 mod support;
 
 use std::time::Duration;
-use support::{Browser, Stack, DEMO_PASSWORD};
+use support::{Browser, Stack, DEMO_PASSWORD, WAIT};
 use tsunagu_testkit::PostFixture;
 
 /// Step 3 of the walking skeleton: log in (a wrong password first), see my groups, open one,
@@ -1295,7 +1295,12 @@ async fn the_login_form_takes_input_before_the_app_has_loaded() {
         "the cursor stays in the field"
     );
 
-    // Sent before the app: it says so, and the app logs in once it has loaded.
+    b.close().await;
+
+    // Sent before the app: it says so, and the app logs in once it has loaded. Another first
+    // visit: on a second one the service worker has the login build and it starts at once.
+    let b = Browser::open(&stack).await;
+    b.throttle(Some(80 * 1024)).await;
     b.goto_loading("/login").await;
     let login_id = b.by_role("textbox", "ログインID").await;
     assert_eq!(
@@ -2392,3 +2397,251 @@ async fn the_app_has_a_manifest_and_icons_for_the_home_screen() {
 
 /// Preparing a few photos offline takes a moment on a busy machine.
 const WAIT_FILES: Duration = Duration::from_secs(30);
+
+/// Issue 13, item 1: the service worker installs from the first page; a new deployment shows
+/// 「新しいバージョンがあります」 and 「更新する」 reloads onto it with the draft kept; with the
+/// server gone a reload still starts the app and shows the group and its timeline from this
+/// device's copy, saying so; and a logout, even then, leaves no copy of what was read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn the_app_starts_offline_and_offers_each_new_version_keeping_the_draft() {
+    let (mut stack, dist) = Stack::start_with_own_dist().await;
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    // Installed while the login page was open; once it controls the page, reads go through it.
+    let controlled = || async {
+        b.js(
+            "return navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)",
+            vec![],
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false)
+    };
+    b.wait_or_fail(WAIT, || async {
+        controlled()
+            .await
+            .then_some(())
+            .ok_or_else(|| "the service worker does not control the page".to_owned())
+    })
+    .await;
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    let posted = "仙骨部の褥瘡、発赤は縮小傾向です。";
+    b.type_into("textbox", "メッセージ", posted).await;
+    b.click("button", "送信").await;
+    b.wait_timeline_text(posted).await;
+    // Read again through the service worker, which keeps a copy per session.
+    b.refresh().await;
+    b.wait_timeline_text(posted).await;
+    let caches = || async {
+        // `caches` is missing while the page is being replaced (the update's reload).
+        let names = b
+            .js(
+                "return typeof caches === 'undefined' ? [] : caches.keys()",
+                vec![],
+            )
+            .await;
+        names
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let before = caches().await;
+    assert!(
+        before.iter().any(|n| n.starts_with("tsunagu-api-")),
+        "{before:?}"
+    );
+    let token = b.local_storage_token().await;
+    assert!(
+        before.iter().all(|n| !n.contains(&token)),
+        "a cache is named after the session's token: {before:?}"
+    );
+    assert_eq!(b.count_css(".app-notice").await, 0);
+
+    // A new deployment: its service worker differs; the open page learns of it and offers it.
+    let draft = "更新の前に書きかけた申し送り";
+    b.type_into("textbox", "メッセージ", draft).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sw = std::fs::read_to_string(dist.join("sw.js")).unwrap();
+    assert!(
+        sw.contains("const VERSION = \""),
+        "sw.js was not written by make web"
+    );
+    assert!(
+        !sw.contains("const PRECACHE = [\"/\"];"),
+        "no file list in sw.js"
+    );
+    std::fs::write(
+        dist.join("sw.js"),
+        sw.replacen("const VERSION = \"", "const VERSION = \"next-", 1),
+    )
+    .unwrap();
+    // As `make web` writes them for the new file (the server prefers these copies).
+    for packed in ["sw.js.br", "sw.js.gz"] {
+        let _ = std::fs::remove_file(dist.join(packed));
+    }
+    b.js(
+        "return navigator.serviceWorker.getRegistration().then(r => r.update())",
+        vec![],
+    )
+    .await;
+    b.wait_css_text(".app-notice--update", &["新しいバージョンがあります。"])
+        .await;
+    b.click("button", "更新する").await;
+    b.wait_or_fail(WAIT, || async {
+        let names = caches().await;
+        let shells: Vec<_> = names
+            .iter()
+            .filter(|n| n.starts_with("tsunagu-shell-"))
+            .collect();
+        (shells.len() == 1 && shells[0].starts_with("tsunagu-shell-next-"))
+            .then_some(())
+            .ok_or(format!("the new version did not take over: {names:?}"))
+    })
+    .await;
+    b.wait_app_started(WAIT).await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_value("textbox", "メッセージ", draft).await;
+    assert_eq!(b.count_css(".app-notice--update").await, 0);
+
+    // The server is gone (a patient's home without signal looks the same to the app).
+    stack.kill_instance(0);
+    b.refresh().await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.by_role("link", "山田 花子 様").await;
+    b.wait_timeline_text(posted).await;
+    b.wait_css_text(".app-notice--offline", &["オフラインです。"])
+        .await;
+    b.wait_value("textbox", "メッセージ", draft).await;
+
+    // Logging out offline still removes the copies of what this session read.
+    b.click("button", "ログアウト").await;
+    b.wait_or_fail(WAIT, || async {
+        let names = caches().await;
+        (!names.iter().any(|n| n.starts_with("tsunagu-api-")))
+            .then_some(())
+            .ok_or(format!(
+                "the session's copies stayed after logout: {names:?}"
+            ))
+    })
+    .await;
+    b.close().await;
+}
+
+/// What a phone screen gives the user: the window, the timeline's visible height, how far the
+/// page scrolls sideways, and the controls smaller than a thumb (44 × 44 CSS px). A checkbox
+/// or radio counts by its label (the label is what a finger presses); a link inside a post's
+/// text is text, not a control (WCAG's inline exception).
+const PHONE_MEASURE_JS: &str = r#"
+const small = [];
+for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [role=tab]')) {
+  let target = el;
+  if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) target = el.closest('label');
+  // A link stretched over its row by an absolutely placed ::after: the row is the target.
+  const after = getComputedStyle(el, '::after');
+  if (after.content !== 'none' && after.position === 'absolute' && el.offsetParent) target = el.offsetParent;
+  const r = target.getBoundingClientRect();
+  const style = getComputedStyle(target);
+  if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+  if (el.closest('.tl-post__body')) continue;
+  if (r.width < 44 || r.height < 44) {
+    small.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+  }
+}
+const list = document.querySelector('.tl-list');
+return {
+  height: window.innerHeight,
+  width: window.innerWidth,
+  scroll_width: document.documentElement.scrollWidth,
+  timeline: list ? Math.round(list.getBoundingClientRect().height) : 0,
+  bottom_nav: [...document.querySelectorAll('.bottom-nav a, .bottom-nav button')]
+    .filter((e) => e.getBoundingClientRect().height > 0)
+    .map((e) => e.textContent.trim()),
+  small,
+};
+"#;
+
+/// Issue 13, item 2: on a 390 × 844 phone (touch) the timeline gets at least 60 % of the
+/// screen, nothing scrolls sideways, every control is at least 44 × 44 px, and the bottom
+/// navigation reaches the groups, search, urgent posts and the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn on_a_phone_the_timeline_has_most_of_the_screen_and_controls_fit_a_thumb() {
+    let stack = Stack::start().await;
+    let b = Browser::open(&stack).await;
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true}),
+    )
+    .await;
+    b.cdp(
+        "Emulation.setTouchEmulationEnabled",
+        serde_json::json!({"enabled": true, "maxTouchPoints": 5}),
+    )
+    .await;
+    b.login("ns.tanaka").await;
+    let measure = || async { b.js(PHONE_MEASURE_JS, vec![]).await };
+    b.by_role("link", "山田 花子 様").await;
+    let home = measure().await;
+    eprintln!("phone, group list: {home}");
+    b.screenshot("phone-groups.png").await;
+    assert_eq!(
+        home["bottom_nav"],
+        serde_json::json!(["グループ", "検索", "至急0", "アカウント"]),
+        "{home}"
+    );
+    b.click("link", "山田 花子 様").await;
+    b.by_role("heading", "山田 花子 様").await;
+    b.wait_post_count_at_least(1, WAIT).await;
+    let group = measure().await;
+    eprintln!("phone, timeline: {group}");
+    b.screenshot("phone-timeline.png").await;
+    // The open group's composer has the bottom of the screen.
+    assert_eq!(group["bottom_nav"], serde_json::json!([]), "{group}");
+    // One line until used; in use it grows upwards, with the importance, and 送信 stays
+    // where the thumb found it.
+    let composer = r#"
+const area = document.querySelector('.composer__textarea').getBoundingClientRect();
+const send = document.querySelector('.composer__send').getBoundingClientRect();
+const importance = document.querySelector('.composer__importance').getBoundingClientRect();
+return [Math.round(area.height), Math.round(send.bottom), Math.round(send.right), importance.width > 1];
+"#;
+    let idle = b.js(composer, vec![]).await;
+    assert!(idle[0].as_u64().unwrap() <= 48, "{idle}");
+    assert_eq!(
+        idle[3], false,
+        "the importance shows before the composer is used: {idle}"
+    );
+    b.by_role("textbox", "メッセージ")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let typing = b.js(composer, vec![]).await;
+    assert!(typing[0].as_u64().unwrap() >= 70, "{typing}");
+    assert_eq!(typing[1], idle[1], "送信 moved: {idle} → {typing}");
+    assert_eq!(typing[2], idle[2], "送信 moved: {idle} → {typing}");
+    assert_eq!(typing[3], true, "no importance while typing: {typing}");
+    for m in [&home, &group] {
+        assert_eq!(m["width"], 390, "{m}");
+        assert!(
+            m["scroll_width"].as_u64() <= m["width"].as_u64(),
+            "the page scrolls sideways: {m}"
+        );
+        assert_eq!(
+            m["small"],
+            serde_json::json!([]),
+            "controls under 44 px: {m}"
+        );
+    }
+    let timeline = group["timeline"].as_f64().unwrap();
+    let window = group["height"].as_f64().unwrap();
+    assert!(
+        timeline >= 0.6 * window,
+        "the timeline gets {timeline} of {window} px: {group}"
+    );
+    b.close().await;
+}

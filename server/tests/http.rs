@@ -17,6 +17,11 @@ async fn app_with_dist() -> TestApp {
     )
     .unwrap();
     std::fs::write(
+        app.dist.join("register-sw.js"),
+        "navigator.serviceWorker.register('/sw.js');",
+    )
+    .unwrap();
+    std::fs::write(
         app.dist.join("manifest.webmanifest"),
         "{\"name\":\"Tsunagu\"}",
     )
@@ -51,7 +56,12 @@ async fn client_routes_load_the_app_uncached() {
             .contains("<title>Tsunagu</title>"));
     }
     // Files whose names do not change across deploys.
-    for path in ["/sw.js", "/manifest.webmanifest", "/index.html"] {
+    for path in [
+        "/sw.js",
+        "/register-sw.js",
+        "/manifest.webmanifest",
+        "/index.html",
+    ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");

@@ -2,5 +2,7 @@
 
 pub mod urgent_banner;
 pub mod urgent_entry;
+pub mod urgent_items;
 
 pub use urgent_banner::UrgentBanner;
+pub use urgent_items::{provide_urgent_items, use_urgent_items};

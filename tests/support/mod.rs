@@ -24,7 +24,7 @@ pub use media::{fixture, jpeg_with_gps, sha256_hex, Files};
 pub use stack::Stack;
 
 pub use tsunagu_testkit::fixtures::DEMO_PASSWORD;
-const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(15);
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -40,6 +40,25 @@ impl Stack {
         Self::with_servers(scratch, vec![server], vec![base.clone()], base, None).await
     }
 
+    /// One server on a fresh database serving its own copy of the release build, returned with
+    /// it: the test changes that copy as a new deployment would.
+    pub async fn start_with_own_dist() -> (Self, PathBuf) {
+        let scratch = Scratch::new("stack");
+        let dist = scratch.0.join("dist");
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(built_dist())
+            .arg(&dist)
+            .status()
+            .expect("run cp");
+        assert!(copied.success(), "copy dist/ for the test");
+        let url = database::fresh(&scratch.0).await;
+        let server = Launcher::new(server_bin(), &url).dist(dist.clone()).spawn();
+        let base = server.base.clone();
+        let stack = Self::with_servers(scratch, vec![server], vec![base.clone()], base, None).await;
+        (stack, dist)
+    }
+
     /// One server on a fresh database without demo data: a real deployment's first start.
     pub async fn start_without_demo() -> Self {
         let scratch = Scratch::new("stack");
@@ -124,22 +143,31 @@ fn spawn_server(database_url: &str, demo: bool) -> ServerProcess {
 
 /// [`spawn_server`] with more `serve` flags.
 fn spawn_server_with(database_url: &str, demo: bool, args: &[&str]) -> ServerProcess {
-    let root = repo_root();
-    // TSUNAGU_DIST: another build of the SPA (parallel work must not share one dist/).
-    let dist = std::env::var_os("TSUNAGU_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("dist"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "dist/index.html is missing: build the release SPA first (`make web`)"
-    );
-    let bin = tsunagu_testkit::server::server_bin(root.join("target/debug/tsunagu-server"));
-    let launcher = Launcher::new(bin, database_url).dist(dist).args(args);
+    let launcher = Launcher::new(server_bin(), database_url)
+        .dist(built_dist())
+        .args(args);
     if demo {
         launcher.spawn()
     } else {
         launcher.without_demo().spawn()
     }
+}
+
+/// The release build of the SPA the tests serve.
+fn built_dist() -> PathBuf {
+    // TSUNAGU_DIST: another build of the SPA (parallel work must not share one dist/).
+    let dist = std::env::var_os("TSUNAGU_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "dist/index.html is missing: build the release SPA first (`make web`)"
+    );
+    dist
+}
+
+fn server_bin() -> PathBuf {
+    tsunagu_testkit::server::server_bin(repo_root().join("target/debug/tsunagu-server"))
 }
 
 fn chromedriver() -> PathBuf {

@@ -106,7 +106,7 @@ fn looks_like_file(path: &str) -> bool {
     last_segment(path).contains('.')
 }
 
-/// `index.html`, the service worker and the web app manifest keep their names across deploys
+/// `index.html`, the service worker, the script registering it and the web app manifest keep their names across deploys
 /// (trunk copies the manifest as is), so they must be revalidated for a deploy to reach users;
 /// so are the icons the manifest and the pages name (`favicon.*`, `icon-*.png`,
 /// `apple-touch-icon.png`), kept a day: a new icon reaches installed apps. Every other file has
@@ -118,7 +118,7 @@ async fn cache_control(request: Request, next: Next) -> Response {
         return response;
     }
     let value = match last_segment(&path) {
-        "index.html" | "sw.js" => "no-cache",
+        "index.html" | "sw.js" | "register-sw.js" => "no-cache",
         segment if segment.ends_with(".webmanifest") => "no-cache",
         segment if is_icon(segment) => "public, max-age=86400",
         // Directory or client route: index.html was served.

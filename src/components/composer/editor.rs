@@ -216,6 +216,7 @@ pub fn Editor(
                 node_ref=area
                 class="composer__textarea"
                 rows="3"
+                placeholder=move || i18n.t(Msg::Message)
                 aria-describedby=described_by
                 aria-invalid=move || (count() > MAX_POST_CHARS).to_string()
                 aria-autocomplete=mention_candidates.map(|_| "list")

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use tsunagu_api::{LiveEvent, UrgentItem};
+use tsunagu_api::LiveEvent;
 use uuid::Uuid;
 
 use super::urgent_entry::UrgentEntry;
@@ -33,7 +33,7 @@ pub fn UrgentBanner() -> impl IntoView {
     let live = use_context::<Live>();
     let location = use_location();
 
-    let items = RwSignal::new(Vec::<UrgentItem>::new());
+    let items = super::use_urgent_items();
     let seen = StoredValue::new(HashSet::<Uuid>::new());
     let loaded_once = StoredValue::new(false);
     let announcement = RwSignal::new(String::new());
