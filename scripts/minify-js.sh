@@ -18,7 +18,7 @@ sri() { echo "sha384-$(openssl dgst -sha384 -binary "$1" | base64 -w0)"; }
 
 for index in "$DIST"/index.html "$DIST"/*/index.html; do
   [ -f "$index" ] || continue
-  # The glue trunk built (its name carries a content hash); not register-sw.js, a file of ours.
+  # The glue trunk built (its name carries a content hash); not page.js, a file of ours.
   mapfile -t names < <(grep -oE "/[A-Za-z0-9._/-]+-[0-9a-f]{8,16}\.js" "$index" | sort -u)
   for name in "${names[@]}"; do
     f="$DIST$name"
@@ -34,9 +34,9 @@ for index in "$DIST"/index.html "$DIST"/*/index.html; do
   done
 done
 
-# The service worker's registration (public/register-sw.js, copied by trunk): every page loads
+# The service worker's registration (public/page.js, copied by trunk): every page loads
 # it, so its comments are not shipped. No integrity attribute names it.
-reg="$DIST/register-sw.js"
+reg="$DIST/page.js"
 if [ -f "$reg" ] && [ "$(head -c ${#MARK} "$reg")" != "$MARK" ]; then
   "$terser" "$reg" --compress --mangle --format "preamble='$MARK'" --output "$reg.min"
   mv "$reg.min" "$reg"

@@ -22,7 +22,7 @@ index = (dist / "index.html").read_text(encoding="utf-8")
 # Every local file the page names (minified HTML: attribute values may be unquoted).
 named = re.findall(r'(?:href|src)=["\']?(/[^"\'\s>]+)', index)
 named += re.findall(r"init\(\{ module_or_path: '(/[^']+)'", index)
-precache = ["/", "/register-sw.js", "/icon-192.png"] + named
+precache = ["/", "/page.js", "/icon-192.png"] + named
 precache = list(dict.fromkeys(p for p in precache if not p.startswith("//")))
 missing = [p for p in precache[1:] if not (dist / p.lstrip("/")).is_file()]
 hashed = [p for p in precache if re.search(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$", p)]
@@ -33,7 +33,7 @@ builds = sorted(p.parent.name for p in dist.glob("*/index.html"))
 version = hashlib.sha256()
 for page in [dist / "index.html"] + [dist / b / "index.html" for b in builds]:
     version.update(page.read_bytes())
-for name in ["register-sw.js", "manifest.webmanifest"]:
+for name in ["page.js", "manifest.webmanifest"]:
     version.update((dist / name).read_bytes())
 version.update(template.encode())
 

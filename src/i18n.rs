@@ -377,6 +377,16 @@ messages! {
     NoImportantPosts => "重要・至急の投稿はありません。", "No important or urgent posts.";
     /// Toolbar of the timeline (its accessible name).
     TimelineTools => "タイムラインの表示", "Timeline view";
+    /// The account page's text size setting (this device).
+    TextSizeTitle => "文字の大きさ", "Text size";
+    /// Under the text size setting.
+    TextSizeHint => "この端末で表示する文字の大きさです。", "The size of text on this device.";
+    /// The app's own text size.
+    TextSizeStandard => "標準", "Standard";
+    /// The larger text size.
+    TextSizeLarge => "大", "Large";
+    /// The largest text size.
+    TextSizeExtraLarge => "特大", "Extra large";
     /// Accessible name of the phone's bottom navigation.
     BottomNav => "主なメニュー", "Main menu";
     /// The bottom navigation's way to the group list.

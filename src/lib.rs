@@ -39,6 +39,7 @@ pub mod session;
 pub mod sort;
 pub mod storage;
 pub mod text;
+pub mod text_size;
 pub mod time_format;
 pub mod timeline_model;
 

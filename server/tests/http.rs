@@ -17,7 +17,7 @@ async fn app_with_dist() -> TestApp {
     )
     .unwrap();
     std::fs::write(
-        app.dist.join("register-sw.js"),
+        app.dist.join("page.js"),
         "navigator.serviceWorker.register('/sw.js');",
     )
     .unwrap();
@@ -56,12 +56,7 @@ async fn client_routes_load_the_app_uncached() {
             .contains("<title>Tsunagu</title>"));
     }
     // Files whose names do not change across deploys.
-    for path in [
-        "/sw.js",
-        "/register-sw.js",
-        "/manifest.webmanifest",
-        "/index.html",
-    ] {
+    for path in ["/sw.js", "/page.js", "/manifest.webmanifest", "/index.html"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::i18n::{use_i18n, Msg};
 use crate::page_flags::apply_update;
 
-/// Two notices that the service worker's messages show (`public/register-sw.js` sets
+/// Two notices that the service worker's messages show (`public/page.js` sets
 /// attributes on the page's root element, and the style shows a notice while its attribute is
 /// there):
 /// - 「新しいバージョンがあります」 with 「更新する」 once a deployment's service worker is

@@ -1,29 +1,21 @@
 //! The phone's bottom navigation.
 
 use leptos::prelude::*;
-use tsunagu_api::Profession;
 
 use crate::app_part::link_rel;
 use crate::components::urgent::use_urgent_items;
 use crate::i18n::{use_i18n, Msg};
-use crate::session::use_session;
 
 /// On phones, within the thumb's reach at the bottom of the group list: 「グループ」, 「検索」,
 /// 「至急」 with the number of urgent posts waiting for me (it moves to the urgent banner's
-/// heading) and 「アカウント」 (professionals; family accounts have no account page). Hidden
+/// heading) and 「アカウント」 (the account page: text size, two-step verification). Hidden
 /// from 768 px and in an open group, whose composer has the bottom of the screen (the style):
 /// it is only ever shown on the group list.
 #[component]
 pub fn BottomNav() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let urgent = use_urgent_items();
     let count = move || urgent.with(Vec::len);
-    let professional = move || {
-        session
-            .me()
-            .is_some_and(|m| m.profession != Profession::Family)
-    };
     let to_urgent = move |_| {
         if let Some(title) = document().get_element_by_id("urgent-banner-title") {
             if let Ok(title) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(title) {
@@ -48,7 +40,6 @@ pub fn BottomNav() -> impl IntoView {
                 class="bottom-nav__item"
                 href="/manage/account"
                 rel=link_rel("/manage/account")
-                hidden=move || !professional()
             >
                 {move || i18n.t(Msg::NavAccount)}
             </a>

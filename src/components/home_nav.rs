@@ -10,7 +10,8 @@ use crate::i18n::labels::pending_link;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
-/// "新しいグループ", "名簿" and "アカウント設定" for professionals (family accounts have none), and for
+/// "新しいグループ" and "名簿" for professionals, "アカウント設定" for everyone (the text size, two-step
+/// verification; family members too), and for
 /// physicians "承認待ち" with the number of invitations waiting for them (recounted whenever the
 /// group list reloads).
 #[component]
@@ -37,23 +38,23 @@ pub fn HomeNav() -> impl IntoView {
     });
 
     view! {
-        <Show when=is_professional>
-            <nav class="home-nav" aria-label=move || i18n.t(Msg::HomeNav)>
+        <nav class="home-nav" aria-label=move || i18n.t(Msg::HomeNav)>
+            <Show when=is_professional>
                 <a class="home-nav__link" href="/manage/groups/new" rel=link_rel("/manage/groups/new")>
                     {move || i18n.t(Msg::NewGroup)}
                 </a>
                 <a class="home-nav__link" href="/manage/directory" rel=link_rel("/manage/directory")>
                     {move || i18n.t(Msg::Directory)}
                 </a>
-                <a class="home-nav__link" href="/manage/account" rel=link_rel("/manage/account")>
-                    {move || i18n.t(Msg::AccountSettings)}
+            </Show>
+            <a class="home-nav__link" href="/manage/account" rel=link_rel("/manage/account")>
+                {move || i18n.t(Msg::AccountSettings)}
+            </a>
+            <Show when=is_physician>
+                <a class="home-nav__link" href="/manage/invitations" rel=link_rel("/manage/invitations")>
+                    {move || pending_link(pending.get().unwrap_or(0), i18n.locale())}
                 </a>
-                <Show when=is_physician>
-                    <a class="home-nav__link" href="/manage/invitations" rel=link_rel("/manage/invitations")>
-                        {move || pending_link(pending.get().unwrap_or(0), i18n.locale())}
-                    </a>
-                </Show>
-            </nav>
-        </Show>
+            </Show>
+        </nav>
     }
 }

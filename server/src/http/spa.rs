@@ -118,7 +118,7 @@ async fn cache_control(request: Request, next: Next) -> Response {
         return response;
     }
     let value = match last_segment(&path) {
-        "index.html" | "sw.js" | "register-sw.js" => "no-cache",
+        "index.html" | "sw.js" | "page.js" => "no-cache",
         segment if segment.ends_with(".webmanifest") => "no-cache",
         segment if is_icon(segment) => "public, max-age=86400",
         // Directory or client route: index.html was served.

@@ -1,12 +1,22 @@
-// Registers the service worker (sw.js) and passes what it says to the app as attributes of the
-// page's root element, which the app's style turns into notices (components/app_notices.rs):
+// What every page does before its app starts.
+//
+// The text size chosen on this device (標準/大/特大, the account page's setting, kept in
+// localStorage): set on the root element here, before the app renders, so every build shows it.
+//
+// The service worker (sw.js): registered here, and what it says is passed to the app as
+// attributes of the page's root element, which the app's style turns into notices
+// (components/app_notices.rs):
 // - data-update="ready" while a new version is installed and waiting; the app's 「更新する」
 //   sends the window event `tsunagu:apply-update`, and the page reloads on the new version;
 // - data-offline-copy="<ms>" (when the copy was saved) while the API's answers come from this
 //   device's copy, removed when they come live again.
 (function () {
-  if (!("serviceWorker" in navigator)) return;
   var root = document.documentElement;
+  try {
+    var size = localStorage.getItem("tsunagu.text-size");
+    if (size) root.setAttribute("data-text-size", size);
+  } catch (e) {}
+  if (!("serviceWorker" in navigator)) return;
   var container = navigator.serviceWorker;
   function ready(worker) {
     root.setAttribute("data-update", "ready");
