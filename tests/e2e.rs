@@ -2574,10 +2574,8 @@ async fn on_a_phone_the_timeline_has_most_of_the_screen_and_controls_fit_a_thumb
     let b = Browser::open(&stack).await;
     as_phone(&b).await;
     b.login("ns.tanaka").await;
-    let measure = || async { b.js(PHONE_MEASURE_JS, vec![]).await };
     b.by_role("link", "山田 花子 様").await;
-    let home = measure().await;
-    eprintln!("phone, group list: {home}");
+    let home = phone_screen(&b, "group list").await;
     b.screenshot("phone-groups.png").await;
     assert_eq!(
         home["bottom_nav"],
@@ -2587,8 +2585,7 @@ async fn on_a_phone_the_timeline_has_most_of_the_screen_and_controls_fit_a_thumb
     b.click("link", "山田 花子 様").await;
     b.by_role("heading", "山田 花子 様").await;
     b.wait_post_count_at_least(1, WAIT).await;
-    let group = measure().await;
-    eprintln!("phone, timeline: {group}");
+    let group = phone_screen(&b, "timeline").await;
     b.screenshot("phone-timeline.png").await;
     // The open group's composer has the bottom of the screen.
     assert_eq!(group["bottom_nav"], serde_json::json!([]), "{group}");
@@ -2616,18 +2613,6 @@ return [Math.round(area.height), Math.round(send.bottom), Math.round(send.right)
     assert_eq!(typing[1], idle[1], "送信 moved: {idle} → {typing}");
     assert_eq!(typing[2], idle[2], "送信 moved: {idle} → {typing}");
     assert_eq!(typing[3], true, "no importance while typing: {typing}");
-    for m in [&home, &group] {
-        assert_eq!(m["width"], 390, "{m}");
-        assert!(
-            m["scroll_width"].as_u64() <= m["width"].as_u64(),
-            "the page scrolls sideways: {m}"
-        );
-        assert_eq!(
-            m["small"],
-            serde_json::json!([]),
-            "controls under 44 px: {m}"
-        );
-    }
     let timeline = group["timeline"].as_f64().unwrap();
     let window = group["height"].as_f64().unwrap();
     assert!(
@@ -2635,6 +2620,26 @@ return [Math.round(area.height), Math.round(send.bottom), Math.round(send.right)
         "the timeline gets {timeline} of {window} px: {group}"
     );
     b.close().await;
+}
+
+/// Measures the screen as a phone shows it ([`PHONE_MEASURE_JS`]), prints it, and checks what
+/// every phone screen must hold: the 390 px viewport kept (content wider than the screen widens
+/// a phone's layout viewport rather than scroll), nothing to scroll sideways, no control under
+/// 44 px.
+async fn phone_screen(b: &Browser, what: &str) -> serde_json::Value {
+    let m = b.js(PHONE_MEASURE_JS, vec![]).await;
+    eprintln!("phone, {what}: {m}");
+    assert_eq!(m["width"], 390, "{what}: {m}");
+    assert!(
+        m["scroll_width"].as_u64() <= m["width"].as_u64(),
+        "{what}: the page scrolls sideways: {m}"
+    );
+    assert_eq!(
+        m["small"],
+        serde_json::json!([]),
+        "{what}: controls under 44 px: {m}"
+    );
+    m
 }
 
 /// A 390 × 844 phone with touch.
@@ -2687,8 +2692,7 @@ async fn a_family_member_chooses_larger_text_and_every_page_keeps_it() {
     b.goto("/").await;
     let link = b.by_role("link", "山田 花子 様").await;
     assert_eq!(root_px().await, 22.0, "the nurse's app (another build)");
-    let list = b.js(PHONE_MEASURE_JS, vec![]).await;
-    eprintln!("phone, 特大, group list: {list}");
+    phone_screen(&b, "特大, group list").await;
     link.click().await.unwrap();
     b.by_role("heading", "山田 花子 様").await;
     b.wait_post_count_at_least(1, WAIT).await;
@@ -2696,21 +2700,7 @@ async fn a_family_member_chooses_larger_text_and_every_page_keeps_it() {
     b.by_role("heading", "山田 花子 様").await;
     b.wait_post_count_at_least(1, WAIT).await;
     assert_eq!(root_px().await, 22.0, "after a reload");
-    let timeline = b.js(PHONE_MEASURE_JS, vec![]).await;
-    eprintln!("phone, 特大, timeline: {timeline}");
-    for m in [&list, &timeline] {
-        // Content wider than the screen would widen a phone's layout viewport instead.
-        assert_eq!(m["width"], 390, "{m}");
-        assert!(
-            m["scroll_width"].as_u64() <= m["width"].as_u64(),
-            "the page scrolls sideways: {m}"
-        );
-        assert_eq!(
-            m["small"],
-            serde_json::json!([]),
-            "controls under 44 px: {m}"
-        );
-    }
+    phone_screen(&b, "特大, timeline").await;
     b.screenshot("phone-extra-large.png").await;
     b.close().await;
 }
