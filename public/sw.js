@@ -63,7 +63,7 @@ self.addEventListener("fetch", (event) => {
   } else if (HASHED.test(url.pathname)) {
     event.respondWith(hashedFile(request));
   } else if (PRECACHE.includes(url.pathname)) {
-    event.respondWith(networkFirst(request, request));
+    event.respondWith(networkFirst(request));
   }
 });
 
@@ -114,14 +114,14 @@ async function hashedFile(request) {
   return response;
 }
 
-async function networkFirst(request, key) {
+async function networkFirst(request) {
   const cache = await caches.open(SHELL);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(key, response.clone());
+    if (response.ok) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(key);
+    const cached = await cache.match(request);
     if (cached) return cached;
     throw error;
   }
