@@ -54,10 +54,13 @@ if ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 # wasm-opt 132 from npm, never Debian's binaryen 108: that one produces a build that dies at
-# start in the browser while trunk reports success. terser minifies the JavaScript glue.
+# start in the browser while trunk reports success. terser minifies the JavaScript glue;
+# axe-core is what the browser tests inject to check every main screen against WCAG 2.2 AA.
 if [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}')" != "132" ] \
-  || [ ! -x node_modules/.bin/terser ]; then
-  log "installing wasm-opt (binaryen 132) and terser from npm"
+  || [ ! -x node_modules/.bin/terser ] \
+  || [ "$(node -p "require('./node_modules/axe-core/package.json').version" 2>/dev/null)" \
+    != "$(node -p "require('./package.json').devDependencies['axe-core']")" ]; then
+  log "installing wasm-opt (binaryen 132), terser and axe-core from npm"
   npm ci --no-audit --no-fund
 fi
 

@@ -79,7 +79,7 @@ async fn a_nurse_logs_in_reads_a_timeline_posts_and_logs_out() {
 
     // Nothing read yet: it opens at "ここから未読", older pages loaded to reach it; the whole
     // history is fewer than five pages, so it is all there (keyset pages, no load button).
-    b.by_role("separator", "ここから未読").await;
+    b.wait_unread_divider().await;
     b.wait_gone("button", "以前の投稿を読み込む").await;
     let all = b.timeline_in_order().await;
     let ids: std::collections::HashSet<_> = all.iter().map(|(id, _)| id).collect();
@@ -817,7 +817,7 @@ async fn a_post_and_its_reading_reach_the_other_member_live() {
     cm.by_role("heading", "山田 花子 様").await;
     let cm_log = cm.by_role("feed", "タイムライン").await;
     // Opened at "ここから未読"; go to the newest post, as a member following the group would.
-    cm.by_role("separator", "ここから未読").await;
+    cm.wait_unread_divider().await;
     cm.click("button", "最新へ").await;
     cm.wait_gone("button", "最新へ").await;
 
@@ -898,7 +898,7 @@ async fn the_divider_marks_what_others_wrote_while_i_was_away() {
     b.click("link", "山田 花子 様").await;
     b.by_role("heading", "山田 花子 様").await;
     // Everything is unread at first; reading to the newest post moves the marker there.
-    b.by_role("separator", "ここから未読").await;
+    b.wait_unread_divider().await;
     b.click("button", "最新へ").await;
     let newest = stack.api_latest_id(&tanaka_api, &group).await;
     let start = std::time::Instant::now();
@@ -935,13 +935,13 @@ async fn the_divider_marks_what_others_wrote_while_i_was_away() {
     // Back: the divider sits right above the first of the two.
     b.click("link", "山田 花子 様").await;
     b.by_role("heading", "山田 花子 様").await;
-    b.by_role("separator", "ここから未読").await;
+    b.wait_unread_divider().await;
     let below = b.entry_below_divider().await.unwrap_or_default();
     assert!(
         below.contains(first),
         "the divider is not above the first unread post: {below:?}"
     );
-    assert_eq!(b.count_css("[role=feed] [role=separator]").await, 1);
+    assert_eq!(b.count_css("[role=feed] .tl-divider").await, 1);
 
     // Both are on screen now: marked read, and the list's badges go.
     b.wait_timeline_text(second).await;
@@ -1451,7 +1451,7 @@ async fn a_stream_on_a_dead_instance_resumes_on_another_with_nothing_missed() {
     cm.click("link", "山田 花子 様").await;
     cm.by_role("heading", "山田 花子 様").await;
     let feed = cm.by_role("feed", "タイムライン").await;
-    cm.by_role("separator", "ここから未読").await;
+    cm.wait_unread_divider().await;
     cm.click("button", "最新へ").await;
     cm.wait_gone("button", "最新へ").await;
 
@@ -2703,4 +2703,160 @@ async fn a_family_member_chooses_larger_text_and_every_page_keeps_it() {
     phone_screen(&b, "特大, timeline").await;
     b.screenshot("phone-extra-large.png").await;
     b.close().await;
+}
+
+/// Issue 13, item 5: WCAG 2.2 AA. axe-core's WCAG A/AA rules find nothing on any main screen —
+/// login, home, timeline, the media viewer, members, directory, search, invitations, the account
+/// page and the operator console — in Japanese and English, on a phone and on a tablet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn every_main_screen_passes_axe_in_both_languages_on_phone_and_tablet() {
+    let stack = Stack::start().await;
+    let doctor = stack.api_login("dr.sato").await;
+    let group = stack.group_id_by_name(&doctor, "山田 花子 様").await;
+    let photo = support::fixture("photo-week1.jpg");
+    let upload = stack
+        .api_upload(
+            &doctor,
+            &group,
+            "care",
+            "photo-week1.jpg",
+            "image/jpeg",
+            &photo,
+        )
+        .await;
+    stack
+        .api_post_with_files(&doctor, &group, "care", "仙骨部の写真です。", &[upload])
+        .await;
+
+    let guest = Browser::open(&stack).await;
+    let nurse = Browser::open(&stack).await;
+    let operator = Browser::open(&stack).await;
+    let mut found = Vec::new();
+    for (size, metrics) in [
+        (
+            "phone",
+            serde_json::json!({"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true}),
+        ),
+        (
+            "tablet",
+            serde_json::json!({"width": 1024, "height": 768, "deviceScaleFactor": 2, "mobile": true}),
+        ),
+    ] {
+        for b in [&guest, &nurse, &operator] {
+            b.cdp("Emulation.setDeviceMetricsOverride", metrics.clone())
+                .await;
+        }
+        for lang in ["ja", "en"] {
+            let screen = |name: &str| format!("{size}, {lang}, {name}");
+            for b in [&guest, &nurse, &operator] {
+                // Any page of the origin will do: each build reads the language at start.
+                b.goto_loading("/page.js").await;
+                b.js(
+                    "localStorage.setItem('tsunagu.locale', arguments[0])",
+                    vec![serde_json::json!(lang)],
+                )
+                .await;
+            }
+            guest.goto("/login").await;
+            axe_on(&guest, "form input", &screen("login"), &mut found).await;
+            if size == "phone" && lang == "ja" {
+                nurse.login("ns.tanaka").await;
+                operator.login_operator("op.ishikai").await;
+            }
+            nurse.goto("/").await;
+            axe_on(&nurse, ".group-list a", &screen("home"), &mut found).await;
+            nurse.goto(&format!("/groups/{group}")).await;
+            nurse.wait_post_count_at_least(1, WAIT).await;
+            axe_on(&nurse, ".composer", &screen("timeline"), &mut found).await;
+            assert!(nurse.reveal_timeline_text("仙骨部の写真です").await);
+            nurse
+                .wait_or_fail(WAIT, || async {
+                    let opened = nurse
+                        .js(
+                            "const b = document.querySelector('.attachment__photo'); \
+                             if (b) b.click(); return !!b",
+                            vec![],
+                        )
+                        .await;
+                    (opened == true)
+                        .then_some(())
+                        .ok_or(format!("no photo in {:?}", nurse.post_texts().await))
+                })
+                .await;
+            axe_on(
+                &nurse,
+                "dialog.media-viewer[open] img",
+                &screen("media viewer"),
+                &mut found,
+            )
+            .await;
+            for (path, css, name) in [
+                (
+                    format!("/manage/groups/{group}/members"),
+                    ".members li",
+                    "members",
+                ),
+                ("/manage/directory".to_owned(), ".directory li", "directory"),
+                (
+                    "/search?q=%E8%A4%A5%E7%98%A1".to_owned(),
+                    ".search-hit",
+                    "search",
+                ),
+                ("/manage/invitations".to_owned(), ".inbox", "invitations"),
+                ("/manage/account".to_owned(), ".text-size", "account"),
+            ] {
+                nurse.goto(&path).await;
+                axe_on(&nurse, css, &screen(name), &mut found).await;
+            }
+            for (path, css, name) in [
+                (
+                    "/operator/applications",
+                    ".operator-page__results",
+                    "applications",
+                ),
+                (
+                    "/operator/facilities",
+                    ".operator-page table, .operator-page li",
+                    "facilities",
+                ),
+                ("/operator/settings", ".operator-page form", "settings"),
+            ] {
+                operator.goto(path).await;
+                axe_on(
+                    &operator,
+                    css,
+                    &screen(&format!("operator {name}")),
+                    &mut found,
+                )
+                .await;
+            }
+        }
+    }
+    guest.close().await;
+    nurse.close().await;
+    operator.close().await;
+    assert!(found.is_empty(), "axe-core found:\n{}", found.join("\n"));
+}
+
+/// Waits for `ready` (CSS) on the page, runs axe-core and adds what it finds to `found`.
+async fn axe_on(b: &Browser, ready: &str, screen: &str, found: &mut Vec<String>) {
+    b.wait_or_fail(WAIT, || async {
+        let there = b
+            .js(
+                "return !!document.querySelector(arguments[0])",
+                vec![serde_json::json!(ready)],
+            )
+            .await;
+        (there == true)
+            .then_some(())
+            .ok_or(format!("{screen}: no {ready}"))
+    })
+    .await;
+    let violations = b.axe_violations().await;
+    eprintln!("axe, {screen}: {} violation(s)", violations.len());
+    for v in &violations {
+        eprintln!("  {v}");
+    }
+    found.extend(violations.into_iter().map(|v| format!("{screen}: {v}")));
 }

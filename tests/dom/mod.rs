@@ -113,12 +113,26 @@ pub fn labelled(root: &Element, name: &str) -> Option<Element> {
         .and_then(|id| document().get_element_by_id(&id))
 }
 
-/// The button whose accessible name is `name` (its `aria-label`, else its text).
+/// The button whose accessible name is `name` (its `aria-label`, else its text without what
+/// is `aria-hidden`).
 pub fn button(root: &Element, name: &str) -> Option<HtmlElement> {
     all(root, "button")
         .into_iter()
-        .find(|b| b.get_attribute("aria-label").unwrap_or_else(|| text(b)) == name)
+        .find(|b| {
+            b.get_attribute("aria-label")
+                .unwrap_or_else(|| named_text(b))
+                == name
+        })
         .map(JsCast::unchecked_into)
+}
+
+/// The text of `el` that assistive technology reads: `aria-hidden` parts left out.
+fn named_text(el: &Element) -> String {
+    let copy: Element = el.clone_node_with_deep(true).unwrap().unchecked_into();
+    for hidden in all(&copy, "[aria-hidden=true]") {
+        hidden.remove();
+    }
+    text(&copy)
 }
 
 /// Sets the value of an input or textarea and fires `input`, as typing does.

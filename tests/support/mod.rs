@@ -3,6 +3,7 @@
 //! assistive technology does — by computed ARIA role and accessible name (WebDriver's
 //! `computedrole` / `computedlabel`). Everything is torn down on drop, also when a test fails.
 
+mod a11y;
 mod api;
 mod balancer;
 mod browser;

@@ -84,10 +84,30 @@ impl Browser {
         serde_json::from_value(v).unwrap()
     }
 
-    /// Text of the entry right below the "ここから未読" separator, if one is shown.
+    /// Waits until the "ここから未読" line is shown and the entry below it is described by it
+    /// (what a screen reader hears on reaching that entry).
+    pub async fn wait_unread_divider(&self) {
+        self.wait_or_fail(WAIT, || async {
+            let seen = self
+                .js(
+                    "const d = document.querySelector('[role=feed] .tl-divider');
+                     const e = d && d.closest('[data-row]').querySelector('[data-post-id]');
+                     const by = e && document.getElementById(e.getAttribute('aria-describedby'));
+                     return [d ? d.innerText : null, by ? by.textContent : null];",
+                    vec![],
+                )
+                .await;
+            (seen == json!(["ここから未読", "ここから未読"]))
+                .then_some(())
+                .ok_or(format!("divider and its description: {seen}"))
+        })
+        .await
+    }
+
+    /// Text of the entry right below the "ここから未読" line, if one is shown.
     pub async fn entry_below_divider(&self) -> Option<String> {
         self.js(
-            "const d = document.querySelector('[role=feed] [role=separator]');
+            "const d = document.querySelector('[role=feed] .tl-divider');
              const e = d && d.closest('[data-row]').querySelector('[data-post-id]');
              return e ? e.innerText : null;",
             vec![],

@@ -41,7 +41,6 @@ pub fn AckButton(
             type="button"
             class=class
             aria-pressed=move || acked.get().to_string()
-            aria-label=move || i18n.t(Msg::AckAction)
             aria-describedby=describedby
             aria-busy=move || busy.get().to_string()
             on:click=move |_| {
@@ -57,8 +56,11 @@ pub fn AckButton(
             {count
                 .map(|n| {
                     view! {
-                        <span class="ack-button__count">{move || n.get()}</span>
-                        <span class="visually-hidden" id=desc_id.clone()>
+                        // The name is the visible word alone; the count is the description.
+                        <span class="ack-button__count" aria-hidden="true">
+                            {move || n.get()}
+                        </span>
+                        <span class="visually-hidden" aria-hidden="true" id=desc_id.clone()>
                             {move || {
                                 fill(i18n.t(Msg::AckCountLong), &[("n", &n.get().to_string())])
                             }}

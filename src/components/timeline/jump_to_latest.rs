@@ -24,14 +24,14 @@ pub fn JumpToLatest(
         <button
             type="button"
             class="tl-jump"
-            aria-label=move || i18n.t(Msg::JumpToLatest)
             aria-describedby=move || has_count().then_some("tl-jump-count")
             on:click=move |_| on_jump.run(())
         >
             <span class="tl-jump__arrow" aria-hidden="true">"↓"</span>
             <span class="tl-jump__label">{move || i18n.t(Msg::JumpToLatest)}</span>
             <Show when=has_count>
-                <span class="tl-jump__count" id="tl-jump-count">
+                // Its description, not part of its name (which stays 最新へ).
+                <span class="tl-jump__count" id="tl-jump-count" aria-hidden="true">
                     {count_text}
                 </span>
             </Show>

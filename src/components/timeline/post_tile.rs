@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use tsunagu_api::{AckUpdate, ErrorCode, Importance, LiveEvent, MemberRole, Post, Profession};
 use uuid::Uuid;
 
+use super::unread_divider::UNREAD_ID;
 use crate::api::ApiError;
 use crate::components::attachments::PostAttachments;
 use crate::components::composer::reply_target::use_reply_target;
@@ -169,6 +170,9 @@ pub fn PostTile(
     /// Whether the current user wrote it.
     #[prop(optional)]
     mine: bool,
+    /// Whether the unread divider is drawn above it (then it is the divider's description).
+    #[prop(optional, into)]
+    unread_start: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -290,6 +294,7 @@ pub fn PostTile(
             class=move || shown.with(|s| s.class.clone())
             data-post-id=post_id.to_string()
             aria-label=label
+            aria-describedby=move || unread_start.get().then_some(UNREAD_ID)
             tabindex="-1"
             node_ref=article
         >

@@ -55,7 +55,9 @@ pub fn TimelineRow(
     };
     let is_divider = Memo::new(move |_| model.with(|m| m.divider()) == Some(id));
     let content = match initial.system.clone() {
-        Some(event) => view! { <SystemEntry post=initial event/> }.into_any(),
+        Some(event) => {
+            view! { <SystemEntry post=initial event unread_start=is_divider/> }.into_any()
+        }
         None => {
             let mine = my_id.get_untracked() == Some(initial.author.id);
             // Keeps the last copy if the post leaves the model before the row is removed.
@@ -65,7 +67,7 @@ pub fn TimelineRow(
                     .or_else(|| prev.cloned())
                     .unwrap_or_else(|| initial.clone())
             });
-            view! { <PostTile post mine/> }.into_any()
+            view! { <PostTile post mine unread_start=is_divider/> }.into_any()
         }
     };
     view! {
