@@ -44,6 +44,58 @@ self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
 });
 
+// Web Push. The payload is only {title, kind, group, urgent} (the server never sends the
+// text, the author or the patient), so the lock screen shows that something arrived and of
+// which kind, nothing more. An urgent post stays on screen until dismissed and sounds again
+// when the server re-notifies it.
+const KIND_TEXT = {
+  ja: { patient: "患者グループ", workplace: "グループ", direct: "個別メッセージ", urgent: "至急" },
+  en: { patient: "Patient group", workplace: "Group", direct: "Direct message", urgent: "Urgent" },
+};
+const GROUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+self.addEventListener("push", (event) => event.waitUntil(onPush(event)));
+
+async function onPush(event) {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (_) {
+    // Not ours to read: still a notice, as browsers require for every push.
+  }
+  const en = !(self.navigator.language || "ja").startsWith("ja");
+  const words = en ? KIND_TEXT.en : KIND_TEXT.ja;
+  const group = GROUP_ID.test(data.group || "") ? data.group : null;
+  const kind = words[data.kind] || words.workplace;
+  await self.registration.showNotification(
+    en ? "Something new has arrived" : "新しいメッセージがあります",
+    {
+      body: data.urgent ? words.urgent + " · " + kind : kind,
+      tag: group || "tsunagu",
+      renotify: true,
+      requireInteraction: !!data.urgent,
+      icon: "/icon-192.png",
+      badge: "/icon-192.png",
+      data: { path: group ? "/groups/" + group : "/" },
+    },
+  );
+  if (self.navigator.setAppBadge) await self.navigator.setAppBadge().catch(() => {});
+}
+
+self.addEventListener("notificationclick", (event) => event.waitUntil(onNotificationClick(event)));
+
+// Opens the group in a window of the app that is already open, else in a new one.
+async function onNotificationClick(event) {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.path) || "/";
+  const url = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window" });
+  const open = windows.find((c) => new URL(c.url).origin === self.location.origin);
+  if (!open) return self.clients.openWindow(url);
+  // Focus first, while the click still allows it; the navigation follows.
+  await Promise.all([open.focus().catch(() => {}), open.navigate(url)]);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);

@@ -66,7 +66,7 @@ pub(super) fn candidates(role: &str) -> &'static str {
 /// A headless Chromium session with a fresh profile.
 pub struct Browser {
     client: Option<Client>,
-    base: String,
+    pub(super) base: String,
     shots: PathBuf,
     _profile: Scratch,
 }

@@ -116,4 +116,53 @@ impl Browser {
             .await;
         serde_json::from_value(v).unwrap()
     }
+
+    /// Lets the page show notifications, as a user allowing them would.
+    pub async fn grant_notifications(&self) {
+        self.cdp(
+            "Browser.grantPermissions",
+            json!({"permissions": ["notifications"], "origin": self.base}),
+        )
+        .await;
+    }
+
+    /// Delivers a push message with `data` to the origin's service worker, as a push service
+    /// does. DevTools needs the registration's id, which the page cannot read: a fresh
+    /// profile numbers its registrations from 0, and a push to an id that is not there is
+    /// dropped, so the first few are tried.
+    pub async fn deliver_push(&self, data: &str) {
+        self.cdp("ServiceWorker.enable", json!({})).await;
+        for id in 0..4 {
+            self.cdp(
+                "ServiceWorker.deliverPushMessage",
+                json!({"origin": self.base, "registrationId": id.to_string(), "data": data}),
+            )
+            .await;
+        }
+    }
+
+    /// Runs `expression` in the service worker's global scope (through a DevTools session
+    /// attached to it); its value is not returned.
+    pub async fn in_service_worker(&self, expression: &str) {
+        let targets = self.cdp("Target.getTargets", json!({})).await;
+        let worker = targets["targetInfos"]
+            .as_array()
+            .and_then(|ts| ts.iter().find(|t| t["type"] == "service_worker"))
+            .unwrap_or_else(|| panic!("no service worker in {targets}"))["targetId"]
+            .clone();
+        let session = self
+            .cdp(
+                "Target.attachToTarget",
+                json!({"targetId": worker, "flatten": false}),
+            )
+            .await["sessionId"]
+            .clone();
+        let message = json!({"id": 1, "method": "Runtime.evaluate",
+            "params": {"expression": expression}});
+        self.cdp(
+            "Target.sendMessageToTarget",
+            json!({"sessionId": session, "message": message.to_string()}),
+        )
+        .await;
+    }
 }
