@@ -69,6 +69,14 @@ pub enum ErrorCode {
     ActivationInvalid,
     /// The staff list file cannot be read (encoding, columns, size); nothing was imported.
     ImportInvalid,
+    /// Web Push is not configured on this server (no VAPID subject): the app offers none.
+    PushNotConfigured,
+    /// A push subscription endpoint that is not an `https://` URL of at most 2048 bytes.
+    PushEndpointInvalid,
+    /// A push subscription endpoint on a loopback, private or link-local address.
+    PushEndpointForbidden,
+    /// A subscription key that is not a P-256 public key (`p256dh`) or a 16-byte secret (`auth`).
+    PushKeyInvalid,
     /// A code this client does not know yet (newer backend); shown as a generic error.
     Unknown,
 }
@@ -111,6 +119,10 @@ wire_names!(ErrorCode {
     ApplicationDecided => "application_decided",
     ActivationInvalid => "activation_invalid",
     ImportInvalid => "import_invalid",
+    PushNotConfigured => "push_not_configured",
+    PushEndpointInvalid => "push_endpoint_invalid",
+    PushEndpointForbidden => "push_endpoint_forbidden",
+    PushKeyInvalid => "push_key_invalid",
     Unknown => "unknown",
 } else Unknown);
 

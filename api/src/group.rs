@@ -82,6 +82,10 @@ pub struct Group {
     /// Direct messages only: the other person.
     #[serde(default)]
     pub peer: Option<Author>,
+    /// The caller muted the group: no push for its posts except urgent ones
+    /// (`PUT /api/v1/groups/{group_id}/mute`).
+    #[serde(default)]
+    pub muted: bool,
 }
 
 /// A timeline of a group. Patient groups have two: `care` (professionals only) and `family`

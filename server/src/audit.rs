@@ -130,6 +130,14 @@ pub enum Action {
     MediaRead,
     /// A group's files were listed.
     MediaList,
+    /// A device's push subscription was stored (or replaced) for its session.
+    PushSubscribe,
+    /// A device's push subscription was removed by its session.
+    PushUnsubscribe,
+    /// A member muted a group's pushes.
+    GroupMute,
+    /// A member unmuted a group's pushes.
+    GroupUnmute,
 }
 
 impl Action {
@@ -212,6 +220,10 @@ impl Action {
             Self::UploadCancel => "upload.cancel",
             Self::MediaRead => "media.read",
             Self::MediaList => "media.list",
+            Self::PushSubscribe => "push.subscribe",
+            Self::PushUnsubscribe => "push.unsubscribe",
+            Self::GroupMute => "group.mute",
+            Self::GroupUnmute => "group.unmute",
         }
     }
 }

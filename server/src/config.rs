@@ -18,7 +18,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the /api/v1 contract and the built SPA.
-    Serve(ServeArgs),
+    // Boxed: its many options would make every other command as large.
+    Serve(Box<ServeArgs>),
     /// Print the OpenAPI document (YAML) generated from the code.
     Openapi,
     /// For benchmarks: add a patient group with many posts to a demo database (seeding the
@@ -260,6 +261,46 @@ pub struct ServeArgs {
     #[arg(long, env = "TSUNAGU_MAX_STREAMS_PER_USER", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_streams_per_user: u32,
+
+    /// Web Push: the contact push services see (`mailto:ops@example.jp` or an `https:` URL;
+    /// Apple refuses others). Without it the server sends no push. The key pair is generated at
+    /// the first start and kept in the database, shared by every instance.
+    #[arg(long, env = "TSUNAGU_VAPID_SUBJECT", value_parser = parse_vapid_subject)]
+    pub vapid_subject: Option<String>,
+
+    /// How often an urgent post is pushed again to members who have not acknowledged it
+    /// (`300s`, `5m`).
+    #[arg(long, env = "TSUNAGU_URGENT_RENOTIFY_EVERY", default_value = "5m",
+          value_parser = crate::push::schedule::parse_interval)]
+    pub urgent_renotify_every: Duration,
+
+    /// How many times at most an urgent post is pushed again.
+    #[arg(long, env = "TSUNAGU_URGENT_RENOTIFY_MAX", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub urgent_renotify_max: u32,
+
+    /// Tests only: accept push endpoints on loopback over plain http.
+    #[arg(long, env = "TSUNAGU_PUSH_ALLOW_INSECURE_ENDPOINTS", hide = true)]
+    pub push_allow_insecure_endpoints: bool,
+}
+
+fn parse_vapid_subject(raw: &str) -> Result<String, String> {
+    crate::push::vapid::validate_subject(raw.trim())?;
+    Ok(raw.trim().to_owned())
+}
+
+impl ServeArgs {
+    /// The push configuration of the command line.
+    pub fn push_settings(&self) -> crate::push::PushSettings {
+        crate::push::PushSettings {
+            vapid_subject: self.vapid_subject.clone(),
+            allow_insecure_endpoints: self.push_allow_insecure_endpoints,
+            renotify: crate::push::Renotify {
+                every: self.urgent_renotify_every,
+                max: self.urgent_renotify_max,
+            },
+        }
+    }
 }
 
 /// One password operation per CPU: Argon2 is CPU-bound, so more at once only adds memory.
@@ -316,6 +357,8 @@ pub struct Settings {
     pub connections: ConnectionLimits,
     /// Where files go and how large they may be.
     pub media: crate::media::MediaSettings,
+    /// Web Push: off without a VAPID subject.
+    pub push: crate::push::PushSettings,
 }
 
 /// Limits of the accept loop ([`crate::listener`]).
@@ -411,6 +454,7 @@ impl Default for Settings {
             stream_caps: StreamCaps::default(),
             connections: ConnectionLimits::default(),
             media: crate::media::MediaSettings::default(),
+            push: crate::push::PushSettings::default(),
         }
     }
 }
@@ -518,5 +562,34 @@ mod tests {
         assert!(parse(&["--max-connections", "0"]).is_err());
         assert!(parse(&["--header-read-timeout-secs", "0"]).is_err());
         assert!(parse(&["--max-streams-per-user", "0"]).is_err());
+    }
+
+    #[test]
+    fn serve_reads_push_settings() {
+        let parse = |extra: &[&str]| {
+            let cli = Cli::try_parse_from(["tsunagu-server", "serve"].iter().chain(extra))?;
+            let Command::Serve(args) = cli.command else {
+                panic!("serve expected")
+            };
+            Ok::<_, clap::Error>(args.push_settings())
+        };
+        let defaults = parse(&[]).unwrap();
+        assert_eq!(defaults, crate::push::PushSettings::default());
+        let set = parse(&[
+            "--vapid-subject",
+            "mailto:ops@example.jp",
+            "--urgent-renotify-every",
+            "1s",
+            "--urgent-renotify-max",
+            "3",
+            "--push-allow-insecure-endpoints",
+        ])
+        .unwrap();
+        assert_eq!(set.vapid_subject.as_deref(), Some("mailto:ops@example.jp"));
+        assert_eq!(set.renotify.every, Duration::from_secs(1));
+        assert_eq!(set.renotify.max, 3);
+        assert!(set.allow_insecure_endpoints);
+        assert!(parse(&["--vapid-subject", "ops@example.jp"]).is_err());
+        assert!(parse(&["--urgent-renotify-every", "0s"]).is_err());
     }
 }

@@ -20,6 +20,7 @@ pub mod media;
 pub mod openapi;
 pub mod password;
 pub mod proxy;
+pub mod push;
 pub mod rate_limit;
 pub mod seed_large;
 pub mod store;
@@ -108,6 +109,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             header_read_timeout: Duration::from_secs(args.header_read_timeout_secs.into()),
         },
         media: media_settings(&args),
+        push: args.push_settings(),
         ..Settings::default()
     };
     let state = AppState::new(db.clone(), settings).await?;

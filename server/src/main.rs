@@ -16,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             tsunagu_server::init_tracing();
-            tsunagu_server::serve(args).await
+            tsunagu_server::serve(*args).await
         }
         Command::Openapi => {
             print!("{}", tsunagu_server::openapi::yaml()?);

@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "settings", description = "The operator's settings"),
         (name = "access-log", description = "The access log, for the operator and facility administrators"),
         (name = "media", description = "Resumable uploads (tus 1.0) and the files attached to posts"),
+        (name = "push", description = "Web Push: the VAPID key, this device's subscription, muting a group"),
     )
 )]
 pub struct ApiDoc;

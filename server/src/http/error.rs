@@ -103,6 +103,9 @@ pub enum Error {
     /// A tus `PATCH` at another offset than the upload's (or while another is writing).
     #[error("the upload is at another offset")]
     UploadOffsetConflict,
+    /// Web Push is off on this server (no VAPID subject configured).
+    #[error("push notifications are not configured on this server")]
+    PushNotConfigured,
     #[error("too many failed attempts")]
     RateLimited { retry_after_secs: u64 },
     /// Too many password checks at once; the same problem code as `RateLimited`.
@@ -140,7 +143,7 @@ impl Error {
             | Self::InvalidTwoFactorCode => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::InvitationInvalid => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
-            Self::ActivationInvalid => StatusCode::NOT_FOUND,
+            Self::ActivationInvalid | Self::PushNotConfigured => StatusCode::NOT_FOUND,
             Self::PledgeOutdated | Self::ApplicationDecided => StatusCode::CONFLICT,
             Self::ImportInvalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::LastAdmin
@@ -210,6 +213,7 @@ impl Error {
             Self::PreconditionRequired => ErrorCode::PreconditionRequired,
             Self::PostDeleted => ErrorCode::PostDeleted,
             Self::FileTooLarge => ErrorCode::FileTooLarge,
+            Self::PushNotConfigured => ErrorCode::PushNotConfigured,
             Self::MediaUnsupported => ErrorCode::UnsupportedMediaType,
             // No dedicated code in v1: only a confused client sends a stale offset; it asks
             // HEAD where to continue.

@@ -24,12 +24,12 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
         name: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         api_version: "v1".to_owned(),
-        // Optional parts of the contract implemented here (not yet: web_push).
-        capabilities: vec![
-            "events".to_owned(),
-            "search".to_owned(),
-            "resumable_upload".to_owned(),
-        ],
+        // Optional parts of the contract implemented here; web_push only when configured.
+        capabilities: ["events", "search", "resumable_upload"]
+            .into_iter()
+            .chain(state.push.public_key().map(|_| "web_push"))
+            .map(str::to_owned)
+            .collect(),
         limits: Limits {
             max_post_chars: MAX_POST_CHARS as u32,
             max_page_limit: MAX_PAGE_LIMIT,

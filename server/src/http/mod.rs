@@ -40,6 +40,7 @@ mod directory;
 mod error;
 mod extract;
 mod facilities;
+mod group_mute;
 mod groups;
 mod health;
 mod invitations;
@@ -53,6 +54,7 @@ mod meta;
 mod pledge;
 mod post_edits;
 mod posts;
+mod push;
 mod read_markers;
 mod receipts;
 mod responses;
@@ -95,6 +97,8 @@ pub struct AppState {
     pub media: crate::media::MediaStorage,
     /// Uploads a `PATCH` is writing to on this instance: one at a time each.
     pub uploads_busy: Arc<Mutex<std::collections::HashSet<uuid::Uuid>>>,
+    /// Web Push: the VAPID key and the queue of pushes to send (off without a subject).
+    pub push: crate::push::Push,
 }
 
 impl AppState {
@@ -131,7 +135,11 @@ impl AppState {
         };
         let media =
             crate::media::MediaStorage::open(&settings.media.spool, &settings.media.objects)?;
+        let push =
+            crate::push::Push::start(store.clone(), &settings.push, settings.session_idle_timeout)
+                .await?;
         Ok(Self {
+            push,
             store,
             live,
             media,
@@ -189,6 +197,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(groups::get_group, groups::update_group))
         .routes(routes!(groups::archive_group))
+        .routes(routes!(group_mute::put_mute))
+        .routes(routes!(push::vapid_key))
+        .routes(routes!(
+            push::get_subscription,
+            push::put_subscription,
+            push::delete_subscription
+        ))
         .routes(routes!(direct::open_direct))
         .routes(routes!(members::list_members, members::add_member))
         .routes(routes!(members::update_member, members::remove_member))

@@ -16,7 +16,7 @@ use super::responses::{etag, post_page_json};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::cursor::{clamp_limit, Cursor};
-use crate::store::{CreatePost, PageAt};
+use crate::store::{CreatePost, PageAt, PushPost};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -327,6 +327,17 @@ pub async fn create_post(
             audit: Box::new(audit),
         })
         .await?;
+    if !created.replayed {
+        // Queued, never awaited: the author's answer does not wait for push services.
+        state.push.post_created(PushPost {
+            post_id: created.post_id,
+            group_id,
+            kind: me.kind,
+            timeline,
+            author: auth.user_id,
+            urgent: new_post.importance == Some(Importance::Urgent),
+        });
+    }
     created_response(
         created.status,
         created.body,

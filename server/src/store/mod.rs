@@ -269,6 +269,8 @@ pub struct CreatedPost {
     pub body: String,
     pub group_id: Uuid,
     pub post_id: Uuid,
+    /// The answer of an earlier create with the same key: nothing new was written.
+    pub replayed: bool,
 }
 
 /// Which page of a timeline: the newest, or the one before or after a cursor.
@@ -423,6 +425,35 @@ pub(crate) fn parse_settings(body: Option<String>) -> Result<tsunagu_api::Settin
         None => Ok(tsunagu_api::Settings::default()),
         Some(body) => Ok(serde_json::from_str(&body).map_err(anyhow::Error::from)?),
     }
+}
+
+/// A push subscription as the sender needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushTarget {
+    /// The session it belongs to (its token hash), which identifies it.
+    pub session: String,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// A post to push about: who may read it and what the push says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PushPost {
+    pub post_id: Uuid,
+    pub group_id: Uuid,
+    pub kind: GroupKind,
+    pub timeline: Timeline,
+    pub author: Uuid,
+    pub urgent: bool,
+}
+
+/// Which sessions count as live for a push: not past their lifetime and used since
+/// `idle_since_ms` (an expired session's subscription ends with it, even before pruning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveSessions {
+    pub now_ms: i64,
+    pub idle_since_ms: i64,
 }
 
 /// The storage backends. Cheap to clone.
@@ -1213,6 +1244,102 @@ impl Store {
     /// independent and idempotent, so instances sharing a database may prune at once.
     pub async fn prune(&self, idle_timeout: Duration) -> Result<(), StoreError> {
         dispatch!(self, s => s.prune(idle_timeout).await)
+    }
+
+    /// The VAPID private key every instance signs with: `candidate` is stored if there is none
+    /// yet (the first start), and the stored key returned either way.
+    pub async fn vapid_private_key(
+        &self,
+        candidate: &str,
+        now_ms: i64,
+    ) -> Result<String, StoreError> {
+        dispatch!(self, s => s.vapid_private_key(candidate, now_ms).await)
+    }
+
+    /// Stores the session's push subscription, replacing its previous one, with the audit row.
+    pub async fn set_push_subscription(
+        &self,
+        token_hash: &str,
+        user: Uuid,
+        sub: &tsunagu_api::PushSubscription,
+        now_ms: i64,
+        audit: Entry,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_push_subscription(token_hash, user, sub, now_ms, audit).await)
+    }
+
+    /// Whether the session has a push subscription.
+    pub async fn has_push_subscription(&self, token_hash: &str) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.has_push_subscription(token_hash).await)
+    }
+
+    /// Removes the session's push subscription (idempotent; audited when there was one).
+    pub async fn delete_push_subscription(
+        &self,
+        token_hash: &str,
+        audit: Entry,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.delete_push_subscription(token_hash, audit).await)
+    }
+
+    /// Removes a subscription the push service says is gone (404/410), unless the session
+    /// subscribed again meanwhile with another endpoint.
+    pub async fn drop_push_target(&self, target: &PushTarget) -> Result<(), StoreError> {
+        dispatch!(self, s => s.drop_push_target(target).await)
+    }
+
+    /// Mutes or unmutes a group for a member (the caller checked the membership), audited.
+    pub async fn set_group_muted(
+        &self,
+        group_id: Uuid,
+        user: Uuid,
+        muted: bool,
+        audit: Entry,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_group_muted(group_id, user, muted, audit).await)
+    }
+
+    /// The live subscriptions to push a new post to: members who may read its timeline, not
+    /// its author, enabled, who have not muted the group (unless the post is urgent).
+    pub async fn push_targets(
+        &self,
+        post: &PushPost,
+        live: LiveSessions,
+    ) -> Result<Vec<PushTarget>, StoreError> {
+        dispatch!(self, s => s.push_targets(post, live).await)
+    }
+
+    /// Schedules an urgent post's re-notification (once per post: a second call changes
+    /// nothing).
+    pub async fn add_push_reminder(
+        &self,
+        post_id: Uuid,
+        next_at_ms: i64,
+        rounds: u32,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.add_push_reminder(post_id, next_at_ms, rounds).await)
+    }
+
+    /// Claims up to `limit` reminders due at `now_ms`: each is moved to `now_ms + every_ms`
+    /// with one round less in the same statement, so of instances sharing the database only
+    /// one claims each round. Spent reminders and those of deleted posts are dropped.
+    pub async fn claim_push_reminders(
+        &self,
+        now_ms: i64,
+        every_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<PushPost>, StoreError> {
+        dispatch!(self, s => s.claim_push_reminders(now_ms, every_ms, limit).await)
+    }
+
+    /// The live subscriptions of members who may read an urgent post and have not
+    /// acknowledged it (mutes do not count); when everyone has, the reminder is dropped.
+    pub async fn reminder_targets(
+        &self,
+        post: &PushPost,
+        live: LiveSessions,
+    ) -> Result<Vec<PushTarget>, StoreError> {
+        dispatch!(self, s => s.reminder_targets(post, live).await)
     }
 
     /// Records that a session was used at `at_ms`, without waiting (batched; skipped under

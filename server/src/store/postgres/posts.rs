@@ -401,6 +401,7 @@ async fn claim_key(
             body: stored.response_body,
             group_id: post.group_id,
             post_id: post.id,
+            replayed: true,
         }));
     }
     Err(anyhow::anyhow!("idempotency key claim kept losing to rows that vanished").into())
@@ -528,6 +529,7 @@ impl PgStore {
             body,
             group_id,
             post_id,
+            replayed: false,
         })
     }
 }

@@ -77,7 +77,7 @@ const SELECT_MY_GROUPS: &str = "SELECT * FROM (
         substr(lp.body, 1, EXCERPT) AS lp_excerpt,
         SYSTEM_KIND AS lp_system_kind,
         lp.created_at_ms AS lp_created_at_ms,
-        x.unread_count, x.mention_count,
+        x.unread_count, x.mention_count, x.muted,
         COALESCE(lp.created_at_ms, x.created_at_ms) AS activity_ms
     FROM (
         SELECT g.id, g.kind, g.name, g.name_kana, g.created_at_ms, g.archived, g.physician_rule,
@@ -91,6 +91,8 @@ const SELECT_MY_GROUPS: &str = "SELECT * FROM (
             (SELECT COUNT(*) FROM UNREAD_POSTS
              AND EXISTS (SELECT 1 FROM post_mentions pm
                          WHERE pm.post_id = p.id AND pm.user_id = m.user_id)) AS mention_count,
+            EXISTS (SELECT 1 FROM group_mutes gm
+                    WHERE gm.group_id = g.id AND gm.user_id = m.user_id) AS muted,
             CASE WHEN g.kind = 'direct' THEN
                 (SELECT o.user_id FROM group_members o
                  WHERE o.group_id = g.id AND o.user_id <> m.user_id LIMIT 1)
@@ -166,6 +168,7 @@ pub struct GroupRow {
     lp_created_at_ms: Option<i64>,
     unread_count: i64,
     mention_count: i64,
+    muted: bool,
     /// Sort key: newest readable post, or creation for a group without posts.
     activity_ms: i64,
 }
@@ -239,6 +242,7 @@ impl GroupRow {
                 self.peer_profession,
                 self.peer_facility_name,
             ),
+            muted: self.muted,
         }
     }
 }

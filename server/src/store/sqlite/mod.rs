@@ -26,6 +26,7 @@ pub mod membership_writes;
 mod onboarding;
 mod post_edits;
 pub mod posts;
+mod push;
 mod read_markers;
 mod receipts;
 mod search;

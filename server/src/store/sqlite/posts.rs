@@ -695,6 +695,7 @@ impl SqliteStore {
                     body: stored.response_body,
                     group_id: post.group_id,
                     post_id: post.id,
+                    replayed: true,
                 });
             }
         }
@@ -795,6 +796,7 @@ impl SqliteStore {
             body,
             group_id,
             post_id,
+            replayed: false,
         })
     }
 }
