@@ -82,7 +82,10 @@ async fn main() -> ExitCode {
         (None, Some(bin)) => {
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = database::fresh(dir.path()).await;
-            let server = Launcher::new(bin, &url).spawn();
+            // Push on, so its scenarios check the subscription endpoints (nothing is sent).
+            let server = Launcher::new(bin, &url)
+                .args(["--vapid-subject", "mailto:conformance@example.jp"])
+                .spawn();
             let base = server.base.clone();
             launched = Some((server, dir));
             base

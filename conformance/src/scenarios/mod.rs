@@ -12,6 +12,7 @@ mod members;
 mod onboarding;
 mod posts;
 mod problems;
+mod push;
 mod receipts;
 mod search;
 mod sessions;
@@ -32,7 +33,7 @@ use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
     directory::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*, posts::*,
-    problems::*, receipts::*, search::*, sessions::*, two_factor::*,
+    problems::*, push::*, receipts::*, search::*, sessions::*, two_factor::*,
 };
 
 type BoxFut<'a> = Pin<Box<dyn Future<Output = Check> + 'a>>;
@@ -86,6 +87,8 @@ scenarios!(
     a_removed_member_is_told_and_then_sees_nothing,
     uploads_resume_and_become_attachments,
     uploads_are_typed_by_their_content,
+    groups_are_muted_per_member,
+    push_subscriptions_belong_to_the_session,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.
