@@ -13,9 +13,12 @@ DATABASE_URL ?= sqlite://data/tsunagu.db
 .PHONY: run test setup setup-test web size native lint unit pg-test s3-test wasm-test conformance e2e bench bench-timeline openapi screenshot fuzz
 
 ## run: install what is missing, build the SPA (release), start the server with demo data
+## (and Web Push on, with a demo VAPID subject: docs/deploy.md, "Push notifications")
+VAPID_SUBJECT ?= mailto:tsunagu-demo@example.jp
 run: setup web
 	cargo build --locked --profile server -p tsunagu-server
-	target/server/tsunagu-server serve --bind $(BIND) --database-url $(DATABASE_URL) --dist dist --demo
+	target/server/tsunagu-server serve --bind $(BIND) --database-url $(DATABASE_URL) --dist dist --demo \
+	  --vapid-subject $(VAPID_SUBJECT)
 
 ## test: formatting, lints, unit and integration tests (on SQLite, then on PostgreSQL with the
 ## conformance suite), wasm tests in Chromium, the conformance suite and the browser end-to-end
