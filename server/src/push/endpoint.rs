@@ -2,7 +2,7 @@
 //! `https://` URL; anything else a client sends is refused, so a subscription cannot make the
 //! server POST into its own network (SSRF).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use reqwest::Url;
 use tsunagu_api::MAX_PUSH_ENDPOINT_BYTES;
@@ -67,6 +67,38 @@ fn classify(ip: IpAddr) -> Result<bool, EndpointError> {
         Err(EndpointError::Forbidden)
     } else {
         Ok(false)
+    }
+}
+
+/// Whether a push may go to this address: public ones, and loopback with the test flag.
+fn sendable(ip: IpAddr, allow_loopback: bool) -> bool {
+    match classify(ip) {
+        Ok(loopback) => !loopback || allow_loopback,
+        Err(_) => false,
+    }
+}
+
+/// The push client's resolver: a subscription's host name may later point into our own network
+/// (or always did: its address is not checked when subscribing), so at sending time only the
+/// public addresses it resolves to are used, and a name with none fails like an unknown one.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicResolver {
+    pub allow_loopback: bool,
+}
+
+impl reqwest::dns::Resolve for PublicResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_loopback = self.allow_loopback;
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
+                .await?
+                .filter(|addr| sendable(addr.ip(), allow_loopback))
+                .collect();
+            if addrs.is_empty() {
+                return Err("the push service's name has no public address".into());
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -164,6 +196,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn names_resolving_to_internal_addresses_are_not_sent_to() {
+        use reqwest::dns::Resolve as _;
+        let name = |n: &str| n.parse::<reqwest::dns::Name>().unwrap();
+        let strict = PublicResolver {
+            allow_loopback: false,
+        };
+        assert!(strict.resolve(name("localhost")).await.is_err());
+        let test = PublicResolver {
+            allow_loopback: true,
+        };
+        let addrs: Vec<SocketAddr> = test.resolve(name("localhost")).await.unwrap().collect();
+        assert!(addrs.iter().all(|a| a.ip().is_loopback()) && !addrs.is_empty());
+        assert!(sendable("93.184.215.14".parse().unwrap(), false));
+        assert!(!sendable("10.0.0.8".parse().unwrap(), true));
     }
 
     #[test]

@@ -120,6 +120,9 @@ impl Push {
             .connect_timeout(Duration::from_secs(5))
             // A push service answers; it never sends us elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(endpoint::PublicResolver {
+                allow_loopback: settings.allow_insecure_endpoints,
+            }))
             .build()?;
         let sender = Sender {
             store: store.clone(),
