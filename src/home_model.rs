@@ -101,6 +101,7 @@ mod tests {
             created_at: t(0),
             last_post_at: last.map(t),
             archived: false,
+            muted: false,
             timelines: vec![Timeline::Care],
             unread_count: 0,
             mention_count: 0,

@@ -343,6 +343,7 @@ fn demo_group(n: u128, kind: tsunagu_api::GroupKind, name: &str, kana: Option<&s
         created_at: chrono::Utc::now(),
         last_post_at: None,
         archived: false,
+        muted: false,
         timelines: vec![tsunagu_api::Timeline::Care],
         unread_count: n as u32,
         mention_count: 0,

@@ -59,6 +59,10 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             ApplicationDecided => "この申込はすでに処理されています。",
             ActivationInvalid => "この有効化リンクは無効です（使用済み・期限切れ・再発行済み）。",
             ImportInvalid => "ファイルを読み込めませんでした。何も登録されていません。",
+            // The push service's address and keys come from the browser, never from typing.
+            PushNotConfigured | PushEndpointInvalid | PushEndpointForbidden | PushKeyInvalid => {
+                "この端末では通知を設定できませんでした。"
+            }
             Unknown => "エラーが発生しました。しばらくしてからもう一度お試しください。",
         },
         Locale::En => match code {
@@ -111,6 +115,9 @@ pub fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
             ApplicationDecided => "This application has already been decided.",
             ActivationInvalid => "This activation link is not valid (used, expired or replaced).",
             ImportInvalid => "The file could not be read. Nothing was imported.",
+            PushNotConfigured | PushEndpointInvalid | PushEndpointForbidden | PushKeyInvalid => {
+                "Notifications could not be set up on this device."
+            }
             Unknown => "Something went wrong. Please try again later.",
         },
     }
