@@ -651,6 +651,15 @@ async fn subscriptions_are_validated_and_push_can_be_off() {
         )
         .await;
     assert_eq!(response.status(), 404);
+    let refused: i64 = app
+        .audit_flushed()
+        .await
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access.refused' AND group_id = $1",
+            &[workplace.into()],
+        )
+        .await;
+    assert_eq!(refused, 1, "probing a group is logged");
 
     // Without a VAPID subject push is off.
     let off = TestApp::start().await;
@@ -666,6 +675,16 @@ async fn subscriptions_are_validated_and_push_can_be_off() {
     }
     let meta = off.api.meta().await.unwrap();
     assert!(!meta.capabilities.contains(&"web_push".to_owned()));
+    // Asking a server without push is not probing for something hidden.
+    let refused: i64 = off
+        .audit_flushed()
+        .await
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access.refused'",
+            &[],
+        )
+        .await;
+    assert_eq!(refused, 0);
 }
 
 #[tokio::test]

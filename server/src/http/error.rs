@@ -296,9 +296,18 @@ impl IntoResponse for Error {
             }
             _ => {}
         }
+        if matches!(self, Self::PushNotConfigured) {
+            // A 404 about the server, not about something the caller may not see.
+            response.extensions_mut().insert(NotARefusal);
+        }
         response
     }
 }
+
+/// Response extension of a 404 that refuses nothing (push not configured): the access log's
+/// `access.refused` is for callers probing what they may not see.
+#[derive(Debug, Clone, Copy)]
+pub struct NotARefusal;
 
 impl From<QueryRejection> for Error {
     /// The deserializer's text stays in the (debug) log: internals never reach the client.

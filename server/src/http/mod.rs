@@ -329,7 +329,7 @@ async fn audit_refusals(
     let refused = matches!(
         response.status(),
         axum::http::StatusCode::FORBIDDEN | axum::http::StatusCode::NOT_FOUND
-    );
+    ) && response.extensions().get::<error::NotARefusal>().is_none();
     if let (true, Some(user)) = (refused, caller.get()) {
         let ids = path_ids(uri.path());
         let mut entry =
