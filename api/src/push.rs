@@ -34,8 +34,10 @@ pub struct PushKeys {
     pub auth: String,
 }
 
-/// `PUT /api/v1/me/push-subscription` body: this device's subscription, replacing the
-/// session's previous one. It ends with the session.
+/// `PUT /api/v1/me/push-subscription` body: this device's subscription, for the caller and
+/// the session (replacing the session's previous one; the same endpoint moves from whoever had
+/// it). It outlives the session's idle expiry and ends at its logout, when all the account's
+/// sessions end, or on unsubscribing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PushSubscription {
@@ -44,7 +46,8 @@ pub struct PushSubscription {
     pub keys: PushKeys,
 }
 
-/// `GET /api/v1/me/push-subscription`: whether this session has a subscription.
+/// `GET /api/v1/me/push-subscription`: whether this session has a subscription (with
+/// `?endpoint=`, whether that device is subscribed for the caller).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PushSubscriptionStatus {

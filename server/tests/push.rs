@@ -468,7 +468,7 @@ async fn an_urgent_post_is_pushed_again_until_acknowledged_even_when_muted() {
 }
 
 #[tokio::test]
-async fn a_gone_subscription_is_removed_and_one_ends_with_its_session() {
+async fn a_gone_subscription_is_removed_and_one_ends_at_logout() {
     let (service, push) = Service::start().await;
     let app = start(Duration::from_secs(300)).await;
     let group = app.group_id(YAMADA).await;
@@ -727,4 +727,307 @@ async fn of_instances_claiming_at_once_one_gets_each_reminder_round() {
         .scalar("SELECT COUNT(*) FROM push_reminders", &[])
         .await;
     assert_eq!(left, 0, "a spent reminder is dropped");
+}
+
+/// `s` as a query parameter value.
+fn encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// `{"subscribed": …}` of `GET /me/push-subscription`, with `?endpoint=` when given.
+async fn subscribed(app: &TestApp, token: &str, endpoint: Option<&str>) -> bool {
+    let path = match endpoint {
+        Some(endpoint) => format!(
+            "/api/v1/me/push-subscription?endpoint={}",
+            encoded(endpoint)
+        ),
+        None => "/api/v1/me/push-subscription".to_owned(),
+    };
+    let response = app.get(token, &path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.json::<Value>().await.unwrap()["subscribed"]
+        .as_bool()
+        .unwrap()
+}
+
+/// The subscriptions of `user`, as (endpoint, linked to a session).
+async fn subscriptions_of(app: &TestApp, user: Uuid) -> Vec<(String, bool)> {
+    let endpoints: Vec<String> = app
+        .db
+        .column(
+            "SELECT endpoint FROM push_subscriptions WHERE user_id = $1 ORDER BY endpoint",
+            &[user.into()],
+        )
+        .await;
+    let mut out = Vec::new();
+    for endpoint in endpoints {
+        let linked: i64 = app
+            .db
+            .scalar(
+                "SELECT COUNT(*) FROM push_subscriptions
+                 WHERE endpoint = $1 AND session_token_hash IS NOT NULL",
+                &[endpoint.clone().into()],
+            )
+            .await;
+        out.push((endpoint, linked == 1));
+    }
+    out
+}
+
+/// Lets `token`'s session lie idle past the timeout and expire as a request finds it; the
+/// maintenance task's pruning runs too.
+async fn expire_idle(app: &TestApp, token: &str) {
+    app.db
+        .exec(
+            "UPDATE sessions SET last_seen_ms = $1 WHERE token_hash = $2",
+            &[
+                (chrono::Utc::now().timestamp_millis() - 2 * 24 * 3_600_000).into(),
+                tsunagu_server::token::hash(token).into(),
+            ],
+        )
+        .await;
+    common::expect_problem(app.get(token, "/api/v1/me").await, 401, "session_expired").await;
+    app.prune().await;
+    let left: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM sessions WHERE token_hash = $1",
+            &[tsunagu_server::token::hash(token).into()],
+        )
+        .await;
+    assert_eq!(left, 0, "the expired session is gone");
+}
+
+/// Posts in the 山田 group as 田中 and waits until the control device (ph.takahashi, a member
+/// who gets every post) has it: the worker sends notices in order, so every push of this post
+/// has been sent by then.
+async fn post_and_settle(app: &TestApp, service: &Service, author: &str, text: &str) {
+    let group = app.group_id(YAMADA).await;
+    let before = service.count("ph.takahashi");
+    post(app, author, group, PostFixture::new(text)).await;
+    for _ in 0..200 {
+        if service.count("ph.takahashi") > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        service.count("ph.takahashi"),
+        before + 1,
+        "the control push"
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_outlives_its_sessions_idle_expiry_and_ends_at_logout() {
+    let (service, push) = Service::start().await;
+    let app = start(Duration::from_secs(300)).await;
+    let tanaka = app.login("ns.tanaka").await;
+    subscribe(&app, push, "ph.takahashi").await;
+    let (sato, device) = subscribe(&app, push, "dr.sato").await;
+    let endpoint = device.subscription(push)["endpoint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sato_id = app.user_id("dr.sato").await;
+
+    // The phone lies in a pocket past the idle timeout: its session expires, its pushes go on.
+    expire_idle(&app, &sato).await;
+    assert_eq!(
+        subscriptions_of(&app, sato_id).await,
+        [(endpoint.clone(), false)],
+        "kept, no longer linked to the session"
+    );
+    post_and_settle(&app, &service, &tanaka, "経過報告").await;
+    assert_eq!(
+        service.count("dr.sato"),
+        1,
+        "pushed after the session expired"
+    );
+    let key = vapid_key(&app, &tanaka).await;
+    let received = service.all();
+    let pushed = received.iter().find(|r| r.device == "dr.sato").unwrap();
+    assert_eq!(open(pushed, &device, &key, push)["urgent"], false);
+
+    // Logged in again on the device: the new session has no subscription, but the device is
+    // subscribed for the user; subscribing again attaches it to the new session.
+    let again = app.login("dr.sato").await;
+    assert!(!subscribed(&app, &again, None).await);
+    assert!(subscribed(&app, &again, Some(&endpoint)).await);
+    let suzuki = app.login("cm.suzuki").await;
+    assert!(
+        !subscribed(&app, &suzuki, Some(&endpoint)).await,
+        "not someone else's device"
+    );
+    let response = app
+        .put_json(
+            &again,
+            "/api/v1/me/push-subscription",
+            &device.subscription(push),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert!(subscribed(&app, &again, None).await);
+    assert_eq!(
+        subscriptions_of(&app, sato_id).await,
+        [(endpoint.clone(), true)]
+    );
+
+    // An explicit logout ends it: no more pushes to the device.
+    let logout = app.delete(&again, "/api/v1/sessions/current").await;
+    assert_eq!(logout.status(), 204);
+    assert!(subscriptions_of(&app, sato_id).await.is_empty());
+    post_and_settle(&app, &service, &tanaka, "夕方の様子").await;
+    assert_eq!(service.count("dr.sato"), 1, "nothing after the logout");
+
+    // A subscription left by an expired session is removed by its endpoint.
+    let (third, _) = subscribe(&app, push, "dr.sato").await;
+    expire_idle(&app, &third).await;
+    let fourth = app.login("dr.sato").await;
+    assert!(subscribed(&app, &fourth, Some(&endpoint)).await);
+    let path = format!(
+        "/api/v1/me/push-subscription?endpoint={}",
+        encoded(&endpoint)
+    );
+    assert_eq!(app.delete(&fourth, &path).await.status(), 204);
+    assert!(!subscribed(&app, &fourth, Some(&endpoint)).await);
+    assert!(subscriptions_of(&app, sato_id).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_device_registered_again_by_another_user_moves_to_them() {
+    let (service, push) = Service::start().await;
+    let app = start(Duration::from_secs(300)).await;
+    subscribe(&app, push, "ph.takahashi").await;
+    let tanaka = app.login("ns.tanaka").await;
+    // A shared tablet: 佐藤 subscribes it, then 鈴木 logs in on it and subscribes it again.
+    let tablet = Device::new("tablet");
+    let sato = app.login("dr.sato").await;
+    let response = app
+        .put_json(
+            &sato,
+            "/api/v1/me/push-subscription",
+            &tablet.subscription(push),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    let suzuki = app.login("cm.suzuki").await;
+    post_and_settle(&app, &service, &suzuki, "鈴木より").await;
+    assert_eq!(
+        service.count("tablet"),
+        1,
+        "佐藤's tablet hears of 鈴木's post"
+    );
+
+    let response = app
+        .put_json(
+            &suzuki,
+            "/api/v1/me/push-subscription",
+            &tablet.subscription(push),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    let endpoint = tablet.subscription(push)["endpoint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (sato_id, suzuki_id) = (app.user_id("dr.sato").await, app.user_id("cm.suzuki").await);
+    assert!(subscriptions_of(&app, sato_id).await.is_empty());
+    assert_eq!(
+        subscriptions_of(&app, suzuki_id).await,
+        [(endpoint.clone(), true)]
+    );
+    assert!(!subscribed(&app, &sato, None).await);
+    assert!(!subscribed(&app, &sato, Some(&endpoint)).await);
+    assert!(subscribed(&app, &suzuki, None).await);
+
+    // Now the tablet is 鈴木's: their own post is not pushed to it, 佐藤's is.
+    post_and_settle(&app, &service, &suzuki, "鈴木より2").await;
+    assert_eq!(service.count("tablet"), 1, "not 鈴木's own post");
+    post_and_settle(&app, &service, &sato, "佐藤より").await;
+    assert_eq!(service.count("tablet"), 2, "鈴木 hears of 佐藤's post");
+    // 佐藤's logout on the tablet's old session does not take it from 鈴木.
+    assert_eq!(
+        app.delete(&sato, "/api/v1/sessions/current").await.status(),
+        204
+    );
+    assert_eq!(subscriptions_of(&app, suzuki_id).await.len(), 1);
+
+    // One subscription per session: a new endpoint replaces the session's previous one.
+    let phone = Device::new("phone");
+    let response = app
+        .put_json(
+            &suzuki,
+            "/api/v1/me/push-subscription",
+            &phone.subscription(push),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    let phone_endpoint = phone.subscription(push)["endpoint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        subscriptions_of(&app, suzuki_id).await,
+        [(phone_endpoint, true)]
+    );
+    post_and_settle(&app, &service, &tanaka, "田中より").await;
+    assert_eq!(service.count("tablet"), 2);
+    assert_eq!(service.count("phone"), 1);
+}
+
+#[tokio::test]
+async fn a_password_reset_or_suspension_ends_every_subscription_of_the_account() {
+    let (service, push) = Service::start().await;
+    let app = start(Duration::from_secs(300)).await;
+    subscribe(&app, push, "ph.takahashi").await;
+    let tanaka = app.login("ns.tanaka").await;
+    let sato_id = app.user_id("dr.sato").await;
+    // One subscription whose session expired, one live.
+    let (old, _) = subscribe(&app, push, "dr.sato").await;
+    expire_idle(&app, &old).await;
+    let tablet = Device::new("sato-tablet");
+    let token = app.login("dr.sato").await;
+    let response = app
+        .put_json(
+            &token,
+            "/api/v1/me/push-subscription",
+            &tablet.subscription(push),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(subscriptions_of(&app, sato_id).await.len(), 2);
+
+    tsunagu_server::admin::accounts::reset_password(
+        &app.state.store,
+        "dr.sato",
+        "Shinryo-2027-sato?".to_owned(),
+    )
+    .await
+    .unwrap();
+    assert!(subscriptions_of(&app, sato_id).await.is_empty());
+
+    // A suspension ends them too, and a reactivation does not bring them back.
+    let (suzuki, _) = subscribe(&app, push, "cm.suzuki").await;
+    let suzuki_id = app.user_id("cm.suzuki").await;
+    let operator = app.login("op.ishikai").await;
+    let path = format!("/api/v1/users/{suzuki_id}/suspension");
+    for method in [reqwest::Method::POST, reqwest::Method::DELETE] {
+        let response = app.send(method, Some(&operator), &path, None).await;
+        assert_eq!(response.status(), 204);
+        assert!(subscriptions_of(&app, suzuki_id).await.is_empty());
+    }
+    assert_eq!(app.get(&suzuki, "/api/v1/me").await.status(), 401);
+
+    post_and_settle(&app, &service, &tanaka, "経過報告").await;
+    assert_eq!(service.count("dr.sato") + service.count("sato-tablet"), 0);
+    assert_eq!(service.count("cm.suzuki"), 0);
 }

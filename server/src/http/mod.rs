@@ -135,9 +135,7 @@ impl AppState {
         };
         let media =
             crate::media::MediaStorage::open(&settings.media.spool, &settings.media.objects)?;
-        let push =
-            crate::push::Push::start(store.clone(), &settings.push, settings.session_idle_timeout)
-                .await?;
+        let push = crate::push::Push::start(store.clone(), &settings.push).await?;
         Ok(Self {
             push,
             store,

@@ -1,12 +1,16 @@
-//! Web Push: the server's VAPID key and this device's subscription, which belongs to the
-//! session (replaced by a new one, gone when the session ends).
+//! Web Push: the server's VAPID key and this device's subscription. A subscription belongs to
+//! the user and the device (its endpoint): it outlives the idle expiry of the session that
+//! registered it, and ends when that session logs out, when all the account's sessions end
+//! (password reset, suspension, offboarding), or on unsubscribing.
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Deserialize;
 use tsunagu_api::{ErrorCode, Problem, PushSubscription, PushSubscriptionStatus, VapidKey};
+use utoipa::IntoParams;
 
 use super::common_responses::{JsonBodyErrors, SessionErrors};
-use super::extract::{ClientIp, Json};
+use super::extract::{ClientIp, Json, Query};
 use super::{AppState, AuthUser, Error};
 use crate::audit::{Action, Entry};
 use crate::push::{check_keys, endpoint, KeyError};
@@ -33,8 +37,22 @@ pub async fn vapid_key(
     }))
 }
 
-/// Subscribes this device: the session's subscription, replacing its previous one. Pushes say
-/// only that something new arrived in which group; they stop when the session ends.
+/// A device's push address, to ask about or remove its subscription when the session that
+/// registered it has expired (a new login on the same device).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PushDeviceParams {
+    /// The subscription's `endpoint` (URL-encoded): answered for, or removed from, the caller's
+    /// subscriptions through any session, including one whose session has expired.
+    endpoint: Option<String>,
+}
+
+/// Subscribes this device to the caller and this session. The same `endpoint` registered again
+/// (after a new login on the device, or by another user of a shared one) moves here: its
+/// previous owner gets no more pushes on it. A session has one subscription: another endpoint
+/// replaces its previous one. Pushes say only that something new arrived in which group; they
+/// go on after this session's idle expiry and stop when it logs out, when all the account's
+/// sessions end (password reset, suspension, offboarding) or on unsubscribing.
 #[utoipa::path(
     put,
     path = "/api/v1/me/push-subscription",
@@ -87,33 +105,50 @@ pub async fn put_subscription(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Whether this session has a push subscription.
+/// Whether this session has a push subscription; with `endpoint`, whether that device is
+/// subscribed for the caller, through this session, an earlier one that has expired, or
+/// another of theirs. A device that logged in again asks with its endpoint to show the switch
+/// as on, and subscribes again (`PUT`) to attach it to the new session.
 #[utoipa::path(
     get,
     path = "/api/v1/me/push-subscription",
     tag = "push",
     security(("bearer" = [])),
+    params(PushDeviceParams),
     responses(
-        (status = 200, description = "Whether this device is subscribed", body = PushSubscriptionStatus),
+        (status = 200, description = "Whether this session (or, with `endpoint`, that device) is subscribed for the caller", body = PushSubscriptionStatus),
+        (status = 400, description = "Malformed query (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         SessionErrors,
     )
 )]
 pub async fn get_subscription(
     State(state): State<AppState>,
     auth: AuthUser,
+    Query(params): Query<PushDeviceParams>,
 ) -> Result<axum::Json<PushSubscriptionStatus>, Error> {
-    let subscribed = state.store.has_push_subscription(&auth.token_hash).await?;
+    let subscribed = match params.endpoint {
+        Some(endpoint) => {
+            state
+                .store
+                .has_push_endpoint(auth.user_id, &endpoint)
+                .await?
+        }
+        None => state.store.has_push_subscription(&auth.token_hash).await?,
+    };
     Ok(axum::Json(PushSubscriptionStatus { subscribed }))
 }
 
-/// Unsubscribes this device. Idempotent.
+/// Unsubscribes this session's device and, with `endpoint`, the caller's subscription of that
+/// device (also one whose session has expired). Idempotent.
 #[utoipa::path(
     delete,
     path = "/api/v1/me/push-subscription",
     tag = "push",
     security(("bearer" = [])),
+    params(PushDeviceParams),
     responses(
         (status = 204, description = "No subscription (any more)"),
+        (status = 400, description = "Malformed query (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         SessionErrors,
     )
 )]
@@ -121,11 +156,14 @@ pub async fn delete_subscription(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     auth: AuthUser,
+    Query(params): Query<PushDeviceParams>,
 ) -> Result<StatusCode, Error> {
     state
         .store
         .delete_push_subscription(
             &auth.token_hash,
+            auth.user_id,
+            params.endpoint.as_deref(),
             Entry::new(Action::PushUnsubscribe, Some(auth.user_id), ip),
         )
         .await?;

@@ -17,7 +17,7 @@ use reqwest::{StatusCode, Url};
 use tokio::sync::mpsc;
 use tsunagu_api::{PushKeys, PushPayload};
 
-use crate::store::{LiveSessions, PushPost, PushTarget, Store};
+use crate::store::{PushPost, PushTarget, Store};
 
 pub mod endpoint;
 pub mod schedule;
@@ -95,11 +95,7 @@ impl Push {
 
     /// Loads (or on the first start creates) the shared VAPID key and starts the worker and
     /// the reminder loop, which end when the last handle is dropped. Off without a subject.
-    pub async fn start(
-        store: Store,
-        settings: &PushSettings,
-        session_idle_timeout: Duration,
-    ) -> anyhow::Result<Self> {
+    pub async fn start(store: Store, settings: &PushSettings) -> anyhow::Result<Self> {
         let Some(subject) = settings.vapid_subject.clone() else {
             tracing::info!("web push is off: no --vapid-subject");
             return Ok(Self::off());
@@ -128,7 +124,6 @@ impl Push {
             store: store.clone(),
             client,
             push: Arc::downgrade(&inner),
-            session_idle_timeout,
         };
         tokio::spawn(sender.run(notices));
         tokio::spawn(remind(store, Arc::downgrade(&inner)));
@@ -175,7 +170,6 @@ struct Sender {
     store: Store,
     client: reqwest::Client,
     push: Weak<Inner>,
-    session_idle_timeout: Duration,
 }
 
 impl Sender {
@@ -191,20 +185,9 @@ impl Sender {
         }
     }
 
-    fn live(&self) -> LiveSessions {
-        let now_ms = crate::time::now_ms();
-        let idle = i64::try_from(self.session_idle_timeout.as_millis()).unwrap_or(i64::MAX);
-        LiveSessions {
-            now_ms,
-            idle_since_ms: now_ms.saturating_sub(idle),
-        }
-    }
-
     async fn notify(&self, push: &Inner, notice: Notice) -> anyhow::Result<()> {
         let (post, targets) = match notice {
-            Notice::Reminder(post) => {
-                (post, self.store.reminder_targets(&post, self.live()).await?)
-            }
+            Notice::Reminder(post) => (post, self.store.reminder_targets(&post).await?),
             Notice::New(post) => {
                 if post.urgent {
                     if let Some(at) = push.settings.renotify.first_at(crate::time::now_ms()) {
@@ -213,7 +196,7 @@ impl Sender {
                             .await?;
                     }
                 }
-                (post, self.store.push_targets(&post, self.live()).await?)
+                (post, self.store.push_targets(&post).await?)
             }
         };
         let body = payload(&post);

@@ -430,8 +430,7 @@ pub(crate) fn parse_settings(body: Option<String>) -> Result<tsunagu_api::Settin
 /// A push subscription as the sender needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushTarget {
-    /// The session it belongs to (its token hash), which identifies it.
-    pub session: String,
+    /// The device's push address, which identifies the subscription.
     pub endpoint: String,
     pub p256dh: String,
     pub auth: String,
@@ -446,14 +445,6 @@ pub struct PushPost {
     pub timeline: Timeline,
     pub author: Uuid,
     pub urgent: bool,
-}
-
-/// Which sessions count as live for a push: not past their lifetime and used since
-/// `idle_since_ms` (an expired session's subscription ends with it, even before pruning).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LiveSessions {
-    pub now_ms: i64,
-    pub idle_since_ms: i64,
 }
 
 /// The storage backends. Cheap to clone.
@@ -1204,7 +1195,7 @@ impl Store {
         dispatch!(self, s => s.session_owner(token_hash).await)
     }
 
-    /// Removes an expired session.
+    /// Removes an expired session; its push subscription stays (no longer linked to it).
     pub async fn expire_session(&self, token_hash: &str) -> Result<(), StoreError> {
         dispatch!(self, s => s.expire_session(token_hash).await)
     }
@@ -1273,17 +1264,25 @@ impl Store {
         dispatch!(self, s => s.has_push_subscription(token_hash).await)
     }
 
-    /// Removes the session's push subscription (idempotent; audited when there was one).
+    /// Whether `endpoint` is subscribed for `user`, through any session or none any more.
+    pub async fn has_push_endpoint(&self, user: Uuid, endpoint: &str) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.has_push_endpoint(user, endpoint).await)
+    }
+
+    /// Removes the session's push subscription and, given `endpoint`, the user's subscription
+    /// of that device (idempotent; audited when there was one).
     pub async fn delete_push_subscription(
         &self,
         token_hash: &str,
+        user: Uuid,
+        endpoint: Option<&str>,
         audit: Entry,
     ) -> Result<(), StoreError> {
-        dispatch!(self, s => s.delete_push_subscription(token_hash, audit).await)
+        dispatch!(self, s => s.delete_push_subscription(token_hash, user, endpoint, audit).await)
     }
 
-    /// Removes a subscription the push service says is gone (404/410), unless the session
-    /// subscribed again meanwhile with another endpoint.
+    /// Removes a subscription the push service says is gone (404/410), unless the device
+    /// subscribed again meanwhile with other keys.
     pub async fn drop_push_target(&self, target: &PushTarget) -> Result<(), StoreError> {
         dispatch!(self, s => s.drop_push_target(target).await)
     }
@@ -1299,14 +1298,10 @@ impl Store {
         dispatch!(self, s => s.set_group_muted(group_id, user, muted, audit).await)
     }
 
-    /// The live subscriptions to push a new post to: members who may read its timeline, not
-    /// its author, enabled, who have not muted the group (unless the post is urgent).
-    pub async fn push_targets(
-        &self,
-        post: &PushPost,
-        live: LiveSessions,
-    ) -> Result<Vec<PushTarget>, StoreError> {
-        dispatch!(self, s => s.push_targets(post, live).await)
+    /// The subscriptions to push a new post to: members who may read its timeline, not its
+    /// author, enabled, who have not muted the group (unless the post is urgent).
+    pub async fn push_targets(&self, post: &PushPost) -> Result<Vec<PushTarget>, StoreError> {
+        dispatch!(self, s => s.push_targets(post).await)
     }
 
     /// Schedules an urgent post's re-notification (once per post: a second call changes
@@ -1332,14 +1327,10 @@ impl Store {
         dispatch!(self, s => s.claim_push_reminders(now_ms, every_ms, limit).await)
     }
 
-    /// The live subscriptions of members who may read an urgent post and have not
-    /// acknowledged it (mutes do not count); when everyone has, the reminder is dropped.
-    pub async fn reminder_targets(
-        &self,
-        post: &PushPost,
-        live: LiveSessions,
-    ) -> Result<Vec<PushTarget>, StoreError> {
-        dispatch!(self, s => s.reminder_targets(post, live).await)
+    /// The subscriptions of members who may read an urgent post and have not acknowledged it
+    /// (mutes do not count); when everyone has, the reminder is dropped.
+    pub async fn reminder_targets(&self, post: &PushPost) -> Result<Vec<PushTarget>, StoreError> {
+        dispatch!(self, s => s.reminder_targets(post).await)
     }
 
     /// Records that a session was used at `at_ms`, without waiting (batched; skipped under

@@ -85,6 +85,7 @@ impl PgStore {
             .await?;
         if suspended {
             for sql in [
+                "DELETE FROM push_subscriptions WHERE user_id = $1",
                 "DELETE FROM sessions WHERE user_id = $1",
                 "DELETE FROM trusted_devices WHERE user_id = $1",
             ] {
@@ -119,7 +120,11 @@ impl PgStore {
         let Some(id) = id else {
             return Ok(None);
         };
-        // Whoever knew the old password is logged out everywhere.
+        // Whoever knew the old password is logged out everywhere; no device gets pushes.
+        sqlx::query("DELETE FROM push_subscriptions WHERE user_id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
             .execute(tx.conn())

@@ -221,6 +221,10 @@ pub async fn close_family_without_ties(tx: &mut WriteTx, user: Uuid) -> Result<b
     .rows_affected()
         == 1;
     if closed {
+        sqlx::query("DELETE FROM push_subscriptions WHERE user_id = $1")
+            .bind(user)
+            .execute(tx.conn())
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user)
             .execute(tx.conn())

@@ -107,6 +107,7 @@ async fn reset_for_activation(
     .await?;
     for sql in [
         "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM push_subscriptions WHERE user_id = $1",
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM trusted_devices WHERE user_id = $1",
     ] {
@@ -621,6 +622,7 @@ impl PgStore {
         if suspended {
             for user in &changed {
                 for sql in [
+                    "DELETE FROM push_subscriptions WHERE user_id = $1",
                     "DELETE FROM sessions WHERE user_id = $1",
                     "DELETE FROM trusted_devices WHERE user_id = $1",
                 ] {
@@ -685,6 +687,7 @@ impl PgStore {
         .execute(tx.conn())
         .await?;
         for sql in [
+            "DELETE FROM push_subscriptions WHERE user_id = $1",
             "DELETE FROM sessions WHERE user_id = $1",
             "UPDATE activation_links SET used_at_ms = 0 WHERE user_id = $1 AND used_at_ms IS NULL",
             "DELETE FROM trusted_devices WHERE user_id = $1",

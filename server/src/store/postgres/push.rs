@@ -8,22 +8,20 @@ use super::users::record_audit;
 use super::PgStore;
 use crate::audit::Entry;
 use crate::store::id::Id;
-use crate::store::{LiveSessions, PushPost, PushTarget, StoreError};
+use crate::store::{PushPost, PushTarget, StoreError};
 
-/// Live subscriptions of current members who may read timeline `$2` of group `$1`, other than
-/// the author `$3`, enabled, whose session is live (`$4` now, `$5` idle cutoff). Callers append
-/// `AND ...` on `m` (member) and `s`/`ps`.
-const TARGETS: &str = "SELECT ps.session_token_hash, ps.endpoint, ps.p256dh, ps.auth
+/// Subscriptions of current members who may read timeline `$2` of group `$1`, other than
+/// the author `$3`, enabled. Whether the session that registered one is still live does not
+/// matter: a subscription outlives its session's idle expiry. Callers append `AND ...` on `m`
+/// (member).
+const TARGETS: &str = "SELECT ps.endpoint, ps.p256dh, ps.auth
      FROM group_members m
      JOIN users u ON u.id = m.user_id AND NOT u.disabled
      JOIN push_subscriptions ps ON ps.user_id = m.user_id
-     JOIN sessions s ON s.token_hash = ps.session_token_hash
-     WHERE m.group_id = $1 AND (m.role <> 'family' OR $2 = 'family') AND m.user_id <> $3
-       AND s.expires_at_ms > $4 AND s.last_seen_ms >= $5";
+     WHERE m.group_id = $1 AND (m.role <> 'family' OR $2 = 'family') AND m.user_id <> $3";
 
 #[derive(sqlx::FromRow)]
 struct TargetRow {
-    session_token_hash: String,
     endpoint: String,
     p256dh: String,
     auth: String,
@@ -32,7 +30,6 @@ struct TargetRow {
 impl From<TargetRow> for PushTarget {
     fn from(r: TargetRow) -> Self {
         Self {
-            session: r.session_token_hash,
             endpoint: r.endpoint,
             p256dh: r.p256dh,
             auth: r.auth,
@@ -80,17 +77,33 @@ impl PgStore {
         entry: Entry,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Two registrations of one session at once take turns, so neither trips over the
+        // other's row (one subscription per session).
+        sqlx::query("SELECT 1 FROM sessions WHERE token_hash = $1 FOR UPDATE")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        // The session's previous device, if it registers another endpoint now.
         sqlx::query(
-            "INSERT INTO push_subscriptions
-                 (session_token_hash, user_id, endpoint, p256dh, auth, created_at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (session_token_hash) DO UPDATE SET endpoint = excluded.endpoint,
-                 p256dh = excluded.p256dh, auth = excluded.auth,
-                 created_at_ms = excluded.created_at_ms",
+            "DELETE FROM push_subscriptions WHERE session_token_hash = $1 AND endpoint <> $2",
         )
         .bind(token_hash)
-        .bind(Id(user))
         .bind(&sub.endpoint)
+        .execute(&mut *tx)
+        .await?;
+        // The same endpoint registered again (after a new login on the device, or by another
+        // user of a shared one) moves to this user and session.
+        sqlx::query(
+            "INSERT INTO push_subscriptions
+                 (endpoint, user_id, session_token_hash, p256dh, auth, created_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id,
+                 session_token_hash = excluded.session_token_hash, p256dh = excluded.p256dh,
+                 auth = excluded.auth, created_at_ms = excluded.created_at_ms",
+        )
+        .bind(&sub.endpoint)
+        .bind(Id(user))
+        .bind(token_hash)
         .bind(&sub.keys.p256dh)
         .bind(&sub.keys.auth)
         .bind(now_ms)
@@ -110,17 +123,35 @@ impl PgStore {
         .await?)
     }
 
+    pub async fn has_push_endpoint(&self, user: Uuid, endpoint: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM push_subscriptions
+                            WHERE endpoint = $1 AND user_id = $2)",
+        )
+        .bind(endpoint)
+        .bind(Id(user))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     pub async fn delete_push_subscription(
         &self,
         token_hash: &str,
+        user: Uuid,
+        endpoint: Option<&str>,
         entry: Entry,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let deleted = sqlx::query("DELETE FROM push_subscriptions WHERE session_token_hash = $1")
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let deleted = sqlx::query(
+            "DELETE FROM push_subscriptions
+             WHERE session_token_hash = $1 OR (user_id = $2 AND endpoint = $3)",
+        )
+        .bind(token_hash)
+        .bind(Id(user))
+        .bind(endpoint)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if deleted > 0 {
             record_audit(&mut tx, entry).await?;
         }
@@ -130,13 +161,11 @@ impl PgStore {
 
     pub async fn drop_push_target(&self, target: &PushTarget) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "DELETE FROM push_subscriptions WHERE session_token_hash = $1 AND endpoint = $2",
-        )
-        .bind(&target.session)
-        .bind(&target.endpoint)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1 AND p256dh = $2")
+            .bind(&target.endpoint)
+            .bind(&target.p256dh)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -168,13 +197,9 @@ impl PgStore {
         Ok(())
     }
 
-    pub async fn push_targets(
-        &self,
-        post: &PushPost,
-        live: LiveSessions,
-    ) -> Result<Vec<PushTarget>, StoreError> {
+    pub async fn push_targets(&self, post: &PushPost) -> Result<Vec<PushTarget>, StoreError> {
         let sql = format!(
-            "{TARGETS} AND ($6 OR NOT EXISTS (SELECT 1 FROM group_mutes gm
+            "{TARGETS} AND ($4 OR NOT EXISTS (SELECT 1 FROM group_mutes gm
                                              WHERE gm.group_id = m.group_id
                                                AND gm.user_id = m.user_id))"
         );
@@ -182,8 +207,6 @@ impl PgStore {
             .bind(Id(post.group_id))
             .bind(post.timeline.as_str())
             .bind(Id(post.author))
-            .bind(live.now_ms)
-            .bind(live.idle_since_ms)
             .bind(post.urgent)
             .fetch_all(&self.pool)
             .await?;
@@ -255,11 +278,7 @@ impl PgStore {
         Ok(posts)
     }
 
-    pub async fn reminder_targets(
-        &self,
-        post: &PushPost,
-        live: LiveSessions,
-    ) -> Result<Vec<PushTarget>, StoreError> {
+    pub async fn reminder_targets(&self, post: &PushPost) -> Result<Vec<PushTarget>, StoreError> {
         let unacked: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM group_members m
                  JOIN users u ON u.id = m.user_id AND NOT u.disabled
@@ -286,14 +305,12 @@ impl PgStore {
         }
         let sql = format!(
             "{TARGETS} AND NOT EXISTS (SELECT 1 FROM post_acks a
-                                      WHERE a.post_id = $6 AND a.user_id = m.user_id)"
+                                      WHERE a.post_id = $4 AND a.user_id = m.user_id)"
         );
         let rows: Vec<TargetRow> = sqlx::query_as(&sql)
             .bind(Id(post.group_id))
             .bind(post.timeline.as_str())
             .bind(Id(post.author))
-            .bind(live.now_ms)
-            .bind(live.idle_since_ms)
             .bind(Id(post.post_id))
             .fetch_all(&self.pool)
             .await?;

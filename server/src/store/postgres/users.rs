@@ -188,6 +188,11 @@ impl PgStore {
 
     pub async fn delete_session(&self, token_hash: &str, entry: Entry) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Logging out ends the device's pushes too; expiry (below) leaves them.
+        sqlx::query("DELETE FROM push_subscriptions WHERE session_token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&mut *tx)

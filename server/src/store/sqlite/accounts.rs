@@ -83,6 +83,7 @@ impl SqliteStore {
             .await?;
         if suspended {
             for sql in [
+                "DELETE FROM push_subscriptions WHERE user_id = ?",
                 "DELETE FROM sessions WHERE user_id = ?",
                 "DELETE FROM trusted_devices WHERE user_id = ?",
             ] {
@@ -119,7 +120,11 @@ impl SqliteStore {
         let Some(id) = id.and_then(|s| Uuid::parse_str(&s).ok()) else {
             return Ok(None);
         };
-        // Whoever knew the old password is logged out everywhere.
+        // Whoever knew the old password is logged out everywhere; no device gets pushes.
+        sqlx::query("DELETE FROM push_subscriptions WHERE user_id = ?")
+            .bind(id.hyphenated())
+            .execute(tx.conn())
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(id.hyphenated())
             .execute(tx.conn())

@@ -222,6 +222,10 @@ pub async fn close_family_without_ties(
     .rows_affected()
         == 1;
     if closed {
+        sqlx::query("DELETE FROM push_subscriptions WHERE user_id = ?")
+            .bind(user.hyphenated())
+            .execute(&mut *conn)
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user.hyphenated())
             .execute(&mut *conn)

@@ -106,6 +106,7 @@ async fn reset_for_activation(
     .await?;
     for sql in [
         "DELETE FROM recovery_codes WHERE user_id = ?",
+        "DELETE FROM push_subscriptions WHERE user_id = ?",
         "DELETE FROM sessions WHERE user_id = ?",
         "DELETE FROM trusted_devices WHERE user_id = ?",
     ] {
@@ -605,6 +606,7 @@ impl SqliteStore {
         if suspended {
             for user in &changed {
                 for sql in [
+                    "DELETE FROM push_subscriptions WHERE user_id = ?",
                     "DELETE FROM sessions WHERE user_id = ?",
                     "DELETE FROM trusted_devices WHERE user_id = ?",
                 ] {
@@ -671,6 +673,7 @@ impl SqliteStore {
         .execute(tx.conn())
         .await?;
         for sql in [
+            "DELETE FROM push_subscriptions WHERE user_id = ?",
             "DELETE FROM sessions WHERE user_id = ?",
             "UPDATE activation_links SET used_at_ms = 0 WHERE user_id = ? AND used_at_ms IS NULL",
             "DELETE FROM trusted_devices WHERE user_id = ?",

@@ -119,6 +119,11 @@ impl SqliteStore {
 
     pub async fn delete_session(&self, token_hash: &str, entry: Entry) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
+        // Logging out ends the device's pushes too; expiry (below) leaves them.
+        sqlx::query("DELETE FROM push_subscriptions WHERE session_token_hash = ?")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
             .execute(&mut *tx)

@@ -7,10 +7,9 @@ CREATE TABLE push_vapid_key (
 );
 
 CREATE TABLE push_subscriptions (
-    session_token_hash text   NOT NULL PRIMARY KEY
-        REFERENCES sessions (token_hash) ON DELETE CASCADE,
+    endpoint           text   NOT NULL PRIMARY KEY,
     user_id            uuid   NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    endpoint           text   NOT NULL,
+    session_token_hash text   UNIQUE REFERENCES sessions (token_hash) ON DELETE SET NULL,
     p256dh             text   NOT NULL,
     auth               text   NOT NULL,
     created_at_ms      bigint NOT NULL

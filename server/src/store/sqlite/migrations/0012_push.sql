@@ -1,4 +1,4 @@
--- Web Push (issue 13): the server's VAPID key pair, one subscription per session, per-group
+-- Web Push (issue 13): the server's VAPID key pair, one subscription per device, per-group
 -- mutes and the re-notification of urgent posts until acknowledged.
 
 -- One row: the first instance to start inserts it, every instance then reads the same pair, so
@@ -10,13 +10,16 @@ CREATE TABLE push_vapid_key (
     created_at_ms INTEGER NOT NULL
 ) STRICT;
 
--- A device's subscription belongs to its session: logout, expiry, a password reset or
--- offboarding delete the session and, with it, the subscription.
+-- A device's subscription belongs to its user; the endpoint (the browser's push address) names
+-- the device, so a device is subscribed once, to whoever registered it last. It outlives the
+-- idle expiry of the session that registered it: the link becomes NULL and pushes go on. It
+-- ends when that session logs out, when all the account's sessions end (password reset, a new
+-- activation link, suspension, offboarding), on unsubscribing, or when the push service says
+-- it is gone. A session has at most one: registering another endpoint replaces it.
 CREATE TABLE push_subscriptions (
-    session_token_hash TEXT    NOT NULL PRIMARY KEY
-        REFERENCES sessions (token_hash) ON DELETE CASCADE,
+    endpoint           TEXT    NOT NULL PRIMARY KEY,
     user_id            TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    endpoint           TEXT    NOT NULL,
+    session_token_hash TEXT    UNIQUE REFERENCES sessions (token_hash) ON DELETE SET NULL,
     p256dh             TEXT    NOT NULL,
     auth               TEXT    NOT NULL,
     created_at_ms      INTEGER NOT NULL
