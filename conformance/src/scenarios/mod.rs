@@ -88,7 +88,7 @@ scenarios!(
     uploads_resume_and_become_attachments,
     uploads_are_typed_by_their_content,
     groups_are_muted_per_member,
-    push_subscriptions_belong_to_the_session,
+    push_subscriptions_belong_to_the_user_and_device,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.

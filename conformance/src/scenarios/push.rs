@@ -1,6 +1,10 @@
 //! Web Push: the VAPID key, this device's subscription and muting a group. Nothing is posted
 //! while a subscription exists, so no push is ever sent from a conformance run (and the
 //! endpoints are under `.invalid`, which never resolves, RFC 2606).
+//!
+//! A subscription belongs to the user and the device (its endpoint): registered through a
+//! session, it outlives that session's idle expiry (not checked here: a suite cannot wait half
+//! an hour) and ends at its logout; the same endpoint registered by someone else moves to them.
 
 use serde_json::{json, Value};
 use tsunagu_api::{ErrorCode, Group, PushSubscriptionStatus, VapidKey};
@@ -59,7 +63,7 @@ pub(super) async fn groups_are_muted_per_member(ctx: &Ctx) -> Check {
     Ok(())
 }
 
-pub(super) async fn push_subscriptions_belong_to_the_session(ctx: &Ctx) -> Check {
+pub(super) async fn push_subscriptions_belong_to_the_user_and_device(ctx: &Ctx) -> Check {
     let device = ctx.login_member().await?;
     let key_reply = ctx
         .get("/push/vapid-key")
@@ -135,21 +139,65 @@ pub(super) async fn push_subscriptions_belong_to_the_session(ctx: &Ctx) -> Check
         "refused subscriptions store nothing"
     );
 
+    // `?endpoint=`: whether that device is subscribed for the caller, through any session.
+    let device_status = |token: String, endpoint: String| async move {
+        let status: PushSubscriptionStatus = ctx
+            .get("/me/push-subscription")
+            .query(&[("endpoint", endpoint.as_str())])
+            .bearer(&token)
+            .send()
+            .await?
+            .expect_status(200)?
+            .decode()?;
+        Check::Ok(status.subscribed)
+    };
+    let put_as = |token: String, endpoint: String| async move {
+        ctx.put("/me/push-subscription")
+            .bearer(&token)
+            .json(&subscription(&endpoint, P256DH, AUTH))
+            .send()
+            .await?
+            .expect_status(204)?;
+        Check::Ok(())
+    };
+
     let endpoint = format!("https://push.invalid/conformance/{}", unique("device"));
     put(subscription(&endpoint, P256DH, AUTH))
         .await?
         .expect_status(204)?;
     ensure!(status(device.token.clone()).await?, "subscribed after PUT");
-    // Another session of the same person is another device.
+    ensure!(
+        device_status(device.token.clone(), endpoint.clone()).await?,
+        "?endpoint= answers for the session's own device"
+    );
+    // Another session of the same person has no subscription of its own, but the device is
+    // subscribed for the person.
     let other = ctx.login_member().await?;
     ensure!(
         !status(other.token.clone()).await?,
-        "the subscription is the session's"
+        "another session has no subscription of its own"
+    );
+    ensure!(
+        device_status(other.token.clone(), endpoint.clone()).await?,
+        "?endpoint= answers for the user's device through any session"
+    );
+    let outsider = ctx.login_outsider().await?;
+    ensure!(
+        !device_status(outsider.token.clone(), endpoint.clone()).await?,
+        "?endpoint= does not answer for someone else's device"
     );
     // Replacing it keeps one.
     put(subscription(&format!("{endpoint}-2"), P256DH, AUTH))
         .await?
         .expect_status(204)?;
+    ensure!(
+        !device_status(device.token.clone(), endpoint.clone()).await?,
+        "a session's new endpoint replaces its previous one"
+    );
+    ensure!(
+        device_status(device.token.clone(), format!("{endpoint}-2")).await?,
+        "the session's new endpoint is subscribed"
+    );
     for _ in 0..2 {
         ctx.delete("/me/push-subscription")
             .bearer(&device.token)
@@ -160,6 +208,55 @@ pub(super) async fn push_subscriptions_belong_to_the_session(ctx: &Ctx) -> Check
     ensure!(
         !status(device.token.clone()).await?,
         "unsubscribed after DELETE"
+    );
+
+    // A shared device: the same endpoint registered by someone else moves to them.
+    let shared = format!("https://push.invalid/conformance/{}", unique("shared"));
+    put_as(other.token.clone(), shared.clone()).await?;
+    put_as(outsider.token.clone(), shared.clone()).await?;
+    ensure!(
+        !status(other.token.clone()).await?
+            && !device_status(other.token.clone(), shared.clone()).await?,
+        "the previous owner of a device registered again by someone else keeps nothing of it"
+    );
+    ensure!(
+        status(outsider.token.clone()).await?,
+        "the device moved to whoever registered it last"
+    );
+    // DELETE with `?endpoint=` removes the caller's subscription of that device.
+    ctx.delete("/me/push-subscription")
+        .query(&[("endpoint", shared.as_str())])
+        .bearer(&other.token)
+        .send()
+        .await?
+        .expect_status(204)?;
+    ensure!(
+        status(outsider.token.clone()).await?,
+        "nobody removes another user's device by its endpoint"
+    );
+    ctx.delete("/me/push-subscription")
+        .query(&[("endpoint", shared.as_str())])
+        .bearer(&outsider.token)
+        .send()
+        .await?
+        .expect_status(204)?;
+    ensure!(
+        !device_status(outsider.token.clone(), shared.clone()).await?,
+        "removed by its endpoint"
+    );
+
+    // Logging out ends the subscription the session registered.
+    let leaving = ctx.login_member().await?;
+    let left = format!("https://push.invalid/conformance/{}", unique("logout"));
+    put_as(leaving.token.clone(), left.clone()).await?;
+    ctx.delete("/sessions/current")
+        .bearer(&leaving.token)
+        .send()
+        .await?
+        .expect_status(204)?;
+    ensure!(
+        !device_status(other.token.clone(), left).await?,
+        "logging out ends the session's subscription"
     );
     Ok(())
 }
