@@ -28,6 +28,7 @@ mod onboarding;
 mod operator;
 mod post_actions;
 mod posts;
+mod push;
 mod query;
 mod sessions;
 

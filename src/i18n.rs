@@ -377,6 +377,24 @@ messages! {
     NoImportantPosts => "重要・至急の投稿はありません。", "No important or urgent posts.";
     /// Toolbar of the timeline (its accessible name).
     TimelineTools => "タイムラインの表示", "Timeline view";
+    /// The account page's notification setting (this device).
+    PushTitle => "通知", "Notifications";
+    /// What a notification holds, under its title.
+    PushAbout => "新しい投稿をこの端末にお知らせします。通知に投稿の内容は含まれません（「新しいメッセージがあります」とグループの種類だけです）。", "New posts are announced on this device. A notification never holds the post: only “Something new has arrived” and the kind of group.";
+    /// The switch turning notifications on for this device.
+    PushOnThisDevice => "この端末で通知を受け取る", "Receive notifications on this device";
+    /// The browser has no Web Push.
+    PushUnsupported => "このブラウザは通知に対応していません。", "This browser cannot receive notifications.";
+    /// iOS delivers pushes only to web apps added to the home screen.
+    PushNeedsHomeScreen => "iPhone・iPad では、ホーム画面に追加した「つなぐ」でだけ通知を受け取れます。Safari の共有ボタンから「ホーム画面に追加」を選び、追加したアイコンから開いてください。", "On iPhone and iPad, notifications reach Tsunagu only once it is on the home screen: in Safari choose Share → “Add to Home Screen”, then open it from that icon.";
+    /// The server sends no pushes (no VAPID subject configured).
+    PushNotConfigured => "このサーバーでは通知が設定されていません。", "Notifications are not set up on this server.";
+    /// The user refused notifications in the browser.
+    PushDenied => "このブラウザで通知が拒否されています。サイトの設定で通知を許可してください。", "Notifications are blocked in this browser: allow them in the site settings.";
+    /// Subscribing or unsubscribing failed.
+    PushFailed => "この端末では通知を設定できませんでした。", "Notifications could not be set up on this device.";
+    /// The per-group mute switch on the members page.
+    GroupMute => "このグループの通知を止める（至急の投稿は通知します）", "Mute this group's notifications (urgent posts still notify)";
     /// The account page's text size setting (this device).
     TextSizeTitle => "文字の大きさ", "Text size";
     /// Under the text size setting.

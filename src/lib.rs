@@ -13,6 +13,7 @@
 pub mod api;
 pub mod app_part;
 pub mod boot;
+pub mod clock;
 pub mod components;
 pub mod device_data;
 pub mod download;
@@ -35,6 +36,7 @@ pub use tsunagu_api::kana;
 pub mod page_flags;
 pub mod pages;
 pub mod post_view;
+pub mod push_device;
 pub mod session;
 pub mod sort;
 pub mod storage;

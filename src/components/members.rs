@@ -4,6 +4,7 @@
 pub mod add_member_panel;
 pub mod family_invite;
 pub mod group_actions;
+pub mod group_mute;
 pub mod member_row;
 pub mod patient_card;
 pub mod patient_form;

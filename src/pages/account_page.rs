@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 
 use crate::app_part::link_rel;
+use crate::components::account::push_setting::PushSetting;
 use crate::components::account::text_size_setting::TextSizeSetting;
 use crate::components::account::two_factor_setup::TwoFactorSetup;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
-/// "アカウント設定": this device's text size, the user's own account (its two-step verification)
+/// "アカウント設定": this device's text size and notifications, the user's own account (its two-step verification)
 /// and the ways to what the
 /// account administers: a facility's staff and the access log (facility administrators), the
 /// operator console ("事務局", a build of its own). Here rather than in the home navigation:
@@ -45,6 +46,7 @@ pub fn AccountPage() -> impl IntoView {
                 </p>
             </Show>
             <TextSizeSetting/>
+            <PushSetting/>
             <TwoFactorSetup/>
         </div>
     }

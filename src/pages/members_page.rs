@@ -8,6 +8,7 @@ use tsunagu_api::{GroupKind, MemberRole};
 use crate::components::members::add_member_panel::AddMemberPanel;
 use crate::components::members::family_invite::FamilyInvite;
 use crate::components::members::group_actions::GroupActions;
+use crate::components::members::group_mute::GroupMute;
 use crate::components::members::member_row::MemberRow;
 use crate::components::members::patient_card::PatientCard;
 use crate::components::members::pending_list::PendingList;
@@ -16,7 +17,7 @@ use crate::i18n::{error_text, use_i18n, Msg};
 use crate::pages::group_page::use_group_id;
 use crate::session::use_session;
 
-/// The group's name, the patient profile (patient groups), the members with role badges, the
+/// The group's name, the switch muting its notifications, the patient profile (patient groups), the members with role badges, the
 /// invitations waiting for the physician, and — for admins — adding members, inviting family
 /// and archiving; everyone can leave. Archived groups show the read-only banner.
 #[component]
@@ -85,6 +86,7 @@ pub fn MembersPage() -> impl IntoView {
                         let is_patient = group.kind == GroupKind::Patient;
                         view! {
                             <h1 class="group-page__title">{group.name.clone()}</h1>
+                            <GroupMute group_id=gid muted=group.muted/>
                             {archived
                                 .then(|| {
                                     view! {

@@ -87,6 +87,13 @@ impl Stack {
         (reply.status, ct)
     }
 
+    /// `GET path` (under the API) with `token`: its JSON body, which must come with a 200.
+    pub async fn api_get_json(&self, token: &str, path: &str) -> Value {
+        let reply = self.api.get(path).bearer(token).send().await.unwrap();
+        assert_eq!(reply.status, 200, "GET {path}: {}", reply.text);
+        reply.json().unwrap()
+    }
+
     pub async fn api_status_with_token(&self, token: &str, path: &str) -> u16 {
         self.api
             .get(path)
@@ -160,6 +167,12 @@ impl Stack {
     pub async fn api_read_up_to(&self, token: &str, group: &str) -> Option<String> {
         let page = self.api.posts(token, id(group), "?limit=1").await.unwrap();
         page.read_up_to.map(|id| id.to_string())
+    }
+
+    /// The unread posts of all the caller's groups.
+    pub async fn api_unread_total(&self, token: &str) -> u32 {
+        let groups = self.api.groups(token).await.unwrap();
+        groups.iter().map(|g| g.unread_count).sum()
     }
 
     /// `(unread_count, mention_count)` of a group for the caller.

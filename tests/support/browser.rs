@@ -42,6 +42,7 @@ pub(super) fn candidates(role: &str) -> &'static str {
         "button" => "button, [role=button], input[type=submit], input[type=button]",
         "textbox" => "input:not([type]), input[type=text], input[type=email], input[type=tel], input[type=url], input[type=search], textarea, [role=textbox]",
         "checkbox" => "input[type=checkbox], [role=checkbox]",
+        "switch" => "[role=switch]",
         "cell" => "td, th, [role=cell], [role=rowheader]",
         "link" => "a[href], [role=link]",
         "heading" => "h1, h2, h3, h4, [role=heading]",

@@ -126,6 +126,16 @@ impl Browser {
         .await;
     }
 
+    /// Sets the notification permission (`granted`, `denied`, `prompt`) as the browser's site
+    /// settings would.
+    pub async fn set_notifications(&self, setting: &str) {
+        self.cdp(
+            "Browser.setPermission",
+            json!({"permission": {"name": "notifications"}, "setting": setting, "origin": self.base}),
+        )
+        .await;
+    }
+
     /// Delivers a push message with `data` to the origin's service worker, as a push service
     /// does. DevTools needs the registration's id, which the page cannot read: a fresh
     /// profile numbers its registrations from 0, and a push to an id that is not there is
