@@ -10,12 +10,23 @@
 //   sends the window event `tsunagu:apply-update`, and the page reloads on the new version;
 // - data-offline-copy="<ms>" (when the copy was saved) while the API's answers come from this
 //   device's copy, removed when they come live again.
+//
+// The other way, the app writes its unread total as data-unread (page_flags.rs): shown here in
+// the tab's title, "(3) つなぐ Tsunagu", and on the installed app's icon (Badging API).
 (function () {
   var root = document.documentElement;
   try {
     var size = localStorage.getItem("tsunagu.text-size");
     if (size) root.setAttribute("data-text-size", size);
   } catch (e) {}
+  var title = document.title;
+  new MutationObserver(function () {
+    var n = +root.getAttribute("data-unread") || 0;
+    document.title = n ? "(" + n + ") " + title : title;
+    if (navigator.setAppBadge) {
+      (n ? navigator.setAppBadge(n) : navigator.clearAppBadge()).catch(function () {});
+    }
+  }).observe(root, { attributes: true, attributeFilter: ["data-unread"] });
   if (!("serviceWorker" in navigator)) return;
   var container = navigator.serviceWorker;
   function ready(worker) {

@@ -51,6 +51,7 @@ pub fn GroupList() -> impl IntoView {
     let session = use_session();
     let live = use_live();
     let refresh = use_context::<GroupListRefresh>();
+    crate::clock::provide_clock();
     // Kept here so a reload of the list keeps what was typed.
     let filter = RwSignal::new(String::new());
     let groups = crate::load::load(move || {
@@ -99,6 +100,10 @@ pub fn GroupList() -> impl IntoView {
     let items = Memo::new(move |prev: Option<&Vec<Group>>| match groups.get() {
         Some(Ok(page)) => page.items,
         _ => prev.cloned().unwrap_or_default(),
+    });
+    // Also outside the list: the tab's title and the app's icon badge.
+    crate::effect::effect(move || {
+        crate::page_flags::show_unread(items.with(|gs| gs.iter().map(|g| g.unread_count).sum()));
     });
     let state = Memo::new(move |_| match groups.get() {
         None => ListState::Loading,

@@ -6,11 +6,12 @@ use crate::app_part::{link_rel, MANAGE_PREFIX};
 use leptos_router::hooks::use_location;
 use tsunagu_api::Group;
 
+use crate::clock::use_clock;
 use crate::home_model::display_name;
 use crate::i18n::labels::unread_label;
 use crate::i18n::system::system_preview_text;
 use crate::i18n::{use_i18n, Msg};
-use crate::time_format::{datetime_attr, format_datetime};
+use crate::time_format::{datetime_attr, format_ago, format_datetime};
 
 /// A group as a link whose accessible name is exactly the group name; the latest post (author:
 /// excerpt, or the system entry phrased), its time, the mention badge ("@2", read out as
@@ -22,6 +23,7 @@ pub fn GroupListItem(
     group: Group,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let clock = use_clock();
     let location = use_location();
     let href = format!("/groups/{}", group.id);
     let current = {
@@ -96,8 +98,12 @@ pub fn GroupListItem(
             {last
                 .map(|t| {
                     view! {
-                        <time class="group-item__time" datetime=datetime_attr(&t)>
-                            {move || format_datetime(&t, i18n.locale())}
+                        <time
+                            class="group-item__time"
+                            datetime=datetime_attr(&t)
+                            title=move || format_datetime(&t, i18n.locale())
+                        >
+                            {move || format_ago(&t, &clock.now(), i18n.locale())}
                         </time>
                     }
                 })}
