@@ -64,7 +64,6 @@ fn mount(post: Post) -> (HtmlElement, impl Drop) {
                     group_id: Uuid::from_u128(GROUP),
                     role: MemberRole::Member,
                     archived: false,
-                    muted: false,
                 })}
                 <PostTile post=post.clone()/>
             </Providers>

@@ -46,7 +46,6 @@ fn mount(post: Post, role: MemberRole) -> (HtmlElement, impl Drop) {
                     group_id: Uuid::from_u128(GROUP),
                     role,
                     archived: false,
-                    muted: false,
                 })}
                 {provide_reply_target();}
                 <PostTile post=post.clone()/>
