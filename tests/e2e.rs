@@ -250,7 +250,7 @@ async fn a_care_manager_invites_and_the_physician_approves() {
         .await;
     b.wait_timeline_text("佐藤 健一さん（主治医）が承認しました")
         .await;
-    b.by_role_text("note", "承認しました").await;
+    b.by_role_text("article", "承認しました").await;
     b.close().await;
 }
 
@@ -2085,7 +2085,8 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
                 .first()
                 .and_then(|p| p.trim_end_matches('%').parse::<u32>().ok())
                 .unwrap_or(0);
-            if f["url"].is_string() && (20..90).contains(&shown) {
+            // Well before the end: the reload below must find the upload unfinished.
+            if f["url"].is_string() && (20..60).contains(&shown) {
                 Ok((f, part))
             } else {
                 Err(format!("not half way yet: {f} {percent:?}"))
