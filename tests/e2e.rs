@@ -2073,8 +2073,9 @@ async fn a_photo_goes_out_without_its_location_and_a_cut_upload_resumes_after_a_
     b.wait_css_text(".attach-chip", &["wound.jpg", "縮小"])
         .await;
 
-    // A slow uplink (256 KB/s): the prepared photo takes seconds.
-    b.throttle_upload(Some(256 * 1024), 100).await;
+    // A slow uplink (128 KB/s): the prepared photo takes several seconds, so the reload below
+    // lands well before its end.
+    b.throttle_upload(Some(128 * 1024), 100).await;
     b.click("button", "送信").await;
     let before = b
         .wait_or_fail(Duration::from_secs(60), || async {
