@@ -2916,16 +2916,15 @@ async fn a_push_shows_a_notice_without_content_and_its_click_opens_the_group() {
     // What the server sends (tsunagu_api::PushPayload); headless Chromium's language is
     // English, so the notice is worded in English.
     for (urgent, body) in [(false, "Patient group"), (true, "Urgent · Patient group")] {
-        b.deliver_push(
-            &serde_json::json!({
-                "title": "新しいメッセージがあります", "kind": "patient", "group": group,
-                "urgent": urgent,
-            })
-            .to_string(),
-        )
-        .await;
+        let payload = serde_json::json!({
+            "title": "新しいメッセージがあります", "kind": "patient", "group": group,
+            "urgent": urgent,
+        })
+        .to_string();
         let shown = b
             .wait_or_fail(WAIT, || async {
+                // Again until shown: a worker being started may miss the first.
+                b.deliver_push(&payload).await;
                 let n = notices().await;
                 (n[0][3] == urgent)
                     .then(|| n.clone())
@@ -2945,8 +2944,8 @@ async fn a_push_shows_a_notice_without_content_and_its_click_opens_the_group() {
         );
     }
     // A push the worker cannot read still says only that something arrived.
-    b.deliver_push("not json").await;
     b.wait_or_fail(WAIT, || async {
+        b.deliver_push("not json").await;
         let n = notices().await;
         (n.as_array().map(Vec::len) == Some(2))
             .then_some(())

@@ -142,7 +142,7 @@ impl Browser {
     /// dropped, so the first few are tried.
     pub async fn deliver_push(&self, data: &str) {
         self.cdp("ServiceWorker.enable", json!({})).await;
-        for id in 0..4 {
+        for id in 0..12 {
             self.cdp(
                 "ServiceWorker.deliverPushMessage",
                 json!({"origin": self.base, "registrationId": id.to_string(), "data": data}),
