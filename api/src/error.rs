@@ -77,6 +77,13 @@ pub enum ErrorCode {
     PushEndpointForbidden,
     /// A subscription key that is not a P-256 public key (`p256dh`) or a 16-byte secret (`auth`).
     PushKeyInvalid,
+    /// The server sends no e-mail (the operator configured no SMTP): the app offers none.
+    EmailNotConfigured,
+    /// Notification mail needs a confirmed address first.
+    EmailNotConfirmed,
+    /// The confirmation code is wrong, expired, or was tried too often (then a new one is sent
+    /// by giving the address again).
+    InvalidEmailCode,
     /// A code this client does not know yet (newer backend); shown as a generic error.
     Unknown,
 }
@@ -123,6 +130,9 @@ wire_names!(ErrorCode {
     PushEndpointInvalid => "push_endpoint_invalid",
     PushEndpointForbidden => "push_endpoint_forbidden",
     PushKeyInvalid => "push_key_invalid",
+    EmailNotConfigured => "email_not_configured",
+    EmailNotConfirmed => "email_not_confirmed",
+    InvalidEmailCode => "invalid_email_code",
     Unknown => "unknown",
 } else Unknown);
 

@@ -17,6 +17,7 @@ mod wire_enum;
 
 mod access_log;
 mod directory;
+mod email;
 mod error;
 mod group;
 mod invitation;
@@ -36,6 +37,7 @@ mod two_factor;
 
 pub use access_log::*;
 pub use directory::*;
+pub use email::*;
 pub use error::*;
 pub use group::*;
 pub use invitation::*;

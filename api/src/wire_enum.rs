@@ -126,6 +126,7 @@ mod tests {
         agrees_with_serde(Importance::ALL, Importance::as_str);
         agrees_with_serde(RevisionKind::ALL, RevisionKind::as_str);
         agrees_with_serde(ErrorCode::ALL, ErrorCode::as_str);
+        agrees_with_serde(crate::EmailMode::ALL, crate::EmailMode::as_str);
     }
 
     #[test]

@@ -138,6 +138,14 @@ pub enum Action {
     GroupMute,
     /// A member unmuted a group's pushes.
     GroupUnmute,
+    /// A member gave a notification address (a confirmation code was mailed to it).
+    EmailAddressSet,
+    /// A member confirmed their notification address with the mailed code.
+    EmailConfirm,
+    /// A member chose how often notification mail comes (immediate, digest, off).
+    EmailModeSet,
+    /// A member removed their notification address.
+    EmailForget,
 }
 
 impl Action {
@@ -224,6 +232,10 @@ impl Action {
             Self::PushUnsubscribe => "push.unsubscribe",
             Self::GroupMute => "group.mute",
             Self::GroupUnmute => "group.unmute",
+            Self::EmailAddressSet => "email.address_set",
+            Self::EmailConfirm => "email.confirm",
+            Self::EmailModeSet => "email.mode_set",
+            Self::EmailForget => "email.forget",
         }
     }
 }

@@ -282,6 +282,45 @@ pub struct ServeArgs {
     /// Tests only: accept push endpoints on loopback over plain http.
     #[arg(long, env = "TSUNAGU_PUSH_ALLOW_INSECURE_ENDPOINTS", hide = true)]
     pub push_allow_insecure_endpoints: bool,
+
+    /// E-mail notifications: the SMTP server to send through, in lettre's URL syntax:
+    /// `smtp://127.0.0.1:25` (a local relay, plain), `smtps://user:password@host` (TLS from
+    /// the start, port 465), `smtp://user:password@host:587?tls=required` (STARTTLS). Give it
+    /// in the environment to keep a password off the command line; it is never logged.
+    /// Without it the server sends no mail and the app offers none.
+    #[arg(long, env = "TSUNAGU_SMTP_URL", hide_env_values = true,
+          requires_all = ["mail_from", "public_url"])]
+    pub smtp_url: Option<String>,
+
+    /// The sender of notification mail, e.g. `つなぐ Tsunagu <noreply@example.jp>` (required
+    /// with --smtp-url).
+    #[arg(long, env = "TSUNAGU_MAIL_FROM", value_parser = parse_mailbox)]
+    pub mail_from: Option<String>,
+
+    /// The address users open the app at (`https://tsunagu.example.jp`), for the links in
+    /// mails (required with --smtp-url).
+    #[arg(long, env = "TSUNAGU_PUBLIC_URL", value_parser = parse_origin)]
+    pub public_url: Option<String>,
+
+    /// How often a member who chose the digest gets one mail listing the groups with new
+    /// unread posts (`60m`, `1h`).
+    #[arg(long, env = "TSUNAGU_MAIL_DIGEST_EVERY", default_value = "60m",
+          value_parser = crate::push::schedule::parse_interval)]
+    pub mail_digest_every: Duration,
+
+    /// Mails name no group, only its kind (「患者グループに新しい投稿があります」): for regions
+    /// whose policy keeps even a patient's name out of mail.
+    #[arg(long, env = "TSUNAGU_MAIL_WITHOUT_NAMES")]
+    pub mail_without_names: bool,
+}
+
+fn parse_mailbox(raw: &str) -> Result<String, String> {
+    raw.trim()
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| raw.trim().to_owned())
+        .map_err(|e| {
+            format!("{raw:?} is not a mail address like `Tsunagu <noreply@example.jp>`: {e}")
+        })
 }
 
 fn parse_vapid_subject(raw: &str) -> Result<String, String> {
@@ -290,6 +329,18 @@ fn parse_vapid_subject(raw: &str) -> Result<String, String> {
 }
 
 impl ServeArgs {
+    /// The mail configuration of the command line.
+    pub fn email_settings(&self) -> crate::email::EmailSettings {
+        crate::email::EmailSettings {
+            smtp_url: self.smtp_url.clone(),
+            from: self.mail_from.clone(),
+            public_url: self.public_url.clone(),
+            digest_every: self.mail_digest_every,
+            without_names: self.mail_without_names,
+            ..crate::email::EmailSettings::default()
+        }
+    }
+
     /// The push configuration of the command line.
     pub fn push_settings(&self) -> crate::push::PushSettings {
         crate::push::PushSettings {
@@ -359,6 +410,8 @@ pub struct Settings {
     pub media: crate::media::MediaSettings,
     /// Web Push: off without a VAPID subject.
     pub push: crate::push::PushSettings,
+    /// E-mail notifications: off without an SMTP URL.
+    pub email: crate::email::EmailSettings,
 }
 
 /// Limits of the accept loop ([`crate::listener`]).
@@ -455,6 +508,7 @@ impl Default for Settings {
             connections: ConnectionLimits::default(),
             media: crate::media::MediaSettings::default(),
             push: crate::push::PushSettings::default(),
+            email: crate::email::EmailSettings::default(),
         }
     }
 }
@@ -591,5 +645,42 @@ mod tests {
         assert!(set.allow_insecure_endpoints);
         assert!(parse(&["--vapid-subject", "ops@example.jp"]).is_err());
         assert!(parse(&["--urgent-renotify-every", "0s"]).is_err());
+    }
+
+    #[test]
+    fn serve_reads_mail_settings() {
+        let parse = |extra: &[&str]| {
+            let cli = Cli::try_parse_from(["tsunagu-server", "serve"].iter().chain(extra))?;
+            let Command::Serve(args) = cli.command else {
+                panic!("serve expected")
+            };
+            Ok::<_, clap::Error>(args.email_settings())
+        };
+        let defaults = parse(&[]).unwrap();
+        assert_eq!(defaults, crate::email::EmailSettings::default());
+        assert_eq!(defaults.digest_every, Duration::from_secs(3600));
+        let set = parse(&[
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "つなぐ Tsunagu <noreply@example.jp>",
+            "--public-url",
+            "https://tsunagu.example.jp/",
+            "--mail-digest-every",
+            "15m",
+            "--mail-without-names",
+        ])
+        .unwrap();
+        assert_eq!(set.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(
+            set.public_url.as_deref(),
+            Some("https://tsunagu.example.jp")
+        );
+        assert_eq!(set.digest_every, Duration::from_secs(900));
+        assert!(set.without_names);
+        // The sender and the public address come with the SMTP server.
+        assert!(parse(&["--smtp-url", "smtp://127.0.0.1:2525"]).is_err());
+        assert!(parse(&["--mail-from", "not an address"]).is_err());
+        assert!(parse(&["--mail-digest-every", "0m"]).is_err());
     }
 }

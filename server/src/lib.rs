@@ -13,6 +13,7 @@ pub mod database_url;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod email;
 pub mod events;
 pub mod http;
 pub mod listener;
@@ -110,6 +111,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         media: media_settings(&args),
         push: args.push_settings(),
+        email: args.email_settings(),
         ..Settings::default()
     };
     let state = AppState::new(db.clone(), settings).await?;

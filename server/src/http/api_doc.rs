@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         (name = "access-log", description = "The access log, for the operator and facility administrators"),
         (name = "media", description = "Resumable uploads (tus 1.0) and the files attached to posts"),
         (name = "push", description = "Web Push: the VAPID key, this device's subscription, muting a group"),
+        (name = "email", description = "E-mail notifications: the caller's address, its confirmation and how often mail comes"),
     )
 )]
 pub struct ApiDoc;

@@ -106,6 +106,12 @@ pub enum Error {
     /// Web Push is off on this server (no VAPID subject configured).
     #[error("push notifications are not configured on this server")]
     PushNotConfigured,
+    /// The server sends no mail (no SMTP configured).
+    #[error("e-mail notifications are not configured on this server")]
+    EmailNotConfigured,
+    /// Notification mail needs a confirmed address.
+    #[error("confirm the address with the mailed code first")]
+    EmailNotConfirmed,
     #[error("too many failed attempts")]
     RateLimited { retry_after_secs: u64 },
     /// Too many password checks at once; the same problem code as `RateLimited`.
@@ -143,7 +149,10 @@ impl Error {
             | Self::InvalidTwoFactorCode => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::InvitationInvalid => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
-            Self::ActivationInvalid | Self::PushNotConfigured => StatusCode::NOT_FOUND,
+            Self::ActivationInvalid | Self::PushNotConfigured | Self::EmailNotConfigured => {
+                StatusCode::NOT_FOUND
+            }
+            Self::EmailNotConfirmed => StatusCode::CONFLICT,
             Self::PledgeOutdated | Self::ApplicationDecided => StatusCode::CONFLICT,
             Self::ImportInvalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::LastAdmin
@@ -214,6 +223,8 @@ impl Error {
             Self::PostDeleted => ErrorCode::PostDeleted,
             Self::FileTooLarge => ErrorCode::FileTooLarge,
             Self::PushNotConfigured => ErrorCode::PushNotConfigured,
+            Self::EmailNotConfigured => ErrorCode::EmailNotConfigured,
+            Self::EmailNotConfirmed => ErrorCode::EmailNotConfirmed,
             Self::MediaUnsupported => ErrorCode::UnsupportedMediaType,
             // No dedicated code in v1: only a confused client sends a stale offset; it asks
             // HEAD where to continue.
@@ -296,7 +307,7 @@ impl IntoResponse for Error {
             }
             _ => {}
         }
-        if matches!(self, Self::PushNotConfigured) {
+        if matches!(self, Self::PushNotConfigured | Self::EmailNotConfigured) {
             // A 404 about the server, not about something the caller may not see.
             response.extensions_mut().insert(NotARefusal);
         }

@@ -24,10 +24,12 @@ pub async fn get_meta(State(state): State<AppState>) -> Result<Json<Meta>, Error
         name: env!("CARGO_PKG_NAME").to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         api_version: "v1".to_owned(),
-        // Optional parts of the contract implemented here; web_push only when configured.
+        // Optional parts of the contract implemented here; web_push and email only when
+        // configured.
         capabilities: ["events", "search", "resumable_upload"]
             .into_iter()
             .chain(state.push.public_key().map(|_| "web_push"))
+            .chain(state.email.available().then_some("email"))
             .map(str::to_owned)
             .collect(),
         limits: Limits {

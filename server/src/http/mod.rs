@@ -37,6 +37,7 @@ mod applications;
 mod common_responses;
 mod direct;
 mod directory;
+mod email;
 mod error;
 mod extract;
 mod facilities;
@@ -99,6 +100,8 @@ pub struct AppState {
     pub uploads_busy: Arc<Mutex<std::collections::HashSet<uuid::Uuid>>>,
     /// Web Push: the VAPID key and the queue of pushes to send (off without a subject).
     pub push: crate::push::Push,
+    /// E-mail notifications: the sender and digest loops (off without an SMTP URL).
+    pub email: crate::email::Email,
 }
 
 impl AppState {
@@ -136,8 +139,10 @@ impl AppState {
         let media =
             crate::media::MediaStorage::open(&settings.media.spool, &settings.media.objects)?;
         let push = crate::push::Push::start(store.clone(), &settings.push).await?;
+        let email = crate::email::Email::start(store.clone(), &settings.email).await?;
         Ok(Self {
             push,
+            email,
             store,
             live,
             media,
@@ -202,6 +207,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             push::put_subscription,
             push::delete_subscription
         ))
+        .routes(routes!(email::get_email, email::delete_email))
+        .routes(routes!(email::put_address))
+        .routes(routes!(email::confirm))
+        .routes(routes!(email::put_mode))
         .routes(routes!(direct::open_direct))
         .routes(routes!(members::list_members, members::add_member))
         .routes(routes!(members::update_member, members::remove_member))

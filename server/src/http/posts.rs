@@ -328,15 +328,17 @@ pub async fn create_post(
         })
         .await?;
     if !created.replayed {
-        // Queued, never awaited: the author's answer does not wait for push services.
-        state.push.post_created(PushPost {
+        // Queued, never awaited: the author's answer does not wait for push services or mail.
+        let notice = PushPost {
             post_id: created.post_id,
             group_id,
             kind: me.kind,
             timeline,
             author: auth.user_id,
             urgent: new_post.importance == Some(Importance::Urgent),
-        });
+        };
+        state.push.post_created(notice);
+        state.email.post_created(notice);
     }
     created_response(
         created.status,

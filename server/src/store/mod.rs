@@ -447,6 +447,104 @@ pub struct PushPost {
     pub urgent: bool,
 }
 
+/// A member's notification address as stored (defaults when they never gave one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEmail {
+    pub address: Option<String>,
+    pub confirmed: bool,
+    pub mode: tsunagu_api::EmailMode,
+}
+
+impl Default for StoredEmail {
+    fn default() -> Self {
+        Self {
+            address: None,
+            confirmed: false,
+            mode: tsunagu_api::EmailMode::Off,
+        }
+    }
+}
+
+/// A mail to put into the outbox, already written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMail {
+    pub user_id: Uuid,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A mail claimed from the outbox for sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Failed attempts so far.
+    pub attempts: i32,
+}
+
+/// A new address and the confirmation mail with its code (stored hashed).
+#[derive(Debug, Clone)]
+pub struct EmailCodeRequest {
+    pub address: String,
+    pub code_hash: String,
+    pub expires_at_ms: i64,
+    pub tries: i32,
+    /// At most `max_per_window` confirmation mails per user within `window_ms`.
+    pub window_ms: i64,
+    pub max_per_window: i32,
+    pub now_ms: i64,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Whether a confirmation mail was queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeQueued {
+    Queued,
+    /// Too many confirmation mails lately; the next one may go after this long.
+    RateLimited {
+        retry_after_ms: i64,
+    },
+}
+
+/// A group as a notification mail names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailGroup {
+    pub id: Uuid,
+    pub kind: GroupKind,
+    pub name: String,
+    /// A patient group's patient, when recorded.
+    pub patient_name: Option<String>,
+}
+
+/// Someone to mail about a new post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRecipient {
+    pub user_id: Uuid,
+    pub address: String,
+}
+
+/// A member whose digest is due, with the time their previous one covered up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestDue {
+    pub user_id: Uuid,
+    pub address: String,
+    pub since_ms: i64,
+}
+
+/// A group in a digest: its unread posts created in the digest's period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestEntry {
+    pub group: MailGroup,
+    pub unread: u32,
+}
+
+/// Writes a member's digest mail from their groups (`None`: nothing to say).
+pub type DigestRender<'a> = &'a (dyn Fn(&DigestDue, &[DigestEntry]) -> Option<NewMail> + Sync);
+
 /// The storage backends. Cheap to clone.
 #[derive(Clone)]
 enum Backend {
@@ -1331,6 +1429,113 @@ impl Store {
     /// (mutes do not count); when everyone has, the reminder is dropped.
     pub async fn reminder_targets(&self, post: &PushPost) -> Result<Vec<PushTarget>, StoreError> {
         dispatch!(self, s => s.reminder_targets(post).await)
+    }
+
+    /// The caller's notification address and mode.
+    pub async fn email_settings(&self, user: Uuid) -> Result<StoredEmail, StoreError> {
+        dispatch!(self, s => s.email_settings(user).await)
+    }
+
+    /// Stores a new, unconfirmed address (mode off, digest forgotten) with its code, replacing
+    /// any earlier code, and queues the confirmation mail, in one transaction with the audit
+    /// row; refused when the user had too many confirmation mails within the window.
+    pub async fn set_email_address(
+        &self,
+        user: Uuid,
+        request: EmailCodeRequest,
+        audit: Entry,
+    ) -> Result<CodeQueued, StoreError> {
+        dispatch!(self, s => s.set_email_address(user, &request, audit).await)
+    }
+
+    /// Confirms the pending address when `code_hash` is its unexpired code with tries left
+    /// (audited); a wrong code uses up a try. False when not confirmed.
+    pub async fn confirm_email(
+        &self,
+        user: Uuid,
+        code_hash: &str,
+        now_ms: i64,
+        audit: Entry,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.confirm_email(user, code_hash, now_ms, audit).await)
+    }
+
+    /// Sets the mode (audited). `immediate` and `digest` need a confirmed address: false
+    /// without one, and nothing changes. Choosing `digest` starts its period now (a digest
+    /// already chosen keeps its schedule).
+    pub async fn set_email_mode(
+        &self,
+        user: Uuid,
+        mode: tsunagu_api::EmailMode,
+        now_ms: i64,
+        digest_every_ms: i64,
+        audit: Entry,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.set_email_mode(user, mode, now_ms, digest_every_ms, audit).await)
+    }
+
+    /// Forgets the address, its code and the mode (audited when there was an address), and
+    /// drops the user's unsent mails. The count of confirmation mails stays.
+    pub async fn forget_email(&self, user: Uuid, audit: Entry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.forget_email(user, audit).await)
+    }
+
+    /// The group of a new post and who gets a mail about it now: members who may read it
+    /// (as for push: not its author, not family for the care timeline, accounts that can log
+    /// in) with a confirmed address in `immediate` mode, who have not muted the group unless
+    /// the post is urgent. `None` when the group is gone.
+    pub async fn post_mail_recipients(
+        &self,
+        post: &PushPost,
+    ) -> Result<Option<(MailGroup, Vec<MailRecipient>)>, StoreError> {
+        dispatch!(self, s => s.post_mail_recipients(post).await)
+    }
+
+    /// Puts mails into the outbox (one transaction), due now.
+    pub async fn enqueue_mails(&self, mails: &[NewMail], now_ms: i64) -> Result<(), StoreError> {
+        dispatch!(self, s => s.enqueue_mails(mails, now_ms).await)
+    }
+
+    /// Claims up to `limit` due mails: unclaimed, or claimed before `stale_before_ms` (an
+    /// instance that crashed mid-send). One statement marks them, so of instances sharing the
+    /// database only one claims each.
+    pub async fn claim_mails(
+        &self,
+        now_ms: i64,
+        stale_before_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<QueuedMail>, StoreError> {
+        dispatch!(self, s => s.claim_mails(now_ms, stale_before_ms, limit).await)
+    }
+
+    /// Removes a mail from the outbox: sent, or given up on.
+    pub async fn delete_mail(&self, id: i64) -> Result<(), StoreError> {
+        dispatch!(self, s => s.delete_mail(id).await)
+    }
+
+    /// Releases a mail whose sending failed for another try at `next_at_ms`.
+    pub async fn retry_mail(&self, id: i64, next_at_ms: i64) -> Result<(), StoreError> {
+        dispatch!(self, s => s.retry_mail(id, next_at_ms).await)
+    }
+
+    /// When the next unclaimed mail is due, if any.
+    pub async fn next_mail_due(&self) -> Result<Option<i64>, StoreError> {
+        dispatch!(self, s => s.next_mail_due().await)
+    }
+
+    /// Claims up to `limit` members whose digest is due (confirmed, `digest` mode, accounts
+    /// that can log in) and, in the same transaction, queues the mail `render` writes from
+    /// their groups with unread posts created since their previous digest (muted groups:
+    /// urgent posts only). Each claimed member's period moves on to `now_ms + every_ms`, so of
+    /// instances sharing the database only one sends each digest. Returns the mails queued.
+    pub async fn queue_digests(
+        &self,
+        now_ms: i64,
+        every_ms: i64,
+        limit: i64,
+        render: DigestRender<'_>,
+    ) -> Result<usize, StoreError> {
+        dispatch!(self, s => s.queue_digests(now_ms, every_ms, limit, render).await)
     }
 
     /// Records that a session was used at `at_ms`, without waiting (batched; skipped under

@@ -19,6 +19,7 @@ mod batch;
 mod decisions;
 mod direct;
 mod directory;
+mod email;
 pub mod events;
 pub mod groups;
 pub mod invitations;

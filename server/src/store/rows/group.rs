@@ -133,6 +133,31 @@ pub fn select_my_groups(caller: &str, system_kind: &str) -> String {
         .replace("CALLER", caller)
 }
 
+/// A digest's groups of member `USER`: each group with the member's unread posts (the same
+/// rule as the group list's count) created after `SINCE` and up to `UPTO`; in a group the
+/// member muted, urgent posts only. Only groups with some, by name. Columns: id, kind, name,
+/// patient_name, unread.
+const DIGEST_GROUPS: &str = "SELECT id, kind, name, patient_name, unread FROM (
+        SELECT g.id, g.kind, g.name, g.patient_name,
+            (SELECT COUNT(*) FROM UNREAD_POSTS
+               AND p.created_at_ms > SINCE AND p.created_at_ms <= UPTO
+               AND (p.importance = 'urgent'
+                    OR NOT EXISTS (SELECT 1 FROM group_mutes gm
+                                   WHERE gm.group_id = g.id AND gm.user_id = m.user_id)))
+                AS unread
+        FROM group_members m JOIN groups g ON g.id = m.group_id
+        WHERE m.user_id = USER
+    ) d WHERE unread > 0 ORDER BY kind, name, id";
+
+/// [`DIGEST_GROUPS`] with the backend's placeholders.
+pub fn digest_groups_sql(user: &str, since: &str, upto: &str) -> String {
+    DIGEST_GROUPS
+        .replace("UNREAD_POSTS", UNREAD_POSTS)
+        .replace("SINCE", since)
+        .replace("UPTO", upto)
+        .replace("USER", user)
+}
+
 /// A group as a member sees it (`select_my_groups`).
 #[derive(Debug, sqlx::FromRow)]
 pub struct GroupRow {

@@ -8,6 +8,7 @@ mod group;
 mod invitation;
 mod link;
 mod member;
+mod notify;
 mod onboarding;
 mod post;
 mod receipt;
@@ -17,12 +18,13 @@ pub use audit::{access_log_sql, AccessLogFilters, AccessLogRow, AuditRow, SELECT
 pub use directory::{DirectoryPersonRow, FacilityRow};
 pub use event::StoredEvent;
 pub use group::{
-    author, select_my_groups, Editable, GroupRow, MembershipRow, EDITABLE_COLUMNS,
-    SELECT_MEMBERSHIP,
+    author, digest_groups_sql, select_my_groups, Editable, GroupRow, MembershipRow,
+    EDITABLE_COLUMNS, SELECT_MEMBERSHIP,
 };
 pub use invitation::{InvitationRow, SELECT_INVITATIONS};
 pub use link::{LinkRow, RequestRow, SELECT_OPEN_LINK, SELECT_REQUEST};
 pub use member::{MemberRow, SELECT_MEMBERS};
+pub use notify::{not_muted_unless, post_readers, USER_CAN_LOG_IN};
 pub use onboarding::{
     ActivationRow, ApplicationRow, PledgeRow, StaffRow, SELECT_ACTIVATION, SELECT_APPLICATIONS,
     SELECT_CURRENT_PLEDGE, SELECT_STAFF,

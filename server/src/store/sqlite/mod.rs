@@ -15,6 +15,7 @@ pub mod connect;
 mod decisions;
 mod direct;
 mod directory;
+mod email;
 pub mod events;
 mod global_config;
 pub mod groups;

@@ -7,17 +7,24 @@ use super::audit;
 use super::SqliteStore;
 use crate::audit::Entry;
 use crate::store::id::Id;
+use crate::store::rows;
 use crate::store::{PushPost, PushTarget, StoreError};
 
-/// Subscriptions of current members who may read timeline `?2` of group `?1`, other than
-/// the author `?3`, enabled. Whether the session that registered one is still live does not
-/// matter: a subscription outlives its session's idle expiry. Callers append `AND ...` on `m`
-/// (member).
-const TARGETS: &str = "SELECT ps.endpoint, ps.p256dh, ps.auth
-     FROM group_members m
-     JOIN users u ON u.id = m.user_id AND u.disabled = 0
-     JOIN push_subscriptions ps ON ps.user_id = m.user_id
-     WHERE m.group_id = ?1 AND (m.role <> 'family' OR ?2 = 'family') AND m.user_id <> ?3";
+/// Subscriptions of the members who may be told of a post of timeline `?2` of group `?1`
+/// by its author `?3` (see [`rows::post_readers`]). Whether the session that registered one
+/// is still live does not matter: a subscription outlives its session's idle expiry. Callers
+/// append `AND ...` on `m` (member).
+fn targets() -> String {
+    format!(
+        "SELECT ps.endpoint, ps.p256dh, ps.auth {}",
+        rows::post_readers(
+            "JOIN push_subscriptions ps ON ps.user_id = m.user_id",
+            "?1",
+            "?2",
+            "?3"
+        )
+    )
+}
 
 #[derive(sqlx::FromRow)]
 struct TargetRow {
@@ -191,11 +198,7 @@ impl SqliteStore {
     }
 
     pub async fn push_targets(&self, post: &PushPost) -> Result<Vec<PushTarget>, StoreError> {
-        let sql = format!(
-            "{TARGETS} AND (?4 OR NOT EXISTS (SELECT 1 FROM group_mutes gm
-                                             WHERE gm.group_id = m.group_id
-                                               AND gm.user_id = m.user_id))"
-        );
+        let sql = format!("{} AND {}", targets(), rows::not_muted_unless("?4"));
         let rows: Vec<TargetRow> = sqlx::query_as(&sql)
             .bind(Id(post.group_id))
             .bind(post.timeline.as_str())
@@ -293,8 +296,9 @@ impl SqliteStore {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "{TARGETS} AND NOT EXISTS (SELECT 1 FROM post_acks a
-                                      WHERE a.post_id = ?4 AND a.user_id = m.user_id)"
+            "{} AND NOT EXISTS (SELECT 1 FROM post_acks a
+                                      WHERE a.post_id = ?4 AND a.user_id = m.user_id)",
+            targets()
         );
         let rows: Vec<TargetRow> = sqlx::query_as(&sql)
             .bind(Id(post.group_id))
