@@ -7,6 +7,7 @@
 
 mod client;
 mod scenarios;
+mod smtp_sink;
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -82,9 +83,14 @@ async fn main() -> ExitCode {
         (None, Some(bin)) => {
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = database::fresh(dir.path()).await;
-            // Push on, so its scenarios check the subscription endpoints (nothing is sent).
+            // Push and mail on, so their scenarios check the endpoints (no push is sent; the
+            // confirmation mails go to a sink on loopback that keeps nothing).
+            let smtp = smtp_sink::start().await.expect("a loopback SMTP sink");
             let server = Launcher::new(bin, &url)
                 .args(["--vapid-subject", "mailto:conformance@example.jp"])
+                .args(["--smtp-url", &format!("smtp://{smtp}")])
+                .args(["--mail-from", "Tsunagu conformance <noreply@example.jp>"])
+                .args(["--public-url", "http://127.0.0.1"])
                 .spawn();
             let base = server.base.clone();
             launched = Some((server, dir));

@@ -4,6 +4,7 @@
 //! several areas share (creating groups and posts, checking wire formats).
 
 mod directory;
+mod email;
 mod events;
 mod family;
 mod groups;
@@ -32,8 +33,8 @@ use crate::ensure;
 use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
-    directory::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*, posts::*,
-    problems::*, push::*, receipts::*, search::*, sessions::*, two_factor::*,
+    directory::*, email::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*,
+    posts::*, problems::*, push::*, receipts::*, search::*, sessions::*, two_factor::*,
 };
 
 type BoxFut<'a> = Pin<Box<dyn Future<Output = Check> + 'a>>;
@@ -89,6 +90,7 @@ scenarios!(
     uploads_are_typed_by_their_content,
     groups_are_muted_per_member,
     push_subscriptions_belong_to_the_user_and_device,
+    email_addresses_are_confirmed_before_mail_is_chosen,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.
