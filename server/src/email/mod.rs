@@ -562,6 +562,25 @@ mod tests {
     }
 
     #[test]
+    fn every_documented_smtp_url_form_builds_a_transport() {
+        for url in [
+            "smtp://127.0.0.1:25",
+            "smtps://user:p%40ss@mail.example.jp",
+            "smtp://user:pass@mail.example.jp:587?tls=required",
+            "smtp://mail.example.jp?tls=opportunistic",
+        ] {
+            assert!(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url).is_ok(),
+                "{url}"
+            );
+        }
+        let refused = AsyncSmtpTransport::<Tokio1Executor>::from_url("http://user:secret@x")
+            .err()
+            .unwrap();
+        assert!(!error_kind(&refused).contains("secret"));
+    }
+
+    #[test]
     fn debug_output_hides_the_smtp_url() {
         let settings = EmailSettings {
             smtp_url: Some("smtps://user:secret@mail.example.jp".to_owned()),

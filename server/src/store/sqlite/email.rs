@@ -86,6 +86,42 @@ struct WindowRow {
     codes_in_window: i64,
 }
 
+/// Claims due mails: `?1` now, `?2` the stale-claim limit, `?3` how many.
+const CLAIM_MAILS: &str = "UPDATE email_outbox SET claimed_at_ms = ?1
+     WHERE id IN (SELECT id FROM email_outbox
+                  WHERE next_at_ms <= ?1
+                    AND (claimed_at_ms IS NULL OR claimed_at_ms < ?2)
+                  ORDER BY next_at_ms LIMIT ?3)
+     RETURNING id, to_address, subject, body, attempts";
+
+/// The members whose digest is due at `?1`, at most `?2`, with the start of their period.
+fn due_digests_sql() -> String {
+    format!(
+        "SELECT ea.user_id, ea.address, COALESCE(ea.digest_since_ms, ?1) AS since_ms
+         FROM email_addresses ea JOIN users u ON u.id = ea.user_id AND {}
+         WHERE ea.mode = 'digest' AND ea.digest_next_at_ms <= ?1
+           AND ea.confirmed = 1 AND ea.address IS NOT NULL
+         ORDER BY ea.digest_next_at_ms LIMIT ?2",
+        rows::USER_CAN_LOG_IN
+    )
+}
+
+/// The members to mail about a post at once: `?1` group, `?2` timeline, `?3` author, `?4`
+/// urgent.
+fn post_recipients_sql() -> String {
+    format!(
+        "SELECT m.user_id, ea.address {} AND {}",
+        rows::post_readers(
+            "JOIN email_addresses ea ON ea.user_id = m.user_id AND ea.confirmed = 1
+                 AND ea.mode = 'immediate' AND ea.address IS NOT NULL",
+            "?1",
+            "?2",
+            "?3"
+        ),
+        rows::not_muted_unless("?4")
+    )
+}
+
 impl SqliteStore {
     pub async fn email_settings(&self, user: Uuid) -> Result<StoredEmail, StoreError> {
         let row: Option<SettingsRow> = sqlx::query_as(
@@ -298,17 +334,7 @@ impl SqliteStore {
         let Some(group) = group else {
             return Ok(None);
         };
-        let sql = format!(
-            "SELECT m.user_id, ea.address {} AND {}",
-            rows::post_readers(
-                "JOIN email_addresses ea ON ea.user_id = m.user_id AND ea.confirmed = 1
-                     AND ea.mode = 'immediate' AND ea.address IS NOT NULL",
-                "?1",
-                "?2",
-                "?3"
-            ),
-            rows::not_muted_unless("?4")
-        );
+        let sql = post_recipients_sql();
         let recipients: Vec<(Id, String)> = sqlx::query_as(&sql)
             .bind(Id(post.group_id))
             .bind(post.timeline.as_str())
@@ -347,19 +373,12 @@ impl SqliteStore {
         limit: i64,
     ) -> Result<Vec<QueuedMail>, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let rows: Vec<OutboxRow> = sqlx::query_as(
-            "UPDATE email_outbox SET claimed_at_ms = ?1
-             WHERE id IN (SELECT id FROM email_outbox
-                          WHERE next_at_ms <= ?1
-                            AND (claimed_at_ms IS NULL OR claimed_at_ms < ?2)
-                          ORDER BY next_at_ms LIMIT ?3)
-             RETURNING id, to_address, subject, body, attempts",
-        )
-        .bind(now_ms)
-        .bind(stale_before_ms)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<OutboxRow> = sqlx::query_as(CLAIM_MAILS)
+            .bind(now_ms)
+            .bind(stale_before_ms)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
         self.writer.commit(tx).await?;
         Ok(rows.into_iter().map(queued).collect())
     }
@@ -406,18 +425,11 @@ impl SqliteStore {
     ) -> Result<usize, StoreError> {
         let mut tx = self.writer.begin().await?;
         // The one write connection: nobody else claims between this read and the update.
-        let due: Vec<DueRow> = sqlx::query_as(&format!(
-            "SELECT ea.user_id, ea.address, COALESCE(ea.digest_since_ms, ?1) AS since_ms
-             FROM email_addresses ea JOIN users u ON u.id = ea.user_id AND {}
-             WHERE ea.mode = 'digest' AND ea.digest_next_at_ms <= ?1
-               AND ea.confirmed = 1 AND ea.address IS NOT NULL
-             ORDER BY ea.digest_next_at_ms LIMIT ?2",
-            rows::USER_CAN_LOG_IN
-        ))
-        .bind(now_ms)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
+        let due: Vec<DueRow> = sqlx::query_as(&due_digests_sql())
+            .bind(now_ms)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
         let groups_sql = rows::digest_groups_sql("?1", "?2", "?3");
         let mut queued = 0;
         for row in due {
@@ -485,5 +497,69 @@ fn digest_entry(r: DigestGroupRow) -> DigestEntry {
     DigestEntry {
         group: r.group.into(),
         unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn plan(db: &sqlx::SqlitePool, sql: &str, binds: usize) -> String {
+        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sql);
+        for _ in 0..binds {
+            query = query.bind(1_i64);
+        }
+        let rows = query.fetch_all(db).await.unwrap();
+        rows.into_iter()
+            .map(|(.., detail)| detail)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The sender and the digest loop run every few seconds on every instance: their
+    /// queries go through indexes, never through the whole outbox, address or post tables.
+    #[tokio::test]
+    async fn the_mail_loops_read_through_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let db = crate::db::connect_sqlite(&url).await.unwrap();
+        let claim = plan(&db.read, &format!("EXPLAIN QUERY PLAN {CLAIM_MAILS}"), 3).await;
+        assert!(claim.contains("email_outbox_due"), "{claim}");
+        let due = plan(
+            &db.read,
+            &format!("EXPLAIN QUERY PLAN {}", due_digests_sql()),
+            2,
+        )
+        .await;
+        assert!(due.contains("email_addresses_digest_due"), "{due}");
+        let groups = plan(
+            &db.read,
+            &format!(
+                "EXPLAIN QUERY PLAN {}",
+                rows::digest_groups_sql("?1", "?2", "?3")
+            ),
+            3,
+        )
+        .await;
+        assert!(
+            groups.contains("SEARCH p USING INDEX posts_timeline"),
+            "{groups}"
+        );
+        assert!(
+            !groups.contains("SCAN p\n") && !groups.ends_with("SCAN p"),
+            "{groups}"
+        );
+        let recipients = plan(
+            &db.read,
+            &format!("EXPLAIN QUERY PLAN {}", post_recipients_sql()),
+            4,
+        )
+        .await;
+        assert!(recipients.contains("SEARCH m USING INDEX"), "{recipients}");
+        assert!(!recipients.contains("SCAN ea"), "{recipients}");
+        assert!(
+            !recipients.contains("SCAN u\n") && !recipients.ends_with("SCAN u"),
+            "{recipients}"
+        );
     }
 }
