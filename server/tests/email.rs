@@ -572,20 +572,21 @@ async fn a_post_mails_each_immediate_reader_once_and_says_nothing_of_it() {
     let app = start(smtp, |_| {}).await;
     let group = app.group_id(YAMADA).await;
     let author = app.login("ns.tanaka").await;
-    subscribe(&app, &sink, "dr.sato", "immediate").await;
+    let sato = subscribe(&app, &sink, "dr.sato", "immediate").await;
     subscribe(&app, &sink, "cm.suzuki", "immediate").await;
     let ito = subscribe(&app, &sink, "hh.ito", "immediate").await;
-    subscribe(&app, &sink, "ph.takahashi", "digest").await;
     subscribe(&app, &sink, "fam.yamada", "immediate").await;
     subscribe(&app, &sink, "ns.kobayashi", "immediate").await;
     // Given but not confirmed: nothing.
-    let tanaka_token = app.login("ns.tanaka").await;
+    let takahashi = app.login("ph.takahashi").await;
     assert_eq!(
-        put_address(&app, &tanaka_token, &address_of("ns.tanaka"))
+        put_address(&app, &takahashi, &address_of("ph.takahashi"))
             .await
             .status(),
         200
     );
+    // The author's own address changes nothing.
+    subscribe(&app, &sink, "ns.tanaka", "immediate").await;
     let response = app
         .put_json(
             &ito,
@@ -595,12 +596,12 @@ async fn a_post_mails_each_immediate_reader_once_and_says_nothing_of_it() {
         .await;
     assert_eq!(response.status(), 204);
     let before = sink.wait_for(7).await.len();
-    assert_eq!(before, 7, "six confirmations and one code");
+    assert_eq!(before, 7, "seven codes");
 
     let text = "血圧 142/88、夜間の咳が続いています";
     post(&app, &author, group, PostFixture::new(text)).await;
     let mails = sink.wait_for(before + 2).await[before..].to_vec();
-    // Not the author, not the muted member, not the digest reader, not the family (care
+    // Not the author, not the muted member, not the unconfirmed one, not the family (care
     // timeline), not a non-member.
     assert_eq!(
         recipients(&mails),
@@ -664,8 +665,10 @@ async fn a_post_mails_each_immediate_reader_once_and_says_nothing_of_it() {
         ]
     );
 
-    // A suspended account gets nothing: it cannot open the link.
+    // Mode off, and an account that cannot log in (it could not open the link), get nothing;
+    // unmuting brings a member back.
     let before = before + 3;
+    assert_eq!(set_mode(&app, &sato, "off").await.status(), 200);
     let suzuki = app.user_id("cm.suzuki").await;
     app.db
         .exec(
@@ -673,9 +676,17 @@ async fn a_post_mails_each_immediate_reader_once_and_says_nothing_of_it() {
             &[Bind::from(suzuki)],
         )
         .await;
+    let response = app
+        .put_json(
+            &ito,
+            &format!("/api/v1/groups/{group}/mute"),
+            &json!({ "muted": false }),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
     post(&app, &author, group, PostFixture::new("次回は金曜")).await;
     let mails = sink.wait_for(before + 1).await[before..].to_vec();
-    assert_eq!(recipients(&mails), [address_of("dr.sato")]);
+    assert_eq!(recipients(&mails), [address_of("hh.ito")]);
     // Sent mails leave the outbox.
     let waiting: i64 = app
         .db

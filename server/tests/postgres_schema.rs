@@ -744,3 +744,76 @@ async fn a_timeline_page_is_a_range_scan_of_its_index() {
     })
     .await;
 }
+
+/// A member's digest counts each group's unread posts of the digest's period through the
+/// index of the group's posts by time, never by a scan of `posts` (it runs for every member
+/// in digest mode, every period).
+#[tokio::test]
+async fn a_digest_reads_posts_through_indexes() {
+    with_migrated("digest", |db| async move {
+        let me = insert_user(&db, "ns.digest").await.unwrap();
+        let other = insert_user(&db, "dr.digest").await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        for g in 0..200_i64 {
+            let group = Uuid::now_v7();
+            sqlx::query(
+                "INSERT INTO groups (id, kind, name, created_by, created_at_ms)
+                 VALUES ($1, 'workplace', '連絡', $2, 0)",
+            )
+            .bind(group)
+            .bind(other)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            let members = if g % 10 == 0 {
+                vec![other, me]
+            } else {
+                vec![other]
+            };
+            for user in members {
+                sqlx::query(
+                    "INSERT INTO group_members (group_id, user_id, role, joined_at_ms)
+                     VALUES ($1, $2, 'member', 0)",
+                )
+                .bind(group)
+                .bind(user)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+            sqlx::query(
+                "INSERT INTO posts (id, group_id, author_id, body, search_text, timeline,
+                                    created_at_ms)
+                 SELECT gen_random_uuid(), $1, $2, '記録', '記録', 'care', i
+                 FROM generate_series(1, 60) i",
+            )
+            .bind(group)
+            .bind(other)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        db.execute("ANALYZE").await.unwrap();
+        let sql = format!(
+            "EXPLAIN {}",
+            tsunagu_server::store::rows::digest_groups_sql("$1", "$2", "$3")
+        );
+        let lines: Vec<(String,)> = sqlx::query_as(&sql)
+            .bind(me)
+            .bind(50_i64)
+            .bind(60_i64)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        let plan = lines
+            .into_iter()
+            .map(|(l,)| l)
+            .collect::<Vec<_>>()
+            .join("\n");
+        println!("plan of a digest:\n{plan}");
+        assert!(!plan.contains("Seq Scan on posts"), "{plan}");
+        assert!(plan.contains("on posts"), "{plan}");
+    })
+    .await;
+}
