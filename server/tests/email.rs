@@ -16,6 +16,7 @@ use common::{expect_problem, Bind, TestApp, NAKAMURA, YAMADA};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tsunagu_server::email::EmailSettings;
+use tsunagu_server::store::{DigestDue, DigestEntry, NewMail};
 use tsunagu_testkit::fixtures::PostFixture;
 use uuid::Uuid;
 
@@ -875,4 +876,134 @@ async fn a_mail_the_relay_refuses_for_now_arrives_once_later() {
         .scalar("SELECT COUNT(*) FROM email_outbox", &[])
         .await;
     assert_eq!(waiting, 0);
+}
+
+#[tokio::test]
+async fn a_mail_queued_by_another_instance_is_sent_once() {
+    let (sink, smtp) = Sink::start().await;
+    let app = start(smtp, |_| {}).await;
+    // Another instance (or this one before a crash) queued a mail and never sent it.
+    let (other, _db) = tsunagu_server::db::connect(&app.database_url, 2)
+        .await
+        .map(|db| (tsunagu_server::admin::store(&db), db))
+        .unwrap();
+    let user = app.user_id("cm.suzuki").await;
+    other
+        .enqueue_mails(
+            &[NewMail {
+                user_id: user,
+                to: "suzuki@example.jp".to_owned(),
+                subject: "【つなぐ】「あおば」に新しい投稿があります".to_owned(),
+                body: "本文なし".to_owned(),
+            }],
+            tsunagu_server::time::now_ms(),
+        )
+        .await
+        .unwrap();
+    // This instance's sender wakes for a mail of its own and takes the other one along.
+    let token = app.login("dr.sato").await;
+    assert_eq!(
+        put_address(&app, &token, "sato@example.jp").await.status(),
+        200
+    );
+    let mails = sink.wait_for(2).await;
+    assert_eq!(
+        recipients(&mails),
+        ["sato@example.jp", "suzuki@example.jp"],
+        "each once"
+    );
+    assert_eq!(
+        mails
+            .iter()
+            .find(|m| m.to == ["suzuki@example.jp"])
+            .unwrap()
+            .subject,
+        "【つなぐ】「あおば」に新しい投稿があります"
+    );
+}
+
+#[tokio::test]
+async fn of_instances_claiming_at_once_one_gets_each_mail_and_digest() {
+    // No SMTP: this server runs no sender, the test claims as two instances would.
+    let app = TestApp::start().await;
+    let store = &app.state.store;
+    let (other, _db) = tsunagu_server::db::connect(&app.database_url, 4)
+        .await
+        .map(|db| (tsunagu_server::admin::store(&db), db))
+        .unwrap();
+    let user = app.user_id("dr.sato").await;
+    let mails: Vec<NewMail> = (0..30)
+        .map(|i| NewMail {
+            user_id: user,
+            to: format!("m{i}@example.jp"),
+            subject: "s".to_owned(),
+            body: "b".to_owned(),
+        })
+        .collect();
+    store.enqueue_mails(&mails, 1_000).await.unwrap();
+    let (a, b) = tokio::join!(
+        store.claim_mails(2_000, 0, 20),
+        other.claim_mails(2_000, 0, 20)
+    );
+    let mut ids: Vec<i64> = a
+        .unwrap()
+        .into_iter()
+        .chain(b.unwrap())
+        .map(|m| m.id)
+        .collect();
+    ids.sort_unstable();
+    let claimed = ids.len();
+    ids.dedup();
+    assert_eq!((claimed, ids.len()), (30, 30), "each mail claimed once");
+    assert!(
+        store.claim_mails(3_000, 0, 50).await.unwrap().is_empty(),
+        "a claimed mail is not claimed again"
+    );
+    // A claim older than the stale limit is an instance that died mid-send.
+    let again = store.claim_mails(3_000, 2_500, 50).await.unwrap();
+    assert_eq!(again.len(), 30);
+    store.retry_mail(again[0].id, 10_000).await.unwrap();
+    store.delete_mail(again[1].id).await.unwrap();
+    assert_eq!(store.next_mail_due().await.unwrap(), Some(10_000));
+    assert!(store.claim_mails(9_999, 0, 50).await.unwrap().is_empty());
+    let retried = store.claim_mails(10_000, 0, 50).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!((retried[0].id, retried[0].attempts), (again[0].id, 1));
+
+    // A due digest is queued by one instance only, and then not due for a period.
+    app.db
+        .exec(
+            "INSERT INTO email_addresses (user_id, address, confirmed, mode, digest_since_ms,
+                                          digest_next_at_ms, updated_at_ms)
+             VALUES ($1, 'sato@example.jp', TRUE, 'digest', 0, 1000, 0)",
+            &[Bind::from(user)],
+        )
+        .await;
+    let render = |due: &DigestDue, _: &[DigestEntry]| {
+        Some(NewMail {
+            user_id: due.user_id,
+            to: due.address.clone(),
+            subject: "digest".to_owned(),
+            body: String::new(),
+        })
+    };
+    let (a, b) = tokio::join!(
+        store.queue_digests(5_000, 60_000, 10, &render),
+        other.queue_digests(5_000, 60_000, 10, &render)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "one digest");
+    assert_eq!(
+        store
+            .queue_digests(6_000, 60_000, 10, &render)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .queue_digests(65_000, 60_000, 10, &render)
+            .await
+            .unwrap(),
+        1
+    );
 }
