@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 mod base_url;
 mod directory;
+mod email;
 mod events;
 mod groups;
 mod invitations;

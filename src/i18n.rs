@@ -395,6 +395,40 @@ messages! {
     PushFailed => "この端末では通知を設定できませんでした。", "Notifications could not be set up on this device.";
     /// The per-group mute switch on the members page.
     GroupMute => "このグループの通知を止める（至急の投稿は通知します）", "Mute this group's notifications (urgent posts still notify)";
+    /// The account page's e-mail notification setting.
+    EmailTitle => "メール通知", "E-mail notifications";
+    /// What a notification mail holds, under its title.
+    EmailAbout => "新しい投稿をメールでもお知らせします。メールに投稿の内容は書かれません（どのグループかとリンクだけです）。", "New posts can also be announced by e-mail. A mail never holds the post: only which group, and a link.";
+    /// The server sends no mail (no SMTP configured).
+    EmailUnavailable => "このサーバーはメールを送信しません。", "This server sends no e-mail.";
+    /// The address input.
+    EmailAddress => "メールアドレス", "E-mail address";
+    /// Button mailing a confirmation code to the address.
+    EmailSendCode => "確認コードを送る", "Send a confirmation code";
+    /// After the code went out; `{address}` is the address.
+    EmailCodeSent => "{address} に確認コードを送りました。メールに書かれた6桁のコードを入力してください。", "A confirmation code was sent to {address}. Enter the 6-digit code from the mail.";
+    /// The code input.
+    EmailCode => "確認コード（6桁）", "Confirmation code (6 digits)";
+    /// Button confirming the address with the code.
+    EmailConfirm => "確認する", "Confirm";
+    /// Before the confirmed address.
+    EmailSendsTo => "送信先:", "Sent to:";
+    /// Legend of the mode choice.
+    EmailHowOften => "お知らせの方法", "How to notify";
+    /// One mail per post.
+    EmailImmediate => "投稿ごとにすぐ知らせる", "At once, for each post";
+    /// A digest; `{period}` is how often.
+    EmailDigest => "まとめて知らせる（{period}）", "In a digest ({period})";
+    /// No mail.
+    EmailOff => "受け取らない", "Off";
+    /// Digest period in hours; `{n}` is the number.
+    EmailEveryHours => "{n}時間ごと", "every {n} h";
+    /// Digest period in minutes; `{n}` is the number.
+    EmailEveryMinutes => "{n}分ごと", "every {n} min";
+    /// Button to give another address.
+    EmailChangeAddress => "アドレスを変更", "Change address";
+    /// Button forgetting the address.
+    EmailRemove => "アドレスを削除", "Remove address";
     /// The account page's text size setting (this device).
     TextSizeTitle => "文字の大きさ", "Text size";
     /// Under the text size setting.

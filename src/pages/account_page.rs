@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app_part::link_rel;
+use crate::components::account::email_setting::EmailSetting;
 use crate::components::account::push_setting::PushSetting;
 use crate::components::account::text_size_setting::TextSizeSetting;
 use crate::components::account::two_factor_setup::TwoFactorSetup;
@@ -47,6 +48,7 @@ pub fn AccountPage() -> impl IntoView {
             </Show>
             <TextSizeSetting/>
             <PushSetting/>
+            <EmailSetting/>
             <TwoFactorSetup/>
         </div>
     }
