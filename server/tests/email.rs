@@ -970,6 +970,36 @@ async fn of_instances_claiming_at_once_one_gets_each_mail_and_digest() {
     assert_eq!(retried.len(), 1);
     assert_eq!((retried[0].id, retried[0].attempts), (again[0].id, 1));
 
+    // A mail of an account suspended since it was queued is dropped, not sent.
+    let suzuki = app.user_id("cm.suzuki").await;
+    store
+        .enqueue_mails(
+            &[NewMail {
+                user_id: suzuki,
+                to: "suzuki@example.jp".to_owned(),
+                subject: "s".to_owned(),
+                body: "b".to_owned(),
+            }],
+            20_000,
+        )
+        .await
+        .unwrap();
+    app.db
+        .exec(
+            "UPDATE users SET disabled = TRUE WHERE id = $1",
+            &[Bind::from(suzuki)],
+        )
+        .await;
+    assert!(store.claim_mails(20_000, 0, 50).await.unwrap().is_empty());
+    let kept: i64 = app
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM email_outbox WHERE user_id = $1",
+            &[Bind::from(suzuki)],
+        )
+        .await;
+    assert_eq!(kept, 0);
+
     // A due digest is queued by one instance only, and then not due for a period.
     app.db
         .exec(

@@ -354,6 +354,19 @@ impl PgStore {
         limit: i64,
     ) -> Result<Vec<QueuedMail>, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Due mails of accounts that can no longer log in (suspended or offboarded since the
+        // mail was queued) are dropped: nobody reads them, and a reactivation should not
+        // bring old ones.
+        sqlx::query(&format!(
+            "DELETE FROM email_outbox
+             WHERE next_at_ms <= $1 AND claimed_at_ms IS NULL
+               AND NOT EXISTS (SELECT 1 FROM users u
+                               WHERE u.id = email_outbox.user_id AND {})",
+            rows::USER_CAN_LOG_IN
+        ))
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(
             "UPDATE email_outbox SET claimed_at_ms = $1
              WHERE id IN (SELECT id FROM email_outbox

@@ -94,6 +94,19 @@ const CLAIM_MAILS: &str = "UPDATE email_outbox SET claimed_at_ms = ?1
                   ORDER BY next_at_ms LIMIT ?3)
      RETURNING id, to_address, subject, body, attempts";
 
+/// Drops due mails of accounts that can no longer log in (suspended or offboarded since the
+/// mail was queued): nobody reads them, and a reactivation should not bring old ones. `?1`
+/// now.
+fn drop_undeliverable_sql() -> String {
+    format!(
+        "DELETE FROM email_outbox
+         WHERE next_at_ms <= ?1 AND claimed_at_ms IS NULL
+           AND NOT EXISTS (SELECT 1 FROM users u
+                           WHERE u.id = email_outbox.user_id AND {})",
+        rows::USER_CAN_LOG_IN
+    )
+}
+
 /// The members whose digest is due at `?1`, at most `?2`, with the start of their period.
 fn due_digests_sql() -> String {
     format!(
@@ -373,6 +386,10 @@ impl SqliteStore {
         limit: i64,
     ) -> Result<Vec<QueuedMail>, StoreError> {
         let mut tx = self.writer.begin().await?;
+        sqlx::query(&drop_undeliverable_sql())
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(CLAIM_MAILS)
             .bind(now_ms)
             .bind(stale_before_ms)
@@ -525,6 +542,13 @@ mod tests {
         let db = crate::db::connect_sqlite(&url).await.unwrap();
         let claim = plan(&db.read, &format!("EXPLAIN QUERY PLAN {CLAIM_MAILS}"), 3).await;
         assert!(claim.contains("email_outbox_due"), "{claim}");
+        let drop = plan(
+            &db.read,
+            &format!("EXPLAIN QUERY PLAN {}", drop_undeliverable_sql()),
+            1,
+        )
+        .await;
+        assert!(drop.contains("email_outbox_due"), "{drop}");
         let due = plan(
             &db.read,
             &format!("EXPLAIN QUERY PLAN {}", due_digests_sql()),
