@@ -196,8 +196,8 @@ impl SqliteStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        // Mails still waiting for the previous address are not sent to the new one's owner's
-        // old address.
+        // Mails still waiting (an earlier code, notifications to the previous address) are
+        // not sent any more: the member moved on.
         sqlx::query("DELETE FROM email_outbox WHERE user_id = ? AND claimed_at_ms IS NULL")
             .bind(Id(user))
             .execute(&mut *tx)
