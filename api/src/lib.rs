@@ -16,6 +16,7 @@ pub mod rfc3339_millis;
 mod wire_enum;
 
 mod access_log;
+mod dashboard;
 mod directory;
 mod email;
 mod error;
@@ -36,6 +37,7 @@ pub mod sse;
 mod two_factor;
 
 pub use access_log::*;
+pub use dashboard::*;
 pub use directory::*;
 pub use email::*;
 pub use error::*;

@@ -118,6 +118,10 @@ pub enum Action {
     AccessLogRead,
     /// The access log was exported as CSV.
     AccessLogExport,
+    /// The operator read the adoption dashboard.
+    DashboardRead,
+    /// The operator exported a table of the adoption dashboard as CSV.
+    DashboardExport,
     /// An upload was started for a group's timeline (`target` is the upload).
     UploadCreate,
     /// An upload's last byte arrived and the file passed the checks.
@@ -222,6 +226,8 @@ impl Action {
             Self::FacilitySuspend => "facility.suspend",
             Self::FacilityReactivate => "facility.reactivate",
             Self::AccessLogExport => "access_log.export",
+            Self::DashboardRead => "dashboard.read",
+            Self::DashboardExport => "dashboard.export",
             Self::UploadCreate => "upload.create",
             Self::UploadComplete => "upload.complete",
             Self::UploadRefused => "upload.refused",

@@ -459,7 +459,11 @@ fn post_times(posts: &[DemoPost]) -> anyhow::Result<Vec<i64>> {
 
 /// Seeds the demo data unless it is there. Returns whether it seeded.
 pub async fn seed(db: &Database) -> anyhow::Result<bool> {
-    Ok(store::seed::insert(db, &rows().await?).await?)
+    let seeded = store::seed::insert(db, &rows().await?).await?;
+    if seeded {
+        store::seed::backfill_activity(db).await?;
+    }
+    Ok(seeded)
 }
 
 /// The demo data as rows, ids and times fresh.

@@ -1,7 +1,7 @@
 //! The authorization matrix: every group, post, membership, invitation, directory, search,
 //! two-factor, account suspension, onboarding (pledge, applications, settings, staff,
-//! activation) and event endpoint, called by every kind of caller, answers exactly the expected status, and
-//! refusals leak nothing.
+//! activation), adoption dashboard and event endpoint, called by every kind of caller, answers
+//! exactly the expected status, and refusals leak nothing.
 
 mod common;
 
@@ -616,6 +616,25 @@ async fn every_endpoint_answers_every_caller_exactly() {
             "/api/v1/access-log.csv".into(),
             None,
             [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        // The adoption dashboard and its CSV tables: the operator only.
+        row(
+            Method::GET,
+            "/api/v1/operator/dashboard".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/operator/dashboard.csv?table=facilities".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/operator/dashboard.csv?table=never_active".into(),
+            None,
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
         ),
         // Activation links open without a login; an unknown one is the same 404 for everyone.
         row(

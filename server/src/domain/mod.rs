@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit_chain;
+pub mod dashboard;
 pub mod group;
 pub mod invitation;
 pub mod membership;

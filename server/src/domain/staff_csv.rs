@@ -533,7 +533,7 @@ fn check_login_id(login_id: &str) -> Result<String, RowError> {
 /// The app's Japanese label of `p`: a copy of `profession_label(p, Locale::Ja)` in
 /// src/i18n/labels.rs (the web crate, which the server does not link), so that an export reads
 /// as the app shows it. A test checks the copy against [`PROFESSION_NAMES`].
-const fn profession_label(p: Profession) -> &'static str {
+pub(crate) const fn profession_label(p: Profession) -> &'static str {
     use Profession::*;
     match p {
         Physician => "医師",

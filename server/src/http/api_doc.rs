@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "staff", description = "A facility's staff accounts, managed by its administrator"),
         (name = "users", description = "Suspending and reactivating accounts"),
         (name = "settings", description = "The operator's settings"),
+        (name = "operator", description = "The operator's adoption dashboard: registered facilities by type, users by profession, weekly activity (Japan time), new patient groups, facilities never active; its tables as CSV"),
         (name = "access-log", description = "The access log, for the operator and facility administrators"),
         (name = "media", description = "Resumable uploads (tus 1.0) and the files attached to posts"),
         (name = "push", description = "Web Push: the VAPID key, this device's subscription, muting a group"),

@@ -254,6 +254,8 @@ impl SessionToken {
         if now - row.last_seen_ms >= touch_interval_ms(idle_ms) {
             state.store.touch_session(&token_hash, now);
         }
+        // The adoption dashboard's activity day: a hash lookup after the first of the day.
+        state.store.record_activity(row.user_id, now);
         if let Some(caller) = self.caller {
             caller.set(row.user_id);
         }

@@ -35,6 +35,7 @@ mod activation;
 mod api_doc;
 mod applications;
 mod common_responses;
+mod dashboard;
 mod direct;
 mod directory;
 mod email;
@@ -189,6 +190,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff_csv::export_staff))
         .routes(routes!(access_log::list_access_log))
         .routes(routes!(access_log::export_access_log))
+        .routes(routes!(dashboard::get_dashboard))
+        .routes(routes!(dashboard::export_dashboard))
         // A staff list file may be larger than a JSON body.
         .merge(
             OpenApiRouter::new()

@@ -5,7 +5,9 @@
 //! graceful shutdown flushes the queue; a crash loses at most the batch in flight. Each backend
 //! says how a batch is written ([`BatchSink`]); the queue and its task are the same for both.
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -23,6 +25,8 @@ pub enum Row {
     Audit { entry: Entry, at_ms: i64 },
     /// A session's last use.
     Touch { token_hash: String, at_ms: i64 },
+    /// An account used the system on a JST day (`activity_days`, written idempotently).
+    Activity { user_id: uuid::Uuid, day: i64 },
 }
 
 /// Writes a batch of rows in one transaction, returning once it is durable.
@@ -40,6 +44,10 @@ enum Item {
 #[derive(Clone)]
 pub struct Batcher {
     queue: mpsc::Sender<Item>,
+    /// The accounts whose activity today this process has queued already: the day and its set
+    /// (cleared when the day changes), so an account's requests after its first of the day
+    /// cost one hash lookup.
+    active_today: Arc<Mutex<(i64, HashSet<uuid::Uuid>)>>,
 }
 
 impl Batcher {
@@ -47,7 +55,10 @@ impl Batcher {
     pub fn start(sink: impl BatchSink, retry_after: Duration) -> Self {
         let (queue, rx) = mpsc::channel(QUEUE);
         tokio::spawn(run(sink, retry_after, rx));
-        Self { queue }
+        Self {
+            queue,
+            active_today: Arc::default(),
+        }
     }
 
     /// Queues an audit entry stamped now; waits only while the queue is full.
@@ -65,6 +76,27 @@ impl Batcher {
         let _ = self
             .queue
             .try_send(Item::Row(Row::Touch { token_hash, at_ms }));
+    }
+
+    /// Records that `user_id` used the system at `at_ms`: queued once per account and JST day
+    /// (never waits, so a request that goes away cannot leave anything half-done); dropped
+    /// when the queue is full, in which case the account's next request tries again.
+    pub fn record_activity(&self, user_id: uuid::Uuid, at_ms: i64) {
+        let day = crate::domain::dashboard::jst_day(at_ms);
+        let mut today = self.active_today.lock().unwrap_or_else(|e| e.into_inner());
+        if today.0 != day {
+            *today = (day, HashSet::new());
+        }
+        if today.1.contains(&user_id) {
+            return;
+        }
+        if self
+            .queue
+            .try_send(Item::Row(Row::Activity { user_id, day }))
+            .is_ok()
+        {
+            today.1.insert(user_id);
+        }
     }
 
     /// Returns once everything queued so far is committed (shutdown, and tests that read the

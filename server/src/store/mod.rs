@@ -856,7 +856,10 @@ impl Store {
     /// Activates the account of an open link and logs it in, in one transaction: refused with
     /// `ActivationInvalid` (used, replaced, expired meanwhile) or `PledgeOutdated`. Audited.
     pub async fn activate(&self, activation: Activation<'_>) -> Result<Me, StoreError> {
-        dispatch!(self, s => s.activate(activation).await)
+        let at = activation.session.now_ms;
+        let me = dispatch!(self, s => s.activate(activation).await)?;
+        self.record_activity(me.id, at);
+        Ok(me)
     }
 
     /// Remembers a device for `user` after a login with a one-time code, until `expires_at_ms`.
@@ -1265,7 +1268,9 @@ impl Store {
     /// transaction; the unique index decides a race) is refused with `LoginIdTaken` after the
     /// refusal is audited. Returns the new account.
     pub async fn join_family(&self, join: JoinFamily<'_>) -> Result<Me, StoreError> {
-        dispatch!(self, s => s.join_family(join).await)
+        let me = dispatch!(self, s => s.join_family(join).await)?;
+        self.record_activity(me.id, crate::time::now_ms());
+        Ok(me)
     }
 
     /// A group's one-time links (family, registration), newest first.
@@ -1274,8 +1279,12 @@ impl Store {
     }
 
     /// Stores a new session and its `session.create` audit row, in one transaction.
+    /// Logging in counts as activity (see [`Store::record_activity`]).
     pub async fn create_session(&self, session: NewSession<'_>) -> Result<(), StoreError> {
-        dispatch!(self, s => s.create_session(session).await)
+        let (user, at) = (session.user_id, session.now_ms);
+        dispatch!(self, s => s.create_session(session).await)?;
+        self.record_activity(user, at);
+        Ok(())
     }
 
     /// Ends a session (logout) with its audit row, in one transaction. Ending one already gone
@@ -1542,6 +1551,25 @@ impl Store {
     /// pressure, the next request touches again).
     pub fn touch_session(&self, token_hash: &str, at_ms: i64) {
         dispatch!(self, s => s.touch_session(token_hash, at_ms))
+    }
+
+    /// Records that `user_id` used the system at `at_ms` (the adoption dashboard's activity
+    /// days): at most once per account and JST day per process, in the next batch, without
+    /// waiting; skipped under pressure (the next request records it).
+    pub fn record_activity(&self, user_id: Uuid, at_ms: i64) {
+        dispatch!(self, s => s.record_activity(user_id, at_ms))
+    }
+
+    /// The grouped counts of the adoption dashboard for `window` (see
+    /// [`crate::domain::dashboard`]), listing at most `never_active_limit` never-active
+    /// facilities. Aggregate queries only, each through an index; not one transaction (the
+    /// numbers of a live system move anyway).
+    pub async fn dashboard_counts(
+        &self,
+        window: &crate::domain::dashboard::Window,
+        never_active_limit: i64,
+    ) -> Result<crate::domain::dashboard::Counts, StoreError> {
+        dispatch!(self, s => s.dashboard_counts(window, never_active_limit).await)
     }
 }
 

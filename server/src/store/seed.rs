@@ -369,3 +369,135 @@ macro_rules! insert_large {
 
 insert_large!(large_sqlite, SqliteConnection);
 insert_large!(large_postgres, PgConnection);
+
+/// Records the days seeded posts were written as their authors' activity days (as migration
+/// SQLite 0014 / PostgreSQL 0009 does for data older than activity days), so seeded facilities
+/// whose staff posted do not look never active on the adoption dashboard.
+pub async fn backfill_activity(db: &Database) -> Result<(), sqlx::Error> {
+    const SQL: &str = "INSERT INTO activity_days (user_id, day)
+        SELECT DISTINCT author_id, (created_at_ms + 32400000) / 86400000 FROM posts
+        WHERE system IS NULL
+        ON CONFLICT DO NOTHING";
+    match db {
+        Database::Sqlite(db) => {
+            let mut tx = db.writer.begin().await?;
+            sqlx::query(SQL).execute(&mut *tx).await?;
+            tx.commit().await
+        }
+        Database::Postgres(pool) => sqlx::query(SQL).execute(pool).await.map(|_| ()),
+    }
+}
+
+/// A benchmark region (`tsunagu-server seed-region`): rows as the generator made them.
+pub struct Region {
+    /// (id, name, kind, created_at_ms)
+    pub facilities: Vec<(Uuid, String, &'static str, i64)>,
+    /// (id, login_id, profession, facility, created_at_ms)
+    pub users: Vec<(Uuid, String, &'static str, Uuid, i64)>,
+    /// (id, created_by, created_at_ms): patient groups
+    pub groups: Vec<(Uuid, Uuid, i64)>,
+    /// (id, group, author, created_at_ms)
+    pub posts: Vec<(Uuid, Uuid, Uuid, i64)>,
+    /// (user, JST day)
+    pub activity: Vec<(Uuid, i64)>,
+}
+
+/// Rows per multi-row INSERT.
+const REGION_BATCH: usize = 1000;
+
+/// `INSERT INTO table (columns) VALUES …` statements of `REGION_BATCH` rows each. Values are
+/// generated (ids, numbers, fixed words), never user text, so they are written as literals:
+/// one statement text serves both backends (PostgreSQL reads a quoted id as uuid).
+fn region_inserts<T>(
+    table: &str,
+    columns: &str,
+    rows: &[T],
+    values: impl Fn(&T) -> String,
+) -> Vec<String> {
+    rows.chunks(REGION_BATCH)
+        .map(|chunk| {
+            let values: Vec<String> = chunk.iter().map(&values).collect();
+            format!(
+                "INSERT INTO {table} ({columns}) VALUES {} ON CONFLICT DO NOTHING",
+                values.join(",")
+            )
+        })
+        .collect()
+}
+
+/// Inserts the region in one transaction unless its first facility exists; returns whether it
+/// inserted.
+pub async fn insert_region(db: &Database, region: &Region) -> anyhow::Result<bool> {
+    let Some(first) = region.facilities.first() else {
+        return Ok(false);
+    };
+    let mut statements = Vec::new();
+    statements.extend(region_inserts(
+        "facilities",
+        "id, name, name_kana, kind, created_at_ms",
+        &region.facilities,
+        |(id, name, kind, at)| format!("('{id}', '{name}', 'ふかしけん', '{kind}', {at})"),
+    ));
+    statements.extend(region_inserts(
+        "users",
+        "id, login_id, password_hash, display_name, display_name_kana, profession, facility_id, \
+         created_at_ms",
+        &region.users,
+        |(id, login, profession, facility, at)| {
+            format!("('{id}', '{login}', '!', '負荷 太郎', 'ふか たろう', '{profession}', '{facility}', {at})")
+        },
+    ));
+    statements.extend(region_inserts(
+        "groups",
+        "id, kind, name, created_by, created_at_ms",
+        &region.groups,
+        |(id, by, at)| format!("('{id}', 'patient', '負荷試験 様', '{by}', {at})"),
+    ));
+    statements.extend(region_inserts(
+        "posts",
+        "id, group_id, author_id, body, created_at_ms",
+        &region.posts,
+        |(id, group, author, at)| {
+            format!("('{id}', '{group}', '{author}', '訪問しました。', {at})")
+        },
+    ));
+    statements.extend(region_inserts(
+        "activity_days",
+        "user_id, day",
+        &region.activity,
+        |(user, day)| format!("('{user}', {day})"),
+    ));
+    let exists = "SELECT COUNT(*) FROM facilities WHERE name = $1";
+    match db {
+        Database::Sqlite(db) => {
+            let mut tx = db.writer.begin().await?;
+            let n: i64 = sqlx::query_scalar(exists)
+                .bind(&first.1)
+                .fetch_one(&mut *tx)
+                .await?;
+            if n > 0 {
+                return Ok(false);
+            }
+            for sql in &statements {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        }
+        Database::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            let n: i64 = sqlx::query_scalar(exists)
+                .bind(&first.1)
+                .fetch_one(&mut *tx)
+                .await?;
+            if n > 0 {
+                return Ok(false);
+            }
+            for sql in &statements {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            sqlx::query("ANALYZE").execute(pool).await?;
+        }
+    }
+    Ok(true)
+}

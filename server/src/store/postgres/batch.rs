@@ -36,6 +36,15 @@ impl BatchSink for Sink {
                 .execute(&mut *tx)
                 .await?;
             }
+            if let Row::Activity { user_id, day } = row {
+                sqlx::query(
+                    "INSERT INTO activity_days (user_id, day) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(day)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         // Collected first: a borrowing iterator would make the future not `Send`.
         let mut audit = Vec::with_capacity(rows.len());

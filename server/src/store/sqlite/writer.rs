@@ -123,6 +123,12 @@ impl Writer {
         self.batch.touch_session(token_hash, at_ms);
     }
 
+    /// Records an account's activity on the day of `at_ms` in the next batch, once per day
+    /// (see [`Batcher::record_activity`]); does not wait.
+    pub fn record_activity(&self, user_id: uuid::Uuid, at_ms: i64) {
+        self.batch.record_activity(user_id, at_ms);
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -146,6 +152,15 @@ impl BatchSink for Sink {
                 )
                 .bind(at_ms)
                 .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Row::Activity { user_id, day } = row {
+                sqlx::query(
+                    "INSERT INTO activity_days (user_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                )
+                .bind(crate::store::id::Id(*user_id))
+                .bind(day)
                 .execute(&mut *tx)
                 .await?;
             }
