@@ -7,7 +7,6 @@
 
 mod client;
 mod scenarios;
-mod smtp_sink;
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -84,8 +83,8 @@ async fn main() -> ExitCode {
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = database::fresh(dir.path()).await;
             // Push and mail on, so their scenarios check the endpoints (no push is sent; the
-            // confirmation mails go to a sink on loopback that keeps nothing).
-            let smtp = smtp_sink::start().await.expect("a loopback SMTP sink");
+            // confirmation mails go to the test kit's relay on loopback, which nobody reads).
+            let (_relay, smtp) = tsunagu_testkit::smtp::SmtpSink::start().await;
             let server = Launcher::new(bin, &url)
                 .args(["--vapid-subject", "mailto:conformance@example.jp"])
                 .args(["--smtp-url", &format!("smtp://{smtp}")])

@@ -1,262 +1,22 @@
 //! E-mail notifications end to end: members give and confirm addresses through the API, choose
 //! a mode, others post, and an SMTP server the test runs on loopback receives what a mail
-//! relay would. Each mail is decoded as a mail program would (RFC 2047 subject, base64 or
-//! quoted-printable body) and checked to name at most the group, never the post.
+//! relay would (the test kit's `smtp`). Each mail is decoded as a mail program would (RFC 2047
+//! subject, base64 or quoted-printable body) and checked to name at most the group, never the post.
 
 mod common;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use common::{expect_problem, Bind, TestApp, NAKAMURA, YAMADA};
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tsunagu_server::email::EmailSettings;
 use tsunagu_server::store::{DigestDue, DigestEntry, NewMail};
 use tsunagu_testkit::fixtures::PostFixture;
+use tsunagu_testkit::smtp::{Mail, SmtpSink as Sink};
 use uuid::Uuid;
 
 const PUBLIC_URL: &str = "https://tsunagu.example.jp";
-
-/// A mail as the sink received it, decoded.
-#[derive(Debug, Clone)]
-struct Mail {
-    to: Vec<String>,
-    subject: String,
-    body: String,
-}
-
-/// A minimal SMTP server: enough of RFC 5321 for lettre, every message kept. `refuse` makes
-/// the next that many messages fail with a transient 451 after their data.
-#[derive(Clone, Default)]
-struct Sink {
-    mails: Arc<Mutex<Vec<Mail>>>,
-    refuse: Arc<AtomicUsize>,
-    refused: Arc<AtomicUsize>,
-}
-
-impl Sink {
-    async fn start() -> (Self, SocketAddr) {
-        let sink = Self::default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = sink.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let sink = server.clone();
-                tokio::spawn(async move {
-                    let _ = sink.session(stream).await;
-                });
-            }
-        });
-        (sink, addr)
-    }
-
-    async fn session(&self, stream: tokio::net::TcpStream) -> std::io::Result<()> {
-        let (read, mut write) = stream.into_split();
-        let mut lines = BufReader::new(read);
-        write.write_all(b"220 sink.test ESMTP\r\n").await?;
-        let mut to = Vec::new();
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if lines.read_line(&mut line).await? == 0 {
-                return Ok(());
-            }
-            let command = line.trim_end().to_ascii_uppercase();
-            let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-                b"250 sink.test\r\n"
-            } else if command.starts_with("MAIL FROM") {
-                to.clear();
-                b"250 2.1.0 OK\r\n"
-            } else if command.starts_with("RCPT TO") {
-                let address = line.trim_end()[8..]
-                    .trim()
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_owned();
-                to.push(address);
-                b"250 2.1.5 OK\r\n"
-            } else if command == "DATA" {
-                write.write_all(b"354 end with .\r\n").await?;
-                let mut data = String::new();
-                loop {
-                    line.clear();
-                    if lines.read_line(&mut line).await? == 0 {
-                        return Ok(());
-                    }
-                    if line == ".\r\n" {
-                        break;
-                    }
-                    data.push_str(line.strip_prefix('.').unwrap_or(&line));
-                }
-                let refuse = self
-                    .refuse
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok();
-                if refuse {
-                    self.refused.fetch_add(1, Ordering::SeqCst);
-                    b"451 4.3.0 try again later\r\n"
-                } else {
-                    self.mails.lock().unwrap().push(decode(to.clone(), &data));
-                    b"250 2.0.0 queued\r\n"
-                }
-            } else if command == "QUIT" {
-                write.write_all(b"221 2.0.0 bye\r\n").await?;
-                return Ok(());
-            } else if command == "RSET" || command == "NOOP" {
-                b"250 2.0.0 OK\r\n"
-            } else {
-                b"502 5.5.1 not implemented\r\n"
-            };
-            write.write_all(reply).await?;
-        }
-    }
-
-    fn all(&self) -> Vec<Mail> {
-        self.mails.lock().unwrap().clone()
-    }
-
-    fn to(&self, address: &str) -> Vec<Mail> {
-        self.all()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t == address))
-            .collect()
-    }
-
-    /// Waits until `n` mails arrived in all (10 s at most), then a little longer so that one
-    /// too many would show.
-    async fn wait_for(&self, n: usize) -> Vec<Mail> {
-        for _ in 0..200 {
-            if self.all().len() >= n {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        self.all()
-    }
-}
-
-/// Headers unfolded, the subject's encoded words and the body's transfer encoding undone.
-fn decode(to: Vec<String>, data: &str) -> Mail {
-    let (head, body) = data.split_once("\r\n\r\n").unwrap_or((data, ""));
-    let mut headers: Vec<(String, String)> = Vec::new();
-    for line in head.split("\r\n") {
-        if line.starts_with([' ', '\t']) {
-            if let Some(last) = headers.last_mut() {
-                last.1.push(' ');
-                last.1.push_str(line.trim());
-            }
-        } else if let Some((name, value)) = line.split_once(':') {
-            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-        }
-    }
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    assert!(
-        header("content-type").starts_with("text/plain"),
-        "{}",
-        header("content-type")
-    );
-    let body = match header("content-transfer-encoding")
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "base64" => {
-            let compact: String = body.split_whitespace().collect();
-            String::from_utf8(STANDARD.decode(compact).unwrap()).unwrap()
-        }
-        "quoted-printable" => String::from_utf8(quoted_printable(body)).unwrap(),
-        _ => body.to_owned(),
-    };
-    Mail {
-        to,
-        subject: encoded_words(&header("subject")),
-        body: body.replace("\r\n", "\n"),
-    }
-}
-
-/// RFC 2045 quoted-printable.
-fn quoted_printable(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut lines = text.split("\r\n").peekable();
-    while let Some(line) = lines.next() {
-        let (line, soft) = match line.strip_suffix('=') {
-            Some(rest) => (rest, true),
-            None => (line, false),
-        };
-        let bytes = line.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'=' && i + 2 < bytes.len() {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(hex, 16).unwrap());
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        if !soft && lines.peek().is_some() {
-            out.extend_from_slice(b"\r\n");
-        }
-    }
-    out
-}
-
-/// RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`); the space between two of them
-/// is not part of the text.
-fn encoded_words(value: &str) -> String {
-    let mut out = String::new();
-    let mut pending: Vec<u8> = Vec::new();
-    let mut previous_encoded = false;
-    for token in value.split_whitespace() {
-        let word = token
-            .strip_prefix("=?")
-            .and_then(|t| t.strip_suffix("?="))
-            .and_then(|t| {
-                let mut parts = t.splitn(3, '?');
-                Some((parts.next()?, parts.next()?, parts.next()?))
-            });
-        match word {
-            Some((_charset, encoding, text)) => {
-                if !previous_encoded && !out.is_empty() {
-                    out.push(' ');
-                }
-                if encoding.eq_ignore_ascii_case("b") {
-                    pending.extend(STANDARD.decode(text).unwrap());
-                } else {
-                    let text = text.replace('_', " ");
-                    pending.extend(quoted_printable(&text));
-                }
-                previous_encoded = true;
-            }
-            None => {
-                out.push_str(&String::from_utf8(std::mem::take(&mut pending)).unwrap());
-                if !out.is_empty() || previous_encoded {
-                    out.push(' ');
-                }
-                out.push_str(token);
-                previous_encoded = false;
-            }
-        }
-    }
-    out.push_str(&String::from_utf8(pending).unwrap());
-    out
-}
 
 fn mail_settings(smtp: SocketAddr) -> EmailSettings {
     EmailSettings {
@@ -856,7 +616,7 @@ async fn without_smtp_nothing_is_offered_or_sent() {
 async fn a_mail_the_relay_refuses_for_now_arrives_once_later() {
     let (sink, smtp) = Sink::start().await;
     let app = start(smtp, |_| {}).await;
-    sink.refuse.store(1, Ordering::SeqCst);
+    sink.refuse(1);
     let token = app.login("dr.sato").await;
     assert_eq!(
         put_address(&app, &token, "sato@example.jp").await.status(),
@@ -864,7 +624,7 @@ async fn a_mail_the_relay_refuses_for_now_arrives_once_later() {
     );
     let mails = sink.wait_for(1).await;
     assert_eq!(
-        sink.refused.load(Ordering::SeqCst),
+        sink.refused(),
         1,
         "the first try was refused"
     );

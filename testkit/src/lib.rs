@@ -6,7 +6,8 @@
 //! - [`events`]: the live event stream read incrementally, with the SPA's own SSE parser;
 //! - [`server`]: the launcher of the server binary (free port, demo data, killed on drop);
 //! - [`database`]: a fresh database per server, on the backend `TSUNAGU_TEST_DATABASE_URL` names;
-//! - [`fixtures`]: the demo accounts and a builder of posts.
+//! - [`fixtures`]: the demo accounts and a builder of posts;
+//! - [`smtp`]: a mail relay on loopback that keeps what it receives.
 
 pub mod check;
 pub mod client;
@@ -14,6 +15,7 @@ pub mod database;
 pub mod events;
 pub mod fixtures;
 pub mod server;
+pub mod smtp;
 pub mod totp;
 
 pub use check::Check;
