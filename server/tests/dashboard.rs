@@ -114,8 +114,8 @@ impl Fixture<'_> {
             "INSERT INTO posts (id, group_id, author_id, body, created_at_ms, system)
              VALUES ($1, $2, $3, '', $4, '{\"kind\":\"member_added\"}')"
         } else {
-            "INSERT INTO posts (id, group_id, author_id, body, created_at_ms)
-             VALUES ($1, $2, $3, '本文', $4)"
+            "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms)
+             VALUES ($1, $2, $3, '本文', '本文', $4)"
         };
         self.db
             .exec(

@@ -1,8 +1,8 @@
 //! The PostgreSQL schema (src/store/postgres/migrations) on a real PostgreSQL: the audit log is
 //! append-only, Japanese substring search uses the trigram index and still finds 1-2 character
 //! queries, event ids never let a reader skip one, login IDs are unique ignoring ASCII case, a
-//! database whose locale would defeat the index is refused, and the group list reads posts
-//! through indexes.
+//! database whose locale would defeat the index is refused, and the group list and the adoption
+//! dashboard read posts through indexes.
 //!
 //! Runs against `TSUNAGU_TEST_POSTGRES_URL` (`make pg-test` starts a throwaway cluster through
 //! scripts/with-postgres.sh and sets it); each test migrates a database of its own, created for
@@ -814,6 +814,83 @@ async fn a_digest_reads_posts_through_indexes() {
         println!("plan of a digest:\n{plan}");
         assert!(!plan.contains("Seq Scan on posts"), "{plan}");
         assert!(plan.contains("on posts"), "{plan}");
+    })
+    .await;
+}
+
+/// The adoption dashboard's hot parts read through their indexes on PostgreSQL too: posts of
+/// the last weeks and activity days of the last weeks are index range scans of years of data,
+/// never a sequential scan of posts or activity days.
+#[tokio::test]
+async fn the_dashboard_reads_recent_rows_through_indexes() {
+    use tsunagu_server::store::postgres::dashboard::pg;
+    use tsunagu_server::store::sqlite::dashboard as q;
+    with_migrated("dashboard", |db| async move {
+        let author = insert_user(&db, "ns.dashboard").await.unwrap();
+        let facility = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO facilities (id, name, name_kana, kind, created_at_ms)
+             VALUES ($1, '訪問看護', 'ほうもんかんご', 'home_nursing_station', 0)",
+        )
+        .bind(facility)
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE users SET facility_id = $1 WHERE id = $2")
+            .bind(facility)
+            .bind(author)
+            .execute(&db)
+            .await
+            .unwrap();
+        let group = insert_group(&db, author).await;
+        let day_ms: i64 = 86_400_000;
+        // Three years of posts (one an hour) and of daily activity of 200 accounts.
+        sqlx::query(
+            "INSERT INTO posts (id, group_id, author_id, body, search_text, created_at_ms)
+             SELECT gen_random_uuid(), $1, $2, '記録', '記録', i::bigint * 3600000
+             FROM generate_series(1, 26280) i",
+        )
+        .bind(group)
+        .bind(author)
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO activity_days (user_id, day)
+             SELECT gen_random_uuid(), d FROM generate_series(1, 200) u, generate_series(1, 1095) d",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        db.execute("VACUUM ANALYZE").await.unwrap();
+        let explain = |sql: String, param: i64| {
+            let db = db.clone();
+            async move {
+                let lines: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}"))
+                    .bind(param)
+                    .fetch_all(&db)
+                    .await
+                    .unwrap();
+                lines
+                    .into_iter()
+                    .map(|(l,)| l)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        };
+        let end_ms = 26_280 * 3_600_000_i64;
+        let posts = explain(pg(q::FACILITY_POSTS), end_ms - 7 * day_ms).await;
+        println!("posts of the last 7 days:\n{posts}");
+        assert!(posts.contains("posts_by_time"), "{posts}");
+        assert!(!posts.contains("Seq Scan on posts"), "{posts}");
+        let weeks = explain(pg(q::WEEK_POSTS), end_ms - 84 * day_ms).await;
+        println!("posts of 12 weeks:\n{weeks}");
+        assert!(weeks.contains("posts_by_time"), "{weeks}");
+        assert!(!weeks.contains("Seq Scan on posts"), "{weeks}");
+        let active = explain(pg(q::WEEK_ACTIVE), 1095 - 84).await;
+        println!("active accounts of 12 weeks:\n{active}");
+        assert!(active.contains("activity_days"), "{active}");
+        assert!(!active.contains("Seq Scan on activity_days"), "{active}");
     })
     .await;
 }

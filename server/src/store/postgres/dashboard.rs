@@ -9,7 +9,7 @@ use crate::store::sqlite::dashboard as q;
 use crate::store::StoreError;
 
 /// `sql` with SQLite's `?n` numbered as PostgreSQL's `$n`.
-pub(crate) fn pg(sql: &str) -> String {
+pub fn pg(sql: &str) -> String {
     sql.replace('?', "$")
 }
 

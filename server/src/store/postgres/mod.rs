@@ -16,7 +16,7 @@ use crate::events::Live;
 mod access_log;
 pub mod accounts;
 mod batch;
-pub(crate) mod dashboard;
+pub mod dashboard;
 mod decisions;
 mod direct;
 mod directory;

@@ -18,7 +18,7 @@ const COUNTED: &str =
     "u.offboarded_at_ms IS NULL AND NOT u.pending_activation AND NOT u.is_operator";
 
 /// Per facility kind: registered, active since day ?1, never active.
-pub(crate) const FACILITIES: &str = "
+pub const FACILITIES: &str = "
 SELECT f.kind, COUNT(*),
        SUM(CASE WHEN EXISTS (SELECT 1 FROM users u JOIN activity_days a ON a.user_id = u.id
                              WHERE u.facility_id = f.id AND a.day >= ?1)
@@ -30,7 +30,7 @@ FROM facilities f
 GROUP BY f.kind";
 
 /// Per facility kind: counted accounts of its staff.
-pub(crate) fn facility_users() -> String {
+pub fn facility_users() -> String {
     format!(
         "SELECT f.kind, COUNT(*) FROM users u JOIN facilities f ON f.id = u.facility_id
          WHERE u.facility_id IS NOT NULL AND {COUNTED}
@@ -39,14 +39,14 @@ pub(crate) fn facility_users() -> String {
 }
 
 /// Per facility kind of the author: person-written posts since ?1 (ms).
-pub(crate) const FACILITY_POSTS: &str = "
+pub const FACILITY_POSTS: &str = "
 SELECT f.kind, COUNT(*)
 FROM posts p JOIN users u ON u.id = p.author_id JOIN facilities f ON f.id = u.facility_id
 WHERE p.system IS NULL AND p.created_at_ms >= ?1
 GROUP BY f.kind";
 
 /// Per profession: counted accounts, and of them those active since day ?1.
-pub(crate) fn professions() -> String {
+pub fn professions() -> String {
     format!(
         "SELECT u.profession, COUNT(*),
                 SUM(CASE WHEN EXISTS (SELECT 1 FROM activity_days a
@@ -58,14 +58,14 @@ pub(crate) fn professions() -> String {
 }
 
 /// Per week (its Monday's day) since day ?1: distinct active accounts, the operator's not.
-pub(crate) const WEEK_ACTIVE: &str = "
+pub const WEEK_ACTIVE: &str = "
 SELECT a.day - (a.day + 3) % 7 AS week, COUNT(DISTINCT a.user_id)
 FROM activity_days a JOIN users u ON u.id = a.user_id
 WHERE a.day >= ?1 AND NOT u.is_operator
 GROUP BY week";
 
 /// Per week since ?1 (ms) and the author's facility kind: person-written posts.
-pub(crate) const WEEK_POSTS: &str = "
+pub const WEEK_POSTS: &str = "
 SELECT (p.created_at_ms + 32400000) / 86400000
          - ((p.created_at_ms + 32400000) / 86400000 + 3) % 7 AS week,
        f.kind, COUNT(*)
@@ -74,13 +74,13 @@ WHERE p.system IS NULL AND p.created_at_ms >= ?1
 GROUP BY week, f.kind";
 
 /// Per JST day since ?1 (ms): patient groups created.
-pub(crate) const GROUP_DAYS: &str = "
+pub const GROUP_DAYS: &str = "
 SELECT (created_at_ms + 32400000) / 86400000 AS day, COUNT(*)
 FROM groups WHERE kind = 'patient' AND created_at_ms >= ?1
 GROUP BY day";
 
 /// Facilities none of whose staff ever had an activity day, longest waiting first, ?1 of them.
-pub(crate) const NEVER_ACTIVE: &str = "
+pub const NEVER_ACTIVE: &str = "
 SELECT f.id, f.name, f.kind, f.created_at_ms
 FROM facilities f
 WHERE NOT EXISTS (SELECT 1 FROM users u JOIN activity_days a ON a.user_id = u.id
@@ -89,7 +89,7 @@ ORDER BY f.created_at_ms, f.id
 LIMIT ?1";
 
 /// Never-active facility rows into wire rows.
-pub(crate) fn never_active_rows(
+pub fn never_active_rows(
     rows: Vec<(Id, String, String, i64)>,
 ) -> Vec<tsunagu_api::NeverActiveFacility> {
     rows.into_iter()

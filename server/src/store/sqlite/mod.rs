@@ -12,7 +12,7 @@ pub mod audit;
 pub mod backup;
 mod checkpoint;
 pub mod connect;
-pub(crate) mod dashboard;
+pub mod dashboard;
 mod decisions;
 mod direct;
 mod directory;
