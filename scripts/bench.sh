@@ -5,6 +5,63 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/server-lib.sh
 
+# The adoption dashboard at the size of a large region: seeds 10,000 facilities / 100,000
+# accounts (`tsunagu-server seed-region`) into DATABASE_URL, serves it and prints p50/p99 of
+# GET /api/v1/operator/dashboard over 30 requests as the operator (after 3 warm-up requests).
+# `scripts/bench.sh dashboard [DATABASE_URL]` runs only this part (on PostgreSQL through
+# scripts/with-postgres.sh, which sets TSUNAGU_TEST_DATABASE_URL).
+dashboard_bench() {
+  local label=$1 url=$2 tmp pid base token t0 t1
+  tmp=$(mktemp -d)
+  t0=$(date +%s.%N)
+  target/server/tsunagu-server seed-region --database-url "$url" >/dev/null
+  t1=$(date +%s.%N)
+  target/server/tsunagu-server serve --bind 127.0.0.1:0 --database-url "$url" --demo \
+    >"$tmp/stdout" 2>"$tmp/stderr" &
+  pid=$!
+  base=""
+  for _ in $(seq 1 600); do
+    base=$(sed -n 's/.*Tsunagu listening on \(http[^ ]*\).*/\1/p' "$tmp/stdout" | head -n 1)
+    base=${base%/}
+    [ -n "$base" ] && break
+    sleep 0.1
+  done
+  token=$(curl -sf "$base/api/v1/sessions" -H 'content-type: application/json' \
+    -d '{"login_id":"op.ishikai","password":"Tsunagu-Demo-2026"}' |
+    sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  for _ in 1 2 3; do
+    curl -sf -o /dev/null -H "authorization: Bearer $token" "$base/api/v1/operator/dashboard" || true
+  done
+  for _ in $(seq 1 30); do
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "authorization: Bearer $token" \
+      "$base/api/v1/operator/dashboard"
+  done >"$tmp/times"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  # Sorted by time: p50 is the middle one, p99 of 30 the slowest.
+  sort -k2 -g "$tmp/times" | awk -v label="$label" -v seed="$(echo "$t1 - $t0" | bc)" '
+    { if ($1 != 200) bad++; t[NR] = $2 * 1000 }
+    END {
+      n = NR
+      p50 = t[int((n + 1) / 2)]; p99 = t[n - int(n / 100)]
+      printf "%-10s seed %6.1f s | dashboard p50 %7.1f ms  p99 %7.1f ms  (%d requests%s)\n",
+        label, seed, p50, p99, n, bad ? ", " bad " not 200" : ""
+    }' "$tmp/times"
+  rm -rf "$tmp"
+}
+
+if [ "${1:-}" = dashboard ]; then
+  cargo build --locked -q --profile server -p tsunagu-server
+  if [ -n "${2:-}" ]; then
+    dashboard_bench "${3:-postgres}" "$2"
+  else
+    dir=$(mktemp -d)
+    dashboard_bench sqlite "sqlite://$dir/region.db"
+    rm -rf "$dir"
+  fi
+  exit 0
+fi
+
 echo "== Shipped size of the release build (dist/) =="
 printf '%-44s %10s %10s %10s\n' file raw gzip-9 brotli-11
 total_raw=0 total_gz=0 total_br=0
@@ -66,6 +123,11 @@ echo "== Photo preparation in Chromium (12 MP JPEG with EXIF: canvas downscale a
 # The wasm test prints one BENCH line: median of 5 runs and the bytes saved.
 cargo test --locked -p tsunagu-web --target wasm32-unknown-unknown --features operator,send-media \
   --test media_web -- --nocapture prepare_photo_timing 2>&1 | grep -a "BENCH" | sed 's/^.*BENCH //' | sort -u
+
+echo
+echo "== Adoption dashboard: 10,000 facilities, 100,000 accounts, 12 weeks of activity (30 requests, curl) =="
+scripts/bench.sh dashboard
+scripts/with-postgres.sh bash -c 'scripts/bench.sh dashboard "$TSUNAGU_TEST_DATABASE_URL" postgres'
 
 echo
 scripts/bench-timeline.sh

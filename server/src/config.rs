@@ -25,6 +25,10 @@ pub enum Command {
     /// For benchmarks: add a patient group with many posts to a demo database (seeding the
     /// demo data first if missing) and print its id.
     SeedLarge(SeedLargeArgs),
+    /// Add a region the size of a large deployment (10,000 facilities, 100,000 accounts,
+    /// activity and posts over 12 weeks) to the demo data, for the adoption dashboard's
+    /// benchmark.
+    SeedRegion(SeedRegionArgs),
     /// The access log: check its hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -135,6 +139,27 @@ pub struct SeedLargeArgs {
     /// How many posts the group gets.
     #[arg(long, default_value_t = 10_000,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub posts: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedRegionArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+
+    /// How many facilities (kinds in the proportions of the seed's registration table).
+    #[arg(long, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub facilities: u32,
+
+    /// How many staff accounts (spread over the facilities).
+    #[arg(long, default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub users: u32,
+
+    /// How many posts over the last 12 weeks.
+    #[arg(long, default_value_t = 200_000,
+          value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
     pub posts: u32,
 }
 

@@ -24,6 +24,7 @@ pub mod proxy;
 pub mod push;
 pub mod rate_limit;
 pub mod seed_large;
+pub mod seed_region;
 pub mod store;
 pub mod throttles;
 pub mod time;

@@ -30,6 +30,15 @@ async fn main() -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::SeedRegion(args) => {
+            let db = tsunagu_server::db::connect(&args.db.database_url, 4).await?;
+            let seeded =
+                tsunagu_server::seed_region::seed(&db, args.facilities, args.users, args.posts)
+                    .await?;
+            println!("{}", if seeded { "seeded" } else { "present" });
+            db.close().await;
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify(args)) => {
             let db = tsunagu_server::db::connect(&args.db.database_url, 2).await?;
             let store = admin::store(&db);

@@ -405,6 +405,9 @@ pub struct Region {
 /// Rows per multi-row INSERT.
 const REGION_BATCH: usize = 1000;
 
+/// Every region post's body.
+const REGION_BODY: &str = "訪問しました。";
+
 /// `INSERT INTO table (columns) VALUES …` statements of `REGION_BATCH` rows each. Values are
 /// generated (ids, numbers, fixed words), never user text, so they are written as literals:
 /// one statement text serves both backends (PostgreSQL reads a quoted id as uuid).
@@ -431,6 +434,7 @@ pub async fn insert_region(db: &Database, region: &Region) -> anyhow::Result<boo
     let Some(first) = region.facilities.first() else {
         return Ok(false);
     };
+    let folded = search_text(REGION_BODY);
     let mut statements = Vec::new();
     statements.extend(region_inserts(
         "facilities",
@@ -455,10 +459,10 @@ pub async fn insert_region(db: &Database, region: &Region) -> anyhow::Result<boo
     ));
     statements.extend(region_inserts(
         "posts",
-        "id, group_id, author_id, body, created_at_ms",
+        "id, group_id, author_id, body, search_text, created_at_ms",
         &region.posts,
         |(id, group, author, at)| {
-            format!("('{id}', '{group}', '{author}', '訪問しました。', {at})")
+            format!("('{id}', '{group}', '{author}', '{REGION_BODY}', '{folded}', {at})")
         },
     ));
     statements.extend(region_inserts(
