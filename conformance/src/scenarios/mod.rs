@@ -3,6 +3,7 @@
 //! One module per area; this module lists every scenario in run order and holds the helpers
 //! several areas share (creating groups and posts, checking wire formats).
 
+mod dashboard;
 mod directory;
 mod email;
 mod events;
@@ -33,7 +34,7 @@ use crate::ensure;
 use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
-    directory::*, email::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*,
+    dashboard::*, directory::*, email::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*,
     posts::*, problems::*, push::*, receipts::*, search::*, sessions::*, two_factor::*,
 };
 
@@ -91,6 +92,7 @@ scenarios!(
     groups_are_muted_per_member,
     push_subscriptions_belong_to_the_user_and_device,
     email_addresses_are_confirmed_before_mail_is_chosen,
+    the_operator_alone_reads_the_adoption_dashboard,
 );
 
 /// RFC 3339, UTC, exactly milliseconds: `2026-11-24T09:30:00.123Z`.
