@@ -7,6 +7,8 @@ pub mod attachments;
 pub mod bottom_nav;
 pub mod composer;
 pub mod confirm_button;
+#[cfg(feature = "operator")]
+pub mod dashboard;
 pub mod device_data_offer;
 pub mod directory;
 pub mod gallery;

@@ -724,6 +724,67 @@ messages! {
     OperatorApplications => "利用申込", "Applications";
     /// Console section and page heading: the facilities, each linking to its staff.
     OperatorFacilities => "施設とスタッフ", "Facilities and staff";
+    /// The console's adoption dashboard: its navigation entry and heading.
+    OperatorDashboard => "利用状況", "Adoption";
+    /// When the dashboard was counted; `{at}` is the date and time.
+    DashboardCountedAt => "{at} 時点の集計", "Counted at {at}";
+    /// Button counting the dashboard again.
+    DashboardRefresh => "更新", "Refresh";
+    /// The seed's table of registered facilities by type.
+    DashboardFacilities => "登録施設（施設種別）", "Registered facilities by type";
+    /// Column: facility type.
+    DashboardKind => "施設種別", "Type";
+    /// Column: registered facilities.
+    DashboardRegistered => "登録数", "Registered";
+    /// Column: active in the last 7 days.
+    DashboardActive7 => "7日以内に利用", "Active, 7 days";
+    /// Column: approved but never active.
+    DashboardNeverActive => "未利用", "Never active";
+    /// Column: user accounts.
+    DashboardUsers => "利用者数", "Users";
+    /// Column: posts in the last 7 days.
+    DashboardPosts7 => "7日間の投稿", "Posts, 7 days";
+    /// Row: the total.
+    DashboardTotal => "合計", "Total";
+    /// Users by profession.
+    DashboardProfessions => "職種別の利用者", "Users by profession";
+    /// Column: profession.
+    DashboardProfession => "職種", "Profession";
+    /// Weekly activity over 12 weeks.
+    DashboardWeekly => "週ごとの利用（12週）", "Weekly use (12 weeks)";
+    /// Column: the week, by its Monday.
+    DashboardWeek => "週（月曜から）", "Week of";
+    /// Column: weekly active users.
+    DashboardActiveUsers => "利用者数（週）", "Active users";
+    /// Column: posts.
+    DashboardPosts => "投稿数", "Posts";
+    /// New patient groups per month.
+    DashboardPatientGroups => "患者グループの新規作成（月別）", "New patient groups by month";
+    /// Column: month.
+    DashboardMonth => "月", "Month";
+    /// Column: groups created.
+    DashboardCreated => "作成数", "Created";
+    /// Facilities approved but never active; `{n}` is how many in all.
+    DashboardNeverActiveTitle => "承認後に利用のない施設（{n}件）", "Facilities never active since approval ({n})";
+    /// The never-active table's name for its CSV button.
+    DashboardNeverActiveCsv => "承認後に利用のない施設", "Facilities never active since approval";
+    /// When every approved facility has been active.
+    DashboardAllActive => "承認したすべての施設が利用しています。", "Every approved facility has used the system.";
+    /// Column: facility name.
+    DashboardFacilityName => "施設名", "Facility";
+    /// Column: registration date.
+    DashboardRegisteredAt => "登録日時", "Registered";
+    /// The call-out on community support centres and municipalities.
+    DashboardParticipation => "地域包括支援センター・行政の参加", "Community support centres and municipalities";
+    /// One line of the call-out.
+    DashboardParticipationLine => "{kind}: 登録 {registered}・7日以内に利用 {active}・利用者 {users}人", "{kind}: {registered} registered, {active} active in 7 days, {users} users";
+    /// Mark of a lagging participation.
+    DashboardLagging => "参加が少なくなっています", "Low participation";
+    /// The CSV button's visible text.
+    DashboardCsv => "CSVで保存", "Save as CSV";
+    /// The CSV button's accessible name; `{table}` is the table's title. It holds the visible
+    /// text (WCAG 2.5.3).
+    DashboardCsvOf => "{table}をCSVで保存", "Save as CSV: {table}";
     /// Console section and page heading: the confidentiality pledge.
     OperatorPledge => "誓約書", "Pledge";
     /// Console section and page heading: the settings.

@@ -15,6 +15,8 @@ pub mod app_part;
 pub mod boot;
 pub mod clock;
 pub mod components;
+#[cfg(any(feature = "operator", test))]
+pub mod dashboard_model;
 pub mod device_data;
 pub mod download;
 pub mod drafts;
@@ -73,6 +75,8 @@ use pages::new_group_page::NewGroupPage;
 use pages::not_found_page::NotFoundPage;
 #[cfg(feature = "operator")]
 use pages::operator_applications_page::OperatorApplicationsPage;
+#[cfg(feature = "operator")]
+use pages::operator_dashboard_page::OperatorDashboardPage;
 #[cfg(feature = "operator")]
 use pages::operator_facilities_page::OperatorFacilitiesPage;
 #[cfg(feature = "operator")]
@@ -230,7 +234,7 @@ pub fn MediaApp() -> impl IntoView {
 
 /// The operator console ([`AppPart::Operator`], the sixth build under `/operator/`, which
 /// nurses never download): the applications (`/operator`, `/operator/applications`), the
-/// facilities with a way to their staff, the confidentiality pledge and the settings, beside
+/// adoption dashboard, the facilities with a way to their staff, the confidentiality pledge and the settings, beside
 /// the console's navigation; needs an operator's session. Compiled only with the `operator`
 /// feature (the console's build), so the other builds' code is the same with or without it.
 #[cfg(feature = "operator")]
@@ -242,6 +246,7 @@ pub fn OperatorApp() -> impl IntoView {
                 <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/operator") view=OperatorApplicationsPage/>
                     <Route path=path!("/operator/applications") view=OperatorApplicationsPage/>
+                    <Route path=path!("/operator/dashboard") view=OperatorDashboardPage/>
                     <Route path=path!("/operator/facilities") view=OperatorFacilitiesPage/>
                     <Route path=path!("/operator/pledge") view=OperatorPledgePage/>
                     <Route path=path!("/operator/settings") view=OperatorSettingsPage/>

@@ -19,6 +19,8 @@ pub const IDLE_LOCK_MAX: u32 = 120;
 pub enum OperatorSection {
     /// `/operator` and `/operator/applications`: applications to decide.
     Applications,
+    /// `/operator/dashboard`: adoption by facility type, profession, week and month.
+    Dashboard,
     /// `/operator/facilities`: the facilities, each linking to its staff.
     Facilities,
     /// `/operator/pledge`: the confidentiality pledge and its next version.
@@ -29,8 +31,9 @@ pub enum OperatorSection {
 
 impl OperatorSection {
     /// Every section, in navigation order.
-    pub const ALL: [OperatorSection; 4] = [
+    pub const ALL: [OperatorSection; 5] = [
         OperatorSection::Applications,
+        OperatorSection::Dashboard,
         OperatorSection::Facilities,
         OperatorSection::Pledge,
         OperatorSection::Settings,
@@ -40,6 +43,7 @@ impl OperatorSection {
     pub fn href(self) -> &'static str {
         match self {
             OperatorSection::Applications => "/operator/applications",
+            OperatorSection::Dashboard => "/operator/dashboard",
             OperatorSection::Facilities => "/operator/facilities",
             OperatorSection::Pledge => "/operator/pledge",
             OperatorSection::Settings => "/operator/settings",
@@ -50,6 +54,7 @@ impl OperatorSection {
     pub fn label(self) -> Msg {
         match self {
             OperatorSection::Applications => Msg::OperatorApplications,
+            OperatorSection::Dashboard => Msg::OperatorDashboard,
             OperatorSection::Facilities => Msg::OperatorFacilities,
             OperatorSection::Pledge => Msg::OperatorPledge,
             OperatorSection::Settings => Msg::OperatorSettings,

@@ -17,6 +17,8 @@ pub mod not_found_page;
 #[cfg(feature = "operator")]
 pub mod operator_applications_page;
 #[cfg(feature = "operator")]
+pub mod operator_dashboard_page;
+#[cfg(feature = "operator")]
 pub mod operator_facilities_page;
 #[cfg(feature = "operator")]
 pub mod operator_pledge_page;

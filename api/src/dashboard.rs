@@ -73,7 +73,8 @@ pub struct ProfessionRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct WeekRow {
-    /// The Monday the week starts on (Japan time).
+    /// The Monday the week starts on (Japan time), `YYYY-MM-DD`.
+    #[serde(with = "crate::iso_date")]
     pub week_start: NaiveDate,
     /// Accounts that used the system in the week (weekly active users).
     pub active_users: u32,

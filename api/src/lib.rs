@@ -13,6 +13,7 @@ pub mod onboarding_rules;
 pub mod password_policy;
 pub mod rfc3339_millis;
 
+mod iso_date;
 mod wire_enum;
 
 mod access_log;

@@ -3,8 +3,8 @@
 
 use gloo_net::http::Method;
 use tsunagu_api::{
-    Application, ApplicationList, Approval, PendingApplications, Pledge, PledgeText, Rejection,
-    Settings,
+    AdoptionDashboard, Application, ApplicationList, Approval, PendingApplications, Pledge,
+    PledgeText, Rejection, Settings,
 };
 use uuid::Uuid;
 
@@ -67,5 +67,17 @@ impl Client {
     pub async fn save_settings(&self, settings: &Settings) -> Result<Settings, ApiError> {
         self.send_json(Method::PUT, "/settings", Some(to_json(settings)?))
             .await
+    }
+
+    /// `GET /operator/dashboard` (operator): adoption counted by the server.
+    pub async fn dashboard(&self) -> Result<AdoptionDashboard, ApiError> {
+        self.get_json("/operator/dashboard").await
+    }
+
+    /// `GET /operator/dashboard.csv?table=` (operator): one of the dashboard's tables as CSV.
+    pub async fn dashboard_csv(&self, table: &str) -> Result<Vec<u8>, ApiError> {
+        let path = format!("/operator/dashboard.csv?table={table}");
+        let resp = self.fetch(Method::GET, &path, None, None).await?;
+        resp.binary().await.map_err(|_| ApiError::Network)
     }
 }
