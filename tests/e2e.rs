@@ -10,6 +10,7 @@ mod support;
 
 use std::time::Duration;
 use support::{Browser, Stack, DEMO_PASSWORD, WAIT};
+use tsunagu_testkit::smtp::SmtpSink;
 use tsunagu_testkit::PostFixture;
 
 /// Step 3 of the walking skeleton: log in (a wrong password first), see my groups, open one,
@@ -2823,7 +2824,11 @@ async fn every_main_screen_passes_axe_in_both_languages_on_phone_and_tablet() {
                     "search",
                 ),
                 ("/manage/invitations".to_owned(), ".inbox", "invitations"),
-                ("/manage/account".to_owned(), ".text-size", "account"),
+                (
+                    "/manage/account".to_owned(),
+                    ".email-setting__note",
+                    "account",
+                ),
             ] {
                 nurse.goto(&path).await;
                 axe_on(&nurse, css, &screen(name), &mut found).await;
@@ -2840,6 +2845,7 @@ async fn every_main_screen_passes_axe_in_both_languages_on_phone_and_tablet() {
                     "facilities",
                 ),
                 ("/operator/settings", ".operator-page form", "settings"),
+                ("/operator/dashboard", ".dashboard__grid", "dashboard"),
             ] {
                 operator.goto(path).await;
                 axe_on(
@@ -3107,3 +3113,189 @@ return (async () => {
   return true;
 })();
 "#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn a_confirmed_address_gets_a_mail_of_a_new_post_without_its_text() {
+    {
+        let stack = Stack::start().await;
+        let b = Browser::open(&stack).await;
+        b.login("ns.tanaka").await;
+        b.goto("/manage/account").await;
+        b.by_role("heading", "メール通知").await;
+        b.wait_page_text("このサーバーはメールを送信しません。")
+            .await;
+        b.close().await;
+    }
+    let (sink, relay) = SmtpSink::start().await;
+    let relay = format!("smtp://{relay}");
+    let stack = Stack::start_with_args(&[
+        "--smtp-url",
+        &relay,
+        "--mail-from",
+        "つなぐ Tsunagu <noreply@tsunagu.example.jp>",
+        "--public-url",
+        "https://tsunagu.example.jp",
+    ])
+    .await;
+    let address = "tanaka@mail.example.jp";
+    let b = Browser::open(&stack).await;
+    b.login("ns.tanaka").await;
+    b.goto("/manage/account").await;
+    b.type_into("textbox", "メールアドレス", address).await;
+    b.click("button", "確認コードを送る").await;
+    let code = sink.wait_for_code(address).await;
+    b.wait_page_text(&format!("{address} に確認コードを送りました。"))
+        .await;
+
+    // A wrong code is refused with its reason; what was typed stays to be corrected.
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    b.type_into("textbox", "確認コード（6桁）", wrong).await;
+    b.click("button", "確認する").await;
+    b.by_role_text("alert", "確認コードが正しくないか、期限切れです。")
+        .await;
+    let field = b.by_role("textbox", "確認コード（6桁）").await;
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(wrong));
+    field.clear().await.unwrap();
+    field.send_keys(&code).await.unwrap();
+    b.click("button", "確認する").await;
+    b.click("radio", "投稿ごとにすぐ知らせる").await;
+    let session = b.local_storage_token().await;
+    let mode = || async {
+        stack
+            .api_get_json(&session, "/me/email-notifications")
+            .await["mode"]
+            .clone()
+    };
+    b.wait_or_fail(WAIT, || async {
+        let m = mode().await;
+        (m == "immediate").then_some(()).ok_or(format!("mode {m}"))
+    })
+    .await;
+
+    // Another member posts: one mail, naming the group and linking to it, not the post.
+    let sato = stack.api_login("dr.sato").await;
+    let group = stack.group_id_by_name(&sato, "山田 花子 様").await;
+    let text = "右踵の発赤が2cmに広がりました（メール試験）";
+    stack.api_post(&sato, &group, text).await;
+    let mails = sink.wait_for_mails(address, 2).await;
+    assert_eq!(mails.len(), 2, "the code, then one notice: {mails:?}");
+    let notice = &mails[1];
+    assert_eq!(
+        notice.subject,
+        "【つなぐ】山田 花子 様のグループに新しい投稿があります"
+    );
+    assert!(
+        notice
+            .body
+            .contains(&format!("https://tsunagu.example.jp/groups/{group}")),
+        "{}",
+        notice.body
+    );
+    for part in ["右踵", "発赤", "メール試験", "佐藤"] {
+        assert!(
+            !notice.subject.contains(part) && !notice.body.contains(part),
+            "{part:?} in {notice:?}"
+        );
+    }
+
+    // After a reload the choice shows; a digest is chosen the same way.
+    b.refresh().await;
+    let immediate = b.by_role("radio", "投稿ごとにすぐ知らせる").await;
+    assert_eq!(
+        immediate.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    b.wait_page_text(address).await;
+    b.click("radio", "まとめて知らせる（1時間ごと）").await;
+    b.wait_or_fail(WAIT, || async {
+        let m = mode().await;
+        (m == "digest").then_some(()).ok_or(format!("mode {m}"))
+    })
+    .await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release build in dist/, the server binary and chromedriver: run by `make e2e`"]
+async fn the_operator_sees_adoption_by_facility_type_and_saves_it_as_csv() {
+    let stack = Stack::start().await;
+    // Today's use counts: a nurse posts, and the dashboard shows it for her facility's type.
+    let nurse = stack.api_login("ns.tanaka").await;
+    let group = stack.group_id_by_name(&nurse, "山田 花子 様").await;
+    stack.api_post(&nurse, &group, "本日の訪問記録です").await;
+    let op = stack.api_login("op.ishikai").await;
+    let counted = stack.api_get_json(&op, "/operator/dashboard").await;
+    let row = |kind: &str| {
+        counted["facilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind)
+            .cloned()
+            .unwrap()
+    };
+    let nursing = row("home_nursing_station");
+    assert!(nursing["posts_7_days"].as_u64().unwrap() >= 1, "{nursing}");
+
+    let b = Browser::open(&stack).await;
+    b.login_operator("op.ishikai").await;
+    b.click("link", "利用状況").await;
+    b.by_role("heading", "登録施設（施設種別）").await;
+    // The table says what the server counted, row by row, with the seed's type names.
+    let cells = b
+        .js(
+            "const t = document.querySelector('#dashboard-facilities').parentElement.querySelector('table'); \
+             return Array.from(t.tBodies[0].rows).map(r => Array.from(r.cells).map(c => c.textContent))",
+            vec![],
+        )
+        .await;
+    let nursing_cells = cells
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "訪問看護ステーション")
+        .cloned()
+        .unwrap_or_else(|| panic!("no 訪問看護ステーション row in {cells}"));
+    // Type, registered, (bar), active in 7 days, never active, users, posts in 7 days.
+    assert_eq!(nursing_cells[1], nursing["registered"].to_string());
+    assert_eq!(nursing_cells[3], nursing["active_7_days"].to_string());
+    assert_eq!(nursing_cells[6], nursing["posts_7_days"].to_string());
+    b.by_role("heading", "地域包括支援センター・行政の参加")
+        .await;
+    b.by_role("heading", "週ごとの利用（12週）").await;
+    let columns = b
+        .js(
+            "return document.querySelectorAll('#dashboard-weeks ~ .column-chart rect').length",
+            vec![],
+        )
+        .await;
+    assert_eq!(columns, 12, "one column per week");
+
+    // 「CSVで保存」 hands the browser the server's CSV under the table's name.
+    b.js(
+        "const make = URL.createObjectURL; \
+         URL.createObjectURL = (blob) => { window.savedBlob = blob; return make(blob); }; \
+         HTMLAnchorElement.prototype.click = function () { window.savedName = this.download; };",
+        vec![],
+    )
+    .await;
+    b.click("button", "登録施設（施設種別）をCSVで保存").await;
+    let csv = b
+        .wait_or_fail(WAIT, || async {
+            let text = b
+                .js(
+                    "return window.savedBlob ? window.savedBlob.text().then(t => [window.savedName, t]) : null",
+                    vec![],
+                )
+                .await;
+            text.as_array()
+                .cloned()
+                .ok_or("nothing saved yet".to_owned())
+        })
+        .await;
+    assert_eq!(csv[0], "facilities.csv");
+    let text = csv[1].as_str().unwrap();
+    assert!(text.contains("訪問看護ステーション"), "{text}");
+    b.close().await;
+}

@@ -623,11 +623,7 @@ async fn a_mail_the_relay_refuses_for_now_arrives_once_later() {
         200
     );
     let mails = sink.wait_for(1).await;
-    assert_eq!(
-        sink.refused(),
-        1,
-        "the first try was refused"
-    );
+    assert_eq!(sink.refused(), 1, "the first try was refused");
     assert_eq!(mails.len(), 1, "then it arrived, once");
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(sink.all().len(), 1);

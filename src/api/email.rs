@@ -14,10 +14,7 @@ impl Client {
     }
 
     /// `PUT /me/email-notifications/address`: a new address; the server mails a code to it.
-    pub async fn set_email_address(
-        &self,
-        address: String,
-    ) -> Result<EmailNotifications, ApiError> {
+    pub async fn set_email_address(&self, address: String) -> Result<EmailNotifications, ApiError> {
         let body = to_json(&SetEmailAddress { address })?;
         self.send_json(Method::PUT, "/me/email-notifications/address", Some(body))
             .await

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use tsunagu_api::{EmailMode, EmailNotifications};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Client};
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
@@ -28,6 +28,28 @@ fn stage(n: &EmailNotifications) -> Stage {
         (Some(a), true, false) => Stage::Unconfirmed(a.clone()),
         (Some(a), true, true) => Stage::Confirmed(a.clone(), n.mode),
     }
+}
+
+/// A change the member asks for (or the first look).
+#[derive(Debug, Clone)]
+enum Op {
+    Load,
+    Address(String),
+    Confirm(String),
+    Mode(EmailMode),
+    Remove,
+}
+
+/// Sends `op`; the state after it.
+async fn run(client: Client, op: Op) -> Result<EmailNotifications, ApiError> {
+    match op {
+        Op::Load => {}
+        Op::Address(a) => return client.set_email_address(a).await,
+        Op::Confirm(c) => return client.confirm_email(c).await,
+        Op::Mode(m) => return client.set_email_mode(m).await,
+        Op::Remove => client.delete_email().await?,
+    }
+    client.email_notifications().await
 }
 
 /// 「60分ごと」 reads better as 「1時間ごと」.
@@ -63,68 +85,27 @@ pub fn EmailSetting() -> impl IntoView {
     // The member asked to give another address while one is set.
     let changing = RwSignal::new(false);
 
-    let answered = move |result: Result<EmailNotifications, ApiError>| match result {
-        Ok(n) => {
-            error.set(None);
-            state.set(Some(n));
-            true
-        }
-        Err(e) => {
-            error.set(Some(e));
-            false
-        }
-    };
-    let load = Action::new_local(move |_: &()| {
+    // One action for every change: one future type in the download instead of five.
+    let act = Action::new_local(move |op: &Op| {
         let client = session.client();
+        let op = op.clone();
         async move {
-            answered(client.email_notifications().await);
-        }
-    });
-    load.dispatch(());
-    let send_code = Action::new_local(move |_: &()| {
-        let client = session.client();
-        let typed = address.get_untracked().trim().to_owned();
-        async move {
-            if answered(client.set_email_address(typed).await) {
-                changing.set(false);
-                code.set(String::new());
-            }
-        }
-    });
-    let confirm = Action::new_local(move |_: &()| {
-        let client = session.client();
-        let typed = code.get_untracked().trim().to_owned();
-        async move {
-            if answered(client.confirm_email(typed).await) {
-                code.set(String::new());
-            }
-        }
-    });
-    let set_mode = Action::new_local(move |mode: &EmailMode| {
-        let client = session.client();
-        let mode = *mode;
-        async move {
-            answered(client.set_email_mode(mode).await);
-        }
-    });
-    let remove = Action::new_local(move |_: &()| {
-        let client = session.client();
-        async move {
-            match client.delete_email().await {
-                Ok(()) => {
-                    address.set(String::new());
-                    answered(client.email_notifications().await);
+            let after_address = matches!(op, Op::Address(_));
+            match run(client, op).await {
+                Ok(n) => {
+                    if after_address {
+                        changing.set(false);
+                    }
+                    code.set(String::new());
+                    error.set(None);
+                    state.set(Some(n));
                 }
                 Err(e) => error.set(Some(e)),
             }
         }
     });
-    let busy = move || {
-        send_code.pending().get()
-            || confirm.pending().get()
-            || set_mode.pending().get()
-            || remove.pending().get()
-    };
+    act.dispatch(Op::Load);
+    let busy = move || act.pending().get();
     let digest_minutes = move || state.with(|s| s.as_ref().map_or(60, |n| n.digest_every_minutes));
 
     let address_form = move || {
@@ -134,7 +115,7 @@ pub fn EmailSetting() -> impl IntoView {
                 on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
                     if !busy() {
-                        send_code.dispatch(());
+                        act.dispatch(Op::Address(address.get_untracked().trim().to_owned()));
                     }
                 }
             >
@@ -192,7 +173,7 @@ pub fn EmailSetting() -> impl IntoView {
                         on:submit=move |ev: leptos::ev::SubmitEvent| {
                             ev.prevent_default();
                             if !busy() {
-                                confirm.dispatch(());
+                                act.dispatch(Op::Confirm(code.get_untracked().trim().to_owned()));
                             }
                         }
                     >
@@ -238,7 +219,7 @@ pub fn EmailSetting() -> impl IntoView {
                                             prop:checked=mode == m
                                             disabled=busy
                                             on:change=move |_| {
-                                                set_mode.dispatch(m);
+                                                act.dispatch(Op::Mode(m));
                                             }
                                         />
                                         {text}
@@ -254,7 +235,8 @@ pub fn EmailSetting() -> impl IntoView {
                             class="button button--secondary"
                             disabled=busy
                             on:click=move |_| {
-                                remove.dispatch(());
+                                address.set(String::new());
+                                act.dispatch(Op::Remove);
                             }
                         >
                             {move || i18n.t(Msg::EmailRemove)}
@@ -304,7 +286,10 @@ mod tests {
 
     #[test]
     fn the_server_answer_decides_the_stage() {
-        assert_eq!(stage(&answer(false, Some("a@b.jp"), true)), Stage::Unavailable);
+        assert_eq!(
+            stage(&answer(false, Some("a@b.jp"), true)),
+            Stage::Unavailable
+        );
         assert_eq!(stage(&answer(true, None, false)), Stage::NoAddress);
         assert_eq!(
             stage(&answer(true, Some("a@b.jp"), false)),
