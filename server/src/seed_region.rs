@@ -76,7 +76,7 @@ pub fn region(facilities: u32, users: u32, posts: u32, now: i64) -> Region {
         })
         .collect();
     // One facility in five never became active.
-    let dormant = |f: usize| mix(f as u64 ^ 0xD0) % 5 == 0;
+    let dormant = |f: usize| mix(f as u64 ^ 0xD0).is_multiple_of(5);
     let user_rows: Vec<_> = (0..users)
         .map(|i| {
             let f = (i % facilities.max(1)) as usize;
@@ -100,7 +100,7 @@ pub fn region(facilities: u32, users: u32, posts: u32, now: i64) -> Region {
     let mut activity = Vec::new();
     for &u in &regular {
         for back in 0..84 {
-            if mix((u as u64) << 8 ^ back) % 5 == 0 {
+            if mix(((u as u64) << 8) ^ back).is_multiple_of(5) {
                 activity.push((user_rows[u].0, today - back as i64));
             }
         }
