@@ -39,7 +39,7 @@ dashboard_bench() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   # Sorted by time: p50 is the middle one, p99 of 30 the slowest.
-  sort -k2 -g "$tmp/times" | awk -v label="$label" -v seed="$(echo "$t1 - $t0" | bc)" '
+  LC_ALL=C sort -k2,2 -g "$tmp/times" | LC_ALL=C awk -v label="$label" -v seed="$(echo "$t1 - $t0" | bc)" '
     { if ($1 != 200) bad++; t[NR] = $2 * 1000 }
     END {
       n = NR
