@@ -34,8 +34,9 @@ use crate::ensure;
 use tsunagu_testkit::PostFixture;
 // The `scenarios!` list names the functions unqualified, as their names are the scenario names.
 use self::{
-    dashboard::*, directory::*, email::*, events::*, family::*, groups::*, media::*, members::*, onboarding::*,
-    posts::*, problems::*, push::*, receipts::*, search::*, sessions::*, two_factor::*,
+    dashboard::*, directory::*, email::*, events::*, family::*, groups::*, media::*, members::*,
+    onboarding::*, posts::*, problems::*, push::*, receipts::*, search::*, sessions::*,
+    two_factor::*,
 };
 
 type BoxFut<'a> = Pin<Box<dyn Future<Output = Check> + 'a>>;

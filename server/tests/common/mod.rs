@@ -2,7 +2,7 @@
 //! PostgreSQL database when `TSUNAGU_TEST_DATABASE_URL` names a cluster), seeded with the demo
 //! data.
 
-#![allow(dead_code)] // Each test binary uses a different part of this module.
+#![allow(dead_code)] // The server tests and media_s3 each use a different part of this module.
 
 pub mod db;
 
