@@ -294,7 +294,10 @@ async fn the_console_is_for_operators_only() {
         );
         if expect_nav {
             let links: Vec<String> = all(el, ".operator-nav__link").iter().map(text).collect();
-            assert_eq!(links, ["利用申込", "利用状況", "施設とスタッフ", "誓約書", "設定"]);
+            assert_eq!(
+                links,
+                ["利用申込", "利用状況", "施設とスタッフ", "誓約書", "設定"]
+            );
             assert_eq!(alert_text(el), None);
         } else {
             assert_eq!(
