@@ -1,7 +1,7 @@
 //! Notification mail on PostgreSQL: addresses, codes, modes, the outbox and digests (the
 //! SQLite twin is `sqlite/email.rs`).
 
-use tsunagu_api::{EmailMode, GroupKind};
+use tsunagu_api::EmailMode;
 use uuid::Uuid;
 
 use super::users::record_audit;
@@ -9,82 +9,13 @@ use super::PgStore;
 use crate::audit::Entry;
 use crate::store::id::Id;
 use crate::store::rows;
+use crate::store::rows::{
+    CodeRow, DigestGroupRow, DueRow, MailGroupRow, OutboxRow, SettingsRow, WindowRow,
+};
 use crate::store::{
     CodeQueued, DigestDue, DigestEntry, DigestRender, EmailCodeRequest, MailGroup, MailRecipient,
     NewMail, PushPost, QueuedMail, StoreError, StoredEmail,
 };
-
-#[derive(sqlx::FromRow)]
-struct SettingsRow {
-    address: Option<String>,
-    confirmed: bool,
-    mode: String,
-}
-
-impl From<SettingsRow> for StoredEmail {
-    fn from(r: SettingsRow) -> Self {
-        Self {
-            address: r.address,
-            confirmed: r.confirmed,
-            mode: r.mode.parse().unwrap_or(EmailMode::Off),
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct GroupRow {
-    id: Id,
-    kind: String,
-    name: String,
-    patient_name: Option<String>,
-}
-
-impl From<GroupRow> for MailGroup {
-    fn from(r: GroupRow) -> Self {
-        Self {
-            id: r.id.into_uuid(),
-            kind: GroupKind::parse(&r.kind),
-            name: r.name,
-            patient_name: r.patient_name,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct DigestGroupRow {
-    #[sqlx(flatten)]
-    group: GroupRow,
-    unread: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct OutboxRow {
-    id: i64,
-    to_address: String,
-    subject: String,
-    body: String,
-    attempts: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct CodeRow {
-    code_hash: Option<String>,
-    code_expires_at_ms: Option<i64>,
-    code_tries_left: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct DueRow {
-    user_id: Id,
-    address: String,
-    since_ms: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct WindowRow {
-    codes_window_start_ms: i64,
-    codes_in_window: i64,
-}
 
 impl PgStore {
     pub async fn email_settings(&self, user: Uuid) -> Result<StoredEmail, StoreError> {
@@ -297,7 +228,7 @@ impl PgStore {
         &self,
         post: &PushPost,
     ) -> Result<Option<(MailGroup, Vec<MailRecipient>)>, StoreError> {
-        let group: Option<GroupRow> =
+        let group: Option<MailGroupRow> =
             sqlx::query_as("SELECT id, kind, name, patient_name FROM groups WHERE id = $1")
                 .bind(Id(post.group_id))
                 .fetch_optional(&self.pool)

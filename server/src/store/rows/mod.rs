@@ -3,6 +3,7 @@
 
 mod audit;
 mod directory;
+mod email;
 mod event;
 mod group;
 mod invitation;
@@ -16,6 +17,7 @@ mod user;
 
 pub use audit::{access_log_sql, AccessLogFilters, AccessLogRow, AuditRow, SELECT_AUDIT_CHAIN};
 pub use directory::{DirectoryPersonRow, FacilityRow};
+pub use email::{CodeRow, DigestGroupRow, DueRow, MailGroupRow, OutboxRow, SettingsRow, WindowRow};
 pub use event::StoredEvent;
 pub use group::{
     author, digest_groups_sql, select_my_groups, Editable, GroupRow, MembershipRow,
